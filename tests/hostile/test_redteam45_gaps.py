@@ -11,7 +11,7 @@ from newsflow.models import FetchResult, Outcome
 from tests.hostile.servers import settings
 from tests.world.bytestreams import After, Stream, StreamServer, chunked, head, sized
 
-MAX_BYTES = 262_144  # 12,288 pieces allowed: an endless body of one-byte chunks reaches them in ~0.2 CPU-s
+MAX_BYTES = 262_144  # 8,192 pieces allowed: an endless body of one-byte chunks reaches them in ~0.1 CPU-s
 CHUNKED = head("200 OK", [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")])
 NO_ROBOTS = Stream(((sized("404 Not Found", b""), 0.0),))
 
@@ -33,21 +33,21 @@ def fetch_page(answer: Stream, timeout: float, robots: Stream = NO_ROBOTS) -> tu
 def test_an_endless_body_of_one_byte_chunks_ends_at_its_piece_cap() -> None:
     """`1\\r\\nA\\r\\n` for ever: each chunk costs the stack 8-16 us whatever its size, so neither the body's cap
     nor the answer's was reached before the deadline (main: `timeout` at 10 s, a core busy throughout). Now the
-    body's pieces are capped (`body_pieces_allowed`): `too_large` after 12,288 of them."""
+    body's pieces are capped (`body_pieces_allowed`): `too_large` after 8,192 of them."""
     endless = Stream(((CHUNKED, 0.0), *[(b"1\r\nA\r\n" * 11_000, 0.0)] * 400), After.HOLD)
     result, took, _ = fetch_page(endless, timeout=10.0)
     assert result.outcome is Outcome.TOO_LARGE, (result.outcome, result.error, took)
-    assert result.error is not None and "12,288 pieces" in result.error and "\n" not in result.error
+    assert result.error is not None and "8,192 pieces" in result.error and "\n" not in result.error
     assert took < 8.0, took
 
 
 def test_a_page_near_the_cap_in_small_chunks_is_read_whole() -> None:
-    """Control: a page of 0.9 of the cap in 24-byte chunks (9,830 pieces, under 12,288) is read whole."""
+    """Control: a page of 0.9 of the cap in 40-byte chunks (5,898 pieces, under 8,192) is read whole."""
     page = b"<html><body><p>" + b"x" * (int(0.9 * MAX_BYTES) - 40) + b"</p></body></html>"
-    answer = Stream(((CHUNKED + chunked(page, 24), 0.0),))
+    answer = Stream(((CHUNKED + chunked(page, 40), 0.0),))
     result, _, _ = fetch_page(answer, timeout=10.0)
     assert result.outcome is Outcome.OK and result.html == page, (result.outcome, result.error)
-    assert len(page) // 24 < 12_288  # `fetchbody.body_pieces_allowed(MAX_BYTES)`, named by the case above
+    assert len(page) // 40 < 8_192  # `fetchbody.body_pieces_allowed(MAX_BYTES)`, named by the case above
 
 
 def _robots(*lines: str, filler_to: int = 0, then: tuple[str, ...] = ()) -> bytes:
