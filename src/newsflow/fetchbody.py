@@ -38,13 +38,13 @@ CHUNKS_BETWEEN_YIELDS = 64
 # reached neither the body's cap nor the answer's (`netguard.answer_cap`, 21 MB at the default 10 MB) before
 # the deadline, a core busy until then (red team 45). A body may come in one piece for every PIECE_BYTES of
 # `max_bytes`, and PIECES_BESIDE more: a page at the cap in chunks of 64 bytes on average (red team 44's control),
-# a small one in any. At the default 10 MB that is 167,936 pieces, about 2 s of an idle core.
+# a small one in any. At the default 10 MB (10,000,000 bytes) that is 160,346 pieces, about 2 s of an idle core.
 PIECE_BYTES = 64
 PIECES_BESIDE = 4_096
 
 
 def body_pieces_allowed(max_bytes: int) -> int:
-    """How many pieces (chunks, reads) a body capped at `max_bytes` may come in: 167,936 at the default 10 MB."""
+    """How many pieces (chunks, reads) a body capped at `max_bytes` may come in: 160,346 at the default 10 MB."""
     return max_bytes // PIECE_BYTES + PIECES_BESIDE
 # The cap (`max_bytes`) is on the unpacked bytes, and a packed stream can make next to nothing: empty deflate
 # blocks (5 bytes each) unpack to no byte, so an endless run of them was read until the deadline (red team 43:
