@@ -296,15 +296,11 @@ async def warm_up() -> None:
 
 
 def unasked_bytes(connection: object) -> bool:
-    """Whether an idle HTTP/1.1 connection holds bytes its server sent past the end of the last answer (h11's
-    buffer after the answer's `Content-Length` or last chunk): the next request's answer would be read from them.
-
-    A server that writes a second answer unasked, or a body longer than its `Content-Length`, had that answer
-    taken for the next page on the connection: another page's text stored under this URL (red team 45). Browsers
-    keep the answer and never reuse such a connection; so does the pool (`_OneAnswerAConnection`). A bare CRLF
-    after a body (old servers, `headerlines`) is no answer and leaves the connection usable. Reads httpcore's and
-    h11's private state (`_connection._h11_state.trailing_data`): on a version without it, nothing is dropped,
-    as before, and tests/hostile/test_redteam45.py fails."""
+    """Whether an idle HTTP/1.1 connection holds bytes sent past the last answer's end (h11's buffer): the next
+    request's answer would be read from them. An unasked second answer written after a page was stored as the next
+    page (red team 45); browsers keep the answer and drop such a connection, and so does the pool. A bare CRLF
+    after a body (`headerlines`) is no answer. Reads httpcore's and h11's private state: without it nothing is
+    dropped, as before, and tests/hostile/test_redteam45.py fails."""
     inner = getattr(connection, "_connection", None)
     state = getattr(inner, "_h11_state", None)
     if inner is None or state is None or not inner.is_idle():
@@ -314,8 +310,7 @@ def unasked_bytes(connection: object) -> bool:
 
 
 class _OneAnswerAConnection(httpcore.AsyncHTTPConnection):
-    """A connection the pool counts as expired, so closes and never reuses, when it holds bytes no request asked
-    for (`unasked_bytes`); a server's close or unasked bytes still in the socket already count (httpcore)."""
+    """Expired, so closed and never reused, once it holds unasked bytes (a close or bytes in the socket do already)."""
 
     def has_expired(self) -> bool:
         return super().has_expired() or unasked_bytes(self)
