@@ -151,6 +151,13 @@ BEHAVIOURS: dict[str, tuple[Behaviour, str]] = {
     "not_found": (lambda p: Stream(((sized("404 Not Found", b"<html>gone</html>", [HTML]), 0.0),)), "http_error"),
 }
 GOOD = tuple(name for name, (_, outcome) in BEHAVIOURS.items() if outcome == "ok")
+# robots.txt: read right whatever its framing, and past its 500 KiB limit read to it (red team 45): it allows all.
+ROBOTS_TXT = b"User-agent: *\nDisallow: /nowhere/\n# a line of comment, said again and again to fill the file\n"
+# Comments to 600 KB, then a rule that would refuse the whole site: past the limit, it is not read.
+PAST_THE_LIMIT = ROBOTS_TXT.splitlines(keepends=True)[-1] * 6_000 + b"Disallow: /\n"
+ROBOTS_ANSWERS = {"plain": "plain", "chunked_odd": "chunked_odd", "interim_first": "interim_first", "gzip": "gzip",
+                  "second_answer_unasked": "second_answer_unasked", "crlf_after": "crlf_after",
+                  "past_its_limit": "plain"}
 FEED_ANSWERS = ("plain", "chunked_odd", "interim_first", "gzip", "second_answer_unasked", "cut_and_closed",
                 "interim_flood")
 
@@ -159,13 +166,16 @@ FEED_ANSWERS = ("plain", "chunked_odd", "interim_first", "gzip", "second_answer_
 class World:
     hosts: tuple[tuple[str, tuple[str, ...]], ...]  # per host: its feed's answer, its articles' answers
     per_host: int  # fetch.per_host_concurrency: 1 puts a host's answers one after another on one connection
+    robots: tuple[str, ...] = ()  # per host: its robots.txt's answer (ROBOTS_ANSWERS; "plain" when not drawn)
 
 
 @st.composite
 def worlds(draw: st.DrawFn) -> World:
     host = st.tuples(st.sampled_from(FEED_ANSWERS), st.lists(st.sampled_from(sorted(BEHAVIOURS)), min_size=1,
                                                              max_size=6).map(tuple))
-    return World(tuple(draw(st.lists(host, min_size=2, max_size=3))), draw(st.sampled_from((1, 1, 2))))
+    hosts = tuple(draw(st.lists(host, min_size=2, max_size=3)))
+    robots = tuple(draw(st.lists(st.sampled_from(sorted(ROBOTS_ANSWERS)), min_size=len(hosts), max_size=len(hosts))))
+    return World(hosts, draw(st.sampled_from((1, 1, 2))), robots)
 
 
 REGRESSIONS: list[World] = [
@@ -175,7 +185,7 @@ REGRESSIONS: list[World] = [
                                   "chunked_then_answer", "gzip")),
                  ("second_answer_unasked", ("across_hosts", "body_past_its_length", "refresh_header",
                                             "loop_by_trailing_dot", "crlf_after"))),
-          per_host=1),
+          per_host=1, robots=("interim_first", "past_its_limit")),
 ]
 
 
@@ -235,15 +245,17 @@ def serve_world(world: World, servers: list[StreamServer], routes: list[dict[str
                          "refresh_header": place.elsewhere}.get(name, server.url(path))
                 owed.stored[final] = story
         feed = Place(server.url("/feed.xml"), rss_feed(f"f{n}", items), "")
-        routes[n]["/feed.xml"] = _as_feed(BEHAVIOURS[feed_answer][0](feed))
-        routes[n]["/robots.txt"] = Stream(((sized("200 OK", b"User-agent: *\nAllow: /\n",
-                                                  [("Content-Type", "text/plain")]), 0.0),))
+        routes[n]["/feed.xml"] = _typed(BEHAVIOURS[feed_answer][0](feed), b"application/rss+xml")
+        answer = world.robots[n] if n < len(world.robots) else "plain"
+        robots = Place(server.url("/robots.txt"), ROBOTS_TXT + (PAST_THE_LIMIT if answer == "past_its_limit" else b""),
+                       "")
+        routes[n]["/robots.txt"] = _typed(BEHAVIOURS[ROBOTS_ANSWERS.get(answer, answer)][0](robots), b"text/plain")
     return owed
 
 
-def _as_feed(stream: Stream) -> Stream:
-    """A feed's answer: the same bytes, labelled as RSS."""
-    return Stream(tuple((piece.replace(b"text/html; charset=utf-8", b"application/rss+xml"), pause)
+def _typed(stream: Stream, content_type: bytes) -> Stream:
+    """A feed's or a robots.txt's answer: the same bytes, labelled so."""
+    return Stream(tuple((piece.replace(b"text/html; charset=utf-8", content_type), pause)
                         for piece, pause in stream.pieces), stream.after)
 
 
