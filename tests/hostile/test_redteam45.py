@@ -36,7 +36,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from types import SimpleNamespace
 
+import h11
+import httpcore
 import pytest
 from hypothesis import HealthCheck, Phase, example, given
 from hypothesis import settings as hypothesis_settings
@@ -45,6 +48,7 @@ from hypothesis import strategies as st
 from newsflow.config import load_config
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult
+from newsflow.netguard import unasked_bytes
 from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.hostile.servers import settings
@@ -356,3 +360,23 @@ def test_a_crlf_past_a_body_keeps_the_connection() -> None:
     results, server = fetch_in_order({"/first": crlf, "/second": _page("second")})
     assert [r.html for r in results] == [PAGES["first"], PAGES["second"]]
     assert on_connections(server) == [("/first", "a"), ("/second", "a")], server.heard
+
+
+# Review of red team 45: `netguard.unasked_bytes` reads httpcore's private state. An upgrade that moves it stops
+# nothing (its `getattr`s give up: nothing is dropped, as before) and fails the leak cases above, and this one by name.
+def test_the_private_state_unasked_bytes_reads_is_still_there() -> None:
+    """httpcore's private `AsyncHTTPConnection._connection` and `AsyncHTTP11Connection._h11_state`, and h11's
+    public `Connection.trailing_data` (a pair: the buffered bytes, whether the peer closed; httpcore unpacks it
+    itself, so its shape cannot change under httpcore alone)."""
+    origin = httpcore.Origin(b"http", b"127.0.0.1", 80)
+    assert hasattr(httpcore.AsyncHTTPConnection(origin), "_connection"), "httpcore moved `_connection`"
+    state = httpcore.AsyncHTTP11Connection(origin, stream=None)._h11_state
+    assert isinstance(state, h11.Connection), "httpcore moved `_h11_state`"
+    state.receive_data(b"HTTP/1.1 200 OK\r\n")
+    assert state.trailing_data == (b"HTTP/1.1 200 OK\r\n", False), "h11 changed `trailing_data`"
+    idle = SimpleNamespace(_connection=SimpleNamespace(_h11_state=state, is_idle=lambda: True))
+    assert unasked_bytes(idle)
+    crlf = h11.Connection(h11.CLIENT)
+    crlf.receive_data(b"\r\n")
+    assert not unasked_bytes(SimpleNamespace(_connection=SimpleNamespace(_h11_state=crlf, is_idle=lambda: True)))
+
