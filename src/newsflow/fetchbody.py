@@ -41,11 +41,16 @@ CHUNKS_BETWEEN_YIELDS = 64
 # a small one in any. At the default 10 MB (10,000,000 bytes) that is 160,346 pieces, about 2 s of an idle core.
 PIECE_BYTES = 64
 PIECES_BESIDE = 4_096
+# robots.txt is written by scripts a line a chunk (~27 bytes a `Disallow`): at 64 a 400 KB one was refused, and a
+# robots.txt past its caps is unreachable, the whole site deferred every run (review of red team 45). One a 16 bytes:
+# 36,096 pieces for its 512,000 (lines of 16 bytes on average read to the limit), an endless one of one-byte chunks
+# still refused in about half a second of a core.
+ROBOTS_PIECE_BYTES = 16
 
 
-def body_pieces_allowed(max_bytes: int) -> int:
+def body_pieces_allowed(max_bytes: int, piece_bytes: int = PIECE_BYTES) -> int:
     """How many pieces (chunks, reads) a body capped at `max_bytes` may come in: 160,346 at the default 10 MB."""
-    return max_bytes // PIECE_BYTES + PIECES_BESIDE
+    return max_bytes // piece_bytes + PIECES_BESIDE
 # The cap (`max_bytes`) is on the unpacked bytes, and a packed stream can make next to nothing: empty deflate
 # blocks (5 bytes each) unpack to no byte, so an endless run of them was read until the deadline (red team 43:
 # 524 MB in 3 s for a cap of 1 MB). The packed bytes get the cap too, and an eighth more, plus 64 KB:
@@ -99,7 +104,8 @@ async def read_body(
     if not first_only and decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise charset.BodyTooLarge
     parts: list[bytes] = []
-    pieces = body_pieces_allowed(max_bytes)
+    piece_bytes = ROBOTS_PIECE_BYTES if first_only else PIECE_BYTES
+    pieces = body_pieces_allowed(max_bytes, piece_bytes)
     packed_cap, came = max_bytes + max_bytes // PACKED_OVERHEAD_SHARE + PACKED_OVERHEAD_BYTES, 0
     blank = False  # the head so far is white space: only a piece that is not can change that
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
@@ -108,7 +114,8 @@ async def read_body(
             await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
             if count > pieces:
                 raise AnswerTooLarge(f"the body came in over {pieces:,} pieces (chunks), {trail.bytes_read:,} bytes in "
-                                     f"all: past one for every {PIECE_BYTES} bytes of fetch.max_bytes; stopped")
+                                     f"all: past one for every {piece_bytes} bytes of "
+                                     f"{'its 500 KiB limit' if first_only else 'fetch.max_bytes'}; stopped")
         trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
         parts.append(piece := decoder.feed(chunk))
         if first_only and decoder.produced >= max_bytes:

@@ -93,6 +93,18 @@ def test_a_robots_txt_in_chunks_past_500_kib_is_read_to_its_limit_too() -> None:
     assert [r.outcome for r in results] == [Outcome.ROBOTS_DISALLOWED, Outcome.OK], results
 
 
+
+def test_a_robots_txt_written_a_line_a_chunk_is_read_whole() -> None:
+    """Review of red team 45: a robots.txt a script writes one line a chunk (27-byte lines, 14,815 chunks for
+    400 KB, under the 500 KiB limit). At one piece a 64 bytes (12,096 for 512,000 bytes) it was `too_large`,
+    now unreachable: the whole site deferred every run, where main read it and obeyed it. robots.txt may come in
+    one piece a `ROBOTS_PIECE_BYTES` (16)."""
+    lines = [b"User-agent: *\n", b"Disallow: /private/\n", *(b"Disallow: /archive/%06d/\n" % n for n in range(14_813))]
+    body = b"".join(b"%x\r\n%s\r\n" % (len(line), line) for line in lines) + b"0\r\n\r\n"
+    robots = Stream(((CHUNKED.replace(b"text/html", b"text/plain") + body, 0.0),))
+    results, _, _ = fetch_pages(robots, ["/private/a", "/archive/000001/b", "/open/c"], timeout=5.0)
+    assert [r.outcome for r in results] == [Outcome.ROBOTS_DISALLOWED] * 2 + [Outcome.OK], results
+
 def test_a_robots_txt_that_never_ends_defers_the_site_at_its_cap() -> None:
     """robots.txt as an endless body of one-byte chunks: main read it until robots.txt's share of the deadline
     (`timeout`, 5 s here: unreadable, the page deferred this run). With the body's pieces capped it is
