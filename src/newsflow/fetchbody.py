@@ -27,11 +27,30 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 from newsflow import charset
 from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind
+from newsflow.netguard import AnswerTooLarge
 
 # A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
 # (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
 # request's deadline, would stall for a second or more per 64 KB read. Yield every so many chunks.
 CHUNKS_BETWEEN_YIELDS = 64
+# Each piece of a body (a chunk of a chunked one) costs h11, httpcore and httpx 8-16 us, whatever its size, so
+# an endless body of one-byte chunks (`1\r\nA\r\n`, six bytes a byte) was read at ~360 KB a CPU-second: it
+# reached neither the body's cap nor the answer's (`netguard.answer_cap`, 21 MB at the default 10 MB) before
+# the deadline, a core busy until then (red team 45). A body may come in one piece for every PIECE_BYTES of
+# `max_bytes`, and PIECES_BESIDE more: a page at the cap in chunks of 64 bytes on average (red team 44's control),
+# a small one in any. At the default 10 MB (10,000,000 bytes) that is 160,346 pieces, about 2 s of an idle core.
+PIECE_BYTES = 64
+PIECES_BESIDE = 4_096
+# robots.txt is written by scripts a line a chunk (~27 bytes a `Disallow`): at 64 a 400 KB one was refused, and a
+# robots.txt past its caps is unreachable, the whole site deferred every run (review of red team 45). One a 16 bytes:
+# 36,096 pieces for its 512,000 (lines of 16 bytes on average read to the limit), an endless one of one-byte chunks
+# still refused in about half a second of a core.
+ROBOTS_PIECE_BYTES = 16
+
+
+def body_pieces_allowed(max_bytes: int, piece_bytes: int = PIECE_BYTES) -> int:
+    """How many pieces (chunks, reads) a body capped at `max_bytes` may come in: 160,346 at the default 10 MB."""
+    return max_bytes // piece_bytes + PIECES_BESIDE
 # The cap (`max_bytes`) is on the unpacked bytes, and a packed stream can make next to nothing: empty deflate
 # blocks (5 bytes each) unpack to no byte, so an endless run of them was read until the deadline (red team 43:
 # 524 MB in 3 s for a cap of 1 MB). The packed bytes get the cap too, and an eighth more, plus 64 KB:
@@ -77,20 +96,30 @@ async def read_body(
     """Stream the body, undoing Content-Encoding under the cap; stop early when `sniff` refuses its first bytes
     (`fetchrules.check_sniffed` for an untyped page, `check_not_binary` for a typed one: red team 26).
 
-    Raises `charset.BodyTooLarge`, `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
-    decoder = charset.BoundedDecoder(headers.get("content-encoding"), max_bytes)
+    Raises `charset.BodyTooLarge`, `netguard.AnswerTooLarge` (`body_pieces_allowed`),
+    `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
+    first_only = trail.kind is FetchKind.ROBOTS  # its first `max_bytes` are read, the rest ignored (RFC 9309)
+    decoder = charset.BoundedDecoder(headers.get("content-encoding"), max_bytes * (2 if first_only else 1))
     declared = headers.get("content-length", "")
-    if decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
+    if not first_only and decoder.identity and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         raise charset.BodyTooLarge
     parts: list[bytes] = []
+    piece_bytes = ROBOTS_PIECE_BYTES if first_only else PIECE_BYTES
+    pieces = body_pieces_allowed(max_bytes, piece_bytes)
     packed_cap, came = max_bytes + max_bytes // PACKED_OVERHEAD_SHARE + PACKED_OVERHEAD_BYTES, 0
     blank = False  # the head so far is white space: only a piece that is not can change that
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
     async for count, chunk in _enumerate(stream):
         if count % CHUNKS_BETWEEN_YIELDS == 0:
             await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
+            if count > pieces:
+                raise AnswerTooLarge(f"the body came in over {pieces:,} pieces (chunks), {trail.bytes_read:,} bytes in "
+                                     f"all: past one for every {piece_bytes} bytes of "
+                                     f"{'its 500 KiB limit' if first_only else 'fetch.max_bytes'}; stopped")
         trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
         parts.append(piece := decoder.feed(chunk))
+        if first_only and decoder.produced >= max_bytes:
+            return first_lines(b"".join(parts)[:max_bytes])
         if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
             raise charset.BodyTooLarge(f"{came:,} bytes of {decoder.encoding} came, unpacked to {decoder.produced:,}")
         # (joined again only when it can decide: a blank body in 64-byte chunks was joined at each one,
@@ -132,6 +161,13 @@ def unpacked(body: bytes, declared_layers: int, max_bytes: int) -> bytes:
             raise BodyCutShort("an undeclared gzip layer of the body ends before its end")
         layers += 1
     return body
+
+
+def first_lines(body: bytes) -> bytes:
+    """A robots.txt's first `ROBOTS_MAX_BYTES`, without the line the limit cuts. RFC 9309 (2.5) has a crawler
+    parse at least 500 KiB and lets it ignore the rest, as Google does; a robots.txt past it was `too_large` and read
+    as allowing all, every rule ignored (red team 45)."""
+    return body[:max(body.rfind(b"\n"), body.rfind(b"\r")) + 1]
 
 
 def whole_lines(body: bytes) -> bytes:

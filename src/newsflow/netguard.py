@@ -295,6 +295,34 @@ async def warm_up() -> None:
     await httpcore.AnyIOBackend().sleep(0)
 
 
+def unasked_bytes(connection: object) -> bool:
+    """Whether an idle HTTP/1.1 connection holds bytes sent past the last answer's end (h11's buffer): the next
+    request's answer would be read from them. An unasked second answer written after a page was stored as the next
+    page (red team 45); browsers keep the answer and drop such a connection, and so does the pool. A bare CRLF
+    after a body (`headerlines`) is no answer. Reads httpcore's and h11's private state: without it nothing is
+    dropped, as before, and tests/hostile/test_redteam45.py fails."""
+    inner = getattr(connection, "_connection", None)
+    state = getattr(inner, "_h11_state", None)
+    if inner is None or state is None or not inner.is_idle():
+        return False
+    data, _ = getattr(state, "trailing_data", (b"", False))
+    return bool(bytes(data).strip(b"\r\n"))
+
+
+class _OneAnswerAConnection(httpcore.AsyncHTTPConnection):
+    """Expired, so closed and never reused, once it holds unasked bytes (a close or bytes in the socket do already)."""
+
+    def has_expired(self) -> bool:
+        return super().has_expired() or unasked_bytes(self)
+
+
+class _GuardedPool(httpcore.AsyncConnectionPool):
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.AsyncConnectionInterface:
+        return _OneAnswerAConnection(origin=origin, ssl_context=self._ssl_context,
+                                     keepalive_expiry=self._keepalive_expiry, http1=self._http1, http2=self._http2,
+                                     network_backend=self._network_backend)
+
+
 def guarded_pool(
     ssl_context: ssl.SSLContext,
     max_connections: int,
@@ -302,8 +330,9 @@ def guarded_pool(
     block_private: bool,
     allowed: Sequence[IPNetwork],
 ) -> httpcore.AsyncConnectionPool:
-    """A connection pool whose every new connection goes through `GuardedBackend`."""
-    return httpcore.AsyncConnectionPool(
+    """A connection pool whose every new connection goes through `GuardedBackend`, and is dropped, not reused,
+    once its server sent bytes past an answer's end (`unasked_bytes`)."""
+    return _GuardedPool(
         ssl_context=ssl_context,
         max_connections=max_connections,
         max_keepalive_connections=max_connections,
@@ -366,6 +395,7 @@ __all__ = [
     "request_sending",
     "request_written_on",
     "system_resolver",
+    "unasked_bytes",
     "unsupported_scheme",
     "unwrap_embedded_ipv4",
     "warm_up",

@@ -38,7 +38,11 @@ ROBOTS_TIME_SHARE = 0.5
 # What RFC 9309 calls "unreachable": the server's error or no whole answer. Not a 429 or a 503 with
 # Retry-After (`rate_limited`: the host's pause, waited for in the gate), nor what the article's own
 # request would meet the same way before reaching the server (`blocked`, `dns_error`, `invalid_url`).
-_UNREACHABLE = frozenset({Outcome.TIMEOUT, Outcome.CONNECT_ERROR, Outcome.PROTOCOL_ERROR, Outcome.FETCH_ERROR})
+# `too_large`: a robots.txt's body is read to its first 500 KiB (`fetchbody.first_lines`), so only an answer that
+# never ends is, one whose framing (chunk sizes, 1xx answers, a packed stream) passed its caps: main read it until
+# the deadline (`timeout`, unreachable); allowing all for it fetched the site with no rules at all (red team 45).
+_UNREACHABLE = frozenset({Outcome.TIMEOUT, Outcome.CONNECT_ERROR, Outcome.PROTOCOL_ERROR, Outcome.FETCH_ERROR,
+                          Outcome.TOO_LARGE})
 
 
 class Unreadable:

@@ -70,7 +70,8 @@ def test_an_endless_body_of_one_byte_chunks_neither_stalls_the_loop_nor_overruns
         result, elapsed, longest_stall = run(fetch_watching_the_loop(server.url(), timeout=2.0))
     finally:
         server.close()
-    assert result.outcome is Outcome.TIMEOUT
+    # The deadline, or on a fast machine the body's piece cap first (`fetchbody.body_pieces_allowed`, red team 45).
+    assert result.outcome in (Outcome.TIMEOUT, Outcome.TOO_LARGE)
     assert elapsed < 2.0 + 0.8, "the deadline held"
     assert longest_stall < 0.4, f"the event loop stalled {longest_stall:.2f} s (1.2 s before the fix)"
 
