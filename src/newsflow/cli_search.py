@@ -48,6 +48,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--site", metavar="DOMAIN",
                         help="only articles of this site and its subdomains (e.g. reuters.com)")
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
+    parser.add_argument("--tz", metavar="ZONE", default="UTC",
+                        help="the time zone whose days --since, --until and --by day|week are, e.g. America/New_York "
+                             "(default UTC)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
     parser.add_argument("--by", choices=ATTENTION_BY,
                         help="attention: matching stories and articles per day, week, source or language, with "
@@ -114,10 +117,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     problem = bad_argument(args)
     if problem is None and args.feed is not None and not search.feed_known(store, args.feed, config.feeds):
         problem = f"--feed {args.feed!r} names no configured or stored feed; `newsflow feeds` lists them"
+    zone = search.time_zone(args.tz) if problem is None else None
+    if problem is None and zone is None:
+        problem = search.unknown_time_zone(args.tz)
     if problem is not None:
         return fail(problem, EXIT_USAGE)
     filters = search.SearchFilters(args.since, args.until, args.feed, language_code(args.language),
-                                   site_filter(args.site))
+                                   site_filter(args.site), zone or "UTC")
     try:
         if args.by:
             result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT))
