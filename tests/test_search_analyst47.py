@@ -125,11 +125,12 @@ def _named(store: Warehouse, *assignments: str) -> QueryResult:
     return run_read_query(store, query.sql, queries.bind_params(query, ["q=harbour", *assignments]))
 
 
-@pytest.mark.parametrize("tz", ["America/New_York", "Asia/Kathmandu"])
-def test_the_named_query_counts_the_zones_days_as_the_cli(store: Warehouse, tz: str) -> None:
-    for since, until in (("2026-03-07", "2026-03-09"), ("2026-10-31", "2026-11-02"), ("2026-05-01", "2026-05-02")):
-        named = _named(store, f"tz={tz}", f"since={since}", f"until={until}").rows
-        assert [tuple(row) for row in named] == _days(store, tz, since, until), (since, until)
+@pytest.mark.parametrize(("tz", "since", "until"), [("America/New_York", "2026-03-07", "2026-03-09"),
+                                                   ("America/New_York", "2026-10-31", "2026-11-02"),
+                                                   ("Asia/Kathmandu", "2026-05-01", "2026-05-02")])
+def test_the_named_query_counts_the_zones_days_as_the_cli(store: Warehouse, tz: str, since: str, until: str) -> None:
+    named = _named(store, f"tz={tz}", f"since={since}", f"until={until}").rows
+    assert [tuple(row) for row in named] == _days(store, tz, since, until)
 
 
 # --- the CLI ----------------------------------------------------------------------------------------------------
@@ -199,11 +200,20 @@ def _expected(world: World, tz: str, since: date, until: date) -> list[tuple[obj
         if world[n][3]:
             articles[day[n]] += 1
             outlets[day[n]].add(world[n][1])
+    story_first: dict[int, date] = {}  # --story-share: each story in the day of its first copy, matching or not
+    for n in kept:
+        story_first[world[n][2]] = min(story_first.get(world[n][2], day[n]), day[n])
+    all_stories: dict[date, int] = defaultdict(int)
+    matched: dict[date, int] = defaultdict(int)
+    for story, first_day in story_first.items():
+        all_stories[first_day] += 1
+        matched[first_day] += story in first
     rows = []
     for offset in range((until - since).days + 1):
         p = since + timedelta(days=offset)
         share = round(articles[p] / collected[p], 6) if collected[p] else None
-        rows.append((p, stories[p], articles[p], len(outlets[p]), collected[p], share))
+        story_share = round(matched[p] / all_stories[p], 6) if all_stories[p] else None
+        rows.append((p, stories[p], articles[p], len(outlets[p]), collected[p], share, all_stories[p], story_share))
     return rows
 
 
@@ -214,11 +224,88 @@ def _expected(world: World, tz: str, since: date, until: date) -> list[tuple[obj
 @given(world=worlds)
 def test_every_zones_days_match_zoneinfos_reading_of_the_instants(
         tmp_path_factory: pytest.TempPathFactory, world: World) -> None:
-    """One warehouse per world, asked in every zone (its cost in CI); `since`/`until` span the whole month."""
+    """One warehouse per world, asked in every zone (its cost in CI), with --story-share; `since`/`until` span the
+    whole month. The kept world: copies a minute either side of New York's, Newfoundland's and Kolkata's midnights,
+    a story whose first copy and first matching copy fall on different days."""
     rows = [((START + timedelta(minutes=c[0])).strftime("%Y-%m-%d %H:%M"), c[3], SITES[c[1]]) for c in world]
     store = _store(tmp_path_factory.mktemp("w") / "news.duckdb", rows, [c[2] for c in world])
     since, until = d("2026-03-05"), d("2026-04-06")
     for tz in ZONES:
         filters = SearchFilters(since=since, until=until, tz=tz)
-        got = [tuple(r) for r in search.search_attention(store, "harbour", filters, "day").rows]
+        got = [tuple(r) for r in search.search_attention(store, "harbour", filters, "day", story_share=True).rows]
         assert got == _expected(world, tz, since, until), tz
+
+
+# --- the share of stories ---------------------------------------------------------------------------------------
+
+
+def test_a_story_counts_in_the_share_of_stories_on_its_first_copys_day(tmp_path: Path) -> None:
+    """Story 0's first copy (05-01) does not match, its second (05-02) does: `stories` counts it on 05-02 (its first
+    matching copy), the share of stories on 05-01, where it is one of all the stories collected, above and below the
+    line alike (counted on 05-02 above only, 05-02 would read 2 of 2 stories, and 05-01 0 of 1)."""
+    rows = [("2026-05-01 10:00", False, "wire.example"), ("2026-05-02 10:00", True, "herald.example"),
+            ("2026-05-02 11:00", True, "wire.example"), ("2026-05-02 12:00", False, "wire.example")]
+    store = _store(tmp_path / "news.duckdb", rows, [0, 0, 1, 2])
+    filters = SearchFilters(since=d("2026-05-01"), until=d("2026-05-02"))
+    result = search.search_attention(store, "harbour", filters, "day", story_share=True)
+    assert result.columns[-2:] == ["all_stories", "story_share"]
+    assert [tuple(r) for r in result.rows] == [(d("2026-05-01"), 0, 0, 0, 1, 0.0, 1, 1.0),
+                                               (d("2026-05-02"), 2, 2, 2, 3, 0.666667, 2, 0.5)]
+    # under the filters: from 05-02 on, story 0's first copy is its 05-02 one
+    later = search.search_attention(store, "harbour", SearchFilters(since=d("2026-05-02")), "day", story_share=True)
+    assert [tuple(r)[-2:] for r in later.rows][0] == (3, 0.666667)
+
+
+def test_the_cli_adds_the_share_of_stories_and_charts_the_share_of_articles(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["search", "harbour", "--since", "2026-10-31", "--until", "2026-11-01", "--tz", "America/New_York",
+            "--config", str(config)]
+    assert cli.main([*args, "--by", "day", "--story-share", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["period"], r["share"], r["all_stories"], r["story_share"]) for r in rows] == [
+        ("2026-10-31", "1.0", "1", "1.0"), ("2026-11-01", "0.0", "1", "0.0")]
+    assert cli.main([*args, "--by", "day", "--story-share"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith(" 1 (1) 100.0%")
+    assert cli.main([*args, "--by", "source", "--story-share"]) == 2
+    assert "--story-share divides stories per period: add --by day or --by week" in capsys.readouterr().err
+
+
+# --- search_attention's filters, against the CLI ------------------------------------------------------------------
+
+FILTERED_WORLD = [("2026-06-01 10:00", True, "wire.example"), ("2026-06-01 11:00", True, "www.herald.example"),
+                  ("2026-06-01 12:00", False, "uk.herald.example"), ("2026-06-02 09:00", True, "uk.herald.example"),
+                  ("2026-06-02 10:00", False, "wire.example"), ("2026-06-03 08:00", True, "notherald.example")]
+
+
+@pytest.fixture(scope="module")
+def filtered(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """Two feeds (even and odd articles), three languages, sites with www., a subdomain and a look-alike."""
+    articles = []
+    for n, (at, matching, site) in enumerate(FILTERED_WORLD):
+        doc = Doc(f"f{n}", "Harbour" if matching else "Spring", MATCH if matching else OTHER, site=site,
+                  feed=f"feed{n % 2}", language=("en-GB", "de", None)[n % 3])
+        articles.append(dataclasses.replace(doc.article(), published_at=datetime.fromisoformat(at).replace(
+            tzinfo=UTC)))
+    store = empty_warehouse(tmp_path_factory.mktemp("filtered") / "news.duckdb")
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.load_articles(con, articles, [], [])
+    search.refresh(store)
+    return store
+
+
+@pytest.mark.parametrize(("assignments", "filters"), [
+    (["feed=feed1", "language=EN"], SearchFilters(feed="feed1", language="en")),
+    (["site=www.Herald.example", "language=unknown", "tz=Asia/Tokyo"],
+     SearchFilters(site="herald.example", language="", tz="Asia/Tokyo")),
+])
+def test_the_named_query_takes_feed_language_and_site_as_the_cli(
+        filtered: Warehouse, assignments: list[str], filters: SearchFilters) -> None:
+    """The CLI's filters as `search_attention`'s parameters (the CLI's --language EN and --site www.Herald.example
+    are `en` and `herald.example` by the time they reach search_attention: the named query reads them so too)."""
+    span = ["since=2026-05-31", "until=2026-06-04"]
+    filters = dataclasses.replace(filters, since=d("2026-05-31"), until=d("2026-06-04"))
+    expected = [tuple(r) for r in search.search_attention(filtered, "harbour", filters, "day").rows]
+    assert any(row[4] for row in expected) and expected != [
+        tuple(r) for r in search.search_attention(filtered, "harbour", SearchFilters(
+            since=d("2026-05-31"), until=d("2026-06-04")), "day").rows]  # the filters take something out
+    assert [tuple(r) for r in _named(filtered, *span, *assignments).rows] == expected

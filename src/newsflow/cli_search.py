@@ -55,6 +55,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--by", choices=ATTENTION_BY,
                         help="attention: matching stories and articles per day, week, source or language, with "
                              "their share of every article collected there (all_articles); or their top words")
+    parser.add_argument("--story-share", action="store_true",
+                        help="with --by day|week: also every story collected (all_stories) and the matching stories' "
+                             "share of them, each story in the period of its first copy")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
     parser.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
@@ -126,7 +129,8 @@ def cmd_search(args: argparse.Namespace) -> int:
                                    site_filter(args.site), zone or "UTC")
     try:
         if args.by:
-            result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT))
+            result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT),
+                                             story_share=args.story_share)
         elif args.articles:
             result = search.search_articles(store, args.query, filters, min(args.limit, MAX_LIMIT), sort=args.sort,
                                             snippets=args.snippets)
@@ -188,6 +192,8 @@ def bad_argument(args: argparse.Namespace) -> str | None:
         return f"--site expects a site like reuters.com (as `--by source` lists them), got {args.site!r}"
     if args.by and args.articles:
         return "--articles lists matching articles and --by counts them: give one of the two"
+    if args.story_share and args.by not in ("day", "week"):
+        return "--story-share divides stories per period: add --by day or --by week"
     if (args.sort != "relevance" or args.snippets) and not args.articles:
         option = "--snippets" if args.snippets else f"--sort {args.sort}"
         return f"{option} applies to the list of articles: add --articles"
@@ -207,7 +213,8 @@ def bar_chart(result: QueryResult, columns: int = BAR_WIDTH + 40) -> str:
         return "(no matching articles)"
     top = max(row[1] for row in result.rows) or 1
     shares = "share" in result.columns
-    counts = [f" {row[1]} ({row[2]})" + (f" {_percent(row[-1])}" if shares else "") for row in result.rows]
+    share = result.columns.index("share") if shares else -1
+    counts = [f" {row[1]} ({row[2]})" + (f" {_percent(row[share])}" if shares else "") for row in result.rows]
     room = max(columns - max(len(c) for c in counts) - 2, 2)  # label, two spaces, bar, counts
     pad = min(max(len(str(row[0])) for row in result.rows), room - 1)
     width = max(min(BAR_WIDTH, room - pad), 1)

@@ -385,10 +385,13 @@ def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: 
     return QueryResult([*result.columns, "snippet"], rows)
 
 
-def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20) -> QueryResult:
+def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20, *,
+                     story_share: bool = False) -> QueryResult:
     """Matching stories and articles per day, week (zero-filled), source or language; or the `limit`
-    words the matches use most (`by="word"`)."""
+    words the matches use most (`by="word"`). `story_share` adds, per day or week, every story collected
+    (`all_stories`) and the matching stories' share of them (`story_share`), each story in the period of its
+    first copy under the filters."""
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(_inputs(con, query), **vars(filters))
-        return search_index.attention(con, params, by, limit)
+        return search_index.attention(con, params, by, limit, story_share=story_share)

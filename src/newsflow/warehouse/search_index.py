@@ -272,7 +272,7 @@ SELECT key AS {{by}}, stories, articles, n AS all_articles, round(articles / n, 
 FROM counts JOIN collected USING (key) ORDER BY stories DESC, articles DESC, key"""
 
 
-def attention_sql(by: str, site: bool = True, utc: bool = True) -> str:
+def attention_sql(by: str, site: bool = True, utc: bool = True, story_share: bool = False) -> str:
     """The statement of `--by` (`site`: a --site is given, its clause then in the totals' scan; `utc`: the days are
     UTC days, counted as numbers, else the session time zone's)."""
     if by == "word":  # the sample read when called, so a test can set it lower
@@ -281,7 +281,27 @@ def attention_sql(by: str, site: bool = True, utc: bool = True) -> str:
         return _SHARES_SQL.format(by=by, column="site" if by == "source" else "language",
                                   counted=_counted(_AUTHORITY if by == "source" else "a.language", site),
                                   key=_SITE_OF_AUTHORITY if by == "source" else _LANGUAGE_NAMED)
-    unit = _PERIOD[by]
+    sql = _periods_sql(by, _PERIOD[by], site, utc)
+    pieces = _STORY_SHARE if story_share else dict.fromkeys(_STORY_SHARE, "")
+    return sql.replace("{story_share_ctes}", pieces["ctes"].replace("{unit}", _PERIOD[by])).replace(
+        "{story_share}", pieces["columns"]).replace("{story_share_joins}", pieces["joins"])
+
+
+# --story-share: the matching stories' share of every story collected per period, each story on both sides counted in
+# the period of its first copy under the filters (matching or not), so that a story is in one period above and below
+# the line and the share never passes 1; `stories` keeps its first matching copy's period (docs/search.md).
+_STORY_SHARE = {"ctes": f""",
+story_firsts AS (SELECT a.story_id, min(coalesce(a.published_at, a.fetched_at)) AS first_at FROM articles a
+                 WHERE {_FILTERS} GROUP BY 1),
+story_periods AS (SELECT story_id, date_trunc('{{unit}}', first_at)::DATE AS period FROM story_firsts),
+all_stories AS (SELECT period, count(*) AS n FROM story_periods GROUP BY 1),
+matched_stories AS (SELECT period, count(*) AS n FROM story_periods SEMI JOIN m USING (story_id) GROUP BY 1)""",
+                "columns": """, coalesce(al.n, 0) AS all_stories,
+       CASE WHEN coalesce(al.n, 0) > 0 THEN round(coalesce(ms.n, 0) / al.n, 6) END AS story_share""",
+                "joins": " LEFT JOIN all_stories al USING (period) LEFT JOIN matched_stories ms USING (period)"}
+
+
+def _periods_sql(by: str, unit: str, site: bool, utc: bool) -> str:
     return f"""
 WITH m AS ({_MATCHES}),
 firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
@@ -296,16 +316,16 @@ periods AS (SELECT unnest(generate_series(lo, hi, INTERVAL 1 {unit}))::DATE AS p
                 THEN error('{_TOO_MANY}--by {by} would list ' || (date_diff('{unit}', lo, hi) + 1) || ' periods, '
                            || lo::DATE || ' to ' || hi::DATE || ' (at most ' || $max_periods
                            || '); narrow them with --since and --until{' or use --by week' if by == 'day' else ''}')
-                ELSE true END),
+                ELSE true END){{story_share_ctes}},
 story_counts AS (SELECT date_trunc('{unit}', first_at)::DATE AS period, count(*) AS n FROM firsts GROUP BY 1),
 article_counts AS (SELECT period, sum(n)::BIGINT AS n, count(DISTINCT {_SITE_OF_AUTHORITY}) AS outlets
                    FROM (SELECT date_trunc('{unit}', appeared_at)::DATE AS period, authority AS raw, count(*) AS n
                          FROM m GROUP BY 1, 2) GROUP BY 1)
 SELECT p.period, coalesce(s.n, 0) AS stories, coalesce(c.n, 0) AS articles, coalesce(c.outlets, 0) AS outlets,
        coalesce(t.n, 0) AS all_articles,
-       CASE WHEN coalesce(t.n, 0) > 0 THEN round(coalesce(c.n, 0) / t.n, 6) END AS share
+       CASE WHEN coalesce(t.n, 0) > 0 THEN round(coalesce(c.n, 0) / t.n, 6) END AS share{{story_share}}
 FROM periods p LEFT JOIN story_counts s USING (period) LEFT JOIN article_counts c USING (period)
-     LEFT JOIN collected t USING (period)
+     LEFT JOIN collected t USING (period){{story_share_joins}}
 ORDER BY p.period"""
 
 
@@ -315,10 +335,12 @@ stored (a feed that dates an article in the year 1), would otherwise print milli
 _TOO_MANY = "newsflow: too many periods: "
 
 
-def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str, limit: int = 20) -> QueryResult:
+def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str, limit: int = 20, *,
+              story_share: bool = False) -> QueryResult:
     extra = {"max_periods": MAX_PERIODS} if by in _PERIOD else {"limit": limit} if by == "word" else {}
     try:
-        return _run(con, attention_sql(by, site=params["site"] is not None, utc=params["tz"] == UTC),
+        return _run(con, attention_sql(by, site=params["site"] is not None, utc=params["tz"] == UTC,
+                                       story_share=story_share and by in _PERIOD),
                     {**params, **extra})
     except WarehouseError as exc:
         if _TOO_MANY not in str(exc):
