@@ -253,7 +253,7 @@ def test_a_story_counts_in_the_share_of_stories_on_its_first_copys_day(tmp_path:
                                                (d("2026-05-02"), 2, 2, 2, 3, 0.666667, 2, 0.5)]
     # under the filters: from 05-02 on, story 0's first copy is its 05-02 one
     later = search.search_attention(store, "harbour", SearchFilters(since=d("2026-05-02")), "day", story_share=True)
-    assert [tuple(r)[-2:] for r in later.rows][0] == (3, 0.666667)
+    assert tuple(later.rows[0])[-2:] == (3, 0.666667)
 
 
 def test_the_cli_adds_the_share_of_stories_and_charts_the_share_of_articles(
@@ -309,3 +309,38 @@ def test_the_named_query_takes_feed_language_and_site_as_the_cli(
         tuple(r) for r in search.search_attention(filtered, "harbour", SearchFilters(
             since=d("2026-05-31"), until=d("2026-06-04")), "day").rows]  # the filters take something out
     assert [tuple(r) for r in _named(filtered, *span, *assignments).rows] == expected
+
+
+# --- dangling operators ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("syria OR", "the query 'syria OR' ends with OR, which needs a word after it (syria OR iran)"),
+    ("OR syria", "the query 'OR syria' starts with OR, which needs a word before it (syria OR iran)"),
+    ("syria AND", "ends with AND, which needs a word after it (syria AND iran)"),
+    ("AND syria", "starts with AND, which needs a word before it"),
+    ("syria NOT", "ends with NOT, which needs a word after it (NOT iran, or -iran)"),
+    ('"air strikes" OR ...', "ends with OR"),
+    ("(syria OR iran) AND", "ends with AND"),
+])
+def test_an_operator_with_no_word_on_one_side_is_refused_in_one_line(text: str, line: str) -> None:
+    """Before, each was dropped quietly (`syria OR` searched `syria`): a query cut short when pasted went unnoticed."""
+    from newsflow.search_query import QuerySyntaxError, parse_query
+
+    with pytest.raises(QuerySyntaxError, match=r"leave (OR|AND|NOT) out") as refused:
+        parse_query(text)
+    assert line in str(refused.value) and "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["syria OR iran", "NOT iran syria", "syria AND NOT iran", "syria or", "and syria",
+                                  'harbour OR "" needle', "WAR AND PEACE", "syria OR -iran"])
+def test_operators_between_words_and_in_lower_case_are_read_as_before(text: str) -> None:
+    from newsflow.search_query import parse_query
+
+    assert parse_query(text).clauses
+
+
+def test_the_cli_refuses_a_dangling_or_with_exit_2(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["search", "harbour OR", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ends with OR" in err

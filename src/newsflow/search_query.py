@@ -123,6 +123,8 @@ def parse_query(text: str) -> Query:
     only_in: dict[Phrase, tuple[str, bool]] = {}
     typed: set[Phrase] = set()
     join_next = negate_next = False
+    operator = None  # the last item, when it was OR, AND or NOT: a query ending so is refused ("Analyst 47")
+    dangling = None  # the line refusing it, or one starting with OR or AND
     try:  # `NOT (a OR b)` as `-a -b`; `title:`, `NEAR`, `wom?n` refused ("Analyst 46")
         read = flattened(unicodedata.normalize("NFC", text))
     except UnsupportedSyntax as exc:
@@ -131,6 +133,9 @@ def parse_query(text: str) -> Query:
     for match in _ITEM.finditer(numbers_joined(read)):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
         if bare in ("OR", "AND", "NOT"):
+            if bare != "NOT" and not (clauses or excluded or negate_next) and dangling is None:
+                dangling = _dangling(text, bare, "starts with", "before")
+            operator = bare
             join_next = bool(clauses) if bare == "OR" else join_next
             negate_next = negate_next or bare == "NOT"
             continue
@@ -160,6 +165,7 @@ def parse_query(text: str) -> Query:
         elif bare is not None and (joined := phrase_joined(bare)) is not None \
                 and (tokens := separated_tokens(joined) or tuple(query_tokens(joined))) not in spellings:
             spellings.append(tokens)  # `al-Qaʿida`: `al-Qaida` too, its word with the apostrophe joined
+        operator = None
         if negated or negate_next:
             excluded.extend(spellings)
         elif join_next:
@@ -167,6 +173,8 @@ def parse_query(text: str) -> Query:
         else:
             clauses.append(spellings)
         join_next = negate_next = False
+    if operator is not None and dangling is None:
+        dangling = _dangling(text, operator, "ends with", "after")
     clauses = [list(dict.fromkeys(c)) for c in clauses]
     unique = list(dict.fromkeys(tuple(c) for c in clauses))
     if not unique:
@@ -176,8 +184,19 @@ def parse_query(text: str) -> Query:
     if len(unique) > MAX_CLAUSES:
         raise QuerySyntaxError(
             f"the query has {len(unique)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
+    if dangling is not None:
+        raise QuerySyntaxError(dangling)
     return Query(tuple(unique), tuple(dict.fromkeys(excluded)),
                  tuple((phrase, *rule) for phrase, rule in only_in.items() if phrase not in typed))
+
+
+def _dangling(text: str, operator: str, where: str, side: str) -> str:
+    """The line for `syria OR`, `OR syria`, `syria AND`, `syria NOT`: an operator with no word on one side, which the
+    query used to drop quietly (then `syria OR` was `syria`, and a query cut short when pasted went unnoticed)."""
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    example = "NOT iran, or -iran" if operator == "NOT" else f"syria {operator} iran"
+    return (f"the query {shown!r} {where} {operator}, which needs a word {side} it ({example}): add the word or "
+            f"leave {operator} out (in lower case, {operator.lower()} is searched as a word)")
 
 
 def _name_spellings_by_language(bare: str | None, spellings: list[Phrase],
