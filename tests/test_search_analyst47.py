@@ -91,6 +91,8 @@ def test_since_and_until_are_the_zones_days(store: Warehouse) -> None:
     listed = search.search_articles(store, "harbour", SearchFilters(since=d("2026-03-08"), until=d("2026-03-08"),
                                                                     tz="America/New_York"), 10)
     assert [row[0] for row in listed.rows] == ["a1"]
+    published = listed.rows[0][4]  # the same instant, shown in the zone (EDT): 23:30 local, as the day counted
+    assert published == datetime(2026, 3, 9, 3, 30, tzinfo=UTC) and published.utcoffset() == timedelta(hours=-4)
     assert [row[0] for row in search.search_articles(store, "harbour", SearchFilters(
         since=d("2026-03-08"), until=d("2026-03-08")), 10).rows] == ["a0"]
 
