@@ -346,3 +346,16 @@ def test_the_cli_refuses_a_dangling_or_with_exit_2(config: Path, capsys: pytest.
     assert cli.main(["search", "harbour OR", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "ends with OR" in err
+
+
+def test_the_sql_macro_refuses_them_too_and_searches_a_word_after_or_in_any_script(store: Warehouse) -> None:
+    """search_articles (migration 0102): the same refusal, in one line; an `OR` before a word in Cyrillic (which
+    the macro's ASCII classes do not call letters) is not dangling."""
+    from newsflow.errors import NewsflowError
+
+    for text in ("harbour OR", "AND harbour"):
+        with pytest.raises(NewsflowError, match="starts or ends with OR, AND or NOT") as refused:
+            run_read_query(store, f"SELECT article_id FROM search_articles('{text}')", {})
+        assert "\n" not in str(refused.value)
+    found = run_read_query(store, "SELECT article_id FROM search_articles('harbour OR дамаск') ORDER BY 1", {})
+    assert [row[0] for row in found.rows] == ["a0", "a1", "a2", "a4"]
