@@ -318,14 +318,13 @@ def test_the_named_query_takes_feed_language_and_site_as_the_cli(
 
 @pytest.mark.parametrize(("text", "line"), [
     ("syria OR", "the query 'syria OR' ends with OR, which needs a word after it (syria OR iran)"),
-    ("OR syria", "the query 'OR syria' starts with OR, which needs a word before it (syria OR iran)"),
     ("syria AND", "ends with AND, which needs a word after it (syria AND iran)"),
-    ("AND syria", "starts with AND, which needs a word before it"),
     ("syria NOT", "ends with NOT, which needs a word after it (NOT iran, or -iran)"),
     ('"air strikes" OR ...', "ends with OR"),
     ("(syria OR iran) AND", "ends with AND"),
+    ("OR syria AND", "ends with AND"),
 ])
-def test_an_operator_with_no_word_on_one_side_is_refused_in_one_line(text: str, line: str) -> None:
+def test_an_operator_with_no_word_after_it_is_refused_in_one_line(text: str, line: str) -> None:
     """Before, each was dropped quietly (`syria OR` searched `syria`): a query cut short when pasted went unnoticed."""
     from newsflow.search_query import QuerySyntaxError, parse_query
 
@@ -335,27 +334,34 @@ def test_an_operator_with_no_word_on_one_side_is_refused_in_one_line(text: str, 
 
 
 @pytest.mark.parametrize("text", ["syria OR iran", "NOT iran syria", "syria AND NOT iran", "syria or", "and syria",
-                                  'harbour OR "" needle', "WAR AND PEACE", "syria OR -iran"])
-def test_operators_between_words_and_in_lower_case_are_read_as_before(text: str) -> None:
-    from newsflow.search_query import parse_query
+                                  'harbour OR "" needle', "WAR AND PEACE", "syria OR -iran", "OR syria", "AND syria"])
+def test_operators_between_words_in_lower_case_and_leading_are_read_as_before(text: str) -> None:
+    from newsflow.search_query import leading_operator, parse_query
 
     assert parse_query(text).clauses
+    assert leading_operator(text) == (text.split()[0] if text.startswith(("OR ", "AND ")) else None)
 
 
-def test_the_cli_refuses_a_dangling_or_with_exit_2(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_refuses_a_trailing_or_and_says_what_it_read_for_a_leading_one(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["search", "harbour OR", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "ends with OR" in err
+    assert cli.main(["search", "harbour", "--articles", "--format", "csv", "--config", str(config)]) == 0
+    plain = capsys.readouterr().out
+    assert cli.main(["search", "OR harbour", "--articles", "--format", "csv", "--config", str(config)]) == 0
+    out, err = capsys.readouterr()
+    assert out == plain and err == ("newsflow: the query starts with OR, which has no word before it to join: "
+                                    "searched without it\n")
 
 
-def test_the_sql_macro_refuses_them_too_and_searches_a_word_after_or_in_any_script(store: Warehouse) -> None:
+def test_the_sql_macro_refuses_a_trailing_one_too_and_searches_a_word_after_or_in_any_script(store: Warehouse) -> None:
     """search_articles (migration 0102): the same refusal, in one line; an `OR` before a word in Cyrillic (which
     the macro's ASCII classes do not call letters) is not dangling."""
     from newsflow.errors import NewsflowError
 
-    for text in ("harbour OR", "AND harbour"):
-        with pytest.raises(NewsflowError, match="starts or ends with OR, AND or NOT") as refused:
-            run_read_query(store, f"SELECT article_id FROM search_articles('{text}')", {})
-        assert "\n" not in str(refused.value)
+    with pytest.raises(NewsflowError, match="ends with OR, AND or NOT, which needs a word after it") as refused:
+        run_read_query(store, "SELECT article_id FROM search_articles('harbour OR')", {})
+    assert "\n" not in str(refused.value)
     found = run_read_query(store, "SELECT article_id FROM search_articles('harbour OR дамаск') ORDER BY 1", {})
     assert [row[0] for row in found.rows] == ["a0", "a1", "a2", "a4"]

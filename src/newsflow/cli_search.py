@@ -105,7 +105,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     with signals_interrupt_while_loading():  # numpy and the analysers, for this command only (session 37)
         from newsflow import search
-        from newsflow.search_query import QuerySyntaxError
+        from newsflow.search_query import QuerySyntaxError, leading_operator
 
     config = load_config(args.config)
     store = Warehouse(config.warehouse_path, config.lock_timeout)
@@ -142,6 +142,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         hint = search.language_hint(store, filters.language)
         if hint is not None:
             print(f"newsflow: {hint}", file=sys.stderr)
+    leading = leading_operator(args.query)
+    if leading is not None:
+        print(f"newsflow: the query starts with {leading}, which has no word before it to join: searched without it",
+              file=sys.stderr)
     stopped = search.stop_word_hint(store, args.query, filters.language)
     if stopped is not None:
         print(f"newsflow: {stopped}", file=sys.stderr)
