@@ -256,6 +256,10 @@ def test_a_story_counts_in_the_share_of_stories_on_its_first_copys_day(tmp_path:
     # under the filters: from 05-02 on, story 0's first copy is its 05-02 one
     later = search.search_attention(store, "harbour", SearchFilters(since=d("2026-05-02")), "day", story_share=True)
     assert tuple(later.rows[0])[-2:] == (3, 0.666667)
+    # under --site: story 0's first copy on herald.example is its matching one, on 05-02
+    herald = dataclasses.replace(filters, site="herald.example")
+    assert [tuple(r) for r in search.search_attention(store, "harbour", herald, "day", story_share=True).rows] == [
+        (d("2026-05-01"), 0, 0, 0, 0, None, 0, None), (d("2026-05-02"), 1, 1, 1, 1, 1.0, 1, 1.0)]
 
 
 def test_the_cli_adds_the_share_of_stories_and_charts_the_share_of_articles(

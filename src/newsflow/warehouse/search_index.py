@@ -283,17 +283,19 @@ def attention_sql(by: str, site: bool = True, utc: bool = True, story_share: boo
                                   key=_SITE_OF_AUTHORITY if by == "source" else _LANGUAGE_NAMED)
     sql = _periods_sql(by, _PERIOD[by], site, utc)
     pieces = _STORY_SHARE if story_share else dict.fromkeys(_STORY_SHARE, "")
-    return sql.replace("{story_share_ctes}", pieces["ctes"].replace("{unit}", _PERIOD[by])).replace(
+    # without --site its clause is left out, as from the totals' scan (the site of every article was worked out)
+    ctes = pieces["ctes"].replace("{unit}", _PERIOD[by]).replace("{filters}", _FILTERS if site else _UNSITED_FILTERS)
+    return sql.replace("{story_share_ctes}", ctes).replace(
         "{story_share}", pieces["columns"]).replace("{story_share_joins}", pieces["joins"])
 
 
 # --story-share: the matching stories' share of every story collected per period, each story on both sides counted in
 # the period of its first copy under the filters (matching or not), so that a story is in one period above and below
 # the line and the share never passes 1; `stories` keeps its first matching copy's period (docs/search.md).
-_STORY_SHARE = {"ctes": f""",
+_STORY_SHARE = {"ctes": """,
 story_firsts AS (SELECT a.story_id, min(coalesce(a.published_at, a.fetched_at)) AS first_at FROM articles a
-                 WHERE {_FILTERS} GROUP BY 1),
-story_periods AS (SELECT story_id, date_trunc('{{unit}}', first_at)::DATE AS period FROM story_firsts),
+                 WHERE {filters} GROUP BY 1),
+story_periods AS (SELECT story_id, date_trunc('{unit}', first_at)::DATE AS period FROM story_firsts),
 all_stories AS (SELECT period, count(*) AS n FROM story_periods GROUP BY 1),
 matched_stories AS (SELECT period, count(*) AS n FROM story_periods SEMI JOIN m USING (story_id) GROUP BY 1)""",
                 "columns": """, coalesce(al.n, 0) AS all_stories,
