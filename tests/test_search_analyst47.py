@@ -369,3 +369,40 @@ def test_the_sql_macro_refuses_a_trailing_one_too_and_searches_a_word_after_or_i
     assert "\n" not in str(refused.value)
     found = run_read_query(store, "SELECT article_id FROM search_articles('harbour OR дамаск') ORDER BY 1", {})
     assert [row[0] for row in found.rows] == ["a0", "a1", "a2", "a4"]
+
+
+# --- a midnight that does not exist, and the zone's today ---------------------------------------------------------
+
+
+def test_a_day_whose_midnight_does_not_exist_starts_at_its_first_instant(tmp_path: Path) -> None:
+    """Havana springs forward at 00:00 (2026-03-08: 00:00 is 01:00 CDT, 05:00 UTC): 04:59 UTC is 03-07 23:59 there,
+    05:30 UTC 03-08 01:30; --since 2026-03-08 takes the second only, as zoneinfo reads the day. (From November 2026
+    DuckDB's ICU data puts Havana's changes an hour from this machine's tz database: docs/search.md "Analyst 47".)"""
+    rows = [("2026-03-08 04:59", True, "wire.example"), ("2026-03-08 05:30", False, "wire.example")]
+    store = _store(tmp_path / "news.duckdb", rows)
+    havana = ZoneInfo("America/Havana")
+    assert [datetime.fromisoformat(at).replace(tzinfo=UTC).astimezone(havana).date() for at, _, _ in rows] == [
+        d("2026-03-07"), d("2026-03-08")]
+    assert _days(store, "America/Havana", "2026-03-07", "2026-03-08") == [
+        (d("2026-03-07"), 1, 1, 1, 1, 1.0), (d("2026-03-08"), 0, 0, 0, 1, 0.0)]
+    assert _days(store, "America/Havana", "2026-03-08", "2026-03-08") == [(d("2026-03-08"), 0, 0, 0, 1, 0.0)]
+
+
+def test_a_series_ends_at_the_zones_today(tmp_path: Path) -> None:
+    """Without --until a series runs to the last day collected, not past today: the zone's today. Kiritimati is
+    UTC+14, so before 10:00 UTC an article at 20:00 UTC is today in UTC and tomorrow there (the UTC series reaches
+    it, Kiritimati's stops before); from 10:00 UTC, one at 06:00 UTC tomorrow is tomorrow in UTC and today there."""
+    now = datetime.now(UTC)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    ahead = midnight + (timedelta(hours=20) if now.hour < 10 else timedelta(days=1, hours=6))
+    match = midnight - timedelta(days=3) + timedelta(hours=12)
+    rows = [(match.strftime("%Y-%m-%d %H:%M"), True, "wire.example"),
+            (ahead.strftime("%Y-%m-%d %H:%M"), False, "wire.example")]
+    store = _store(tmp_path / "news.duckdb", rows)
+    kiritimati = ZoneInfo("Pacific/Kiritimati")
+    last = {tz: search.search_attention(store, "harbour", SearchFilters(tz=tz), "day").rows[-1][0]
+            for tz in ("UTC", "Pacific/Kiritimati")}
+    if now.hour < 10:
+        assert last == {"UTC": ahead.date(), "Pacific/Kiritimati": match.astimezone(kiritimati).date()}
+    else:
+        assert last == {"UTC": match.date(), "Pacific/Kiritimati": ahead.astimezone(kiritimati).date()}
