@@ -377,7 +377,7 @@ def test_the_sql_macro_refuses_a_trailing_one_too_and_searches_a_word_after_or_i
 def test_a_day_whose_midnight_does_not_exist_starts_at_its_first_instant(tmp_path: Path) -> None:
     """Havana springs forward at 00:00 (2026-03-08: 00:00 is 01:00 CDT, 05:00 UTC): 04:59 UTC is 03-07 23:59 there,
     05:30 UTC 03-08 01:30; --since 2026-03-08 takes the second only, as zoneinfo reads the day. (From November 2026
-    DuckDB's ICU data puts Havana's changes an hour from this machine's tz database: docs/search.md "Analyst 47".)"""
+    DuckDB's ICU data keeps Havana on daylight time, unlike this machine's tz database: docs/search.md "Analyst 47".)"""
     rows = [("2026-03-08 04:59", True, "wire.example"), ("2026-03-08 05:30", False, "wire.example")]
     store = _store(tmp_path / "news.duckdb", rows)
     havana = ZoneInfo("America/Havana")
