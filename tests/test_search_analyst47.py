@@ -3,7 +3,7 @@
 `--since`/`--until` and every day and week `--by day|week` counts are the zone's: a story at 23:30 in New York on the
 eve of a DST change is that evening's, not the next UTC day's. Checked at the boundaries (DST both ways, +5:30,
 +5:45, UTC itself) on one module warehouse, and against zoneinfo's reading of generated instants near local
-midnights (a property: CI runs its kept worlds; hunt with NEWSFLOW_SEARCH47_EXAMPLES=200)."""
+midnights (a property: CI runs its kept worlds; hunt with NEWSFLOW_SEARCH47_EXAMPLES=50 and pytest's --timeout=0)."""
 
 from __future__ import annotations
 
