@@ -406,3 +406,32 @@ def test_a_series_ends_at_the_zones_today(tmp_path: Path) -> None:
         assert last == {"UTC": ahead.date(), "Pacific/Kiritimati": match.astimezone(kiritimati).date()}
     else:
         assert last == {"UTC": match.date(), "Pacific/Kiritimati": ahead.astimezone(kiritimati).date()}
+
+
+# --- review: before 1972, and a Monday whose midnight does not exist ------------------------------------------------
+
+OLD_WORLD = [("1960-05-31 12:00", False, "wire.example"),
+             ("1960-06-01 00:44:40", True, "wire.example"),   # Monrovia (-0:44:30) 06-01 00:00:10
+             ("2021-03-21 20:29", True, "wire.example"),      # Tehran Sunday 03-21 23:59 (+3:30)
+             ("2021-03-21 20:31", True, "herald.example")]    # Tehran Monday 03-22 01:01 (+4:30; 00:00 skipped)
+
+
+@pytest.fixture(scope="module")
+def old(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    return _store(tmp_path_factory.mktemp("old") / "news.duckdb", OLD_WORLD)
+
+
+def test_before_1972_a_midnight_off_the_whole_minute_parts_the_totals_as_the_matches(old: Warehouse) -> None:
+    """Monrovia's midnight was 00:44:30 UTC until 1972 (in ICU's data as in the tz database): an article at
+    00:44:40 UTC is 06-01 there, in all_articles as in articles (counted per UTC minute, the totals put it on 05-31,
+    and 06-01 read 1 matching article of 0 collected)."""
+    assert _days(old, "Africa/Monrovia", "1960-05-31", "1960-06-01") == [
+        (d("1960-05-31"), 0, 0, 0, 1, 0.0), (d("1960-06-01"), 1, 1, 1, 1, 1.0)]
+
+
+def test_a_week_whose_monday_midnight_does_not_exist_starts_at_its_first_instant(old: Warehouse) -> None:
+    """Tehran sprang forward at Monday 2021-03-22 00:00 (to 01:00): a minute either side of it, two weeks."""
+    assert _days(old, "Asia/Tehran", "2021-03-15", "2021-03-28", "week") == [
+        (d("2021-03-15"), 1, 1, 1, 1, 1.0), (d("2021-03-22"), 1, 1, 1, 1, 1.0)]
+    filters = SearchFilters(since=d("2021-03-22"), until=d("2021-03-22"), tz="Asia/Tehran")
+    assert [row[0] for row in search.search_articles(old, "harbour", filters, 10).rows] == ["a3"]

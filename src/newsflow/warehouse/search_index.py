@@ -229,12 +229,14 @@ _COLLECTED = """collected AS (
     FROM ({counted}) GROUP BY 1)"""
 # In another time zone (--tz) the totals are counted per UTC minute, as numbers, and each minute made its local day
 # once (ICU, through the session's TimeZone): per article that cost 0.11-0.14 s over 300,000 articles against
-# 0.02-0.03 s so. Exact wherever a zone's local midnight falls on a whole UTC minute: every zone of the tz database
-# since 1972-01-08 (Monrovia's -0:44:30 ended then; Newfoundland's changes at 00:01 are whole minutes).
-_MINUTE_NUMBER = ("(epoch_us(coalesce(a.published_at, a.fetched_at)) // 60000000"
-                  " - (epoch_us(coalesce(a.published_at, a.fetched_at)) % 60000000 < 0)::BIGINT)")
+# 0.02-0.03 s so. A minute is exact where every local midnight falls on a whole UTC minute: in ICU's data, every zone
+# from 1972-01-08 to 2040 (checked); before, 370 zones' midnights fall off the minute (LMT, Monrovia's -0:44:30), so an
+# instant before 1972-01-08 (63,676,800 s) keeps its whole second, which every offset is.
+_SECOND = ("(epoch_us(coalesce(a.published_at, a.fetched_at)) // 1000000"
+           " - (epoch_us(coalesce(a.published_at, a.fetched_at)) % 1000000 < 0)::BIGINT)")
+_MINUTE_OR_SECOND = f"(CASE WHEN {_SECOND} >= 63676800 THEN {_SECOND} // 60 * 60 ELSE {_SECOND} END)"
 _COLLECTED_LOCAL = """collected AS (
-    SELECT date_trunc('{unit}', make_timestamptz(key * 60000000)::DATE)::DATE AS period, sum(n)::BIGINT AS n
+    SELECT date_trunc('{unit}', make_timestamptz(key * 1000000)::DATE)::DATE AS period, sum(n)::BIGINT AS n
     FROM ({counted}) GROUP BY 1)"""
 # Without --until a series runs to the last period anything was collected in (under the filters), not to the last
 # match: every query's series then ends on the same day, and the days after its last match are 0s, not missing.
@@ -307,7 +309,7 @@ def _periods_sql(by: str, unit: str, site: bool, utc: bool) -> str:
     return f"""
 WITH m AS ({_MATCHES}),
 firsts AS (SELECT story_id, min(appeared_at) AS first_at FROM m GROUP BY story_id),
-{(_COLLECTED if utc else _COLLECTED_LOCAL).format(unit=unit, counted=_counted(_DAY_NUMBER if utc else _MINUTE_NUMBER,
+{(_COLLECTED if utc else _COLLECTED_LOCAL).format(unit=unit, counted=_counted(_DAY_NUMBER if utc else _MINUTE_OR_SECOND,
                                                                                     site))},
 bounds AS (SELECT date_trunc('{unit}', coalesce($since::DATE, min(appeared_at)::DATE)) AS lo,
                   date_trunc('{unit}', coalesce($until::DATE,
