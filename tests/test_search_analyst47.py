@@ -413,7 +413,9 @@ def test_a_series_ends_at_the_zones_today(tmp_path: Path) -> None:
 OLD_WORLD = [("1960-05-31 12:00", False, "wire.example"),
              ("1960-06-01 00:44:40", True, "wire.example"),   # Monrovia (-0:44:30) 06-01 00:00:10
              ("2021-03-21 20:29", True, "wire.example"),      # Tehran Sunday 03-21 23:59 (+3:30)
-             ("2021-03-21 20:31", True, "herald.example")]    # Tehran Monday 03-22 01:01 (+4:30; 00:00 skipped)
+             ("2021-03-21 20:31", True, "herald.example"),    # Tehran Monday 03-22 01:01 (+4:30; 00:00 skipped)
+             ("2026-03-10 04:00", True, "wire.example"),      # New York 03-10 00:00:00 EDT exactly
+             ("2026-05-01 15:00", True, "wire.example")]      # Tokyo 05-02 00:00:00 JST exactly
 
 
 @pytest.fixture(scope="module")
@@ -435,3 +437,17 @@ def test_a_week_whose_monday_midnight_does_not_exist_starts_at_its_first_instant
         (d("2021-03-15"), 1, 1, 1, 1, 1.0), (d("2021-03-22"), 1, 1, 1, 1, 1.0)]
     filters = SearchFilters(since=d("2021-03-22"), until=d("2021-03-22"), tz="Asia/Tehran")
     assert [row[0] for row in search.search_articles(old, "harbour", filters, 10).rows] == ["a3"]
+
+
+@pytest.mark.parametrize(("tz", "day", "article"), [("America/New_York", "2026-03-10", "a4"),
+                                                   ("Asia/Tokyo", "2026-05-02", "a5")])
+def test_a_story_at_exactly_local_midnight_is_the_new_days(old: Warehouse, tz: str, day: str, article: str) -> None:
+    """--since DAY takes it and --until the day before does not, behind UTC and ahead of it, in the stories list,
+    the articles list and the days alike."""
+    before = (d(day) - timedelta(days=1)).isoformat()
+    on_day = SearchFilters(since=d(day), until=d(day), tz=tz)
+    assert [row[0] for row in search.search_articles(old, "harbour", on_day, 10).rows] == [article]
+    assert [row[0] for row in search.search_articles(old, "harbour", dataclasses.replace(
+        on_day, since=d(before), until=d(before)), 10).rows] == []
+    assert len(search.search_stories(old, "harbour", on_day, 10).rows) == 1
+    assert _days(old, tz, before, day) == [(d(before), 0, 0, 0, 0, None), (d(day), 1, 1, 1, 1, 1.0)]
