@@ -451,3 +451,19 @@ def test_a_story_at_exactly_local_midnight_is_the_new_days(old: Warehouse, tz: s
         on_day, since=d(before), until=d(before)), 10).rows] == []
     assert len(search.search_stories(old, "harbour", on_day, 10).rows) == 1
     assert _days(old, tz, before, day) == [(d(before), 0, 0, 0, 0, None), (d(day), 1, 1, 1, 1, 1.0)]
+
+
+def test_the_sql_macro_reads_an_operator_inside_a_phrase_or_a_word_as_the_cli(store: Warehouse) -> None:
+    """`"Portland, OR"` (Oregon, quoted so as to be a phrase) and `OR.` (a word with its full stop) end with no
+    dangling operator for the CLI; the macro's first regex refused both, as it did `"Bill AND"`. A trailing OR after an
+    even count of quotes, before punctuation only, is refused by both (`harbour OR "`, `harbour OR ...`)."""
+    from newsflow.errors import NewsflowError
+    from newsflow.search_query import parse_query
+
+    read = ['harbour "Portland, OR"', 'harbour "Bill AND"', 'harbour "walked OR "', "harbour OR."]
+    sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM search_articles($q{n}))" for n in range(len(read)))
+    assert run_read_query(store, sql, {f"q{n}": q for n, q in enumerate(read)}).rows == [(0, 0, 0, 4)]
+    assert all(parse_query(q).clauses for q in read)
+    for refused in ['harbour OR "', "harbour OR ..."]:
+        with pytest.raises(NewsflowError, match="ends with OR, AND or NOT"):
+            run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": refused})
