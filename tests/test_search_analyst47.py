@@ -172,6 +172,8 @@ EXAMPLES = int(os.environ.get("NEWSFLOW_SEARCH47_EXAMPLES", "0"))
 PHASES = (Phase.explicit, *((Phase.generate, Phase.shrink) if EXAMPLES else ()))
 ZONES = ("UTC", "America/New_York", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns", "Pacific/Chatham",
          "Australia/Lord_Howe", "Europe/London", "America/Santiago")
+# CI's kept world in the zones it was built for and the two southern DST changes (0.1 s of CPU a zone); the hunt in all
+CI_ZONES = ("America/New_York", "Asia/Kolkata", "America/St_Johns", "Australia/Lord_Howe", "America/Santiago")
 SITES = ("wire.example", "herald.example")
 START = datetime(2026, 3, 6, tzinfo=UTC)  # spans spring forward in the north (03-08, 03-29), autumn in the south
 
@@ -232,7 +234,7 @@ def test_every_zones_days_match_zoneinfos_reading_of_the_instants(
     rows = [((START + timedelta(minutes=c[0])).strftime("%Y-%m-%d %H:%M"), c[3], SITES[c[1]]) for c in world]
     store = _store(tmp_path_factory.mktemp("w") / "news.duckdb", rows, [c[2] for c in world])
     since, until = d("2026-03-05"), d("2026-04-06")
-    for tz in ZONES:
+    for tz in ZONES if EXAMPLES else CI_ZONES:
         filters = SearchFilters(since=since, until=until, tz=tz)
         got = [tuple(r) for r in search.search_attention(store, "harbour", filters, "day", story_share=True).rows]
         assert got == _expected(world, tz, since, until), tz
@@ -374,18 +376,17 @@ def test_the_sql_macro_refuses_a_trailing_one_too_and_searches_a_word_after_or_i
 # --- a midnight that does not exist, and the zone's today ---------------------------------------------------------
 
 
-def test_a_day_whose_midnight_does_not_exist_starts_at_its_first_instant(tmp_path: Path) -> None:
+def test_a_day_whose_midnight_does_not_exist_starts_at_its_first_instant(old: Warehouse) -> None:
     """Havana springs forward at 00:00 (2026-03-08: 00:00 is 01:00 CDT, 05:00 UTC): 04:59 UTC is 03-07 23:59 there,
     05:30 UTC 03-08 01:30; --since 2026-03-08 takes the second only, as zoneinfo reads the day. (From November 2026
     DuckDB's ICU data keeps Havana on daylight time, unlike this machine's tz database: docs/search.md "Analyst 47".)"""
-    rows = [("2026-03-08 04:59", True, "wire.example"), ("2026-03-08 05:30", False, "wire.example")]
-    store = _store(tmp_path / "news.duckdb", rows)
+    rows = OLD_WORLD[-2:]
     havana = ZoneInfo("America/Havana")
     assert [datetime.fromisoformat(at).replace(tzinfo=UTC).astimezone(havana).date() for at, _, _ in rows] == [
         d("2026-03-07"), d("2026-03-08")]
-    assert _days(store, "America/Havana", "2026-03-07", "2026-03-08") == [
+    assert _days(old, "America/Havana", "2026-03-07", "2026-03-08") == [
         (d("2026-03-07"), 1, 1, 1, 1, 1.0), (d("2026-03-08"), 0, 0, 0, 1, 0.0)]
-    assert _days(store, "America/Havana", "2026-03-08", "2026-03-08") == [(d("2026-03-08"), 0, 0, 0, 1, 0.0)]
+    assert _days(old, "America/Havana", "2026-03-08", "2026-03-08") == [(d("2026-03-08"), 0, 0, 0, 1, 0.0)]
 
 
 def test_a_series_ends_at_the_zones_today(tmp_path: Path) -> None:
@@ -415,7 +416,9 @@ OLD_WORLD = [("1960-05-31 12:00", False, "wire.example"),
              ("2021-03-21 20:29", True, "wire.example"),      # Tehran Sunday 03-21 23:59 (+3:30)
              ("2021-03-21 20:31", True, "herald.example"),    # Tehran Monday 03-22 01:01 (+4:30; 00:00 skipped)
              ("2026-03-10 04:00", True, "wire.example"),      # New York 03-10 00:00:00 EDT exactly
-             ("2026-05-01 15:00", True, "wire.example")]      # Tokyo 05-02 00:00:00 JST exactly
+             ("2026-05-01 15:00", True, "wire.example"),      # Tokyo 05-02 00:00:00 JST exactly
+             ("2026-03-08 04:59", True, "wire.example"),      # Havana 03-07 23:59 CST
+             ("2026-03-08 05:30", False, "wire.example")]     # Havana 03-08 01:30 CDT (00:00 to 01:00 skipped)
 
 
 @pytest.fixture(scope="module")
@@ -442,28 +445,23 @@ def test_a_week_whose_monday_midnight_does_not_exist_starts_at_its_first_instant
 @pytest.mark.parametrize(("tz", "day", "article"), [("America/New_York", "2026-03-10", "a4"),
                                                    ("Asia/Tokyo", "2026-05-02", "a5")])
 def test_a_story_at_exactly_local_midnight_is_the_new_days(old: Warehouse, tz: str, day: str, article: str) -> None:
-    """--since DAY takes it and --until the day before does not, behind UTC and ahead of it, in the stories list,
-    the articles list and the days alike."""
+    """--since DAY takes it and --until the day before does not, behind UTC and ahead of it."""
     before = (d(day) - timedelta(days=1)).isoformat()
     on_day = SearchFilters(since=d(day), until=d(day), tz=tz)
     assert [row[0] for row in search.search_articles(old, "harbour", on_day, 10).rows] == [article]
-    assert [row[0] for row in search.search_articles(old, "harbour", dataclasses.replace(
-        on_day, since=d(before), until=d(before)), 10).rows] == []
-    assert len(search.search_stories(old, "harbour", on_day, 10).rows) == 1
-    assert _days(old, tz, before, day) == [(d(before), 0, 0, 0, 0, None), (d(day), 1, 1, 1, 1, 1.0)]
+    assert _days(old, tz, before, before) == [(d(before), 0, 0, 0, 0, None)]
 
 
 def test_the_sql_macro_reads_an_operator_inside_a_phrase_or_a_word_as_the_cli(store: Warehouse) -> None:
     """`"Portland, OR"` (Oregon, quoted so as to be a phrase) and `OR.` (a word with its full stop) end with no
-    dangling operator for the CLI; the macro's first regex refused both, as it did `"Bill AND"`. A trailing OR after an
-    even count of quotes, before punctuation only, is refused by both (`harbour OR "`, `harbour OR ...`)."""
+    dangling operator for the CLI; the macro's first regex refused both (and `"Bill AND"`). A trailing OR after an
+    even count of quotes, before punctuation only, is refused by both (`harbour OR "`)."""
     from newsflow.errors import NewsflowError
     from newsflow.search_query import parse_query
 
-    read = ['harbour "Portland, OR"', 'harbour "Bill AND"', 'harbour "walked OR "', "harbour OR."]
+    read = ['harbour "Portland, OR"', "harbour OR."]  # each macro bound costs ~0.2 s of CPU: two
     sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM search_articles($q{n}))" for n in range(len(read)))
-    assert run_read_query(store, sql, {f"q{n}": q for n, q in enumerate(read)}).rows == [(0, 0, 0, 4)]
+    assert run_read_query(store, sql, {f"q{n}": q for n, q in enumerate(read)}).rows == [(0, 4)]
     assert all(parse_query(q).clauses for q in read)
-    for refused in ['harbour OR "', "harbour OR ..."]:
-        with pytest.raises(NewsflowError, match="ends with OR, AND or NOT"):
-            run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": refused})
+    with pytest.raises(NewsflowError, match="ends with OR, AND or NOT"):
+        run_read_query(store, "SELECT article_id FROM search_articles($q)", {"q": 'harbour OR "'})
