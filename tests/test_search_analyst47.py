@@ -337,6 +337,7 @@ def test_an_operator_with_no_word_after_it_is_refused_in_one_line(text: str, lin
     with pytest.raises(QuerySyntaxError, match=r"leave (OR|AND|NOT) out") as refused:
         parse_query(text)
     assert line in str(refused.value) and "\n" not in str(refused.value)
+    assert "inside quotes as in \"" in str(refused.value)  # Oregon's OR, or a headline's, has a way in
 
 
 @pytest.mark.parametrize("text", ["syria OR iran", "NOT iran syria", "syria AND NOT iran", "syria or", "and syria",

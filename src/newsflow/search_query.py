@@ -208,7 +208,11 @@ def _dangling(text: str, operator: str) -> str:
     shown = text if len(text) <= 60 else text[:59] + "…"
     example = "NOT iran, or -iran" if operator == "NOT" else f"syria {operator} iran"
     return (f"the query {shown!r} ends with {operator}, which needs a word after it ({example}): add the word or "
-            f"leave {operator} out (in lower case, {operator.lower()} is searched as a word)")
+            f"leave {operator} out (in lower case, or inside quotes as in {_AS_WORD[operator]}, it is a word)")
+
+
+# an everyday text that ends with the capitals: Oregon's abbreviation, a headline cut short (review of "Analyst 47")
+_AS_WORD = {"OR": '"Portland, OR"', "AND": '"Bill AND"', "NOT": '"WHY NOT"'}
 
 
 def _name_spellings_by_language(bare: str | None, spellings: list[Phrase],
