@@ -48,10 +48,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--site", metavar="DOMAIN",
                         help="only articles of this site and its subdomains (e.g. reuters.com)")
     parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
+    parser.add_argument("--tz", metavar="ZONE", default="UTC",
+                        help="the time zone whose days --since, --until and --by day|week are, e.g. America/New_York "
+                             "(default UTC)")
     parser.add_argument("--limit", type=int, default=20, metavar="N", help="stories (or articles) to show (default 20)")
     parser.add_argument("--by", choices=ATTENTION_BY,
                         help="attention: matching stories and articles per day, week, source or language, with "
                              "their share of every article collected there (all_articles); or their top words")
+    parser.add_argument("--story-share", action="store_true",
+                        help="with --by day|week: also every story collected (all_stories) and the matching stories' "
+                             "share of them, each story in the period of its first copy")
     parser.add_argument("--articles", action="store_true",
                         help="one line per matching article (story_id, site, url, ...): export with --format csv")
     parser.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance",
@@ -99,7 +105,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     with signals_interrupt_while_loading():  # numpy and the analysers, for this command only (session 37)
         from newsflow import search
-        from newsflow.search_query import QuerySyntaxError
+        from newsflow.search_query import QuerySyntaxError, leading_operator
 
     config = load_config(args.config)
     store = Warehouse(config.warehouse_path, config.lock_timeout)
@@ -114,13 +120,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     problem = bad_argument(args)
     if problem is None and args.feed is not None and not search.feed_known(store, args.feed, config.feeds):
         problem = f"--feed {args.feed!r} names no configured or stored feed; `newsflow feeds` lists them"
+    zone = search.time_zone(args.tz) if problem is None else None
+    if problem is None and zone is None:
+        problem = search.unknown_time_zone(args.tz)
     if problem is not None:
         return fail(problem, EXIT_USAGE)
     filters = search.SearchFilters(args.since, args.until, args.feed, language_code(args.language),
-                                   site_filter(args.site))
+                                   site_filter(args.site), zone or "UTC")
     try:
         if args.by:
-            result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT))
+            result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT),
+                                             story_share=args.story_share)
         elif args.articles:
             result = search.search_articles(store, args.query, filters, min(args.limit, MAX_LIMIT), sort=args.sort,
                                             snippets=args.snippets)
@@ -132,6 +142,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         hint = search.language_hint(store, filters.language)
         if hint is not None:
             print(f"newsflow: {hint}", file=sys.stderr)
+    leading = leading_operator(args.query)
+    if leading is not None:
+        print(f"newsflow: the query starts with {leading}, which has no word before it to join: searched without it",
+              file=sys.stderr)
     stopped = search.stop_word_hint(store, args.query, filters.language)
     if stopped is not None:
         print(f"newsflow: {stopped}", file=sys.stderr)
@@ -182,6 +196,8 @@ def bad_argument(args: argparse.Namespace) -> str | None:
         return f"--site expects a site like reuters.com (as `--by source` lists them), got {args.site!r}"
     if args.by and args.articles:
         return "--articles lists matching articles and --by counts them: give one of the two"
+    if args.story_share and args.by not in ("day", "week"):
+        return "--story-share divides stories per period: add --by day or --by week"
     if (args.sort != "relevance" or args.snippets) and not args.articles:
         option = "--snippets" if args.snippets else f"--sort {args.sort}"
         return f"{option} applies to the list of articles: add --articles"
@@ -201,7 +217,8 @@ def bar_chart(result: QueryResult, columns: int = BAR_WIDTH + 40) -> str:
         return "(no matching articles)"
     top = max(row[1] for row in result.rows) or 1
     shares = "share" in result.columns
-    counts = [f" {row[1]} ({row[2]})" + (f" {_percent(row[-1])}" if shares else "") for row in result.rows]
+    share = result.columns.index("share") if shares else -1
+    counts = [f" {row[1]} ({row[2]})" + (f" {_percent(row[share])}" if shares else "") for row in result.rows]
     room = max(columns - max(len(c) for c in counts) - 2, 2)  # label, two spaces, bar, counts
     pad = min(max(len(str(row[0])) for row in result.rows), room - 1)
     width = max(min(BAR_WIDTH, room - pad), 1)

@@ -45,6 +45,7 @@ class SearchFilters:
     feed: str | None = None
     language: str | None = None
     site: str | None = None  # a site (host less "www.") and its subdomains
+    tz: str = "UTC"  # the time zone whose days `since`, `until` and `--by day|week` are (`time_zone_named`)
 
 
 def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, run_id: str | None = None,
@@ -328,6 +329,25 @@ def _recuts_words(migration: str) -> bool:
     return _INDEX_TABLES.search(statements) is not None
 
 
+def time_zone(name: str) -> str | None:
+    """The time zone DuckDB knows by `name`, spelt as it spells it (`america/new_york` is `America/New_York`);
+    None when it knows none."""
+    if name == "UTC":  # the default: no lookup
+        return name
+    return {n.lower(): n for n in search_index.time_zone_names()}.get(name.strip().lower())
+
+
+def unknown_time_zone(name: str) -> str:
+    """The line for a --tz that names no time zone: the name, the closest names known, and what to give."""
+    import difflib
+
+    names = {n.lower(): n for n in search_index.time_zone_names()}
+    close = [names[n] for n in difflib.get_close_matches(name.strip().lower(), list(names), n=3, cutoff=0.6)]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return (f"--tz {name!r} is not a time zone; {hint}give a tz database name such as America/New_York, "
+            "Europe/Berlin, Asia/Kolkata or UTC")
+
+
 def unindexed_count(store: Warehouse) -> int:
     """Articles stored but not in the index (a pre-0010 warehouse still catching up)."""
     with store.reading() as con:
@@ -365,10 +385,13 @@ def search_articles(store: Warehouse, text: str, filters: SearchFilters, limit: 
     return QueryResult([*result.columns, "snippet"], rows)
 
 
-def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20) -> QueryResult:
+def search_attention(store: Warehouse, text: str, filters: SearchFilters, by: str, limit: int = 20, *,
+                     story_share: bool = False) -> QueryResult:
     """Matching stories and articles per day, week (zero-filled), source or language; or the `limit`
-    words the matches use most (`by="word"`)."""
+    words the matches use most (`by="word"`). `story_share` adds, per day or week, every story collected
+    (`all_stories`) and the matching stories' share of them (`story_share`), each story in the period of its
+    first copy under the filters."""
     query = parse_query(text)
     with store.reading() as con:
         params = search_index.search_params(_inputs(con, query), **vars(filters))
-        return search_index.attention(con, params, by, limit)
+        return search_index.attention(con, params, by, limit, story_share=story_share)

@@ -117,12 +117,28 @@ class Query:
 
 def parse_query(text: str) -> Query:
     """Clauses (AND) of alternatives (OR), and the excluded words and phrases."""
+    return _read(text)[0]
+
+
+def leading_operator(text: str) -> str | None:
+    """`OR` or `AND` when the query starts with one, before any word (`OR syria`): read as if it were not there, as
+    ever; `newsflow search` says so ("Analyst 47"). None otherwise, or when the query is refused."""
+    try:
+        return _read(text)[1]
+    except QuerySyntaxError:
+        return None
+
+
+def _read(text: str) -> tuple[Query, str | None]:
+    """The query, and the operator it starts with (`leading_operator`)."""
     clauses: list[list[Phrase]] = []
     spellings: list[Phrase]
     excluded: list[Phrase] = []
     only_in: dict[Phrase, tuple[str, bool]] = {}
     typed: set[Phrase] = set()
     join_next = negate_next = False
+    operator = None  # the last item, when it was OR, AND or NOT: a query ending so is refused ("Analyst 47")
+    leading = None  # OR or AND before any word
     try:  # `NOT (a OR b)` as `-a -b`; `title:`, `NEAR`, `wom?n` refused ("Analyst 46")
         read = flattened(unicodedata.normalize("NFC", text))
     except UnsupportedSyntax as exc:
@@ -131,6 +147,9 @@ def parse_query(text: str) -> Query:
     for match in _ITEM.finditer(numbers_joined(read)):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
         if bare in ("OR", "AND", "NOT"):
+            if bare != "NOT" and not (clauses or excluded or negate_next) and leading is None:
+                leading = bare
+            operator = bare
             join_next = bool(clauses) if bare == "OR" else join_next
             negate_next = negate_next or bare == "NOT"
             continue
@@ -160,6 +179,7 @@ def parse_query(text: str) -> Query:
         elif bare is not None and (joined := phrase_joined(bare)) is not None \
                 and (tokens := separated_tokens(joined) or tuple(query_tokens(joined))) not in spellings:
             spellings.append(tokens)  # `al-Qaʿida`: `al-Qaida` too, its word with the apostrophe joined
+        operator = None
         if negated or negate_next:
             excluded.extend(spellings)
         elif join_next:
@@ -176,8 +196,23 @@ def parse_query(text: str) -> Query:
     if len(unique) > MAX_CLAUSES:
         raise QuerySyntaxError(
             f"the query has {len(unique)} words or phrases; at most {MAX_CLAUSES} (join some with OR)")
+    if operator is not None:  # `syria OR`: a word is missing (a query cut short?), not implied as a leading AND is
+        raise QuerySyntaxError(_dangling(text, operator))
     return Query(tuple(unique), tuple(dict.fromkeys(excluded)),
-                 tuple((phrase, *rule) for phrase, rule in only_in.items() if phrase not in typed))
+                 tuple((phrase, *rule) for phrase, rule in only_in.items() if phrase not in typed)), leading
+
+
+def _dangling(text: str, operator: str) -> str:
+    """The line for `syria OR`, `syria AND`, `syria NOT`: an operator with no word after it, which the query used to
+    drop quietly (then `syria OR` was `syria`, and a query cut short when pasted went unnoticed)."""
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    example = "NOT iran, or -iran" if operator == "NOT" else f"syria {operator} iran"
+    return (f"the query {shown!r} ends with {operator}, which needs a word after it ({example}): add the word or "
+            f"leave {operator} out (in lower case, or inside quotes as in {_AS_WORD[operator]}, it is a word)")
+
+
+# an everyday text that ends with the capitals: Oregon's abbreviation, a headline cut short (review of "Analyst 47")
+_AS_WORD = {"OR": '"Portland, OR"', "AND": '"Bill AND"', "NOT": '"WHY NOT"'}
 
 
 def _name_spellings_by_language(bare: str | None, spellings: list[Phrase],

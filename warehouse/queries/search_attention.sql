@@ -1,25 +1,36 @@
 -- title: Attention to a search over time
--- description: What `newsflow search QUERY --by day|week` lists, from SQL: per UTC day (or ISO week, from Monday),
+-- description: What `newsflow search QUERY --by day|week` lists, from SQL: per day (UTC, or tz's) or ISO week,
 -- description: the matching stories (each in the period of its first matching copy), articles and outlets, every
 -- description: article collected then (all_articles) and the matches' share of them (empty for a period with
 -- description: nothing collected), zero-filled. The search is read by the SQL macro search_articles, which finds
 -- description: what newsflow search finds except prefixes and stems of unseen forms (docs/search.md, "From SQL").
--- description: It takes no feed, language or site: its all_articles and share are of every feed, language and site
--- description: (newsflow search --feed, --language, --site narrow both).
+-- description: feed, language and site narrow the matches and all_articles alike, as newsflow search's --feed,
+-- description: --language and --site do; tz is the time zone whose days since, until and the periods are (--tz).
 -- param: q = 'syria'   (the search, written as for newsflow search)
 -- param: unit = 'day'   (day or week)
 -- param: since = 1970-01-01   (the first day counted; left at 1970-01-01, the series starts at the first match)
 -- param: until = 9999-12-31   (the last day counted; left as is, the series runs to the last period anything was collected in, not past today's, or to a later match)
+-- param: tz = 'UTC'   (the time zone of the days, e.g. America/New_York, as newsflow search --tz)
+-- param: feed = ''   (only this feed's articles, as --feed; empty: every feed)
+-- param: language = ''   (only articles in this language, as --language: en takes en-GB too, unknown those with none; empty: every language)
+-- param: site = ''   (only this site and its subdomains, as --site: reuters.com; empty: every site)
 -- columns: period, stories, articles, outlets, all_articles, share
 WITH dated AS (
-    SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE 'UTC' AS appeared_at,
+    SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE $tz AS appeared_at,
            lower(split_part(split_part(split_part(split_part(canonical_url, '/', 3), ':', 1), '?', 1), '#', 1)) AS host
     FROM articles
+    WHERE ($feed = '' OR feed_id = $feed)
+      AND ($language = '' OR lower(split_part(replace(coalesce(language, ''), '_', '-'), '-', 1))
+                             = CASE WHEN lower(trim($language)) = 'unknown' THEN ''
+                                    ELSE lower(split_part(replace(trim($language), '_', '-'), '-', 1)) END)
 ),
+wanted AS (SELECT CASE WHEN starts_with(w, 'www.') THEN w[5:] ELSE w END AS site FROM (SELECT lower(trim($site)) AS w)),
 collected_articles AS (  -- the site as `newsflow search --by source` names it: the host less "www."
     SELECT article_id, story_id, appeared_at, CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END AS site
-    FROM dated
+    FROM dated, wanted
     WHERE appeared_at >= $since AND appeared_at < $until + 1
+      AND (wanted.site = '' OR (CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END) = wanted.site
+           OR ends_with(host, '.' || wanted.site))
       AND CASE WHEN $unit IN ('day', 'week') THEN true ELSE error('unit must be day or week, got ' || $unit) END
 ),
 m AS (SELECT c.* FROM collected_articles c SEMI JOIN search_articles($q) s USING (article_id)),
@@ -28,7 +39,7 @@ bounds AS (
            date_trunc($unit, CASE WHEN $until = DATE '9999-12-31'
                                   THEN greatest(max(appeared_at), (SELECT max(appeared_at) FROM collected_articles
                                                                    WHERE date_trunc($unit, appeared_at)
-                                                                         <= (now() AT TIME ZONE 'UTC')::DATE))
+                                                                         <= (now() AT TIME ZONE $tz)::DATE))
                                   ELSE $until END) AS hi
     FROM m
 ),

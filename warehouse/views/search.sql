@@ -406,6 +406,12 @@ CASE WHEN (regexp_matches(query, '(^|\s)(-|NOT)?\(')
      THEN error('search_articles: ' || regexp_replace(left(query, 80), '[[:cntrl:]]', ' ', 'g') || ' has groups in parentheses or another engine''s syntax '
                 || '(title:, ~, NEAR, wom?n, !, ||, ^), which only newsflow search reads or explains; in SQL '
                 || 'write words, "phrases", OR and -word (NOT (a OR b) is -a -b)')
+     -- an OR, AND or NOT with no word after it (`syria OR`): was dropped quietly ("Analyst 47", migration 0102);
+     -- ASCII classes only (a \pL class costs every plan's binding ~4 ms). As the CLI reads it: after an even count of
+     -- quotes (`"Portland, OR"` is a phrase), a whole word (`OR.` is a word), then punctuation only (`syria OR ...`)
+     WHEN regexp_matches(query, '^([^"]*"[^"]*")*[^"]*(^|\s)(OR|AND|NOT)(\s+[[:punct:]]*)*$')
+     THEN error('search_articles: ' || regexp_replace(left(query, 80), '[[:cntrl:]]', ' ', 'g') || ' ends with OR, '
+                || 'AND or NOT, which needs a word after it (syria OR iran, NOT iran): add the word or leave it out')
      ELSE query END;
 
 CREATE OR REPLACE MACRO search_query_alts(query) AS (

@@ -1,0 +1,6 @@
+-- 0102_search_articles_refuses_dangling_operators: no table changes; the views change (migration 0087: each views
+-- change comes with a migration). docs/search.md, "Analyst 47".
+--
+-- warehouse/views/search.sql's search_articles (SQL) now refuses in one line a query that ends with OR, AND or NOT
+-- (`syria OR`, `syria NOT`), as `newsflow search` now does (search_query_readable); both dropped the operator
+-- quietly, so `syria OR` searched `syria`. A leading OR or AND (`OR syria`) is read without it, as before.
