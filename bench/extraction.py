@@ -6,9 +6,10 @@ Each page is decoded as a fetched page is (`newsflow.charset`), extracted by `ex
 the report half (the half nobody tuned on) and the tune half; the worst report pages are listed.
 
 Cost: every page goes through trafilatura alone (`trafilatura.extract` with metadata, the floor's
-settings), all pages, then through newsflow, all pages, in this one process, each page timed in
-CPU seconds (the shared machine's load stretches wall time far more); then both passes again, and
-each page counts its cheaper time of the two rounds, on each side. The target is newsflow <=
+settings) and through newsflow, in this one process, each page timed in CPU seconds (the shared
+machine's load stretches wall time far more); then both again, and each page counts its cheaper
+time of the two rounds, on each side. Until speed41 a round was two whole passes (trafilatura alone
+on all pages, then newsflow on all pages); now the sides alternate by blocks (below). The target is newsflow <=
 1.25x trafilatura alone. Not page by page alternately: newsflow then ran each page just after
 trafilatura had parsed the same page, and measured ~11% cheaper than it is in the pipeline, where
 a worker sees each page once (1.04x against 1.16x on the same pages; docs/performance.md, section 1).
@@ -16,6 +17,14 @@ Not one round only: the first pass of a process pays its warm-up (dateparser's a
 module's patterns compiled on first use, ~10% of a pass), and trafilatura alone, which goes
 first, paid it for both (perf6: 1.05x in the first round, 1.18-1.34x in the second, same run);
 the first round's ratio is still printed.
+
+Since speed41 the two sides alternate by blocks of BLOCK_PAGES pages, not by whole passes: each
+round times a block of pages through trafilatura alone, then the same block through newsflow (the
+next round the other way round), so both sides of a page are timed within a few seconds of each
+other, and a change of the shared machine's load during a ~30 s pass no longer falls on one side
+only. The same pages, the same floor, each page's cheaper time of the rounds, as before. A block
+(~1-2 s of CPU, several MB of trees) is far more than the CPU's caches hold, so newsflow does not
+find the page warm from trafilatura's parse as it did alternating page by page (above).
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ SETS = ("readability", "fundus", "trafilatura-eval")
 MAX_COST_RATIO = 1.25
 WORST_LISTED = 5
 ROUNDS = 2
+BLOCK_PAGES = 20
 
 
 @dataclass(frozen=True)
@@ -58,17 +68,25 @@ class PageResult:
 
 
 def extract_pages(pages: Sequence[CorpusPage], rounds: int = ROUNDS) -> tuple[list[PageResult], float]:
-    """trafilatura alone on every page, then newsflow on every page, `rounds` times, timing each in
-    CPU seconds; each page keeps its cheaper time of the rounds, on each side. Also the first round's
-    ratio (newsflow / trafilatura alone), as this benchmark measured until 2026-12-02."""
+    """trafilatura alone and newsflow on every page, `rounds` times, alternating by blocks of BLOCK_PAGES
+    pages (trafilatura alone first in even rounds, newsflow first in odd ones), timing each page in CPU
+    seconds; each page keeps its cheaper time of the rounds, on each side. Also the first round's ratio
+    (newsflow / trafilatura alone), as this benchmark measured until 2026-12-02."""
     prepare_extractor()
     alone = [float("inf")] * len(pages)
     newsflow = [float("inf")] * len(pages)
     articles: list[ExtractedArticle | None] = [None] * len(pages)
     first_round = 0.0
     for round_number in range(rounds):
-        alone_round = _time_pass(pages, alone, trafilatura_alone)
-        newsflow_round = _time_pass(pages, newsflow, extract_article, articles)
+        alone_round = newsflow_round = 0.0
+        for start in range(0, len(pages), BLOCK_PAGES):
+            block = range(start, min(start + BLOCK_PAGES, len(pages)))
+            if round_number % 2 == 0:
+                alone_round += _time_pass(pages, block, alone, trafilatura_alone)
+                newsflow_round += _time_pass(pages, block, newsflow, extract_article, articles)
+            else:
+                newsflow_round += _time_pass(pages, block, newsflow, extract_article, articles)
+                alone_round += _time_pass(pages, block, alone, trafilatura_alone)
         if round_number == 0:
             first_round = newsflow_round / alone_round
     results = [PageResult(page, article, newsflow_seconds, alone_seconds)
@@ -76,12 +94,13 @@ def extract_pages(pages: Sequence[CorpusPage], rounds: int = ROUNDS) -> tuple[li
     return results, first_round
 
 
-def _time_pass(pages: Sequence[CorpusPage], best: list[float], extract: Callable[[str, str], Any],
+def _time_pass(pages: Sequence[CorpusPage], indexes: range, best: list[float], extract: Callable[[str, str], Any],
                outputs: list[Any] | None = None) -> float:
-    """Every page through `extract(html, url)`; `best` keeps each page's cheapest CPU seconds and
-    `outputs` what it returned. The pass's total CPU seconds."""
+    """Each page of `indexes` through `extract(html, url)`; `best` keeps each page's cheapest CPU seconds and
+    `outputs` what it returned. The CPU seconds of these pages."""
     total = 0.0
-    for index, page in enumerate(pages):
+    for index in indexes:
+        page = pages[index]
         started = time.process_time()
         output = extract(page.html, page.url)
         seconds = time.process_time() - started
