@@ -18,13 +18,13 @@ module's patterns compiled on first use, ~10% of a pass), and trafilatura alone,
 first, paid it for both (perf6: 1.05x in the first round, 1.18-1.34x in the second, same run);
 the first round's ratio is still printed.
 
-Since speed41 the two sides alternate by blocks of BLOCK_PAGES pages, not by whole passes: each
-round times a block of pages through trafilatura alone, then the same block through newsflow (the
-next round the other way round), so both sides of a page are timed within a few seconds of each
-other, and a change of the shared machine's load during a ~30 s pass no longer falls on one side
-only. The same pages, the same floor, each page's cheaper time of the rounds, as before. A block
-(~1-2 s of CPU, several MB of trees) is far more than the CPU's caches hold, so newsflow does not
-find the page warm from trafilatura's parse as it did alternating page by page (above).
+Since speed41 the two sides take turns by blocks of BLOCK_PAGES pages, not by whole passes: a turn
+times a block through trafilatura alone and another block, half the round away, through newsflow
+(trafilatura alone first in the first round, newsflow first in the second), so a change of the
+shared machine's load during a ~30 s pass no longer falls on one side only. The same pages, the same
+floor, each page's cheaper time of the rounds, as before. Each side's block is another than the
+other side's, half a round apart: neither finds a page just extracted by the other (the
+page-by-page alternation's ~11%, above; htmldate's and trafilatura's caches of recent strings).
 """
 
 from __future__ import annotations
@@ -68,10 +68,9 @@ class PageResult:
 
 
 def extract_pages(pages: Sequence[CorpusPage], rounds: int = ROUNDS) -> tuple[list[PageResult], float]:
-    """trafilatura alone and newsflow on every page, `rounds` times, alternating by blocks of BLOCK_PAGES
-    pages (trafilatura alone first in even rounds, newsflow first in odd ones), timing each page in CPU
-    seconds; each page keeps its cheaper time of the rounds, on each side. Also the first round's ratio
-    (newsflow / trafilatura alone), as this benchmark measured until 2026-12-02."""
+    """trafilatura alone and newsflow on every page, `rounds` times, taking turns by blocks of BLOCK_PAGES pages
+    (`_turns`), timing each page in CPU seconds; each page keeps its cheaper time of the rounds, on each side. Also
+    the first round's ratio (newsflow / trafilatura alone), as this benchmark measured until 2026-12-02."""
     prepare_extractor()
     alone = [float("inf")] * len(pages)
     newsflow = [float("inf")] * len(pages)
@@ -79,19 +78,28 @@ def extract_pages(pages: Sequence[CorpusPage], rounds: int = ROUNDS) -> tuple[li
     first_round = 0.0
     for round_number in range(rounds):
         alone_round = newsflow_round = 0.0
-        for start in range(0, len(pages), BLOCK_PAGES):
-            block = range(start, min(start + BLOCK_PAGES, len(pages)))
+        for alone_block, newsflow_block in _turns(len(pages), round_number):
             if round_number % 2 == 0:
-                alone_round += _time_pass(pages, block, alone, trafilatura_alone)
-                newsflow_round += _time_pass(pages, block, newsflow, extract_article, articles)
+                alone_round += _time_pass(pages, alone_block, alone, trafilatura_alone)
+                newsflow_round += _time_pass(pages, newsflow_block, newsflow, extract_article, articles)
             else:
-                newsflow_round += _time_pass(pages, block, newsflow, extract_article, articles)
-                alone_round += _time_pass(pages, block, alone, trafilatura_alone)
+                newsflow_round += _time_pass(pages, newsflow_block, newsflow, extract_article, articles)
+                alone_round += _time_pass(pages, alone_block, alone, trafilatura_alone)
         if round_number == 0:
             first_round = newsflow_round / alone_round
     results = [PageResult(page, article, newsflow_seconds, alone_seconds)
                for page, article, newsflow_seconds, alone_seconds in zip(pages, articles, newsflow, alone, strict=True)]
     return results, first_round
+
+
+def _turns(count: int, round_number: int) -> list[tuple[range, range]]:
+    """A round's turns: (trafilatura alone's block, newsflow's block), each block of BLOCK_PAGES pages once on each
+    side. newsflow's block is half the round away from trafilatura's, so neither side finds a page just extracted by
+    the other (caches of recent strings and dates: htmldate's, trafilatura's), as in the pipeline, where a worker
+    sees each page once; the first side alternates by round (`extract_pages`)."""
+    blocks = [range(start, min(start + BLOCK_PAGES, count)) for start in range(0, count, BLOCK_PAGES)]
+    half = len(blocks) // 2
+    return [(blocks[index], blocks[(index + half) % len(blocks)]) for index in range(len(blocks))]
 
 
 def _time_pass(pages: Sequence[CorpusPage], indexes: range, best: list[float], extract: Callable[[str, str], Any],
