@@ -6,10 +6,9 @@ Each page is decoded as a fetched page is (`newsflow.charset`), extracted by `ex
 the report half (the half nobody tuned on) and the tune half; the worst report pages are listed.
 
 Cost: every page goes through trafilatura alone (`trafilatura.extract` with metadata, the floor's
-settings) and through newsflow, in this one process, each page timed in CPU seconds (the shared
-machine's load stretches wall time far more); then both again, and each page counts its cheaper
-time of the two rounds, on each side. Until speed41 a round was two whole passes (trafilatura alone
-on all pages, then newsflow on all pages); now the sides alternate by blocks (below). The target is newsflow <=
+settings), all pages, then through newsflow, all pages, in this one process, each page timed in
+CPU seconds (the shared machine's load stretches wall time far more); then both passes again, and
+each page counts its cheaper time of the two rounds, on each side. The target is newsflow <=
 1.25x trafilatura alone. Not page by page alternately: newsflow then ran each page just after
 trafilatura had parsed the same page, and measured ~11% cheaper than it is in the pipeline, where
 a worker sees each page once (1.04x against 1.16x on the same pages; docs/performance.md, section 1).
@@ -17,14 +16,6 @@ Not one round only: the first pass of a process pays its warm-up (dateparser's a
 module's patterns compiled on first use, ~10% of a pass), and trafilatura alone, which goes
 first, paid it for both (perf6: 1.05x in the first round, 1.18-1.34x in the second, same run);
 the first round's ratio is still printed.
-
-Since speed41 the two sides take turns by blocks of BLOCK_PAGES pages, not by whole passes: a turn
-times a block through trafilatura alone and another block, half the round away, through newsflow
-(trafilatura alone first in the first round, newsflow first in the second), so a change of the
-shared machine's load during a ~30 s pass no longer falls on one side only. The same pages, the same
-floor, each page's cheaper time of the rounds, as before. Each side's block is another than the
-other side's, half a round apart: neither finds a page just extracted by the other (the
-page-by-page alternation's ~11%, above; htmldate's and trafilatura's caches of recent strings).
 """
 
 from __future__ import annotations
@@ -48,7 +39,6 @@ SETS = ("readability", "fundus", "trafilatura-eval")
 MAX_COST_RATIO = 1.25
 WORST_LISTED = 5
 ROUNDS = 2
-BLOCK_PAGES = 20
 
 
 @dataclass(frozen=True)
@@ -68,23 +58,17 @@ class PageResult:
 
 
 def extract_pages(pages: Sequence[CorpusPage], rounds: int = ROUNDS) -> tuple[list[PageResult], float]:
-    """trafilatura alone and newsflow on every page, `rounds` times, taking turns by blocks of BLOCK_PAGES pages
-    (`_turns`), timing each page in CPU seconds; each page keeps its cheaper time of the rounds, on each side. Also
-    the first round's ratio (newsflow / trafilatura alone), as this benchmark measured until 2026-12-02."""
+    """trafilatura alone on every page, then newsflow on every page, `rounds` times, timing each in
+    CPU seconds; each page keeps its cheaper time of the rounds, on each side. Also the first round's
+    ratio (newsflow / trafilatura alone), as this benchmark measured until 2026-12-02."""
     prepare_extractor()
     alone = [float("inf")] * len(pages)
     newsflow = [float("inf")] * len(pages)
     articles: list[ExtractedArticle | None] = [None] * len(pages)
     first_round = 0.0
     for round_number in range(rounds):
-        alone_round = newsflow_round = 0.0
-        for alone_block, newsflow_block in _turns(len(pages), round_number):
-            if round_number % 2 == 0:
-                alone_round += _time_pass(pages, alone_block, alone, trafilatura_alone)
-                newsflow_round += _time_pass(pages, newsflow_block, newsflow, extract_article, articles)
-            else:
-                newsflow_round += _time_pass(pages, newsflow_block, newsflow, extract_article, articles)
-                alone_round += _time_pass(pages, alone_block, alone, trafilatura_alone)
+        alone_round = _time_pass(pages, alone, trafilatura_alone)
+        newsflow_round = _time_pass(pages, newsflow, extract_article, articles)
         if round_number == 0:
             first_round = newsflow_round / alone_round
     results = [PageResult(page, article, newsflow_seconds, alone_seconds)
@@ -92,23 +76,12 @@ def extract_pages(pages: Sequence[CorpusPage], rounds: int = ROUNDS) -> tuple[li
     return results, first_round
 
 
-def _turns(count: int, round_number: int) -> list[tuple[range, range]]:
-    """A round's turns: (trafilatura alone's block, newsflow's block), each block of BLOCK_PAGES pages once on each
-    side. newsflow's block is half the round away from trafilatura's, so neither side finds a page just extracted by
-    the other (caches of recent strings and dates: htmldate's, trafilatura's), as in the pipeline, where a worker
-    sees each page once; the first side alternates by round (`extract_pages`)."""
-    blocks = [range(start, min(start + BLOCK_PAGES, count)) for start in range(0, count, BLOCK_PAGES)]
-    half = len(blocks) // 2
-    return [(blocks[index], blocks[(index + half) % len(blocks)]) for index in range(len(blocks))]
-
-
-def _time_pass(pages: Sequence[CorpusPage], indexes: range, best: list[float], extract: Callable[[str, str], Any],
+def _time_pass(pages: Sequence[CorpusPage], best: list[float], extract: Callable[[str, str], Any],
                outputs: list[Any] | None = None) -> float:
-    """Each page of `indexes` through `extract(html, url)`; `best` keeps each page's cheapest CPU seconds and
-    `outputs` what it returned. The CPU seconds of these pages."""
+    """Every page through `extract(html, url)`; `best` keeps each page's cheapest CPU seconds and
+    `outputs` what it returned. The pass's total CPU seconds."""
     total = 0.0
-    for index in indexes:
-        page = pages[index]
+    for index, page in enumerate(pages):
         started = time.process_time()
         output = extract(page.html, page.url)
         seconds = time.process_time() - started
