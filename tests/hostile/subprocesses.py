@@ -89,6 +89,14 @@ class MemoryReport:
     peak_sampled_sum: float = 0.0
     peak_sampled_pss: float = 0.0
     samples: int = 0
+    # With `pss_from_mib` set, a sample reads the tree's PSS only when its summed RSS (VmRSS, in the
+    # status file read for VmHWM anyway) reaches `pss_from_mib`, and in every `pss_every`-th sample.
+    # PSS (smaps_rollup: a walk of each process's page tables, ~1.4 ms for an 84 MiB process, 95%
+    # of a sample) is never above RSS, so a bound on PSS at or above `pss_from_mib` is checked in
+    # every sample as before; only `peak_sampled_pss`, the figure, comes from the sparser samples
+    # (docs/performance.md, "CI time, session 41"). None: PSS in every sample (bench's figure).
+    pss_from_mib: float | None = None
+    pss_every: int = 1
 
     @property
     def peak_hwm(self) -> float:
@@ -108,6 +116,9 @@ class MemoryReport:
         tree = process_tree(pid)
         if not tree:  # the run has gone: no sample
             return
+        if self.pss_from_mib is not None:
+            self._sample_rss_first(tree)
+            return
         total = pss = 0.0
         for member in tree:
             sizes = _rollup_mib(member)
@@ -119,6 +130,21 @@ class MemoryReport:
                 self.hwm_by_pid[member] = max(hwm, self.hwm_by_pid.get(member, 0.0))
         self.peak_sampled_sum = max(self.peak_sampled_sum, total)
         self.peak_sampled_pss = max(self.peak_sampled_pss, pss)
+        self.samples += 1
+
+    def _sample_rss_first(self, tree: list[int]) -> None:
+        """One sample reading each member's status (VmRSS, VmHWM), and its PSS only when it can matter."""
+        sizes = {member: found for member in tree if (found := _status_mib(member)) is not None}
+        if not sizes:  # every member gone between the walk and its read
+            return
+        total = sum(rss for rss, _ in sizes.values())
+        for member, (_, hwm) in sizes.items():
+            self.hwm_by_pid[member] = max(hwm, self.hwm_by_pid.get(member, 0.0))
+        self.peak_sampled_sum = max(self.peak_sampled_sum, total)
+        assert self.pss_from_mib is not None
+        if total >= self.pss_from_mib or self.samples % self.pss_every == 0:
+            read = [found[1] for member in sizes if (found := _rollup_mib(member)) is not None]
+            self.peak_sampled_pss = max(self.peak_sampled_pss, sum(read))
         self.samples += 1
 
     def describe(self) -> str:
@@ -180,6 +206,23 @@ def _rollup_mib(pid: int) -> tuple[float, float] | None:
     except (OSError, ValueError):
         return None
     return None if rss is None or pss is None else (rss, pss)
+
+
+def _status_mib(pid: int) -> tuple[float, float] | None:
+    """(VmRSS, VmHWM) of `pid` in MiB, from one read of /proc/PID/status. VmRSS is the kernel's RSS
+    counters (per-CPU, a few pages behind at most), not smaps' walk."""
+    rss = hwm = None
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1]) / 1024
+                elif line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) / 1024
+                    break
+    except (OSError, ValueError):
+        return None
+    return None if rss is None or hwm is None else (rss, hwm)
 
 
 def _hwm_mib(pid: int) -> float | None:

@@ -1,0 +1,72 @@
+"""A world run's memory sampler reads PSS only where the bound could be passed, and still checks it every sample."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from tests.hostile import subprocesses
+from tests.hostile.subprocesses import MemoryReport
+from tests.world import runproc
+
+HELD_MIB = 48
+
+
+@pytest.fixture(scope="module")
+def holder() -> Iterator[int]:
+    """A process holding HELD_MIB of its own written pages (no import of the stack: ~0.05 cpu-s)."""
+    code = f"import sys, time\nb = b'x' * ({HELD_MIB} << 20)\nprint('ready', flush=True)\ntime.sleep(120)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        yield child.pid
+    finally:
+        child.kill()
+        child.wait()
+
+
+@pytest.fixture
+def pss_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    reads: list[int] = []
+    real = subprocesses._rollup_mib
+
+    def counted(pid: int) -> tuple[float, float] | None:
+        reads.append(pid)
+        return real(pid)
+
+    monkeypatch.setattr(subprocesses, "_rollup_mib", counted)
+    return reads
+
+
+def test_a_tree_over_the_bound_has_its_pss_read_in_every_sample(holder: int, pss_reads: list[int]) -> None:
+    exact = MemoryReport()
+    exact.sample(holder)
+    assert exact.peak_sampled_pss > HELD_MIB
+    bound = exact.peak_sampled_pss - 1  # the tree is over it
+    gated = MemoryReport(pss_from_mib=bound - runproc.RSS_COUNTER_SLACK_MIB, pss_every=1000)
+    pss_reads.clear()
+    for _ in range(5):
+        gated.sample(holder)
+    assert pss_reads == [holder] * 5
+    assert gated.peak_sampled_pss > bound
+
+
+def test_a_tree_far_under_the_bound_has_its_pss_read_every_nth_sample_and_its_rss_in_every_one(
+        holder: int, pss_reads: list[int]) -> None:
+    gated = MemoryReport(pss_from_mib=10_000.0, pss_every=3)
+    for _ in range(5):
+        gated.sample(holder)
+    assert pss_reads == [holder] * 2  # samples 0 and 3
+    assert gated.samples == 5
+    assert HELD_MIB < gated.peak_sampled_pss <= gated.peak_sampled_sum  # PSS is never above RSS
+    assert gated.hwm_by_pid[holder] >= gated.peak_sampled_sum
+
+
+def test_the_world_tests_sample_near_their_bound_and_bench_in_every_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = runproc.memory_report(600.0)  # under tests/world/conftest.py
+    assert (report.pss_from_mib, report.pss_every) == (600.0 - runproc.RSS_COUNTER_SLACK_MIB, 10)
+    monkeypatch.setattr(runproc, "PSS_EVERY", 1)  # the module's own default: bench's soak
+    assert runproc.memory_report(600.0).pss_from_mib is None
