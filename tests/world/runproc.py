@@ -14,15 +14,12 @@ from typing import Any
 
 import psutil
 
-from tests.hostile.subprocesses import MemoryReport
+from tests.hostile.subprocesses import RSS_COUNTER_SLACK_MIB, MemoryReport
 
 # A test's world reads its run's PSS only where the bound can be passed, and in every PSS_EVERY-th
 # sample for the figure it prints (tests/world/conftest.py sets 10; subprocesses.MemoryReport says why
 # the verdict stays every sample's). 1: every sample, as bench's soak prints the true peak.
 PSS_EVERY = 1
-# VmRSS is the kernel's per-CPU RSS counters, a few pages behind the page walk per CPU and counter:
-# PSS is read from this far under the bound, so a lag never hides a sample over it.
-RSS_COUNTER_SLACK_MIB = 64.0
 
 
 def memory_report(bound_mib: float) -> MemoryReport:

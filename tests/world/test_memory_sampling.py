@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +72,10 @@ def test_the_world_tests_sample_near_their_bound_and_bench_in_every_sample(monke
     assert (report.pss_from_mib, report.pss_every) == (600.0 - runproc.RSS_COUNTER_SLACK_MIB, 10)
     monkeypatch.setattr(runproc, "PSS_EVERY", 1)  # the module's own default: bench's soak
     assert runproc.memory_report(600.0).pss_from_mib is None
+
+
+def test_a_background_run_reads_pss_near_the_bound_its_test_gives_or_every_tenth_sample() -> None:
+    bounded = subprocesses.BackgroundRun(Path("newsflow.toml"), "http://127.0.0.1:9/api", pss_bound_mib=500.0)
+    assert (bounded.memory.pss_from_mib, bounded.memory.pss_every) == (500.0 - subprocesses.RSS_COUNTER_SLACK_MIB, 10)
+    unbounded = subprocesses.BackgroundRun(Path("newsflow.toml"), "http://127.0.0.1:9/api")
+    assert unbounded.memory.pss_from_mib == math.inf  # no test checks its PSS
