@@ -79,3 +79,31 @@ def test_a_background_run_reads_pss_near_the_bound_its_test_gives_or_every_tenth
     assert (bounded.memory.pss_from_mib, bounded.memory.pss_every) == (500.0 - subprocesses.RSS_COUNTER_SLACK_MIB, 10)
     unbounded = subprocesses.BackgroundRun(Path("newsflow.toml"), "http://127.0.0.1:9/api")
     assert unbounded.memory.pss_from_mib == math.inf  # no test checks its PSS
+
+
+def test_a_tree_whose_rss_counters_may_lag_past_the_gate_has_its_pss_read(
+        holder: int, pss_reads: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """VmRSS 50 MiB under the gate: on a kernel whose counters can lag by more (6.2-6.15 on 64 CPUs: 96 MiB a
+    process), the pages could be over it, so PSS is read in every sample; with exact counters, only the nth."""
+    rss = subprocesses._status_mib(holder)
+    assert rss is not None
+    real = subprocesses.rss_counter_lag_mib
+    monkeypatch.setattr(subprocesses, "rss_counter_lag_mib", lambda threads: real(threads, (6, 8), 64))
+    lagging = MemoryReport(pss_from_mib=rss[0] + 50, pss_every=1000)
+    for _ in range(3):
+        lagging.sample(holder)
+    assert pss_reads == [holder] * 3
+    monkeypatch.setattr(subprocesses, "rss_counter_lag_mib", lambda threads: real(threads, (6, 18), 64))
+    exact = MemoryReport(pss_from_mib=rss[0] + 50, pss_every=1000)
+    pss_reads.clear()
+    for _ in range(3):
+        exact.sample(holder)
+    assert pss_reads == [holder]  # sample 0 only
+
+
+def test_the_rss_counters_lag_by_kernel_cpus_and_threads() -> None:
+    lag = subprocesses.rss_counter_lag_mib
+    assert lag(31, (6, 18), 64) == 0.0  # /proc sums the per-CPU counters
+    assert lag(31, (6, 8), 2, 4 / 1024) == 0.75  # 3 counters x 2 CPUs x 32 pages
+    assert lag(31, (6, 8), 64, 4 / 1024) == 96.0  # batch 128 pages: past RSS_COUNTER_SLACK_MIB alone
+    assert lag(31, (5, 15), 2, 4 / 1024) > subprocesses.RSS_COUNTER_SLACK_MIB  # ~4 MiB a thread before 6.2
