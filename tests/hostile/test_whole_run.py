@@ -52,7 +52,7 @@ def test_a_run_against_every_hostile_server_at_once_finishes_within_bounds(tmp_p
                    "max_bytes": 1_000_000, "max_retry_after": 1.0},
             extract={"workers": 2, "timeout": EXTRACT_TIMEOUT},
         )
-        with BackgroundRun(config_path, prefect_api_url()) as run:
+        with BackgroundRun(config_path, prefect_api_url(), pss_bound_mib=MAX_PEAK_MIB) as run:
             code, out, err = run.wait(timeout=150)
 
         assert code == 0, f"stdout:\n{out}\nstderr:\n{err[-3000:]}"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from newsflow.warehouse import Warehouse
-from tests.hostile.subprocesses import REPO, MemoryReport
+from tests.hostile.subprocesses import REPO
 from tests.world import beside, feedchecks, holders, invariants, netdrops, pagechecks, prefectcheck, runproc
 from tests.world import faults as kinds
 from tests.world.beside import CompanionRecord
@@ -223,7 +223,7 @@ class WorldDriver:
             proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=err_file, text=True,
                                     start_new_session=True)
         self._current = proc
-        memory = MemoryReport()
+        memory = runproc.memory_report(MAX_TREE_MIB)
         with runproc.sampling(proc.pid, memory):
             record.killed_by_world, record.over_budget = self._wait(proc, started, record)
             proc.wait(timeout=60)
