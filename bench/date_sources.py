@@ -48,8 +48,9 @@ MIN_WINS = 3
 Job = tuple[str, str, str, list[str]]  # set name, URL, HTML, reference days
 
 
-def source_days(html: str, url: str) -> dict[str, str | None]:
-    """Each source's day for one page (module docstring), as ISO strings, and the stored day."""
+def source_days(html: str, url: str) -> tuple[dict[str, str | None], bool]:
+    """Each source's day for one page (module docstring), as ISO strings, and the stored day; and whether an article
+    was extracted (the page would be stored: only those are counted, as in `bench.date_holdout`)."""
     tree = page_tree(html)
     days: dict[str, str | None] = dict.fromkeys(SOURCES)
     if tree is not None:
@@ -68,12 +69,13 @@ def source_days(html: str, url: str) -> dict[str, str | None]:
     except Exception:  # stored without a day, as the pipeline would store nothing
         article = None
     days["stored"] = str(article.published_date) if article and article.published_date else None
-    return days
+    return days, article is not None
 
 
 def page_row(job: Job) -> dict[str, Any]:
     set_name, url, html, references = job
-    return {"set": set_name, "url": url, "references": references, "days": source_days(html, url)}
+    days, stored = source_days(html, url)
+    return {"set": set_name, "url": url, "references": references, "days": days, "article": stored}
 
 
 def corpus_jobs(half: str) -> list[Job]:
@@ -122,12 +124,13 @@ def calibrated_day(days: dict[str, str | None], trusted: Sequence[tuple[str, str
 
 
 def choice_lines(name: str, rows: Sequence[dict[str, Any]], trusted: Sequence[tuple[str, str, float]]) -> list[str]:
+    rows = [row for row in rows if row["article"]]
     changed = [(row, calibrated_day(row["days"], trusted)) for row in rows]
     changed = [(row, day) for row, day in changed if day != row["days"]["stored"]]
     mended = [row for row, day in changed if day in row["references"]]
     broken = [row for row, _ in changed if row["days"]["stored"] in row["references"]]
     right = sum(row["days"]["stored"] in row["references"] for row in rows)
-    lines = [f"{name}: stored right {right} of {len(rows)}; the calibrated choice changes {len(changed)}:"
+    lines = [f"{name}: stored {len(rows)}, day right {right}; the calibrated choice changes {len(changed)}:"
              f" mends {len(mended)}, breaks {len(broken)}, wrong either way {len(changed) - len(mended) - len(broken)}"]
     lines += [f"    {row['days']['stored']} -> {day} (reference {row['references'][0]}) {row['url']}"
               for row, day in changed]
@@ -146,7 +149,7 @@ def miss_lines(rows: Sequence[dict[str, Any]]) -> list[str]:
     lines = []
     for row in rows:
         days = row["days"]
-        if days["stored"] not in row["references"]:
+        if row["article"] and days["stored"] not in row["references"]:
             holders = [kind for kind in SOURCES if days[kind] in row["references"]] or ["none"]
             given = " ".join(f"{kind}={days[kind]}" for kind in SOURCES if days[kind])
             lines.append(f"MISS {row['set']} ref {row['references'][0]} stored {days['stored']}"
