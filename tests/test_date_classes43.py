@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from newsflow.articledates import article_dates
+from newsflow.extract import extract_article
 from newsflow.statusids import X_EPOCH_MS, status_posted
-from tests.date_batch20 import stored_day
-from tests.datepageworld import PARAGRAPHS, printed
+from tests.date_batch20 import FETCHED, stored_day
+from tests.datepageworld import LANGS, PARAGRAPHS, printed
 from tests.test_date_classes40 import EVERY_FORM
 
 POSTED = datetime(2025, 3, 12, 6, 25, 2, 176000, tzinfo=UTC)
@@ -71,7 +73,24 @@ def test_a_status_path_on_another_site_or_a_pre_snowflake_id_dates_nothing() -> 
     assert status_posted(f"https://example.org/ExampleCouncil/status/{status}") is None
     assert status_posted(f"https://x.com.example.org/ExampleCouncil/status/{status}") is None
     assert status_posted("https://twitter.com/jack/status/20") is None
+    assert status_posted("https://twitter.com/jack/status/29700859247") is None  # the last sequential IDs (late 2010)
     assert status_posted(f"https://x.com/ExampleCouncil/status/{status}123") is None  # 23 digits: no post's ID
     reply_day = POSTED.date() + timedelta(days=1)  # what main stores on such a page: its first reply's day
     for url in (f"https://example.org/ExampleCouncil/status/{status}", "https://twitter.com/jack/status/20"):
         assert stored_day(post_page("en", 0, POSTED.date()), url) == reply_day
+
+
+def test_a_feeds_utc_date_of_the_same_post_leaves_it_on_its_ids_utc_day_in_every_language() -> None:
+    """Review: X serves a post's page in its reader's language (`<html lang="de">` for a German reader, whoever
+    posted), so that language names no publisher's zone. It did (`localtime.publisher_zone`: Central Europe for
+    German, Italian, Dutch ...), and a feed's UTC date of the same instant (a feed of an account's posts) was put
+    on that zone's day: a post of 23:50 UTC was stored on the next day beside a feed date, on its UTC day without."""
+    moment = POSTED.replace(hour=23, minute=50)
+    url = f"https://x.com/a/status/{snowflake(moment)}"
+    moved = []
+    for lang in LANGS:
+        page = extract_article(post_page(lang, 0, moment.date()), url)
+        assert page is not None, lang
+        if article_dates(page, moment, None, FETCHED, url)[1] != moment.date():
+            moved.append(lang)
+    assert moved == []

@@ -6,7 +6,9 @@ creation since X's epoch, 1288834974657 ms after the Unix epoch: `id >> 22`. A p
 URL states the instant it was posted, exactly, in UTC. The page's markup dates little that is the post's: Media
 Cloud's Reuters post of 11 July 2020 was stored with 15 July, an emoji's asset name ("Emoji_mini4WD20200715") in the
 script state htmldate read. IDs given out before snowflakes (under about 3e10) decode to the epoch's first seconds:
-a time within `MIN_AFTER_EPOCH` of it is no post's.
+a time within `MIN_AFTER_EPOCH` of it is no post's (the one check on an ID's size: review, the pattern's 15-digit
+minimum had made it dead, so no test proved it). X serves the page in its reader's language, so the page's declared
+language names no poster's zone (`localtime`): the ID's instant is dated in UTC, with or without a feed's date.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ MIN_AFTER_EPOCH = timedelta(days=1)
 """A decoded time closer than this to X's epoch is a pre-snowflake ID (sequential, under about 3e10)."""
 
 _STATUS_URL = re.compile(
-    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:[A-Za-z0-9_]{1,15}|i/web)/status(?:es)?/(\d{15,20})(?:[/?#]|$)",
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:[A-Za-z0-9_]{1,15}|i/web)/status(?:es)?/(\d{1,20})(?:[/?#]|$)",
     re.IGNORECASE)
 
 
