@@ -106,6 +106,7 @@ from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_pr
 from newsflow.pagetimes import parse_local as parse_local
 from newsflow.placeholderdates import placeholder
 from newsflow.printedday import onto_printed_day
+from newsflow.statusids import status_posted
 from newsflow.worlddates import slash_order
 
 LATER_THAN_JSON_LD = timedelta(days=2)
@@ -174,6 +175,8 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
     the page gives only in UTC is put in the publisher's zone when its country says which
     (`newsflow.localtime`, from `url`, the canonical URL or the declared language's region).
     """
+    if plausible(posted := status_posted(url)):  # a post's page on X: its URL's ID is the instant it was posted
+        return posted
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     sources = _source_dates(tree, zone, url)
     if not plausible(parse_page(htmldate_value)) or _from_elsewhere(htmldate_value, tree, sources, url, site_bars):

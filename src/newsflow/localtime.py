@@ -22,6 +22,7 @@ used when no country-code domain names a zone and the language is written (as a 
 one zone's offsets only (`LANGUAGE_ZONES`): a Japanese, Korean, Thai or Vietnamese page on a .com
 is dated in Tokyo, Seoul, Bangkok or Hanoi; German, Dutch, Italian, Polish … in Central Europe. No
 Arabic, English, French, Spanish, Portuguese, Russian, Bengali or Urdu: they are written in many.
+Nor on a post's page on X (`statusids`): X serves it in its reader's language, not its poster's.
 Where neither names a zone, or the country has several, a zone abbreviation the page prints after a
 time ("9:00 PM ET", "01.30 WIB": `ZONE_ABBREVIATIONS`, eighth pass) names it.
 Pure: the standard library's `zoneinfo`, and an lxml tree walked by its methods only.
@@ -35,6 +36,8 @@ import weakref
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsflow.statusids import status_posted
 
 COUNTRY_ZONES = {
     # Europe
@@ -149,7 +152,8 @@ def _publisher_zone(url: str | None, tree: Any, printed: str | None) -> ZoneInfo
     language = _language(tree)
     countries = [country for country in countries if language in (GENERIC_USE.get(country, language), "")]
     name = next((COUNTRY_ZONES[country] for country in countries if country in COUNTRY_ZONES), None)
-    if name is None and not any(len(country) == 2 for country in countries) and not _language_service(url):
+    if name is None and not any(len(country) == 2 for country in countries) and not _language_service(url) \
+            and status_posted(url) is None:  # X serves a post in its reader's language: it names no poster's zone
         name = LANGUAGE_ZONES.get(language)
     if printed in ZONE_ABBREVIATIONS and (name is None or name in SEVERAL_ZONES.values()):
         name = ZONE_ABBREVIATIONS[printed]
