@@ -110,10 +110,11 @@ def _mean(values: Sequence[float]) -> float:
 
 def ceilings(records: Sequence[Record], alternatives: Sequence[str]) -> list[str]:
     """Per corpus: newsflow's mean, each alternative's, and the oracles (best of all; best of ours and one)."""
-    rows = ["| corpus (pages) | ours | " + " | ".join(alternatives) + " | oracle, all | pages an alternative wins |",
-            "|---" * (len(alternatives) + 4) + "|"]
-    for set_name in SETS:
-        pages = [r for r in records if r["set"] == set_name]
+    head = "| corpus (pages) | ours | " + " | ".join(alternatives)
+    rows = [head + " | oracle, all | oracle without ours | pages an alternative wins |",
+            "|---" * (len(alternatives) + 5) + "|"]
+    for set_name in (*SETS, "all"):
+        pages = [r for r in records if set_name in (r["set"], "all")]
         if not pages:
             continue
         cells = [f"{_mean([r['scores']['ours'] for r in pages]):.4f}"]
@@ -122,8 +123,9 @@ def ceilings(records: Sequence[Record], alternatives: Sequence[str]) -> list[str
             best = _mean([max(r["scores"]["ours"], r["scores"][name]) for r in pages])
             cells.append(f"{alone:.4f} (oracle {best:.4f})")
         oracle = _mean([max(r["scores"][n] for n in ("ours", *alternatives)) for r in pages])
+        raw = _mean([max(r["scores"][n] for n in alternatives) for r in pages])
         wins = sum(max(r["scores"][n] for n in alternatives) > r["scores"]["ours"] + WIN_MARGIN for r in pages)
-        rows.append(f"| {set_name} ({len(pages)}) | " + " | ".join(cells) + f" | {oracle:.4f} | {wins} |")
+        rows.append(f"| {set_name} ({len(pages)}) | " + " | ".join(cells) + f" | {oracle:.4f} | {raw:.4f} | {wins} |")
     return rows
 
 
@@ -173,7 +175,7 @@ def separation(records: Sequence[Record], alternative: str) -> list[str]:
 def _quartiles(values: list[float]) -> str:
     if len(values) < 2:
         return " / ".join(f"{v:.2f}" for v in values) or "-"
-    q1, q2, q3 = statistics.quantiles(values, n=4)
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
     return f"{q1:.2f} / {q2:.2f} / {q3:.2f}"
 
 
