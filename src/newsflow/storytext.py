@@ -35,6 +35,7 @@ from newsflow.completion import blocks_of, complete_story
 from newsflow.continuation import append_continuation
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
+from newsflow.lostlists import restore_lost_lists
 from newsflow.lostsubheads import restore_lost_subheads
 from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
 from newsflow.readabilityblocks import block_elements, restore_dropped_paragraphs
@@ -106,6 +107,7 @@ def story_text(
     shares = [block.link_share for block in blocks]
     text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
     text = restore_lost_subheads(text, elements, page, (found.final_text, found.own_text))
+    text = restore_lost_lists(text, elements, page, (found.final_text, found.own_text))
     text = append_continuation(text, page)
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
