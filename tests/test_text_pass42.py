@@ -117,3 +117,12 @@ def test_a_wild_text_pages_box_list_is_not_stored() -> None:
     article = extract_article(html, "https://news.example.com/ferry")
     assert article is not None
     assert article.text.split("\n") == [ONE, THREE, TWO]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_subhead_under_a_read_also_line_in_an_unnamed_container_is_stored(lang: str) -> None:
+    """Seed 161 of invariant 1 (100 examples; on main's code too): a "Read also: …" line, which the marker rule drops,
+    between the story's paragraph and its subhead, in a container trafilatura does not name: readability's block of
+    that line stood between them, so the subhead was not put back. A marker's line is now passed like a lost list."""
+    page = TextPage(lang=lang, sizes=(1, 1, 1), subheads=(1,), layout="soup", body_class=2, furniture=("read_also",))
+    assert story_faults(page, stored_text(page)) == [], page.shown()

@@ -73,16 +73,22 @@ def restore_lost_subheads(
 
 
 def _held_before(blocks: Sequence[tuple[Any, str]], index: int, where: dict[str, int], parent: Any) -> int | None:
-    """The line of the nearest block before `index` that the text holds, past LOST_RUN_MAX lost headings and list
-    items at most; None when another block comes first, or when that block stands in another parent than the
-    heading (a box's own heading and line after the story's paragraph: a newsletter's)."""
+    """The line of the nearest block before `index` that the text holds, past LOST_RUN_MAX lost headings, list
+    items and marker's lines at most; None when another block comes first, or when that block stands in another
+    parent than the heading (a box's own heading and line after the story's paragraph: a newsletter's)."""
     for element, text in reversed(blocks[max(0, index - LOST_RUN_MAX - 1):index]):
         line = where.get(normalized_line(text))
         if line is not None:
             return line if element.getparent() is parent else None
-        if element.tag not in SUBHEAD_TAGS and element.tag != "li":
+        if element.tag not in SUBHEAD_TAGS and element.tag != "li" and not _marked(normalized_line(text)):
             return None
     return None
+
+
+def _marked(line: str) -> bool:
+    """Whether a block's line is one the text's rules drop on purpose wherever it stands: a marker's ("Read also: …"),
+    so that a subhead under it is still one (forty-second pass: seed 161's story in an unnamed container)."""
+    return bool(line) and drop_marked_lines(line) != line
 
 
 def _is_lost_subhead(heading: Any, line: str, where: dict[str, int]) -> bool:
