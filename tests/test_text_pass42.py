@@ -11,6 +11,7 @@ import pytest
 
 from newsflow.extract import extract_article
 from newsflow.lostlists import LIST_MAX_ITEMS, restore_lost_lists
+from newsflow.lostsubheads import restore_lost_subheads
 from newsflow.readabilityblocks import block_elements
 from tests.test_text_rules_combined import stored_text, story_faults
 from tests.textpageworld import LANGS, TextPage, list_items
@@ -67,14 +68,14 @@ def test_a_list_under_a_lead_in_that_readability_left_out_goes_back() -> None:
 
 @pytest.mark.parametrize("listing", [
     "<ul>" + "".join(f"<li><a href='/{n}'>{item}</a></li>" for n, item in enumerate(ITEMS)) + "</ul>",
-    "<ul><li>Facebook</li><li>E-Mail</li><li>Print</li></ul>",
+    "<ul><li>Kiel</li><li>Laboe</li><li>Eckernförde</li></ul>",
     "<ul>" + "".join(f"<li>{item} {n}</li>" for n in range(LIST_MAX_ITEMS + 1) for item in ITEMS[:1]) + "</ul>",
     f"<ul><li>{ITEMS[0]}<ul><li>{ITEMS[1]}</li><li>{ITEMS[2]}</li></ul></li><li>{ITEMS[2]} too</li></ul>",
     f"<ul><li>{ITEMS[0]}</li></ul>",
 ], ids=["links", "labels", "long", "nested", "one_item"])
 def test_a_link_list_labels_a_long_or_nested_list_and_one_item_stay_out(listing: str) -> None:
-    """A box's links, a share bar's labels (no lead-in announces them), an index of more than LIST_MAX_ITEMS items,
-    a list of lists and a lone item are no story's list."""
+    """A box's links, a list of labels (places, tags: no lead-in announces them), an index of more than
+    LIST_MAX_ITEMS items, a list of lists and a lone item are no story's list."""
     assert _restored(f"{ONE}\n{TWO}", f"<p>{ONE}</p>{listing}<p>{TWO}</p>") == f"{ONE}\n{TWO}"
 
 
@@ -126,3 +127,22 @@ def test_a_subhead_under_a_read_also_line_in_an_unnamed_container_is_stored(lang
     that line stood between them, so the subhead was not put back. A marker's line is now passed like a lost list."""
     page = TextPage(lang=lang, sizes=(1, 1, 1), subheads=(1,), layout="soup", body_class=2, furniture=("read_also",))
     assert story_faults(page, stored_text(page)) == [], page.shown()
+
+
+@pytest.mark.parametrize(("between", "page_between", "restored"), [
+    ("<p>Read also: The old ferry's last trip</p>", None, True),
+    ("<p>Credit: Jane Carter</p>", None, False),
+    ("<p>The night ferry stops at:</p>", "<p>The night ferry stops at:</p><ul><li>Kiel</li><li>Laboe</li></ul>", True),
+    ("<p>The night ferry stops at:</p>", None, False),
+], ids=["marker_line", "other_short_line", "lead_in_over_list", "lead_in_alone"])
+def test_what_may_stand_between_a_paragraph_and_its_lost_subhead(between: str, page_between: str | None,
+                                                                 restored: bool) -> None:
+    """The subhead rule passes a marker's line the text dropped ("Read also: …"), and takes a lead-in line as the
+    line above when the page has its list next (readability left the list out); another short line, or a lead-in
+    with no list after it on the page, is no story line above a subhead."""
+    lead_in = "The night ferry stops at:"
+    above = f"{ONE}\n{lead_in}" if lead_in in between else ONE
+    summary = f"<p>{ONE}</p>{between}<h3>The yard</h3><p>{TWO}</p>"
+    page = _summary(f"<p>{ONE}</p>{page_between or between}<h3>The yard</h3><p>{TWO}</p>")
+    text = restore_lost_subheads(f"{above}\n{TWO}", block_elements(_summary(summary)), page, [""])
+    assert text == (f"{above}\nThe yard\n{TWO}" if restored else f"{above}\n{TWO}")

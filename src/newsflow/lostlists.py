@@ -72,8 +72,6 @@ def _confirmed_lists(lines: list[str], blocks: Sequence[tuple[Any, str]], page: 
         below = where.get(normalized_line(blocks[end][1]))
         if above is None or below != above + 1 or not _is_lost_list(listing, items, known):
             continue
-        if listing.getprevious() is not blocks[start - 1][0] or listing.getnext() is not blocks[end][0]:
-            continue  # another element between (a box's heading) in readability's output
         lead_in = lines[above].rstrip().endswith(LEAD_IN_ENDS)
         if (lead_in or _is_story_paragraph(lines[above])) and _closes(lines[below], blocks[end][0]) \
                 and (lead_in or is_worded_list(items)) and _stands_between(page, items, lines[above], lines[below]):
