@@ -14,7 +14,8 @@ readability does not confirm after the story, other stories' linked headlines, a
 went, the short lines readability lacks read again), pictures' captions and credits that readability-lxml's
 output shows as such dropped (`newsflow.captions`), story paragraphs that trafilatura's container left out put
 back (`newsflow.continuation`: a long paragraph readability has inside the story, the rest of a body split into
-containers of one kind), a summary box the page marks as one dropped (`newsflow.summarybox`; the head then read
+containers of one kind; subheads and lists trafilatura's wild-text recovery lost: `newsflow.lostsubheads`,
+`newsflow.lostlists`), a summary box the page marks as one dropped (`newsflow.summarybox`; the head then read
 again for start furniture), the standfirst the page shows between headline and story put back
 (`newsflow.standfirst`), a last line calling the reader to a link dropped (`newsflow.tails`), and the author's box
 after the story dropped (`newsflow.authorbox`), and an embedded social post's platform links ("View this post on
