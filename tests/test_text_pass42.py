@@ -158,3 +158,49 @@ def test_a_subhead_under_a_dropped_block_in_an_unnamed_container_is_stored(subhe
                                                                            furniture: tuple[str, ...]) -> None:
     page = TextPage(lang="en", sizes=(1, 1, 1), subheads=subheads, layout="soup", body_class=2, furniture=furniture)
     assert story_faults(page, stored_text(page)) == [], page.shown()
+
+
+HEADLINES = ("Storm closes the harbour for three days as winds reach record speed",
+             "Council votes to sell the old shipyard to a developer from Hamburg",
+             "Fishermen protest new quotas outside the ministry in the capital")
+
+
+def _unnamed_page(body: str) -> str:
+    return (f"<html><head><title>Ferry sails again</title></head><body><h1>Ferry sails again</h1>"
+            f"<div class='story-text'>{body}</div></body></html>")
+
+
+def _items(items: tuple[str, ...] | list[str], css: str = "", wrap: str = "{}") -> str:
+    named = f" class='{css}'" if css else ""
+    return f"<ul{named}>" + "".join(f"<li>{wrap.format(item)}</li>" for item in items) + "</ul>"
+
+
+@pytest.mark.parametrize(("label", "listing"), [
+    ("<p>Related:</p>", _items(HEADLINES)),
+    ("<p>In this article:</p>", _items(("What happened on the pier", "What the council decided", "What comes next"))),
+    ("<p>Contents:</p>", _items(("Background", "The vote", "Reactions"))),
+    ("", _items(("Share on Facebook", "Share on Twitter", "Send by email to a friend"), css="share")),
+    ("", _items(("Share on Facebook", "Share on Twitter", "Send by email to a friend"), wrap="<button>{}</button>")),
+    ("<p>Why we stand with the crew of the night ferry:</p>", _items(HEADLINES, css="related-links")),
+], ids=["related_label", "toc_label", "contents_label", "share_named", "share_buttons", "related_named"])
+def test_a_boxs_unlinked_list_between_story_paragraphs_is_not_stored(label: str, listing: str) -> None:
+    """Review of the pass: a box's list with no link left in it, standing right between two story paragraphs of an
+    unnamed container, under a box's label ("Related:", "In this article:", "Contents:") or named as furniture by its
+    class ("share", "related-links") or made of buttons, is no story's list (the branch stored all six)."""
+    html = _unnamed_page(f"<p>{ONE}</p><p>{TWO}</p>{label}{listing}<p>{THREE}</p>")
+    article = extract_article(html, "https://news.example.com/ferry")
+    assert article is not None
+    lines = article.text.split("\n")
+    assert [line for line in lines if line.startswith("- ")] == []
+    assert [line for line in lines if line in (ONE, TWO, THREE)] == [ONE, TWO, THREE]
+
+
+def test_a_restored_lists_items_are_one_line_each_with_no_blank_line() -> None:
+    """Whitespace (review of the pass): items written over line breaks (`<br>`, newlines) are stored one line each,
+    and the text has no blank line."""
+    lead_in = "The night ferry will stop at these piers from the first of May:"
+    listing = "<ul><li>The north pier<br>by the market</li><li>The old\n\n  harbour wall</li></ul>"
+    html = _unnamed_page(f"<p>{ONE}</p><p>{lead_in}</p>{listing}<p>{TWO}</p>")
+    article = extract_article(html, "https://news.example.com/ferry")
+    assert article is not None
+    assert article.text.split("\n") == [ONE, lead_in, "- The north pier by the market", "- The old harbour wall", TWO]

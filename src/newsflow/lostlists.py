@@ -6,10 +6,13 @@ list. `newsflow.lostsubheads` puts the headings back (forty-first pass); this pu
 (forty-second pass, docs/extraction.md): a list of readability-lxml's output that the text lacks, standing, in
 the same parent, right between two blocks that are neighbouring lines of the text, goes back between them, one
 "- item" a line as trafilatura writes a list. The line above is a story paragraph or the list's lead-in ("The
-changes:"); the line below a story paragraph or a subhead. On the page too the list stands right between them
-(readability leaves a box's frame out: a box's list would have the box's heading or link next). Its items are
-unlinked, say things (`continuation.is_worded_list`, unless a lead-in announces them), and none is a marker's or
-furniture line, nor a line trafilatura's own texts held (a list trafilatura kept and a rule dropped stays dropped).
+council set four conditions:", LEAD_IN_MIN_WORDS words or more: "Related:", "Contents:" or "In this article:" is a
+box's label, so a story's two-word lead-in, "The changes:", loses its list here as on main); the line below a story
+paragraph or a subhead. On the page too the list stands right between them (readability leaves a box's frame out: a
+box's list would have the box's heading or link next). Its items hold no link or button, say things
+(`continuation.is_worded_list`, unless a lead-in announces them), and none is a marker's or furniture line, nor a
+line trafilatura's own texts held (a list trafilatura kept and a rule dropped stays dropped); the list's class or id
+names no furniture ("share", "related", "tags", "toc": a box whose links the page's scripts add).
 Over normalised text, readability's output and the page's elements (only their methods; lxml is not imported).
 """
 
@@ -24,6 +27,7 @@ from newsflow.furniture import drop_furniture_lines
 from newsflow.leadins import LEAD_IN_ENDS, LIST_ITEM_MARK
 from newsflow.lostsubheads import SUBHEAD_TAGS
 from newsflow.markedlines import drop_marked_lines
+from newsflow.standfirst import FURNITURE_CLASS_WORDS, class_words
 from newsflow.subheads import SUBHEAD_NEIGHBOUR_WORDS
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
 
@@ -33,6 +37,12 @@ LIST_MAX_ITEMS = 12
 """A story's list has a few items; one item is no list, and a long one is an index or a box's links."""
 ITEM_MAX_WORDS = 40
 """An item is a line of a list, not a paragraph set in one."""
+LEAD_IN_MIN_WORDS = 4
+"""A lead-in that announces a story's list is a clause of the story ("The night ferry stops at:"); a box's label over
+its list is a word or three ("Related:", "Contents:", "In this article:"; review of the pass: their lists were put
+back when no link was left in them)."""
+CONTROL_TAGS = ("a", "button")
+"""An item holding a link or a button is a box's: other stories' links, sharing buttons (review of the pass)."""
 MAX_LISTS_READ = 200
 """The page's first lists read for one under a lead-in line (menus come before the story on most pages)."""
 
@@ -47,7 +57,7 @@ def restore_lost_lists(
     if not text:
         return text
     lines = text.split(PARAGRAPH_SEPARATOR)
-    lead_ins = {line: index for index, line in enumerate(lines[:-1]) if line.rstrip().endswith(LEAD_IN_ENDS)}
+    lead_ins = {line: index for index, line in enumerate(lines[:-1]) if _is_lead_in(line)}
     if not lead_ins and not any(element.tag == "li" for element, _ in blocks):
         return text  # most pages: no list in readability's output and no lead-in line
     where = {line: index for index, line in enumerate(lines)}
@@ -72,7 +82,7 @@ def _confirmed_lists(lines: list[str], blocks: Sequence[tuple[Any, str]], page: 
         below = where.get(normalized_line(blocks[end][1]))
         if above is None or below != above + 1 or not _is_lost_list(listing, items, known):
             continue
-        lead_in = lines[above].rstrip().endswith(LEAD_IN_ENDS)
+        lead_in = _is_lead_in(lines[above])
         if (lead_in or _is_story_paragraph(lines[above])) and _closes(lines[below], blocks[end][0]) \
                 and (lead_in or is_worded_list(items)) and _stands_between(page, items, lines[above], lines[below]):
             found.append((above, items))
@@ -119,11 +129,14 @@ def _list_runs(blocks: Sequence[tuple[Any, str]]) -> list[tuple[int, int]]:
 
 def _is_lost_list(listing: Any, items: list[str], known: set[str]) -> bool:
     """Whether `items` are the whole `listing`, a list of the story's that neither the text nor trafilatura holds any
-    item of: a few unlinked items, none a list of its own."""
+    item of: a few items with no link or button, none a list of its own, in a list its class or id does not name as
+    furniture ("share", "related", "tags", "toc": a box's list whose links the page's scripts add)."""
     if not LIST_MIN_ITEMS <= len(items) <= LIST_MAX_ITEMS or len(listing.findall("li")) != len(items):
         return False
-    if any(next(item.iter("a", *LIST_TAGS), None) is not None for item in listing.iterchildren("li")):
-        return False  # a link list, or items that hold lists of their own
+    if any(next(item.iter(*CONTROL_TAGS, *LIST_TAGS), None) is not None for item in listing.iterchildren("li")):
+        return False  # a link list, sharing buttons, or items that hold lists of their own
+    if class_words(listing) & FURNITURE_CLASS_WORDS:
+        return False
     return all(_is_lost_item(item, known) for item in items)
 
 
@@ -150,6 +163,11 @@ def _stands_between(page: Any, items: list[str], above: str, below: str) -> bool
                 and normalized_line(element_text(after)) == below:
             return True
     return False
+
+
+def _is_lead_in(line: str) -> bool:
+    """Whether a line of the text announces a list: it ends in a colon and is no box's label (LEAD_IN_MIN_WORDS)."""
+    return line.rstrip().endswith(LEAD_IN_ENDS) and word_count(line) >= LEAD_IN_MIN_WORDS
 
 
 def _is_story_paragraph(line: str) -> bool:
