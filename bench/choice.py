@@ -1,4 +1,4 @@
-"""`python -m bench.choice [--half tune|report] [--out FILE]`: per-page choice between the texts newsflow can make.
+"""`python -m bench.choice [--half tune|report] [--cache F.json.gz]`: per-page choice between the texts newsflow makes.
 
 Issue 15 puts the headroom in choosing, per page, between extractors. This measures it again (the ninth text
 pass did it last; docs/extraction.md, "Forty-second pass, text"): every page of one half of the three corpora
@@ -41,6 +41,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 import newsflow.extract as extraction
+from bench.choice_rules import of_half
 from bench.corpora import CorpusPage, all_pages, text_score
 from newsflow.choose import choose_extraction
 from newsflow.completion import blocks_of
@@ -202,9 +203,10 @@ def collect(pages: Sequence[CorpusPage]) -> list[dict[str, Any]]:
 
 
 def load_or_collect(half: str, cache: Path | None) -> list[dict[str, Any]]:
+    """The half's records, from `cache` when it exists (it must hold that half: a tune cache read as the report half
+    would report the tune figures, and the other way round choose on the report half), else collected into it."""
     if cache is not None and cache.exists():
-        loaded: list[dict[str, Any]] = json.loads(gzip.decompress(cache.read_bytes()))
-        return loaded
+        return of_half(json.loads(gzip.decompress(cache.read_bytes())), half, cache)
     records = collect([page for page in all_pages() if page.half == half])
     if cache is not None:
         cache.write_bytes(gzip.compress(json.dumps(records, ensure_ascii=False).encode()))

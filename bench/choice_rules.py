@@ -237,6 +237,16 @@ def leave_one_corpus_out(records: Sequence[Record], alternative: str, pairs: boo
     return rows
 
 
+def of_half(records: list[Record], half: str, source: object) -> list[Record]:
+    """`records` read from `source` (a `--cache` file), refused in one line unless all are of `half`: a tune cache
+    read as the report half would print the tune figures, and the other way round choose on the report half."""
+    held = sorted({record.get("half", "?") for record in records})
+    if held != [half]:
+        raise SystemExit(f"bench.choice: {source} holds the {'/'.join(held)} half, not {half}: "
+                         f"give --half {'/'.join(held)} or another --cache file")
+    return records
+
+
 def report(records: Sequence[Record], pairs: bool = True) -> str:
     alternatives = [name for name in ("final", "own", "chosen", "readability", "precision", "recall", "justext")
                     if all(name in r["scores"] for r in records)]

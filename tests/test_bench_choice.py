@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.choice_rules import MUCH_LOSS, Rule, best_rules, ceilings, leave_one_corpus_out, outcome
+import pytest
+from bench.choice_rules import MUCH_LOSS, Rule, best_rules, ceilings, leave_one_corpus_out, of_half, outcome
 
 LONG = " ".join(f"word{number}" for number in range(40))
 
@@ -62,3 +63,15 @@ def test_a_rule_scores_only_the_pages_it_takes() -> None:
     takes_long = Rule("readability", (("word ratio alt/ours", ">=", 1.5),))
     result = outcome(takes_long, _world())
     assert (result.taken, result.worse, round(result.worst, 3)) == (18, 0, 0.4)
+
+
+
+def test_a_cache_of_the_other_half_is_refused_in_one_line() -> None:
+    """Review of the pass: `--cache` was read whatever `--half` said, so a tune cache printed as the report half (or
+    the report half's records chosen on). `bench.choice.load_or_collect` reads the cache through `of_half`."""
+    records = [{**_record("fundus", "a", LONG, LONG, (0.9, 0.8)), "half": "tune"}]
+    assert of_half(records, "tune", "tune.json.gz") == records
+    with pytest.raises(SystemExit) as refused:
+        of_half(records, "report", "tune.json.gz")
+    assert str(refused.value) == ("bench.choice: tune.json.gz holds the tune half, not report: give --half tune or "
+                                  "another --cache file")
