@@ -204,3 +204,25 @@ def test_a_restored_lists_items_are_one_line_each_with_no_blank_line() -> None:
     article = extract_article(html, "https://news.example.com/ferry")
     assert article is not None
     assert article.text.split("\n") == [ONE, lead_in, "- The north pier by the market", "- The old harbour wall", TWO]
+
+
+LEAD_IN = "The night ferry will stop at these piers:"
+
+
+@pytest.mark.parametrize(("text", "summary", "page"), [
+    (f"{ONE}\n{TWO}", f"<p>{ONE}</p><ul><li>Read also: The old ferry's last trip to the island</li>"
+     f"<li>{ITEMS[0]}</li><li>{ITEMS[1]}</li></ul><p>{TWO}</p>", None),
+    (f"{ONE}\n{TWO}", f"<p>{ONE}</p><ul><li>Share this article</li><li>{ITEMS[0]}</li><li>{ITEMS[1]}</li></ul>"
+     f"<p>{TWO}</p>", None),
+    (f"{ONE}\n{TWO}", f"<p>{ONE}</p><ul><li>{ITEMS[0]}</li><li>{' '.join([THREE, ONE])}</li></ul><p>{TWO}</p>", None),
+    (f"{ONE}\n{LEAD_IN}\n{TWO}", f"<p>{ONE}</p><p>{LEAD_IN}</p><p>{TWO}</p>",
+     f"<p>{ONE}</p><h3>{LEAD_IN}</h3><ul><li>Kiel</li><li>Laboe</li></ul><p>{TWO}</p>"),
+    (f"{ONE}\n{LEAD_IN}\nTickets at the quay.", f"<p>{ONE}</p><p>{LEAD_IN}</p><p>Tickets at the quay.</p>",
+     f"<p>{ONE}</p><p>{LEAD_IN}</p><ul><li>Kiel</li><li>Laboe</li></ul><p>Tickets at the quay.</p>"),
+], ids=["marker_item", "furniture_item", "paragraph_item", "under_a_heading", "short_line_after"])
+def test_a_list_with_a_marker_furniture_or_paragraph_item_or_not_between_story_lines_stays_out(
+        text: str, summary: str, page: str | None) -> None:
+    """Review of the pass (guards no test proved): a list with a marker's item ("Read also: …"), a furniture item
+    ("Share this article") or an item longer than ITEM_MAX_WORDS (a paragraph set in a list); a list of places under
+    a heading, not a lead-in `<p>` (a box's); a lead-in's list followed by a short line, not the story's paragraph."""
+    assert _restored(text, summary, page) == text
