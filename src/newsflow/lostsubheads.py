@@ -26,6 +26,7 @@ from typing import Any
 
 from newsflow.continuation import element_text, merged_lines
 from newsflow.furniture import drop_furniture_lines
+from newsflow.leadins import LEAD_IN_ENDS
 from newsflow.markedlines import drop_marked_lines
 from newsflow.subheads import SUBHEAD_NEIGHBOUR_WORDS
 from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
@@ -65,23 +66,29 @@ def restore_lost_subheads(
             continue
         below = where.get(normalized_line(following_text))
         above = _held_before(blocks, index, where, heading.getparent())
-        if below is not None and above == below - 1 and _is_story_paragraph(lines[above]) \
+        if below is not None and above == below - 1 and _opens(lines[above], page) \
                 and _is_story_paragraph(lines[below]) and _stands_before(page, line, lines[below]):
             found.append((above, line))
     return merged_lines(lines, found) if found else text
 
 
 def _held_before(blocks: Sequence[tuple[Any, str]], index: int, where: dict[str, int], parent: Any) -> int | None:
-    """The line of the nearest block before `index` that the text holds, past LOST_RUN_MAX lost headings and list
-    items at most; None when another block comes first, or when that block stands in another parent than the
-    heading (a box's own heading and line after the story's paragraph: a newsletter's)."""
+    """The line of the nearest block before `index` that the text holds, past LOST_RUN_MAX lost headings, list
+    items and marker's lines at most; None when another block comes first, or when that block stands in another
+    parent than the heading (a box's own heading and line after the story's paragraph: a newsletter's)."""
     for element, text in reversed(blocks[max(0, index - LOST_RUN_MAX - 1):index]):
         line = where.get(normalized_line(text))
         if line is not None:
             return line if element.getparent() is parent else None
-        if element.tag not in SUBHEAD_TAGS and element.tag != "li":
+        if element.tag not in SUBHEAD_TAGS and element.tag != "li" and not _marked(normalized_line(text)):
             return None
     return None
+
+
+def _marked(line: str) -> bool:
+    """Whether a block's line is one the text's rules drop on purpose wherever it stands: a marker's ("Read also: …"),
+    so that a subhead under it is still one (forty-second pass: seed 161's story in an unnamed container)."""
+    return bool(line) and drop_marked_lines(line) != line
 
 
 def _is_lost_subhead(heading: Any, line: str, where: dict[str, int]) -> bool:
@@ -106,6 +113,20 @@ def _stands_before(page: Any, line: str, following: str) -> bool:
 
 def _is_picture(element: Any) -> bool:
     return element.tag in ("figure", "picture", "img") or next(element.iter("img", "picture"), None) is not None
+
+
+def _opens(line: str, page: Any) -> bool:
+    """Whether the line above a lost heading is the story's: a paragraph, or a lead-in line ("It stops in:") whose
+    `<p>` has a list next on the page (a list of few words readability leaves out; forty-second pass)."""
+    if _is_story_paragraph(line):
+        return True
+    if not line.rstrip().endswith(LEAD_IN_ENDS):
+        return False
+    paragraph = next((node for node in page.iter("p") if normalized_line(element_text(node)) == line), None)
+    if paragraph is None:
+        return False
+    after = next((node for node in paragraph.itersiblings() if element_text(node)), None)
+    return after is not None and after.tag in ("ul", "ol")
 
 
 def _is_story_paragraph(line: str) -> bool:

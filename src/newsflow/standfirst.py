@@ -67,7 +67,7 @@ _MEDIA_WORDS = frozenset({
     "caption", "credit", "credits", "image", "img", "photo", "video", "player", "figure", "media", "multimedia",
     "title", "headline",
 })
-_FURNITURE_WORDS = frozenset({
+FURNITURE_CLASS_WORDS = frozenset({
     "byline", "author", "breadcrumb", "breadcrumbs", "share", "sharing", "social", "related", "newsletter",
     "comment", "comments", "menu", "nav", "navigation", "copyright", "cookie", "consent", "sidebar", "widget",
     "banner", "promo", "advert", "ad", "ads", "meta", "tags", "sponsor", "sponsored", "hidden", "modal", "popup",
@@ -319,7 +319,7 @@ def _in_furniture(element: Any) -> bool:
         words = class_words(node)
         if words & _GALLERY_WORDS:
             return True
-        if level < _FURNITURE_LEVELS and words & _FURNITURE_WORDS:
+        if level < _FURNITURE_LEVELS and words & FURNITURE_CLASS_WORDS:
             return True
         if level < _MEDIA_LEVELS and words & _MEDIA_WORDS:
             return True

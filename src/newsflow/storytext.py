@@ -14,7 +14,8 @@ readability does not confirm after the story, other stories' linked headlines, a
 went, the short lines readability lacks read again), pictures' captions and credits that readability-lxml's
 output shows as such dropped (`newsflow.captions`), story paragraphs that trafilatura's container left out put
 back (`newsflow.continuation`: a long paragraph readability has inside the story, the rest of a body split into
-containers of one kind), a summary box the page marks as one dropped (`newsflow.summarybox`; the head then read
+containers of one kind; subheads and lists trafilatura's wild-text recovery lost: `newsflow.lostsubheads`,
+`newsflow.lostlists`), a summary box the page marks as one dropped (`newsflow.summarybox`; the head then read
 again for start furniture), the standfirst the page shows between headline and story put back
 (`newsflow.standfirst`), a last line calling the reader to a link dropped (`newsflow.tails`), and the author's box
 after the story dropped (`newsflow.authorbox`), and an embedded social post's platform links ("View this post on
@@ -35,6 +36,7 @@ from newsflow.completion import blocks_of, complete_story
 from newsflow.continuation import append_continuation
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
+from newsflow.lostlists import restore_lost_lists
 from newsflow.lostsubheads import restore_lost_subheads
 from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
 from newsflow.readabilityblocks import block_elements, restore_dropped_paragraphs
@@ -106,6 +108,7 @@ def story_text(
     shares = [block.link_share for block in blocks]
     text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
     text = restore_lost_subheads(text, elements, page, (found.final_text, found.own_text))
+    text = restore_lost_lists(text, elements, page, (found.final_text, found.own_text))
     text = append_continuation(text, page)
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
