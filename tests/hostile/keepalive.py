@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from tests.hostile.rawserver import accept_each
+from tests.hostile.rawserver import accept_each, read_head
 
 
 class Act(Enum):
@@ -80,7 +80,7 @@ class KeepAliveServer:
             connection.settimeout(0.2)
             buffered, request = b"", 0
             while not self._closed.is_set():
-                head, buffered = self._read_head(connection, buffered)
+                head, buffered = read_head(connection, buffered, self._closed)
                 if head is None:
                     return
                 request += 1
@@ -101,22 +101,6 @@ class KeepAliveServer:
         if act is Act.SILENT:
             self._closed.wait()
         return False
-
-    def _read_head(self, connection: socket.socket, buffered: bytes) -> tuple[bytes | None, bytes]:
-        while b"\r\n\r\n" not in buffered:
-            try:
-                chunk = connection.recv(4096)
-            except TimeoutError:
-                if self._closed.is_set():
-                    return None, b""
-                continue
-            except OSError:
-                return None, b""
-            if not chunk:
-                return None, b""
-            buffered += chunk
-        head, _, rest = buffered.partition(b"\r\n\r\n")
-        return head, rest
 
 
 class Blackhole:

@@ -130,3 +130,23 @@ def accept_each(listener: socket.socket, closed: threading.Event, accepted: Call
         except OSError:
             return
         accepted(connection)
+
+
+def read_head(connection: socket.socket, buffered: bytes, closed: threading.Event) -> tuple[bytes | None, bytes]:
+    """The next request head on a kept-alive `connection` and the bytes read past it, `buffered` being what an
+    earlier read left; (None, b"") once the client closes or resets, or `closed` is set, seen within the
+    connection's timeout. The reader of `keepalive.KeepAliveServer` and of `tests/world/bytestreams.StreamServer`."""
+    while b"\r\n\r\n" not in buffered:
+        try:
+            chunk = connection.recv(4096)
+        except TimeoutError:
+            if closed.is_set():
+                return None, b""
+            continue
+        except OSError:
+            return None, b""
+        if not chunk:
+            return None, b""
+        buffered += chunk
+    head, _, rest = buffered.partition(b"\r\n\r\n")
+    return head, rest

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from tests.hostile.rawserver import accept_each
+from tests.hostile.rawserver import accept_each, read_head
 
 
 class After(Enum):
@@ -89,7 +89,7 @@ class StreamServer:
             connection.settimeout(0.1)
             buffered, request = b"", 0
             while True:
-                head, buffered = self._read_head(connection, buffered)
+                head, buffered = read_head(connection, buffered, self._closed)
                 if head is None:
                     return
                 request += 1
@@ -114,22 +114,6 @@ class StreamServer:
         if stream.after is After.HOLD:
             self._closed.wait()
         return stream.after is After.KEEP
-
-    def _read_head(self, connection: socket.socket, buffered: bytes) -> tuple[bytes | None, bytes]:
-        while b"\r\n\r\n" not in buffered:
-            try:
-                chunk = connection.recv(4096)
-            except TimeoutError:
-                if self._closed.is_set():
-                    return None, b""
-                continue
-            except OSError:
-                return None, b""
-            if not chunk:
-                return None, b""
-            buffered += chunk
-        head, _, rest = buffered.partition(b"\r\n\r\n")
-        return head, rest
 
 
 def head(status: str, headers: Sequence[tuple[str, str]] = ()) -> bytes:
