@@ -88,7 +88,7 @@ def _warehouses(opts: Options, table: Table) -> dict[str, Path]:
     folders = {"empty warehouse": opts.workdir / "memory-empty", **_large_warehouse(opts, table)}
     if opts.quick and opts.shared.get("throughput_rss"):
         # The throughput benchmark's quick run is this path already (run_ingest alone in its own process, into an
-        # empty warehouse, measured as here): its rows below stand for the empty warehouse's; ~4-5 cpu-s of a
+        # empty warehouse, measured as here): its rows below stand for the empty warehouse's; ~2.5 cpu-s (tree) of a
         # process, its imports and its extraction pool fewer in the CI smoke test.
         del folders["empty warehouse"]
         table.notes.append("quick mode: the empty warehouse's run is the throughput run's (rows '... real pages')")
