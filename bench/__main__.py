@@ -24,7 +24,7 @@ from bench.options import BENCHMARKS, DEFAULT_PEER_PYTHON, EXTRA_BENCHMARKS, QUI
 from bench.report import OUT_DIR, Table, machine, render, save
 
 # Each benchmark's module, imported only when it runs: bench.soak imports the world harness and, through it,
-# Prefect (~1-1.5 cpu-s), which no other benchmark needs (the CI smoke test's `--quick` runs neither).
+# Prefect (~1.6 cpu-s a run), which no other benchmark needs (the CI smoke test's `--quick` runs neither).
 RUNNERS: dict[str, str] = {
     "throughput": "bench.throughput",
     "polling": "bench.polling",
