@@ -74,7 +74,7 @@ def test_summary_reader_takes_what_newsflow_run_json_prints() -> None:
 
 
 def test_bench_imports_a_benchmarks_module_only_to_run_it() -> None:
-    """`python -m bench --quick` never imports Prefect or the world X
+    """`python -m bench --quick` never imports Prefect or the world harness (bench.soak's), ~1.6 cpu-s a run;
     a fresh interpreter is the only place to see what an import pulls in."""
     from bench.__main__ import RUNNERS
 
