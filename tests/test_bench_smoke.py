@@ -7,6 +7,7 @@ each benchmark ran to the end (none crashed or was skipped) and reported its row
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import subprocess
@@ -43,6 +44,9 @@ def test_quick_benchmark_prints_every_table_and_writes_json(tmp_path: Path) -> N
         assert table["skipped"] is None, f"{title}: {table['skipped']}"
         assert all(row["value"] is not None for row in table["rows"]), title
         assert len(table["rows"]) >= 2, title
+    # Quick mode measures no run of its own into an empty warehouse: the throughput run is that run (bench/memory.py).
+    memory_rows = [row["name"] for row in tables[memory.TITLE]["rows"]]
+    assert any("(throughput run): run_ingest alone, whole tree" in name for name in memory_rows), memory_rows
     throughput_notes = " ".join(tables[throughput.TITLE]["notes"])
     if SHARED_CORPORA.is_dir():
         assert "real pages from ../shared/corpora" in throughput_notes
@@ -67,3 +71,16 @@ def test_summary_reader_takes_what_newsflow_run_json_prints() -> None:
     run = from_summary(Finished(0, 20.0, buffer.getvalue(), ""), read_json_summary(buffer.getvalue()))
     assert (run.status, run.pipeline_s, round(run.startup_s, 2)) == ("completed", 12.34, 7.66)
     assert run.counts == {"fetched": 1990, "stored": 1980, "failed": 10, "duplicates": 5, "entries_new": 2000}
+
+
+def test_bench_imports_a_benchmarks_module_only_to_run_it() -> None:
+    """`python -m bench --quick` never imports Prefect or the world harness (bench.soak's), ~1.6 cpu-s a run;
+    a fresh interpreter is the only place to see what an import pulls in."""
+    from bench.__main__ import RUNNERS
+
+    probe = "import sys, bench.__main__; print(sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'tests'}))"
+    finished = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True,
+                              timeout=120)
+    assert (finished.returncode, finished.stdout.strip()) == (0, "[]"), finished.stderr[-2000:]
+    # The quick run above imports seven of them by these names; the two it leaves out must resolve too.
+    assert all(importlib.util.find_spec(module) for module in RUNNERS.values()), RUNNERS
