@@ -1,0 +1,243 @@
+"""A richer view of agreement between date sources, and rules built on it, counted on a half's pages.
+
+    uv run python -m bench.date_agreement SOURCES.json [--detail]
+
+SOURCES.json is `bench.date_sources --out`'s file (each page's day by each source alone, and the stored day: the
+corpora's half and the blind sets' half given with `--blind`). For each page this adds the features the forty-third
+pass asked for (docs/extraction.md): per candidate day, how many independent sources state it and which kinds; whether
+it is the URL's day; whether it is a modified day the page declares (JSON-LD `dateModified`, a modified-time meta);
+whether it is one day from another source's day (a UTC day-shift of one instant, as far as days can tell); and the
+page's declared language. Then each candidate rule (`RULES`) is applied to every stored page: the pages it changes,
+mends (the stored day was wrong, the rule's is the reference) and breaks (the stored day was right), per set. A rule
+is worth a class test only if it mends and breaks nothing on every set's tune half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.corpora import all_pages
+from bench.date_sources import SOURCES
+from newsflow.dates import parse_datetime
+from newsflow.declareddates import modified_metas
+from newsflow.extract import page_tree
+from newsflow.jsonld import json_ld_typed_strings
+
+INDEPENDENT = ("ld", "meta", "byline", "url", "generic", "label", "script")
+"""The sources that read different parts of a page; htmldate reads several of them, so it is counted apart."""
+
+Row = dict[str, Any]
+Rule = Callable[[Row], str | None]
+
+
+def votes(row: Row, with_htmldate: bool = False) -> dict[str, list[str]]:
+    """Each day the page's sources state, with the kinds that state it."""
+    kinds = INDEPENDENT + (("htmldate",) if with_htmldate else ())
+    voted: dict[str, list[str]] = {}
+    for kind in kinds:
+        if day := row["days"].get(kind):
+            voted.setdefault(day, []).append(kind)
+    return voted
+
+
+def _adjacent(day: str, other: str) -> bool:
+    return abs(date.fromisoformat(day) - date.fromisoformat(other)) == timedelta(days=1)
+
+
+def features(row: Row) -> dict[str, Any]:
+    """The page's candidate days and their features (module docstring)."""
+    stored = row["days"]["stored"]
+    voted = votes(row, with_htmldate=True)
+    modified = set(row.get("modified", []))
+    return {
+        "stored": stored, "refs": row["references"], "lang": row.get("lang"),
+        "days": {day: {"kinds": kinds, "n": len([k for k in kinds if k != "htmldate"]),
+                       "url": "url" in kinds, "modified": day in modified,
+                       "shift": any(_adjacent(day, other) for other in voted if other != day)}
+                 for day, kinds in voted.items()},
+    }
+
+
+def _support(row: Row, day: str | None) -> int:
+    return len(votes(row).get(day, [])) if day else 0
+
+
+def three_beat_lone(row: Row) -> str | None:
+    """A day three independent sources state beats a stored day at most one states."""
+    best = [day for day, kinds in votes(row).items() if len(kinds) >= 3]
+    return best[0] if len(best) == 1 and _support(row, row["days"]["stored"]) <= 1 else None
+
+
+def two_beat_none(row: Row) -> str | None:
+    """A day two independent sources state (any kinds, generic, label and script included) beats a stored day none
+    states (`datechecks.agreed_day` counts ld, meta, byline and url only)."""
+    best = [day for day, kinds in votes(row).items() if len(kinds) >= 2]
+    return best[0] if len(best) == 1 and _support(row, row["days"]["stored"]) == 0 else None
+
+
+def url_and_one(row: Row) -> str | None:
+    """A URL day that one other source states too beats a stored day one source at most states."""
+    url_day = row["days"].get("url")
+    if not url_day or url_day == row["days"]["stored"] or len(votes(row)[url_day]) < 2:
+        return None
+    return url_day if _support(row, row["days"]["stored"]) <= 1 else None
+
+
+def majority(row: Row) -> str | None:
+    """The day most independent sources state, when more state it than the stored day."""
+    voted = votes(row)
+    if not voted:
+        return None
+    top = max(len(kinds) for kinds in voted.values())
+    best = [day for day, kinds in voted.items() if len(kinds) == top]
+    return best[0] if len(best) == 1 and top > _support(row, row["days"]["stored"]) else None
+
+
+def majority_not_modified_or_shift(row: Row) -> str | None:
+    """`majority`, unless its day is a declared modified day or one day from the stored day (a zone's day)."""
+    day = majority(row)
+    stored = row["days"]["stored"]
+    if day is None or day in row.get("modified", []) or (stored and _adjacent(day, stored)):
+        return None
+    return day
+
+
+def majority_with_htmldate(row: Row) -> str | None:
+    """`majority` with htmldate's day counted as one more source."""
+    voted = votes(row, with_htmldate=True)
+    if not voted:
+        return None
+    top = max(len(kinds) for kinds in voted.values())
+    best = [day for day, kinds in voted.items() if len(kinds) == top]
+    stored = len(voted.get(row["days"]["stored"] or "", []))
+    return best[0] if len(best) == 1 and top > stored else None
+
+
+def byline_and_one_beat_lone(row: Row) -> str | None:
+    """The byline's day, when one more source of any kind (htmldate included) states it and one source at most
+    states the stored day (`datechecks.outvoted_day` with every kind counted)."""
+    byline = row["days"].get("byline")
+    voted = votes(row, with_htmldate=True)
+    if not byline or byline == row["days"]["stored"] or len(voted[byline]) < 2:
+        return None
+    return byline if len(voted.get(row["days"]["stored"] or "", [])) <= 1 else None
+
+
+def htmldate_fills_none(row: Row) -> str | None:
+    """htmldate's day where nothing is stored (newsflow refused every candidate)."""
+    return row["days"].get("htmldate") if row["days"]["stored"] is None else None
+
+
+RULES: dict[str, Rule] = {
+    "three_beat_lone": three_beat_lone,
+    "two_beat_none": two_beat_none,
+    "url_and_one": url_and_one,
+    "majority": majority,
+    "majority_not_modified_or_shift": majority_not_modified_or_shift,
+    "majority_with_htmldate": majority_with_htmldate,
+    "byline_and_one_beat_lone": byline_and_one_beat_lone,
+    "htmldate_fills_none": htmldate_fills_none,
+    "htmldate_fills_none_not_1_jan": lambda row: None if (day := htmldate_fills_none(row)) and day[5:] == "01-01"
+    else htmldate_fills_none(row),
+}
+
+
+def outcome(rows: Sequence[Row], rule: Rule) -> tuple[int, list[Row], list[Row], list[Row]]:
+    """(changed, mended, broken, wrong either way) of a rule on the stored pages."""
+    changed = [(row, rule(row)) for row in rows if row["article"]]
+    changed = [(row, day) for row, day in changed if day is not None and day != row["days"]["stored"]]
+    mended = [row for row, day in changed if day in row["references"]]
+    broken = [row for row, _ in changed if row["days"]["stored"] in row["references"]]
+    others = [row for row, day in changed if day not in row["references"] and row["days"]["stored"] not in row["references"]]
+    return len(changed), mended, broken, others
+
+
+def tally(rows: Sequence[Row]) -> dict[str, list[int]]:
+    """Per feature of a disagreeing page (sources state two days or more, or the stored day is wrong): [hits, misses]
+    where it holds. The features are those of the best-supported day other than the stored one."""
+    counts: dict[str, list[int]] = {}
+    for row in rows:
+        found = features(row)
+        others = {day: f for day, f in found["days"].items() if day != found["stored"]}
+        if not row["article"] or not others:
+            continue
+        best_day, best = max(others.items(), key=lambda item: len(item[1]["kinds"]))
+        own = found["days"].get(found["stored"] or "", {"n": 0, "kinds": []})
+        marks = [f"stored day's sources {len(own['kinds'])} (htmldate counted) vs other day's {len(best['kinds'])}",
+                 f"other day's kinds {'+'.join(best['kinds'])}"]
+        marks += [name for name, holds in (("other day is the URL's", best["url"]),
+                                            ("other day is a declared modified day", best["modified"]),
+                                            ("other day one day from the stored (a zone's shift)",
+                                             bool(found["stored"]) and _adjacent(best_day, found["stored"])),
+                                            ("nothing stored", found["stored"] is None)) if holds]
+        marks.append(f"language {found['lang']}")
+        hit = found["stored"] in found["refs"]
+        for mark in marks:
+            counts.setdefault(mark, [0, 0])[0 if hit else 1] += 1
+    return counts
+
+
+def page_extras(html: str) -> dict[str, Any]:
+    """The declared modified days and language of a page (features the sources file lacks)."""
+    tree = page_tree(html)
+    if tree is None:
+        return {"modified": [], "lang": None}
+    strings = modified_metas(tree) + [text for _, text in json_ld_typed_strings(tree, "dateModified")]
+    parsed = [parse_datetime(text) for text in strings]
+    root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
+    return {"modified": sorted({str(moment.date()) for moment in parsed if moment}),
+            "lang": (root.get("lang") or "")[:2].lower() or None}
+
+
+def html_of(sets: dict[str, list[Row]], blind: dict[str, tuple[Path, Path]]) -> dict[tuple[str, str], str]:
+    """Each page's HTML, by (set, URL), for `page_extras`."""
+    from bench.date_sources import blind_jobs
+
+    found = {(page.set_name, page.url): page.html for page in all_pages()}
+    for name, (evaldata, html_dir) in blind.items():
+        if name in sets:
+            for job in blind_jobs(evaldata, html_dir, name, "tune") + blind_jobs(evaldata, html_dir, name, "report"):
+                found[(name, job[1])] = job[2]
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.date_agreement", description=__doc__.split("\n\n")[0])
+    parser.add_argument("sources", type=Path)
+    parser.add_argument("--blind", nargs=3, action="append", default=[], metavar=("EVAL", "HTML_DIR", "NAME"))
+    parser.add_argument("--detail", action="store_true", help="each disagreeing page's features")
+    args = parser.parse_args(argv)
+    sets: dict[str, list[Row]] = json.loads(args.sources.read_text(encoding="utf-8"))
+    htmls = html_of(sets, {name: (Path(e), Path(d)) for e, d, name in args.blind})
+    for rows in sets.values():
+        for row in rows:
+            html = htmls.get((row["set"], row["url"]))
+            row.update(page_extras(html) if html else {"modified": [], "lang": None})
+    for name, rows in sets.items():
+        stored = [row for row in rows if row["article"]]
+        right = sum(row["days"]["stored"] in row["references"] for row in stored)
+        print(f"== {name}: stored {len(stored)}, day right {right}")
+        for rule_name, rule in RULES.items():
+            changed, mended, broken, others = outcome(stored, rule)
+            print(f"  {rule_name:32} changes {changed:3}  mends {len(mended):2}  breaks {len(broken):2}"
+                  f"  wrong either way {len(others):2}")
+            for row in mended + broken:
+                verdict = "MENDS " if row in mended else "BREAKS"
+                print(f"      {verdict} {row['url'][:90]}  stored {row['days']['stored']} ref {row['references'][0]}")
+        for mark, (hits, misses) in sorted(tally(stored).items()):
+            print(f"    {mark:70} hits {hits:3} misses {misses:3}")
+        if args.detail:
+            for row in stored:
+                if len(votes(row, with_htmldate=True)) > 1 or row["days"]["stored"] not in row["references"]:
+                    hit = "hit " if row["days"]["stored"] in row["references"] else "MISS"
+                    print(f"    {hit} {row['url'][:80]} {json.dumps(features(row), ensure_ascii=False)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
