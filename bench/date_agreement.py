@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpora import all_pages
-from bench.date_sources import SOURCES
+from bench.date_sources import blind_jobs
 from newsflow.dates import parse_datetime
 from newsflow.declareddates import modified_metas
 from newsflow.extract import page_tree
@@ -133,6 +133,12 @@ def htmldate_fills_none(row: Row) -> str | None:
     return row["days"].get("htmldate") if row["days"]["stored"] is None else None
 
 
+def htmldate_fills_none_not_1_jan(row: Row) -> str | None:
+    """`htmldate_fills_none`, unless htmldate's day is 1 January (a year's placeholder: neubau.wsl.ch, dlg.org)."""
+    day = htmldate_fills_none(row)
+    return None if day and day[5:] == "01-01" else day
+
+
 RULES: dict[str, Rule] = {
     "three_beat_lone": three_beat_lone,
     "two_beat_none": two_beat_none,
@@ -142,8 +148,7 @@ RULES: dict[str, Rule] = {
     "majority_with_htmldate": majority_with_htmldate,
     "byline_and_one_beat_lone": byline_and_one_beat_lone,
     "htmldate_fills_none": htmldate_fills_none,
-    "htmldate_fills_none_not_1_jan": lambda row: None if (day := htmldate_fills_none(row)) and day[5:] == "01-01"
-    else htmldate_fills_none(row),
+    "htmldate_fills_none_not_1_jan": htmldate_fills_none_not_1_jan,
 }
 
 
@@ -153,7 +158,8 @@ def outcome(rows: Sequence[Row], rule: Rule) -> tuple[int, list[Row], list[Row],
     changed = [(row, day) for row, day in changed if day is not None and day != row["days"]["stored"]]
     mended = [row for row, day in changed if day in row["references"]]
     broken = [row for row, _ in changed if row["days"]["stored"] in row["references"]]
-    others = [row for row, day in changed if day not in row["references"] and row["days"]["stored"] not in row["references"]]
+    others = [row for row, day in changed
+              if day not in row["references"] and row["days"]["stored"] not in row["references"]]
     return len(changed), mended, broken, others
 
 
@@ -196,8 +202,6 @@ def page_extras(html: str) -> dict[str, Any]:
 
 def html_of(sets: dict[str, list[Row]], blind: dict[str, tuple[Path, Path]]) -> dict[tuple[str, str], str]:
     """Each page's HTML, by (set, URL), for `page_extras`."""
-    from bench.date_sources import blind_jobs
-
     found = {(page.set_name, page.url): page.html for page in all_pages()}
     for name, (evaldata, html_dir) in blind.items():
         if name in sets:
