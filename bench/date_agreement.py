@@ -164,8 +164,8 @@ def outcome(rows: Sequence[Row], rule: Rule) -> tuple[int, list[Row], list[Row],
 
 
 def tally(rows: Sequence[Row]) -> dict[str, list[int]]:
-    """Per feature of a disagreeing page (sources state two days or more, or the stored day is wrong): [hits, misses]
-    where it holds. The features are those of the best-supported day other than the stored one."""
+    """Per feature of a disagreeing page (a source states a day other than the stored one): [hits, misses] where it
+    holds. The features are those of the best-supported day other than the stored one."""
     counts: dict[str, list[int]] = {}
     for row in rows:
         found = features(row)
@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"    {mark:70} hits {hits:3} misses {misses:3}")
         if args.detail:
             for row in stored:
-                if len(votes(row, with_htmldate=True)) > 1 or row["days"]["stored"] not in row["references"]:
+                if set(votes(row, with_htmldate=True)) - {row["days"]["stored"]}:  # as `tally` counts
                     hit = "hit " if row["days"]["stored"] in row["references"] else "MISS"
                     print(f"    {hit} {row['url'][:80]} {json.dumps(features(row), ensure_ascii=False)}")
     return 0
