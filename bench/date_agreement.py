@@ -17,14 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.corpora import all_pages
 from bench.date_sources import blind_jobs
-from newsflow.dates import parse_datetime
-from newsflow.declareddates import modified_metas
+from newsflow.dates import _first_parsed, parse_datetime
+from newsflow.declareddates import json_ld_published_strings, modified_metas, published_metas
 from newsflow.extract import page_tree
 from newsflow.jsonld import json_ld_typed_strings
 
@@ -180,7 +180,11 @@ def tally(rows: Sequence[Row]) -> dict[str, list[int]]:
                                             ("other day is a declared modified day", best["modified"]),
                                             ("other day one day from the stored (a zone's shift)",
                                              bool(found["stored"]) and _adjacent(best_day, found["stored"])),
-                                            ("nothing stored", found["stored"] is None)) if holds]
+                                            ("nothing stored", found["stored"] is None),
+                                            ("stored day: a declared instant's UTC day, not its zone's",
+                                             utc_split(row)[0]),
+                                            ("stored day: one day from a declared instant's UTC day",
+                                             utc_split(row)[1])) if holds]
         marks.append(f"language {found['lang']}")
         hit = found["stored"] in found["refs"]
         for mark in marks:
@@ -189,15 +193,31 @@ def tally(rows: Sequence[Row]) -> dict[str, list[int]]:
 
 
 def page_extras(html: str) -> dict[str, Any]:
-    """The declared modified days and language of a page (features the sources file lacks)."""
+    """The declared modified days, the UTC days of the declared published instants (JSON-LD's, the meta's: those
+    with a time of day) and the language of a page (features the sources file lacks)."""
     tree = page_tree(html)
     if tree is None:
-        return {"modified": [], "lang": None}
+        return {"modified": [], "utc": {}, "lang": None}
     strings = modified_metas(tree) + [text for _, text in json_ld_typed_strings(tree, "dateModified")]
     parsed = [parse_datetime(text) for text in strings]
+    utc = {}
+    for kind, first in (("ld", _first_parsed(json_ld_published_strings(tree), tree)),
+                        ("meta", _first_parsed(published_metas(tree), tree))):
+        if first is not None and first[1].timetz().replace(tzinfo=None) != time(0):
+            utc[kind] = str(first[1].astimezone(UTC).date())
     root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
-    return {"modified": sorted({str(moment.date()) for moment in parsed if moment}),
+    return {"modified": sorted({str(moment.date()) for moment in parsed if moment}), "utc": utc,
             "lang": (root.get("lang") or "")[:2].lower() or None}
+
+
+def utc_split(row: Row) -> tuple[bool, bool]:
+    """Whether the stored day is a declared instant's UTC day while the instant's day in the publisher's zone is
+    another; and whether the stored day is one day from a declared instant's UTC day (the stored day a zone's day of
+    that instant, or of a time the page prints beside it: one instant's two days, as far as days tell)."""
+    stored = row["days"]["stored"]
+    pairs = [(utc, row["days"].get(kind)) for kind, utc in row.get("utc", {}).items()]
+    return (any(utc == stored != local for utc, local in pairs),
+            bool(stored) and any(_adjacent(utc, stored) for utc, _ in pairs))
 
 
 def html_of(sets: dict[str, list[Row]], blind: dict[str, tuple[Path, Path]]) -> dict[tuple[str, str], str]:
@@ -221,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for rows in sets.values():
         for row in rows:
             html = htmls.get((row["set"], row["url"]))
-            row.update(page_extras(html) if html else {"modified": [], "lang": None})
+            row.update(page_extras(html) if html else {"modified": [], "utc": {}, "lang": None})
     for name, rows in sets.items():
         stored = [row for row in rows if row["article"]]
         right = sum(row["days"]["stored"] in row["references"] for row in stored)

@@ -16,6 +16,7 @@ from bench.date_agreement import (
     page_extras,
     tally,
     three_beat_lone,
+    utc_split,
     two_beat_none,
     url_and_one,
 )
@@ -100,8 +101,20 @@ def test_features_and_tally_name_the_other_days_support_and_kind() -> None:
     assert counts["other day one day from the stored (a zone's shift)"] == [0, 1]
 
 
-def test_page_extras_reads_declared_modified_days_and_the_language() -> None:
+def test_page_extras_reads_declared_modified_days_utc_days_and_the_language() -> None:
     html = ('<html lang="de-CH"><head><meta property="article:modified_time" content="2025-03-14T10:00:00+01:00">'
-            '<script type="application/ld+json">{"@type": "NewsArticle", "dateModified": "2025-03-15T08:00:00Z"}'
-            '</script></head><body><p>Text</p></body></html>')
-    assert page_extras(html) == {"modified": ["2025-03-14", "2025-03-15"], "lang": "de"}
+            '<meta property="article:published_time" content="2025-03-12">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "dateModified": "2025-03-15T08:00:00Z",'
+            ' "datePublished": "2025-03-13T00:30:00+01:00"}</script></head><body><p>Text</p></body></html>')
+    # JSON-LD's instant is on the 12th in UTC; the meta's bare day names no instant
+    assert page_extras(html) == {"modified": ["2025-03-14", "2025-03-15"], "utc": {"ld": "2025-03-12"}, "lang": "de"}
+
+
+def test_a_stored_day_is_told_against_the_declared_instants_utc_day() -> None:
+    utc_stored = row("2025-03-13", "2025-03-12", ld="2025-03-13")
+    utc_stored["utc"] = {"ld": "2025-03-12"}
+    assert utc_split(utc_stored) == (True, False)
+    zone_stored = row("2025-03-13", "2025-03-13", ld="2025-03-13")
+    zone_stored["utc"] = {"ld": "2025-03-12"}
+    assert utc_split(zone_stored) == (False, True)
+    assert utc_split(row("2025-03-13", "2025-03-13", ld="2025-03-13")) == (False, False)
