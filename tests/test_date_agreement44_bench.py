@@ -16,9 +16,9 @@ from bench.date_agreement import (
     page_extras,
     tally,
     three_beat_lone,
-    utc_split,
     two_beat_none,
     url_and_one,
+    utc_split,
 )
 from bench.date_sources import SOURCES
 
