@@ -88,14 +88,14 @@ def url_and_one(row: Row) -> str | None:
     return url_day if _support(row, row["days"]["stored"]) <= 1 else None
 
 
-def majority(row: Row) -> str | None:
+def majority(row: Row, with_htmldate: bool = False) -> str | None:
     """The day most independent sources state, when more state it than the stored day."""
-    voted = votes(row)
+    voted = votes(row, with_htmldate)
     if not voted:
         return None
     top = max(len(kinds) for kinds in voted.values())
     best = [day for day, kinds in voted.items() if len(kinds) == top]
-    return best[0] if len(best) == 1 and top > _support(row, row["days"]["stored"]) else None
+    return best[0] if len(best) == 1 and top > len(voted.get(row["days"]["stored"] or "", [])) else None
 
 
 def majority_not_modified_or_shift(row: Row) -> str | None:
@@ -109,13 +109,7 @@ def majority_not_modified_or_shift(row: Row) -> str | None:
 
 def majority_with_htmldate(row: Row) -> str | None:
     """`majority` with htmldate's day counted as one more source."""
-    voted = votes(row, with_htmldate=True)
-    if not voted:
-        return None
-    top = max(len(kinds) for kinds in voted.values())
-    best = [day for day, kinds in voted.items() if len(kinds) == top]
-    stored = len(voted.get(row["days"]["stored"] or "", []))
-    return best[0] if len(best) == 1 and top > stored else None
+    return majority(row, with_htmldate=True)
 
 
 def byline_and_one_beat_lone(row: Row) -> str | None:
