@@ -17,12 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, time, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.corpora import all_pages
 from bench.date_sources import blind_jobs
+from newsflow.datechecks import is_bare
 from newsflow.dates import _first_parsed, parse_datetime
 from newsflow.declareddates import json_ld_published_strings, modified_metas, published_metas
 from newsflow.extract import page_tree
@@ -197,7 +198,7 @@ def page_extras(html: str) -> dict[str, Any]:
     utc = {}
     for kind, first in (("ld", _first_parsed(json_ld_published_strings(tree), tree)),
                         ("meta", _first_parsed(published_metas(tree), tree))):
-        if first is not None and first[1].timetz().replace(tzinfo=None) != time(0):
+        if first is not None and not is_bare(first[1]):
             utc[kind] = str(first[1].astimezone(UTC).date())
     root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
     return {"modified": sorted({str(moment.date()) for moment in parsed if moment}), "utc": utc,
