@@ -225,6 +225,41 @@ def html_of(sets: dict[str, list[Row]], blind: dict[str, tuple[Path, Path]]) -> 
     return found
 
 
+def join_extras(sets: dict[str, list[Row]], htmls: dict[tuple[str, str], str]) -> int:
+    """Adds `page_extras` to every row; returns how many stored pages had no HTML (their extras are blank, so the
+    declared-update, UTC and language counts would silently read as none: a blind set given without `--blind`)."""
+    missing = 0
+    for rows in sets.values():
+        for row in rows:
+            html = htmls.get((row["set"], row["url"]))
+            row.update(page_extras(html) if html else {"modified": [], "utc": {}, "lang": None})
+            missing += html is None and bool(row["article"])
+    return missing
+
+
+def set_lines(name: str, rows: Sequence[Row], detail: bool = False) -> list[str]:
+    """One set's report: stored pages and right days, each rule's changes, mends and breaks, the tally."""
+    stored = [row for row in rows if row["article"]]
+    right = sum(row["days"]["stored"] in row["references"] for row in stored)
+    lines = [f"== {name}: stored {len(stored)}, day right {right}"]
+    for rule_name, rule in RULES.items():
+        changed, mended, broken, others = outcome(stored, rule)
+        lines.append(f"  {rule_name:32} changes {changed:3}  mends {len(mended):2}  breaks {len(broken):2}"
+                     f"  wrong either way {len(others):2}")
+        for row in mended + broken:
+            verdict = "MENDS " if row in mended else "BREAKS"
+            lines.append(f"      {verdict} {row['url'][:90]}  stored {row['days']['stored']}"
+                         f" ref {row['references'][0]}")
+    for mark, (hits, misses) in sorted(tally(stored).items()):
+        lines.append(f"    {mark:70} hits {hits:3} misses {misses:3}")
+    if detail:
+        for row in stored:
+            if set(votes(row, with_htmldate=True)) - {row["days"]["stored"]}:  # as `tally` counts
+                hit = "hit " if row["days"]["stored"] in row["references"] else "MISS"
+                lines.append(f"    {hit} {row['url'][:80]} {json.dumps(features(row), ensure_ascii=False)}")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.date_agreement", description=__doc__.split("\n\n")[0])
     parser.add_argument("sources", type=Path)
@@ -232,31 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--detail", action="store_true", help="each disagreeing page's features")
     args = parser.parse_args(argv)
     sets: dict[str, list[Row]] = json.loads(args.sources.read_text(encoding="utf-8"))
-    htmls = html_of(sets, {name: (Path(e), Path(d)) for e, d, name in args.blind})
-    for rows in sets.values():
-        for row in rows:
-            html = htmls.get((row["set"], row["url"]))
-            row.update(page_extras(html) if html else {"modified": [], "utc": {}, "lang": None})
+    missing = join_extras(sets, html_of(sets, {name: (Path(e), Path(d)) for e, d, name in args.blind}))
+    if missing:
+        print(f"warning: {missing} stored pages have no HTML, so their declared updates, UTC days and language are "
+              "blank: give --blind EVAL HTML_DIR NAME for each blind set in the file, NAME as the file names it")
     for name, rows in sets.items():
-        stored = [row for row in rows if row["article"]]
-        right = sum(row["days"]["stored"] in row["references"] for row in stored)
-        print(f"== {name}: stored {len(stored)}, day right {right}")
-        for rule_name, rule in RULES.items():
-            changed, mended, broken, others = outcome(stored, rule)
-            print(f"  {rule_name:32} changes {changed:3}  mends {len(mended):2}  breaks {len(broken):2}"
-                  f"  wrong either way {len(others):2}")
-            for row in mended + broken:
-                verdict = "MENDS " if row in mended else "BREAKS"
-                print(f"      {verdict} {row['url'][:90]}  stored {row['days']['stored']} ref {row['references'][0]}")
-        for mark, (hits, misses) in sorted(tally(stored).items()):
-            print(f"    {mark:70} hits {hits:3} misses {misses:3}")
-        if args.detail:
-            for row in stored:
-                if set(votes(row, with_htmldate=True)) - {row["days"]["stored"]}:  # as `tally` counts
-                    hit = "hit " if row["days"]["stored"] in row["references"] else "MISS"
-                    print(f"    {hit} {row['url'][:80]} {json.dumps(features(row), ensure_ascii=False)}")
+        print("\n".join(set_lines(name, rows, args.detail)))
     return 0
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

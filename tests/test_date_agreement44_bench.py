@@ -9,11 +9,14 @@ from bench.date_agreement import (
     byline_and_one_beat_lone,
     features,
     htmldate_fills_none,
+    htmldate_fills_none_not_1_jan,
+    join_extras,
     majority,
     majority_not_modified_or_shift,
     majority_with_htmldate,
     outcome,
     page_extras,
+    set_lines,
     tally,
     three_beat_lone,
     two_beat_none,
@@ -67,6 +70,8 @@ def test_the_majority_and_its_guards() -> None:
     assert majority_not_modified_or_shift(updated) is None  # the majority's day is the declared update
     tie = row("2025-03-12", "2025-03-13", ld="2025-03-13", byline="2025-03-12")
     assert majority(tie) is None
+    unstated_tie = row("2025-03-12", "2025-03-14", ld="2025-03-13", byline="2025-03-12")
+    assert majority(unstated_tie) is None  # two days one source each: no majority, though the stored has none
 
 
 def test_htmldate_counts_as_a_vote_only_where_a_rule_says_so() -> None:
@@ -118,3 +123,63 @@ def test_a_stored_day_is_told_against_the_declared_instants_utc_day() -> None:
     zone_stored["utc"] = {"ld": "2025-03-12"}
     assert utc_split(zone_stored) == (False, True)
     assert utc_split(row("2025-03-13", "2025-03-13", ld="2025-03-13")) == (False, False)
+    utc_zone = row("2025-03-13", "2025-03-13", ld="2025-03-13")  # an instant in UTC: its zone's day is the UTC day
+    utc_zone["utc"] = {"ld": "2025-03-13"}
+    assert utc_split(utc_zone) == (False, False)
+
+
+# Review (dates44): the docs' tables are this tool's printed counts, so the counting itself is pinned below.
+
+
+def test_a_rule_that_changes_a_right_stored_day_is_counted_a_break() -> None:
+    right = row("2025-03-12", "2025-03-12", ld="2025-03-12", meta="2025-03-13", byline="2025-03-13")
+    wrong = row("2025-03-13", "2025-03-12", ld="2025-03-12", meta="2025-03-13", byline="2025-03-13")
+    changed, mends, breaks, others = outcome([right, wrong], majority)
+    assert (changed, mends, breaks, others) == (2, [wrong], [right], [])
+
+
+def test_htmldate_fills_nothing_stored_but_not_with_1_january() -> None:
+    assert htmldate_fills_none_not_1_jan(row("2025-03-12", None, htmldate="2025-03-12")) == "2025-03-12"
+    assert htmldate_fills_none_not_1_jan(row("2025-01-01", None, htmldate="2025-01-01")) is None
+    assert htmldate_fills_none_not_1_jan(row("2025-03-12", "2025-03-11", htmldate="2025-03-12")) is None
+
+
+def test_tally_marks_the_best_supported_other_day_and_skips_unstored_pages() -> None:
+    page = row("2025-03-13", None, byline="2025-03-12", url="2025-03-13", script="2025-03-13")
+    page["utc"] = {"ld": "2025-03-12"}
+    unstored = row("2025-03-13", "2025-03-12", article=False, ld="2025-03-14")
+    counts = tally([page, unstored])
+    assert counts["other day's kinds url+script"] == [0, 1]  # two sources beat the byline's one
+    assert counts["other day is the URL's"] == [0, 1]
+    assert counts["nothing stored"] == [0, 1]
+    assert counts["language de"] == [0, 1]
+    assert not any("UTC" in mark for mark in counts)  # nothing stored: no UTC day to be
+    utc_stored = row("2025-03-13", "2025-03-12", ld="2025-03-13", meta="2025-03-13")
+    utc_stored["utc"] = {"meta": "2025-03-12"}
+    marks = tally([utc_stored])
+    assert marks["stored day: a declared instant's UTC day, not its zone's"] == [0, 1]
+    assert "stored day: one day from a declared instant's UTC day" not in marks
+    assert sum(hits + misses for hits, misses in counts.values()) == 5  # one page's five marks: the unstored skipped
+
+
+def test_the_report_counts_stored_pages_right_days_and_each_rules_outcome() -> None:
+    rows = [row("2025-03-12", "2025-03-12", ld="2025-03-12", meta="2025-03-13", byline="2025-03-13"),
+            row("2025-03-13", "2025-03-12", ld="2025-03-12", meta="2025-03-13", byline="2025-03-13"),
+            row("2025-03-14", "2025-03-14", ld="2025-03-14"),
+            row("2025-03-14", None, article=False, htmldate="2025-03-14")]
+    lines = set_lines("s", rows)
+    assert lines[0] == "== s: stored 3, day right 2"
+    assert [line.split() for line in lines if line.split()[0] == "majority"] == [
+        ["majority", "changes", "2", "mends", "1", "breaks", "1", "wrong", "either", "way", "0"]]
+    at = next(index for index, line in enumerate(lines) if line.split()[0] == "majority")
+    assert [line.split()[:2] for line in lines[at + 1:at + 3]] == [["MENDS", "https://example.org/2025-03-13"],
+                                                                    ["BREAKS", "https://example.org/2025-03-12"]]
+
+
+def test_pages_without_html_are_counted_so_blank_features_are_not_silent() -> None:
+    sets = {"s": [row("2025-03-12", "2025-03-12", ld="2025-03-12"), row("2025-03-13", None, article=False)]}
+    sets["s"][0]["lang"] = sets["s"][1]["lang"] = "stale"
+    html = '<html lang="fr"><head></head><body><p>Texte</p></body></html>'
+    assert join_extras(sets, {("s", sets["s"][0]["url"]): html}) == 0
+    assert sets["s"][0]["lang"] == "fr" and sets["s"][1]["lang"] is None
+    assert join_extras(sets, {}) == 1  # the stored page's HTML is missing; the unstored one's is not counted
