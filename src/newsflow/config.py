@@ -8,6 +8,7 @@ Relative paths resolve against the config file's folder, never the working direc
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import math
 import os
@@ -15,7 +16,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, shown, type_name
@@ -81,6 +82,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("schedule", "interval", int, 900, "seconds between scheduled runs of `newsflow serve`"),
     Setting("schedule", "cron", str, "", "a cron schedule instead of interval, e.g. \"*/15 * * * *\""),
     Setting("schedule", "timezone", str, "UTC", "time zone of the cron schedule"),
+    Setting("search", "tz", str, "UTC", "time zone of `newsflow search`'s days when --tz is not given"),
     Setting("execution", "task_runner", str, "local", "where fetch and extract run: local or dask"),
     Setting("execution", "address", str, "", "Dask scheduler address; empty starts a local cluster"),
     Setting("execution", "run_budget_seconds", (int, float), 0,
@@ -165,6 +167,11 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    tz: str = "UTC"  # as the tz database spells it (the config may give any case, as --tz)
+
+
+@dataclass(frozen=True)
 class ExecutionSettings:
     task_runner: str = "local"
     address: str = ""
@@ -186,6 +193,7 @@ class Config:
     stories: StorySettings = StorySettings()
     schedule: ScheduleSettings = ScheduleSettings()
     execution: ExecutionSettings = ExecutionSettings()
+    search: SearchSettings = SearchSettings()
     write_patience: float = 5.0
     warnings: tuple[str, ...] = ()  # what is valid but likely a mistake; run, serve and feeds print them
 
@@ -275,6 +283,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         stories=stories,
         schedule=schedule,
         execution=execution,
+        search=SearchSettings(_search_zone(values["search.tz"])),
         write_patience=float(values["warehouse.write_patience"]),
         warnings=warnings,
     )
@@ -374,6 +383,19 @@ def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execut
         raise ConfigError("schedule.timezone", f"unknown time zone {shown(schedule.timezone)}") from exc
     if execution.task_runner not in ("local", "dask"):
         raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {shown(execution.task_runner)}")
+
+
+def _search_zone(name: str) -> str:
+    """`search.tz` as the tz database spells it, read in any case as --tz is (not `localtime`: DuckDB lacks it)."""
+    if name == "UTC":  # the default: no look-up (it opens ~600 zone files, 25 ms)
+        return name
+    names = {n.lower(): n for n in available_timezones() - {"localtime"}}
+    if (key := name.strip().lower()) in names:
+        return names[key]
+    close = [names[n] for n in difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)]
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    raise ConfigError("search.tz", f"unknown time zone {shown(name)}{hint}; set it to a tz database name such as "
+                      "America/New_York or UTC (the default), or delete it and pass --tz to each search")
 
 
 def _read_networks(items: list[Any]) -> tuple[str, ...]:
