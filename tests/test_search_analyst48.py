@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow import cli
+from newsflow import cli, config
 from newsflow.cli_search import config_zone_problem
 from newsflow.config import load_config
 from newsflow.errors import ConfigError
@@ -72,6 +72,18 @@ def test_the_configs_zone_is_read_in_any_case_and_kept_as_the_tz_database_spells
     assert load_config(path).search.tz == "America/New_York"
     assert _days(capsys, "--config", str(path)) == NEW_YORK_DAYS
     assert load_config(_config(tmp_path / "plain", store)).search.tz == "UTC"
+
+
+def test_utc_reads_no_zone_files(tmp_path: Path, store: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default costs nothing: the ~600 zone files are read only for another zone (docs/search.md)."""
+    def unread() -> set[str]:
+        raise AssertionError("the zone files were read for UTC")
+
+    monkeypatch.setattr(config, "available_timezones", unread)
+    for body in ("", 'tz = "UTC"'):
+        assert load_config(_config(tmp_path, store, body)).search.tz == "UTC"
+    with pytest.raises(AssertionError, match="were read"):
+        load_config(_config(tmp_path, store, 'tz = "Europe/Berlin"'))
 
 
 @pytest.mark.parametrize(("body", "said"), [
