@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow import cli, config
+from newsflow import cli, configzones
 from newsflow.cli_search import config_zone_problem
 from newsflow.config import load_config
 from newsflow.errors import ConfigError
@@ -79,7 +79,7 @@ def test_utc_reads_no_zone_files(tmp_path: Path, store: Warehouse, monkeypatch: 
     def unread() -> set[str]:
         raise AssertionError("the zone files were read for UTC")
 
-    monkeypatch.setattr(config, "available_timezones", unread)
+    monkeypatch.setattr(configzones, "available_timezones", unread)
     for body in ("", 'tz = "UTC"'):
         assert load_config(_config(tmp_path, store, body)).search.tz == "UTC"
     with pytest.raises(AssertionError, match="were read"):

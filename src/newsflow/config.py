@@ -8,7 +8,6 @@ Relative paths resolve against the config file's folder, never the working direc
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import math
 import os
@@ -16,11 +15,12 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, shown, type_name
 from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, shown_path, unspellable
+from newsflow.configzones import search_zone
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 
@@ -283,7 +283,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         stories=stories,
         schedule=schedule,
         execution=execution,
-        search=SearchSettings(_search_zone(values["search.tz"])),
+        search=SearchSettings(search_zone(values["search.tz"])),
         write_patience=float(values["warehouse.write_patience"]),
         warnings=warnings,
     )
@@ -383,19 +383,6 @@ def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execut
         raise ConfigError("schedule.timezone", f"unknown time zone {shown(schedule.timezone)}") from exc
     if execution.task_runner not in ("local", "dask"):
         raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {shown(execution.task_runner)}")
-
-
-def _search_zone(name: str) -> str:
-    """`search.tz` as the tz database spells it, read in any case as --tz is (not `localtime`: DuckDB lacks it)."""
-    if name == "UTC":  # the default: no look-up (it opens ~600 zone files, 25 ms)
-        return name
-    names = {n.lower(): n for n in available_timezones() - {"localtime"}}
-    if (key := name.strip().lower()) in names:
-        return names[key]
-    close = [names[n] for n in difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)]
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
-    raise ConfigError("search.tz", f"unknown time zone {shown(name)}{hint}; set it to a tz database name such as "
-                      "America/New_York or UTC (the default), or delete it and pass --tz to each search")
 
 
 def _read_networks(items: list[Any]) -> tuple[str, ...]:
