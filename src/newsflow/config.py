@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, shown, type_name
 from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, shown_path, unspellable
+from newsflow.configzones import search_zone
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 
@@ -81,6 +82,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("schedule", "interval", int, 900, "seconds between scheduled runs of `newsflow serve`"),
     Setting("schedule", "cron", str, "", "a cron schedule instead of interval, e.g. \"*/15 * * * *\""),
     Setting("schedule", "timezone", str, "UTC", "time zone of the cron schedule"),
+    Setting("search", "tz", str, "UTC", "time zone of `newsflow search`'s days when --tz is not given"),
     Setting("execution", "task_runner", str, "local", "where fetch and extract run: local or dask"),
     Setting("execution", "address", str, "", "Dask scheduler address; empty starts a local cluster"),
     Setting("execution", "run_budget_seconds", (int, float), 0,
@@ -165,6 +167,11 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class SearchSettings:
+    tz: str = "UTC"  # as the tz database spells it (the config may give any case, as --tz)
+
+
+@dataclass(frozen=True)
 class ExecutionSettings:
     task_runner: str = "local"
     address: str = ""
@@ -186,6 +193,7 @@ class Config:
     stories: StorySettings = StorySettings()
     schedule: ScheduleSettings = ScheduleSettings()
     execution: ExecutionSettings = ExecutionSettings()
+    search: SearchSettings = SearchSettings()
     write_patience: float = 5.0
     warnings: tuple[str, ...] = ()  # what is valid but likely a mistake; run, serve and feeds print them
 
@@ -275,6 +283,7 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
         stories=stories,
         schedule=schedule,
         execution=execution,
+        search=SearchSettings(search_zone(values["search.tz"])),
         write_patience=float(values["warehouse.write_patience"]),
         warnings=warnings,
     )
