@@ -13,7 +13,13 @@ from newsflow.config import Config, load_config, resolve_config_path
 from newsflow.configfeeds import SHOWN_CHARS, shown
 from newsflow.errors import InputError, OutputError
 from newsflow.files import replace_file
-from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml, wait_for_a_save_in_place
+from newsflow.opml import (
+    MAX_OPML_BYTES,
+    config_between_saves,
+    export_opml,
+    feed_block,
+    import_opml,
+)
 from newsflow.runlock import DISK_FULL
 from newsflow.urls import fetch_problem
 from newsflow.warehouse import Warehouse, feed_health, removed_feeds
@@ -30,8 +36,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds_import(args: argparse.Namespace) -> int:
-    wait_for_a_save_in_place(resolve_config_path(args.config))  # its first part cut mid-line is no config yet
-    config = load_config(args.config)
+    config = config_between_saves(resolve_config_path(args.config))  # not an editor's save half made
     try:
         with open(args.opml_file, "rb") as stream:  # /dev/zero or an endless pipe: read no more than is refused
             opml_bytes = stream.read(MAX_OPML_BYTES + 1)

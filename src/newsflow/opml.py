@@ -33,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.codeclabels import names_no_charset
-from newsflow.config import Config, parse_config
+from newsflow.config import Config, load_config, parse_config
 from newsflow.configfeeds import MAX_FEED_TAGS, MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config
 from newsflow.configtext import ConfigText
@@ -218,19 +218,32 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
                 return summary
         if attempt + 1 < IMPORT_TRIES:
             wait_for_other_writers(attempt)
-    raise OutputError(f"cannot write {config_path}: another program saved it (or held it open to write) each of the "
-                      f"{IMPORT_TRIES} times the import was about to replace it, so it was left as that program saved "
-                      "it and nothing was imported; close the editor or stop the program writing it, and import again")
+    raise _given_up(config_path)
 
 
-def wait_for_a_save_in_place(config_path: Path) -> None:
-    """Before `feeds import` checks the config at all: an editor part way through saving it in place has written
-    only its first part, which, cut mid-line, is no config (a config error, exit 2, a moment before a valid save;
-    review of Local 23). Waits as the import's tries do; a writer still there after them is `import_opml`'s."""
-    for attempt in range(IMPORT_TRIES - 1):
+def _given_up(config_path: Path) -> OutputError:
+    return OutputError(f"cannot write {config_path}: another program saved it (or held it open to write) each of "
+                       f"the {IMPORT_TRIES} times the import was about to replace it, so it was left as that program "
+                       "saved it and nothing was imported; close the editor or stop the program writing it, and "
+                       "import again")
+
+
+def config_between_saves(config_path: Path) -> Config:
+    """The config as `feeds import` checks it before importing, read only while no program holds it open to write:
+    an editor part way through saving it in place has written only its first part, which, cut mid-line, is no
+    config (a config error, exit 2, a moment before a valid save; review of Local 23). A read that fails while
+    a save is in flight is waited on and made again (Local 24: the editor opened the file between the check and
+    the read). A writer still there after the import's tries is the import's one line, exit 1."""
+    for attempt in range(IMPORT_TRIES):
         if not held_open_for_writing(config_path):
-            return
-        wait_for_other_writers(attempt)
+            try:
+                return load_config(config_path)
+            except ConfigError:
+                if not held_open_for_writing(config_path):
+                    return load_config(config_path)  # again: a save that ended meanwhile is whole now
+        if attempt + 1 < IMPORT_TRIES:
+            wait_for_other_writers(attempt)
+    raise _given_up(config_path)
 
 
 def wait_for_other_writers(attempt: int) -> None:
@@ -240,9 +253,10 @@ def wait_for_other_writers(attempt: int) -> None:
 
 def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
     """The import made on the config as it is now; None when another program saved it before the replace."""
-    raw, read = read_config(config_path)  # written back as it was read: its encoding, BOM and line ends
-    original = read.text
-    taken = _taken(original, config_path)
+    between = _read_between_saves(config_path)
+    if between is None:
+        return None
+    raw, read, taken = between
     added: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     blocks: list[str] = []
@@ -266,6 +280,21 @@ def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
     if blocks and not _write_checked(config_path, raw, read, blocks):
         return None
     return ImportSummary(tuple(added), tuple(skipped), config_path, tuple(stripped))
+
+
+def _read_between_saves(config_path: Path) -> tuple[bytes, ConfigText, _Taken] | None:
+    """The config's bytes (written back as they were read: its encoding, BOM and line ends), text and feeds; None
+    when the read met an editor's save in place begun after the import's check (Local 24): its first part, cut
+    mid-line, was a config error, exit 2. A read that fails with no writer left is made again, once: a save that
+    ended meanwhile is whole now, and a config still bad says why."""
+    try:
+        raw, read = read_config(config_path)
+        return raw, read, _taken(read.text, config_path)
+    except ConfigError:
+        if held_open_for_writing(config_path):
+            return None
+    raw, read = read_config(config_path)
+    return raw, read, _taken(read.text, config_path)
 
 
 def _taken(text: str, config_path: Path) -> _Taken:
