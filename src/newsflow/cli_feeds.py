@@ -64,8 +64,20 @@ def cmd_feeds_export(args: argparse.Namespace) -> int:
     if args.output:
         _write_export(Path(args.output), opml_bytes)
     else:
-        print(opml_bytes.decode("utf-8"), end="")
+        print(_as_the_output_encodes(opml_bytes), end="")
     return 0
+
+
+def _as_the_output_encodes(opml_bytes: bytes) -> str:
+    """The OPML as text stdout can encode: whole where it is UTF-8; elsewhere (`PYTHONIOENCODING=ascii`, a Latin-1
+    locale) every other character as an XML character reference (`&#241;`), which any OPML reader reads back.
+    Before, the JSON escapes stdout writes for text it cannot encode (`\\u00f1`) went into the XML: `feeds export >
+    feeds.opml` wrote wrong feed URLs and titles, exit 0 (Local 24)."""
+    text = opml_bytes.decode("utf-8")
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding in ("utf8", "utf8sig"):
+        return text
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _write_export(path: Path, opml_bytes: bytes) -> None:
