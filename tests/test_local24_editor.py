@@ -201,6 +201,7 @@ POINTS = st.lists(st.integers(0, MAX_POINT), min_size=4, max_size=4)
 @example(kind="rename", cut=0, points=[0, 14, 40, 40])  # a save renamed in after the last check: replaced, lost
 @example(kind="append", cut=0, points=[14, 14, 14, 40])  # an append after the last check: into the replaced file
 @example(kind="in place", cut=40, points=[14, 16, 18, 20])  # opened before the exchange, written after it
+@example(kind="in place", cut=66, points=[6, 6, 8, 8])  # read mid-save, valid TOML, a feed cut before its url
 @example(kind="rename", cut=0, points=[0, 16, 40, 40])  # renamed in after the exchange: the editor's save is last
 def test_an_editors_save_at_any_point_of_an_import_is_kept_whole(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, cut: int, points: list[int]) -> None:

@@ -40,6 +40,7 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
         return True
     path = path.resolve()
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    ours = os.fstat(handle).st_ino
     try:
         with open(handle, "wb") as stream:
             stream.write(content)
@@ -48,12 +49,12 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
         if path.exists():
             _keep_owner_and_mode(partial, path.stat())
         if expected is not None and not _replaced_if_unchanged(partial, path, expected):
-            Path(partial).unlink(missing_ok=True)
+            _remove_if_ours(partial, ours)
             return False
         if expected is None:
             os.replace(partial, path)
     except BaseException:
-        Path(partial).unlink(missing_ok=True)
+        _remove_if_ours(partial, ours)
         raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:
@@ -83,6 +84,14 @@ def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
         return True
     _exchange(partial, path)  # the program's file back at `path`; ours at `partial` again, removed by the caller
     return False
+
+
+def _remove_if_ours(partial: str, ours: int) -> None:
+    """The new file removed, and only it: after an exchange, a failure could leave the displaced file, which
+    another program may have just written, at the temporary name."""
+    with suppress(FileNotFoundError):
+        if os.lstat(partial).st_ino == ours:
+            os.unlink(partial)
 
 
 def _unchanged_inode(path: Path, expected: bytes) -> int | None:
@@ -178,6 +187,11 @@ def filesystem_type(device: int) -> str | None:
     except OSError:
         return None
     return None
+
+
+def saved_meanwhile(path: Path, read: bytes) -> bool:
+    """Whether another program saved the file at `path` since it was read as `read`, or holds it open to write."""
+    return held_open_for_writing(path) or _current(path) != read
 
 
 def _current(path: Path) -> bytes | None:

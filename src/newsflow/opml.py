@@ -39,7 +39,7 @@ from newsflow.configfile import read_config
 from newsflow.configtext import ConfigText
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
-from newsflow.files import held_open_for_writing, replace_file, rewriting
+from newsflow.files import held_open_for_writing, replace_file, rewriting, saved_meanwhile
 from newsflow.urls import feed_key, fetch_problem
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
@@ -360,6 +360,8 @@ def _write_checked(config_path: Path, raw: bytes, read: ConfigText, blocks: list
     try:
         parse_config(tomllib.loads(new_text), config_path)
     except (tomllib.TOMLDecodeError, ConfigError) as exc:
+        if saved_meanwhile(config_path, raw):  # read mid-save: valid TOML, but a feed cut before its url (Local 24)
+            return False
         raise OpmlError(f"the imported feeds would make {config_path} invalid, so it was left alone: {exc}") from exc
     try:
         return replace_file(config_path, raw + read.encode_added(added), expected=raw)
