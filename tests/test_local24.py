@@ -88,3 +88,29 @@ def test_the_exchange_swaps_two_names_and_keeps_both_files(tmp_path: Path) -> No
         pytest.skip("this filesystem has no RENAME_EXCHANGE: the rename alone is tested above")
     assert (first.read_bytes(), second.read_bytes()) == (b"two", b"one")
     assert (second.stat().st_ino, first.stat().st_ino) == inodes
+
+
+def test_an_interrupt_between_the_exchange_and_its_check_leaves_the_config_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of Local 24: Ctrl-C (or any failure) after the exchange, while the displaced file is checked, left
+    the import's file at the config's name, reported failed, and the config as it was, which an editor may have
+    just written, at a `.partial` name. Now it is swapped back first: the config as it was, at its name."""
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"")
+    if not files._exchange(probe, probe):
+        pytest.skip("this filesystem has no RENAME_EXCHANGE: no exchange to interrupt")
+    probe.unlink()
+    target = tmp_path / "newsflow.toml"
+    target.write_bytes(b"old")
+    inode = target.stat().st_ino
+    real_held = files.held_open_for_writing
+
+    def interrupted_on_the_displaced_file(path: Path) -> bool:
+        if path.name.endswith(files.PARTIAL_SUFFIX):
+            raise KeyboardInterrupt
+        return real_held(path)
+    monkeypatch.setattr(files, "held_open_for_writing", interrupted_on_the_displaced_file)
+    with pytest.raises(KeyboardInterrupt):
+        files.replace_file(target, b"new", expected=b"old")
+    assert (target.read_bytes(), target.stat().st_ino) == (b"old", inode)
+    assert not list(tmp_path.glob("*.partial"))

@@ -71,7 +71,8 @@ def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
     over it, in the instant before the rename: its save then went to the replaced file or was replaced, lost
     (Local 24's interleavings). So the rename swaps the two names (`renameat2(RENAME_EXCHANGE)`), and the file
     displaced, now at `partial`, is checked again: the one compared, holding the same bytes, no writer. Otherwise
-    it is swapped back, so what the program saved is at `path` again, and False. Where the kernel or filesystem
+    it is swapped back, so what the program saved is at `path` again, and False; swapped back too when the check
+    is interrupted (review of Local 24). Where the kernel or filesystem
     has no exchange (not Linux, NFS before 6.x, FUSE), the rename alone, as before."""
     compared = _unchanged_inode(path, expected)
     if compared is None:
@@ -79,11 +80,15 @@ def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
     if not _exchange(partial, path):
         os.replace(partial, path)
         return True
-    if _unchanged_inode(Path(partial), expected) == compared:
+    kept = False
+    try:
+        kept = _unchanged_inode(Path(partial), expected) == compared
+    finally:  # also when interrupted (Ctrl-C) before knowing: never the import's file with the config at `partial`
+        if not kept:
+            _exchange(partial, path)  # the program's file back at `path`; ours at `partial`, removed by the caller
+    if kept:
         Path(partial).unlink()
-        return True
-    _exchange(partial, path)  # the program's file back at `path`; ours at `partial` again, removed by the caller
-    return False
+    return kept
 
 
 def _remove_if_ours(partial: str, ours: int) -> None:
