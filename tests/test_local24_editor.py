@@ -4,7 +4,8 @@ A real concurrent writer (its own descriptors on the real file) takes its steps 
 call the import makes to read the config, check it for a writer, parse the OPML, compare before replace, rename, or
 wait, is a point before and after which the editor's next steps may run. The editor saves in place (open with
 O_TRUNC, write a part, write the rest, close: nano, vim with `backupcopy=yes`), by rename (write a new file, rename
-it over the config: vim's default), or appends (`echo >> newsflow.toml`). Its steps run inline at those points, so
+it over the config: vim's default), appends (`echo >> newsflow.toml`), or renames the config to its backup and
+writes a new file at its name (emacs's default; review of Local 24). Its steps run inline at those points, so
 an interleaving is drawn, never aimed by a sleep; what is left of its save runs after the import.
 
 Invariants: the editor's save is never lost nor mixed into the import's output; the import either adds its feed to
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import cli, files, opml
@@ -51,9 +52,10 @@ class Editor:
             "in place": [self._open_truncating, self._write_first, self._write_rest, self._close],
             "rename": [self._write_new_file, self._rename_new_file],
             "append": [self._open_appending, self._append, self._close],
+            "backup": [self._rename_to_backup, self._create, self._write_first, self._write_rest, self._close],
         }[kind]
         # the step after which the file at the path is no longer the one the import may have read
-        self.touching_step = {"in place": 0, "rename": 1, "append": 0}[kind]
+        self.touching_step = {"in place": 0, "rename": 1, "append": 0, "backup": 0}[kind]
 
     def _open_truncating(self) -> None:
         self.handle = os.open(self.config, os.O_WRONLY | os.O_TRUNC)
@@ -72,6 +74,12 @@ class Editor:
 
     def _rename_new_file(self) -> None:
         os.rename(self.config.parent / "newsflow.toml~new", self.config)
+
+    def _rename_to_backup(self) -> None:
+        os.rename(self.config, self.config.parent / "newsflow.toml~")
+
+    def _create(self) -> None:
+        self.handle = os.open(self.config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
 
     def _open_appending(self) -> None:
         self.handle = os.open(self.config, os.O_WRONLY | os.O_APPEND)
@@ -182,9 +190,9 @@ def _import_against(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: st
     _check(config, editor, world, code, out, err)
 
 
-KINDS = st.sampled_from(["in place", "rename", "append"])
+KINDS = st.sampled_from(["in place", "rename", "append", "backup"])
 CUTS = st.integers(0, len(SAVED.encode()))
-POINTS = st.lists(st.integers(0, MAX_POINT), min_size=4, max_size=4)
+POINTS = st.lists(st.integers(0, MAX_POINT), min_size=5, max_size=5)
 
 
 @settings(max_examples=max(EXAMPLES, 1), phases=PHASES, deadline=None, database=None,
@@ -208,6 +216,12 @@ POINTS = st.lists(st.integers(0, MAX_POINT), min_size=4, max_size=4)
 # between the import's check and its read, finishing only after the next try's check. Both exit 2 on main.
 @example(kind="in place", cut=10, points=[2, 2, 8, 8])
 @example(kind="in place", cut=10, points=[6, 6, 12, 12])
+# Review: emacs's save (rename the config to its backup, then write a new file) between the import's load and its
+# lock, and between its compare and its exchange: `No such file or directory`, exit 1, not a try made again.
+@example(kind="backup", cut=0, points=[4, 5, 5, 5, 5])
+@example(kind="backup", cut=0, points=[12, 15, 15, 15, 15])
 def test_an_editors_save_at_any_point_of_an_import_is_kept_whole(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, cut: int, points: list[int]) -> None:
+    # An emacs save that renamed the config away before the import loaded it: no config to import into, exit 2.
+    assume(kind != "backup" or min(points[:5]) >= 4)
     _import_against(tmp_path, capsys, kind, cut, points)

@@ -77,7 +77,11 @@ def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
     compared = _unchanged_inode(path, expected)
     if compared is None:
         return False
-    if not _exchange(partial, path):
+    try:
+        swapped = _exchange(partial, path)
+    except FileNotFoundError:  # renamed away since the check (emacs: to its backup, before its new file)
+        return False
+    if not swapped:
         os.replace(partial, path)
         return True
     kept = False
@@ -103,9 +107,9 @@ def _unchanged_inode(path: Path, expected: bytes) -> int | None:
     """The inode number of the file at `path` when it holds `expected` and no process holds it open for writing."""
     try:
         inode = os.lstat(path).st_ino
-    except FileNotFoundError:
-        return None
-    if _current(path) != expected or held_open_for_writing(path) or os.lstat(path).st_ino != inode:
+        if _current(path) != expected or held_open_for_writing(path) or os.lstat(path).st_ino != inode:
+            return None
+    except FileNotFoundError:  # also gone since the first lstat: an editor's save between its two renames
         return None
     return inode
 

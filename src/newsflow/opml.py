@@ -211,14 +211,24 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     import waits and tries again (`files.held_open_for_writing`; before, the rest of the save went to the replaced
     file, or the import was made on its first part)."""
     for attempt in range(IMPORT_TRIES):
-        with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
-            # An editor saving in place, part way through: the file holds only the start of its save (Local 23)
-            summary = None if held_open_for_writing(config_path) else _import_into(config_path, opml_bytes)
-            if summary is not None:
-                return summary
+        summary = _import_once(config_path, opml_bytes)
+        if summary is not None:
+            return summary
         if attempt + 1 < IMPORT_TRIES:
             wait_for_other_writers(attempt)
     raise _given_up(config_path)
+
+
+def _import_once(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
+    """One try; None when another program saved the config meanwhile. A config gone since it was loaded is one
+    saving it (emacs renames it to its backup, then writes a new file): before, `newsflow: …/newsflow.toml: No such
+    file or directory`, exit 1, or `does not exist; pass --config PATH`, exit 2 (review of Local 24)."""
+    try:
+        with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
+            # An editor saving in place, part way through: the file holds only the start of its save (Local 23)
+            return None if held_open_for_writing(config_path) else _import_into(config_path, opml_bytes)
+    except FileNotFoundError:  # rewriting's open: the name between an editor's two renames
+        return None
 
 
 def _given_up(config_path: Path) -> OutputError:
@@ -291,7 +301,7 @@ def _read_between_saves(config_path: Path) -> tuple[bytes, ConfigText, _Taken] |
         raw, read = read_config(config_path)
         return raw, read, _taken(read.text, config_path)
     except ConfigError:
-        if held_open_for_writing(config_path):
+        if held_open_for_writing(config_path) or not config_path.exists():  # mid-save, or between its renames
             return None
     raw, read = read_config(config_path)
     return raw, read, _taken(read.text, config_path)
