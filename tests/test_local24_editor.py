@@ -220,6 +220,8 @@ POINTS = st.lists(st.integers(0, MAX_POINT), min_size=5, max_size=5)
 # lock, and between its compare and its exchange: `No such file or directory`, exit 1, not a try made again.
 @example(kind="backup", cut=0, points=[4, 5, 5, 5, 5])
 @example(kind="backup", cut=0, points=[12, 15, 15, 15, 15])
+@example(kind="backup", cut=0, points=[6, 12, 12, 12, 12])  # renamed away between the lock and the read
+@example(kind="backup", cut=0, points=[15, 20, 20, 20, 20])  # renamed away the instant before the exchange
 def test_an_editors_save_at_any_point_of_an_import_is_kept_whole(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, cut: int, points: list[int]) -> None:
     # An emacs save that renamed the config away before the import loaded it: no config to import into, exit 2.
