@@ -54,11 +54,13 @@ def test_an_import_into_a_config_that_is_bad_with_no_writer_is_still_its_config_
 
 
 class _NoExchange:
-    """A C library whose renameat2 answers EINVAL, as a filesystem without RENAME_EXCHANGE does."""
+    """A C library whose renameat2 answers `refusal` (EINVAL, as a filesystem without RENAME_EXCHANGE does)."""
 
-    @staticmethod
-    def renameat2(*args: Any) -> int:
-        ctypes.set_errno(errno.EINVAL)
+    def __init__(self, refusal: int = errno.EINVAL) -> None:
+        self.refusal = refusal
+
+    def renameat2(self, *args: Any) -> int:
+        ctypes.set_errno(self.refusal)
         return -1
 
 
@@ -73,6 +75,20 @@ def test_where_the_filesystem_has_no_exchange_the_compared_replace_renames_as_be
     assert files.replace_file(target, b"new", expected=b"old") is True
     assert target.read_bytes() == b"new"
     assert files.replace_file(target, b"newer", expected=b"old") is False  # the compare still stands
+    assert target.read_bytes() == b"new"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_where_a_sandbox_forbids_the_exchange_s_system_call_the_replace_renames_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of Local 24: a seccomp filter that does not know `renameat2` (Docker's before 2016, some sandboxes)
+    answers EPERM for it while `rename` is allowed: every `feeds import` there said `cannot write …: Operation not
+    permitted`, exit 1 (main imported). EPERM is now the rename alone too; a real refusal of the rename still
+    says so, from the rename."""
+    target = tmp_path / "newsflow.toml"
+    target.write_bytes(b"old")
+    monkeypatch.setattr(files, "_libc", lambda: _NoExchange(errno.EPERM))
+    assert files.replace_file(target, b"new", expected=b"old") is True
     assert target.read_bytes() == b"new"
     assert not list(tmp_path.glob("*.partial"))
 

@@ -126,7 +126,9 @@ def _exchange(first: str | Path, second: str | Path) -> bool:
     if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
         return True
     error = ctypes.get_errno()
-    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a filesystem or kernel without the exchange
+    # A filesystem or kernel without the exchange; EPERM: a seccomp filter that knows no renameat2 (a real refusal
+    # is the rename's to say, the same for both)
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
         return False
     raise OSError(error, os.strerror(error), str(second))
 
