@@ -13,7 +13,13 @@ from newsflow.config import Config, load_config, resolve_config_path
 from newsflow.configfeeds import SHOWN_CHARS, shown
 from newsflow.errors import InputError, OutputError
 from newsflow.files import replace_file
-from newsflow.opml import MAX_OPML_BYTES, export_opml, feed_block, import_opml, wait_for_a_save_in_place
+from newsflow.opml import (
+    MAX_OPML_BYTES,
+    config_between_saves,
+    export_opml,
+    feed_block,
+    import_opml,
+)
 from newsflow.runlock import DISK_FULL
 from newsflow.urls import fetch_problem
 from newsflow.warehouse import Warehouse, feed_health, removed_feeds
@@ -30,8 +36,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds_import(args: argparse.Namespace) -> int:
-    wait_for_a_save_in_place(resolve_config_path(args.config))  # its first part cut mid-line is no config yet
-    config = load_config(args.config)
+    config = config_between_saves(resolve_config_path(args.config))  # not an editor's save half made
     try:
         with open(args.opml_file, "rb") as stream:  # /dev/zero or an endless pipe: read no more than is refused
             opml_bytes = stream.read(MAX_OPML_BYTES + 1)
@@ -59,8 +64,20 @@ def cmd_feeds_export(args: argparse.Namespace) -> int:
     if args.output:
         _write_export(Path(args.output), opml_bytes)
     else:
-        print(opml_bytes.decode("utf-8"), end="")
+        print(_as_the_output_encodes(opml_bytes), end="")
     return 0
+
+
+def _as_the_output_encodes(opml_bytes: bytes) -> str:
+    """The OPML as text stdout can encode: whole where it is UTF-8; elsewhere (`PYTHONIOENCODING=ascii`, a Latin-1
+    locale) every other character as an XML character reference (`&#241;`), which any OPML reader reads back.
+    Before, the JSON escapes stdout writes for text it cannot encode (`\\u00f1`) went into the XML: `feeds export >
+    feeds.opml` wrote wrong feed URLs and titles, exit 0 (Local 24)."""
+    text = opml_bytes.decode("utf-8")
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding in ("utf8", "utf8sig"):
+        return text
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _write_export(path: Path, opml_bytes: bytes) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
+import functools
 import os
 import signal
 import stat
@@ -29,13 +32,15 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
     file is written and synced, the moment before the rename: False, nothing changed, when another
     program (an editor, which takes no lock) saved it meanwhile, or holds it open for writing now (an
     editor saving in place, part way through: what is there is the start of its save, and the rest would
-    go to the replaced file). Only the rename itself is left to race."""
+    go to the replaced file). The rename is an exchange (Local 24): the file it displaced is checked once more,
+    after it, and put back if a program wrote to it or renamed its own save over it meanwhile."""
     if is_special_file(path):
         with open(path, "wb") as stream:
             stream.write(content)
         return True
     path = path.resolve()
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    ours = os.fstat(handle).st_ino
     try:
         with open(handle, "wb") as stream:
             stream.write(content)
@@ -43,12 +48,13 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
             os.fsync(stream.fileno())
         if path.exists():
             _keep_owner_and_mode(partial, path.stat())
-        if expected is not None and (_current(path) != expected or held_open_for_writing(path)):
-            Path(partial).unlink()
+        if expected is not None and not _replaced_if_unchanged(partial, path, expected):
+            _remove_if_ours(partial, ours)
             return False
-        os.replace(partial, path)
+        if expected is None:
+            os.replace(partial, path)
     except BaseException:
-        Path(partial).unlink(missing_ok=True)
+        _remove_if_ours(partial, ours)
         raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:
@@ -56,6 +62,80 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
     finally:
         os.close(folder)
     return True
+
+
+def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
+    """Rename `partial` over `path` if `path` still holds `expected` and no process holds it open for writing.
+
+    Checked before the rename, a program could still open the file to save it in place, or rename its own save
+    over it, in the instant before the rename: its save then went to the replaced file or was replaced, lost
+    (Local 24's interleavings). So the rename swaps the two names (`renameat2(RENAME_EXCHANGE)`), and the file
+    displaced, now at `partial`, is checked again: the one compared, holding the same bytes, no writer. Otherwise
+    it is swapped back, so what the program saved is at `path` again, and False; swapped back too when the check
+    is interrupted (review of Local 24). Where the kernel or filesystem
+    has no exchange (not Linux, NFS before 6.x, FUSE), the rename alone, as before."""
+    compared = _unchanged_inode(path, expected)
+    if compared is None:
+        return False
+    try:
+        swapped = _exchange(partial, path)
+    except FileNotFoundError:  # renamed away since the check (emacs: to its backup, before its new file)
+        return False
+    if not swapped:
+        os.replace(partial, path)
+        return True
+    kept = False
+    try:
+        kept = _unchanged_inode(Path(partial), expected) == compared
+    finally:  # also when interrupted (Ctrl-C) before knowing: never the import's file with the config at `partial`
+        if not kept:
+            _exchange(partial, path)  # the program's file back at `path`; ours at `partial`, removed by the caller
+    if kept:
+        Path(partial).unlink()
+    return kept
+
+
+def _remove_if_ours(partial: str, ours: int) -> None:
+    """The new file removed, and only it: after an exchange, a failure could leave the displaced file, which
+    another program may have just written, at the temporary name."""
+    with suppress(FileNotFoundError):
+        if os.lstat(partial).st_ino == ours:
+            os.unlink(partial)
+
+
+def _unchanged_inode(path: Path, expected: bytes) -> int | None:
+    """The inode number of the file at `path` when it holds `expected` and no process holds it open for writing."""
+    try:
+        inode = os.lstat(path).st_ino
+        if _current(path) != expected or held_open_for_writing(path) or os.lstat(path).st_ino != inode:
+            return None
+    except FileNotFoundError:  # also gone since the first lstat: an editor's save between its two renames
+        return None
+    return inode
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(first: str | Path, second: str | Path) -> bool:
+    """Swap two names atomically (Linux `renameat2(RENAME_EXCHANGE)`); False, nothing done, where unsupported."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    # A filesystem or kernel without the exchange; EPERM: a seccomp filter that knows no renameat2 (a real refusal
+    # is the rename's to say, the same for both)
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def _keep_owner_and_mode(partial: str, kept: os.stat_result) -> None:
@@ -118,6 +198,11 @@ def filesystem_type(device: int) -> str | None:
     except OSError:
         return None
     return None
+
+
+def saved_meanwhile(path: Path, read: bytes) -> bool:
+    """Whether another program saved the file at `path` since it was read as `read`, or holds it open to write."""
+    return held_open_for_writing(path) or _current(path) != read
 
 
 def _current(path: Path) -> bytes | None:

@@ -33,13 +33,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.codeclabels import names_no_charset
-from newsflow.config import Config, parse_config
+from newsflow.config import Config, load_config, parse_config
 from newsflow.configfeeds import MAX_FEED_TAGS, MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config
 from newsflow.configtext import ConfigText
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
-from newsflow.files import held_open_for_writing, replace_file, rewriting
+from newsflow.files import held_open_for_writing, replace_file, rewriting, saved_meanwhile
 from newsflow.urls import feed_key, fetch_problem
 
 _FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
@@ -211,26 +211,49 @@ def import_opml(config_path: Path, opml_bytes: bytes) -> ImportSummary:
     import waits and tries again (`files.held_open_for_writing`; before, the rest of the save went to the replaced
     file, or the import was made on its first part)."""
     for attempt in range(IMPORT_TRIES):
-        with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
-            # An editor saving in place, part way through: the file holds only the start of its save (Local 23)
-            summary = None if held_open_for_writing(config_path) else _import_into(config_path, opml_bytes)
-            if summary is not None:
-                return summary
+        summary = _import_once(config_path, opml_bytes)
+        if summary is not None:
+            return summary
         if attempt + 1 < IMPORT_TRIES:
             wait_for_other_writers(attempt)
-    raise OutputError(f"cannot write {config_path}: another program saved it (or held it open to write) each of the "
-                      f"{IMPORT_TRIES} times the import was about to replace it, so it was left as that program saved "
-                      "it and nothing was imported; close the editor or stop the program writing it, and import again")
+    raise _given_up(config_path)
 
 
-def wait_for_a_save_in_place(config_path: Path) -> None:
-    """Before `feeds import` checks the config at all: an editor part way through saving it in place has written
-    only its first part, which, cut mid-line, is no config (a config error, exit 2, a moment before a valid save;
-    review of Local 23). Waits as the import's tries do; a writer still there after them is `import_opml`'s."""
-    for attempt in range(IMPORT_TRIES - 1):
+def _import_once(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
+    """One try; None when another program saved the config meanwhile. A config gone since it was loaded is one
+    saving it (emacs renames it to its backup, then writes a new file): before, `newsflow: …/newsflow.toml: No such
+    file or directory`, exit 1, or `does not exist; pass --config PATH`, exit 2 (review of Local 24)."""
+    try:
+        with rewriting(config_path):  # locked again each try: a save by rename put a new inode at the path
+            # An editor saving in place, part way through: the file holds only the start of its save (Local 23)
+            return None if held_open_for_writing(config_path) else _import_into(config_path, opml_bytes)
+    except FileNotFoundError:  # rewriting's open: the name between an editor's two renames
+        return None
+
+
+def _given_up(config_path: Path) -> OutputError:
+    return OutputError(f"cannot write {config_path}: another program saved it (or held it open to write) each of "
+                       f"the {IMPORT_TRIES} times the import was about to replace it, so it was left as that program "
+                       "saved it and nothing was imported; close the editor or stop the program writing it, and "
+                       "import again")
+
+
+def config_between_saves(config_path: Path) -> Config:
+    """The config as `feeds import` checks it before importing, read only while no program holds it open to write:
+    an editor part way through saving it in place has written only its first part, which, cut mid-line, is no
+    config (a config error, exit 2, a moment before a valid save; review of Local 23). A read that fails while
+    a save is in flight is waited on and made again (Local 24: the editor opened the file between the check and
+    the read). A writer still there after the import's tries is the import's one line, exit 1."""
+    for attempt in range(IMPORT_TRIES):
         if not held_open_for_writing(config_path):
-            return
-        wait_for_other_writers(attempt)
+            try:
+                return load_config(config_path)
+            except ConfigError:
+                if not held_open_for_writing(config_path):
+                    return load_config(config_path)  # again: a save that ended meanwhile is whole now
+        if attempt + 1 < IMPORT_TRIES:
+            wait_for_other_writers(attempt)
+    raise _given_up(config_path)
 
 
 def wait_for_other_writers(attempt: int) -> None:
@@ -240,9 +263,10 @@ def wait_for_other_writers(attempt: int) -> None:
 
 def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
     """The import made on the config as it is now; None when another program saved it before the replace."""
-    raw, read = read_config(config_path)  # written back as it was read: its encoding, BOM and line ends
-    original = read.text
-    taken = _taken(original, config_path)
+    between = _read_between_saves(config_path)
+    if between is None:
+        return None
+    raw, read, taken = between
     added: list[tuple[str, str]] = []
     skipped: list[tuple[str, str]] = []
     blocks: list[str] = []
@@ -266,6 +290,21 @@ def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
     if blocks and not _write_checked(config_path, raw, read, blocks):
         return None
     return ImportSummary(tuple(added), tuple(skipped), config_path, tuple(stripped))
+
+
+def _read_between_saves(config_path: Path) -> tuple[bytes, ConfigText, _Taken] | None:
+    """The config's bytes (written back as they were read: its encoding, BOM and line ends), text and feeds; None
+    when the read met an editor's save in place begun after the import's check (Local 24): its first part, cut
+    mid-line, was a config error, exit 2. A read that fails with no writer left is made again, once: a save that
+    ended meanwhile is whole now, and a config still bad says why."""
+    try:
+        raw, read = read_config(config_path)
+        return raw, read, _taken(read.text, config_path)
+    except ConfigError:
+        if held_open_for_writing(config_path) or not config_path.exists():  # mid-save, or between its renames
+            return None
+    raw, read = read_config(config_path)
+    return raw, read, _taken(read.text, config_path)
 
 
 def _taken(text: str, config_path: Path) -> _Taken:
@@ -331,6 +370,8 @@ def _write_checked(config_path: Path, raw: bytes, read: ConfigText, blocks: list
     try:
         parse_config(tomllib.loads(new_text), config_path)
     except (tomllib.TOMLDecodeError, ConfigError) as exc:
+        if saved_meanwhile(config_path, raw):  # read mid-save: valid TOML, but a feed cut before its url (Local 24)
+            return False
         raise OpmlError(f"the imported feeds would make {config_path} invalid, so it was left alone: {exc}") from exc
     try:
         return replace_file(config_path, raw + read.encode_added(added), expected=raw)
