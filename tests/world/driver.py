@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO
 from tests.world import beside, feedchecks, holders, invariants, netdrops, pagechecks, prefectcheck, runproc
@@ -67,6 +68,8 @@ class RunRecord:
     outage: bool = False
     summary: dict[str, Any] = field(default_factory=dict)  # the run's --json summary, when it printed one
     due_at_start: set[str] = field(default_factory=set)  # feeds due when it started (checked after `clock`)
+    # loads waited in the spool when it started (hunt 46: spooled beside a reader, then the next runs killed)
+    spool_at_start: bool = False
     beside: list[CompanionRecord] = field(default_factory=list)  # world16's second run, user's command
 
 
@@ -152,6 +155,7 @@ class WorldDriver:
         before = {names.get(url, feed): count for url, (feed, count) in invariants.failures_by_url(
             self.warehouse_path).items()} if self.warehouse_path.exists() else {}
         record.outage = record.outage or self._silent_network_is_an_outage(before)
+        record.spool_at_start = any(spool_dir_for(self.warehouse_path).glob("*.spool"))
         self._shift_stored_times(-turns.clock_shift)  # the clock ahead: what was stored looks older
         if (turns.clock_shift or self._clock_set_right) and self.warehouse_path.exists():
             due = invariants.feeds_due(self.warehouse_path, datetime.now(UTC))
@@ -350,7 +354,8 @@ class WorldDriver:
         # Beside a reader the run's feed rows and `runs` row are spooled: they reach the warehouse later.
         # After a run beside a reader, its spooled polls (their failures, their next polls) land at this run's start,
         # after `before` and `due_at_start` were read: they are not known (bench soak seed 13, run 2: 143 feeds).
-        spooled_before = len(self.report.runs) > 1 and self.report.runs[-2].reader_held
+        # Hunt 46: the spool of a run two or more runs back, when the runs between were killed before replaying it.
+        spooled_before = (len(self.report.runs) > 1 and self.report.runs[-2].reader_held) or record.spool_at_start
         if record.outage and not record.killed_by_world and not record.reader_held and not spooled_before:
             # feeds the run's budget left for the next run were not polled: they count neither way
             polled = int(record.summary.get("feeds_due", 0)) - int(record.summary.get("feeds_deferred", 0))

@@ -3,8 +3,8 @@
 `strategies.world_specs` draws at most two events and three runs a world. Here every kind the world knows is
 listed together (every endpoint fault; every run-level event and red team 34 spell, but at most two of the six that
 take the network down; every GUID and content fault; moved feeds; own domains), at rates high enough that a run
-often meets three events or more, for 5-9 runs: the `clock` event moves the clock back and forth across them. Each example costs 40-120 s (the CLI's run path without
-the flow), so it runs only by hand:
+often meets three events or more, for 5-9 runs: the `clock` event moves the clock back and forth across them.
+Each example costs 40-120 s (the CLI's run path without the flow), so it runs only by hand:
 
     NEWSFLOW_HUNT46_EXAMPLES=20 NEWSFLOW_WORLD_SHRINK=1 uv run pytest -n0 tests/world/test_hunt46.py -p no:cacheprovider
 
