@@ -370,7 +370,8 @@ class WorldDriver:
         found += feedchecks.one_entry_per_item(self, record)
         if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed
             found += prefectcheck.no_prefect_zombie(self.prefect_api, self.config_path, run)
-        if record.exit_code == 0 and not record.reader_held:
+        # hunt 46: a run a writing command refused ran nothing (the newest row may be a killed run's, feeds unpolled)
+        if record.exit_code == 0 and not record.reader_held and not beside.refused_by_a_writer(record):
             found += invariants.last_run_recorded(path, run)
             # a spool replayed at this run's start (hunt seed 1715) polled feeds the due list was computed without
             if record.due_at_start and not record.summary.get("feeds_deferred") and not spooled_before:
