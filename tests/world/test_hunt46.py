@@ -127,3 +127,15 @@ def test_a_run_a_writing_command_refused_is_not_judged_as_a_run_that_ran(
     beside.adopt(SimpleNamespace(warehouse_path=tmp_path / "news.duckdb"), record)  # type: ignore[arg-type]
     assert record.exit_code == 0, "adopt checks the refused run as one with nothing to do"
     assert beside.refused_by_a_writer(record) is refused_by_a_writer
+
+
+# Review: `adopt` credits the refusal to whichever lock taker beside the run ended 0, without reading whom the run's
+# line names. A run refused by another holder (here a `newsflow run`: say a killed run's process still holding the
+# lock) beside a writer that ran is no run a writer refused: it must still be judged (its newest row, its due feeds).
+def test_a_run_refused_by_another_holder_beside_a_writer_that_ran_is_still_judged(tmp_path: Path) -> None:
+    writer = beside.CompanionRecord(beside.Companion(beside.USER_COMMAND, ("search", "--reindex"), 0), started=True,
+                                    exit_code=0, overlapped=True)
+    record = RunRecord(0, exit_code=beside.EXIT_HELD, beside=[writer],
+                       stderr_tail=f"newsflow: {beside.HELD_BY_RUN}run (pid 1) is writing to news.duckdb")
+    beside.adopt(SimpleNamespace(warehouse_path=tmp_path / "news.duckdb"), record)  # type: ignore[arg-type]
+    assert not beside.refused_by_a_writer(record)
