@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from types import SimpleNamespace
@@ -26,7 +27,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from tests.world import beside, content, faults, outagespells
+from newsflow import readersafe
+from newsflow.config import PollingSettings
+from newsflow.models import HostPause
+from newsflow.spool import SUFFIX, SpooledLoad, dump_load, kind_of, spool_dir_for
+from newsflow.warehouse import Warehouse
+from tests.world import beside, content, duechecks, faults, outagespells
 from tests.world.driver import RunRecord, SoakReport, soak
 from tests.world.strategies import ENDPOINT_KINDS, EVENT_KINDS, GUID_KINDS
 from tests.world.world import WorldSpec
@@ -139,3 +145,44 @@ def test_a_run_refused_by_another_holder_beside_a_writer_that_ran_is_still_judge
                        stderr_tail=f"newsflow: {beside.HELD_BY_RUN}run (pid 1) is writing to news.duckdb")
     beside.adopt(SimpleNamespace(warehouse_path=tmp_path / "news.duckdb"), record)  # type: ignore[arg-type]
     assert not beside.refused_by_a_writer(record)
+
+
+PAUSES_LOAD = kind_of(readersafe.store_host_pauses)  # a run's pause journal
+
+
+def _spool(warehouse_path: Path, name: str, load: SpooledLoad) -> None:
+    spool_dir_for(warehouse_path).mkdir(exist_ok=True)
+    (spool_dir_for(warehouse_path) / f"{name}{SUFFIX}").write_bytes(dump_load(load))
+
+
+# Review: any `.spool` file at a run's start skipped its clock, outage and red team 34 checks, but a killed run's pause
+# journal is one too (written as soon as a host answers 429 or 503) and changes no feed's schedule. Only spooled polls
+# do: they make the due list stale.
+def test_only_spooled_polls_make_a_run_replay_a_spool_before_its_due_feeds(tmp_path: Path) -> None:
+    warehouse_path, now = tmp_path / "news.duckdb", datetime.now(UTC)
+    pause = HostPause("a.test", now + timedelta(hours=1), now, 429, "http://a.test/feed")
+    _spool(warehouse_path, "1.pauses", SpooledLoad("p", "r", PAUSES_LOAD, ([pause], now), now))
+    assert not duechecks.polls_spooled(warehouse_path), "a pause journal alone"
+    polls = SpooledLoad("q", "r", duechecks.POLLS_LOAD, ("r", [], {}, PollingSettings()), now)  # an empty group
+    _spool(warehouse_path, "2.polls", polls)
+    assert duechecks.polls_spooled(warehouse_path)
+
+
+# Review: hunt 46's seed 4709 (a 35 s world, by hand): a host that answered 429 with a day-long Retry-After is paused
+# across runs, its feed rightly not polled, and after a clock event `clock_silences_no_feed` wanted it polled. The
+# harness now leaves out a feed whose host's pause is in force, by the docs' rule: not one past its cap, nor one passed.
+def test_a_feed_its_hosts_pause_holds_is_not_owed_a_poll_but_one_past_the_cap_is(tmp_path: Path) -> None:
+    warehouse_path, now, hour = tmp_path / "news.duckdb", datetime.now(UTC), timedelta(hours=1)
+    hosts = {"in-force": (now + hour, now - hour), "past-its-cap": (now + 240 * hour, now - 25 * hour),
+             "asked-after-now": (now + 7 * hour, now + 6 * hour), "passed": (now - hour, now - 2 * hour)}
+    with Warehouse(warehouse_path).writing() as con:
+        for host, (until, asked) in hosts.items():
+            con.execute("INSERT INTO feeds (feed_id, url) VALUES (?, ?)", [host, f"http://{host}.test/feed"])
+            con.execute("INSERT INTO host_pauses (host, until_at, asked_at) VALUES (?, ?, ?)",
+                        [f"{host}.test", until, asked])
+        con.execute("INSERT INTO feeds (feed_id, url, adopted_url) VALUES ('moved', 'http://free.test/f', "
+                    "'http://in-force.test/f'), ('journaled', 'http://journal.test/f', NULL)")
+    journal = HostPause("journal.test", now + hour, now, 503, None)  # a killed run's, honoured from the spool
+    _spool(warehouse_path, "1.pauses", SpooledLoad("p", "r", PAUSES_LOAD, ([journal], now), now))
+    held = duechecks.feeds_held_by_a_pause(warehouse_path, now)
+    assert held == {"in-force", "asked-after-now", "moved", "journaled"}
