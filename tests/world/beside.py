@@ -140,6 +140,16 @@ def adopt(driver: WorldDriver, record: RunRecord) -> None:
             record.reader_held = True
 
 
+def refused_by_a_writer(record: RunRecord) -> bool:
+    """A writing command (not a run) took the run lock first and refused the world's run (`adopt`): it wrote no
+    `runs` row and polled nothing, so the newest row is still the run before it (hunt 46: a run the world killed).
+    The run's own line must name that command: `adopt` credits any lock taker that ended 0, and a run refused by
+    another holder (a run) beside a writer that ran is no run a writer refused (review of hunt 46)."""
+    return any(c.companion.argv in LOCK_TAKERS and c.companion.argv[0] != "run" and c.exit_code == 0
+               and f"(refused: `newsflow {' '.join(c.companion.argv)}`" in record.stderr_tail
+               and f"{HELD_BY_RUN}{' '.join(c.companion.argv)} " in record.stderr_tail for c in record.beside)
+
+
 def another_run_ran(record: RunRecord) -> bool:
     """A run or writing command beside the run ended with exit 0: the newest `runs` row may be a second run's."""
     return any(c.companion.argv in LOCK_TAKERS and c.exit_code == 0 for c in record.beside)

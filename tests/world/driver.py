@@ -27,7 +27,7 @@ from typing import Any
 
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO
-from tests.world import beside, feedchecks, holders, invariants, netdrops, pagechecks, prefectcheck, runproc
+from tests.world import beside, duechecks, feedchecks, holders, invariants, netdrops, pagechecks, prefectcheck, runproc
 from tests.world import faults as kinds
 from tests.world.beside import CompanionRecord
 from tests.world.child import DIRECT_VAR
@@ -67,6 +67,8 @@ class RunRecord:
     outage: bool = False
     summary: dict[str, Any] = field(default_factory=dict)  # the run's --json summary, when it printed one
     due_at_start: set[str] = field(default_factory=set)  # feeds due when it started (checked after `clock`)
+    # polls waited in the spool when it started (hunt 46: spooled beside a reader, then the next runs killed)
+    spool_at_start: bool = False
     beside: list[CompanionRecord] = field(default_factory=list)  # world16's second run, user's command
 
 
@@ -152,9 +154,12 @@ class WorldDriver:
         before = {names.get(url, feed): count for url, (feed, count) in invariants.failures_by_url(
             self.warehouse_path).items()} if self.warehouse_path.exists() else {}
         record.outage = record.outage or self._silent_network_is_an_outage(before)
+        record.spool_at_start = duechecks.polls_spooled(self.warehouse_path)
         self._shift_stored_times(-turns.clock_shift)  # the clock ahead: what was stored looks older
         if (turns.clock_shift or self._clock_set_right) and self.warehouse_path.exists():
-            due = invariants.feeds_due(self.warehouse_path, datetime.now(UTC))
+            now = datetime.now(UTC)  # a feed its host's pause holds is not polled (review of hunt 46, seed 4709)
+            held = duechecks.feeds_held_by_a_pause(self.warehouse_path, now)
+            due = invariants.feeds_due(self.warehouse_path, now) - held
             record.due_at_start = {renamed.get(feed, feed) for feed in due} & set(self.world.feed_urls())
         self.spells.before_run(self.world, self.warehouse_path)
         with holders.reader(self, record), beside.running(self, record, self._child_env()):
@@ -350,7 +355,8 @@ class WorldDriver:
         # Beside a reader the run's feed rows and `runs` row are spooled: they reach the warehouse later.
         # After a run beside a reader, its spooled polls (their failures, their next polls) land at this run's start,
         # after `before` and `due_at_start` were read: they are not known (bench soak seed 13, run 2: 143 feeds).
-        spooled_before = len(self.report.runs) > 1 and self.report.runs[-2].reader_held
+        # Hunt 46: the spool of a run two or more runs back, when the runs between were killed before replaying it.
+        spooled_before = (len(self.report.runs) > 1 and self.report.runs[-2].reader_held) or record.spool_at_start
         if record.outage and not record.killed_by_world and not record.reader_held and not spooled_before:
             # feeds the run's budget left for the next run were not polled: they count neither way
             polled = int(record.summary.get("feeds_due", 0)) - int(record.summary.get("feeds_deferred", 0))
@@ -365,7 +371,8 @@ class WorldDriver:
         found += feedchecks.one_entry_per_item(self, record)
         if record.exit_code == 0 and self.prefect_api:  # flow runs: the killed ones were marked Crashed
             found += prefectcheck.no_prefect_zombie(self.prefect_api, self.config_path, run)
-        if record.exit_code == 0 and not record.reader_held:
+        # hunt 46: a run a writing command refused ran nothing (the newest row may be a killed run's, feeds unpolled)
+        if record.exit_code == 0 and not record.reader_held and not beside.refused_by_a_writer(record):
             found += invariants.last_run_recorded(path, run)
             # a spool replayed at this run's start (hunt seed 1715) polled feeds the due list was computed without
             if record.due_at_start and not record.summary.get("feeds_deferred") and not spooled_before:
