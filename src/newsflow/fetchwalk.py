@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from newsflow import netguard
 from newsflow.config import FetchSettings
+from newsflow.fetchdeadline import gate_wait
 from newsflow.fetchrecord import Trail
 from newsflow.fetchrules import follow_redirects, host_of, worth_retrying
 from newsflow.models import FetchKind, FetchResult, Outcome
@@ -75,20 +76,25 @@ class FetchWalk:
             refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
             if refusal is not None:
                 return refusal
+        if trail.redirects:  # a redirect's host is waited for inside the deadline (`fetchdeadline.gate_wait`)
+            trail.start_counted_waits(free=self._settings.per_host_delay)
         try:
-            async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
+            async with gate_wait(trail, self._gate, host, self._gate.host_slot(host)):  # kept through the retry
                 hop = await self._send(url, trail, headers, max_bytes)
                 if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
+                    trail.wait_left = None  # and waits for the host's own pause as a first send does
                     hop = await self._send(url, trail, headers, max_bytes)
         except netguard.HostPaused as paused:
             error = f"GET {url}: {paused}; not sent"
             return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
+        finally:
+            trail.wait_left = None
         return hop
 
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        async with self._gate.turn(host_of(url)) as turn:
+        async with gate_wait(trail, self._gate, host_of(url), self._gate.turn(host_of(url))) as turn:
             hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
             turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT  # guard, no address
             netguard.request_sending.set(None)  # a request that never wrote leaves no wait to another

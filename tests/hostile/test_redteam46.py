@@ -1,0 +1,145 @@
+"""Red team 46 (docs/security.md, "Red team 46"): a redirect chain across hosts, each host paused by another
+request's Retry-After as the chain reaches it. Every server real, on loopback (127.0.0.2-4)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchResult, Outcome
+from newsflow.pipeline import not_sent
+from tests.hostile.servers import LoopbackServer, settings
+from tests.localserver import send_bytes
+
+PAGE = b"<html><body><p>the story at the end of the chain</p></body></html>"
+HELD_AT_MOST = 10.0  # a server thread never waits longer for the client, so a failing case still ends
+
+
+@dataclass
+class PausedChain:
+    """Hosts 0..n-1: host i's `/story` redirects to host i+1's (the last serves PAGE). Host i+1 is paused as the
+    chain reaches host i: its `/busy`, asked by another request of the same run, answers 429 with `Retry-After`
+    once the chain's request is at host i, and host i answers its 302 once the client has heard that pause."""
+
+    servers: list[LoopbackServer]
+    retry_after: int
+    reached: list[threading.Event] = field(default_factory=list)
+    heard: list[threading.Event] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.reached = [threading.Event() for _ in self.servers]
+        self.heard = [threading.Event() for _ in self.servers]
+        for i, server in enumerate(self.servers):
+            server.add("/story", self._story(i))
+            server.add("/busy", self._busy(i))
+
+    def _story(self, i: int) -> object:
+        def handle(handler: BaseHTTPRequestHandler) -> None:
+            self.reached[i].set()
+            if i + 1 == len(self.servers):
+                send_bytes(handler, 200, PAGE, "text/html")
+                return
+            self.heard[i + 1].wait(HELD_AT_MOST)  # the client has paused host i+1
+            send_bytes(handler, 302, b"", None, {"Location": self.servers[i + 1].url("/story")})
+        return handle
+
+    def _busy(self, i: int) -> object:
+        answered = threading.Event()
+
+        def handle(handler: BaseHTTPRequestHandler) -> None:
+            if answered.is_set():  # the other request's retry, after the pause
+                send_bytes(handler, 200, b"<html><p>busy page</p></html>", "text/html")
+                return
+            answered.set()
+            send_bytes(handler, 429, b"", None, {"Retry-After": str(self.retry_after)})
+        return handle
+
+    async def fetch(self, fetcher: Fetcher) -> tuple[FetchResult, float]:
+        """The chain from host 0, beside the other requests that pause hosts 1.. as it goes."""
+        others: list[asyncio.Task[FetchResult]] = []
+        pausing = asyncio.create_task(self._pause_as_reached(fetcher, others))
+        started = time.monotonic()
+        result = await fetcher.fetch_article(self.servers[0].url("/story"))
+        took = time.monotonic() - started
+        pausing.cancel()
+        for event in self.heard:
+            event.set()  # release any handler still held
+        await asyncio.gather(*others)
+        return result, took
+
+    async def _pause_as_reached(self, fetcher: Fetcher, others: list[asyncio.Task[FetchResult]]) -> None:
+        """Once the chain's request is at host i-1, another request asks host i (429): host i's pause; host i-1
+        answers once the client's gate holds it (each polled on its condition)."""
+        for i, server in enumerate(self.servers[1:], start=1):
+            while not self.reached[i - 1].is_set():
+                await asyncio.sleep(0.005)
+            others.append(asyncio.create_task(fetcher.fetch_article(server.url("/busy"))))
+            while fetcher.gate.pause_remaining(server.host) <= 0:
+                await asyncio.sleep(0.005)
+            self.heard[i].set()
+
+
+@pytest.fixture
+def hosts() -> Iterator[list[LoopbackServer]]:
+    servers = [LoopbackServer(f"127.0.0.{n}") for n in (2, 3, 4)]
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.close()
+
+
+def run_chain(servers: list[LoopbackServer], timeout: float, retry_after: int) -> tuple[FetchResult, float]:
+    chain = PausedChain(servers, retry_after)
+
+    async def go() -> tuple[FetchResult, float]:
+        fetch_settings = settings(timeout=timeout, max_retry_after=5.0, respect_robots=False)
+        async with Fetcher(fetch_settings) as fetcher:
+            return await chain.fetch(fetcher)
+
+    return asyncio.run(go())
+
+
+def test_a_redirect_to_a_host_paused_past_the_deadline_is_left_for_a_later_run(
+    hosts: list[LoopbackServer],
+) -> None:
+    """Hosts 2 and 3 each paused 2 s as the chain reaches them, a 1 s deadline. Main waited each pause out,
+    beyond the deadline and unrecorded: `ok` after over 4 s, `elapsed_ms` tens of ms. Now the redirect to a
+    host paused longer than what is left is not sent: `rate_limited` without a status (deferred, never counted
+    as a failed attempt), naming the host and the deadline."""
+    result, took = run_chain(hosts, timeout=1.0, retry_after=2)
+    assert result.outcome is Outcome.RATE_LIMITED, (result.outcome, result.error, took)
+    assert not_sent(result) and result.final_url == hosts[1].url("/story")
+    assert result.error is not None and "\n" not in result.error
+    assert "127.0.0.3 is paused" in result.error and "1.0 s deadline" in result.error, result.error
+    assert "left for a later run" in result.error and result.retry_after is not None and result.retry_after > 1
+    assert hosts[1].hits("/story") == [] and hosts[2].hits("/story") == []  # nothing sent to a paused host
+    assert took < 1.5, took
+
+
+def test_a_chain_whose_pauses_add_up_past_the_deadline_ends_inside_it(hosts: list[LoopbackServer]) -> None:
+    """Hosts 2 and 3 each paused 1 s as the chain reaches them, a 1.6 s deadline: the first pause fits and is
+    waited (counted), the second no longer does. Main: `ok` after over 2 s."""
+    result, took = run_chain(hosts, timeout=1.6, retry_after=1)
+    assert result.outcome is Outcome.RATE_LIMITED and not_sent(result), (result.outcome, result.error, took)
+    assert result.final_url == hosts[2].url("/story"), result.final_url
+    assert len(hosts[1].hits("/story")) == 1 and hosts[2].hits("/story") == []
+    assert "after 2 redirects" in (result.error or ""), result.error
+    assert took < 1.6 + 0.4, took
+    assert result.elapsed_ms >= 900, result.elapsed_ms  # the first pause, waited inside the deadline
+
+
+def test_a_pause_within_the_deadline_is_waited_and_counted(hosts: list[LoopbackServer]) -> None:
+    """Control for the fix, and a fault on main: hosts paused 1 s each, a 5 s deadline: the chain waits both and
+    the page is stored; `elapsed_ms` now holds the waits (main: tens of ms for a fetch of over 2 s)."""
+    result, took = run_chain(hosts, timeout=5.0, retry_after=1)
+    assert result.outcome is Outcome.OK and result.html == PAGE, (result.outcome, result.error)
+    assert result.final_url == hosts[2].url("/story")
+    assert took >= 1.8 and result.elapsed_ms >= 1_800, (took, result.elapsed_ms)
