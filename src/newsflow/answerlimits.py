@@ -79,17 +79,30 @@ def _is_readable(fd: int) -> bool:
 
 
 
+def _read_past_answer(connection: object) -> tuple[object, bytes]:
+    """An httpcore HTTP/1.1 connection's inner connection and the bytes h11 holds past the last answer's end."""
+    inner = getattr(connection, "_connection", None)
+    state = getattr(inner, "_h11_state", None)
+    if inner is None or state is None:
+        return None, b""
+    data, _ = getattr(state, "trailing_data", (b"", False))
+    return inner, bytes(data)
+
+
 def unasked_bytes(connection: object) -> bool:
     """Whether an idle HTTP/1.1 connection holds bytes sent past the last answer's end (h11's buffer): the next
     request's answer would be read from them. An unasked second answer written after a page was stored as the next
     page (red team 45); browsers keep the answer and drop such a connection, and so does the pool. A bare CRLF
     after a body (`headerlines`) is no answer. Reads httpcore's and h11's private state: without it nothing is
     dropped, as before, and tests/hostile/test_redteam45.py fails."""
-    inner = getattr(connection, "_connection", None)
-    state = getattr(inner, "_h11_state", None)
-    if inner is None or state is None or not inner.is_idle():
-        return False
-    data, _ = getattr(state, "trailing_data", (b"", False))
-    return bool(bytes(data).strip(b"\r\n"))
+    inner, data = _read_past_answer(connection)
+    idle = getattr(inner, "is_idle", None)
+    return callable(idle) and bool(idle()) and bool(data.strip(b"\r\n"))
 
 
+def body_overrun(connection: object) -> int:
+    """How many bytes came past an answer's body, read with it, that are no answer of their own (no status line
+    first; white space aside): a body longer than its `Content-Length`, cut there (red team 46). 0 when none
+    were read with it (bytes that come later are not seen), or the state is not there (as `unasked_bytes`)."""
+    data = _read_past_answer(connection)[1].lstrip()
+    return 0 if not data or data.startswith(b"HTTP/") else len(data)

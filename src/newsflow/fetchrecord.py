@@ -149,11 +149,16 @@ class ConnectionTrace:
     def __init__(self) -> None:
         self.events: set[str] = set()
         self.stream: object = None  # the connection made for this request (netguard.ShortReads), if any
+        self.http_connection: object = None  # the pool's connection that carried it (netguard), if any
 
     async def __call__(self, event: str, info: Mapping[str, object]) -> None:
         self.events.add(event)
         if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             self.stream = info.get("return_value")
+
+    def connection_taken(self, connection: object) -> None:
+        """The pool handed the request to `connection` (netguard's, for `body_overrun`)."""
+        self.http_connection = connection
 
     def written_on(self, stream: object) -> None:
         """The request went out on `stream`: a new connection's, or a reused one's (netguard)."""

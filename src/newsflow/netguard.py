@@ -50,6 +50,7 @@ from newsflow.answerlimits import (
     _is_readable,
     answer_bytes_allowed,
     answer_cap,
+    body_overrun,
     request_sending,
     request_written_on,
     unasked_bytes,
@@ -251,7 +252,15 @@ async def warm_up() -> None:
 
 
 class _OneAnswerAConnection(httpcore.AsyncHTTPConnection):
-    """Expired, so closed and never reused, once it holds unasked bytes (a close or bytes in the socket do already)."""
+    """Expired, so closed and never reused, once it holds unasked bytes (a close or bytes in the socket do already).
+    It names itself to the request it carries (its `trace` extension's `connection_taken`), so what it read past
+    the answer can be asked after the body (`body_overrun`)."""
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        taken = getattr(request.extensions.get("trace"), "connection_taken", None)
+        if callable(taken):
+            taken(self)
+        return await super().handle_async_request(request)
 
     def has_expired(self) -> bool:
         return super().has_expired() or unasked_bytes(self)
@@ -326,6 +335,7 @@ __all__ = [
     "answer_bytes_allowed",
     "answer_cap",
     "blocked_reason",
+    "body_overrun",
     "drop_idle_connections",
     "guarded_pool",
     "is_blocked_address",
