@@ -303,7 +303,7 @@ class Fetcher(FetchWalk):
         `fresh`); made again after a pause asked while it connected (`netguard.SendHeld`: dropped unwritten,
         not held through the pause)."""
         while True:
-            async with waiting_uncounted(trail, self._gate, host_of(url)) as window:
+            async with waiting_uncounted(trail, lambda: self._gate.send_window(host_of(url))) as window:
                 if fresh:
                     await _close_idle(url, transport)
                 request = self._request(url, trail, headers, window)

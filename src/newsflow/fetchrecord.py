@@ -45,11 +45,7 @@ class Trail:
     step_started: float | None = None  # monotonic start of the step in progress, if any
     deadline: asyncio.Timeout | None = None  # the step in progress's (fetchdeadline.timed)
     retried: bool = False
-    # A redirect's hop waits for its host's gate inside the deadline (`fetchdeadline.gate_wait`): what it may still
-    # wait, and what of that is free (one `per_host_delay`, our own spacing); None on the first hop: uncounted.
-    wait_left: float | None = None
-    wait_free: float = 0.0
-    waited_seconds: float = 0.0  # the counted waits, part of `elapsed_ms`
+    waited_seconds: float = 0.0  # a redirect's waits for its host's pause, counted in the deadline (`count_pause`)
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     unanswered: bool = False  # the deadline passed on a connection that never sent a byte back
     name_unknown: bool = False  # the DNS answered that the name does not exist (lookups.NameResolutionError)
@@ -79,19 +75,10 @@ class Trail:
             self.attempt_seconds += spent
             self.step_started = None
 
-    def start_counted_waits(self, free: float) -> None:
-        """From here to its first send, the hop's waits for its host count against the deadline, `free` aside."""
-        self.wait_left, self.wait_free = self.time_left() + free, free
-
-    def spend_wait(self, waited: float) -> None:
-        """Count `waited` seconds of a redirect's wait for its host: past its free part, into the deadline."""
-        if self.wait_left is None:
-            return
-        free = min(self.wait_free, waited)
-        self.wait_free -= free
-        self.wait_left = max(0.0, self.wait_left - waited)
-        self.attempt_seconds += waited - free
-        self.waited_seconds += waited - free
+    def count_pause(self, waited: float) -> None:
+        """A redirect's hop waited `waited` s for its host's pause (`pacing.PauseBudget`): inside the deadline."""
+        self.attempt_seconds += waited
+        self.waited_seconds += waited
 
     def time_spent(self) -> float:
         """Seconds of this attempt inside its deadline, the step in progress included."""
@@ -99,7 +86,7 @@ class Trail:
         return self.attempt_seconds + running
 
     def elapsed_ms(self) -> int:
-        """Time inside deadlines so far, the step in progress and a redirect's counted waits included."""
+        """Time inside deadlines so far, the step in progress and a redirect's waits for pauses included."""
         running = 0.0 if self.step_started is None else time.monotonic() - self.step_started
         return round((self.network_seconds + self.waited_seconds + running) * 1000)
 

@@ -14,10 +14,10 @@ from typing import TypeVar
 
 from newsflow import netguard
 from newsflow.config import FetchSettings
-from newsflow.fetchdeadline import gate_wait
 from newsflow.fetchrecord import Trail
 from newsflow.fetchrules import follow_redirects, host_of, worth_retrying
 from newsflow.models import FetchKind, FetchResult, Outcome
+from newsflow.pacing import PauseBudget, PauseOutlasts, pause_budget
 from newsflow.robots import ROBOTS_ACCEPT, ROBOTS_MAX_BYTES, ROBOTS_TIME_SHARE, RobotsRules
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,12 @@ HopT = TypeVar("HopT")
 
 # Failures decided before any connection to the host, which therefore cost it no politeness turn.
 _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
+
+
+def _held(url: str, paused: PauseOutlasts, trail: Trail) -> str:
+    hops = len(trail.redirects)
+    return (f"GET {url}: {paused}, past what is left of this fetch's {trail.timeout:.1f} s deadline after {hops} "
+            f"redirect{'s' if hops != 1 else ''}; not sent, left for a later run")
 
 
 class FetchWalk:
@@ -76,25 +82,28 @@ class FetchWalk:
             refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
             if refusal is not None:
                 return refusal
-        if trail.redirects:  # a redirect's host is waited for inside the deadline (`fetchdeadline.gate_wait`)
-            trail.start_counted_waits(free=self._settings.per_host_delay)
+        budget = PauseBudget(trail.time_left(), trail.count_pause) if trail.redirects else None
+        waiting_for_pauses = pause_budget.set(budget)  # a redirect waits for its host's pause in its deadline
         try:
-            async with gate_wait(trail, self._gate, host, self._gate.host_slot(host)):  # kept through the retry
+            async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
                 hop = await self._send(url, trail, headers, max_bytes)
                 if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
-                    trail.wait_left = None  # and waits for the host's own pause as a first send does
+                    pause_budget.set(None)  # and waits for the pause it was given as a first send does
                     hop = await self._send(url, trail, headers, max_bytes)
+        except PauseOutlasts as paused:
+            error = _held(url, paused, trail)
+            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
         except netguard.HostPaused as paused:
             error = f"GET {url}: {paused}; not sent"
             return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
         finally:
-            trail.wait_left = None
+            pause_budget.reset(waiting_for_pauses)
         return hop
 
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        async with gate_wait(trail, self._gate, host_of(url), self._gate.turn(host_of(url))) as turn:
+        async with self._gate.turn(host_of(url)) as turn:
             hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
             turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT  # guard, no address
             netguard.request_sending.set(None)  # a request that never wrote leaves no wait to another
