@@ -100,9 +100,9 @@ def unasked_bytes(connection: object) -> bool:
     return callable(idle) and bool(idle()) and bool(data.strip(b"\r\n"))
 
 
-def body_overrun(connection: object) -> int:
-    """How many bytes came past an answer's body, read with it, that are no answer of their own (no status line
-    first; white space aside): a body longer than its `Content-Length`, cut there (red team 46). 0 when none
-    were read with it (bytes that come later are not seen), or the state is not there (as `unasked_bytes`)."""
-    data = _read_past_answer(connection)[1].lstrip()
-    return 0 if not data or data.startswith(b"HTTP/") else len(data)
+def body_overrun(connection: object) -> bytes:
+    """The bytes that came past an answer's body, read with it, when they are no answer of their own (no status
+    line first, white space aside): a body longer than its `Content-Length` (red team 46). Empty when none were
+    read with it (bytes that come later are not seen), or the state is not there (as `unasked_bytes`)."""
+    data = _read_past_answer(connection)[1]
+    return b"" if not data.strip() or data.lstrip().startswith(b"HTTP/") else data

@@ -130,18 +130,21 @@ def _closed_before_answer(exc: httpx.TransportError) -> bool:
     return isinstance(exc, httpx.ReadError | httpx.WriteError)
 
 
-def _check_not_cut(trail: Trail, headers: Mapping[str, str]) -> None:
-    """Raise `BodyCutShort` when a page framed by its `Content-Length` had bytes past that length, read with it,
-    that are no answer of their own: the server counted its page short (in characters, or before a template's
-    end), and the page read is cut there. Stored, it was a half article taken for a whole one (red team 46)."""
+def _with_overrun(trail: Trail, headers: Mapping[str, str], body: bytes, max_bytes: int) -> bytes:
+    """The page with the bytes that came past its `Content-Length`, read with it, that are no answer of their own:
+    a server counting its page short (in characters, not bytes, or before a template's end) had the page stored
+    cut there, as a whole one (red team 46). Over the cap, `BodyCutShort`: not stored cut."""
     connection = trail.connection.http_connection if trail.connection is not None else None
-    if "transfer-encoding" in headers or not (overrun := netguard.body_overrun(connection)):
-        return
+    framed = "transfer-encoding" not in headers and "content-encoding" not in headers
+    if not framed or not (overrun := netguard.body_overrun(connection)):
+        return body
     declared = headers.get("content-length", "")
-    length = f"{int(declared):,}" if declared.isascii() and declared.isdigit() else repr(declared[:40])
-    raise BodyCutShort(f"the page ran past its Content-Length of {length} bytes: "
-                       f"{overrun:,} more bytes came after it that are no answer of their own, so the page read is "
-                       "cut short; not stored")
+    if len(body) + len(overrun) > max_bytes:
+        raise BodyCutShort(f"the page ran past its Content-Length of {declared[:20]} bytes and its rest passes "
+                           f"fetch.max_bytes ({max_bytes:,}); the page read is cut short, not stored")
+    logger.info("GET %s: %d bytes past its Content-Length of %s, taken as the page's", trail.url[:200],
+                len(overrun), declared[:20])
+    return body + overrun
 
 
 class Fetcher(FetchWalk):
@@ -353,7 +356,7 @@ class Fetcher(FetchWalk):
         assert isinstance(stream, httpx.AsyncByteStream)
         body = await read_body(stream, headers, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
-            _check_not_cut(trail, headers)
+            body = _with_overrun(trail, headers, body, max_bytes)
             html = charset.html_as_utf8(body, content_type)
             if (refresh := refresh_target(url, response.headers.get_list("refresh"), html)) is not None:
                 trail.redirects.append((status, refresh))

@@ -82,7 +82,7 @@ class FetchWalk:
             refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
             if refusal is not None:
                 return refusal
-        budget = PauseBudget(trail.time_left(), trail.count_pause) if trail.redirects else None
+        budget = PauseBudget(trail.time_left(), trail.count_pause, free=not trail.paused) if trail.redirects else None
         waiting_for_pauses = pause_budget.set(budget)  # a redirect waits for its host's pause in its deadline
         try:
             async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
@@ -100,6 +100,7 @@ class FetchWalk:
             return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
         finally:
             pause_budget.reset(waiting_for_pauses)
+            trail.paused = trail.paused or (budget is not None and budget.met_pause)
         return hop
 
     async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:

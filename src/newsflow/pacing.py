@@ -81,10 +81,26 @@ class PauseOutlasts(HostPaused):
 class PauseBudget:
     """What one request may still wait for its host's pauses, and whom to tell of each wait (`spent`). Set in
     `pause_budget` by a redirect's hop (red team 46): a chain through hosts each paused as it reached them waited
-    every pause in turn, beyond its deadline. The host's delay and slots (our own spacing) are not counted."""
+    every pause in turn, beyond its deadline. The host's delay and slots (our own spacing) are not counted. A
+    `free` budget waits a pause as a first send does, uncounted (a fetch's first redirect to meet one: the
+    chain's pauses add up to one `max_retry_after` and its deadline, not `max_redirects` of them)."""
 
     left: float
     spent: Callable[[float], None]
+    free: bool = False
+    met_pause: bool = False  # a free budget met a pause: the fetch's one free pause is used
+
+    def outlasted_by(self, paused: float) -> bool:
+        """Whether a pause with `paused` s left is past what may still be waited."""
+        if self.free:
+            self.met_pause = self.met_pause or paused > 0
+            return False
+        return paused > self.left
+
+    def spend(self, waited: float) -> None:
+        if not self.free:
+            self.left -= waited
+            self.spent(waited)
 
 
 pause_budget: contextvars.ContextVar[PauseBudget | None] = contextvars.ContextVar("pause_budget", default=None)
@@ -260,7 +276,7 @@ class HostGate:
         try:
             while not taking.done():
                 began = time.monotonic()
-                if (paused := state.paused_until - began) > budget.left:
+                if budget.outlasted_by(paused := state.paused_until - began):
                     raise PauseOutlasts(self.key(host), paused)
                 changed = asyncio.ensure_future(state.changed.wait())  # a pause asked or ended: look again
                 await asyncio.wait({taking, changed}, timeout=paused if paused > 0 else None,
@@ -276,9 +292,7 @@ class HostGate:
     @staticmethod
     def _spend(budget: PauseBudget, state: HostGate._Host, began: float) -> None:
         """Count to `budget` the part of the wait since `began` that the host was paused through."""
-        waited = max(0.0, min(time.monotonic(), state.paused_until) - began)
-        budget.left -= waited
-        budget.spent(waited)
+        budget.spend(max(0.0, min(time.monotonic(), state.paused_until) - began))
 
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[Turn]:
@@ -342,7 +356,7 @@ class HostGate:
         budget = pause_budget.get()
         while (wait := max(earliest(), state.paused_until) - (began := time.monotonic())) > 0:
             self.check_open(host)
-            if budget is not None and (paused := state.paused_until - began) > budget.left:
+            if budget is not None and budget.outlasted_by(paused := state.paused_until - began):
                 raise PauseOutlasts(self.key(host), paused)
             await self._sleep_unless_paused(state, wait)
             if budget is not None:

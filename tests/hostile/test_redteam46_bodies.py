@@ -1,6 +1,7 @@
 """Red team 46 (docs/security.md, "Red team 46"): bodies that lie about their length. A body longer than its
-`Content-Length` was stored cut at that length, as a whole page; a body shorter than it must end in bound as an
-error, never a stored half page. Every server real, on loopback (`bytestreams.StreamServer`)."""
+`Content-Length` was stored cut at that length, as a whole page; now the rest read with it is the page's. A body
+shorter than it must end in bound as an error, never a stored half page. Every server real, on loopback
+(`bytestreams.StreamServer`)."""
 
 from __future__ import annotations
 
@@ -45,16 +46,36 @@ def _left_for_the_next_run(result: FetchResult) -> bool:
 
 
 @pytest.mark.parametrize("after", [After.KEEP, After.CLOSE])
-def test_a_body_longer_than_its_content_length_is_not_stored_cut(after: After) -> None:
-    """`Content-Length` says less than the page; the rest follows in the same write. Main stored the page cut
-    mid-paragraph at the declared length, `ok`, as if whole (the rest dropped with the connection). Now the bytes
-    past the declared end, no answer of their own, name the page cut: `protocol_error`, nothing stored."""
+def test_a_body_longer_than_its_content_length_is_stored_whole(after: After) -> None:
+    """`Content-Length` says less than the page (counted in characters, or before a template's end); the rest
+    follows in the same write. Main stored the page cut mid-paragraph at the declared length, `ok`, as if whole
+    (the rest dropped with the connection). Now the bytes read past the declared end, no answer of their own, are
+    the page's: it is stored whole."""
     result, took = _fetch(Stream(((_declaring(CUT_AT) + PAGE, 0.0),), after))
-    assert result.outcome is Outcome.PROTOCOL_ERROR, (result.outcome, result.html[-60:], result.error)
-    assert result.html == b"" and _left_for_the_next_run(result)
-    error = result.error or ""
-    assert result.url in error and f"Content-Length of {CUT_AT:,}" in error and "\n" not in error, error
+    assert result.outcome is Outcome.OK, (result.outcome, result.error)
+    assert result.html == PAGE, result.html[-60:]
     assert took < 1.5, took
+
+
+def test_a_body_past_its_length_and_the_cap_is_not_stored_cut() -> None:
+    """The rest past a short `Content-Length` would pass `fetch.max_bytes`: the page is not stored cut, nor
+    whole: `protocol_error`, one line naming the URL and the cap (main: `ok`, cut)."""
+    big = PAGE.replace(b"The end.", b"x" * 20_000)
+    server = StreamServer("127.0.0.1", lambda path: NO_ROBOTS if path == "/robots.txt"
+                          else Stream(((_declaring(10_000) + big, 0.0),)))
+
+    async def go() -> FetchResult:
+        async with Fetcher(settings(timeout=2.0, max_bytes=16_000)) as fetcher:
+            return await fetcher.fetch_article(server.url("/story"))
+
+    try:
+        result = asyncio.run(go())
+    finally:
+        server.close()
+    assert result.outcome is Outcome.PROTOCOL_ERROR and result.html == b"", (result.outcome, result.error)
+    error = result.error or ""
+    assert result.url in error and "fetch.max_bytes (16,000)" in error and "\n" not in error, error
+    assert _left_for_the_next_run(result)
 
 
 def test_a_crlf_past_a_whole_body_is_no_longer_body() -> None:
