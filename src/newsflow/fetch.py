@@ -8,7 +8,8 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
   taken or made, so none idles through it (`HostGate.send_window`);
 - a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
-  never stored as whole (`fetchbody.read_body`);
+  never stored as whole (`fetchbody.read_body`); a page's bytes read past a short `Content-Length` are the
+  page's (`_with_overrun`, red team 46);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);

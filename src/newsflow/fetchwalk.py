@@ -2,7 +2,9 @@
 
 `FetchWalk` is `fetch.Fetcher`'s half that knows no HTTP library: it makes a fetch total (`_fetch`: any exception a
 `FETCH_ERROR`), walks the redirects (`fetchrules.follow_redirects`) one hop at a time (`_hop`: robots.txt, the host's
-slot, the retry a Retry-After within `max_retry_after` earns) and takes each request's turn (`_send`). The
+slot, the retry a Retry-After within `max_retry_after` earns) and takes each request's turn (`_send`). From the first
+redirect on, a hop's waits for its host's pause are inside the deadline, but for the fetch's first such pause
+(`pacing.PauseBudget`, red team 46). The
 exchange itself (`_exchange`, httpx) and the mapping of its failures (`_timed`) are `fetch.Fetcher`'s.
 """
 
