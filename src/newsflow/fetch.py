@@ -132,9 +132,10 @@ def _closed_before_answer(exc: httpx.TransportError) -> bool:
 
 
 def _with_overrun(trail: Trail, headers: Mapping[str, str], body: bytes, max_bytes: int) -> bytes:
-    """The page with the bytes that came past its `Content-Length`, read with it, that are no answer of their own:
-    a server counting its page short (in characters, not bytes, or before a template's end) had the page stored
-    cut there, as a whole one (red team 46). Over the cap, `BodyCutShort`: not stored cut."""
+    """The page with the bytes that came past its `Content-Length`, read with it, that are text and no answer of
+    their own, nor hold one (`netguard.body_overrun`): a server counting its page short (in characters, not
+    bytes, or before a template's end) had the page stored cut there, as a whole one (red team 46). Over the cap,
+    `BodyCutShort`: not stored cut."""
     connection = trail.connection.http_connection if trail.connection is not None else None
     framed = "transfer-encoding" not in headers and "content-encoding" not in headers
     if not framed or not (overrun := netguard.body_overrun(connection)):

@@ -103,3 +103,22 @@ def test_a_body_shorter_than_its_content_length_ends_in_bound_as_an_error(after:
     assert result.html == b"" and _left_for_the_next_run(result)
     assert result.url in (result.error or "") and "\n" not in (result.error or "")
     assert took < (0.8 if after is After.CLOSE else 1.8), took
+
+
+# Review of red team 46: the rest past `Content-Length` was taken whenever it did not *start* with a status line.
+# A stray chunk terminator (`0` CRLF CRLF) or a line before an unasked second answer had that answer's head and
+# page stored inside this page (red team 45's leak, back); binary garbage after a page was stored as its text.
+LEAKED = sized("200 OK", b"<html><p>LEAKED</p></html>", [("Content-Type", "text/html")])
+
+
+@pytest.mark.parametrize(("declared", "after"), [
+    (len(PAGE), b"0\r\n\r\n" + LEAKED),  # a whole page, a stray chunk terminator, an unasked answer
+    (CUT_AT, PAGE[CUT_AT:] + b"\r\n" + LEAKED),  # a length counted short, then an unasked answer
+    (len(PAGE), b"\x00\x01\x02\xff" * 8),  # a whole page, then binary garbage
+], ids=["terminator_then_answer", "short_then_answer", "binary_garbage"])
+def test_bytes_past_the_length_holding_an_answer_or_binary_are_not_the_pages(declared: int, after: bytes) -> None:
+    """Not the page's: the page is kept as far as its `Content-Length` (as on main), never with another
+    answer's head or page, nor with binary bytes, in it."""
+    result, _ = _fetch(Stream(((_declaring(declared) + PAGE + after, 0.0),)))
+    assert result.outcome is Outcome.OK, (result.outcome, result.error)
+    assert result.html == PAGE[:declared], result.html[-80:]
