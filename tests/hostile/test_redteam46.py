@@ -96,11 +96,13 @@ def hosts() -> Iterator[list[LoopbackServer]]:
             server.close()
 
 
-def run_chain(servers: list[LoopbackServer], timeout: float, retry_after: int) -> tuple[FetchResult, float]:
+def run_chain(
+    servers: list[LoopbackServer], timeout: float, retry_after: int, max_retry_after: float = 5.0
+) -> tuple[FetchResult, float]:
     chain = PausedChain(servers, retry_after)
 
     async def go() -> tuple[FetchResult, float]:
-        fetch_settings = settings(timeout=timeout, max_retry_after=5.0, respect_robots=False)
+        fetch_settings = settings(timeout=timeout, max_retry_after=max_retry_after, respect_robots=False)
         async with Fetcher(fetch_settings) as fetcher:
             return await chain.fetch(fetcher)
 
@@ -131,3 +133,29 @@ def test_a_chains_second_pause_within_the_deadline_is_waited_and_counted(hosts: 
     assert result.outcome is Outcome.OK and result.html == PAGE, (result.outcome, result.error)
     assert result.final_url == hosts[2].url("/story")
     assert took >= 1.8 and result.elapsed_ms >= 900, (took, result.elapsed_ms)
+
+
+
+def test_a_chain_through_hosts_paused_before_it_with_no_lock_held(hosts: list[LoopbackServer]) -> None:
+    """Review of red team 46: above, the request that paused each host retries and holds the host's turn through
+    the pause, so the chain waits for a lock another holds (`HostGate._acquire`). Here hosts 1 and 2 are paused
+    1 s and 3 s with no request holding anything, as pauses kept by an earlier run are (`HostGate.hold`), a 1 s
+    deadline: the first pause is waited as a first send's, the second's 2 s left, past the deadline, are not
+    (main: `ok` after 3 s)."""
+    for i, server in enumerate(hosts):
+        target = hosts[i + 1].url("/story") if i + 1 < len(hosts) else None
+        server.add("/story", lambda handler, target=target: send_bytes(handler, 200, PAGE, "text/html") if target
+                   is None else send_bytes(handler, 302, b"", None, {"Location": target}))
+
+    async def go() -> FetchResult:
+        async with Fetcher(settings(timeout=1.0, max_retry_after=5.0, respect_robots=False)) as fetcher:
+            for server, seconds in zip(hosts[1:], (1.0, 3.0), strict=True):
+                fetcher.gate.pause(server.host, seconds)
+            return await fetcher.fetch_article(hosts[0].url("/story"))
+
+    started = time.monotonic()
+    result = asyncio.run(go())
+    took = time.monotonic() - started
+    assert result.outcome is Outcome.RATE_LIMITED and not_sent(result), (result.outcome, result.error, took)
+    assert "127.0.0.4 is paused" in (result.error or "") and hosts[2].hits("/story") == [], result.error
+    assert took < 1.0 + 1.0 + 0.8, took  # the first pause and the deadline at most
