@@ -146,6 +146,7 @@ def _with_overrun(trail: Trail, headers: Mapping[str, str], body: bytes, max_byt
                            f"fetch.max_bytes ({max_bytes:,}); the page read is cut short, not stored")
     logger.info("GET %s: %d bytes past its Content-Length of %s, taken as the page's", trail.url[:200],
                 len(overrun), declared[:20])
+    trail.bytes_read += len(overrun)  # the row's `bytes` is the page's, as stored
     return body + overrun
 
 

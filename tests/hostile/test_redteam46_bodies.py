@@ -54,6 +54,7 @@ def test_a_body_longer_than_its_content_length_is_stored_whole(after: After) -> 
     result, took = _fetch(Stream(((_declaring(CUT_AT) + PAGE, 0.0),), after))
     assert result.outcome is Outcome.OK, (result.outcome, result.error)
     assert result.html == PAGE, result.html[-60:]
+    assert result.bytes_read == len(PAGE), result.bytes_read  # review: the row's `bytes` counts the rest too
     assert took < 1.5, took
 
 
