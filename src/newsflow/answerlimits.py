@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 HEAD_READ_BYTES = 4_096
 HEAD_SCAN_LIMIT = 65_536
-_FINAL_HEAD = re.compile(rb"HTTP/[0-9.]+ +[2-9][0-9][0-9]")
+FINAL_HEAD = re.compile(rb"HTTP/[0-9.]+ +[2-9][0-9][0-9]")
 
 
 # Told, in the task sending a request, which connection its request went out on. httpcore's trace
@@ -65,10 +65,10 @@ class EndlessInterimAnswers(Exception):
 # seconds. Small ones come slower than the byte cap (h11 parses each): an endless run of them was read until the
 # deadline at a fifth of a core (red team 44).
 MAX_INTERIM_ANSWERS = 100
-_INTERIM_HEAD = re.compile(rb"(?:^|\n)HTTP/[0-9.]+ +1[0-9][0-9]")
+INTERIM_HEAD = re.compile(rb"(?:^|\n)HTTP/[0-9.]+ +1[0-9][0-9]")
 
 
-def _is_readable(fd: int) -> bool:
+def is_socket_readable(fd: int) -> bool:
     """httpcore's `is_socket_readable`: a closed socket counts as readable (its next read is b"")."""
     if fd < 0:
         return True

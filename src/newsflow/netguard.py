@@ -40,17 +40,17 @@ from newsflow.addresspolicy import (
     unwrap_embedded_ipv4,
 )
 from newsflow.answerlimits import (
-    _FINAL_HEAD,
-    _INTERIM_HEAD,
+    FINAL_HEAD,
     HEAD_READ_BYTES,
     HEAD_SCAN_LIMIT,
+    INTERIM_HEAD,
     MAX_INTERIM_ANSWERS,
     AnswerTooLarge,
     EndlessInterimAnswers,
-    _is_readable,
     answer_bytes_allowed,
     answer_cap,
     body_overrun,
+    is_socket_readable,
     request_sending,
     request_written_on,
     unasked_bytes,
@@ -194,12 +194,12 @@ class ShortReads(httpcore.AsyncNetworkStream):
         data = await self._inner.read(min(max_bytes, HEAD_READ_BYTES), timeout)
         self.silent = self.silent and not data
         self._count(data, in_head=True)
-        self._interim += len(_INTERIM_HEAD.findall(data))  # one cut across two reads is missed: a bound, no more
+        self._interim += len(INTERIM_HEAD.findall(data))  # one cut across two reads is missed: a bound, no more
         if self._interim > MAX_INTERIM_ANSWERS:
             raise EndlessInterimAnswers(f"over {MAX_INTERIM_ANSWERS} interim (1xx) answers came and no final one; "
                                         "stopped reading")
         self._head += data
-        if _FINAL_HEAD.search(self._head):
+        if FINAL_HEAD.search(self._head):
             self._head = None
         elif len(self._head) > HEAD_SCAN_LIMIT:  # no final head in 64 KB: stay short, keep the tail
             del self._head[:-64]
@@ -241,7 +241,7 @@ class ShortReads(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> object:
         if info == "is_readable" and self._fileno is not None:
-            return _is_readable(self._fileno())
+            return is_socket_readable(self._fileno())
         return self._inner.get_extra_info(info)
 
 
