@@ -46,7 +46,7 @@ class Trail:
     deadline: asyncio.Timeout | None = None  # the step in progress's (fetchdeadline.timed)
     retried: bool = False
     waited_seconds: float = 0.0  # a redirect's waits for its host's pause, counted in the deadline (`count_pause`)
-    paused: bool = False  # a redirect met a pause and waited it as a first send does: the next ones are counted
+    paused: bool = False  # a redirect met a pause, or a retry, and waited it as a first send does: the next count
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     unanswered: bool = False  # the deadline passed on a connection that never sent a byte back
     name_unknown: bool = False  # the DNS answered that the name does not exist (lookups.NameResolutionError)

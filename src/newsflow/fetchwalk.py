@@ -92,7 +92,8 @@ class FetchWalk:
                 if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
-                    pause_budget.set(None)  # and waits for the pause it was given as a first send does
+                    pause_budget.set(None)  # and waits for the pause it was given as a first send does:
+                    trail.paused = True  # the fetch's one uncounted pause (review of red team 46)
                     hop = await self._send(url, trail, headers, max_bytes)
         except PauseOutlasts as paused:
             error = _held(url, paused, trail)

@@ -82,8 +82,9 @@ class PauseBudget:
     """What one request may still wait for its host's pauses, and whom to tell of each wait (`spent`). Set in
     `pause_budget` by a redirect's hop (red team 46): a chain through hosts each paused as it reached them waited
     every pause in turn, beyond its deadline. The host's delay and slots (our own spacing) are not counted. A
-    `free` budget waits a pause as a first send does, uncounted (a fetch's first redirect to meet one: the
-    chain's pauses add up to one `max_retry_after` and its deadline, not `max_redirects` of them)."""
+    `free` budget waits a pause as a first send does, uncounted (a fetch's first redirect to meet one, unless a
+    retry waited its own pause before: the chain's pauses add up to one `max_retry_after` and its deadline, not
+    `max_redirects` of them)."""
 
     left: float
     spent: Callable[[float], None]

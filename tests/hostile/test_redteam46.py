@@ -159,3 +159,34 @@ def test_a_chain_through_hosts_paused_before_it_with_no_lock_held(hosts: list[Lo
     assert result.outcome is Outcome.RATE_LIMITED and not_sent(result), (result.outcome, result.error, took)
     assert "127.0.0.4 is paused" in (result.error or "") and hosts[2].hits("/story") == [], result.error
     assert took < 1.0 + 1.0 + 0.8, took  # the first pause and the deadline at most
+
+
+def test_a_retry_and_then_a_paused_host_are_not_two_uncounted_pauses(hosts: list[LoopbackServer]) -> None:
+    """Review of red team 46: a hop's own 429 (Retry-After 2 s) is retried after its pause, uncounted; the chain
+    then reaches a host paused 2 s more. The retry's wait did not use the fetch's one uncounted pause, so the next
+    was waited too: `ok` after 4.07 s on a 1 s deadline, `elapsed_ms` 18 (main the same). Now the retry's pause is
+    that one: the second, past the deadline, is not waited and the article is left for a later run."""
+    asked = threading.Event()
+
+    def limited_once(handler: BaseHTTPRequestHandler) -> None:
+        if not asked.is_set():
+            asked.set()
+            send_bytes(handler, 429, b"", None, {"Retry-After": "2"})
+            return
+        send_bytes(handler, 302, b"", None, {"Location": hosts[2].url("/story")})
+
+    hosts[0].add("/story", lambda handler: send_bytes(handler, 302, b"", None, {"Location": hosts[1].url("/story")}))
+    hosts[1].add("/story", limited_once)
+    hosts[2].add("/story", lambda handler: send_bytes(handler, 200, PAGE, "text/html"))
+
+    async def go() -> FetchResult:
+        async with Fetcher(settings(timeout=1.0, max_retry_after=5.0, respect_robots=False)) as fetcher:
+            fetcher.gate.pause(hosts[2].host, 4.0)
+            return await fetcher.fetch_article(hosts[0].url("/story"))
+
+    started = time.monotonic()
+    result = asyncio.run(go())
+    took = time.monotonic() - started
+    assert result.outcome is Outcome.RATE_LIMITED and not_sent(result), (result.outcome, result.error, took)
+    assert "127.0.0.4 is paused" in (result.error or "") and hosts[2].hits("/story") == [], result.error
+    assert len(hosts[1].hits("/story")) == 2 and took < 2.0 + 1.0 + 0.8, took  # the retry's pause, a deadline
