@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 
@@ -136,21 +136,16 @@ def test_a_chains_second_pause_within_the_deadline_is_waited_and_counted(hosts: 
 
 
 
-def test_a_chain_through_hosts_paused_before_it_with_no_lock_held(hosts: list[LoopbackServer]) -> None:
-    """Review of red team 46: above, the request that paused each host retries and holds the host's turn through
-    the pause, so the chain waits for a lock another holds (`HostGate._acquire`). Here hosts 1 and 2 are paused
-    1 s and 3 s with no request holding anything, as pauses kept by an earlier run are (`HostGate.hold`), a 1 s
-    deadline: the first pause is waited as a first send's, the second's 2 s left, past the deadline, are not
-    (main: `ok` after 3 s)."""
-    for i, server in enumerate(hosts):
-        target = hosts[i + 1].url("/story") if i + 1 < len(hosts) else None
-        server.add("/story", lambda handler, target=target: send_bytes(handler, 200, PAGE, "text/html") if target
-                   is None else send_bytes(handler, 302, b"", None, {"Location": target}))
+
+def _chain_through(hosts: list[LoopbackServer], paused: dict[int, float]) -> float:
+    """The chain from host 0 (its `/story` answers, set by the caller), host i paused `paused[i]` s at the start
+    with no request holding anything, as pauses kept by an earlier run are (`HostGate.hold`); a 1 s deadline.
+    The chain is expected held at host 2, unsent to; what it took is returned."""
 
     async def go() -> FetchResult:
         async with Fetcher(settings(timeout=1.0, max_retry_after=5.0, respect_robots=False)) as fetcher:
-            for server, seconds in zip(hosts[1:], (1.0, 3.0), strict=True):
-                fetcher.gate.pause(server.host, seconds)
+            for i, seconds in paused.items():
+                fetcher.gate.pause(hosts[i].host, seconds)
             return await fetcher.fetch_article(hosts[0].url("/story"))
 
     started = time.monotonic()
@@ -158,6 +153,22 @@ def test_a_chain_through_hosts_paused_before_it_with_no_lock_held(hosts: list[Lo
     took = time.monotonic() - started
     assert result.outcome is Outcome.RATE_LIMITED and not_sent(result), (result.outcome, result.error, took)
     assert "127.0.0.4 is paused" in (result.error or "") and hosts[2].hits("/story") == [], result.error
+    return took
+
+
+def _redirects(target: str) -> Callable[[BaseHTTPRequestHandler], None]:
+    return lambda handler: send_bytes(handler, 302, b"", None, {"Location": target})
+
+
+def test_a_chain_through_hosts_paused_before_it_with_no_lock_held(hosts: list[LoopbackServer]) -> None:
+    """Review of red team 46: above, the request that paused each host retries and holds the host's turn through
+    the pause, so the chain waits for a lock another holds (`HostGate._acquire`). Here hosts 1 and 2 are paused
+    1 s and 3 s with nothing held: the first pause is waited as a first send's, the second's 2 s left, past the
+    deadline, are not (main: `ok` after 3 s)."""
+    hosts[0].add("/story", _redirects(hosts[1].url("/story")))
+    hosts[1].add("/story", _redirects(hosts[2].url("/story")))
+    hosts[2].add("/story", lambda handler: send_bytes(handler, 200, PAGE, "text/html"))
+    took = _chain_through(hosts, {1: 1.0, 2: 3.0})
     assert took < 1.0 + 1.0 + 0.8, took  # the first pause and the deadline at most
 
 
@@ -173,20 +184,10 @@ def test_a_retry_and_then_a_paused_host_are_not_two_uncounted_pauses(hosts: list
             asked.set()
             send_bytes(handler, 429, b"", None, {"Retry-After": "2"})
             return
-        send_bytes(handler, 302, b"", None, {"Location": hosts[2].url("/story")})
+        _redirects(hosts[2].url("/story"))(handler)
 
-    hosts[0].add("/story", lambda handler: send_bytes(handler, 302, b"", None, {"Location": hosts[1].url("/story")}))
+    hosts[0].add("/story", _redirects(hosts[1].url("/story")))
     hosts[1].add("/story", limited_once)
     hosts[2].add("/story", lambda handler: send_bytes(handler, 200, PAGE, "text/html"))
-
-    async def go() -> FetchResult:
-        async with Fetcher(settings(timeout=1.0, max_retry_after=5.0, respect_robots=False)) as fetcher:
-            fetcher.gate.pause(hosts[2].host, 4.0)
-            return await fetcher.fetch_article(hosts[0].url("/story"))
-
-    started = time.monotonic()
-    result = asyncio.run(go())
-    took = time.monotonic() - started
-    assert result.outcome is Outcome.RATE_LIMITED and not_sent(result), (result.outcome, result.error, took)
-    assert "127.0.0.4 is paused" in (result.error or "") and hosts[2].hits("/story") == [], result.error
+    took = _chain_through(hosts, {2: 4.0})
     assert len(hosts[1].hits("/story")) == 2 and took < 2.0 + 1.0 + 0.8, took  # the retry's pause, a deadline
