@@ -80,13 +80,15 @@ class FetchWalk:
     async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = host_of(url)
-        if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
-            refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
-            if refusal is not None:
-                return refusal
         budget = PauseBudget(trail.time_left(), trail.count_pause, free=not trail.paused) if trail.redirects else None
         waiting_for_pauses = pause_budget.set(budget)  # a redirect waits for its host's pause in its deadline
         try:
+            if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
+                if self._robots.known(url) is None:  # robots.txt, fetched in this deadline, would wait the pause
+                    await self._gate.until_unpaused(host)
+                refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
+                if refusal is not None:
+                    return refusal
             async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
                 hop = await self._send(url, trail, headers, max_bytes)
                 if worth_retrying(hop, trail, self._settings.max_retry_after):

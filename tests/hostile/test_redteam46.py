@@ -137,20 +137,25 @@ def test_a_chains_second_pause_within_the_deadline_is_waited_and_counted(hosts: 
 
 
 
-def _chain_through(hosts: list[LoopbackServer], paused: dict[int, float]) -> float:
+def _fetch_paused(
+    hosts: list[LoopbackServer], paused: dict[int, float], respect_robots: bool = False
+) -> tuple[FetchResult, float]:
     """The chain from host 0 (its `/story` answers, set by the caller), host i paused `paused[i]` s at the start
-    with no request holding anything, as pauses kept by an earlier run are (`HostGate.hold`); a 1 s deadline.
-    The chain is expected held at host 2, unsent to; what it took is returned."""
+    with no request holding anything, as pauses kept by an earlier run are (`HostGate.hold`); a 1 s deadline."""
 
     async def go() -> FetchResult:
-        async with Fetcher(settings(timeout=1.0, max_retry_after=5.0, respect_robots=False)) as fetcher:
+        async with Fetcher(settings(timeout=1.0, max_retry_after=5.0, respect_robots=respect_robots)) as fetcher:
             for i, seconds in paused.items():
                 fetcher.gate.pause(hosts[i].host, seconds)
             return await fetcher.fetch_article(hosts[0].url("/story"))
 
     started = time.monotonic()
-    result = asyncio.run(go())
-    took = time.monotonic() - started
+    return asyncio.run(go()), time.monotonic() - started
+
+
+def _chain_through(hosts: list[LoopbackServer], paused: dict[int, float], respect_robots: bool = False) -> float:
+    """`_fetch_paused`, the chain held at host 2, unsent to: what it took."""
+    result, took = _fetch_paused(hosts, paused, respect_robots)
     assert result.outcome is Outcome.RATE_LIMITED and not_sent(result), (result.outcome, result.error, took)
     assert "127.0.0.4 is paused" in (result.error or "") and hosts[2].hits("/story") == [], result.error
     return took
@@ -160,15 +165,23 @@ def _redirects(target: str) -> Callable[[BaseHTTPRequestHandler], None]:
     return lambda handler: send_bytes(handler, 302, b"", None, {"Location": target})
 
 
-def test_a_chain_through_hosts_paused_before_it_with_no_lock_held(hosts: list[LoopbackServer]) -> None:
-    """Review of red team 46: above, the request that paused each host retries and holds the host's turn through
-    the pause, so the chain waits for a lock another holds (`HostGate._acquire`). Here hosts 1 and 2 are paused
-    1 s and 3 s with nothing held: the first pause is waited as a first send's, the second's 2 s left, past the
-    deadline, are not (main: `ok` after 3 s)."""
+def _serve_chain(hosts: list[LoopbackServer]) -> None:
     hosts[0].add("/story", _redirects(hosts[1].url("/story")))
     hosts[1].add("/story", _redirects(hosts[2].url("/story")))
     hosts[2].add("/story", lambda handler: send_bytes(handler, 200, PAGE, "text/html"))
-    took = _chain_through(hosts, {1: 1.0, 2: 3.0})
+
+
+@pytest.mark.parametrize("respect_robots", [False, True])
+def test_a_chain_through_hosts_paused_before_it_with_no_lock_held(
+    hosts: list[LoopbackServer], respect_robots: bool
+) -> None:
+    """Review of red team 46: above, the request that paused each host retries and holds the host's turn through
+    the pause, so the chain waits for a lock another holds (`HostGate._acquire`). Here hosts 1 and 2 are paused
+    1 s and 3 s with nothing held: the first pause is waited as a first send's, the second's 2 s left, past the
+    deadline, are not (main: `ok` after 3 s). With robots.txt respected (the default) and not read yet, its fetch
+    waited the first pause inside the article's deadline: `timeout` at 1 s, a counted attempt (main the same)."""
+    _serve_chain(hosts)
+    took = _chain_through(hosts, {1: 1.0, 2: 3.0}, respect_robots)
     assert took < 1.0 + 1.0 + 0.8, took  # the first pause and the deadline at most
 
 
@@ -191,3 +204,14 @@ def test_a_retry_and_then_a_paused_host_are_not_two_uncounted_pauses(hosts: list
     hosts[2].add("/story", lambda handler: send_bytes(handler, 200, PAGE, "text/html"))
     took = _chain_through(hosts, {2: 4.0})
     assert len(hosts[1].hits("/story")) == 2 and took < 2.0 + 1.0 + 0.8, took  # the retry's pause, a deadline
+
+
+def test_a_paused_host_whose_robots_txt_is_unread_is_waited_as_a_first_send(hosts: list[LoopbackServer]) -> None:
+    """Review of red team 46: an article on a host paused 2 s (a 1 s deadline), robots.txt respected and not read
+    yet. Its fetch of robots.txt waited the pause inside the article's deadline: `timeout` after 1.0 s, a counted
+    attempt, on main and the branch (`fetchrules.worth_retrying` says robots.txt never times an article out). Now
+    the pause is waited first, outside the deadline, as a first send's is: the page, `ok`."""
+    _serve_chain(hosts)
+    result, took = _fetch_paused(hosts[1:], {0: 2.0}, respect_robots=True)
+    assert result.outcome is Outcome.OK and result.html == PAGE, (result.outcome, result.error, took)
+    assert len(hosts[1].hits("/robots.txt")) == 1, hosts[1].hits("/robots.txt")
