@@ -8,7 +8,8 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
   taken or made, so none idles through it (`HostGate.send_window`);
 - a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
-  never stored as whole (`fetchbody.read_body`);
+  never stored as whole (`fetchbody.read_body`); a page's bytes read past a short `Content-Length` are the
+  page's (`_with_overrun`, red team 46);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);
@@ -20,7 +21,8 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - total: `_fetch` turns any exception no rule maps into `FETCH_ERROR`, and what a result keeps
   from the response (ETag, Last-Modified) can be sent back (`fetchrecord.usable_validator`).
 
-This module is the only importer of httpx.
+The walk from a fetch's first URL to its result (robots.txt, the host's gate, the retry, redirects) is
+`fetchwalk.FetchWalk`, which `Fetcher` extends with the exchange. This module is the only importer of httpx.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import ssl
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import TypeVar
 
 import httpx
 
@@ -45,7 +46,6 @@ from newsflow.fetchrules import (
     certificate_problem,
     check_not_binary,
     check_sniffed,
-    follow_redirects,
     host_of,
     known_failure,
     location_text,
@@ -54,17 +54,14 @@ from newsflow.fetchrules import (
     refresh_target,
     response_headers,
     status_outcome,
-    worth_retrying,
 )
+from newsflow.fetchwalk import FetchWalk, HopT
 from newsflow.headerlines import tolerate_old_response_heads
 from newsflow.models import FetchKind, FetchResult, Outcome
-from newsflow.robots import ROBOTS_ACCEPT, ROBOTS_MAX_BYTES, ROBOTS_TIME_SHARE, RobotsRules
+from newsflow.robots import RobotsRules
 
 logger = logging.getLogger(__name__)
-_HopT = TypeVar("_HopT")
 
-# Failures decided before any connection to the host, which therefore cost it no politeness turn.
-_NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
 MAX_FRESH_CONNECTIONS = 1  # new connections for one send whose reused connection was stale (`_send_request`)
@@ -134,7 +131,26 @@ def _closed_before_answer(exc: httpx.TransportError) -> bool:
     return isinstance(exc, httpx.ReadError | httpx.WriteError)
 
 
-class Fetcher:
+def _with_overrun(trail: Trail, headers: Mapping[str, str], body: bytes, max_bytes: int) -> bytes:
+    """The page with the bytes that came past its `Content-Length`, read with it, that are text and no answer of
+    their own, nor hold one (`netguard.body_overrun`): a server counting its page short (in characters, not
+    bytes, or before a template's end) had the page stored cut there, as a whole one (red team 46). Over the cap,
+    `BodyCutShort`: not stored cut."""
+    connection = trail.connection.http_connection if trail.connection is not None else None
+    framed = "transfer-encoding" not in headers and "content-encoding" not in headers
+    if not framed or not (overrun := netguard.body_overrun(connection)):
+        return body
+    declared = headers.get("content-length", "")
+    if len(body) + len(overrun) > max_bytes:
+        raise BodyCutShort(f"the page ran past its Content-Length of {declared[:20]} bytes and its rest passes "
+                           f"fetch.max_bytes ({max_bytes:,}); the page read is cut short, not stored")
+    logger.info("GET %s: %d bytes past its Content-Length of %s, taken as the page's", trail.url[:200],
+                len(overrun), declared[:20])
+    trail.bytes_read += len(overrun)  # the row's `bytes` is the page's, as stored
+    return body + overrun
+
+
+class Fetcher(FetchWalk):
     """Fetch feeds and articles for one run. Use as `async with Fetcher(settings) as fetcher:`.
 
     `transport` replaces the guarded network transport (tests use httpx.MockTransport or a
@@ -199,9 +215,12 @@ class Fetcher:
             self._probe = self._given_probe or self._given_transport or probe_transport(self._settings)
         return self._probe
 
-    def _transport_for(self, host: str) -> httpx.AsyncBaseTransport:
+    def _check_open(self) -> None:
         if not self._transports:
             raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
+
+    def _transport_for(self, host: str) -> httpx.AsyncBaseTransport:
+        self._check_open()
         return self._transports[zlib.crc32(host.encode()) % len(self._transports)]
 
     async def fetch_feed(
@@ -224,62 +243,9 @@ class Fetcher:
         headers = {"Accept": ARTICLE_ACCEPT, **({"Host": host} if host else {}), **(conditional or {})}
         return await self._fetch(url, FetchKind.ARTICLE, headers, self._settings.max_bytes)
 
-    async def _fetch(
-        self, url: str, kind: FetchKind, headers: dict[str, str], max_bytes: int, timeout: float | None = None,
-        stop_at: Callable[[str], bool] | None = None,
-    ) -> FetchResult:
-        """The boundary that makes fetching total: any exception becomes a FETCH_ERROR result.
-
-        Only misuse raises: calling it outside `async with Fetcher(...)`.
-        """
-        if not self._transports:
-            raise RuntimeError("use Fetcher as an async context manager: async with Fetcher(...)")
-        trail = Trail(url, kind, self._settings.timeout if timeout is None else timeout, stop_at=stop_at)
-        try:
-            result = await self._fetch_attempts(url, trail, headers, max_bytes)
-        except Exception as exc:  # a bug or a library surprise costs this URL, never the run
-            logger.warning("GET %s: unexpected %s", url[:200], type(exc).__name__, exc_info=True)
-            error = f"GET {url}: unexpected {type(exc).__name__}: {exc}"
-            result = trail.result(Outcome.FETCH_ERROR, url, error=error)
-        return result
-
-    async def _fetch_attempts(
-        self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int
-    ) -> FetchResult:
-        problem = netguard.unsupported_scheme(url)
-        if problem is not None:
-            return trail.result(Outcome.INVALID_URL, url, error=f"GET {url}: {problem}; not fetched")
-        return await follow_redirects(url, trail, headers, max_bytes, self._hop, self._settings.max_redirects)
-
-    async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        """One request: a final FetchResult, or the URL a redirect points to."""
-        host = host_of(url)
-        if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
-            refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
-            if refusal is not None:
-                return refusal
-        try:
-            async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
-                hop = await self._send(url, trail, headers, max_bytes)
-                if worth_retrying(hop, trail, self._settings.max_retry_after):
-                    logger.info("%s asked us to wait (Retry-After); retrying once", url)
-                    trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
-                    hop = await self._send(url, trail, headers, max_bytes)
-        except netguard.HostPaused as paused:
-            error = f"GET {url}: {paused}; not sent"
-            return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=paused.remaining)
-        return hop
-
-    async def _send(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
-        async with self._gate.turn(host_of(url)) as turn:
-            hop = await self._timed(url, trail, self._exchange(url, trail, headers, max_bytes), max_bytes)
-            turn.nothing_sent = isinstance(hop, FetchResult) and hop.outcome in _NOTHING_SENT  # guard, no address
-            netguard.request_sending.set(None)  # a request that never wrote leaves no wait to another
-            return hop
-
     async def _timed(
-        self, url: str, trail: Trail, step: Awaitable[_HopT], max_bytes: int
-    ) -> _HopT | FetchResult:
+        self, url: str, trail: Trail, step: Awaitable[HopT], max_bytes: int
+    ) -> HopT | FetchResult:
         return await timed(trail, url, step, lambda exc, trail: self._describe_failure(exc, trail, max_bytes))
 
     def _describe_failure(self, exc: Exception, trail: Trail, max_bytes: int) -> tuple[Outcome, str]:
@@ -393,16 +359,10 @@ class Fetcher:
         assert isinstance(stream, httpx.AsyncByteStream)
         body = await read_body(stream, headers, trail, max_bytes, sniff)
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
+            body = _with_overrun(trail, headers, body, max_bytes)
             html = charset.html_as_utf8(body, content_type)
             if (refresh := refresh_target(url, response.headers.get_list("refresh"), html)) is not None:
                 trail.redirects.append((status, refresh))
                 return refresh
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
-
-    async def _fetch_robots(self, origin: str) -> FetchResult:
-        max_bytes = min(self._settings.max_bytes, ROBOTS_MAX_BYTES)
-        timeout = self._settings.timeout * ROBOTS_TIME_SHARE
-        return await self._fetch(
-            f"{origin}/robots.txt", FetchKind.ROBOTS, {"Accept": ROBOTS_ACCEPT}, max_bytes, timeout=timeout
-        )

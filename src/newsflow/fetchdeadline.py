@@ -6,6 +6,12 @@ Retry-After pause within the cap; a whole delay before a GET sent again on a new
 `Fetcher._send_request`) is our own wait, not the host's slowness: it moves the deadline and the step's start as
 far, so a `fetch.per_host_delay` longer than `fetch.timeout` no longer times every such retry out (red team 39),
 nor a pause a first send (session 34).
+
+A redirect's hop is different (red team 46): its waits for its host's pause (a Retry-After another request was
+given) count against the deadline (`pacing.PauseBudget`, set by `fetchwalk.FetchWalk._hop`), and a pause longer
+than what is left is not waited (`pacing.PauseOutlasts`: `rate_limited`, not sent). Uncounted, a chain through
+hosts each paused as the chain reached them waited every pause in turn: 10.8 s for 8 hosts at a 2 s `timeout`,
+none of it in `elapsed_ms`. The host's delay and slots, our own spacing, stay uncounted on every hop.
 """
 
 from __future__ import annotations
@@ -55,25 +61,29 @@ async def waiting_uncounted(
 ) -> AsyncIterator[HeldT]:
     """Around `pacer` (the host gate's send window): the time it waits before it is entered is kept out of the
     deadline, which is held while it waits (else a wait longer than the time left would end the step) and moved
-    as far; what it holds is yielded."""
+    as far; what it holds is yielded. A redirect's wait for a pause, counted already (`Trail.count_pause`), is
+    not moved."""
     deadline = trail.deadline
     when = deadline.when() if deadline is not None else None
-    began = time.monotonic()
+    began, counted = time.monotonic(), trail.waited_seconds
     if deadline is not None:
         deadline.reschedule(None)
     try:
         async with pacer() as held:
-            restore(trail, deadline, when, time.monotonic() - began)
+            restore(trail, deadline, when, time.monotonic() - began, trail.waited_seconds - counted)
             deadline = None  # restored
             yield held
     finally:
-        restore(trail, deadline, when, time.monotonic() - began)
+        restore(trail, deadline, when, time.monotonic() - began, trail.waited_seconds - counted)
 
 
-def restore(trail: Trail, deadline: asyncio.Timeout | None, when: float | None, waited: float) -> None:
-    """The deadline `waited` seconds later than it was, and the step begun as much later."""
+def restore(
+    trail: Trail, deadline: asyncio.Timeout | None, when: float | None, waited: float, counted: float = 0.0
+) -> None:
+    """The step begun `waited` seconds later than it was, and the deadline as much later, less the part of the
+    wait `counted` in the deadline already (a redirect's wait for a pause, `Trail.count_pause`)."""
     if deadline is None:
         return
     if trail.step_started is not None:
         trail.step_started += waited
-    deadline.reschedule(None if when is None else when + waited)
+    deadline.reschedule(None if when is None else when + waited - counted)

@@ -45,6 +45,8 @@ class Trail:
     step_started: float | None = None  # monotonic start of the step in progress, if any
     deadline: asyncio.Timeout | None = None  # the step in progress's (fetchdeadline.timed)
     retried: bool = False
+    waited_seconds: float = 0.0  # a redirect's waits for its host's pause, counted in the deadline (`count_pause`)
+    paused: bool = False  # a redirect met a pause, or a retry, and waited it as a first send does: the next count
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     unanswered: bool = False  # the deadline passed on a connection that never sent a byte back
     name_unknown: bool = False  # the DNS answered that the name does not exist (lookups.NameResolutionError)
@@ -74,15 +76,20 @@ class Trail:
             self.attempt_seconds += spent
             self.step_started = None
 
+    def count_pause(self, waited: float) -> None:
+        """A redirect's hop waited `waited` s for its host's pause (`pacing.PauseBudget`): inside the deadline."""
+        self.attempt_seconds += waited
+        self.waited_seconds += waited
+
     def time_spent(self) -> float:
         """Seconds of this attempt inside its deadline, the step in progress included."""
         running = 0.0 if self.step_started is None else time.monotonic() - self.step_started
         return self.attempt_seconds + running
 
     def elapsed_ms(self) -> int:
-        """Time inside deadlines so far, the step in progress included."""
+        """Time inside deadlines so far, the step in progress and a redirect's waits for pauses included."""
         running = 0.0 if self.step_started is None else time.monotonic() - self.step_started
-        return round((self.network_seconds + running) * 1000)
+        return round((self.network_seconds + self.waited_seconds + running) * 1000)
 
     def result(
         self,
@@ -130,11 +137,16 @@ class ConnectionTrace:
     def __init__(self) -> None:
         self.events: set[str] = set()
         self.stream: object = None  # the connection made for this request (netguard.ShortReads), if any
+        self.http_connection: object = None  # the pool's connection that carried it (netguard), if any
 
     async def __call__(self, event: str, info: Mapping[str, object]) -> None:
         self.events.add(event)
         if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
             self.stream = info.get("return_value")
+
+    def connection_taken(self, connection: object) -> None:
+        """The pool handed the request to `connection` (netguard's, for `body_overrun`)."""
+        self.http_connection = connection
 
     def written_on(self, stream: object) -> None:
         """The request went out on `stream`: a new connection's, or a reused one's (netguard)."""

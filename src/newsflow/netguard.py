@@ -14,19 +14,17 @@ server cannot hold the event loop with a flood of tiny messages. `HostGate` (in 
 re-exported here) paces requests: global and per-host concurrency, a delay between request
 starts to one host, and pauses a host asked for with Retry-After (`parse_retry_after`).
 
+The answer limits `ShortReads` counts and the context variables it reads are in `answerlimits` (re-exported).
+
 This module is the only importer of httpcore; only `fetch.py` imports httpx.
 """
 
 from __future__ import annotations
 
-import contextvars
 import ipaddress
-import re
-import select
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from contextlib import AbstractAsyncContextManager
 
 import httpcore
 
@@ -40,6 +38,22 @@ from newsflow.addresspolicy import (
     refusal_reason,
     refused_by_answer,
     unwrap_embedded_ipv4,
+)
+from newsflow.answerlimits import (
+    FINAL_HEAD,
+    HEAD_READ_BYTES,
+    HEAD_SCAN_LIMIT,
+    INTERIM_HEAD,
+    MAX_INTERIM_ANSWERS,
+    AnswerTooLarge,
+    EndlessInterimAnswers,
+    answer_bytes_allowed,
+    answer_cap,
+    body_overrun,
+    is_socket_readable,
+    request_sending,
+    request_written_on,
+    unasked_bytes,
 )
 from newsflow.lookups import NameResolutionError, system_resolver
 from newsflow.urls import address_with_trailing_dot, fetch_problem
@@ -148,55 +162,6 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-HEAD_READ_BYTES = 4_096
-HEAD_SCAN_LIMIT = 65_536
-_FINAL_HEAD = re.compile(rb"HTTP/[0-9.]+ +[2-9][0-9][0-9]")
-
-
-# Told, in the task sending a request, which connection its request went out on. httpcore's trace
-# names the stream of a new connection only; a request on a reused keep-alive connection would
-# otherwise never be known to have got no answer (newsflow.fetchrecord.ConnectionTrace).
-request_written_on: contextvars.ContextVar[Callable[[ShortReads], None] | None] = contextvars.ContextVar(
-    "request_written_on", default=None)
-
-
-# Entered, in the task sending a request, around the write of its first bytes, then cleared: the host's
-# pacing is measured from the send, not from the turn taken before the address check, the DNS answer and the
-# connection. It is the request's `SendWindow.write`, waited for before its connection was taken or made.
-Pacer = Callable[[], AbstractAsyncContextManager[None]]
-request_sending: contextvars.ContextVar[Pacer | None] = contextvars.ContextVar("request_sending", default=None)
-
-# Set, in the task sending a request, to the bytes its answer may bring at the connection (`answer_cap`): the
-# body's cap (`fetch.max_bytes`) counts the body alone, so a chunked body's framing (a 60 KB chunk extension on
-# each one-byte chunk) and an endless run of interim 1xx answers were read until the deadline (red team 43: about
-# 280 MB in 3 s). Read once per request, at its first write. HTTP/1.1 only, as `guarded_pool` speaks: on HTTP/2
-# a connection writes WINDOW_UPDATEs while a body comes and carries several answers at once (review of red team 44).
-answer_bytes_allowed: contextvars.ContextVar[int | None] = contextvars.ContextVar("answer_bytes_allowed",
-                                                                                   default=None)
-
-
-def answer_cap(max_bytes: int) -> int:
-    """What one answer may bring at the connection for a body capped at `max_bytes`: twice it and 1 MB, room for
-    a packed body's overhead (an eighth and 64 KB, `fetchbody`), a head of 100 KB (httpcore's limit), a few 1xx
-    answers and chunks down to about 16 bytes each (framing of 5-7 bytes a chunk) of a body at the cap."""
-    return 2 * max_bytes + 1_048_576
-
-
-class AnswerTooLarge(Exception):
-    """One answer's body brought more bytes at the connection than `answer_cap` allows (its chunk framing)."""
-
-
-class EndlessInterimAnswers(Exception):
-    """More than MAX_INTERIM_ANSWERS interim (1xx) answers, or `answer_cap`'s bytes of them, and no final one."""
-
-
-# Servers send one or two (`100 Continue`, `103 Early Hints`), a slow WebDAV one a `102 Processing` every few
-# seconds. Small ones come slower than the byte cap (h11 parses each): an endless run of them was read until the
-# deadline at a fifth of a core (red team 44).
-MAX_INTERIM_ANSWERS = 100
-_INTERIM_HEAD = re.compile(rb"(?:^|\n)HTTP/[0-9.]+ +1[0-9][0-9]")
-
-
 class ShortReads(httpcore.AsyncNetworkStream):
     """A connection whose reads are short (HEAD_READ_BYTES) while an answer's head is awaited.
 
@@ -229,12 +194,12 @@ class ShortReads(httpcore.AsyncNetworkStream):
         data = await self._inner.read(min(max_bytes, HEAD_READ_BYTES), timeout)
         self.silent = self.silent and not data
         self._count(data, in_head=True)
-        self._interim += len(_INTERIM_HEAD.findall(data))  # one cut across two reads is missed: a bound, no more
+        self._interim += len(INTERIM_HEAD.findall(data))  # one cut across two reads is missed: a bound, no more
         if self._interim > MAX_INTERIM_ANSWERS:
             raise EndlessInterimAnswers(f"over {MAX_INTERIM_ANSWERS} interim (1xx) answers came and no final one; "
                                         "stopped reading")
         self._head += data
-        if _FINAL_HEAD.search(self._head):
+        if FINAL_HEAD.search(self._head):
             self._head = None
         elif len(self._head) > HEAD_SCAN_LIMIT:  # no final head in 64 KB: stay short, keep the tail
             del self._head[:-64]
@@ -276,17 +241,8 @@ class ShortReads(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> object:
         if info == "is_readable" and self._fileno is not None:
-            return _is_readable(self._fileno())
+            return is_socket_readable(self._fileno())
         return self._inner.get_extra_info(info)
-
-
-def _is_readable(fd: int) -> bool:
-    """httpcore's `is_socket_readable`: a closed socket counts as readable (its next read is b"")."""
-    if fd < 0:
-        return True
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(0))
 
 
 async def warm_up() -> None:
@@ -295,22 +251,16 @@ async def warm_up() -> None:
     await httpcore.AnyIOBackend().sleep(0)
 
 
-def unasked_bytes(connection: object) -> bool:
-    """Whether an idle HTTP/1.1 connection holds bytes sent past the last answer's end (h11's buffer): the next
-    request's answer would be read from them. An unasked second answer written after a page was stored as the next
-    page (red team 45); browsers keep the answer and drop such a connection, and so does the pool. A bare CRLF
-    after a body (`headerlines`) is no answer. Reads httpcore's and h11's private state: without it nothing is
-    dropped, as before, and tests/hostile/test_redteam45.py fails."""
-    inner = getattr(connection, "_connection", None)
-    state = getattr(inner, "_h11_state", None)
-    if inner is None or state is None or not inner.is_idle():
-        return False
-    data, _ = getattr(state, "trailing_data", (b"", False))
-    return bool(bytes(data).strip(b"\r\n"))
-
-
 class _OneAnswerAConnection(httpcore.AsyncHTTPConnection):
-    """Expired, so closed and never reused, once it holds unasked bytes (a close or bytes in the socket do already)."""
+    """Expired, so closed and never reused, once it holds unasked bytes (a close or bytes in the socket do already).
+    It names itself to the request it carries (its `trace` extension's `connection_taken`), so what it read past
+    the answer can be asked after the body (`body_overrun`)."""
+
+    async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
+        taken = getattr(request.extensions.get("trace"), "connection_taken", None)
+        if callable(taken):
+            taken(self)
+        return await super().handle_async_request(request)
 
     def has_expired(self) -> bool:
         return super().has_expired() or unasked_bytes(self)
@@ -385,6 +335,7 @@ __all__ = [
     "answer_bytes_allowed",
     "answer_cap",
     "blocked_reason",
+    "body_overrun",
     "drop_idle_connections",
     "guarded_pool",
     "is_blocked_address",

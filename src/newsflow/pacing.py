@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import email.utils
 import math
 import re
@@ -65,6 +66,45 @@ class HostPaused(Exception):
         else:
             what = f"{host} asked for {asked_total:.0f} s of Retry-After pauses in this run (max_retry_after)"
         super().__init__(what)
+
+
+class PauseOutlasts(HostPaused):
+    """The host's pause outlasts what the request may still wait for it (`PauseBudget`): nothing is sent."""
+
+    def __init__(self, host: str, remaining: float) -> None:
+        Exception.__init__(self, f"{host} is paused for {remaining:.1f} s more (a Retry-After another request "
+                                 "was given)")
+        self.host, self.remaining = host, remaining
+
+
+@dataclass
+class PauseBudget:
+    """What one request may still wait for its host's pauses, and whom to tell of each wait (`spent`). Set in
+    `pause_budget` by a redirect's hop (red team 46): a chain through hosts each paused as it reached them waited
+    every pause in turn, beyond its deadline. The host's delay and slots (our own spacing) are not counted. A
+    `free` budget waits a pause as a first send does, uncounted (a fetch's first redirect to meet one, unless a
+    retry waited its own pause before: the chain's pauses add up to one `max_retry_after` and its deadline, not
+    `max_redirects` of them)."""
+
+    left: float
+    spent: Callable[[float], None]
+    free: bool = False
+    met_pause: bool = False  # a free budget met a pause: the fetch's one free pause is used
+
+    def outlasted_by(self, paused: float) -> bool:
+        """Whether a pause with `paused` s left is past what may still be waited."""
+        if self.free:
+            self.met_pause = self.met_pause or paused > 0
+            return False
+        return paused > self.left
+
+    def spend(self, waited: float) -> None:
+        if not self.free:
+            self.left -= waited
+            self.spent(waited)
+
+
+pause_budget: contextvars.ContextVar[PauseBudget | None] = contextvars.ContextVar("pause_budget", default=None)
 
 
 @dataclass
@@ -219,8 +259,41 @@ class HostGate:
     @contextlib.asynccontextmanager
     async def host_slot(self, host: str) -> AsyncIterator[None]:
         """Hold one of the host's `per_host_concurrency` slots (a request and its retry keep it)."""
-        async with self._host(host).slots:
+        state = self._host(host)
+        await self._acquire(host, state, state.slots)
+        try:
             yield
+        finally:
+            state.slots.release()
+
+    async def _acquire(self, host: str, state: HostGate._Host, lock: asyncio.Lock | asyncio.Semaphore) -> None:
+        """Take one of the host's locks (its slots, its turn, its send). With a `pause_budget`, the time the host
+        is paused meanwhile is counted to it, and a pause past it is `PauseOutlasts`: the lock may be held by a
+        request waiting the pause out (a retry keeps its slot and waits in its turn), so the wait is the pause's."""
+        if (budget := pause_budget.get()) is None:
+            await lock.acquire()
+            return
+        taking = asyncio.ensure_future(lock.acquire())
+        try:
+            while not taking.done():
+                began = time.monotonic()
+                if budget.outlasted_by(paused := state.paused_until - began):
+                    raise PauseOutlasts(self.key(host), paused)
+                changed = asyncio.ensure_future(state.changed.wait())  # a pause asked or ended: look again
+                await asyncio.wait({taking, changed}, timeout=paused if paused > 0 else None,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                changed.cancel()
+                self._spend(budget, state, began)
+        except BaseException:
+            if taking.done() and not taking.cancelled() and taking.exception() is None:
+                lock.release()
+            taking.cancel()
+            raise
+
+    @staticmethod
+    def _spend(budget: PauseBudget, state: HostGate._Host, began: float) -> None:
+        """Count to `budget` the part of the wait since `began` that the host was paused through."""
+        budget.spend(max(0.0, min(time.monotonic(), state.paused_until) - began))
 
     @contextlib.asynccontextmanager
     async def turn(self, host: str) -> AsyncIterator[Turn]:
@@ -242,12 +315,15 @@ class HostGate:
     async def _take_turn(self, host: str, state: HostGate._Host) -> Turn:
         # Waiting for the host's turn happens before taking a global slot, so a slow or paused
         # host holds at most one waiting request, not a share of the global limit.
-        async with state.turn:
+        await self._acquire(host, state, state.turn)
+        try:
             await self._wait_until(host, state, lambda: state.next_start)
             await self._global.acquire()
             turn = Turn(previous_start=state.next_start, next_start=time.monotonic() + self._delay)
             state.next_start = turn.next_start
             return turn
+        finally:
+            state.turn.release()
 
     @contextlib.asynccontextmanager
     async def send_window(self, host: str) -> AsyncIterator[SendWindow]:
@@ -266,7 +342,7 @@ class HostGate:
             await self._wait_until(host, state, lambda: -math.inf)
             yield SendWindow(self, host, state, None)
             return
-        await state.sending.acquire()
+        await self._acquire(host, state, state.sending)
         window = SendWindow(self, host, state, state.sending)
         try:
             await self._wait_until(host, state, lambda: state.last_sent + self._delay)
@@ -274,12 +350,29 @@ class HostGate:
         finally:
             window.release()
 
+    async def until_unpaused(self, host: str) -> None:
+        """Wait out the host's pause, as a send would (`PauseOutlasts` past the task's `pause_budget`): before a
+        robots.txt fetch run inside an article's deadline, which the pause was timing out (review of red team 46).
+        A pause past `max_pause` is left to robots.txt's fetch, which is then not sent and says so in its row."""
+        try:
+            await self._wait_until(host, self._host(host), lambda: -math.inf)
+        except PauseOutlasts:
+            raise
+        except HostPaused:
+            return
+
     async def _wait_until(self, host: str, state: HostGate._Host, earliest: Callable[[], float]) -> None:
         """Wait for `earliest()` (re-read after each wake: another request may move it) and the host's pause;
-        raises `HostPaused` once the pause passes `max_pause`."""
-        while (wait := max(earliest(), state.paused_until) - time.monotonic()) > 0:
+        raises `HostPaused` once the pause passes `max_pause`, `PauseOutlasts` once it passes the task's
+        `pause_budget` (whose pause waits are counted to it)."""
+        budget = pause_budget.get()
+        while (wait := max(earliest(), state.paused_until) - (began := time.monotonic())) > 0:
             self.check_open(host)
+            if budget is not None and budget.outlasted_by(paused := state.paused_until - began):
+                raise PauseOutlasts(self.key(host), paused)
             await self._sleep_unless_paused(state, wait)
+            if budget is not None:
+                self._spend(budget, state, began)
         self.check_open(host)
 
     @staticmethod

@@ -5,7 +5,8 @@ A generated world of loopback hosts (`tests.world.bytestreams.StreamServer`, a r
 reads each request and writes the bytes drawn for its path, then reads the next request on the same
 connection). Each host serves robots.txt, a feed and a few articles; each answer is drawn from `BEHAVIOURS`:
 good pages framed oddly (chunk extensions and a trailer, 1xx answers first, gzip, a slow drip within the deadline,
-`Transfer-Encoding` beside a `Content-Length`, a CRLF past the body), good pages followed by bytes nobody asked for
+`Transfer-Encoding` beside a `Content-Length`, a CRLF past the body, a `Content-Length` counted short with the rest
+of the page in the same write: red team 46), good pages followed by bytes nobody asked for
 (a whole second answer, half of one, garbage), redirects (relative, across hosts, a `Refresh` header) and hostile
 answers (cut mid-body and closed or reset, a body that never ends or stops, a wrong `Content-Length` held open, a
 gzip bomb, a flood of 1xx answers, a redirect to the page itself spelled with a trailing dot, a 404). With
@@ -142,6 +143,9 @@ BEHAVIOURS: dict[str, tuple[Behaviour, str]] = {
     "length_held": (lambda p: Stream(((sized("200 OK", p.page, [HTML]).replace(
         b"Content-Length: %d" % len(p.page), b"Content-Length: %d" % (len(p.page) + 50)), 0.0),), After.HOLD),
                     "timeout"),
+    # A length counted short, the rest of the page in the same write: the rest is the page's (red team 46).
+    "length_counted_short": (lambda p: Stream(((sized("200 OK", p.page, [HTML]).replace(
+        b"Content-Length: %d" % len(p.page), b"Content-Length: %d" % (len(p.page) // 2)), 0.0),)), "ok"),
     "drip_past_deadline": (lambda p: _drip(sized("200 OK", p.page, [HTML]), 40, 0.1, After.CLOSE), "timeout"),
     "endless_chunks": (lambda p: Stream(((head("200 OK", [HTML, ("Transfer-Encoding", "chunked")]), 0.0),
                                          *[(b"4000\r\n" + b"A" * 0x4000 + b"\r\n", 0.0)] * 100), After.HOLD),
@@ -184,11 +188,12 @@ def worlds(draw: st.DrawFn) -> World:
 
 REGRESSIONS: list[World] = [
     # A good page with a second answer written after it, unasked, then more pages on the same connection: on main
-    # the next page was stored with the unasked answer's text (red team 45). Around it, answers of each class.
+    # the next page was stored with the unasked answer's text (red team 45). Around it, answers of each class;
+    # red team 46 added a page whose length is counted short (main stored it cut), a page after it.
     World(hosts=(("chunked_odd", ("second_answer_unasked", "plain", "cut_and_closed", "interim_first",
                                   "chunked_then_answer", "gzip")),
                  ("second_answer_unasked", ("across_hosts", "body_past_its_length", "refresh_header",
-                                            "loop_by_trailing_dot", "crlf_after"))),
+                                            "loop_by_trailing_dot", "length_counted_short", "crlf_after"))),
           per_host=1, robots=("interim_first", "past_its_limit")),
 ]
 
