@@ -23,7 +23,7 @@ def examples(local: int, ci: int) -> int:
     """A property test's example count: `ci` under CI's profile (`HYPOTHESIS_PROFILE=ci`, derandomized: the same
     examples every run), `local` elsewhere. A test lowers it in CI only where the fewer examples still reach every
     line and branch its module's search code reached with `local` (measured with coverage, docs/performance.md,
-    "CI time, session 42 (search, upgrades)"): its examples cost a warehouse and many rankings each."""
+    "CI time, session 42 (search, upgrades ...)"): its examples cost a warehouse and many rankings each."""
     return ci if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else local
 
 
