@@ -15,7 +15,7 @@ import hashlib
 import shutil
 import subprocess
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,8 @@ def build_at(path: Path, level: Level, keep: Path | None = None) -> None:
     if keep is not None and any(_starts_with(later, level) for later in LEVELS if later not in _BUILT):
         con.execute("COMMIT")
         con.execute("CHECKPOINT")  # the whole state in the file, none in its write-ahead log
-        _MIGRATED[level] = keep / f"{len(_MIGRATED):03d}.duckdb"
+        # named by its level, not by how many are kept: a count reused after a deletion overwrote a kept file
+        _MIGRATED[level] = keep / f"{hashlib.sha1(repr(level).encode(), usedforsecurity=False).hexdigest()}.duckdb"
         shutil.copyfile(path, _MIGRATED[level])
         con.execute("BEGIN")
     for table in _tables(con):
@@ -167,14 +168,23 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
                                       "AND table_name NOT LIKE 'schema_%' ORDER BY table_name").fetchall()]
 
 
+def _recorded(con: duckdb.DuckDBPyConnection) -> list[int]:
+    return [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]
+
+
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in _tables(con)}
 
 
 @pytest.fixture(scope="module")
-def migrated_levels(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder of build_at's kept migrated files."""
-    return tmp_path_factory.mktemp("migrated")
+def migrated_levels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder of build_at's kept migrated files, emptied after the module: a run of some levels only
+    (`-k`, or xdist's `--dist load` spreading them over workers) leaves files kept for levels it never
+    builds, 4-7 MB each, and pytest keeps the last three runs' temporary folders."""
+    folder = tmp_path_factory.mktemp("migrated")
+    yield folder
+    for kept in list(_MIGRATED):
+        _MIGRATED.pop(kept).unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +200,8 @@ def test_a_warehouse_at_an_earlier_level_upgrades_whole(
     path = tmp_path / "old.duckdb"
     build_at(path, level, migrated_levels)
     with duckdb.connect(str(path), read_only=True) as con:
+        # exactly this level's migrations (a kept copy missing some would leave them to today's open)
+        assert _recorded(con) == [int(name[:4]) for name, _ in level]
         before = _counts(con)
         pages_in_the_file = "html_zlib" in {r[0] for r in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = 'pages'").fetchall()}
@@ -202,6 +214,23 @@ def test_a_warehouse_at_an_earlier_level_upgrades_whole(
     lost = {t: (n, after.get(t, 0)) for t, n in before.items() if after.get(t, 0) < n}
     assert lost == ({"pages": (ROWS, 0)} if pages_in_the_file else {})
     _check_reads(Warehouse(path))
+
+
+def test_kept_levels_build_each_level_from_its_own_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_at's kept files on a history whose lines interleave (merged branches, an edited migration):
+    each level ends with its own migrations' tables and records, not another kept level's."""
+    files = {key: (f"000{n}_{key}.sql", f"blob-{key}") for key, n in zip("abcdef", [1, 1, 2, 2, 1, 2], strict=True)}
+    order = ["a", "b", "ac", "e", "bd", "ef"]  # a kept, b kept, a done, e kept, then b's and e's next levels
+    levels = [tuple(files[key] for key in keys) for keys in order]
+    monkeypatch.setattr(f"{__name__}.LEVELS", dict.fromkeys(levels, "synthetic"))
+    monkeypatch.setattr(f"{__name__}._MIGRATED", {})
+    monkeypatch.setattr(f"{__name__}._BUILT", set())
+    monkeypatch.setattr(f"{__name__}._text", lambda blob: f"CREATE TABLE t_{blob[-1]} (x INTEGER)")
+    for i, (keys, level) in enumerate(zip(order, levels, strict=True)):
+        build_at(tmp_path / f"{i}.duckdb", level, tmp_path)
+        with duckdb.connect(str(tmp_path / f"{i}.duckdb"), read_only=True) as con:
+            assert (sorted(_tables(con)), _recorded(con)) == ([f"t_{k}" for k in sorted(keys)],
+                                                              [int(name[:4]) for name, _ in level]), keys
 
 
 def _check_todays_writes(con: duckdb.DuckDBPyConnection) -> None:
