@@ -76,6 +76,32 @@ def test_pruned_search_returns_the_exact_ranking(texts: list[tuple[list[str], st
                 assert pruned == exact
 
 
+def test_candidates_widen_when_their_last_ranked_scores_below_the_cut(tmp_path: Path, narrow: None) -> None:
+    """The best candidate in German (the filter) scores below the cut that English a000 set: another
+    German article left out could score between them, so the candidates widen (`proven` compares the
+    last ranked score with the cut; the property's examples never reach this, a review of ci42b found)."""
+    counts = [(4, 0, 0, "en"), (1, 4, 0, "en"), (1, 2, 5, "de"), (1, 4, 2, "de"), (2, 3, 1, "de"), (1, 3, 2, "en")]
+    store = store_docs(tmp_path / "w.duckdb", [
+        Doc(f"a{i:03}", "t", " ".join(["air"] * air + ["strikes"] * strikes + ["the"] * the), language=lang)
+        for i, (air, strikes, the, lang) in enumerate(counts)])
+    search.refresh(store)
+    widths: list[int] = []
+    real = search_topk.candidates
+
+    def counted(execute: Any, params: dict[str, Any], m: int, rank: int) -> search_topk.Candidates:
+        widths.append(m)
+        return real(execute, params, m, rank)
+
+    with store.reading() as con:
+        params = search_index.search_params(search.ranked_inputs(con, parse_query("air strikes")),
+                                            None, None, None, "de")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(search_topk, "candidates", counted)
+            pruned = search_index.ranked_stories(con, params, 1).rows
+        assert pruned == search_index.ranked_stories(con, params, 1, prune=False).rows
+    assert widths == [1, 8]
+
+
 def common_word_store(path: Path) -> Warehouse:
     """40 articles with `air`, from once to many times, and of different lengths."""
     docs = [Doc(f"a{i:03}", "news", " ".join(["air"] * (1 + i % 7) + ["talks"] * (i % 11)))
