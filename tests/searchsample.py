@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -16,6 +17,15 @@ from newsflow.models import Article
 from newsflow.search import SearchFilters
 from newsflow.search_query import parse_query
 from newsflow.warehouse import Warehouse, run_read_query, search_index, sql_root
+
+
+def examples(local: int, ci: int) -> int:
+    """A property test's example count: `ci` under CI's profile (`HYPOTHESIS_PROFILE=ci`, derandomized: the same
+    examples every run), `local` elsewhere. A test lowers it in CI only where the fewer examples still reach every
+    line and branch its module's search code reached with `local` (measured with coverage, docs/performance.md,
+    "CI time, session 42 (search, upgrades ...)"): its examples cost a warehouse and many rankings each."""
+    return ci if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else local
+
 
 TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
