@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,8 +75,7 @@ def _as_the_output_encodes(opml_bytes: bytes) -> str:
     Before, the JSON escapes stdout writes for text it cannot encode (`\\u00f1`) went into the XML: `feeds export >
     feeds.opml` wrote wrong feed URLs and titles, exit 0 (Local 24)."""
     text = opml_bytes.decode("utf-8")
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if encoding in ("utf8", "utf8sig"):
+    if codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name in ("utf-8", "utf-8-sig"):
         return text
     return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
