@@ -15,7 +15,8 @@ a worker sees each page once (1.04x against 1.16x on the same pages; docs/perfor
 Not one round only: the first pass of a process pays its warm-up (dateparser's and the regex
 module's patterns compiled on first use, ~10% of a pass), and trafilatura alone, which goes
 first, paid it for both (perf6: 1.05x in the first round, 1.18-1.34x in the second, same run);
-the first round's ratio is still printed.
+the first round's ratio is still printed, and each later round's ratio of its two whole passes
+(speed44: they moved 1.02-1.28x within one process at load 7-9, so a run's figure moves with the load).
 """
 
 from __future__ import annotations
