@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -56,17 +57,24 @@ _MATCHES = f"""
     JOIN articles a USING (article_id)
     WHERE ($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
       AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
-      AND ($feed IS NULL OR a.feed_id = $feed)
-      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)
+      AND ($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id))
+      AND ($language::VARCHAR[] IS NULL
+           OR list_contains($language::VARCHAR[],
+                            lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))))
 """
 _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
                              $alts::{RANKED_TYPES['alts']})"""
+# Each filter is a list (`--site a --site b`: either; docs/search.md "Analyst 49"): a site matches one of the
+# `$site`s or is a subdomain of one.
+_IN_SITES = "list_bool_or(list_transform($site::VARCHAR[], lambda s: {site} = s OR ends_with({site}, '.' || s)))"
 _UNSITED_FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
       AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
-      AND ($feed IS NULL OR a.feed_id = $feed)
-      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)"""
+      AND ($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id))
+      AND ($language::VARCHAR[] IS NULL
+           OR list_contains($language::VARCHAR[],
+                            lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))))"""
 _FILTERS = f"""{_UNSITED_FILTERS}
-      AND ($site IS NULL OR {_SITE} = $site OR ends_with({_SITE}, '.' || $site))"""
+      AND ($site::VARCHAR[] IS NULL OR {_IN_SITES.format(site=_SITE)})"""
 # Top stories without joining every match with `articles`: the best `$depth` matching articles
 # name the candidate stories, and only those stories' copies are read. Exact whenever those
 # articles hold `$limit` stories or all the matches (ranked_stories checks, and widens). Only the
@@ -125,10 +133,20 @@ _PERIOD = {"day": "day", "week": "week"}
 
 
 def search_params(inputs: dict[str, list[dict[str, Any]]], since: date | None, until: date | None,
-                  feed: str | None, language: str | None, site: str | None = None, tz: str = UTC) -> dict[str, Any]:
+                  feed: str | Sequence[str] | None, language: str | Sequence[str] | None,
+                  site: str | Sequence[str] | None = None, tz: str = UTC) -> dict[str, Any]:
     """The statement's parameters; `tz` (a name `time_zone_named` returned) is no parameter but the session's
     time zone (`_run`), in which `since`, `until` and every day are read."""
-    return {**inputs, "since": since, "until": until, "feed": feed, "language": language, "site": site, "tz": tz}
+    return {**inputs, "since": since, "until": until, "feed": listed(feed), "language": listed(language),
+            "site": listed(site), "tz": tz}
+
+
+def listed(value: str | Sequence[str] | None) -> list[str] | None:
+    """A filter as the statements take it: a list of the values any of which an article may have (sorted, once
+    each, so that the order given changes nothing), or None for no filter."""
+    if value is None:
+        return None
+    return sorted({value} if isinstance(value, str) else set(value))
 
 
 STORY_DEPTH = 50
@@ -246,7 +264,7 @@ _LANGUAGE_NAMED = "CASE WHEN {language} = '' THEN 'unknown' ELSE {language} END"
     language=_LANGUAGE.replace("a.language", "raw"))
 _AUTHORITY = "split_part(a.canonical_url, '/', 3)"
 _SITE_OF_AUTHORITY = _SITE.replace(_AUTHORITY, "raw")
-_AUTHORITY_IN_SITE = f"({_SITE_OF_AUTHORITY} = $site OR ends_with({_SITE_OF_AUTHORITY}, '.' || $site))"
+_AUTHORITY_IN_SITE = _IN_SITES.format(site=_SITE_OF_AUTHORITY)
 
 
 def _counted(key: str, site: bool) -> str:
