@@ -111,7 +111,7 @@ m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
       WHERE a.story_id IN (SELECT story_id FROM top_stories))
 SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets, count(*) AS articles,
        arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
-       round(max(score), 3) AS score,
+       max(appeared_at) AS last_seen, round(max(score), 3) AS score,
        (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found,
        (SELECT min(score) FROM top_articles) AS last_score, {_COPIES} AS unranked
 FROM m GROUP BY story_id
