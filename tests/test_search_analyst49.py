@@ -1,0 +1,170 @@
+"""Analyst 49: what a media researcher tripped over answering "how did outlets cover it" (docs/search.md,
+"Analyst 49"): several outlets, feeds or languages in one search (`--site a --site b`: either; before, the last one
+given was kept silently), a query typed as several words, each story's last copy (`last_seen`), and a named query's
+`--param` given twice (refused; before, the last one won silently).
+
+One tiny module warehouse of syndicated copies, in-process `cli.main` calls; the filters' union is checked against a
+brute force over generated choices of sites, feeds and languages (a property: CI runs its kept examples only; hunt
+with NEWSFLOW_SEARCH49_EXAMPLES=300)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import Phase, example, given, settings
+from hypothesis import strategies as st
+
+from newsflow import cli, search
+from newsflow.search import SearchFilters
+from newsflow.warehouse import Warehouse
+from tests.searchsample import Doc, store_docs
+
+EXAMPLES = int(os.environ.get("NEWSFLOW_SEARCH49_EXAMPLES", "0"))
+PHASES = (Phase.explicit, *((Phase.generate, Phase.shrink) if EXAMPLES else ()))
+WIRE = "Harbour cranes stopped as dockers walked out, the port authority said."
+DOCS = [  # one wire story (w1) run by four outlets over three days, and others
+    Doc("w1", "Harbour strike", WIRE, site="wire.example", feed="wire", days_ago=3),
+    Doc("w2", "Harbour strike", WIRE, site="www.herald.example", feed="herald", days_ago=3, story="w1"),
+    Doc("w3", "Dockers walk out", WIRE + " More later.", site="uk.herald.example", feed="herald", days_ago=2,
+        story="w1"),
+    Doc("w4", "Harbour strike", WIRE, site="gazette.example", feed="gazette", days_ago=1, story="w1"),
+    Doc("d1", "Hafenstreik", "Harbour: die Hafenarbeiter streikten, sagte die Behörde.", language="de",
+        site="blatt.example", feed="blatt", days_ago=2),
+    Doc("n1", "Harbour again", "The harbour stayed shut for a second day.", language=None, site="notherald.example",
+        feed="other", days_ago=1),
+    Doc("o1", "Spring", "The meadow flowers bloomed early this spring.", site="herald.example", feed="herald",
+        days_ago=1),
+]
+SITES = ("wire.example", "herald.example", "gazette.example", "blatt.example", "notherald.example", "uk.herald.example")
+FEEDS = ("wire", "herald", "gazette", "blatt", "other")
+LANGUAGES = ("en", "de", "")  # "" = no language (`--language unknown`)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    store = store_docs(tmp_path_factory.mktemp("a49") / "news.duckdb", DOCS)
+    search.refresh(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def config(store: Warehouse) -> Path:
+    path = store.path.parent / "newsflow.toml"
+    path.write_text(f"[warehouse]\npath = {str(store.path)!r}\n", encoding="utf-8")
+    return path
+
+
+def _csv(capsys: pytest.CaptureFixture[str], config: Path, *argv: str) -> list[dict[str, str]]:
+    assert cli.main([*argv, "--format", "csv", "--config", str(config)]) == 0
+    return list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+
+
+def _site_of(doc: Doc) -> str:
+    return doc.site.removeprefix("www.")
+
+
+def _expected(sites: tuple[str, ...] | None, feeds: tuple[str, ...] | None,
+              languages: tuple[str, ...] | None) -> list[str]:
+    """The matching articles under the filters, by brute force: a site or its subdomain, a feed, a language."""
+    def kept(doc: Doc) -> bool:
+        site = _site_of(doc)
+        return ("harbour" in (doc.title + doc.text).lower()
+                and (sites is None or any(site == s or site.endswith("." + s) for s in sites))
+                and (feeds is None or doc.feed in feeds)
+                and (languages is None or (doc.language or "") in languages))
+    return sorted(doc.slug for doc in DOCS if kept(doc))
+
+
+def test_several_sites_take_the_copies_of_each_with_their_subdomains(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `--site wire.example --site herald.example` searched herald.example alone (the last given)."""
+    sites = ["--site", "wire.example", "--site", "https://www.Herald.example/"]
+    articles = _csv(capsys, config, "search", "harbour", "--articles", *sites)
+    assert sorted(row["article_id"] for row in articles) == ["w1", "w2", "w3"]
+    stories = _csv(capsys, config, "search", "harbour", *sites)
+    assert [(row["story_id"], row["outlets"], row["articles"]) for row in stories] == [("w1", "3", "3")]
+    by_source = _csv(capsys, config, "search", "harbour", "--by", "source", *sites)
+    # herald.example's all_articles counts its three articles (o1 does not match), its subdomain's too
+    assert {row["source"]: (row["articles"], row["all_articles"]) for row in by_source} == {
+        "wire.example": ("1", "1"), "herald.example": ("1", "2"), "uk.herald.example": ("1", "1")}
+    by_day = _csv(capsys, config, "search", "harbour", "--by", "day", *sites)
+    assert sum(int(row["articles"]) for row in by_day) == 3
+    assert sum(int(row["all_articles"]) for row in by_day) == 4  # o1, herald's spring story, in the denominator
+
+
+def test_several_feeds_and_languages_take_either(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feeds = _csv(capsys, config, "search", "harbour", "--articles", "--feed", "wire", "--feed", "gazette")
+    assert sorted(row["article_id"] for row in feeds) == ["w1", "w4"]
+    languages = _csv(capsys, config, "search", "harbour", "--articles", "--language", "DE", "--language", "unknown")
+    assert sorted(row["article_id"] for row in languages) == ["d1", "n1"]
+
+
+def test_each_repeated_filter_is_checked_and_refused_in_one_line(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bad value first: before, only the last one given was read (and checked)."""
+    for argv, named in ((["--feed", "nowhere", "--feed", "wire"], "--feed 'nowhere'"),
+                        (["--site", "a b", "--site", "wire.example"], "--site expects"),
+                        (["--language", "english1", "--language", "en"], "--language expects")):
+        assert cli.main(["search", "harbour", *argv, "--config", str(config)]) == 2
+        err = capsys.readouterr().err
+        assert named in err and err.count("\n") == 1, err
+
+
+@given(sites=st.none() | st.sets(st.sampled_from(SITES), min_size=1).map(tuple),
+       feeds=st.none() | st.sets(st.sampled_from(FEEDS), min_size=1).map(tuple),
+       languages=st.none() | st.sets(st.sampled_from(LANGUAGES), min_size=1).map(tuple))
+@example(sites=("uk.herald.example", "herald.example", "blatt.example"), feeds=("herald", "blatt", "other"),
+         languages=("de", "en"))
+@example(sites=("notherald.example", "wire.example"), feeds=None, languages=("", "en"))
+@settings(max_examples=max(EXAMPLES, 1), phases=PHASES, deadline=None, database=None)
+def test_the_filters_take_every_article_of_any_value_given(
+        store: Warehouse, sites: tuple[str, ...] | None, feeds: tuple[str, ...] | None,
+        languages: tuple[str, ...] | None) -> None:
+    """Property: the matches under several values of each filter are exactly those with any one of them (a site:
+    itself or a subdomain), every filter applying; the stories count the same copies."""
+    filters = SearchFilters(feed=feeds, language=languages, site=sites)
+    expected = _expected(sites, feeds, languages)
+    found = sorted(row[0] for row in search.search_articles(store, "harbour", filters, 100).rows)
+    assert found == expected
+    copies = sum(row[3] for row in search.search_stories(store, "harbour", filters, 100).rows)
+    assert copies == len(expected)
+
+
+def test_a_query_typed_as_several_words_is_those_words(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `newsflow search harbour strike` was refused ("unrecognized arguments: strike")."""
+    apart = _csv(capsys, config, "search", "harbour", "dockers", "--articles")
+    assert apart == _csv(capsys, config, "search", "harbour dockers", "--articles") and len(apart) == 4
+
+
+def test_a_query_of_several_arguments_one_with_spaces_is_refused_saying_to_quote_it(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`newsflow search "harbour strike" dockers`: the shell took the quotes; a phrase or two words cannot be told."""
+    assert cli.main(["search", "harbour strike", "dockers", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "'harbour strike' has spaces in it" in err and "one argument" in err and err.count("\n") == 1
+
+
+def test_a_story_carries_its_first_and_last_copy_in_the_zone_asked(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _csv(capsys, config, "search", "harbour", "--tz", "America/New_York")
+    wire = next(row for row in rows if row["story_id"] == "w1")
+    first, last = DOCS[0].article().published_at, DOCS[3].article().published_at
+    assert first is not None and last is not None
+    assert wire["first_seen"] < wire["last_seen"] and wire["last_seen"].endswith("-05:00")
+    assert (wire["first_seen"][:10], wire["last_seen"][:10]) == (f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}")
+    lone = next(row for row in rows if row["story_id"] == "d1")
+    assert lone["first_seen"] == lone["last_seen"]
+
+
+def test_a_named_querys_param_given_twice_is_refused_in_one_line(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before: `--param site=a --param site=b` ran with site=b alone (half the analyst's filter dropped)."""
+    argv = ["query", "search_attention", "--param", "q=harbour", "--param", "site=wire.example",
+            "--param", "site=herald.example", "--config", str(config)]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--param site is given twice ('wire.example', then 'herald.example')" in err and err.count("\n") == 1
