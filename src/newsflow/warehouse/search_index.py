@@ -49,19 +49,6 @@ RANKED_TYPES = search_topk.RANKED_TYPES
 # The stories view's site (host less "www."), without a regex per matching article.
 _HOST = "lower(split_part(split_part(split_part(split_part(a.canonical_url, '/', 3), ':', 1), '?', 1), '#', 1))"
 _SITE = f"CASE WHEN starts_with({_HOST}, 'www.') THEN {_HOST}[5:] ELSE {_HOST} END"
-_MATCHES = f"""
-    SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
-           coalesce(a.published_at, a.fetched_at) AS appeared_at
-    FROM search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
-                       $alts::{RANKED_TYPES['alts']}) r
-    JOIN articles a USING (article_id)
-    WHERE ($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
-      AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
-      AND ($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id))
-      AND ($language::VARCHAR[] IS NULL
-           OR list_contains($language::VARCHAR[],
-                            lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))))
-"""
 _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
                              $alts::{RANKED_TYPES['alts']})"""
 # Each filter is a list (`--site a --site b`: either; docs/search.md "Analyst 49"): a site matches one of the
