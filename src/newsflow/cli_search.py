@@ -125,9 +125,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.query:
         return fail("give a query, e.g. newsflow search '\"air strikes\" syria'", EXIT_USAGE)
     problem = bad_argument(args)
-    unknown = [name for name in args.feed or () if problem is None and not search.feed_known(store, name, config.feeds)]
-    if unknown:
-        problem = f"--feed {unknown[0]!r} names no configured or stored feed; `newsflow feeds` lists them"
+    unknown = None if problem else next((f for f in args.feed or () if not search.feed_known(store, f, config.feeds)),
+                                        None)
+    if unknown is not None:
+        problem = f"--feed {unknown!r} names no configured or stored feed; `newsflow feeds` lists them"
     tz = config.search.tz if args.tz is None else args.tz  # an explicit --tz wins, --tz UTC included
     zone = search.time_zone(tz) if problem is None else None
     if problem is None and zone is None:
@@ -147,7 +148,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
-    for code in () if result.rows else _each(args.language, language_code) or ():
+    asked = _each(args.language, language_code) or ()
+    for code in () if result.rows else asked:  # why each language asked may have found nothing
         hint = search.language_hint(store, code)
         if hint is not None:
             print(f"newsflow: {hint}", file=sys.stderr)
