@@ -4,12 +4,12 @@ attention, and the few lookups `newsflow search` needs; a warehouse without the 
 The writes (which articles to index, their docs, terms, postings and forms) are `search_writes`'s
 (split from this module by perf9, unchanged), re-exported here for the callers that name them so.
 Analysis (tokens, stems, stop words) is `newsflow.search_text`'s.
+Running a statement (its time zone, the words macro, errors) is `search_run`'s (split by the review of "Analyst 49").
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from newsflow.errors import InputError, WarehouseError
-from newsflow.warehouse import search_topk, search_writes
+from newsflow.warehouse import search_run, search_topk, search_writes
 from newsflow.warehouse.reads import QueryResult
 
 ArticleText = search_writes.ArticleText
@@ -30,6 +30,11 @@ lookup_terms = search_writes.lookup_terms
 terms_around = search_writes.terms_around
 terms_with_prefix = search_writes.terms_with_prefix
 clear_index = search_writes.clear_index
+# Running a statement (in a zone, with the words macro where it may be) is search_run's, re-exported for callers.
+ranked_by_words = search_run.ranked_by_words
+NO_INDEX = search_run.NO_INDEX
+_run = search_run.run_in_zone
+_execute = search_run.execute
 
 
 def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -44,7 +49,7 @@ def indexed_languages(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 # --- queries ------------------------------------------------------------------------------
 
-UTC = "UTC"
+UTC = search_run.UTC
 RANKED_TYPES = search_topk.RANKED_TYPES
 # The stories view's site (host less "www."), without a regex per matching article.
 _HOST = "lower(split_part(split_part(split_part(split_part(a.canonical_url, '/', 3), ':', 1), '?', 1), '#', 1))"
@@ -357,9 +362,6 @@ def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str, l
         raise InputError(str(exc).split(_TOO_MANY, 1)[1]) from exc
 
 
-_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
-
-
 def time_zone_names() -> list[str]:
     """The time zones DuckDB's ICU (built into the wheel: no download) knows, read from an in-memory database, so
     that a --tz is checked before, and without, the warehouse."""
@@ -380,57 +382,3 @@ def stored_languages(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
                          "FROM articles WHERE coalesce(language, '') <> '' GROUP BY code ORDER BY 2 DESC, 1",
                     {}).fetchall()
     return [(str(code), int(n)) for code, n in rows]
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> QueryResult:
-    """Run a statement in the time zone `params["tz"]` (UTC when absent): DuckDB then reads its dates (`$since`,
-    `$until`, `current_date`) as local days and makes instants local days (`::DATE`, `date_trunc`) through ICU."""
-    tz = params.get("tz", UTC)
-    if not _ZONE_NAME.fullmatch(tz):  # names time_zone_named returned only: it is spliced into SET
-        raise InputError(f"{tz!r} is not a time zone name")
-    con.execute(f"SET TimeZone = '{tz}'")
-    cursor = _ranked_cursor(con, sql, params, {k: v for k, v in params.items() if k != "tz"})
-    return QueryResult([d[0] for d in cursor.description or []], cursor.fetchall())
-
-
-def ranked_by_words(sql: str, params: dict[str, Any]) -> str:
-    """`sql` ranking with search_ranked_words(_in) for a query with no phrase (no alternative has a pattern): the same
-    rows as search_ranked(_in), planned without the phrase check (its CTEs are bound and optimised whether a phrase
-    is asked or not: ~40% of a search statement's CPU on a small warehouse, docs/search.md "Analyst 49")."""
-    alts = params.get("alts")
-    if alts is None or any(alt["pattern"] is not None for alt in alts):
-        return sql
-    return sql.replace("search_ranked_in(", "search_ranked_words_in(").replace("search_ranked(", "search_ranked_words(")
-
-
-def _ranked_cursor(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], args: dict[str, Any]
-                   ) -> duckdb.DuckDBPyConnection:
-    """`sql` run with the words macro where it may be, else as written: a warehouse a newsflow upgrade has not
-    migrated yet (no run or `--reindex` since; searching only reads it) lacks search_ranked_words (migration 0103),
-    and its words searches failed, saying the warehouse had no index (review of "Analyst 49")."""
-    cheaper = ranked_by_words(sql, params)
-    if cheaper != sql:
-        try:
-            return con.execute(cheaper, args)
-        except duckdb.CatalogException:
-            pass  # the statement as written says what is missing, if anything else is
-        except duckdb.Error as exc:
-            raise WarehouseError(f"search failed: {exc}") from exc
-    return _execute(con, sql, args)
-
-
-NO_INDEX = ("this warehouse has no search index yet (it predates migration 0010); "
-            "run `newsflow search --reindex` or `newsflow run` to create it")
-
-
-def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
-             ) -> duckdb.DuckDBPyConnection:
-    """Run a search statement; a warehouse without the index, or a failing query, is one clear error."""
-    try:
-        return con.execute(sql, params) if params is not None else con.execute(sql)
-    except duckdb.CatalogException as exc:
-        if "search_" in str(exc):
-            raise WarehouseError(NO_INDEX) from exc
-        raise WarehouseError(f"search failed: {exc}") from exc
-    except duckdb.Error as exc:
-        raise WarehouseError(f"search failed: {exc}") from exc
