@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import random
 import shutil
@@ -227,3 +228,14 @@ def test_a_warehouse_not_migrated_to_0103_yet_still_searches_words(store: Wareho
     for run in (search.search_stories, search.search_articles):
         assert run(old, "harbour -dockers", SearchFilters(), 100).rows == run(store, "harbour -dockers",
                                                                                SearchFilters(), 100).rows
+
+
+def test_a_storys_spread_is_seconds_a_spreadsheet_computes_with(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: `query stories` wrote `spread` as Python's `2 days, 0:00:00` in CSV and JSON (text to a spreadsheet
+    and to jq); seconds now (docs/queries.md). w1's four copies are two days apart, first to last."""
+    rows = _csv(capsys, config, "query", "stories")
+    assert next(row["spread"] for row in rows if row["story_id"] == "w1") == "172800"
+    assert cli.main(["query", "stories", "--format", "json", "--config", str(config)]) == 0
+    stories = json.loads(capsys.readouterr().out)
+    assert next(row["spread"] for row in stories if row["story_id"] == "w1") == 172800
