@@ -239,3 +239,12 @@ def test_a_storys_spread_is_seconds_a_spreadsheet_computes_with(
     assert cli.main(["query", "stories", "--format", "json", "--config", str(config)]) == 0
     stories = json.loads(capsys.readouterr().out)
     assert next(row["spread"] for row in stories if row["story_id"] == "w1") == 172800
+
+
+def test_a_left_out_word_typed_apart_is_part_of_the_query(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: `newsflow search harbour -dockers` was refused ("unrecognized arguments: -dockers"), and `harbour
+    -hafenarbeiter` read as -h ("ignored explicit argument"), where words typed apart are one query."""
+    for apart, quoted in ((["harbour", "-hafenarbeiter"], "harbour -hafenarbeiter"),
+                          (["-dockers", "harbour"], "-dockers harbour")):
+        rows = _csv(capsys, config, "search", *apart, "--articles")
+        assert rows == _csv(capsys, config, "search", quoted, "--articles") and rows, apart

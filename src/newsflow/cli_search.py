@@ -42,6 +42,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "NOT (a OR b) leaves both out; other engines' fields (title:), proximity (~5, NEAR), "
                     "a ? inside a word (wom?n), !word, ||, word^2 are refused, saying what to type; a pasted link, "
                     "headline or formula is searched as its words.")
+    parser.__class__ = SearchParser  # add_parser makes every command's parser the top one's class
     parser.add_argument("query", nargs="*", help='e.g. \'"air strikes" syria -iran\' (words given apart are '
                                                  'joined: newsflow search centcom syria)')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
@@ -87,6 +88,17 @@ class OneLineParser(argparse.ArgumentParser):
         a space, and took SQL that begins with a comment and a new line ("--note\nSELECT 1") for an
         unknown option."""
         if any(c.isspace() for c in arg_string) and arg_string.split("=", 1)[0] not in self._option_string_actions:
+            return None
+        return super()._parse_optional(arg_string)
+
+
+class SearchParser(OneLineParser):
+    """`newsflow search`'s arguments: a word after one dash (`newsflow search syria -iran`) is a left-out word of the
+    query, given apart as its other words may be, not an option: the command has none spelt with one dash but -h,
+    and argparse refused `-iran` as an unknown one and read `-hamas` as -h (review of "Analyst 49")."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if arg_string[:1] == "-" and arg_string[1:2] not in ("", "-") and arg_string not in self._option_string_actions:
             return None
         return super()._parse_optional(arg_string)
 
