@@ -248,3 +248,14 @@ def test_a_left_out_word_typed_apart_is_part_of_the_query(config: Path, capsys: 
                           (["-dockers", "harbour"], "-dockers harbour")):
         rows = _csv(capsys, config, "search", *apart, "--articles")
         assert rows == _csv(capsys, config, "search", quoted, "--articles") and rows, apart
+
+
+def test_several_languages_each_get_their_hint(store: Warehouse, config: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: the hints read one language before; with several, each one asked is named (no article in it; a query
+    of its stop words), and a language not asked is not."""
+    assert cli.main(["search", "harbour", "--language", "fr", "--language", "it", "--config", str(config)]) == 0
+    err = capsys.readouterr().err
+    assert "in language 'fr'" in err and "in language 'it'" in err and err.count("\n") == 2, err
+    assert "stop words in en " in (search.stop_word_hint(store, "the", ("de", "en")) or "")
+    assert search.stop_word_hint(store, "the", ("de",)) is None
