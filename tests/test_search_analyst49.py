@@ -177,8 +177,9 @@ def test_a_named_querys_param_given_twice_is_refused_in_one_line(
 
 VOCABULARY = ("harbour", "harbour", "said", "dockers", "port", "the", "die", "sagte", "shut", "spring", "US",
               "nowhere", "more")
-# kept: a left-out word that takes matches out, stop words of one language, OR across languages, an acronym
-KEPT_QUERIES = ["harbour -dockers", "harbour OR spring -the", "die OR the harbour", "US said", "harbour -nowhere"]
+# kept: a left-out word that takes matches out, stop words of one language, OR across languages, an acronym (three
+# of them fail with the words macro's exclusion taken out; review: `harbour -nowhere` dropped for CI's time)
+KEPT_QUERIES = ["harbour -dockers", "harbour OR spring -the", "die OR the harbour", "US said"]
 TYPES = search_index.RANKED_TYPES
 ARGUMENTS = f"$terms::{TYPES['terms']}, $stops::{TYPES['stops']}, $alts::{TYPES['alts']}"
 
@@ -205,13 +206,16 @@ def _ranked(store: Warehouse, query: str, macro: str) -> list[tuple[object, ...]
 
 def test_a_query_of_words_ranks_the_same_by_the_cheaper_macro(store: Warehouse) -> None:
     """search_ranked_words (no phrase check) gives search_ranked's very rows and scores for generated queries of
-    words; a phrase is ranked by search_ranked (migration 0103; kept queries and 3 drawn in CI,
-    NEWSFLOW_SEARCH49_EXAMPLES more)."""
+    words; a phrase is ranked by search_ranked (migration 0103; the kept queries in CI, NEWSFLOW_SEARCH49_EXAMPLES
+    drawn ones more: review, for CI's time)."""
     rng = random.Random(49)
-    queries = KEPT_QUERIES + [_generated_query(rng) for _ in range(max(EXAMPLES, 3))]
+    queries = KEPT_QUERIES + [_generated_query(rng) for _ in range(EXAMPLES)]
+    matched = False
     for query in queries:
-        assert _ranked(store, query, "search_ranked_words") == _ranked(store, query, "search_ranked"), query
-    assert any(_ranked(store, query, "search_ranked") for query in queries)  # the comparison saw matches
+        ranked = _ranked(store, query, "search_ranked")
+        assert _ranked(store, query, "search_ranked_words") == ranked, query
+        matched = matched or bool(ranked)
+    assert matched  # the comparison saw matches
     phrase = {"alts": [{"pattern": "harbour strike"}]}
     assert search_index.ranked_by_words("FROM search_ranked($x)", phrase) == "FROM search_ranked($x)"
     assert search_index.ranked_by_words("FROM search_ranked($x)", {"alts": [{"pattern": None}]}) == \
@@ -225,9 +229,8 @@ def test_a_warehouse_not_migrated_to_0103_yet_still_searches_words(store: Wareho
     shutil.copyfile(store.path, old.path)
     with duckdb.connect(str(old.path)) as con:
         con.execute("DROP MACRO TABLE search_ranked_words; DROP MACRO TABLE search_ranked_words_in")
-    for run in (search.search_stories, search.search_articles):
-        assert run(old, "harbour -dockers", SearchFilters(), 100).rows == run(store, "harbour -dockers",
-                                                                               SearchFilters(), 100).rows
+    found = search.search_stories(old, "harbour -dockers", SearchFilters(), 100).rows
+    assert found == search.search_stories(store, "harbour -dockers", SearchFilters(), 100).rows and found
 
 
 def test_a_storys_spread_is_seconds_a_spreadsheet_computes_with(
@@ -244,10 +247,9 @@ def test_a_storys_spread_is_seconds_a_spreadsheet_computes_with(
 def test_a_left_out_word_typed_apart_is_part_of_the_query(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Review: `newsflow search harbour -dockers` was refused ("unrecognized arguments: -dockers"), and `harbour
     -hafenarbeiter` read as -h ("ignored explicit argument"), where words typed apart are one query."""
-    for apart, quoted in ((["harbour", "-hafenarbeiter"], "harbour -hafenarbeiter"),
-                          (["-dockers", "harbour"], "-dockers harbour")):
-        rows = _csv(capsys, config, "search", *apart, "--articles")
-        assert rows == _csv(capsys, config, "search", quoted, "--articles") and rows, apart
+    rows = _csv(capsys, config, "search", "-dockers", "harbour", "-hafenarbeiter", "--articles")
+    assert rows == _csv(capsys, config, "search", "-dockers harbour -hafenarbeiter", "--articles")
+    assert [row["article_id"] for row in rows] == ["n1"]  # neither w1-w4 (dockers) nor d1 (Hafenarbeiter)
 
 
 def test_several_languages_each_get_their_hint(store: Warehouse, config: Path,
