@@ -138,6 +138,11 @@ newsflow query --allow-read data \\
   "SELECT o.country, count(*) FROM articles JOIN read_csv('data/outlets.csv') o USING (sitename) GROUP BY ALL"
 ```
 
+A parameter given twice (`--param site=reuters.com --param site=apnews.com`) is refused in one line naming both
+values, exit 2: a named query takes one value a parameter, and before "Analyst 49" (docs/search.md) the last one won
+silently, so an analyst asking for two outlets got one. `newsflow search --site a --site b` takes several.
+A duration (`stories`' `spread`) is written as its seconds, a number, in `--format csv` and `json`
+(`172800` for two days; divide by 86400 for days in a spreadsheet), and as `2 days, 0:00:00` in the table.
 Refusals, SQL errors and parameters DuckDB refuses (`--param limit=-1`) exit 2 with one line;
 exit 3 is kept for a warehouse that cannot be opened. `newsflow query ... | head` stops quietly.
 Output sent to a file on a full disk (`> out.csv`) is one line naming stdout and saying to free space

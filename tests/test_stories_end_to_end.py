@@ -72,4 +72,4 @@ def test_wire_copies_across_outlets_are_one_story(
     assert cli.main(["stories", "--config", str(config_path), "--limit", "2", "--format", "json"]) == 0
     top = json.loads(capsys.readouterr().out)
     assert len(top) == 2 and top[0]["outlets"] == 3 and top[0]["story_id"] == rows[0][0]
-    assert top[0]["first_outlet"] == "127.0.0.1" and top[0]["spread"] == "2:00:00"
+    assert top[0]["first_outlet"] == "127.0.0.1" and top[0]["spread"] == 7200  # seconds (review of "Analyst 49")

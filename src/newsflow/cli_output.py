@@ -10,7 +10,7 @@ import math
 import re
 import sys
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from newsflow.warehouse import QueryResult
 
@@ -29,12 +29,21 @@ def fail(message: str, code: int) -> int:
 
 def format_result(result: QueryResult, fmt: str) -> str:
     if fmt == "json":
-        rows = [{column: _finite(value) for column, value in zip(result.columns, row, strict=True)}
+        rows = [{column: _finite(_seconds(value)) for column, value in zip(result.columns, row, strict=True)}
                 for row in result.rows]
         return json.dumps(rows, default=_json_default, ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
-        return _to_csv(result)
+        return _to_csv(QueryResult(result.columns, [tuple(_seconds(v) for v in row) for row in result.rows]))
     return _to_table(result)
+
+
+def _seconds(value: object) -> object:
+    """A duration (an INTERVAL, `query stories`' `spread`) as its seconds, a number, for CSV and JSON: Python's
+    `1 day, 0:00:00` was text a spreadsheet or jq cannot compute with (review of "Analyst 49"). Tables keep it."""
+    if not isinstance(value, timedelta):
+        return value
+    seconds = value.total_seconds()
+    return int(seconds) if seconds.is_integer() else seconds
 
 
 def _finite(value: object) -> object:

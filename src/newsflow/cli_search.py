@@ -42,13 +42,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                     "NOT (a OR b) leaves both out; other engines' fields (title:), proximity (~5, NEAR), "
                     "a ? inside a word (wom?n), !word, ||, word^2 are refused, saying what to type; a pasted link, "
                     "headline or formula is searched as its words.")
-    parser.add_argument("query", nargs="?", help='e.g. \'"air strikes" syria -iran\'')
+    parser.__class__ = SearchParser  # add_parser makes every command's parser the top one's class
+    parser.add_argument("query", nargs="*", help='e.g. \'"air strikes" syria -iran\' (words given apart are '
+                                                 'joined: newsflow search centcom syria)')
     parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
     parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")
-    parser.add_argument("--feed", metavar="NAME", help="only articles of this feed")
-    parser.add_argument("--site", metavar="DOMAIN",
-                        help="only articles of this site and its subdomains (e.g. reuters.com)")
-    parser.add_argument("--language", metavar="xx", help="only articles in this language (ISO 639-1 code)")
+    parser.add_argument("--feed", metavar="NAME", action="append",
+                        help="only articles of this feed (repeat for several: either)")
+    parser.add_argument("--site", metavar="DOMAIN", action="append",
+                        help="only articles of this site and its subdomains (e.g. reuters.com; repeat for several)")
+    parser.add_argument("--language", metavar="xx", action="append",
+                        help="only articles in this language (ISO 639-1 code; repeat for several)")
     parser.add_argument("--tz", metavar="ZONE",
                         help="the time zone whose days --since, --until and --by day|week are, e.g. America/New_York "
                              "(default: the config's search.tz, UTC unless set)")
@@ -88,6 +92,17 @@ class OneLineParser(argparse.ArgumentParser):
         return super()._parse_optional(arg_string)
 
 
+class SearchParser(OneLineParser):
+    """`newsflow search`'s arguments: a word after one dash (`newsflow search syria -iran`) is a left-out word of the
+    query, given apart as its other words may be, not an option: the command has none spelt with one dash but -h,
+    and argparse refused `-iran` as an unknown one and read `-hamas` as -h (review of "Analyst 49")."""
+
+    def _parse_optional(self, arg_string: str) -> Any:
+        if arg_string[:1] == "-" and arg_string[1:2] not in ("", "-") and arg_string not in self._option_string_actions:
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def limit_problem(limit: int) -> str | None:
     """What is wrong with a --limit (a larger one than MAX_LIMIT is fine: it asks for every row)."""
     return None if limit >= 1 else f"--limit must be 1 or more, got {limit}"
@@ -110,6 +125,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     store = Warehouse(config.warehouse_path, config.lock_timeout)
+    args.query, split = joined_query(args.query)
+    if split is not None:
+        return fail(split, EXIT_USAGE)
     if args.reindex:
         print(f"search index updated: {search.refresh(store)} articles indexed")
     if args.compact:
@@ -119,16 +137,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.query:
         return fail("give a query, e.g. newsflow search '\"air strikes\" syria'", EXIT_USAGE)
     problem = bad_argument(args)
-    if problem is None and args.feed is not None and not search.feed_known(store, args.feed, config.feeds):
-        problem = f"--feed {args.feed!r} names no configured or stored feed; `newsflow feeds` lists them"
+    unknown = None if problem else next((f for f in args.feed or () if not search.feed_known(store, f, config.feeds)),
+                                        None)
+    if unknown is not None:
+        problem = f"--feed {unknown!r} names no configured or stored feed; `newsflow feeds` lists them"
     tz = config.search.tz if args.tz is None else args.tz  # an explicit --tz wins, --tz UTC included
     zone = search.time_zone(tz) if problem is None else None
     if problem is None and zone is None:
         problem = search.unknown_time_zone(tz) if args.tz is not None else config_zone_problem(tz, config.path)
     if problem is not None:
         return fail(problem, EXIT_USAGE)
-    filters = search.SearchFilters(args.since, args.until, args.feed, language_code(args.language),
-                                   site_filter(args.site), zone or "UTC")
+    filters = search.SearchFilters(args.since, args.until, _each(args.feed, str),
+                                   _each(args.language, language_code), _each(args.site, site_filter), zone or "UTC")
     try:
         if args.by:
             result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT),
@@ -140,8 +160,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
-    if not result.rows and filters.language is not None:
-        hint = search.language_hint(store, filters.language)
+    asked = _each(args.language, language_code) or ()
+    for code in () if result.rows else asked:  # why each language asked may have found nothing
+        hint = search.language_hint(store, code)
         if hint is not None:
             print(f"newsflow: {hint}", file=sys.stderr)
     leading = leading_operator(args.query)
@@ -170,6 +191,25 @@ def config_zone_problem(name: str, config_path: Path) -> str:
             "such as America/New_York, or delete it, or pass --tz")
 
 
+def joined_query(words: list[str]) -> tuple[str | None, str | None]:
+    """The query given as several arguments (`newsflow search centcom syria`) joined with spaces, as one; None
+    when none is given. An argument with white space among several is refused (the second value, a line to print):
+    the shell takes the quotes of `newsflow search "air strikes" syria`, so whether a phrase was meant cannot be
+    told."""
+    if len(words) > 1:
+        spaced = next((word for word in words if any(c.isspace() for c in word)), None)
+        if spaced is not None:
+            return None, (f"the query came as {len(words)} arguments and {spaced!r} has spaces in it: a phrase or "
+                          "two words? Give the whole query as one argument in single quotes, e.g. newsflow search "
+                          "'\"air strikes\" syria'")
+    return (" ".join(words) or None), None
+
+
+def _each(values: list[str] | None, read: Any) -> tuple[str, ...] | None:
+    """A repeatable filter's values, each read by `read` (a --site as its host, a --language as its code)."""
+    return None if values is None else tuple(read(value) for value in values)
+
+
 def language_code(language: str | None) -> str | None:
     """The primary subtag of a --language, lowercased: 'en' for 'EN', 'en-GB' or 'en_US'; '' for
     'unknown', as `--by language` lists the articles without a language."""
@@ -196,13 +236,14 @@ def bad_argument(args: argparse.Namespace) -> str | None:
         return limit_problem(args.limit)
     if args.since is not None and args.until is not None and args.since > args.until:
         return f"--since {args.since} is after --until {args.until}; swap them"
-    if args.language is not None and args.language.strip().lower() != "unknown" and not _LANGUAGE.fullmatch(
-            language_code(args.language) or ""):
-        return f"--language expects a language code like en or de-AT, got {args.language!r}"
-    if args.feed is not None and not args.feed.strip():
+    for language in args.language or ():
+        if language.strip().lower() != "unknown" and not _LANGUAGE.fullmatch(language_code(language) or ""):
+            return f"--language expects a language code like en or de-AT, got {language!r}"
+    if any(not feed.strip() for feed in args.feed or ()):
         return "--feed needs a feed name; `newsflow feeds` lists them"
-    if args.site is not None and not _SITE.fullmatch(site_filter(args.site) or ""):
-        return f"--site expects a site like reuters.com (as `--by source` lists them), got {args.site!r}"
+    for site in args.site or ():
+        if not _SITE.fullmatch(site_filter(site) or ""):
+            return f"--site expects a site like reuters.com (as `--by source` lists them), got {site!r}"
     if args.by and args.articles:
         return "--articles lists matching articles and --by counts them: give one of the two"
     if args.story_share and args.by not in ("day", "week"):

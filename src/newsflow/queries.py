@@ -144,11 +144,16 @@ def _check_placeholders(query_name: str, params: Sequence[QueryParam], text: str
 def bind_params(query: NamedQuery, assignments: Sequence[str]) -> dict[str, ParamValue]:
     """The defaults, overridden by `key=value` assignments converted to each default's type."""
     values: dict[str, ParamValue] = {p.name: p.default for p in query.params}
+    given: dict[str, str] = {}
     for assignment in assignments:
         key, sep, text = assignment.partition("=")
         if not sep:
             raise NamedQueryError(f"--param {assignment!r} must look like key=value")
         param = query.param(key.strip())
+        if param.name in given:  # the last one silently won before "Analyst 49": half an analyst's filter dropped
+            raise NamedQueryError(f"--param {param.name} is given twice ({given[param.name]!r}, then {text.strip()!r}):"
+                                  f" query {query.name} takes one value for it; give it once")
+        given[param.name] = text.strip()
         values[param.name] = param.convert(text.strip())
     return values
 

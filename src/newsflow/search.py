@@ -42,9 +42,10 @@ matches more is refused (make the prefix longer): its cost would grow with the d
 class SearchFilters:
     since: date | None = None
     until: date | None = None
-    feed: str | None = None
-    language: str | None = None
-    site: str | None = None  # a site (host less "www.") and its subdomains
+    # feed, language and site: one value, or several (either of them: `--site a --site b`, "Analyst 49")
+    feed: str | tuple[str, ...] | None = None
+    language: str | tuple[str, ...] | None = None
+    site: str | tuple[str, ...] | None = None  # a site (host less "www.") and its subdomains
     tz: str = "UTC"  # the time zone whose days `since`, `until` and `--by day|week` are (`time_zone_named`)
 
 
@@ -280,7 +281,7 @@ def language_hint(store: Warehouse, code: str) -> str | None:
     return f"no stored article is in language {code!r}; stored languages, commonest first: {listed}"
 
 
-def stop_word_hint(store: Warehouse, text: str, language: str | None = None) -> str | None:
+def stop_word_hint(store: Warehouse, text: str, language: str | tuple[str, ...] | None = None) -> str | None:
     """Which indexed languages `text` cannot find an article in: every word it requires is a stop word there,
     not indexed, so no article of that language can be told apart (`the and` finds no English article, only
     other languages' articles quoting them). Only `language` when the search is limited to it (a code, as
@@ -290,7 +291,8 @@ def stop_word_hint(store: Warehouse, text: str, language: str | None = None) -> 
         return None  # a word that is no language's stop word: no need to open the warehouse again
     with store.reading() as con:
         languages = search_index.indexed_languages(con)
-    lost = [lang for lang in languages if lang and language in (None, lang)
+    searched = search_index.listed(language)
+    lost = [lang for lang in languages if lang and (searched is None or lang in searched)
             and all(is_stop_word(lang, word) for word in required)]
     if not lost:
         return None

@@ -13,7 +13,8 @@
 -- search_ranked_in(terms, stops, alts, docs, dfs) is the same restricted to the articles whose
 -- doc_id is in the list `docs` (NULL: every article); `dfs` STRUCT(term_id, n)[] gives each query
 -- term's document frequency over the whole index (required with `docs`). `newsflow search` ranks
--- only the candidates its top-k bound leaves (docs/search.md, "Speed").
+-- only the candidates its top-k bound leaves (docs/search.md, "Speed"). search_ranked_words and
+-- search_ranked_words_in are the same for a query with no phrase, cheaper to plan ("Analyst 49").
 
 -- The apostrophes are spelled out here alone: search_apostrophe_kinds() (search_apostrophes.APOSTROPHES) and
 -- search_modifier_apostrophes() (MODIFIER_APOSTROPHES) are class bodies, search_apostrophe_mark() the class of
@@ -249,7 +250,10 @@ list_transform([replace(s, chr(847), '')], lambda t: CASE WHEN regexp_matches(t,
 CREATE OR REPLACE MACRO search_marked_pattern(wanted) AS
 replace(regexp_replace(wanted, '([^ ])', '[\1]' || chr(847) || '?', 'g'), ' ', '[ ' || chr(847) || ']');
 
-CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
+-- search_ranked_words_ok(terms, stops, alts, docs, dfs): per article and alternative of a query word or phrase,
+-- its BM25 score and whether it has all the alternative's words (`words_ok`; a phrase's order is checked
+-- after, by search_ranked_in). Shared by search_ranked_in and search_ranked_words_in.
+CREATE OR REPLACE MACRO search_ranked_words_ok(terms, stops, alts, docs, dfs) AS TABLE
 WITH q AS (SELECT unnest(terms, recursive := true)),
      a AS (SELECT unnest(alts, recursive := true)),
      st AS (SELECT clause, alt, "language", count(*) AS n
@@ -283,12 +287,17 @@ WITH q AS (SELECT unnest(terms, recursive := true)),
                sum(CASE WHEN h.negated THEN 0 ELSE ln(1 + (s.n_docs - f.df + 0.5) / (f.df + 0.5))
                        * h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * d.length / s.avgdl)) END) AS score
         FROM hq h JOIN search_docs d USING (doc_id) JOIN df f USING (clause, alt, pos) CROSS JOIN stats s
-        GROUP BY h.doc_id, h.clause, h.alt),
-     alt_ok AS (
-        SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok,
-               coalesce(search_bare_pattern(a.pattern), false) AS bare
-        FROM doc_alt o JOIN a USING (clause, alt)
-        LEFT JOIN st ON st.clause = o.clause AND st.alt = o.alt AND st."language" = o."language"),
+        GROUP BY h.doc_id, h.clause, h.alt)
+SELECT o.*, a.pattern, o.matched + coalesce(st.n, 0) = a.n_tokens AS words_ok,
+       coalesce(search_bare_pattern(a.pattern), false) AS bare
+FROM doc_alt o JOIN a USING (clause, alt)
+LEFT JOIN st ON st.clause = o.clause AND st.alt = o.alt AND st."language" = o."language";
+
+CREATE OR REPLACE MACRO search_ranked_in(terms, stops, alts, docs, dfs) AS TABLE
+WITH a AS (SELECT unnest(alts, recursive := true)),
+     st AS (SELECT clause, alt, "language", count(*) AS n
+            FROM (SELECT unnest(stops, recursive := true)) GROUP BY ALL),
+     alt_ok AS (SELECT * FROM search_ranked_words_ok(terms, stops, alts, docs, dfs)),
      -- a phrase is looked for in the text with its words one space apart (search_phrase_body); a phrase
      -- typed without accents in that text without them (search_unaccented), made only when one is (whether
      -- a phrase is bare is found once, in alt_ok: each call of the macro is bound and optimised again)
@@ -349,8 +358,38 @@ SELECT p.article_id, p.score
 FROM per_doc p LEFT JOIN auto_ok o USING ("language") CROSS JOIN required r
 WHERE (p.mask | coalesce(o.mask, 0::UBIGINT)) = r.mask AND NOT p.excluded;
 
+-- search_ranked_words_in(terms, stops, alts, docs, dfs): search_ranked_in for a query with no phrase (no alternative
+-- has a pattern), the same rows: without the phrase check's CTEs, which DuckDB binds and optimises for every
+-- statement even when no phrase is asked (a search of words then costs ~60% of the CPU: docs/search.md,
+-- "Analyst 49"). `newsflow search` picks it when the query has no phrase (search_index.ranked_macro).
+CREATE OR REPLACE MACRO search_ranked_words_in(terms, stops, alts, docs, dfs) AS TABLE
+WITH a AS (SELECT unnest(alts, recursive := true)),
+     st AS (SELECT clause, alt, "language", count(*) AS n
+            FROM (SELECT unnest(stops, recursive := true)) GROUP BY ALL),
+     alt_ok AS (SELECT * FROM search_ranked_words_ok(terms, stops, alts, docs, dfs)),
+     alt_true AS (SELECT doc_id, article_id, "language", clause, negated, score, words_ok AS holds
+                  FROM alt_ok),
+     -- clauses as bits (at most 63 are not negated): those an article satisfies, those all stop words
+     -- in its language satisfy, and those required
+     auto_ok AS (SELECT st."language", bit_or((1::UBIGINT) << a.clause::UBIGINT) AS mask
+                 FROM st JOIN a USING (clause, alt) WHERE NOT a.negated AND st.n = a.n_tokens GROUP BY 1),
+     required AS (SELECT coalesce(bit_or((1::UBIGINT) << clause::UBIGINT), 0::UBIGINT) AS mask
+                  FROM a WHERE NOT negated),
+     per_doc AS (
+        SELECT doc_id, any_value(article_id) AS article_id, any_value("language") AS "language",
+               sum(score) AS score, bool_or(holds AND negated) AS excluded,
+               bit_or(CASE WHEN holds AND NOT negated THEN (1::UBIGINT) << clause::UBIGINT
+                           ELSE 0::UBIGINT END) AS mask
+        FROM alt_true GROUP BY doc_id)
+SELECT p.article_id, p.score
+FROM per_doc p LEFT JOIN auto_ok o USING ("language") CROSS JOIN required r
+WHERE (p.mask | coalesce(o.mask, 0::UBIGINT)) = r.mask AND NOT p.excluded;
+
 CREATE OR REPLACE MACRO search_ranked(terms, stops, alts) AS TABLE
 SELECT * FROM search_ranked_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT(term_id INTEGER, n BIGINT)[]);
+
+CREATE OR REPLACE MACRO search_ranked_words(terms, stops, alts) AS TABLE
+SELECT * FROM search_ranked_words_in(terms, stops, alts, NULL::INTEGER[], NULL::STRUCT(term_id INTEGER, n BIGINT)[]);
 
 -- search_articles('query'): the same search from SQL, for analysts: one row per matching article,
 -- best first (docs/search.md). The query syntax is the CLI's ("phrases", -word, OR), less two forms: a prefix

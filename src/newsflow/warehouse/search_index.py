@@ -4,19 +4,20 @@ attention, and the few lookups `newsflow search` needs; a warehouse without the 
 The writes (which articles to index, their docs, terms, postings and forms) are `search_writes`'s
 (split from this module by perf9, unchanged), re-exported here for the callers that name them so.
 Analysis (tokens, stems, stop words) is `newsflow.search_text`'s.
+Running a statement (its time zone, the words macro, errors) is `search_run`'s (split by the review of "Analyst 49").
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import duckdb
 
 from newsflow.errors import InputError, WarehouseError
-from newsflow.warehouse import search_topk, search_writes
+from newsflow.warehouse import search_run, search_topk, search_writes
 from newsflow.warehouse.reads import QueryResult
 
 ArticleText = search_writes.ArticleText
@@ -29,6 +30,11 @@ lookup_terms = search_writes.lookup_terms
 terms_around = search_writes.terms_around
 terms_with_prefix = search_writes.terms_with_prefix
 clear_index = search_writes.clear_index
+# Running a statement (in a zone, with the words macro where it may be) is search_run's, re-exported for callers.
+ranked_by_words = search_run.ranked_by_words
+NO_INDEX = search_run.NO_INDEX
+_run = search_run.run_in_zone
+_execute = search_run.execute
 
 
 def unindexed_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -43,30 +49,24 @@ def indexed_languages(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 # --- queries ------------------------------------------------------------------------------
 
-UTC = "UTC"
+UTC = search_run.UTC
 RANKED_TYPES = search_topk.RANKED_TYPES
 # The stories view's site (host less "www."), without a regex per matching article.
 _HOST = "lower(split_part(split_part(split_part(split_part(a.canonical_url, '/', 3), ':', 1), '?', 1), '#', 1))"
 _SITE = f"CASE WHEN starts_with({_HOST}, 'www.') THEN {_HOST}[5:] ELSE {_HOST} END"
-_MATCHES = f"""
-    SELECT a.article_id, a.story_id, a.title, a.feed_id, {_SITE} AS site, r.score,
-           coalesce(a.published_at, a.fetched_at) AS appeared_at
-    FROM search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
-                       $alts::{RANKED_TYPES['alts']}) r
-    JOIN articles a USING (article_id)
-    WHERE ($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
-      AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
-      AND ($feed IS NULL OR a.feed_id = $feed)
-      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)
-"""
 _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
                              $alts::{RANKED_TYPES['alts']})"""
+# Each filter is a list (`--site a --site b`: either; docs/search.md "Analyst 49"): a site matches one of the
+# `$site`s or is a subdomain of one.
+_IN_SITES = "list_bool_or(list_transform($site::VARCHAR[], lambda s: {site} = s OR ends_with({site}, '.' || s)))"
 _UNSITED_FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
       AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
-      AND ($feed IS NULL OR a.feed_id = $feed)
-      AND ($language IS NULL OR lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1)) = $language)"""
+      AND ($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id))
+      AND ($language::VARCHAR[] IS NULL
+           OR list_contains($language::VARCHAR[],
+                            lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))))"""
 _FILTERS = f"""{_UNSITED_FILTERS}
-      AND ($site IS NULL OR {_SITE} = $site OR ends_with({_SITE}, '.' || $site))"""
+      AND ($site::VARCHAR[] IS NULL OR {_IN_SITES.format(site=_SITE)})"""
 # Top stories without joining every match with `articles`: the best `$depth` matching articles
 # name the candidate stories, and only those stories' copies are read. Exact whenever those
 # articles hold `$limit` stories or all the matches (ranked_stories checks, and widens). Only the
@@ -103,7 +103,7 @@ m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
       WHERE a.story_id IN (SELECT story_id FROM top_stories))
 SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets, count(*) AS articles,
        arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
-       round(max(score), 3) AS score,
+       max(appeared_at) AS last_seen, round(max(score), 3) AS score,
        (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found,
        (SELECT min(score) FROM top_articles) AS last_score, {_COPIES} AS unranked
 FROM m GROUP BY story_id
@@ -125,10 +125,20 @@ _PERIOD = {"day": "day", "week": "week"}
 
 
 def search_params(inputs: dict[str, list[dict[str, Any]]], since: date | None, until: date | None,
-                  feed: str | None, language: str | None, site: str | None = None, tz: str = UTC) -> dict[str, Any]:
+                  feed: str | Sequence[str] | None, language: str | Sequence[str] | None,
+                  site: str | Sequence[str] | None = None, tz: str = UTC) -> dict[str, Any]:
     """The statement's parameters; `tz` (a name `time_zone_named` returned) is no parameter but the session's
     time zone (`_run`), in which `since`, `until` and every day are read."""
-    return {**inputs, "since": since, "until": until, "feed": feed, "language": language, "site": site, "tz": tz}
+    return {**inputs, "since": since, "until": until, "feed": listed(feed), "language": listed(language),
+            "site": listed(site), "tz": tz}
+
+
+def listed(value: str | Sequence[str] | None) -> list[str] | None:
+    """A filter as the statements take it: a list of the values any of which an article may have (sorted, once
+    each, so that the order given changes nothing), or None for no filter."""
+    if value is None:
+        return None
+    return sorted({value} if isinstance(value, str) else set(value))
 
 
 STORY_DEPTH = 50
@@ -246,7 +256,7 @@ _LANGUAGE_NAMED = "CASE WHEN {language} = '' THEN 'unknown' ELSE {language} END"
     language=_LANGUAGE.replace("a.language", "raw"))
 _AUTHORITY = "split_part(a.canonical_url, '/', 3)"
 _SITE_OF_AUTHORITY = _SITE.replace(_AUTHORITY, "raw")
-_AUTHORITY_IN_SITE = f"({_SITE_OF_AUTHORITY} = $site OR ends_with({_SITE_OF_AUTHORITY}, '.' || $site))"
+_AUTHORITY_IN_SITE = _IN_SITES.format(site=_SITE_OF_AUTHORITY)
 
 
 def _counted(key: str, site: bool) -> str:
@@ -352,9 +362,6 @@ def attention(con: duckdb.DuckDBPyConnection, params: dict[str, Any], by: str, l
         raise InputError(str(exc).split(_TOO_MANY, 1)[1]) from exc
 
 
-_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
-
-
 def time_zone_names() -> list[str]:
     """The time zones DuckDB's ICU (built into the wheel: no download) knows, read from an in-memory database, so
     that a --tz is checked before, and without, the warehouse."""
@@ -375,31 +382,3 @@ def stored_languages(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
                          "FROM articles WHERE coalesce(language, '') <> '' GROUP BY code ORDER BY 2 DESC, 1",
                     {}).fetchall()
     return [(str(code), int(n)) for code, n in rows]
-
-
-def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> QueryResult:
-    """Run a statement in the time zone `params["tz"]` (UTC when absent): DuckDB then reads its dates (`$since`,
-    `$until`, `current_date`) as local days and makes instants local days (`::DATE`, `date_trunc`) through ICU."""
-    tz = params.get("tz", UTC)
-    if not _ZONE_NAME.fullmatch(tz):  # names time_zone_named returned only: it is spliced into SET
-        raise InputError(f"{tz!r} is not a time zone name")
-    con.execute(f"SET TimeZone = '{tz}'")
-    cursor = _execute(con, sql, {k: v for k, v in params.items() if k != "tz"})
-    return QueryResult([d[0] for d in cursor.description or []], cursor.fetchall())
-
-
-NO_INDEX = ("this warehouse has no search index yet (it predates migration 0010); "
-            "run `newsflow search --reindex` or `newsflow run` to create it")
-
-
-def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
-             ) -> duckdb.DuckDBPyConnection:
-    """Run a search statement; a warehouse without the index, or a failing query, is one clear error."""
-    try:
-        return con.execute(sql, params) if params is not None else con.execute(sql)
-    except duckdb.CatalogException as exc:
-        if "search_" in str(exc):
-            raise WarehouseError(NO_INDEX) from exc
-        raise WarehouseError(f"search failed: {exc}") from exc
-    except duckdb.Error as exc:
-        raise WarehouseError(f"search failed: {exc}") from exc

@@ -1,0 +1,7 @@
+-- 0103_search_ranked_words: no table changes; the views change (migration 0087: each views change comes with a
+-- migration). docs/search.md, "Analyst 49".
+--
+-- warehouse/views/search.sql: search_ranked_in's word part is its own macro, search_ranked_words_ok, and
+-- search_ranked_words_in (search_ranked_words) is search_ranked_in without the phrase check, the same rows for a
+-- query with no phrase: `newsflow search` ranks such a query with it, as DuckDB binds and optimises the phrase
+-- check's CTEs in every statement, a phrase asked or not.
