@@ -80,7 +80,8 @@ def expand_home(key: str, path: str) -> Path:
 
 def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     try:
-        resolved = (config_path.parent / expand_home("warehouse.path", path)).resolve()
+        given = config_path.parent / expand_home("warehouse.path", path)
+        resolved = given.resolve()
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
         raise ConfigError("warehouse.path", f"{shown_path(path)} cannot be followed ({exc.__class__.__name__}: "
                           f"{shown_path(str(exc))}); set it to the DuckDB file itself") from exc
@@ -89,6 +90,8 @@ def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     except ValueError as exc:  # "\u0000" in TOML: no file has that name
         raise ConfigError("warehouse.path", f"{shown_path(repr(path))} holds a NUL character; set it to a file "
                           "name") from exc
+    if not resolved.exists() and any(p.is_symlink() and not p.exists() for p in (given, *given.parents)):
+        resolved = Path(os.path.abspath(given))  # kept as given: the warehouse names the link that leads nowhere
     _check_utf8(resolved)
     longest_name = max((len(os.fsencode(part)) for part in resolved.parts), default=0)
     if len(os.fsencode(str(resolved))) > MAX_PATH_BYTES - len(".spool/failed/") or longest_name > MAX_NAME_BYTES:

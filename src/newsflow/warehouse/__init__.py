@@ -78,6 +78,7 @@ class Warehouse:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
+            compat.refuse_a_dangling_link(self.path)  # its folder is a link to nothing: say so, not "File exists"
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
@@ -169,6 +170,7 @@ class Warehouse:
         `.wal` left without it raises (`compat.refuse_a_log_without_its_warehouse`), as `reading()` does."""
         if self.path.exists():
             return True
+        compat.refuse_a_dangling_link(self.path)
         compat.refuse_a_log_without_its_warehouse(self.path)
         return False
 
@@ -186,6 +188,7 @@ class Warehouse:
             if compat.is_unmade_warehouse(con):  # the first run was killed before its migrations committed
                 raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
                                      "was stopped before it made them); run `newsflow run` first")
+            compat.refuse_a_foreign_database(con)  # a reader's SQL met a missing table: a traceback (Local 25)
             yield con
         except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
             if not is_damaged_file_error(exc):

@@ -107,12 +107,27 @@ def refuse_a_log_without_its_warehouse(path: Path) -> None:
             "start over, delete this file too")
 
 
+def refuse_a_dangling_link(path: Path) -> None:
+    """`path`, or a folder on the way to it, is a symbolic link to nothing: a disk not mounted, a warehouse moved
+    or deleted. DuckDB made a new warehouse at the link's target (in the empty mount point, on the wrong disk),
+    a second warehouse the real one would then hide or be hidden by. One line, nothing made. Only asked of a
+    path that is not there: a few `lstat`s."""
+    for link in (path, *path.parents):
+        if link.is_symlink() and not link.exists():
+            which = "it" if link == path else str(link)
+            raise WarehouseError(
+                f"cannot open {path}: {which} is a symbolic link to {os.readlink(link)}, which is not there (a disk "
+                "not mounted, or the warehouse moved or deleted?); mount it or put the warehouse back, or point "
+                "warehouse.path at it; nothing was made there, so no second warehouse starts beside the first")
+
+
 def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
     network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
+        refuse_a_dangling_link(path)
         refuse_a_log_without_its_warehouse(path)
         return
     except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
