@@ -185,10 +185,11 @@ class Warehouse:
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
-            if compat.is_unmade_warehouse(con):  # the first run was killed before its migrations committed
+            tables = compat.table_names(con)
+            if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed
                 raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
                                      "was stopped before it made them); run `newsflow run` first")
-            compat.refuse_a_foreign_database(con)  # a reader's SQL met a missing table: a traceback (Local 25)
+            compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
             yield con
         except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
             if not is_damaged_file_error(exc):

@@ -275,10 +275,15 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def refuse_a_foreign_database(con: duckdb.DuckDBPyConnection) -> None:
-    tables = [row[0] for row in con.execute(
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The file's own tables, sorted: asked once by a reader for both checks below (each open pays for it)."""
+    return [row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary "
         "ORDER BY table_name").fetchall()]
+
+
+def refuse_a_foreign_database(con: duckdb.DuckDBPyConnection, tables: list[str] | None = None) -> None:
+    tables = table_names(con) if tables is None else tables
     if tables and "schema_migrations" not in tables:
         path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
         where = path[0][0] if path else "the warehouse"
@@ -303,12 +308,11 @@ def refuse_a_newer_schema(con: duckdb.DuckDBPyConnection, known: set[int]) -> No
             "file; `newsflow query` still reads it")
 
 
-def is_unmade_warehouse(con: duckdb.DuckDBPyConnection) -> bool:
+def is_unmade_warehouse(con: duckdb.DuckDBPyConnection, names: list[str] | None = None) -> bool:
     """No table yet, or only the migrations' own bookkeeping with no migration recorded: a file made by
     a first run killed before its migrations committed (on a new file they commit as one transaction,
     after `schema_migrations` and `schema_views` are created), which the next run migrates."""
-    tables = {row[0] for row in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary").fetchall()}
+    tables = set(table_names(con) if names is None else names)
     if not tables <= {"schema_migrations", "schema_views"}:
         return False
     if "schema_migrations" not in tables:
