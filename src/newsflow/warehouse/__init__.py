@@ -186,10 +186,10 @@ class Warehouse:
         con = self._connect(read_only=True, patience=patience)
         try:
             tables = compat.table_names(con)
+            compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
             if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed
                 raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
                                      "was stopped before it made them); run `newsflow run` first")
-            compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
             yield con
         except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
             if not is_damaged_file_error(exc):

@@ -283,14 +283,35 @@ def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def refuse_a_foreign_database(con: duckdb.DuckDBPyConnection, tables: list[str] | None = None) -> None:
+    """Tables but no `schema_migrations`; a `schema_migrations` that is another tool's (golang-migrate, Rails and
+    dbmate name theirs so, without newsflow's `name`: its SQL then met a missing column, a traceback); or views
+    and no table (a first run killed as it migrated leaves no view: its migrations commit as one transaction):
+    someone else's database, refused untouched (review of Local 25: the run migrated into a views-only one)."""
     tables = table_names(con) if tables is None else tables
     if tables and "schema_migrations" not in tables:
-        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
-        where = path[0][0] if path else "the warehouse"
-        raise WarehouseError(
-            f"{where} is a DuckDB database but not a newsflow warehouse (it has tables such as "
-            f"{', '.join(tables[:3])}, and no schema_migrations); left untouched: set warehouse.path to another "
-            "file, or move this one aside and the next run starts a new warehouse")
+        _refuse_as_foreign(con, f"it has tables such as {', '.join(tables[:3])}, and no schema_migrations")
+    if "schema_migrations" in tables and not _is_newsflows_ledger(con):
+        _refuse_as_foreign(con, "its schema_migrations is another tool's, with no name column")
+    if not tables and con.execute(_VIEWS_OF_ITS_OWN).fetchall():
+        _refuse_as_foreign(con, "it has views and no table")
+
+
+_VIEWS_OF_ITS_OWN = ("SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal "
+                     "AND NOT temporary LIMIT 1")
+
+
+def _is_newsflows_ledger(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                        "AND table_name = 'schema_migrations'").fetchall()
+    return {"version", "name"} <= {name for (name,) in found}
+
+
+def _refuse_as_foreign(con: duckdb.DuckDBPyConnection, why: str) -> None:
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    where = path[0][0] if path else "the warehouse"
+    raise WarehouseError(f"{where} is a DuckDB database but not a newsflow warehouse ({why}); left untouched: set "
+                         "warehouse.path to another file, or move this one aside and the next run starts a new "
+                         "warehouse")
 
 
 def refuse_a_newer_schema(con: duckdb.DuckDBPyConnection, known: set[int]) -> None:
