@@ -113,7 +113,7 @@ def refuse_a_dangling_link(path: Path) -> None:
     a second warehouse the real one would then hide or be hidden by. One line, nothing made. Only asked of a
     path that is not there: a few `lstat`s."""
     for link in (path, *path.parents):
-        if link.is_symlink() and not link.exists():
+        if os.path.islink(link) and not os.path.exists(link):  # os.path's: no raise for a name too long
             which = "it" if link == path else str(link)
             raise WarehouseError(
                 f"cannot open {path}: {which} is a symbolic link to {os.readlink(link)}, which is not there (a disk "
