@@ -73,11 +73,26 @@ def _as_the_output_encodes(opml_bytes: bytes) -> str:
     """The OPML as text stdout can encode: whole where it is UTF-8; elsewhere (`PYTHONIOENCODING=ascii`, a Latin-1
     locale) every other character as an XML character reference (`&#241;`), which any OPML reader reads back.
     Before, the JSON escapes stdout writes for text it cannot encode (`\\u00f1`) went into the XML: `feeds export >
-    feeds.opml` wrote wrong feed URLs and titles, exit 0 (Local 24)."""
+    feeds.opml` wrote wrong feed URLs and titles, exit 0 (Local 24). A stdout that writes even that ASCII text as
+    other bytes (UTF-16, UTF-32, UTF-7) gets a declaration naming UTF-16, which every XML reader must read, or
+    else one line and nothing written: before, its bytes went out under `encoding='utf-8'`, which no reader
+    parses (Local 25)."""
     text = opml_bytes.decode("utf-8")
-    if codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name in ("utf-8", "utf-8-sig"):
+    encoding = codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name
+    if encoding in ("utf-8", "utf-8-sig"):
         return text
-    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    if encoding.startswith("utf-16"):  # a BOM or none: expat reads `<?xml` in either order of bytes
+        return text.replace(_UTF8_DECLARATION, _UTF16_DECLARATION, 1)
+    referenced = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    if referenced.encode(encoding, "replace") != referenced.encode("ascii"):
+        raise InputError(f"feeds export: stdout's encoding is {encoding} (PYTHONIOENCODING or the locale), in which "
+                         "no OPML reader parses the export; nothing was written: unset PYTHONIOENCODING, or give "
+                         "`feeds export -o FILE`")
+    return referenced
+
+
+_UTF8_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
+_UTF16_DECLARATION = "<?xml version='1.0' encoding='UTF-16'?>"
 
 
 def _write_export(path: Path, opml_bytes: bytes) -> None:

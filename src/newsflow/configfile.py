@@ -78,9 +78,18 @@ def expand_home(key: str, path: str) -> Path:
                           "in full") from exc
 
 
+def _dangles(resolved: Path, given: Path) -> bool:
+    """`given`, or a folder on its way, is a link to nothing. os.path's tests, not Path's: in Python 3.11 these
+    raise for a name too long (ENAMETOOLONG), which the length check below must name instead (review of Local 25:
+    `feeds` ended `File name too long`, exit 1)."""
+    return not os.path.exists(resolved) and any(
+        os.path.islink(p) and not os.path.exists(p) for p in (given, *given.parents))
+
+
 def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     try:
-        resolved = (config_path.parent / expand_home("warehouse.path", path)).resolve()
+        given = config_path.parent / expand_home("warehouse.path", path)
+        resolved = given.resolve()
     except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11)
         raise ConfigError("warehouse.path", f"{shown_path(path)} cannot be followed ({exc.__class__.__name__}: "
                           f"{shown_path(str(exc))}); set it to the DuckDB file itself") from exc
@@ -89,6 +98,8 @@ def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     except ValueError as exc:  # "\u0000" in TOML: no file has that name
         raise ConfigError("warehouse.path", f"{shown_path(repr(path))} holds a NUL character; set it to a file "
                           "name") from exc
+    if _dangles(resolved, given):
+        resolved = Path(os.path.abspath(given))  # kept as given: the warehouse names the link that leads nowhere
     _check_utf8(resolved)
     longest_name = max((len(os.fsencode(part)) for part in resolved.parts), default=0)
     if len(os.fsencode(str(resolved))) > MAX_PATH_BYTES - len(".spool/failed/") or longest_name > MAX_NAME_BYTES:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from newsflow.errors import OutputError
+
 # A write in flight: removed on failure; after a crash, whoever owns the folder sweeps it.
 PARTIAL_SUFFIX = ".partial"
 
@@ -50,6 +52,7 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
             _keep_owner_and_mode(partial, path.stat())
         if expected is not None and not _replaced_if_unchanged(partial, path, expected):
             _remove_if_ours(partial, ours)
+            _refuse_a_save_left_at(partial, path)
             return False
         if expected is None:
             os.replace(partial, path)
@@ -101,6 +104,25 @@ def _remove_if_ours(partial: str, ours: int) -> None:
     with suppress(FileNotFoundError):
         if os.lstat(partial).st_ino == ours:
             os.unlink(partial)
+
+
+def _refuse_a_save_left_at(partial: str, path: Path) -> None:
+    """After a swap back, a file at `partial` that is not ours is a second program's save: renamed over `path`
+    between the exchange and the swap back, while a first one wrote to the displaced file, the swap back put it
+    at the hidden temporary name (left by Local 24). Two saves of one instant cannot both be at `path`: the second
+    is given a visible name beside it and named in one line (exit 1), so neither is lost and the user merges."""
+    if not os.path.lexists(partial):
+        return
+    kept = path.with_name(f"{path.name}.other-save-{os.getpid()}-{Path(partial).name.rsplit('.', 2)[-2]}")
+    os.rename(partial, kept)
+    raise SaveLeftBeside(
+        f"cannot write {path}: two other programs saved it in the instant the import replaced it; the first's "
+        f"save is at {path}, the second's is kept as {kept}: compare the two and merge what you want into "
+        f"{path.name}, then import again; nothing was imported")
+
+
+class SaveLeftBeside(OutputError):
+    """A second program's save kept beside the config under a visible name (`_refuse_a_save_left_at`)."""
 
 
 def _unchanged_inode(path: Path, expected: bytes) -> int | None:

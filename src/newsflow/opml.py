@@ -1,70 +1,49 @@
-"""OPML in and out: bring a feed reader's subscriptions into the config, and give ours back.
+"""OPML in: bring a feed reader's subscriptions into the config (reading the OPML is `opmldoc.py`'s).
 
 Import edits the config as TEXT: it appends `[[feeds]]` blocks at the end of the file, so the
 user's comments and layout stay as they were. Feeds whose URL (in any spelling, or differing only in
 a trailing slash or letter case) or name is already configured are skipped; outlines of one import
 that share a title get unique names. A URL's `user:password@` is left out of what is written. The
 new text is validated like any config, then written to a temporary file beside the config, fsynced
-and renamed over it: a full disk or a crash leaves the old config whole.
-
-OPML comes from anywhere, so a document with a DOCTYPE or an entity declaration is refused (the
-billion-laughs and external-entity family), whatever its encoding: the text is decoded as the
-parser would (BOM, else the declared encoding) and searched, and the parser itself stops at a
-DOCTYPE. xml.etree never fetches anything. Documents over `MAX_OPML_BYTES` are refused; outlines
-are walked without recursion, and folders deeper than `MAX_FOLDER_TAGS` add no more tags. Import
-time is linear in the number of outlines.
+and renamed over it: a full disk or a crash leaves the old config whole. Import time is linear in
+the number of outlines.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
-import re
 import time
 import tomllib
-import unicodedata
-import xml.etree.ElementTree as ET
-from collections.abc import Collection, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newsflow.codeclabels import names_no_charset
 from newsflow.config import Config, load_config, parse_config
-from newsflow.configfeeds import MAX_FEED_TAGS, MAX_FEED_URL_CHARS, loosely
+from newsflow.configfeeds import MAX_FEED_URL_CHARS, loosely
 from newsflow.configfile import read_config
 from newsflow.configtext import ConfigText
 from newsflow.credentials import has_credentials, url_without_credentials
 from newsflow.errors import ConfigError, OutputError
 from newsflow.files import held_open_for_writing, replace_file, rewriting, saved_meanwhile
+from newsflow.opmldoc import (
+    MAX_FOLDER_TAGS,
+    MAX_OPML_BYTES,
+    OpmlError,
+    OpmlFeed,
+    TakenNames,
+    export_opml,
+    feed_name,
+    parse_opml,
+    slugify,
+)
 from newsflow.urls import feed_key, fetch_problem
 
-_FEED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")  # the rule config.py enforces
-_NAME_LENGTH = 60
-_HOSTILE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_UNMARKED_UTF16 = ((b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
-MAX_OPML_BYTES = 20_000_000
+__all__ = ["IMPORT_TRIES", "MAX_FOLDER_TAGS", "MAX_OPML_BYTES", "ImportSummary", "OpmlError", "OpmlFeed",
+           "export_opml", "feed_name", "import_opml", "parse_opml", "slugify"]
+
 IMPORT_TRIES = 5  # saves by another program met, each between a read and a replace, before giving up
-MAX_FOLDER_TAGS = 8
-
-
-class OpmlError(ValueError):
-    """An OPML document newsflow will not read, or an import the config cannot take."""
-
-
-@dataclass(frozen=True)
-class OpmlFeed:
-    """One subscription: an `<outline>` with an `xmlUrl`."""
-
-    title: str
-    url: str
-    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,130 +52,6 @@ class ImportSummary:
     skipped: tuple[tuple[str, str], ...] = ()  # (url, why)
     config_path: Path | None = None
     without_credentials: tuple[str, ...] = ()  # names of added feeds whose URL's user:password@ was left out
-
-
-@dataclass
-class _Taken:
-    names: set[str] = field(default_factory=set)
-    urls: set[str] = field(default_factory=set)
-    next_suffix: dict[str, int] = field(default_factory=dict)  # base name -> the next `-N` to try
-    # The names in the config before this import: a feed of that title is the configured one, where
-    # two outlines of one import that share a title (`News`, `RSS`) are two feeds, each named uniquely.
-    configured: frozenset[str] = frozenset()
-    loose: dict[str, tuple[str, str]] = field(default_factory=dict)  # loosely(feed_key) -> (name, url)
-
-    def claim(self, title: str, url: str, key: str) -> str:
-        """A unique name for a new feed, recorded as taken; amortised O(1) however many share a base."""
-        base = base_name(title, url)
-        name, counter = base, self.next_suffix.get(base, 2)
-        if name in self.names:
-            name = f"{base}-{counter}"
-            while name in self.names:
-                counter += 1
-                name = f"{base}-{counter}"
-            self.next_suffix[base] = counter + 1
-        self.names.add(name)
-        self.urls.add(key)
-        self.loose.setdefault(loosely(key), (name, url))
-        return name
-
-
-# --- reading OPML -------------------------------------------------------------------------
-
-
-_REFUSED = "the OPML declares a DOCTYPE or entities; refused (they can expand without limit)"
-
-
-class _RefusingTreeBuilder(ET.TreeBuilder):
-    """The parser's own guard: it calls `doctype` as a DOCTYPE starts, before any entity is declared."""
-
-    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
-        raise OpmlError(_REFUSED)
-
-
-def parse_opml(opml_bytes: bytes) -> list[OpmlFeed]:
-    """The subscriptions in an OPML document; enclosing outlines (folders) become tags."""
-    if len(opml_bytes) > MAX_OPML_BYTES:
-        raise OpmlError(f"the OPML file is {len(opml_bytes):,} bytes; more than {MAX_OPML_BYTES:,} is refused")
-    if _HOSTILE.search(decoded_text(opml_bytes)):
-        raise OpmlError(_REFUSED)
-    parser = ET.XMLParser(target=_RefusingTreeBuilder())
-    try:
-        parser.feed(opml_bytes)
-        root = parser.close()
-    except ET.ParseError as exc:
-        raise OpmlError(f"not valid OPML: {exc}") from None
-    except OpmlError:
-        raise
-    except ValueError as exc:  # an encoding expat cannot read, e.g. "multi-byte encodings are not supported"
-        raise OpmlError(f"not valid OPML: {exc}") from None
-    body = root.find("body")
-    if root.tag != "opml" or body is None:
-        raise OpmlError("not an OPML document: expected <opml> with a <body>")
-    return list(_walk(body))
-
-
-def decoded_text(opml_bytes: bytes) -> str:
-    """The document as the XML parser reads it: by its BOM, else its declared encoding, else UTF-8."""
-    encoding = next((name for bom, name in _BOMS if opml_bytes.startswith(bom)), None)
-    encoding = encoding or next((name for start, name in _UNMARKED_UTF16 if opml_bytes.startswith(start)), None)
-    if encoding is None:
-        declared = _DECLARED_ENCODING.match(opml_bytes)
-        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
-    if names_no_charset(encoding):  # punycode's decoder is O(n^2): 20 MB would take hours (red team 43)
-        raise OpmlError(f"the OPML declares encoding {encoding!r}, which is no character set; save it as UTF-8")
-    try:
-        return opml_bytes.decode(encoding, errors="replace")
-    except LookupError:
-        raise OpmlError(f"the OPML declares an unknown encoding {encoding!r}") from None
-
-
-def _walk(body: ET.Element) -> Iterator[OpmlFeed]:
-    """Depth first, in document order, with a stack rather than recursion: nesting has no limit."""
-    stack: list[tuple[Iterator[ET.Element], tuple[str, ...]]] = [(iter(body.findall("outline")), ())]
-    while stack:
-        outline = next(stack[-1][0], None)
-        if outline is None:
-            stack.pop()
-            continue
-        folders = stack[-1][1]
-        label = (outline.get("title") or outline.get("text") or "").strip()
-        url = (outline.get("xmlUrl") or "").strip()
-        if url:
-            categories = [c.strip() for c in (outline.get("category") or "").split(",") if c.strip()]
-            # the config takes at most MAX_FEED_TAGS (a `category` of 100,000 names would make it refuse the import)
-            tags = tuple(dict.fromkeys(slugify(t) for t in (*folders, *categories) if slugify(t)))[:MAX_FEED_TAGS]
-            yield OpmlFeed(label, url, tags)
-        elif label and len(folders) < MAX_FOLDER_TAGS:
-            folders = (*folders, label)
-        stack.append((iter(outline.findall("outline")), folders))
-
-
-# --- names --------------------------------------------------------------------------------
-
-
-def slugify(text: str) -> str:
-    """`Le Monde — International` -> `le-monde-international`: ASCII letters, digits and dashes."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:_NAME_LENGTH].strip("-")
-
-
-def base_name(title: str, url: str) -> str:
-    """A config name for a feed before it is made unique: its title when already a valid name, else a slug."""
-    base = title if _FEED_NAME.match(title) and len(title) <= _NAME_LENGTH else slugify(title)
-    return base or slugify(_hostname(url)) or "feed"
-
-
-def feed_name(title: str, url: str, taken: Collection[str]) -> str:
-    """`base_name`, with `-2`, `-3`... appended until it is not in `taken`."""
-    return _Taken(names=set(taken)).claim(title, url, feed_key(url))
-
-
-def _hostname(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:  # e.g. "http://[::1/feed.xml": an unclosed IPv6 bracket
-        return ""
 
 
 # --- import -------------------------------------------------------------------------------
@@ -292,7 +147,7 @@ def _import_into(config_path: Path, opml_bytes: bytes) -> ImportSummary | None:
     return ImportSummary(tuple(added), tuple(skipped), config_path, tuple(stripped))
 
 
-def _read_between_saves(config_path: Path) -> tuple[bytes, ConfigText, _Taken] | None:
+def _read_between_saves(config_path: Path) -> tuple[bytes, ConfigText, TakenNames] | None:
     """The config's bytes (written back as they were read: its encoding, BOM and line ends), text and feeds; None
     when the read met an editor's save in place begun after the import's check (Local 24): its first part, cut
     mid-line, was a config error, exit 2. A read that fails with no writer left is made again, once: a save that
@@ -307,14 +162,14 @@ def _read_between_saves(config_path: Path) -> tuple[bytes, ConfigText, _Taken] |
     return raw, read, _taken(read.text, config_path)
 
 
-def _taken(text: str, config_path: Path) -> _Taken:
+def _taken(text: str, config_path: Path) -> TakenNames:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
     feeds = [f for f in raw.get("feeds", []) if isinstance(f, dict)]
     names = {str(f.get("name")) for f in feeds}
-    taken = _Taken(set(names), configured=frozenset(names))
+    taken = TakenNames(set(names), configured=frozenset(names))
     for feed in feeds:
         url = str(feed.get("url"))
         key = feed_key(url)
@@ -324,7 +179,7 @@ def _taken(text: str, config_path: Path) -> _Taken:
     return taken
 
 
-def _skip_reason(feed: OpmlFeed, key: str, taken: _Taken) -> str | None:
+def _skip_reason(feed: OpmlFeed, key: str, taken: TakenNames) -> str | None:
     try:
         parts = urlsplit(feed.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -377,22 +232,3 @@ def _write_checked(config_path: Path, raw: bytes, read: ConfigText, blocks: list
         return replace_file(config_path, raw + read.encode_added(added), expected=raw)
     except OSError as exc:
         raise OutputError(f"cannot write {config_path}: {exc.strerror or exc}; it was left as it was") from exc
-
-
-# --- export -------------------------------------------------------------------------------
-
-
-def export_opml(config: Config) -> bytes:
-    """The configured feeds as OPML 2.0, one outline each; tags go to the `category` attribute."""
-    root = ET.Element("opml", version="2.0")
-    head = ET.SubElement(root, "head")
-    ET.SubElement(head, "title").text = "newsflow feeds"
-    ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC), usegmt=True)
-    body = ET.SubElement(root, "body")
-    for feed in config.feeds:
-        outline = ET.SubElement(body, "outline", type="rss", text=feed.name, title=feed.name, xmlUrl=feed.url)
-        if feed.tags:
-            outline.set("category", ",".join(feed.tags))
-    ET.indent(root)
-    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return document + b"\n"

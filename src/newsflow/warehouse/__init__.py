@@ -78,6 +78,7 @@ class Warehouse:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
+            compat.refuse_a_dangling_link(self.path)  # its folder is a link to nothing: say so, not "File exists"
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
@@ -169,6 +170,7 @@ class Warehouse:
         `.wal` left without it raises (`compat.refuse_a_log_without_its_warehouse`), as `reading()` does."""
         if self.path.exists():
             return True
+        compat.refuse_a_dangling_link(self.path)
         compat.refuse_a_log_without_its_warehouse(self.path)
         return False
 
@@ -183,7 +185,9 @@ class Warehouse:
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
-            if compat.is_unmade_warehouse(con):  # the first run was killed before its migrations committed
+            tables = compat.table_names(con)
+            compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
+            if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed
                 raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
                                      "was stopped before it made them); run `newsflow run` first")
             yield con

@@ -107,12 +107,27 @@ def refuse_a_log_without_its_warehouse(path: Path) -> None:
             "start over, delete this file too")
 
 
+def refuse_a_dangling_link(path: Path) -> None:
+    """`path`, or a folder on the way to it, is a symbolic link to nothing: a disk not mounted, a warehouse moved
+    or deleted. DuckDB made a new warehouse at the link's target (in the empty mount point, on the wrong disk),
+    a second warehouse the real one would then hide or be hidden by. One line, nothing made. Only asked of a
+    path that is not there: a few `lstat`s."""
+    for link in (path, *path.parents):
+        if os.path.islink(link) and not os.path.exists(link):  # os.path's: no raise for a name too long
+            which = "it" if link == path else str(link)
+            raise WarehouseError(
+                f"cannot open {path}: {which} is a symbolic link to {os.readlink(link)}, which is not there (a disk "
+                "not mounted, or the warehouse moved or deleted?); mount it or put the warehouse back, or point "
+                "warehouse.path at it; nothing was made there, so no second warehouse starts beside the first")
+
+
 def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
     network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
+        refuse_a_dangling_link(path)
         refuse_a_log_without_its_warehouse(path)
         return
     except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
@@ -260,17 +275,43 @@ def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def refuse_a_foreign_database(con: duckdb.DuckDBPyConnection) -> None:
-    tables = [row[0] for row in con.execute(
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The file's own tables, sorted: asked once by a reader for both checks below (each open pays for it)."""
+    return [row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary "
         "ORDER BY table_name").fetchall()]
+
+
+def refuse_a_foreign_database(con: duckdb.DuckDBPyConnection, tables: list[str] | None = None) -> None:
+    """Tables but no `schema_migrations`; a `schema_migrations` that is another tool's (golang-migrate, Rails and
+    dbmate name theirs so, without newsflow's `name`: its SQL then met a missing column, a traceback); or views
+    and no table (a first run killed as it migrated leaves no view: its migrations commit as one transaction):
+    someone else's database, refused untouched (review of Local 25: the run migrated into a views-only one)."""
+    tables = table_names(con) if tables is None else tables
     if tables and "schema_migrations" not in tables:
-        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
-        where = path[0][0] if path else "the warehouse"
-        raise WarehouseError(
-            f"{where} is a DuckDB database but not a newsflow warehouse (it has tables such as "
-            f"{', '.join(tables[:3])}, and no schema_migrations); left untouched: set warehouse.path to another "
-            "file, or move this one aside and the next run starts a new warehouse")
+        _refuse_as_foreign(con, f"it has tables such as {', '.join(tables[:3])}, and no schema_migrations")
+    if "schema_migrations" in tables and not _is_newsflows_ledger(con):
+        _refuse_as_foreign(con, "its schema_migrations is another tool's, with no name column")
+    if not tables and con.execute(_VIEWS_OF_ITS_OWN).fetchall():
+        _refuse_as_foreign(con, "it has views and no table")
+
+
+_VIEWS_OF_ITS_OWN = ("SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal "
+                     "AND NOT temporary LIMIT 1")
+
+
+def _is_newsflows_ledger(con: duckdb.DuckDBPyConnection) -> bool:
+    found = con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+                        "AND table_name = 'schema_migrations'").fetchall()
+    return {"version", "name"} <= {name for (name,) in found}
+
+
+def _refuse_as_foreign(con: duckdb.DuckDBPyConnection, why: str) -> None:
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    where = path[0][0] if path else "the warehouse"
+    raise WarehouseError(f"{where} is a DuckDB database but not a newsflow warehouse ({why}); left untouched: set "
+                         "warehouse.path to another file, or move this one aside and the next run starts a new "
+                         "warehouse")
 
 
 def refuse_a_newer_schema(con: duckdb.DuckDBPyConnection, known: set[int]) -> None:
@@ -288,12 +329,11 @@ def refuse_a_newer_schema(con: duckdb.DuckDBPyConnection, known: set[int]) -> No
             "file; `newsflow query` still reads it")
 
 
-def is_unmade_warehouse(con: duckdb.DuckDBPyConnection) -> bool:
+def is_unmade_warehouse(con: duckdb.DuckDBPyConnection, names: list[str] | None = None) -> bool:
     """No table yet, or only the migrations' own bookkeeping with no migration recorded: a file made by
     a first run killed before its migrations committed (on a new file they commit as one transaction,
     after `schema_migrations` and `schema_views` are created), which the next run migrates."""
-    tables = {row[0] for row in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary").fetchall()}
+    tables = set(table_names(con) if names is None else names)
     if not tables <= {"schema_migrations", "schema_views"}:
         return False
     if "schema_migrations" not in tables:
