@@ -25,7 +25,7 @@ from pathlib import Path
 
 from newsflow.warehouse import Warehouse
 from tests.hostile.subprocesses import REPO
-from tests.world import beside, duechecks, holders, invariants, netdrops, runproc
+from tests.world import beside, duechecks, holders, invariants, netdrops, runproc, spoolclock
 from tests.world import faults as kinds
 from tests.world.child import DIRECT_VAR
 from tests.world.dns import ENV_VAR
@@ -126,10 +126,12 @@ class WorldDriver(RunChecks):
 
     def _shift_stored_times(self, seconds: int) -> None:
         """Move every timestamp the warehouse stored by `seconds`: the run then sees its past as a
-        machine whose clock moved by `-seconds` would (event `clock`)."""
+        machine whose clock moved by `-seconds` would (event `clock`). The spool's loads too (hunt 47):
+        what a run replays was stamped by the same moved clock."""
         if seconds and invariants.has_tables(self.warehouse_path):
             with Warehouse(self.warehouse_path, 5.0).writing() as con:  # a failed shift must fail the world
                 invariants.shift_timestamps(con, seconds)
+        spoolclock.shift_spool(self.warehouse_path, seconds)
 
     def finish(self) -> None:
         self.report.faults_injected = dict(self.world.ledger.faults_injected)

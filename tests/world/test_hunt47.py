@@ -1,0 +1,112 @@
+"""Hunt 47: generated worlds whose every run is a real Prefect flow run that Prefect itself disturbs.
+
+Hunt 46 ran the CLI's run path without the flow. Here each run is `newsflow run` as a flow run on the session's
+local Prefect server (the `prefect_api` fixture), in a world drawn as hunt 46 draws them (every endpoint fault,
+event, GUID and content kind; at most two that take the network down), and each run may meet one of
+`prefectevents.PREFECT_EVENTS`: its flow run cancelled through the API, the server stopped (SIGSTOP) for up to 20 s,
+or killed and started again, mid-fetch or anywhere (a load too). Beside the world's own: SIGKILL of the run
+(`kill`, `kill_timed`), SIGTERM and Ctrl-C, and a second `newsflow run` (its own flow run) started with the run or
+mid-run (`second_run`). Each example costs 60-200 s, so it runs only by hand:
+
+    NEWSFLOW_HUNT47_EXAMPLES=10 uv run pytest -n0 tests/world/test_hunt47.py -p no:cacheprovider
+
+`NEWSFLOW_HUNT47_LOG=<file>` appends each example's summary as one JSON line. What it found is in
+docs/security.md ("Hunt 47").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from newsflow.models import HostPause
+from newsflow.spool import SUFFIX, SpooledLoad, dump_load, parse_load, spool_dir_for
+from newsflow.warehouse import Warehouse
+from tests.world import duechecks, prefectevents, spoolclock
+from tests.world.driver import SoakReport
+from tests.world.flowdriver import flow_soak
+from tests.world.strategies import ENDPOINT_KINDS, GUID_KINDS
+from tests.world.test_hunt46 import EVERY_CONTENT_FAULT, EVERY_EVENT, NETWORK_DOWN, PAUSES_LOAD
+from tests.world.world import WorldSpec
+
+EXAMPLES = int(os.environ.get("NEWSFLOW_HUNT47_EXAMPLES", "0"))
+PHASES = (Phase.explicit, Phase.generate, *((Phase.shrink,) if os.environ.get("NEWSFLOW_WORLD_SHRINK") else ()))
+
+
+@st.composite
+def flow_worlds(draw: st.DrawFn) -> tuple[WorldSpec, float]:
+    """Hunt 46's crowded worlds, shorter (flow runs cost 5-10 s more each), and the rate of Prefect's events."""
+    down = draw(st.lists(st.sampled_from(NETWORK_DOWN), unique=True, max_size=1))
+    events = tuple(k for k in EVERY_EVENT if k not in NETWORK_DOWN or k in down)
+    spec = WorldSpec(
+        seed=draw(st.integers(0, 2**20)), sites=draw(st.sampled_from((2, 1, 3))), feeds=draw(st.integers(2, 4)),
+        runs=draw(st.integers(3, 5)), fault_rate=draw(st.sampled_from((0.25, 0.5))), faults=ENDPOINT_KINDS,
+        event_rate=draw(st.sampled_from((0.15, 0.3))), events=events, guid_fault_rate=0.5, guid_faults=GUID_KINDS,
+        moved_rate=0.5, content_fault_rate=draw(st.sampled_from((0.5, 1.0))), content_faults=EVERY_CONTENT_FAULT,
+        budget=20.0, own_domains=draw(st.booleans()))
+    return spec, draw(st.sampled_from((0.5, 0.75, 1.0)))
+
+
+def log(spec: WorldSpec, rate: float, report: SoakReport, seconds: float) -> None:
+    if path := os.environ.get("NEWSFLOW_HUNT47_LOG"):
+        line = {"spec": spec.describe(), "prefect_rate": rate, "runs": len(report.runs),
+                "faults": report.faults_injected, "items": report.items_served, "lost": report.entries_lost,
+                "seconds": round(seconds, 1), "exits": [r.exit_code for r in report.runs],
+                "violations": [str(v) for v in report.violations]}
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(14400)
+@pytest.mark.skipif(not EXAMPLES, reason="a hunt (60-200 s a world): NEWSFLOW_HUNT47_EXAMPLES=<n> runs it by hand")
+@settings(max_examples=max(EXAMPLES, 1), deadline=None, phases=PHASES, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(drawn=flow_worlds())
+def test_flow_runs_prefect_disturbs_keep_every_invariant(drawn: tuple[WorldSpec, float], prefect_api: str) -> None:
+    spec, rate = drawn
+    started = time.monotonic()
+    with TemporaryDirectory(prefix="newsflow-hunt47-") as workdir:
+        report = flow_soak(spec, Path(workdir), prefect_api, prefectevents.PREFECT_EVENTS, rate)
+    log(spec, rate, report, time.monotonic() - started)
+    assert not report.violations, report.summary() + "\n" + "\n".join(map(str, report.violations))
+
+
+# CI's share of the hunt (in process, ~0.1 s): no flow run, no Prefect server.
+
+def test_prefect_events_are_drawn_from_their_own_stream_and_every_kind_comes() -> None:
+    drawn = [prefectevents.draw(seed, run, prefectevents.PREFECT_EVENTS, 0.75, 9) for seed in range(40)
+             for run in range(3)]
+    assert drawn == [prefectevents.draw(seed, run, prefectevents.PREFECT_EVENTS, 0.75, 9) for seed in range(40)
+                     for run in range(3)], "seeded"
+    assert {e.kind for e in drawn if e} == set(prefectevents.PREFECT_EVENTS)
+    assert {e.after_requests is None for e in drawn if e} == {True, False}, "mid-fetch and timed points"
+    assert prefectevents.draw(7, 0, (), 1.0, 9) is None, "no kind listed, no event (no seeded world changes)"
+
+
+# Left by hunt 46: a `clock` event moved the warehouse's timestamps but not the spool's. A pause journal a killed
+# run spooled (a host's Retry-After for an hour) under a clock now set two hours ahead must have ended, as the same
+# pause stored in `host_pauses` has; before spoolclock, the journal still held the host.
+def test_a_clock_event_moves_the_spools_timestamps_as_the_warehouses(tmp_path: Path) -> None:
+    warehouse_path, now = tmp_path / "news.duckdb", datetime.now(UTC)
+    with Warehouse(warehouse_path).writing() as con:
+        con.execute("INSERT INTO feeds (feed_id, url) VALUES ('journaled', 'http://journal.test/f')")
+    pause = HostPause("journal.test", now + timedelta(hours=1), now - timedelta(minutes=1), 503, None)
+    load = SpooledLoad("p", "r", PAUSES_LOAD, ([pause], now), now)
+    spool_dir_for(warehouse_path).mkdir()
+    (spool_dir_for(warehouse_path) / f"1.pauses{SUFFIX}").write_bytes(dump_load(load))
+    assert duechecks.feeds_held_by_a_pause(warehouse_path, now) == {"journaled"}
+    assert spoolclock.shift_spool(warehouse_path, -7200) == 1
+    assert duechecks.feeds_held_by_a_pause(warehouse_path, now) == set(), "the journal's pause moved with the clock"
+    back = parse_load((spool_dir_for(warehouse_path) / f"1.pauses{SUFFIX}").read_bytes())
+    assert back.args[0][0].asked_at == pause.asked_at - timedelta(hours=2)
+    assert (back.args[1], back.spooled_at) == (now - timedelta(hours=2),) * 2
+    assert [p.name for p in spool_dir_for(warehouse_path).iterdir()] == [f"1.pauses{SUFFIX}"], "nothing staged left"
