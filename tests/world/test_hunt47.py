@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from newsflow.models import HostPause
 from newsflow.spool import SUFFIX, SpooledLoad, dump_load, parse_load, spool_dir_for
 from newsflow.warehouse import Warehouse
-from tests.world import duechecks, prefectevents, spoolclock
-from tests.world.driver import SoakReport
+from tests.world import beside, duechecks, prefectevents, spoolclock
+from tests.world.driver import RunRecord, SoakReport
 from tests.world.flowdriver import flow_soak
 from tests.world.strategies import ENDPOINT_KINDS, GUID_KINDS
 from tests.world.test_hunt46 import EVERY_CONTENT_FAULT, EVERY_EVENT, NETWORK_DOWN, PAUSES_LOAD
@@ -110,3 +110,21 @@ def test_a_clock_event_moves_the_spools_timestamps_as_the_warehouses(tmp_path: P
     assert back.args[0][0].asked_at == pause.asked_at - timedelta(hours=2)
     assert (back.args[1], back.spooled_at) == (now - timedelta(hours=2),) * 2
     assert [p.name for p in spool_dir_for(warehouse_path).iterdir()] == [f"1.pauses{SUFFIX}"], "nothing staged left"
+
+
+# Hunt 47's first harness finding (its third example, 5 runs: a read-write `reader` held through run 3, a `newsflow
+# search --reindex` started with the run): the writer waited its 60 s for the reader, said so (`waiting up to 60.0
+# s: …`, docs/concurrency.md) and then exited 3 in one line naming the warehouse and the reader, as promised; the
+# check counted the notice as a second line (`beside_held_is_one_line`). The notice is allowed, nothing else is.
+@pytest.mark.parametrize(("before", "judged_one_line"), [("", True), ("waiting up to 60.0 s: {held}\n", True),
+                                                           ("some other line\n", False)])
+def test_a_writers_waiting_notice_before_its_one_line_is_no_second_line(
+        before: str, judged_one_line: bool, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse-3" / "news.duckdb"
+    held = (f"{warehouse} is locked by another process (pid 1, python3.11) that holds it open and is not a newsflow "
+            "run: a reader such as DBeaver, a notebook or `duckdb -readonly`; close it, or try again in a few seconds")
+    writer = beside.CompanionRecord(beside.Companion(beside.USER_COMMAND, ("search", "--reindex"), 0), started=True,
+                                    exit_code=beside.EXIT_HELD, overlapped=True,
+                                    stderr=before.format(held=held) + f"newsflow: {held}\n")
+    found = beside.checks(RunRecord(3, exit_code=0, beside=[writer]), warehouse)
+    assert (found == []) is judged_one_line, found
