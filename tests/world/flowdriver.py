@@ -22,6 +22,7 @@ from tests.world.worldconfig import EXTRACT_TIMEOUT
 
 class FlowWorldDriver(WorldDriver):
     def __init__(self, world: World, workdir: Path, prefect_api: str, kinds: tuple[str, ...], rate: float) -> None:
+        prefect_api = prefectevents.current_api_url(prefect_api)  # an earlier world's restart may have moved it
         super().__init__(world, workdir, prefect_api)
         self.api_url = prefect_api
         self.kinds, self.rate = kinds, rate

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import random
 import signal
@@ -83,6 +84,15 @@ def server_pid() -> int | None:
     with contextlib.suppress(OSError, ValueError):
         return int((Path(os.environ["PREFECT_HOME"]) / PID_FILE).read_text())
     return None
+
+
+def current_api_url(default: str) -> str:
+    """The local server's URL now (newsflow-server.json): a server an earlier world restarted may have moved."""
+    from flows.localserver import STATE_FILE
+
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return str(json.loads((Path(os.environ["PREFECT_HOME"]) / STATE_FILE).read_text())["api_url"])
+    return default
 
 
 def restart_server() -> str:
