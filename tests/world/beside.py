@@ -46,7 +46,9 @@ LOCK_TAKERS = (("run", "--json"), ("reextract",), ("search", "--reindex"), ("sea
 # seconds: a reader retries a held file for 3 s, a writer (`reextract`) for 60 s (docs/concurrency.md); then exit 3
 COMMAND_LIMIT = 90.0
 HELD_BY_RUN = "another newsflow "  # a run refused beside a run or a writing command says so (warehouse.run_lock)
-WAITING = "waiting up to "  # the notice of a command retrying a held warehouse (warehouse.py), before its one line
+# notices before a companion's one line: a command retrying a held warehouse (warehouse.py), and where the Prefect
+# UI of a `newsflow run`'s flow run is (flows/cli.py: every run and serve says it first, in one line)
+NOTICES = ("waiting up to ", "newsflow: Prefect UI at ")
 EXIT_HELD = 3  # README, exit codes: the warehouse cannot be opened or written (another run holds it)
 
 
@@ -164,7 +166,8 @@ def checks(record: RunRecord, warehouse: Path) -> list[Violation]:
         name = f"{companion.companion.event} `newsflow {' '.join(companion.companion.argv)}`"
         # a writer retrying a held file says so first (docs/concurrency.md: `waiting up to <s> s: <who holds it>`);
         # hunt 47: a reader held for the run meets a `reextract` or `search --reindex` beside it, which waits 60 s
-        lines = [line for line in companion.stderr.splitlines() if line.strip() and not line.startswith(WAITING)]
+        # and a second run as a flow run names its Prefect UI first (flows/cli.py; hunt 47: flow runs)
+        lines = [line for line in companion.stderr.splitlines() if line.strip() and not line.startswith(NOTICES)]
         if companion.over_limit:
             found.append(Violation(record.index, "beside_ends", f"{name}: still running after "
                                                                 f"{companion.elapsed:.0f} s"))

@@ -115,9 +115,13 @@ def test_a_clock_event_moves_the_spools_timestamps_as_the_warehouses(tmp_path: P
 # search --reindex` started with the run): the writer waited its 60 s for the reader, said so (`waiting up to 60.0
 # s: …`, docs/concurrency.md) and then exited 3 in one line naming the warehouse and the reader, as promised; the
 # check counted the notice as a second line (`beside_held_is_one_line`). The notice is allowed, nothing else is.
-@pytest.mark.parametrize(("before", "judged_one_line"), [("", True), ("waiting up to 60.0 s: {held}\n", True),
-                                                           ("some other line\n", False)])
-def test_a_writers_waiting_notice_before_its_one_line_is_no_second_line(
+# Its second (seed 877426's world, run 4): a second `newsflow run` as a flow run refused beside the run said where
+# its Prefect UI is, then `newsflow: skipped: another newsflow run … is writing to …` (exit 3): two lines, both right.
+@pytest.mark.parametrize(("before", "judged_one_line"), [
+    ("", True), ("waiting up to 60.0 s: {held}\n", True),
+    ("newsflow: Prefect UI at http://127.0.0.1:4200 (the local Prefect server)\n", True),
+    ("some other line\n", False), ("newsflow: the warehouse is held\n", False)])
+def test_a_companions_notices_before_its_one_line_are_no_second_line(
         before: str, judged_one_line: bool, tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse-3" / "news.duckdb"
     held = (f"{warehouse} is locked by another process (pid 1, python3.11) that holds it open and is not a newsflow "
