@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import dropwhile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -167,7 +168,10 @@ def checks(record: RunRecord, warehouse: Path) -> list[Violation]:
         # a writer retrying a held file says so first (docs/concurrency.md: `waiting up to <s> s: <who holds it>`);
         # hunt 47: a reader held for the run meets a `reextract` or `search --reindex` beside it, which waits 60 s
         # and a second run as a flow run names its Prefect UI first (flows/cli.py; hunt 47: flow runs)
-        lines = [line for line in companion.stderr.splitlines() if line.strip() and not line.startswith(NOTICES)]
+        # only before it: a notice after the one line is a second line (review of hunt 47: notices were dropped
+        # wherever they stood, so `newsflow: <held>` then another `waiting up to …` was judged one line)
+        lines = list(dropwhile(lambda line: line.startswith(NOTICES),
+                               (line for line in companion.stderr.splitlines() if line.strip())))
         if companion.over_limit:
             found.append(Violation(record.index, "beside_ends", f"{name}: still running after "
                                                                 f"{companion.elapsed:.0f} s"))

@@ -131,3 +131,24 @@ def test_a_companions_notices_before_its_one_line_are_no_second_line(
                                     stderr=before.format(held=held) + f"newsflow: {held}\n")
     found = beside.checks(RunRecord(3, exit_code=0, beside=[writer]), warehouse)
     assert (found == []) is judged_one_line, found
+
+
+# Review of hunt 47: the notices were dropped wherever they stood, so a notice after the one line (or a second
+# `Prefect UI at` after the refusal) was judged one line; only notices before it are. A traceback or a second error
+# line after a notice is still caught.
+@pytest.mark.parametrize(("stderr", "invariant"), [
+    ("newsflow: {held}\nwaiting up to 60.0 s: {held}\n", "beside_held_is_one_line"),
+    ("newsflow: {held}\nnewsflow: Prefect UI at http://127.0.0.1:4200 (the local Prefect server)\n",
+     "beside_held_is_one_line"),
+    ("waiting up to 60.0 s: {held}\nnewsflow: {held}\nnewsflow: {held}\n", "beside_held_is_one_line"),
+    ("waiting up to 60.0 s: {held}\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n"
+     "ValueError: x\nnewsflow: {held}\n", "no_traceback"),
+    ("waiting up to 60.0 s: {held}\nwaiting up to 60.0 s: {held}\nnewsflow: {held}\n", None)])
+def test_a_notice_after_a_companions_one_line_is_a_second_line(
+        stderr: str, invariant: str | None, tmp_path: Path) -> None:
+    warehouse = tmp_path / "news.duckdb"
+    held = f"{warehouse} is locked by another process (pid 1, python3.11) that holds it open"
+    writer = beside.CompanionRecord(beside.Companion(beside.USER_COMMAND, ("reextract",), 0), started=True,
+                                    exit_code=beside.EXIT_HELD, overlapped=True, stderr=stderr.format(held=held))
+    found = beside.checks(RunRecord(2, exit_code=0, beside=[writer]), warehouse)
+    assert [v.invariant for v in found] == ([invariant] if invariant else []), found
