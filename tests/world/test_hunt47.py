@@ -166,3 +166,15 @@ def test_a_companion_that_met_the_lost_api_ends_4_in_one_line(
                                     exit_code=4, overlapped=True, stderr=f"{before}{line}\n")
     found = beside.checks(RunRecord(2, exit_code=4, beside=[second]), tmp_path / "news.duckdb", api_lost=api_lost)
     assert (found == []) is judged_right, found
+
+
+# Review of hunt 47: the cancel's exit accepted any 130 line holding `interrupted`, so a cancelled run that said it
+# as a plain Ctrl-C (the cancel not named, flows/cli.py `interrupted`) passed.
+@pytest.mark.parametrize(("exit_code", "last_line", "right"), [
+    (130, "newsflow: cancelled from Prefect (flow run 0b7e…); the run is recorded cancelled, and …", True),
+    (130, "newsflow: interrupted as the run ended; the run is recorded completed, and what it stored is kept", True),
+    (0, "", True),
+    (130, "newsflow: interrupted; the run is recorded cancelled, and what it had not stored stays pending", False),
+    (1, "newsflow: cancelled from Prefect (flow run 0b7e…)", False)])
+def test_a_cancelled_run_names_the_cancel(exit_code: int, last_line: str, right: bool) -> None:
+    assert (prefectevents.cancel_exit_is_wrong(exit_code, last_line) == "") is right
