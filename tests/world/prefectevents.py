@@ -98,8 +98,9 @@ def current_api_url(default: str) -> str:
 
 
 def restart_server() -> str:
-    """Start the local server again as the next `newsflow run` would (same home and database; its port when free,
-    else another: the killed server's connections may hold it, flows/localserver.py `pick_port`); its URL."""
+    """Start the local server again as the next `newsflow run` would (same home and database; its port, which
+    only the killed server's closed connections hold, else another if something listens there: flows/localserver.py
+    `pick_port`); its URL."""
     from flows.localserver import ensure_prefect_api
 
     configured = os.environ.pop("PREFECT_API_URL", None)
