@@ -264,9 +264,14 @@ def wanted_port() -> int:
 
 
 def pick_port() -> int:
-    """PREFECT_SERVER_API_PORT (default 4200) when free, else any free port."""
+    """PREFECT_SERVER_API_PORT (default 4200) when free, else any free port.
+
+    The probe binds as the server will (uvicorn and `prefect server start`'s own check set SO_REUSEADDR), so a
+    port that only a killed server's closed connections hold (TIME_WAIT, a minute) is free: before, the next start
+    took another port and the UI's bookmarked address moved. A port something listens on is still taken."""
     for port in (wanted_port(), 0):
         with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flows.localserver import PID_FILE, STATE_FILE, is_server_process, read_state
+from flows.localserver import PID_FILE, STATE_FILE, is_server_process, pick_port, read_state
 
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import free_port
@@ -96,3 +97,32 @@ def test_the_next_run_replaces_a_killed_local_server_and_completes_its_flow_run(
     [(status, stored)] = run_read_query(Warehouse(tmp_path / "warehouse" / "news.duckdb"),
                                         "SELECT status, articles_stored FROM runs").rows
     assert (status, stored) == ("completed", 2)
+
+
+def _closed_with_time_wait() -> int:
+    """A loopback port that only a closed connection's TIME_WAIT holds, as a SIGKILLed server's port is: the
+    server's side of an accepted connection closes first (the side that closes first keeps TIME_WAIT)."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = int(listener.getsockname()[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            accepted, _ = listener.accept()
+            accepted.close()
+            assert client.recv(1) == b"", "the server's close reached the client"
+    return port
+
+
+def test_a_port_only_time_wait_holds_is_kept_and_a_listened_one_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review of hunt 47: after a SIGKILLed local server, the next start probed its port without SO_REUSEADDR,
+    which a TIME_WAIT refuses, so the server moved to another port (a bookmarked UI address moved) though the
+    server itself (uvicorn, SO_REUSEADDR) could bind it. In process, no server: 0.01 s."""
+    port = _closed_with_time_wait()
+    monkeypatch.setenv("PREFECT_SERVER_API_PORT", str(port))
+    assert pick_port() == port, "a TIME_WAIT alone does not move the server"
+    with socket.socket() as listening:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(("127.0.0.1", port))
+        listening.listen()
+        assert pick_port() != port, "a port something listens on is taken"
