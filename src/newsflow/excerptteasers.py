@@ -1,0 +1,109 @@
+"""Other stories' teasers that carry an excerpt: a box whose every item is a linked headline and the opening words of
+that story, cut by an ellipsis ("Bridge closes for repairs The town's only bridge will close on…"), inside the
+story's container (forty-third pass, text: docs/extraction.md). `refine.drop_related_tail` takes a box of teasers
+under a heading it knows whose lines are short and mostly linked; an excerpt makes each line long and mostly
+unlinked, and a box's heading is in any language, so such a box was stored whole, sometimes each excerpt twice
+(trafilatura's line and readability's block put back). Told by its shape alone: two or more neighbouring lines, each
+one of the page's links' whole text (a headline of HEADLINE_MIN_WORDS or more) followed by words that end in an
+ellipsis, or that headline alone over its excerpt's line."""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import Any
+
+from newsflow.text import PARAGRAPH_SEPARATOR, word_count
+
+TEASER_RUN_MIN = 2
+"""A box of other stories has two teasers or more: one linked line with an ellipsis may be the story's own."""
+HEADLINE_MIN_WORDS = 2
+"""A headline has two words or more: a paragraph may open with a linked name ("Reuters …")."""
+HEADLINE_MAX_WORDS = 25
+HEADING_MAX_WORDS = 6
+"""The box's heading above the teasers ("Related posts", "Weiterführende Artikel zu diesem Thema") is this short."""
+MAX_LINKS_READ = 3000
+"""Links read on a page: the work is bounded on a hostile page (a real article page has a few hundred)."""
+LIST_ITEM_MARK = "- "
+
+_ELLIPSIS = re.compile(r"(?:\.{3}|…|\[(?:…|\.{3})\]|\((?:…|\.{3})\))$")
+_SENTENCE_END = re.compile(r"[.!?:;,\"”»)]$")
+
+
+def drop_excerpt_teasers(text: str, tree: Any) -> str:
+    """The text without each run of TEASER_RUN_MIN or more excerpt teasers (and the short heading right above it)."""
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    if sum(bool(_ELLIPSIS.search(line)) for line in lines) < TEASER_RUN_MIN:
+        return text
+    headlines = _linked_headlines(tree)
+    if not headlines:
+        return text
+    marks = _teaser_marks(lines, headlines)
+    if sum(mark == "teaser" for mark in marks) < TEASER_RUN_MIN:
+        return text
+    dropped = _dropped_lines(lines, marks)
+    return PARAGRAPH_SEPARATOR.join(line for number, line in enumerate(lines) if number not in dropped)
+
+
+def _linked_headlines(tree: Any) -> frozenset[str]:
+    """The whole text of each of the page's links that is a headline's length, whitespace folded."""
+    found = set()
+    for anchor in islice(tree.iterfind(".//a[@href]"), MAX_LINKS_READ):
+        words = " ".join(anchor.itertext()).split()
+        if HEADLINE_MIN_WORDS <= len(words) <= HEADLINE_MAX_WORDS:
+            found.add(" ".join(words))
+    return frozenset(found)
+
+
+def _teaser_marks(lines: list[str], headlines: frozenset[str]) -> list[str]:
+    """Each line's part in a teaser: "teaser" (a headline, with its excerpt or over it), "excerpt" (the excerpt on a
+    line of its own: under its headline, or the teaser line's excerpt again), or "" (not a teaser's)."""
+    marks = [""] * len(lines)
+    for number, line in enumerate(lines):
+        body = line.removeprefix(LIST_ITEM_MARK)
+        cut = bool(_ELLIPSIS.search(body))
+        following = lines[number + 1] if number + 1 < len(lines) else ""
+        if cut and _opens_with_headline(body, headlines):
+            marks[number] = "teaser"
+        elif body in headlines and _ELLIPSIS.search(following.removeprefix(LIST_ITEM_MARK)):
+            marks[number] = "teaser"
+        elif cut and number and marks[number - 1] == "teaser" and _excerpt_of(body, lines[number - 1]):
+            marks[number] = "excerpt"
+    return marks
+
+
+def _opens_with_headline(body: str, headlines: frozenset[str]) -> bool:
+    """Whether the line is a headline of the page's links followed by more words (its excerpt)."""
+    words = body.split()
+    return any(" ".join(words[:count]) in headlines
+               for count in range(HEADLINE_MIN_WORDS, min(HEADLINE_MAX_WORDS, len(words) - 1) + 1))
+
+
+def _excerpt_of(body: str, above: str) -> bool:
+    """Whether the line is the excerpt under the headline above it, or the excerpt of the teaser line above again."""
+    above_body = above.removeprefix(LIST_ITEM_MARK)
+    return not _ELLIPSIS.search(above_body) or above_body.endswith(body)
+
+
+def _dropped_lines(lines: list[str], marks: list[str]) -> set[int]:
+    """The numbers of the lines in runs of TEASER_RUN_MIN teasers or more, and of each run's heading."""
+    dropped: set[int] = set()
+    start = 0
+    while start < len(lines):
+        if not marks[start]:
+            start += 1
+            continue
+        end = start
+        while end < len(lines) and marks[end]:
+            end += 1
+        if sum(mark == "teaser" for mark in marks[start:end]) >= TEASER_RUN_MIN:
+            dropped.update(range(start, end))
+            if start and _is_heading(lines[start - 1]):
+                dropped.add(start - 1)
+        start = end
+    return dropped
+
+
+def _is_heading(line: str) -> bool:
+    """A box's heading: a short line that ends no sentence."""
+    return word_count(line) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(line.strip())
