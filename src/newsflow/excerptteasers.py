@@ -24,6 +24,8 @@ HEADING_MAX_WORDS = 6
 """The box's heading above the teasers ("Related posts", "Weiterführende Artikel zu diesem Thema") is this short."""
 MAX_LINKS_READ = 3000
 """Links read on a page: the work is bounded on a hostile page (a real article page has a few hundred)."""
+MAX_HEADINGS_READ = 500
+MAX_ITEMS_READ = 50
 LIST_ITEM_MARK = "- "
 
 _ELLIPSIS = re.compile(r"(?:\.{3}|…|\[(?:…|\.{3})\]|\((?:…|\.{3})\))$")
@@ -31,18 +33,51 @@ _SENTENCE_END = re.compile(r"[.!?:;,\"”»)]$")
 
 
 def drop_excerpt_teasers(text: str, tree: Any) -> str:
-    """The text without each run of TEASER_RUN_MIN or more excerpt teasers (and the short heading right above it)."""
+    """The text without each run of TEASER_RUN_MIN or more excerpt teasers (and the short heading right above it),
+    and without the heading of such a box that the text holds alone (trafilatura pruned the box, kept its heading)."""
     lines = text.split(PARAGRAPH_SEPARATOR)
-    if sum(bool(_ELLIPSIS.search(line)) for line in lines) < TEASER_RUN_MIN:
+    dropped = _box_headings(lines, tree)
+    if sum(bool(_ELLIPSIS.search(line)) for line in lines) >= TEASER_RUN_MIN:
+        headlines = _linked_headlines(tree)
+        marks = _teaser_marks(lines, headlines) if headlines else []
+        if sum(mark == "teaser" for mark in marks) >= TEASER_RUN_MIN:
+            dropped |= _dropped_lines(lines, marks)
+    if not dropped:
         return text
-    headlines = _linked_headlines(tree)
-    if not headlines:
-        return text
-    marks = _teaser_marks(lines, headlines)
-    if sum(mark == "teaser" for mark in marks) < TEASER_RUN_MIN:
-        return text
-    dropped = _dropped_lines(lines, marks)
     return PARAGRAPH_SEPARATOR.join(line for number, line in enumerate(lines) if number not in dropped)
+
+
+def _box_headings(lines: list[str], tree: Any) -> set[int]:
+    """The numbers of the short lines that are the text of a page heading whose next element is a box of excerpt
+    teasers (`_is_teaser_box`)."""
+    wanted = {line: number for number, line in enumerate(lines) if number and _is_heading(line)}
+    if not wanted:
+        return set()
+    found = set()
+    for heading in islice(tree.iter("h2", "h3", "h4"), MAX_HEADINGS_READ):
+        number = wanted.get(" ".join(" ".join(heading.itertext()).split()))
+        if number is not None and _is_teaser_box(heading.getnext()):
+            found.add(number)
+    return found
+
+
+def _is_teaser_box(box: Any) -> bool:
+    """Whether the element is a list (or a block of blocks) of TEASER_RUN_MIN items or more, each a link of a
+    headline's length followed by words that end in an ellipsis."""
+    if box is None or not isinstance(box.tag, str):
+        return False
+    items = [item for item in islice(box, MAX_ITEMS_READ) if isinstance(item.tag, str)]
+    return len(items) >= TEASER_RUN_MIN and all(_is_teaser_item(item) for item in items)
+
+
+def _is_teaser_item(item: Any) -> bool:
+    link = item.find(".//a[@href]")
+    if link is None:
+        return False
+    headline = " ".join(" ".join(link.itertext()).split())
+    whole = " ".join(" ".join(item.itertext()).split())
+    return (HEADLINE_MIN_WORDS <= len(headline.split()) <= HEADLINE_MAX_WORDS and len(whole) > len(headline)
+            and bool(_ELLIPSIS.search(whole)))
 
 
 def _linked_headlines(tree: Any) -> frozenset[str]:
@@ -62,14 +97,18 @@ def _teaser_marks(lines: list[str], headlines: frozenset[str]) -> list[str]:
     for number, line in enumerate(lines):
         body = line.removeprefix(LIST_ITEM_MARK)
         cut = bool(_ELLIPSIS.search(body))
-        following = lines[number + 1] if number + 1 < len(lines) else ""
-        if cut and _opens_with_headline(body, headlines):
-            marks[number] = "teaser"
-        elif body in headlines and _ELLIPSIS.search(following.removeprefix(LIST_ITEM_MARK)):
+        if _is_teaser_line(body, cut, lines[number + 1] if number + 1 < len(lines) else "", headlines):
             marks[number] = "teaser"
         elif cut and number and marks[number - 1] == "teaser" and _excerpt_of(body, lines[number - 1]):
             marks[number] = "excerpt"
     return marks
+
+
+def _is_teaser_line(body: str, cut: bool, following: str, headlines: frozenset[str]) -> bool:
+    """A headline with its excerpt on the line, or a headline alone over a line that ends in an ellipsis."""
+    if cut:
+        return _opens_with_headline(body, headlines)
+    return body in headlines and bool(_ELLIPSIS.search(following.removeprefix(LIST_ITEM_MARK)))
 
 
 def _opens_with_headline(body: str, headlines: frozenset[str]) -> bool:
