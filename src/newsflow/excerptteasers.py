@@ -55,8 +55,11 @@ def _box_headings(lines: list[str], tree: Any) -> set[int]:
         return set()
     found = set()
     for heading in islice(tree.iter("h2", "h3", "h4"), MAX_HEADINGS_READ):
+        box = heading.getnext()
+        if box is None or len(box) < TEASER_RUN_MIN:  # no box of items after it: its text is not read
+            continue
         number = wanted.get(" ".join(" ".join(heading.itertext()).split()))
-        if number is not None and _is_teaser_box(heading.getnext()):
+        if number is not None and _is_teaser_box(box):
             found.add(number)
     return found
 
@@ -64,7 +67,7 @@ def _box_headings(lines: list[str], tree: Any) -> set[int]:
 def _is_teaser_box(box: Any) -> bool:
     """Whether the element is a list (or a block of blocks) of TEASER_RUN_MIN items or more, each a link of a
     headline's length followed by words that end in an ellipsis."""
-    if box is None or not isinstance(box.tag, str):
+    if not isinstance(box.tag, str):
         return False
     items = [item for item in islice(box, MAX_ITEMS_READ) if isinstance(item.tag, str)]
     return len(items) >= TEASER_RUN_MIN and all(_is_teaser_item(item) for item in items)
