@@ -150,3 +150,36 @@ def test_a_heading_over_another_box_stays(items: list[str]) -> None:
     """A story's subhead over its own list of linked sentences, a box of one teaser, and a list not all teasers."""
     text = f"{ONE}\nRead more\n{TWO}"
     assert drop_excerpt_teasers(text, _page_with_heading_over(items)) == text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_mid_story_box_of_bare_headlines_leaves_no_heading(lang: str) -> None:
+    """A box of linked headlines alone (no excerpt) mid-story: trafilatura prunes the list and kept its `<h2>` in
+    es, it and nl on main's code; the page shows it over a list of headline links the text lacks, so it goes."""
+    page = TextPage(lang=lang, sizes=(3, 1, 2, 2, 2, 3), layout="article", body_class=1)
+    heading, *headlines = furniture_lines(page, "related")
+    box = f"<h2>{heading}</h2><ul class='post-teasers'>" + "".join(
+        f"<li><a href='/news/{number}'>{headline}</a></li>" for number, headline in enumerate(headlines)) + "</ul>"
+    article = extract_article(_page_with_box(page, box, True), render(page)[1])
+    text = article.text if article is not None else ""
+    assert story_faults(page, text) == [], page.shown()
+    assert [line for line in text.split("\n") if line == heading or line in headlines] == []
+
+
+@pytest.mark.parametrize("items", [
+    [f"<a href='/a'>{HEAD_A}</a>", f"<a href='/b'>{HEAD_B}</a> and more words"],
+    [f"<a href='/a'>{HEAD_A}</a>", f"<a href='/b'>{HEAD_B}</a><a href='/c'>{HEAD_A} again</a>"],
+    [f"<a href='/a'>{HEAD_A}</a>", "<a href='/b'>Market</a>"],
+], ids=["an_item_with_more_words", "an_item_of_two_links", "a_one_word_link"])
+def test_a_heading_over_a_list_of_other_links_stays(items: list[str]) -> None:
+    text = f"{ONE}\nRead more\n{TWO}"
+    assert drop_excerpt_teasers(text, _page_with_heading_over(items)) == text
+
+
+def test_a_heading_over_bare_headlines_the_text_holds_stays() -> None:
+    """The list is in the text (trafilatura kept it): its heading is not alone, and other rules judge the box."""
+    tree = _page_with_heading_over([f"<a href='/a'>{HEAD_A}</a>", f"<a href='/b'>{HEAD_B}</a>"])
+    text = f"{ONE}\nRead more\n- {HEAD_A}\n- {HEAD_B}\n{TWO}"
+    assert drop_excerpt_teasers(text, tree) == text
+    gone = f"{ONE}\nRead more\n{TWO}"
+    assert drop_excerpt_teasers(gone, tree) == f"{ONE}\n{TWO}"

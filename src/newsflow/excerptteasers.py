@@ -59,18 +59,34 @@ def _box_headings(lines: list[str], tree: Any) -> set[int]:
         if box is None or len(box) < TEASER_RUN_MIN:  # no box of items after it: its text is not read
             continue
         number = wanted.get(" ".join(" ".join(heading.itertext()).split()))
-        if number is not None and _is_teaser_box(box):
+        if number is not None and _is_teaser_box(box, lines):
             found.add(number)
     return found
 
 
-def _is_teaser_box(box: Any) -> bool:
+def _is_teaser_box(box: Any, lines: list[str]) -> bool:
     """Whether the element is a list (or a block of blocks) of TEASER_RUN_MIN items or more, each a link of a
-    headline's length followed by words that end in an ellipsis."""
+    headline's length followed by words that end in an ellipsis; or each a headline's link alone, none of them a
+    line of the text (the box went, its heading stayed)."""
     if not isinstance(box.tag, str):
         return False
     items = [item for item in islice(box, MAX_ITEMS_READ) if isinstance(item.tag, str)]
-    return len(items) >= TEASER_RUN_MIN and all(_is_teaser_item(item) for item in items)
+    if len(items) < TEASER_RUN_MIN:
+        return False
+    return all(_is_teaser_item(item) for item in items) or _is_gone_link_box(items, lines)
+
+
+def _is_gone_link_box(items: list[Any], lines: list[str]) -> bool:
+    """Whether every item is one link of a headline's length and nothing else, and the text holds none of them."""
+    held = {line.removeprefix(LIST_ITEM_MARK) for line in lines}
+    for item in items:
+        links = item.findall(".//a[@href]")
+        whole = " ".join(" ".join(item.itertext()).split())
+        if len(links) != 1 or whole in held or whole != " ".join(" ".join(links[0].itertext()).split()):
+            return False
+        if not HEADLINE_MIN_WORDS <= len(whole.split()) <= HEADLINE_MAX_WORDS:
+            return False
+    return True
 
 
 def _is_teaser_item(item: Any) -> bool:
