@@ -183,3 +183,13 @@ def test_a_heading_over_bare_headlines_the_text_holds_stays() -> None:
     assert drop_excerpt_teasers(text, tree) == text
     gone = f"{ONE}\nRead more\n{TWO}"
     assert drop_excerpt_teasers(gone, tree) == f"{ONE}\n{TWO}"
+
+
+def test_a_subhead_over_a_paragraph_of_links_stays() -> None:
+    """The combined property's shrunk page (`test_every_story_line_is_stored_whole_once_in_order`, de, a soup
+    page with a subhead over a paragraph that links two pages by their names): the paragraph's inline links are no
+    box's items, so the subhead stays (the first form of the bare-headline check dropped it)."""
+    para = f"<p><a href='/a'>{HEAD_A}</a> <a href='/b'>{HEAD_B}</a></p>"
+    tree = lxml.html.fromstring(f"<html><body><p>{ONE}</p><h2>What the plan costs</h2>{para}<p>{TWO}</p></body></html>")
+    text = f"{ONE}\nWhat the plan costs\n{TWO}"
+    assert drop_excerpt_teasers(text, tree) == text

@@ -24,6 +24,9 @@ HEADING_MAX_WORDS = 6
 """The box's heading above the teasers ("Related posts", "Weiterführende Artikel zu diesem Thema") is this short."""
 MAX_LINKS_READ = 3000
 """Links read on a page: the work is bounded on a hostile page (a real article page has a few hundred)."""
+BOX_TAGS = frozenset(("ul", "ol", "div", "section", "aside", "nav"))
+ITEM_TAGS = frozenset(("li", "div", "article", "section"))
+"""A box of teasers is a list or a block of blocks, its items list items or cards: not a paragraph's inline links."""
 MAX_HEADINGS_READ = 500
 MAX_ITEMS_READ = 50
 LIST_ITEM_MARK = "- "
@@ -68,10 +71,10 @@ def _is_teaser_box(box: Any, lines: list[str]) -> bool:
     """Whether the element is a list (or a block of blocks) of TEASER_RUN_MIN items or more, each a link of a
     headline's length followed by words that end in an ellipsis; or each a headline's link alone, none of them a
     line of the text (the box went, its heading stayed)."""
-    if not isinstance(box.tag, str):
+    if box.tag not in BOX_TAGS:  # a paragraph of two links is no box (the combined property's subhead over one)
         return False
     items = [item for item in islice(box, MAX_ITEMS_READ) if isinstance(item.tag, str)]
-    if len(items) < TEASER_RUN_MIN:
+    if len(items) < TEASER_RUN_MIN or any(item.tag not in ITEM_TAGS for item in items):
         return False
     return all(_is_teaser_item(item) for item in items) or _is_gone_link_box(items, lines)
 
