@@ -16,12 +16,15 @@ from tests.textpagehtml import render
 from tests.textpagewords import COMMENTS, QUOTES, SOCIAL_POSTS, STANDFIRSTS
 from tests.textpageworld import LANGS, TextPage, furniture_lines, paragraphs
 
+EXCERPT_WORDS = 10
+"""Where a machine cuts another story's opening (WordPress cuts its excerpt at a number of words)."""
+
 
 def _excerpt(lang: str, index: int) -> str:
-    """Another story's opening without its last word and stop (where the excerpt is cut): the language's sentences
-    that the page's story never says (a standfirst, a quote, a comment, a post; the page draws none of them)."""
+    """Another story's opening cut at EXCERPT_WORDS words: the language's sentences that the page's story never says
+    (a standfirst, a quote, a comment, a post; the page draws none of them)."""
     texts = (STANDFIRSTS[lang], QUOTES[lang].format(n=31), COMMENTS[lang], SOCIAL_POSTS[lang][0].format(n=9))
-    return texts[index % len(texts)].rsplit(" ", 1)[0]
+    return " ".join(texts[index % len(texts)].split()[:EXCERPT_WORDS])
 
 
 def _box(page: TextPage, shape: str, items: int, ellipsis: str, name: str) -> tuple[str, list[str]]:
@@ -81,6 +84,44 @@ def test_a_mid_story_box_leaves_neither_teasers_nor_heading(lang: str, shape: st
     text = article.text if article is not None else ""
     assert story_faults(page, text) == [], page.shown()
     assert [line for line in text.split("\n") if any(part in line for part in texts)] == []
+
+
+SUMMARY_WORDS = (7, 12, 9, 15)
+"""An editor's summaries differ in length (a machine's excerpts do not): the words each briefing item keeps."""
+
+
+def _briefing(page: TextPage, shape: str, items: int) -> tuple[str, list[str]]:
+    """The story's own list of linked headlines, each with the editor's summary ending in an ellipsis (a "morning
+    briefing", a "what we know" list, a list of sources), and the lines the text must hold."""
+    _, *headlines = furniture_lines(page, "related")
+    html_items, lines = [], []
+    for index in range(items):
+        texts = (STANDFIRSTS[page.lang], QUOTES[page.lang].format(n=31), COMMENTS[page.lang],
+                 SOCIAL_POSTS[page.lang][0].format(n=9))
+        words = texts[index % len(texts)].split()
+        summary = " ".join(words[:SUMMARY_WORDS[index % len(SUMMARY_WORDS)]]) + "…"
+        link = f'<a href="/news/{page.lang}-brief-{index}">{headlines[index % len(headlines)]}</a>'
+        html_items.append({"li": f"<li>{link} {summary}</li>", "p": f"<p>{link} {summary}</p>"}[shape])
+        lines.append(f"{headlines[index % len(headlines)]} {summary}")
+    html = "".join(html_items)
+    return (f"<ul>{html}</ul>" if shape == "li" else html), lines
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("shape", "items", "mid_story"), [("li", 3, True), ("p", 4, False), ("p", 2, True)],
+                         ids=["list_mid", "paragraphs_end", "two_mid"])
+def test_a_storys_own_briefing_of_linked_headlines_with_ellipses_is_stored(
+        lang: str, shape: str, items: int, mid_story: bool) -> None:
+    """Review: the story's own list of linked headlines, each with a summary an editor cut with an ellipsis, has a
+    teaser box's shape; its summaries differ in length, where a machine cuts excerpts at one length, so every line
+    stays (the author's rule dropped them all)."""
+    page = TextPage(lang=lang, sizes=(3, 2, 3, 2), layout="article", body_class=1)
+    briefing, lines = _briefing(page, shape, items)
+    article = extract_article(_page_with_box(page, briefing, mid_story), render(page)[1])
+    text = article.text if article is not None else ""
+    assert story_faults(page, text) == [], page.shown()
+    stored = [line.removeprefix("- ") for line in text.split("\n")]
+    assert [line for line in lines if line not in stored] == [], page.shown()
 
 
 ONE = "The ferry left the north pier at seven in the morning with forty passengers and the mayor on board."
@@ -202,3 +243,21 @@ def test_a_subhead_under_a_short_mention_in_an_unnamed_container_is_stored() -> 
     html, url = render(page)
     article = extract_article(html, url)
     assert story_faults(page, article.text if article is not None else "") == []
+
+
+CHAR_CUT_A = "The town's only bridge over the river will close on Monday while work"
+CHAR_CUT_B = "Stall holders sell fish and veg at the old quay in May, as we all hoped"
+
+
+@pytest.mark.parametrize(("excerpt_a", "excerpt_b", "dropped"), [
+    (CHAR_CUT_A, CHAR_CUT_B, True),
+    (EXC_A, "Stall holders will sell fish and vegetables", False),
+    ("The town's only bridge", "Stall holders will sell fish and vegetables from the old quay", False),
+], ids=["cut_at_characters", "summaries_of_other_lengths", "short_summaries"])
+def test_teasers_go_only_when_their_excerpts_were_cut_at_one_length(
+        excerpt_a: str, excerpt_b: str, dropped: bool) -> None:
+    """Review: a plugin cuts excerpts at a number of characters (word counts differ, lengths within 4%) and they go;
+    an editor's summaries of other lengths, each ended by an ellipsis, are a story's briefing and stay."""
+    assert abs(len(CHAR_CUT_A) - len(CHAR_CUT_B)) <= 2 < abs(len(CHAR_CUT_A.split()) - len(CHAR_CUT_B.split()))
+    text = "\n".join([ONE, TWO, f"{HEAD_A} {excerpt_a}…", f"{HEAD_B} {excerpt_b}…"])
+    assert drop_excerpt_teasers(text, _tree([HEAD_A, HEAD_B])) == (f"{ONE}\n{TWO}" if dropped else text)

@@ -27,6 +27,12 @@ MAX_LINKS_READ = 3000
 BOX_TAGS = frozenset(("ul", "ol", "div", "section", "aside", "nav"))
 ITEM_TAGS = frozenset(("li", "div", "article", "section"))
 """A box of teasers is a list or a block of blocks, its items list items or cards: not a paragraph's inline links."""
+CUT_SPREAD_WORDS = 1
+CUT_SPREAD_SHARE = 0.04
+"""A box's excerpts are cut by a machine, at a number of words (WordPress's excerpt: words differ by one at most) or
+of characters (a plugin's: tv-orange.de's ten differ by 7 of 253, 2.8%); an editor's summaries in a briefing or a list
+of sources that end in an ellipsis differ more (review, forty-third pass), and they are the story's own lines."""
+ITEM_DEPTH = 3
 MAX_HEADINGS_READ = 500
 MAX_ITEMS_READ = 50
 LIST_ITEM_MARK = "- "
@@ -40,11 +46,14 @@ def drop_excerpt_teasers(text: str, tree: Any) -> str:
     and without the heading of such a box that the text holds alone (trafilatura pruned the box, kept its heading)."""
     lines = text.split(PARAGRAPH_SEPARATOR)
     dropped = _box_headings(lines, tree)
-    if sum(bool(_ELLIPSIS.search(line)) for line in lines) >= TEASER_RUN_MIN:
+    cut_lines = sum(bool(_ELLIPSIS.search(line)) for line in lines)
+    if cut_lines:
+        dropped |= _box_items_left(lines, tree)
+    if cut_lines >= TEASER_RUN_MIN:
         headlines = _linked_headlines(tree)
         marks = _teaser_marks(lines, headlines) if headlines else []
         if sum(mark == "teaser" for mark in marks) >= TEASER_RUN_MIN:
-            dropped |= _dropped_lines(lines, marks)
+            dropped |= _dropped_lines(lines, marks, headlines)
     if not dropped:
         return text
     return PARAGRAPH_SEPARATOR.join(line for number, line in enumerate(lines) if number not in dropped)
@@ -67,6 +76,35 @@ def _box_headings(lines: list[str], tree: Any) -> set[int]:
     return found
 
 
+def _box_items_left(lines: list[str], tree: Any) -> set[int]:
+    """The numbers of the lines ending in an ellipsis that are the whole text of an item of a page box of excerpt
+    teasers (`_is_teaser_box`): the teasers an earlier stage left when it dropped the box's others, too few for a run
+    (review, forty-third pass: a generated box of three kept one)."""
+    wanted = {line.removeprefix(LIST_ITEM_MARK): number for number, line in enumerate(lines) if _ELLIPSIS.search(line)}
+    found: set[int] = set()
+    for anchor in islice(tree.iterfind(".//a[@href]"), MAX_LINKS_READ):
+        item = _box_item_of(anchor)
+        if item is None:
+            continue
+        number = wanted.get(" ".join(" ".join(item.itertext()).split()))
+        if number is not None and number not in found and _is_teaser_box(item.getparent(), lines):
+            found.add(number)
+    return found
+
+
+def _box_item_of(anchor: Any) -> Any:
+    """The item of a box the link sits in, up to ITEM_DEPTH elements above it (a card's heading, a list item's
+    paragraph), or None."""
+    item = anchor.getparent()
+    for _ in range(ITEM_DEPTH):
+        if item is None or item.getparent() is None:
+            return None
+        if item.tag in ITEM_TAGS and item.getparent().tag in BOX_TAGS:
+            return item
+        item = item.getparent()
+    return None
+
+
 def _is_teaser_box(box: Any, lines: list[str]) -> bool:
     """Whether the element is a list (or a block of blocks) of TEASER_RUN_MIN items or more, each a link of a
     headline's length followed by words that end in an ellipsis; or each a headline's link alone, none of them a
@@ -76,7 +114,9 @@ def _is_teaser_box(box: Any, lines: list[str]) -> bool:
     items = [item for item in islice(box, MAX_ITEMS_READ) if isinstance(item.tag, str)]
     if len(items) < TEASER_RUN_MIN or any(item.tag not in ITEM_TAGS for item in items):
         return False
-    return all(_is_teaser_item(item) for item in items) or _is_gone_link_box(items, lines)
+    if all(_is_teaser_item(item) for item in items):
+        return _cut_alike([_item_excerpt(item) for item in items])
+    return _is_gone_link_box(items, lines)
 
 
 def _is_gone_link_box(items: list[Any], lines: list[str]) -> bool:
@@ -100,6 +140,21 @@ def _is_teaser_item(item: Any) -> bool:
     whole = " ".join(" ".join(item.itertext()).split())
     return (HEADLINE_MIN_WORDS <= len(headline.split()) <= HEADLINE_MAX_WORDS and len(whole) > len(headline)
             and bool(_ELLIPSIS.search(whole)))
+
+
+def _item_excerpt(item: Any) -> str:
+    """The item's words after its link's headline (the teaser item's excerpt)."""
+    headline = " ".join(" ".join(item.find(".//a[@href]").itertext()).split())
+    whole = " ".join(" ".join(item.itertext()).split())
+    return whole.replace(headline, "", 1).strip()
+
+
+def _cut_alike(excerpts: list[str]) -> bool:
+    """Whether the excerpts (each ending in an ellipsis) were cut at one length: by words or by characters."""
+    bodies = [_ELLIPSIS.sub("", excerpt).rstrip() for excerpt in excerpts]
+    words = [len(body.split()) for body in bodies]
+    chars = [len(body) for body in bodies]
+    return max(words) - min(words) <= CUT_SPREAD_WORDS or max(chars) - min(chars) <= CUT_SPREAD_SHARE * max(chars)
 
 
 def _linked_headlines(tree: Any) -> frozenset[str]:
@@ -146,8 +201,9 @@ def _excerpt_of(body: str, above: str) -> bool:
     return not _ELLIPSIS.search(above_body) or above_body.endswith(body)
 
 
-def _dropped_lines(lines: list[str], marks: list[str]) -> set[int]:
-    """The numbers of the lines in runs of TEASER_RUN_MIN teasers or more, and of each run's heading."""
+def _dropped_lines(lines: list[str], marks: list[str], headlines: frozenset[str]) -> set[int]:
+    """The numbers of the lines in runs of TEASER_RUN_MIN teasers or more whose excerpts were cut at one length, and
+    of each run's heading."""
     dropped: set[int] = set()
     start = 0
     while start < len(lines):
@@ -157,12 +213,23 @@ def _dropped_lines(lines: list[str], marks: list[str]) -> set[int]:
         end = start
         while end < len(lines) and marks[end]:
             end += 1
-        if sum(mark == "teaser" for mark in marks[start:end]) >= TEASER_RUN_MIN:
+        if sum(mark == "teaser" for mark in marks[start:end]) >= TEASER_RUN_MIN and _cut_alike(
+                [_line_excerpt(line.removeprefix(LIST_ITEM_MARK), headlines) for line in lines[start:end]
+                 if _ELLIPSIS.search(line)]):
             dropped.update(range(start, end))
             if start and _is_heading(lines[start - 1]):
                 dropped.add(start - 1)
         start = end
     return dropped
+
+
+def _line_excerpt(body: str, headlines: frozenset[str]) -> str:
+    """The line without the longest of the page's headlines it opens with: the excerpt (the whole line if it is one)."""
+    words = body.split()
+    for count in range(min(HEADLINE_MAX_WORDS, len(words) - 1), HEADLINE_MIN_WORDS - 1, -1):
+        if " ".join(words[:count]) in headlines:
+            return " ".join(words[count:])
+    return body
 
 
 def _is_heading(line: str) -> bool:
