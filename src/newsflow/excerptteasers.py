@@ -82,7 +82,11 @@ def _box_items_left(lines: list[str], tree: Any) -> set[int]:
     (review, forty-third pass: a generated box of three kept one)."""
     wanted = {line.removeprefix(LIST_ITEM_MARK): number for number, line in enumerate(lines) if _ELLIPSIS.search(line)}
     found: set[int] = set()
+    held = "\n".join(wanted)
     for anchor in islice(tree.iterfind(".//a[@href]"), MAX_LINKS_READ):
+        words = " ".join(anchor.itertext()).split()  # a menu's links are no line's headline: their items go unread
+        if not HEADLINE_MIN_WORDS <= len(words) <= HEADLINE_MAX_WORDS or " ".join(words) not in held:
+            continue
         item = _box_item_of(anchor)
         if item is None:
             continue
