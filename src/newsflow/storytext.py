@@ -34,6 +34,7 @@ from newsflow.captions import drop_alt_captions, drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import blocks_of, complete_story
 from newsflow.continuation import append_continuation
+from newsflow.excerptteasers import drop_excerpt_teasers
 from newsflow.furniture import drop_furniture_lines
 from newsflow.inlinesplits import join_inline_splits
 from newsflow.lostlists import restore_lost_lists
@@ -112,7 +113,7 @@ def story_text(
     text = append_continuation(text, page)
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
-    text = drop_author_box(text, page, html)
+    text = drop_excerpt_teasers(drop_author_box(text, page, html), page)
     return drop_video_chrome(drop_embed_chrome(drop_link_hints(text, page), page), page)
 
 
