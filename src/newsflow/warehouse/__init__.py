@@ -43,6 +43,7 @@ from newsflow.runlock import (
     write_holder,
 )
 from newsflow.warehouse import compat
+from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
 log = logging.getLogger(__name__)
@@ -154,8 +155,8 @@ class Warehouse:
         ):
             return None
         first = " ".join(text.split())[:300]
-        if any(sign in text for sign in _DAMAGED):  # a read failed, not a write: no disk is full
-            return WarehouseError(f"cannot open {self.path}: {first}{_open_hint(text, read_only=False)}")
+        if damaged_file_message(text):  # a read failed, not a write: no disk is full
+            return WarehouseError(f"cannot open {self.path}: {first}{open_hint(text, read_only=False)}")
         if migrating:
             return WarehouseError(f"cannot write {self.path}: {first}. {room_question(text)} Its migration to "
                                   "this newsflow's schema stopped (each migration is stored whole or not at all) and "
@@ -195,7 +196,7 @@ class Warehouse:
             if not is_damaged_file_error(exc):
                 raise
             raise WarehouseError(f"cannot read {self.path}: {' '.join(str(exc).split())}"
-                                 f"{_open_hint(str(exc), read_only=True)}") from exc
+                                 f"{open_hint(str(exc), read_only=True)}") from exc
         finally:
             con.close()
 
@@ -213,7 +214,7 @@ class Warehouse:
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise compat.other_format_error(self.path, str(exc)) or WarehouseError(
-                        f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
+                        f"cannot open {self.path}: {exc}{open_hint(str(exc), read_only)}") from exc
                 error = self.lock_error(str(exc))
                 if time.monotonic() >= deadline:
                     raise error from exc
@@ -222,7 +223,7 @@ class Warehouse:
                     waiting = True
                 time.sleep(_LOCK_RETRY_SECONDS)
             except duckdb.Error as exc:
-                raise WarehouseError(f"cannot open {self.path}: {exc}{_open_hint(str(exc), read_only)}") from exc
+                raise WarehouseError(f"cannot open {self.path}: {exc}{open_hint(str(exc), read_only)}") from exc
 
     def lock_error(self, duckdb_message: str) -> WarehouseLockedError:
         """Who holds the file: a newsflow run (its run lock is held), or another process, a reader."""
@@ -237,33 +238,6 @@ class Warehouse:
         return WarehouseHeldError(
             f"{self.path} is locked by another process ({pid}{program}) that holds it open and is not a newsflow "
             "run: a reader such as DBeaver, a notebook or `duckdb -readonly`; close it, or try again in a few seconds")
-
-
-def _open_hint(duckdb_message: str, read_only: bool) -> str:
-    """What to do when the file cannot be opened: it is damaged, or read-only to this user."""
-    if "while replaying WAL" in duckdb_message:  # the file is whole: its log of the last writes is not
-        return ("; the warehouse file is whole but its write-ahead log (the same name + .wal) is damaged: move "
-                "the .wal aside, and the warehouse opens as of its last checkpoint (what the later writes stored, "
-                "the next run fetches again while its feeds still list it)")
-    if any(sign in duckdb_message for sign in _DAMAGED):
-        return ("; the file is damaged or not a DuckDB database: restore it from a backup, or move it aside "
-                "and the next run starts a new warehouse")
-    if any(sign in duckdb_message for sign in _FULL):  # a first run on a full disk: said, but not what to do
-        return f"; {full_hint(duckdb_message)}"
-    if read_only or not any(sign in duckdb_message for sign in _NOT_WRITABLE):
-        return ""
-    return ("; newsflow must write the warehouse here: make the file writable by this user (its mode, its owner, "
-            "`chattr -i`, a read-only mount), or point warehouse.path at a copy")
-
-
-_FULL = ("No space left", "File too large", "Disk quota exceeded")
-_NOT_WRITABLE = ("Permission denied", "Operation not permitted", "Read-only file system")
-_DAMAGED = ("not a valid DuckDB database", "Could not read enough bytes", "orrupt", "checksum")
-
-
-def is_damaged_file_error(exc: duckdb.Error) -> bool:
-    """DuckDB's error says the database file itself is damaged (cut short, overwritten)."""
-    return isinstance(exc, duckdb.IOException) and any(sign in str(exc) for sign in _DAMAGED)
 
 
 class BorrowedWarehouse(Warehouse):
@@ -369,6 +343,7 @@ __all__ = [
     "insert_polls",
     "insert_story_index",
     "insert_story_lines",
+    "is_damaged_file_error",
     "latest_robots_reads",
     "link_stored_entries",
     "load_articles",
