@@ -203,3 +203,13 @@ def same_day(page: CorpusPage, found: date | None) -> bool:
 
 def language_matches(page: CorpusPage, found: str | None) -> bool:
     return canonical_language(found) == canonical_language(page.language)
+
+
+def blind_set_problem(program: str, listing: Path, html_dir: Path) -> str | None:
+    """One line saying what is wrong with a blind set's two paths (its JSON listing, its folder of pages), or
+    None: the blind-set tools read sets built outside the project, so a wrong path is the commonest slip."""
+    if not listing.is_file():
+        return f"{program}: {listing} is not a file: give the set's JSON listing (see bench/README.md)"
+    if not html_dir.is_dir():
+        return f"{program}: {html_dir} is not a folder: give the folder holding the set's pages"
+    return None

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.baselines import htmldate_alone
-from bench.corpora import half_of
+from bench.corpora import blind_set_problem, half_of
 from newsflow.charset import decode_html
 from newsflow.extract import extract_article, prepare_extractor
 
@@ -137,6 +137,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--misses", choices=("tune", "report"), help="list that half's misses")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
+    problem = blind_set_problem(parser.prog, args.evaldata, args.html_dir)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     name = args.name or ("mediacloud" if "mediacloud" in args.evaldata.name else "bbaw")
     entries = json.loads(args.evaldata.read_text(encoding="utf-8"))
     pages = date_pages(name, entries, args.html_dir, args.workers)

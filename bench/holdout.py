@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.baselines import trafilatura_text
-from bench.corpora import CORPORA, CorpusPage, snippet_f1
+from bench.corpora import CORPORA, CorpusPage, blind_set_problem, snippet_f1
 from newsflow.charset import decode_html
 from newsflow.extract import extract_article, prepare_extractor
 from newsflow.text import normalize_text
@@ -98,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="the first N pages only (a smoke run)")
     parser.add_argument("--skip-alone", action="store_true", help="newsflow only (trafilatura alone scores 0)")
     args = parser.parse_args(argv)
+    problem = blind_set_problem(parser.prog, args.evaldata, args.html_dir)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     entries = json.loads(args.evaldata.read_text(encoding="utf-8"))
     if NEWS_SUBSET.is_file():
         seen = json.loads(NEWS_SUBSET.read_text(encoding="utf-8"))

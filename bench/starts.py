@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.baselines import trafilatura_text
-from bench.corpora import half_of
+from bench.corpora import blind_set_problem, half_of
 from newsflow.charset import decode_html
 from newsflow.extract import extract_article, prepare_extractor
 
@@ -139,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--misses", choices=("tune", "report"), help="list that half's misses")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
+    problem = blind_set_problem(parser.prog, args.starts, args.html_dir)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     entries = json.loads(args.starts.read_text(encoding="utf-8"))
     results = score_pages(args.name, entries, args.html_dir, args.workers)
     print("\n".join(summary_lines(results)))

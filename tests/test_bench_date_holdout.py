@@ -68,3 +68,17 @@ def test_misses_list_one_half_only() -> None:
              for i, half in enumerate(("tune", "report", "tune"))]
     assert len(miss_lines(pages, "tune")) == 2 and len(miss_lines(pages, "report")) == 1
     assert summary_lines(pages)[0].startswith("tune   stored   2 of   2  newsflow 0.000 (0)")
+
+
+@pytest.mark.parametrize("tool", ["bench.holdout", "bench.date_holdout", "bench.starts"])
+def test_a_wrong_path_is_one_line_and_exit_2(tool: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+
+    listing = tmp_path / "set.json"
+    listing.write_text("{}")
+    program = importlib.import_module(tool)
+    assert program.main([str(tmp_path / "missing.json"), str(tmp_path)]) == 2
+    assert program.main([str(listing), str(tmp_path / "no-such-folder")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 2 and "missing.json is not a file" in lines[0] and "no-such-folder is not a folder" in lines[1]
+    assert all(line.startswith(f"python -m {tool}: ") for line in lines)
