@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
+from newsflow.search_sites import site_hints
 from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
 
@@ -160,6 +161,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
+    for hint in site_hints(store, _each(args.site, site_filter) or ()):  # with rows too: one outlet of several lost
+        print(f"newsflow: {hint}", file=sys.stderr)
     asked = _each(args.language, language_code) or ()
     for code in () if result.rows else asked:  # why each language asked may have found nothing
         hint = search.language_hint(store, code)

@@ -257,6 +257,7 @@ _LANGUAGE_NAMED = "CASE WHEN {language} = '' THEN 'unknown' ELSE {language} END"
 _AUTHORITY = "split_part(a.canonical_url, '/', 3)"
 _SITE_OF_AUTHORITY = _SITE.replace(_AUTHORITY, "raw")
 _AUTHORITY_IN_SITE = _IN_SITES.format(site=_SITE_OF_AUTHORITY)
+SITE_OF_AUTHORITY = _SITE_OF_AUTHORITY  # a raw URL authority's site, for search_sites' list of stored sites
 
 
 def _counted(key: str, site: bool) -> str:
