@@ -34,7 +34,26 @@ def format_result(result: QueryResult, fmt: str) -> str:
         return json.dumps(rows, default=_json_default, ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
         return _to_csv(QueryResult(result.columns, [tuple(_seconds(v) for v in row) for row in result.rows]))
+    if fmt == SPREADSHEET:
+        rows = [tuple(_wall_clock(_seconds(v)) for v in row) for row in result.rows]
+        return BOM + _to_csv(QueryResult(result.columns, rows))
     return _to_table(result)
+
+
+SPREADSHEET = "spreadsheet"
+"""`--format spreadsheet`: CSV for Excel and LibreOffice Calc opened by double-click (docs/queries.md, "Analyst 50")."""
+FORMATS = ["table", "csv", SPREADSHEET, "json"]
+"""Every --format of `newsflow query` and `newsflow search`."""
+BOM = "\ufeff"
+"""UTF-8's byte-order mark: Excel on Windows reads a CSV without it in the ANSI code page (`HÃ  Ná»™i`)."""
+
+
+def _wall_clock(value: object) -> object:
+    """A time with an offset as its local time alone (`2026-12-04 10:00:00`, in the zone it was given in: `--tz`'s
+    for a search), which Excel and Calc read as a date and time; `2026-12-04 10:00:00+00:00` is text to both."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
 
 
 def _seconds(value: object) -> object:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
@@ -70,7 +71,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="with --articles: best first (default), or by date")
     parser.add_argument("--snippets", action="store_true",
                         help="with --articles: a column with the words around each article's first match, marked «so»")
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--format", choices=FORMATS, default="table",
+                        help="spreadsheet: CSV for Excel or LibreOffice (a byte-order mark, times without offset)")
     parser.add_argument("--reindex", action="store_true",
                         help="index every article missing from the search index or changed since (after reextract)")
     parser.add_argument("--compact", action="store_true",
