@@ -105,6 +105,15 @@ class SearchParser(OneLineParser):
             return None
         return super()._parse_optional(arg_string)
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """Words of the query after an option (`newsflow search harbour --limit 5 strike`) join the query: argparse
+        takes a `nargs="*"` argument's words in one stretch and left the later ones unrecognised ("Analyst 50").
+        An unknown option (`--sitex`) among them leaves them all to be refused as before."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras and not any(word.startswith("--") for word in extras):
+            parsed.query, extras = [*(parsed.query or []), *extras], []
+        return parsed, extras
+
 
 def limit_problem(limit: int) -> str | None:
     """What is wrong with a --limit (a larger one than MAX_LIMIT is fine: it asks for every row)."""
