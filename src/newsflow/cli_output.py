@@ -35,8 +35,8 @@ def format_result(result: QueryResult, fmt: str) -> str:
     if fmt == "csv":
         return _to_csv(QueryResult(result.columns, [tuple(_seconds(v) for v in row) for row in result.rows]))
     if fmt == SPREADSHEET:
-        rows = [tuple(_wall_clock(_seconds(v)) for v in row) for row in result.rows]
-        return BOM + _to_csv(QueryResult(result.columns, rows))
+        clocks = [tuple(_wall_clock(_seconds(v)) for v in row) for row in result.rows]
+        return BOM + _to_csv(QueryResult(result.columns, clocks))
     return _to_table(result)
 
 

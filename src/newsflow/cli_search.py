@@ -17,6 +17,7 @@ from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
+from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
 from newsflow.search_sites import site_hints
 from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
@@ -47,8 +48,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.__class__ = SearchParser  # add_parser makes every command's parser the top one's class
     parser.add_argument("query", nargs="*", help='e.g. \'"air strikes" syria -iran\' (words given apart are '
                                                  'joined: newsflow search centcom syria)')
-    parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
-    parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")
+    parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE (a date, "
+                        "today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
+    parser.add_argument("--until", type=_date, metavar="DATE",
+                        help="only articles dated on or before DATE (as --since)")
     parser.add_argument("--feed", metavar="NAME", action="append",
                         help="only articles of this feed (repeat for several: either)")
     parser.add_argument("--site", metavar="DOMAIN", action="append",
@@ -120,11 +123,26 @@ def limit_problem(limit: int) -> str | None:
     return None if limit >= 1 else f"--limit must be 1 or more, got {limit}"
 
 
-def _date(text: str) -> date:
+def _date(text: str) -> date | DaysAgo:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+        return read_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def days_in_zone(args: argparse.Namespace, zone: str) -> str | None:
+    """--since and --until made dates, a relative day (`7d`) read in `zone` and said on stderr; what is wrong
+    (one line naming the option) otherwise."""
+    relative = [(option, bound) for option, bound in (("--since", args.since), ("--until", args.until))
+                if isinstance(bound, DaysAgo)]
+    today = today_in(zone) if relative else date.min
+    if today is None:
+        return (f"{relative[0][0]} {relative[0][1].typed} is a day in {zone}, which Python's time zone database "
+                "lacks; give a date like 2026-11-24")
+    args.since, args.until = day_of(args.since, today), day_of(args.until, today)
+    for option, bound in relative:
+        print(f"newsflow: {option} {bound.typed} is {day_of(bound, today)} in {zone}", file=sys.stderr)
+    return None
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -157,6 +175,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     zone = search.time_zone(tz) if problem is None else None
     if problem is None and zone is None:
         problem = search.unknown_time_zone(tz) if args.tz is not None else config_zone_problem(tz, config.path)
+    if problem is None and zone is not None:
+        problem = days_in_zone(args, zone)
     if problem is not None:
         return fail(problem, EXIT_USAGE)
     filters = search.SearchFilters(args.since, args.until, _each(args.feed, str),
@@ -172,8 +192,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
-    for hint in site_hints(store, _each(args.site, site_filter) or ()):  # with rows too: one outlet of several lost
-        print(f"newsflow: {hint}", file=sys.stderr)
+    for site_hint in site_hints(store, _each(args.site, site_filter) or ()):  # with rows too: an outlet lost
+        print(f"newsflow: {site_hint}", file=sys.stderr)
     asked = _each(args.language, language_code) or ()
     for code in () if result.rows else asked:  # why each language asked may have found nothing
         hint = search.language_hint(store, code)
