@@ -142,6 +142,8 @@ def days_in_zone(args: argparse.Namespace, zone: str) -> str | None:
     args.since, args.until = day_of(args.since, today), day_of(args.until, today)
     for option, bound in relative:
         print(f"newsflow: {option} {bound.typed} is {day_of(bound, today)} in {zone}", file=sys.stderr)
+    if args.since is not None and args.until is not None and args.since > args.until:
+        return f"--since {args.since} is after --until {args.until}; swap them"
     return None
 
 
@@ -268,8 +270,6 @@ def bad_argument(args: argparse.Namespace) -> str | None:
     """What is wrong with the filters, as one line naming the argument; None when nothing is."""
     if limit_problem(args.limit):
         return limit_problem(args.limit)
-    if args.since is not None and args.until is not None and args.since > args.until:
-        return f"--since {args.since} is after --until {args.until}; swap them"
     for language in args.language or ():
         if language.strip().lower() != "unknown" and not _LANGUAGE.fullmatch(language_code(language) or ""):
             return f"--language expects a language code like en or de-AT, got {language!r}"
