@@ -194,7 +194,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
-    for site_hint in site_hints(store, _each(args.site, site_filter) or ()):  # with rows too: an outlet lost
+    for site_hint in site_hints(store, _each(args.site, site_filter) or (), result):  # with rows too: an outlet lost
         print(f"newsflow: {site_hint}", file=sys.stderr)
     asked = _each(args.language, language_code) or ()
     for code in () if result.rows else asked:  # why each language asked may have found nothing
