@@ -58,6 +58,9 @@ def test_a_site_no_article_is_from_gets_a_hint_naming_the_stored_sites_like_it(
            "sites, commonest first: herald.example, " in err and err.count("\n") == 1, err
     _, err = _run(capsys, config, "search", "harbour", "--site", "herald.example", "--site", "www.gazette.example")
     assert err == ""
+    out, err = _run(capsys, config, "search", "harbour", "--by", "day", "--since", "2d", "--until", "today",
+                    "--site", "gazete")
+    assert _rows(out) and "--site 'gazete' is no stored article's site" in err  # zero-filled days: no match
 
 
 def test_the_spreadsheet_format_reads_back_as_dates_and_accents(

@@ -30,7 +30,9 @@ def site_hints(store: Warehouse, sites: Sequence[str], result: QueryResult) -> l
 
 
 def _unseen(sites: list[str], result: QueryResult) -> list[str]:
-    if len(sites) == 1 and result.rows:  # every row is of the one site asked
+    counted = result.columns.index("articles") if "articles" in result.columns else None
+    matched = any(counted is None or row[counted] for row in result.rows)  # --by day's zero-filled rows match none
+    if len(sites) == 1 and matched:  # every match is of the one site asked
         return []
     columns = [result.columns.index(name) for name in SITE_COLUMNS if name in result.columns]
     seen = [(str(row[i]), 0) for row in result.rows for i in columns]
