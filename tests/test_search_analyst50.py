@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ import duckdb
 import pytest
 
 from newsflow import cli, search
+from newsflow.cli_output import format_result
+from newsflow.warehouse import QueryResult
 from tests.searchsample import Doc, store_docs
 from tests.test_search_analyst49 import DOCS as DOCS49
 
@@ -64,7 +67,7 @@ def test_a_site_no_article_is_from_gets_a_hint_naming_the_stored_sites_like_it(
 
 
 def test_the_spreadsheet_format_reads_back_as_dates_and_accents(
-        config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        config: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`--format csv` writes `2026-12-04 05:00:00-05:00`, text to Excel and Calc, and no byte-order mark (Excel on
     Windows then reads UTF-8 as its ANSI code page); `--format spreadsheet` writes the mark and the zone's wall clock.
     DuckDB's read_csv and Python's csv (utf-8-sig) read it back: times, the Vietnamese title, the header."""
@@ -85,6 +88,9 @@ def test_the_spreadsheet_format_reads_back_as_dates_and_accents(
     out, _ = _run(capsys, config, "query", "SELECT TIMESTAMPTZ '2026-12-04 10:00:00+00' AS t, 'x' AS v",
                   fmt="spreadsheet")
     assert out == "\ufefft,v\n2026-12-04 10:00:00,x\n"  # `query` too; its times are UTC
+    with io.TextIOWrapper(io.BytesIO(), encoding="ascii") as ascii_out:  # PYTHONIOENCODING=ascii: no mark to lie
+        monkeypatch.setattr(sys, "stdout", ascii_out)
+        assert format_result(QueryResult(["v"], [("x",)]), "spreadsheet") == "v\nx"
 
 
 def test_relative_days_are_read_in_the_analysts_zone(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

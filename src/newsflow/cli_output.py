@@ -36,7 +36,7 @@ def format_result(result: QueryResult, fmt: str) -> str:
         return _to_csv(QueryResult(result.columns, [tuple(_seconds(v) for v in row) for row in result.rows]))
     if fmt == SPREADSHEET:
         clocks = [tuple(_wall_clock(_seconds(v)) for v in row) for row in result.rows]
-        return BOM + _to_csv(QueryResult(result.columns, clocks))
+        return (BOM if _utf8_out() else "") + _to_csv(QueryResult(result.columns, clocks))
     return _to_table(result)
 
 
@@ -46,6 +46,13 @@ FORMATS = ["table", "csv", SPREADSHEET, "json"]
 """Every --format of `newsflow query` and `newsflow search`."""
 BOM = "\ufeff"
 """UTF-8's byte-order mark: Excel on Windows reads a CSV without it in the ANSI code page (`HÃ  Ná»™i`)."""
+
+
+def _utf8_out() -> bool:
+    """Whether stdout writes UTF-8: the mark says so, and written in another encoding (PYTHONIOENCODING=ascii) it
+    would be the escape `\\ufeff` as text, a lie, at the head of the file."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8"  # (utf-8-sig writes its own mark)
 
 
 def _wall_clock(value: object) -> object:
