@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
@@ -36,7 +37,7 @@ def format_result(result: QueryResult, fmt: str) -> str:
         return _to_csv(QueryResult(result.columns, [tuple(_seconds(v) for v in row) for row in result.rows]))
     if fmt == SPREADSHEET:
         clocks = [tuple(_wall_clock(_seconds(v)) for v in row) for row in result.rows]
-        return (BOM if _utf8_out() else "") + _to_csv(QueryResult(result.columns, clocks))
+        return (BOM if _stdout_in_utf8() else "") + _to_csv(QueryResult(result.columns, clocks))
     return _to_table(result)
 
 
@@ -48,11 +49,22 @@ BOM = "\ufeff"
 """UTF-8's byte-order mark: Excel on Windows reads a CSV without it in the ANSI code page (`HÃ  Ná»™i`)."""
 
 
-def _utf8_out() -> bool:
-    """Whether stdout writes UTF-8: the mark says so, and written in another encoding (PYTHONIOENCODING=ascii) it
-    would be the escape `\\ufeff` as text, a lie, at the head of the file."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    return encoding == "utf8"  # (utf-8-sig writes its own mark)
+def _stdout_in_utf8() -> bool:
+    """Whether stdout writes UTF-8, switched to it for the spreadsheet where it wrote another encoding: the file is for
+    Excel, which reads it as UTF-8 by the mark, not for the terminal. Left in cp1252 (Windows' stdout redirected to a
+    file) or PYTHONIOENCODING=latin-1, `Hà Nội` was `Hà N\\u1ed9i` in the cells (review of "Analyst 50"). False where
+    the stream cannot be switched: then no mark, which would claim UTF-8 falsely."""
+    stream = sys.stdout
+    while not isinstance(stream, io.TextIOWrapper) and hasattr(stream, "stream"):  # cli's StdoutThatMustNotFill
+        stream = stream.stream
+    if not _utf8(stream) and isinstance(stream, io.TextIOWrapper):
+        with contextlib.suppress(ValueError, OSError):  # a stream closed already
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    return _utf8(stream)
+
+
+def _utf8(stream: object) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8"
 
 
 def _wall_clock(value: object) -> object:

@@ -9,7 +9,7 @@ import argparse
 import re
 import shutil
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -113,8 +113,9 @@ class SearchParser(OneLineParser):
         takes a `nargs="*"` argument's words in one stretch and left the later ones unrecognised ("Analyst 50").
         An unknown option (`--sitex`) among them leaves them all to be refused as before."""
         parsed, extras = super().parse_known_args(args, namespace)
+        parsed.words_after_options = []
         if extras and not any(word.startswith("--") for word in extras):
-            parsed.query, extras = [*(parsed.query or []), *extras], []
+            parsed.query, parsed.words_after_options, extras = [*(parsed.query or []), *extras], extras, []
         return parsed, extras
 
 
@@ -130,12 +131,12 @@ def _date(text: str) -> date | DaysAgo:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def days_in_zone(args: argparse.Namespace, zone: str) -> str | None:
-    """--since and --until made dates, a relative day (`7d`) read in `zone` and said on stderr; what is wrong
-    (one line naming the option) otherwise."""
+def days_in_zone(args: argparse.Namespace, zone: str, now: datetime | None = None) -> str | None:
+    """--since and --until made dates, a relative day (`7d`) read in `zone` (at `now`, an aware instant, in place of
+    the clock for tests) and said on stderr; what is wrong (one line naming the option) otherwise."""
     relative = [(option, bound) for option, bound in (("--since", args.since), ("--until", args.until))
                 if isinstance(bound, DaysAgo)]
-    today = today_in(zone) if relative else date.min
+    today = today_in(zone, now) if relative else date.min
     if today is None:
         return (f"{relative[0][0]} {relative[0][1].typed} is a day in {zone}, which Python's time zone database "
                 "lacks; give a date like 2026-11-24")
@@ -160,6 +161,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     args.query, split = joined_query(args.query)
     if split is not None:
         return fail(split, EXIT_USAGE)
+    if getattr(args, "words_after_options", None):  # `--site a.example b.example` searched `b.example`, silently
+        print(f"newsflow: {' '.join(args.words_after_options)!r}, after an option, joined the query: searched for "
+              f"{args.query!r} (an option takes one value: repeat it for several, --site a --site b)", file=sys.stderr)
     if args.reindex:
         print(f"search index updated: {search.refresh(store)} articles indexed")
     if args.compact:
