@@ -151,7 +151,9 @@ writes a time with an offset as its wall clock alone (`2026-12-04 10:00:00`, in 
 `--tz`'s for `newsflow search`), which Excel and LibreOffice Calc read as a date and time where
 `2026-12-04 10:00:00+00:00` is text to both. DuckDB's `read_csv` reads it back (the mark skipped, the times as
 TIMESTAMP), and so does Python's csv opened with `encoding="utf-8-sig"`; with `utf-8` the first column's name would
-start with the mark (U+FEFF), which is why `--format csv` stays as it was for scripts.
+start with the mark (U+FEFF), which is why `--format csv` stays as it was for scripts. It is UTF-8 whatever stdout's
+encoding (a Windows stdout redirected to a file is cp1252), and text a spreadsheet would run as a formula gets a
+leading `'`, as in `--format csv`.
 Refusals, SQL errors and parameters DuckDB refuses (`--param limit=-1`) exit 2 with one line;
 exit 3 is kept for a warehouse that cannot be opened. `newsflow query ... | head` stops quietly.
 Output sent to a file on a full disk (`> out.csv`) is one line naming stdout and saying to free space
