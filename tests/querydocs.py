@@ -140,9 +140,20 @@ newsflow query --allow-read data \\
 
 A parameter given twice (`--param site=reuters.com --param site=apnews.com`) is refused in one line naming both
 values, exit 2: a named query takes one value a parameter, and before "Analyst 49" (docs/search.md) the last one won
-silently, so an analyst asking for two outlets got one. `newsflow search --site a --site b` takes several.
+silently, so an analyst asking for two outlets got one. `newsflow search --site a --site b` takes several, and
+`search_attention`'s `site` takes several as one value, comma-separated (`--param site=reuters.com,apnews.com`:
+either of them; "Analyst 50"), which the refusal of a second `--param site` says.
 A duration (`stories`' `spread`) is written as its seconds, a number, in `--format csv` and `json`
 (`172800` for two days; divide by 86400 for days in a spreadsheet), and as `2 days, 0:00:00` in the table.
+`--format spreadsheet` is CSV for a spreadsheet opened by double-click ("Analyst 50", docs/search.md): it starts
+with UTF-8's byte-order mark, without which Excel on Windows reads the file in its ANSI code page (`HÃ  Ná»™i`), and
+writes a time with an offset as its wall clock alone (`2026-12-04 10:00:00`, in the zone it came in: UTC for SQL,
+`--tz`'s for `newsflow search`), which Excel and LibreOffice Calc read as a date and time where
+`2026-12-04 10:00:00+00:00` is text to both. DuckDB's `read_csv` reads it back (the mark skipped, the times as
+TIMESTAMP), and so does Python's csv opened with `encoding="utf-8-sig"`; with `utf-8` the first column's name would
+start with the mark (U+FEFF), which is why `--format csv` stays as it was for scripts. It is UTF-8 whatever stdout's
+encoding (a Windows stdout redirected to a file is cp1252), and text a spreadsheet would run as a formula gets a
+leading `'`, as in `--format csv`.
 Refusals, SQL errors and parameters DuckDB refuses (`--param limit=-1`) exit 2 with one line;
 exit 3 is kept for a warehouse that cannot be opened. `newsflow query ... | head` stops quietly.
 Output sent to a file on a full disk (`> out.csv`) is one line naming stdout and saying to free space

@@ -24,7 +24,7 @@ from typing import Any, TextIO, cast
 
 from newsflow import __version__, cli_search, queries
 from newsflow.cli_feeds import cmd_feeds
-from newsflow.cli_output import fail, format_result
+from newsflow.cli_output import FORMATS, fail, format_result
 from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run read-only SQL, or a named query, against the warehouse")
     query.add_argument("sql", nargs="?", help="one SQL statement, or the name of a query in warehouse/queries/")
     _add_config(query)
-    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--format", choices=FORMATS, default="table",
+                       help="spreadsheet: CSV for Excel or LibreOffice (a byte-order mark, times without offset)")
     query.add_argument("--list", action="store_true", help="list the named queries and their parameters")
     query.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                        help="a parameter of the named query (repeatable)")

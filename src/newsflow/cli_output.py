@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
@@ -34,7 +35,44 @@ def format_result(result: QueryResult, fmt: str) -> str:
         return json.dumps(rows, default=_json_default, ensure_ascii=False, indent=2, allow_nan=False)
     if fmt == "csv":
         return _to_csv(QueryResult(result.columns, [tuple(_seconds(v) for v in row) for row in result.rows]))
+    if fmt == SPREADSHEET:
+        clocks = [tuple(_wall_clock(_seconds(v)) for v in row) for row in result.rows]
+        return (BOM if _stdout_in_utf8() else "") + _to_csv(QueryResult(result.columns, clocks))
     return _to_table(result)
+
+
+SPREADSHEET = "spreadsheet"
+"""`--format spreadsheet`: CSV for Excel and LibreOffice Calc opened by double-click (docs/queries.md, "Analyst 50")."""
+FORMATS = ["table", "csv", SPREADSHEET, "json"]
+"""Every --format of `newsflow query` and `newsflow search`."""
+BOM = "\ufeff"
+"""UTF-8's byte-order mark: Excel on Windows reads a CSV without it in the ANSI code page (`HÃ  Ná»™i`)."""
+
+
+def _stdout_in_utf8() -> bool:
+    """Whether stdout writes UTF-8, switched to it for the spreadsheet where it wrote another encoding: the file is for
+    Excel, which reads it as UTF-8 by the mark, not for the terminal. Left in cp1252 (Windows' stdout redirected to a
+    file) or PYTHONIOENCODING=latin-1, `Hà Nội` was `Hà N\\u1ed9i` in the cells (review of "Analyst 50"). False where
+    the stream cannot be switched: then no mark, which would claim UTF-8 falsely."""
+    stream = sys.stdout
+    while not isinstance(stream, io.TextIOWrapper) and hasattr(stream, "stream"):  # cli's StdoutThatMustNotFill
+        stream = stream.stream
+    if not _utf8(stream) and isinstance(stream, io.TextIOWrapper):
+        with contextlib.suppress(ValueError, OSError):  # a stream closed already
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    return _utf8(stream)
+
+
+def _utf8(stream: object) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8"
+
+
+def _wall_clock(value: object) -> object:
+    """A time with an offset as its local time alone (`2026-12-04 10:00:00`, in the zone it was given in: `--tz`'s
+    for a search), which Excel and Calc read as a date and time; `2026-12-04 10:00:00+00:00` is text to both."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
 
 
 def _seconds(value: object) -> object:

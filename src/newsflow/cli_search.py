@@ -9,13 +9,16 @@ import argparse
 import re
 import shutil
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
+from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
+from newsflow.search_sites import site_hints
 from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
 
@@ -45,8 +48,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.__class__ = SearchParser  # add_parser makes every command's parser the top one's class
     parser.add_argument("query", nargs="*", help='e.g. \'"air strikes" syria -iran\' (words given apart are '
                                                  'joined: newsflow search centcom syria)')
-    parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE")
-    parser.add_argument("--until", type=_date, metavar="DATE", help="only articles dated on or before DATE")
+    parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE (a date, "
+                        "today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
+    parser.add_argument("--until", type=_date, metavar="DATE",
+                        help="only articles dated on or before DATE (as --since)")
     parser.add_argument("--feed", metavar="NAME", action="append",
                         help="only articles of this feed (repeat for several: either)")
     parser.add_argument("--site", metavar="DOMAIN", action="append",
@@ -69,7 +74,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="with --articles: best first (default), or by date")
     parser.add_argument("--snippets", action="store_true",
                         help="with --articles: a column with the words around each article's first match, marked «so»")
-    parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    parser.add_argument("--format", choices=FORMATS, default="table",
+                        help="spreadsheet: CSV for Excel or LibreOffice (a byte-order mark, times without offset)")
     parser.add_argument("--reindex", action="store_true",
                         help="index every article missing from the search index or changed since (after reextract)")
     parser.add_argument("--compact", action="store_true",
@@ -102,17 +108,44 @@ class SearchParser(OneLineParser):
             return None
         return super()._parse_optional(arg_string)
 
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """Words of the query after an option (`newsflow search harbour --limit 5 strike`) join the query: argparse
+        takes a `nargs="*"` argument's words in one stretch and left the later ones unrecognised ("Analyst 50").
+        An unknown option (`--sitex`) among them leaves them all to be refused as before."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        parsed.words_after_options = []
+        if extras and not any(word.startswith("--") for word in extras):
+            parsed.query, parsed.words_after_options, extras = [*(parsed.query or []), *extras], extras, []
+        return parsed, extras
+
 
 def limit_problem(limit: int) -> str | None:
     """What is wrong with a --limit (a larger one than MAX_LIMIT is fine: it asks for every row)."""
     return None if limit >= 1 else f"--limit must be 1 or more, got {limit}"
 
 
-def _date(text: str) -> date:
+def _date(text: str) -> date | DaysAgo:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+        return read_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def days_in_zone(args: argparse.Namespace, zone: str, now: datetime | None = None) -> str | None:
+    """--since and --until made dates, a relative day (`7d`) read in `zone` (at `now`, an aware instant, in place of
+    the clock for tests) and said on stderr; what is wrong (one line naming the option) otherwise."""
+    relative = [(option, bound) for option, bound in (("--since", args.since), ("--until", args.until))
+                if isinstance(bound, DaysAgo)]
+    today = today_in(zone, now) if relative else date.min
+    if today is None:
+        return (f"{relative[0][0]} {relative[0][1].typed} is a day in {zone}, which Python's time zone database "
+                "lacks; give a date like 2026-11-24")
+    args.since, args.until = day_of(args.since, today), day_of(args.until, today)
+    for option, bound in relative:
+        print(f"newsflow: {option} {bound.typed} is {day_of(bound, today)} in {zone}", file=sys.stderr)
+    if args.since is not None and args.until is not None and args.since > args.until:
+        return f"--since {args.since} is after --until {args.until}; swap them"
+    return None
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -128,6 +161,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     args.query, split = joined_query(args.query)
     if split is not None:
         return fail(split, EXIT_USAGE)
+    if getattr(args, "words_after_options", None):  # `--site a.example b.example` searched `b.example`, silently
+        print(f"newsflow: {' '.join(args.words_after_options)!r}, after an option, joined the query: searched for "
+              f"{args.query!r} (an option takes one value: repeat it for several, --site a --site b)", file=sys.stderr)
     if args.reindex:
         print(f"search index updated: {search.refresh(store)} articles indexed")
     if args.compact:
@@ -145,6 +181,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     zone = search.time_zone(tz) if problem is None else None
     if problem is None and zone is None:
         problem = search.unknown_time_zone(tz) if args.tz is not None else config_zone_problem(tz, config.path)
+    if problem is None and zone is not None:
+        problem = days_in_zone(args, zone)
     if problem is not None:
         return fail(problem, EXIT_USAGE)
     filters = search.SearchFilters(args.since, args.until, _each(args.feed, str),
@@ -160,6 +198,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             result = search.search_stories(store, args.query, filters, min(args.limit, MAX_LIMIT))
     except QuerySyntaxError as exc:
         return fail(str(exc), EXIT_USAGE)
+    for site_hint in site_hints(store, _each(args.site, site_filter) or (), result):  # with rows too: an outlet lost
+        print(f"newsflow: {site_hint}", file=sys.stderr)
     asked = _each(args.language, language_code) or ()
     for code in () if result.rows else asked:  # why each language asked may have found nothing
         hint = search.language_hint(store, code)
@@ -234,8 +274,6 @@ def bad_argument(args: argparse.Namespace) -> str | None:
     """What is wrong with the filters, as one line naming the argument; None when nothing is."""
     if limit_problem(args.limit):
         return limit_problem(args.limit)
-    if args.since is not None and args.until is not None and args.since > args.until:
-        return f"--since {args.since} is after --until {args.until}; swap them"
     for language in args.language or ():
         if language.strip().lower() != "unknown" and not _LANGUAGE.fullmatch(language_code(language) or ""):
             return f"--language expects a language code like en or de-AT, got {language!r}"

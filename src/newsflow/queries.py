@@ -151,8 +151,10 @@ def bind_params(query: NamedQuery, assignments: Sequence[str]) -> dict[str, Para
             raise NamedQueryError(f"--param {assignment!r} must look like key=value")
         param = query.param(key.strip())
         if param.name in given:  # the last one silently won before "Analyst 49": half an analyst's filter dropped
+            several = f", several as one comma-separated: {param.name}={given[param.name]},{text.strip()}" \
+                if "comma-separated" in param.help else ""  # search_attention's site ("Analyst 50")
             raise NamedQueryError(f"--param {param.name} is given twice ({given[param.name]!r}, then {text.strip()!r}):"
-                                  f" query {query.name} takes one value for it; give it once")
+                                  f" query {query.name} takes one value for it; give it once{several}")
         given[param.name] = text.strip()
         values[param.name] = param.convert(text.strip())
     return values

@@ -5,7 +5,8 @@
 -- description: nothing collected), zero-filled. The search is read by the SQL macro search_articles, which finds
 -- description: what newsflow search finds except prefixes and stems of unseen forms (docs/search.md, "From SQL").
 -- description: feed, language and site narrow the matches and all_articles alike, as newsflow search's --feed,
--- description: --language and --site do; tz is the time zone whose days since, until and the periods are (--tz).
+-- description: --language and --site do (site takes several, comma-separated, as --site given twice does); tz is
+-- description: the time zone whose days since, until and the periods are (--tz).
 -- param: q = 'syria'   (the search, written as for newsflow search)
 -- param: unit = 'day'   (day or week)
 -- param: since = 1970-01-01   (the first day counted; left at 1970-01-01, the series starts at the first match)
@@ -13,7 +14,7 @@
 -- param: tz = 'UTC'   (the time zone of the days, e.g. America/New_York, as newsflow search --tz)
 -- param: feed = ''   (only this feed's articles, as --feed; empty: every feed)
 -- param: language = ''   (only articles in this language, as --language: en takes en-GB too, unknown those with none; empty: every language)
--- param: site = ''   (only this site and its subdomains, as --site: reuters.com; empty: every site)
+-- param: site = ''   (only this site and its subdomains, as --site: reuters.com; several comma-separated, either of them: reuters.com,apnews.com; empty: every site)
 -- columns: period, stories, articles, outlets, all_articles, share
 WITH dated AS (
     SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE $tz AS appeared_at,
@@ -24,13 +25,15 @@ WITH dated AS (
                              = CASE WHEN lower(trim($language)) = 'unknown' THEN ''
                                     ELSE lower(split_part(replace(trim($language), '_', '-'), '-', 1)) END)
 ),
-wanted AS (SELECT CASE WHEN starts_with(w, 'www.') THEN w[5:] ELSE w END AS site FROM (SELECT lower(trim($site)) AS w)),
+wanted AS (  -- the sites asked, as a list (NULL: every site); a host has no comma, so `a,b` is two of them
+    SELECT list(CASE WHEN starts_with(w, 'www.') THEN w[5:] ELSE w END) AS sites
+    FROM (SELECT trim(unnest(string_split(lower($site), ','))) AS w) WHERE w <> ''),
 collected_articles AS (  -- the site as `newsflow search --by source` names it: the host less "www."
     SELECT article_id, story_id, appeared_at, CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END AS site
     FROM dated, wanted
     WHERE appeared_at >= $since AND appeared_at < $until + 1
-      AND (wanted.site = '' OR (CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END) = wanted.site
-           OR ends_with(host, '.' || wanted.site))
+      AND (wanted.sites IS NULL OR list_bool_or(list_transform(wanted.sites, lambda s:
+               (CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END) = s OR ends_with(host, '.' || s))))
       AND CASE WHEN $unit IN ('day', 'week') THEN true ELSE error('unit must be day or week, got ' || $unit) END
 ),
 m AS (SELECT c.* FROM collected_articles c SEMI JOIN search_articles($q) s USING (article_id)),

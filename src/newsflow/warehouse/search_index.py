@@ -97,12 +97,13 @@ top_articles AS (SELECT article_id, score FROM e0 ORDER BY score DESC, article_i
 top_stories AS (SELECT a.story_id, max(t.score) AS score FROM top_articles t JOIN articles a USING (article_id)
                 GROUP BY a.story_id ORDER BY score DESC, a.story_id LIMIT $limit),
 e AS (SELECT * FROM e0),
-m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score,
+m AS (SELECT a.article_id, a.story_id, a.title, {_SITE} AS site, e.score, a.canonical_url,
              coalesce(a.published_at, a.fetched_at) AS appeared_at
       FROM articles a JOIN e USING (article_id)
       WHERE a.story_id IN (SELECT story_id FROM top_stories))
 SELECT story_id, arg_max(title, score) AS title, count(DISTINCT site) AS outlets, count(*) AS articles,
-       arg_min(site, (appeared_at, article_id)) AS first_outlet, min(appeared_at) AS first_seen,
+       arg_min(site, (appeared_at, article_id)) AS first_outlet,
+       arg_min(canonical_url, (appeared_at, article_id)) AS first_url, min(appeared_at) AS first_seen,
        max(appeared_at) AS last_seen, round(max(score), 3) AS score,
        (SELECT count(*) FROM top_articles) AS considered, (SELECT count(*) FROM top_stories) AS found,
        (SELECT min(score) FROM top_articles) AS last_score, {_COPIES} AS unranked
@@ -257,6 +258,7 @@ _LANGUAGE_NAMED = "CASE WHEN {language} = '' THEN 'unknown' ELSE {language} END"
 _AUTHORITY = "split_part(a.canonical_url, '/', 3)"
 _SITE_OF_AUTHORITY = _SITE.replace(_AUTHORITY, "raw")
 _AUTHORITY_IN_SITE = _IN_SITES.format(site=_SITE_OF_AUTHORITY)
+SITE_OF_AUTHORITY = _SITE_OF_AUTHORITY  # a raw URL authority's site, for search_sites' list of stored sites
 
 
 def _counted(key: str, site: bool) -> str:
