@@ -94,8 +94,12 @@ class FetchWalk:
                 if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
-                    pause_budget.set(None)  # and waits for the pause it was given as a first send does:
-                    trail.paused = True  # the fetch's one uncounted pause (review of red team 46)
+                    # and waits for the pause it was given as a first send does: the fetch's one uncounted pause
+                    # (review of red team 46), unless a redirect waited that one already; then the retry's is in
+                    # its deadline, and one past it is not waited (red team 47: 4.5 s uncounted on a 1 s deadline)
+                    free_pause_used = trail.paused or (budget is not None and budget.met_pause)
+                    pause_budget.set(PauseBudget(trail.time_left(), trail.count_pause) if free_pause_used else None)
+                    trail.paused = True
                     hop = await self._send(url, trail, headers, max_bytes)
         except PauseOutlasts as paused:
             error = _held(url, paused, trail)
