@@ -195,14 +195,23 @@ _WHAT = {FetchKind.ARTICLE: "page", FetchKind.FEED: "feed", FetchKind.ROBOTS: "r
 
 
 def ends_its_document(body: bytes, kind: FetchKind) -> bool:
-    """The body closes the document it opened: a page its `<html>` or `<body>`, a feed its root. Bytes past its
-    `Content-Length` are then no part of it (a PHP warning printed after the page was stored as its text: red
-    team 47). A page with no root, a JSON feed and a robots.txt never say so."""
+    """The body ends by closing the document it opened: a page its `<html>` or `<body>`, a feed its root, with
+    nothing after but blanks and comments. Bytes past its `Content-Length` are then no part of it (a PHP warning
+    printed after the page was stored as its text: red team 47). Only the body's end counts: an end tag earlier,
+    in a script string, a comment or CDATA, dropped a short-counted page's rest (review of red team 47). A page
+    with no root, a JSON feed and a robots.txt never say so."""
+    tail = body[-_END_SCAN_BYTES:]
     if kind is FetchKind.ARTICLE:
-        return _PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is not None and _PAGE_END.search(body) is not None
+        return _PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is not None and _PAGE_END_LAST.search(tail) is not None
     if kind is FetchKind.FEED and (root := _FEED_ROOT.search(body[:ROOT_SCAN_BYTES])) is not None:
-        return re.search(b"</" + re.escape(root.group(1)) + rb"\s*>", body, re.IGNORECASE) is not None
+        end = rb"</" + re.escape(root.group(1)) + rb"\s*>" + _ONLY_BLANKS_AND_COMMENTS
+        return re.search(end, tail, re.IGNORECASE | re.DOTALL) is not None
     return False
+
+
+_END_SCAN_BYTES = 4096  # a closing tag and the blanks and comments after it
+_ONLY_BLANKS_AND_COMMENTS = rb"(?:\s|<!--.*?-->)*\Z"
+_PAGE_END_LAST = re.compile(rb"</(?:html|body)\s*>" + _ONLY_BLANKS_AND_COMMENTS, re.IGNORECASE | re.DOTALL)
 
 
 def unpacked(body: bytes, declared_layers: int, max_bytes: int) -> bytes:

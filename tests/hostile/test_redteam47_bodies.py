@@ -133,3 +133,37 @@ def test_a_robots_txt_counted_short_keeps_its_last_rules() -> None:
         server.close()
     assert private.outcome is Outcome.ROBOTS_DISALLOWED, (private.outcome, private.error)
     assert not server.heard_on("/private/x") and open_page.outcome is Outcome.OK, open_page.outcome
+
+
+# Review of red team 47: a page or feed that writes its own end tag early, in a script string, a comment or a
+# CDATA section, has not closed its document there. Counted short, its rest must still be taken (red team 46).
+EARLY_END = (b"<html><head><script>var w = '<html><body>ad</body></html>'; /* </html> */</script></head><body>"
+             b"<!-- </body></html> --><article><p>The first paragraph of the story.</p>"
+             b"<p>The second paragraph, which a length counted short cuts.</p><p>The end.</p></article></body></html>")
+EARLY_END_FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>T0</title>'
+                  b"<description><![CDATA[<p>how a feed ends: </rss></p>]]></description>"
+                  b"<link>http://127.0.0.1/story/0-a-slug</link><guid>g0</guid></item>"
+                  + ITEMS[ITEMS.index(b"<item>", 1):] + b"</channel></rss>")
+
+
+def test_a_page_that_names_its_end_early_and_is_counted_short_is_stored_whole(server: StreamServer) -> None:
+    """`</html>` in a script string and a comment before the cut; the rest follows in the same write. The first
+    cut of `ends_its_document` saw an end tag anywhere and dropped the rest: the page was stored cut, as whole."""
+    cut = EARLY_END.index(b"which a length")
+    result = _article(server, "/early-end", _declaring(cut) + EARLY_END)
+    assert result.outcome is Outcome.OK and result.html == EARLY_END, (result.outcome, result.html[-60:])
+
+
+def test_a_feed_that_names_its_end_early_and_is_counted_short_gives_every_entry(server: StreamServer) -> None:
+    """`</rss>` in an entry's CDATA before the cut: the feed has not ended there, its last entries still come."""
+    ROUTES["/early.xml"] = Stream(((_declaring(EARLY_END_FEED.index(b"story/3-a"), "application/rss+xml")
+                                    + EARLY_END_FEED, 0.0),))
+
+    async def go() -> FetchResult:
+        async with Fetcher(settings(timeout=2.0)) as fetcher:
+            return await fetcher.fetch_feed(server.url("/early.xml"))
+
+    result = asyncio.run(go())
+    assert result.outcome is Outcome.OK and result.body == EARLY_END_FEED, (result.outcome, len(result.body))
+    parsed = parse_feed(result.body, feed_id="f", feed_url=result.url)
+    assert [entry.key for entry in parsed.entries] == [f"g{n}" for n in range(5)], parsed.entries
