@@ -42,14 +42,17 @@ class PauseBudget:
     left: float
     spent: Callable[[float], None]
     free: bool = False
+    room: float = 0.0  # what a counted wait must leave of `left` for the exchange after it
     met_pause: bool = False  # a free budget met a pause: the fetch's one free pause is used
 
     def outlasted_by(self, paused: float) -> bool:
-        """Whether a pause with `paused` s left is past what may still be waited."""
+        """Whether a pause with `paused` s left is past what may still be waited: a counted one that would leave
+        the exchange less than `room` is, since the exchange would then time out in its connect, a counted
+        `connect_error`, where not waiting is `rate_limited`, uncounted (review of red team 47)."""
         if self.free:
             self.met_pause = self.met_pause or paused > 0
             return False
-        return paused > self.left
+        return paused > self.left - self.room
 
     def spend(self, waited: float) -> None:
         if not self.free:
