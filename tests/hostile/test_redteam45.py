@@ -55,7 +55,7 @@ from tests.conftest import write_config
 from tests.hostile.servers import settings
 from tests.sitefactory import Site, Story, generated_story, rss_feed
 from tests.test_unstoppable import add_settings, query
-from tests.world.bytestreams import After, Stream, StreamServer, chunked, head, sized
+from tests.world.bytestreams import After, Stream, StreamServer, chunked, counted_short, head, sized
 
 pytestmark = pytest.mark.timeout(600)
 WHOLE_RUNS = pytest.mark.usefixtures("extraction_stack_loaded")
@@ -90,12 +90,6 @@ def leaked_page(place: Place) -> bytes:
 def _drip(body: bytes, pieces: int, pause: float, after: After = After.KEEP) -> Stream:
     step = -(-len(body) // pieces)
     return Stream(tuple((body[at:at + step], pause) for at in range(0, len(body), step)), after)
-
-
-def _counted_short(answer: bytes) -> bytes:
-    """`answer` (a status line, its head with a Content-Length, its body) with the length saying half the body."""
-    length = int(re.search(rb"Content-Length: ([0-9]+)", answer).group(1))  # type: ignore[union-attr]
-    return answer.replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length // 2))
 
 
 def _gzip_bomb() -> bytes:
@@ -155,9 +149,8 @@ BEHAVIOURS: dict[str, tuple[Behaviour, str]] = {
     # A packed page counted short, the rest of its stream in the same write: the stream's own end says the rest
     # is the page's (red team 47). Text after a page whose length was right, that closed its `</html>`: not the
     # page's (a PHP warning; it says LEAKED).
-    "gzip_counted_short": (lambda p: Stream(((_counted_short(sized("200 OK", gzip.compress(p.page),
-                                                                   [HTML, ("Content-Encoding", "gzip")])), 0.0),)),
-                           "ok"),
+    "gzip_counted_short": (lambda p: Stream(((counted_short("200 OK", gzip.compress(p.page),
+                                                            [HTML, ("Content-Encoding", "gzip")]), 0.0),)), "ok"),
     "junk_after_its_end": (lambda p: Stream(((sized("200 OK", p.page, [HTML]) + b"\n<b>Warning</b>: " + LEAKED.encode()
                                               + b" headers already sent in /var/www/a.php on line 3", 0.0),)), "ok"),
     "drip_past_deadline": (lambda p: _drip(sized("200 OK", p.page, [HTML]), 40, 0.1, After.CLOSE), "timeout"),
