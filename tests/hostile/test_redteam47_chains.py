@@ -128,8 +128,9 @@ KEPT: list[World] = [
                    Hop(3, "fast", 0.0)),), kept=(0.0, 0.0, 0.0, 0.0), timeout=1.0, per_host=4, robots=False),
     # Found by the hunt, shrunk: a redirect meets its host paused 2.5 s (the chain's one free pause, waited), then
     # that host answers 429 (Retry-After 2): the retry waited its pause uncounted too, `ok` after 4.5 s on a 1 s
-    # deadline, `elapsed_ms` 25 (red team 46's review fixed the other order only). Now a redirect that waited the
-    # free pause is not retried: its 429 stands, `rate_limited` (uncounted), stored by the calm run.
+    # deadline, `elapsed_ms` 25 (red team 46's review fixed the other order only). Now the retry of a redirect that
+    # waited the free pause waits its pause counted, leaving a quarter of the deadline for the exchange (review):
+    # 2 s of a 1 s deadline is not waited, `rate_limited` (uncounted), stored by the calm run.
     World(chains=((Hop(0, "fast", 0.0), Hop(0, "fast", 0.0), Hop(0, "fast", 0.0, 2.5), Hop(1, "limited_once", 2.0)),),
           kept=(0.0, 0.0), timeout=1.0, per_host=4, robots=False),
 ]
