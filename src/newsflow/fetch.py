@@ -8,8 +8,8 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
   taken or made, so none idles through it (`HostGate.send_window`);
 - a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
-  never stored as whole (`fetchbody.read_body`); a page's bytes read past a short `Content-Length` are the
-  page's (`_with_overrun`, red team 46);
+  never stored as whole (`fetchbody.read_body`); a body's bytes read past a short `Content-Length` are the
+  body's (`fetchbody.with_overrun`, red team 46; feeds and robots.txt, and a packed body's, red team 47);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);
@@ -38,7 +38,7 @@ import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
-from newsflow.fetchbody import BodyCutShort, read_body
+from newsflow.fetchbody import BodyCutShort, read_body, with_overrun
 from newsflow.fetchdeadline import timed, waiting_uncounted
 from newsflow.fetchrecord import ACCEPT_ENCODING, ARTICLE_ACCEPT, ConnectionTrace, Trail, feed_headers
 from newsflow.fetchrules import (
@@ -129,25 +129,6 @@ def _closed_before_answer(exc: httpx.TransportError) -> bool:
     if isinstance(exc, httpx.RemoteProtocolError):
         return any(words in str(exc) for words in _NOT_AN_ANSWER)
     return isinstance(exc, httpx.ReadError | httpx.WriteError)
-
-
-def _with_overrun(trail: Trail, headers: Mapping[str, str], body: bytes, max_bytes: int) -> bytes:
-    """The page with the bytes that came past its `Content-Length`, read with it, that are text and no answer of
-    their own, nor hold one (`netguard.body_overrun`): a server counting its page short (in characters, not
-    bytes, or before a template's end) had the page stored cut there, as a whole one (red team 46). Over the cap,
-    `BodyCutShort`: not stored cut."""
-    connection = trail.connection.http_connection if trail.connection is not None else None
-    framed = "transfer-encoding" not in headers and "content-encoding" not in headers
-    if not framed or not (overrun := netguard.body_overrun(connection)):
-        return body
-    declared = headers.get("content-length", "")
-    if len(body) + len(overrun) > max_bytes:
-        raise BodyCutShort(f"the page ran past its Content-Length of {declared[:20]} bytes and its rest passes "
-                           f"fetch.max_bytes ({max_bytes:,}); the page read is cut short, not stored")
-    logger.info("GET %s: %d bytes past its Content-Length of %s, taken as the page's", trail.url[:200],
-                len(overrun), declared[:20])
-    trail.bytes_read += len(overrun)  # the row's `bytes` is the page's, as stored
-    return body + overrun
 
 
 class Fetcher(FetchWalk):
@@ -357,9 +338,10 @@ class Fetcher(FetchWalk):
             check_sniffed if needs_sniffing(content_type) else check_not_binary)
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
         assert isinstance(stream, httpx.AsyncByteStream)
-        body = await read_body(stream, headers, trail, max_bytes, sniff)
+        connection = trail.connection.http_connection if trail.connection is not None else None
+        body = await read_body(stream, headers, trail, max_bytes, sniff, lambda: netguard.bytes_past_body(connection))
+        body = with_overrun(body, headers, trail, max_bytes, lambda: netguard.body_overrun(connection))
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
-            body = _with_overrun(trail, headers, body, max_bytes)
             html = charset.html_as_utf8(body, content_type)
             if (refresh := refresh_target(url, response.headers.get_list("refresh"), html)) is not None:
                 trail.redirects.append((status, refresh))

@@ -21,6 +21,7 @@ GUID for good, its article a cut text. What tells a cut body from a whole one, a
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
 
@@ -28,6 +29,8 @@ from newsflow import charset
 from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind
 from newsflow.netguard import AnswerTooLarge
+
+logger = logging.getLogger(__name__)
 
 # A chunked body of tiny chunks arrives without a real wait: httpcore parses them out of its buffer
 # (about 50 us each, the buffer compacted each time), so the event loop, and with it every other
@@ -91,10 +94,12 @@ def framed_by_close(headers: Mapping[str, str]) -> bool:
 
 async def read_body(
     stream: AsyncIterable[bytes], headers: Mapping[str, str], trail: Trail, max_bytes: int,
-    sniff: Callable[[bytes], None] | None,
+    sniff: Callable[[bytes], None] | None, rest: Callable[[], bytes] = bytes,
 ) -> bytes:
     """Stream the body, undoing Content-Encoding under the cap; stop early when `sniff` refuses its first bytes
-    (`fetchrules.check_sniffed` for an untyped page, `check_not_binary` for a typed one: red team 26).
+    (`fetchrules.check_sniffed` for an untyped page, `check_not_binary` for a typed one: red team 26). `rest`
+    gives the bytes read with the body past its `Content-Length` (`netguard.bytes_past_body`): a packed stream
+    that ends before its end is finished from them when they finish it (`_finished_from`).
 
     Raises `charset.BodyTooLarge`, `netguard.AnswerTooLarge` (`body_pieces_allowed`),
     `charset.UndecodableBody`, `fetchrules.NotHtml` or `BodyCutShort`."""
@@ -133,7 +138,7 @@ async def read_body(
                 sniff(head)
                 sniffing, sniff = False, None
     if not decoder.complete:
-        raise BodyCutShort(f"the {decoder.encoding} stream ends before its end ({trail.bytes_read} bytes came)")
+        parts.append(_finished_from(decoder, rest(), trail))
     body = unpacked(b"".join(parts), 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)
     if sniff is not None:
         sniff(body)
@@ -142,6 +147,71 @@ async def read_body(
         if trail.kind is FetchKind.ROBOTS:
             return whole_lines(body)
     return body
+
+
+def _finished_from(decoder: charset.BoundedDecoder, rest: bytes, trail: Trail) -> bytes:
+    """What `rest` (the bytes that came past a packed body's `Content-Length`) unpacks to, when it brings the
+    stream to its own end: a server that counted its gzip page short had every page `protocol_error`, tried and
+    failed every run until parked (red team 47). gzip and deflate end themselves (gzip checks a CRC and the
+    length too), so a rest that finishes the stream is the body's; bytes after that end are ignored, as after a
+    whole one. Else `BodyCutShort`, as before; a rest past the cap is `BodyTooLarge`."""
+    came = trail.bytes_read
+    if rest:
+        try:
+            unpacked_rest = decoder.feed(rest)
+        except charset.UndecodableBody:
+            unpacked_rest = b""
+        if decoder.complete:
+            trail.bytes_read += len(rest)
+            return unpacked_rest
+    raise BodyCutShort(f"the {decoder.encoding} stream ends before its end ({came} bytes came"
+                       f"{f', and {len(rest)} past its Content-Length do not end it' if rest else ''})")
+
+
+def with_overrun(body: bytes, headers: Mapping[str, str], trail: Trail, max_bytes: int,
+                 overrun: Callable[[], bytes]) -> bytes:
+    """The body with the bytes read with it past its `Content-Length` that are text and no answer of their own
+    (`overrun`: `netguard.body_overrun`), unless the body closed its document before them (`ends_its_document`).
+    A server counting its page short (in characters, not bytes, or before a template's end) had the page stored
+    cut there, as a whole one (red team 46); a feed so counted lost its last entries, a robots.txt its last rules,
+    its disallowed pages fetched (red team 47). Past the cap a page or feed is `BodyCutShort`, not stored cut; a
+    robots.txt is read to its limit (`first_lines`)."""
+    framed = "transfer-encoding" not in headers and "content-encoding" not in headers
+    if not framed or ends_its_document(body, trail.kind) or not (rest := overrun()):
+        return body
+    declared, what = headers.get("content-length", "")[:20], _WHAT[trail.kind]
+    if trail.kind is FetchKind.ROBOTS and len(body) + len(rest) > max_bytes:
+        return body if trail.bytes_read >= max_bytes else first_lines((body + rest)[:max_bytes])
+    if len(body) + len(rest) > max_bytes:
+        raise BodyCutShort(f"the {what} ran past its Content-Length of {declared} bytes and its rest passes "
+                           f"fetch.max_bytes ({max_bytes:,}); the {what} read is cut short, not stored")
+    logger.info("GET %s: %d bytes past its Content-Length of %s, taken as the %s's", trail.url[:200], len(rest),
+                declared, what)
+    trail.bytes_read += len(rest)  # the row's `bytes` is the body's, as stored
+    return body + rest
+
+
+_WHAT = {FetchKind.ARTICLE: "page", FetchKind.FEED: "feed", FetchKind.ROBOTS: "robots.txt"}
+
+
+def ends_its_document(body: bytes, kind: FetchKind) -> bool:
+    """The body ends by closing the document it opened: a page its `<html>` or `<body>`, a feed its root, with
+    nothing after but blanks and comments. Bytes past its `Content-Length` are then no part of it (a PHP warning
+    printed after the page was stored as its text: red team 47). Only the body's end counts: an end tag earlier,
+    in a script string, a comment or CDATA, dropped a short-counted page's rest (review of red team 47). A page
+    with no root, a JSON feed and a robots.txt never say so."""
+    tail = body[-_END_SCAN_BYTES:]
+    if kind is FetchKind.ARTICLE:
+        return _PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is not None and _PAGE_END_LAST.search(tail) is not None
+    if kind is FetchKind.FEED and (root := _FEED_ROOT.search(body[:ROOT_SCAN_BYTES])) is not None:
+        end = rb"</" + re.escape(root.group(1)) + rb"\s*>" + _ONLY_BLANKS_AND_COMMENTS
+        return re.search(end, tail, re.IGNORECASE | re.DOTALL) is not None
+    return False
+
+
+_END_SCAN_BYTES = 4096  # a closing tag and the blanks and comments after it
+_ONLY_BLANKS_AND_COMMENTS = rb"(?:\s|<!--.*?-->)*\Z"
+_PAGE_END_LAST = re.compile(rb"</(?:html|body)\s*>" + _ONLY_BLANKS_AND_COMMENTS, re.IGNORECASE | re.DOTALL)
 
 
 def unpacked(body: bytes, declared_layers: int, max_bytes: int) -> bytes:

@@ -1,110 +1,37 @@
 """Pacing of requests to hosts: global and per-host concurrency, a delay between request starts
-to one host, and the pauses a host asks for with Retry-After (`parse_retry_after`).
+to one host, and the pauses a host asks for with Retry-After (`parse_retry_after`, in `pacingretry`).
 
 Pure asyncio, no I/O of its own; `fetch.Fetcher` holds one `HostGate` per run. `netguard`
-re-exports these names.
+re-exports these names; this module re-exports `pacingretry`'s and `pacingpauses`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
-import email.utils
 import math
-import re
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from newsflow.models import HostPause
+from newsflow.pacingpauses import HostPaused, PauseBudget, PauseOutlasts, SendHeld, pause_budget
+from newsflow.pacingretry import MAX_RETRY_AFTER, parse_retry_after
 from newsflow.urls import host_key
 
-MAX_RETRY_AFTER = 30 * 86400.0
-"""Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
-and `datetime + timedelta(seconds=1e12)` overflows."""
-_DELTA_SECONDS = re.compile(r"[0-9]+")
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None, server_date: str | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad.
-
-    An HTTP date is the server's clock: it is measured from the response's own `Date` header
-    (`server_date`) when that is readable, else from `now` (ours). A server 6 hours ahead asking for
-    2 s by its clock was read as asking for 6 hours, one behind as asking for none (red team 14).
-
-    Total over any string: the result is None or a finite number in [0, MAX_RETRY_AFTER].
-    """
-    if value is None:
-        return None
-    text = value.strip()
-    if _DELTA_SECONDS.fullmatch(text):
-        return min(float(text), MAX_RETRY_AFTER)  # float() of 5,000 digits is inf, never an error
-    when = _http_date(text)
-    if when is None:
-        return None
-    seconds = (when - (_http_date(server_date or "") or now or datetime.now(UTC))).total_seconds()
-    return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
-
-
-def _http_date(text: str) -> datetime | None:
-    try:
-        when = email.utils.parsedate_to_datetime(text.strip())
-    except (TypeError, ValueError, OverflowError, IndexError):
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
-
-
-class HostPaused(Exception):
-    """The host asked for more quiet than the gate's `max_pause`; nothing is sent to it."""
-
-    def __init__(self, host: str, remaining: float, asked_total: float) -> None:
-        self.host, self.remaining = host, remaining
-        if remaining >= asked_total:
-            what = f"{host} asked us to wait {remaining:.0f} s more (Retry-After)"
-        else:
-            what = f"{host} asked for {asked_total:.0f} s of Retry-After pauses in this run (max_retry_after)"
-        super().__init__(what)
-
-
-class PauseOutlasts(HostPaused):
-    """The host's pause outlasts what the request may still wait for it (`PauseBudget`): nothing is sent."""
-
-    def __init__(self, host: str, remaining: float) -> None:
-        Exception.__init__(self, f"{host} is paused for {remaining:.1f} s more (a Retry-After another request "
-                                 "was given)")
-        self.host, self.remaining = host, remaining
-
-
-@dataclass
-class PauseBudget:
-    """What one request may still wait for its host's pauses, and whom to tell of each wait (`spent`). Set in
-    `pause_budget` by a redirect's hop (red team 46): a chain through hosts each paused as it reached them waited
-    every pause in turn, beyond its deadline. The host's delay and slots (our own spacing) are not counted. A
-    `free` budget waits a pause as a first send does, uncounted (a fetch's first redirect to meet one, unless a
-    retry waited its own pause before: the chain's pauses add up to one `max_retry_after` and its deadline, not
-    `max_redirects` of them)."""
-
-    left: float
-    spent: Callable[[float], None]
-    free: bool = False
-    met_pause: bool = False  # a free budget met a pause: the fetch's one free pause is used
-
-    def outlasted_by(self, paused: float) -> bool:
-        """Whether a pause with `paused` s left is past what may still be waited."""
-        if self.free:
-            self.met_pause = self.met_pause or paused > 0
-            return False
-        return paused > self.left
-
-    def spend(self, waited: float) -> None:
-        if not self.free:
-            self.left -= waited
-            self.spent(waited)
-
-
-pause_budget: contextvars.ContextVar[PauseBudget | None] = contextvars.ContextVar("pause_budget", default=None)
+__all__ = [
+    "MAX_RETRY_AFTER",
+    "HostGate",
+    "HostPaused",
+    "PauseBudget",
+    "PauseOutlasts",
+    "SendHeld",
+    "SendWindow",
+    "Turn",
+    "parse_retry_after",
+    "pause_budget",
+]
 
 
 @dataclass
@@ -118,14 +45,6 @@ class Turn:
     next_start: float  # the one this turn set
     nothing_sent: bool = False
 
-
-class SendHeld(Exception):
-    """The host was paused (a Retry-After) between the wait for a send and its write: nothing was written, and the
-    connection made meanwhile is dropped rather than held through the pause; the request waits again and makes
-    a new one (red team 42)."""
-
-    def __init__(self, host: str) -> None:
-        super().__init__(f"{host} asked for a pause (Retry-After) while our request was connecting; not sent")
 
 
 class SendWindow:

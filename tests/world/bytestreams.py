@@ -127,6 +127,12 @@ def sized(status: str, body: bytes, headers: Sequence[tuple[str, str]] = ()) -> 
     return head(status, [*headers, ("Content-Length", str(len(body)))]) + body
 
 
+def counted_short(status: str, body: bytes, headers: Sequence[tuple[str, str]] = ()) -> bytes:
+    """A whole answer whose Content-Length says half its body, the rest following in the same write (red teams
+    46, 47)."""
+    return head(status, [*headers, ("Content-Length", str(len(body) // 2))]) + body
+
+
 def chunked(body: bytes, size: int, extension: str = "", trailer: str = "") -> bytes:
     """`body` in chunks of `size` bytes, each size line with `extension`, then the last chunk and `trailer`."""
     ext = extension.encode("latin-1")

@@ -1,0 +1,44 @@
+"""Reading a Retry-After header (delta-seconds or an HTTP date) into seconds to wait: split from `pacing`,
+which re-exports these names."""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import re
+from datetime import UTC, datetime
+
+MAX_RETRY_AFTER = 30 * 86400.0
+"""Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
+and `datetime + timedelta(seconds=1e12)` overflows."""
+_DELTA_SECONDS = re.compile(r"[0-9]+")
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None, server_date: str | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent or bad.
+
+    An HTTP date is the server's clock: it is measured from the response's own `Date` header
+    (`server_date`) when that is readable, else from `now` (ours). A server 6 hours ahead asking for
+    2 s by its clock was read as asking for 6 hours, one behind as asking for none (red team 14).
+
+    Total over any string: the result is None or a finite number in [0, MAX_RETRY_AFTER].
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if _DELTA_SECONDS.fullmatch(text):
+        return min(float(text), MAX_RETRY_AFTER)  # float() of 5,000 digits is inf, never an error
+    when = _http_date(text)
+    if when is None:
+        return None
+    seconds = (when - (_http_date(server_date or "") or now or datetime.now(UTC))).total_seconds()
+    return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        when = email.utils.parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, OverflowError, IndexError):
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
