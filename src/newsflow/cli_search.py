@@ -18,7 +18,6 @@ from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
 from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
-from newsflow.search_sites import site_hints
 from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
 
@@ -155,6 +154,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     with signals_interrupt_while_loading():  # numpy and the analysers, for this command only (session 37)
         from newsflow import search
         from newsflow.search_query import QuerySyntaxError, leading_operator
+        from newsflow.search_sites import site_hints
 
     config = load_config(args.config)
     store = Warehouse(config.warehouse_path, config.lock_timeout)
