@@ -27,15 +27,23 @@ def test_feeds_export_to_an_output_that_is_not_utf8_keeps_every_url_and_title(
     """`PYTHONIOENCODING=ascii` (or a Latin-1 locale) and `newsflow feeds export > feeds.opml`: before, the JSON
     escapes stdout writes for what it cannot encode went into the XML (`xmlUrl=".../\\u00f1/rss?q=\\u65e5..."`),
     a wrong URL read back by any OPML reader, exit 0. Now: XML character references, read back as the letters."""
+    code, document = export_through_stdout(tmp_path, monkeypatch, encoding, CONFIG)
+    assert code == 0
+    urls = [outline.get("xmlUrl") for outline in ET.fromstring(document).iter("outline")]
+    assert urls == [URL], document
+
+
+def export_through_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, encoding: str,
+                          config_text: str) -> tuple[int, bytes]:
+    """`newsflow feeds export` of a config holding `config_text`, to a stdout in `encoding` (as
+    PYTHONIOENCODING or the locale makes it): its exit code and the bytes it wrote."""
     config = tmp_path / "newsflow.toml"
-    config.write_text(CONFIG, encoding="utf-8")
+    config.write_text(config_text, encoding="utf-8")
     output = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(output, encoding=encoding))
     code = cli.main(["feeds", "export", "--config", str(config)])
     sys.stdout.flush()
-    assert code == 0
-    urls = [outline.get("xmlUrl") for outline in ET.fromstring(output.getvalue()).iter("outline")]
-    assert urls == [URL], output.getvalue()
+    return code, output.getvalue()
 
 
 def test_an_import_into_a_config_that_is_bad_with_no_writer_is_still_its_config_error_at_once(

@@ -4,9 +4,7 @@ it says it is a control."""
 
 from __future__ import annotations
 
-import io
 import os
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 
 from newsflow import cli, files
 from newsflow.opml import parse_opml
+from tests.test_local24 import export_through_stdout
 
 URL = "https://xn--caf-dma.example/\u00f1/rss?q=\u65e5\u672c"
 CONFIG = f'[[feeds]]\nname = "cafe"\nurl = "{URL}"\ntags = ["caf\u00e9"]\n'
@@ -26,14 +25,8 @@ def test_feeds_export_to_an_output_that_is_no_superset_of_ascii_is_an_opml_every
     the OPML's `encoding='utf-8'` declaration, which no XML reader parses (expat: `encoding specified in XML
     declaration is incorrect`). Now the declaration names stdout's encoding: ElementTree and newsflow's own import
     read back the feed's URL and tag."""
-    config = tmp_path / "newsflow.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    output = io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(output, encoding=encoding))
-    code = cli.main(["feeds", "export", "--config", str(config)])
-    sys.stdout.flush()
+    code, document = export_through_stdout(tmp_path, monkeypatch, encoding, CONFIG)
     assert code == 0
-    document = output.getvalue()
     urls = [outline.get("xmlUrl") for outline in ET.fromstring(document).iter("outline")]
     assert urls == [URL], document[:200]
     assert [(feed.url, feed.tags) for feed in parse_opml(document)] == [(URL, ("cafe",))]
@@ -41,14 +34,10 @@ def test_feeds_export_to_an_output_that_is_no_superset_of_ascii_is_an_opml_every
 
 def test_feeds_export_to_a_utf8_output_is_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Control (passes on main too): UTF-8 stdout gets the OPML byte for byte, declared UTF-8."""
-    config = tmp_path / "newsflow.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    output = io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(output, encoding="utf-8"))
-    assert cli.main(["feeds", "export", "--config", str(config)]) == 0
-    sys.stdout.flush()
-    assert output.getvalue().startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<opml")
-    assert URL.encode() in output.getvalue()
+    code, document = export_through_stdout(tmp_path, monkeypatch, "utf-8", CONFIG)
+    assert code == 0
+    assert document.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<opml")
+    assert URL.encode() in document
 
 
 @pytest.mark.parametrize("encoding", ["utf-32", "utf-7"])
@@ -56,14 +45,9 @@ def test_feeds_export_to_an_output_no_opml_reader_parses_is_one_line_writing_not
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
     """UTF-32 (no XML reader need read it; expat does not) or UTF-7 (its `+` is `+-`: a wrong URL): before, bytes
     under `encoding='utf-8'`, exit 0. Now one line, exit 2, nothing written."""
-    config = tmp_path / "newsflow.toml"
-    config.write_text(CONFIG.replace("?q=", "?a+b&q="), encoding="utf-8")
-    output = io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(output, encoding=encoding))
-    code = cli.main(["feeds", "export", "--config", str(config)])
-    sys.stdout.flush()
+    code, document = export_through_stdout(tmp_path, monkeypatch, encoding, CONFIG.replace("?q=", "?a+b&q="))
     err = capsys.readouterr().err
-    assert (code, output.getvalue()) == (2, b""), output.getvalue()[:100]
+    assert (code, document) == (2, b""), document[:100]
     assert err == (f"newsflow: feeds export: stdout's encoding is {encoding} (PYTHONIOENCODING or the locale), in "
                    "which no OPML reader parses the export; nothing was written: unset PYTHONIOENCODING, or give "
                    "`feeds export -o FILE`\n")
