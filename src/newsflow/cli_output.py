@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import errno
@@ -64,7 +65,12 @@ def _stdout_in_utf8() -> bool:
 
 
 def _utf8(stream: object) -> bool:
-    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8"
+    """Whether `stream` writes plain UTF-8, by the codec's canonical name, as `feeds export` asks (`utf-8-sig` is
+    not: it would write a second mark)."""
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _wall_clock(value: object) -> object:
