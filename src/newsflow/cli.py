@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from newsflow import __version__, cli_search, queries
+from newsflow.cli_days import day_argument, days_in_zone
 from newsflow.cli_feeds import cmd_feeds
-from newsflow.cli_output import FORMATS, fail, format_result
+from newsflow.cli_output import FORMATS, SPREADSHEET, fail, format_result
 from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.opml import OpmlError
+from newsflow.search_dates import time_zone, unknown_time_zone
 from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
@@ -69,9 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="let the SQL read files under DIR, e.g. a CSV to join (repeatable; none by default)")
 
     stories = commands.add_parser("stories", help="top stories by number of outlets, first outlet and spread")
-    stories.add_argument("--since", type=_parse_date, metavar="DATE", help="only stories that began on or after DATE")
+    stories.add_argument("--since", type=day_argument, metavar="DATE", help="only stories that began on or after "
+                         "DATE (a date, today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
+    stories.add_argument("--tz", metavar="ZONE", help="the time zone whose day --since is, e.g. America/New_York "
+                         "(default: the config's search.tz, UTC unless set), as newsflow search's")
     stories.add_argument("--limit", type=int, default=20, metavar="N", help="rows to show (default 20)")
-    stories.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    stories.add_argument("--format", choices=FORMATS, default="table",
+                         help="spreadsheet: CSV for Excel or LibreOffice (a byte-order mark, times without offset)")
     _add_config(stories)
 
     again = commands.add_parser("reextract", help="run extraction again on the kept HTML, without fetching")
@@ -80,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export the articles as Parquet (by date), CSV or JSON Lines")
     export.add_argument("out_dir", metavar="DIR", help="folder to write into")
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
-    export.add_argument("--since", type=_parse_date, metavar="DATE", help="only articles dated on or after DATE")
+    export.add_argument("--format", type=_export_format, choices=EXPORT_FORMATS, default="parquet")
+    export.add_argument("--since", type=day_argument, metavar="DATE", help="only articles dated on or after DATE "
+                        "(a date, today, yesterday, 7d or 2w: days or weeks ago; export's dates are UTC's)")
     _add_config(export)
 
     feeds = commands.add_parser("feeds", help="list the feeds with their health; import, export, discover feeds")
@@ -112,6 +119,16 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
+
+
+def _export_format(text: str) -> str:
+    """An export's format; `spreadsheet` (`search`'s and `query`'s) is refused saying where it is: an export is a set
+    of files for other tools, a spreadsheet is read from stdout ("Analyst 51")."""
+    if text == SPREADSHEET:
+        raise argparse.ArgumentTypeError(
+            "export writes parquet, csv or jsonl files for other tools; for a spreadsheet, send a query's rows to one: "
+            "newsflow query \"SELECT * EXCLUDE (text) FROM articles\" --format spreadsheet > articles.csv")
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -320,7 +337,10 @@ def run_named_query(
     store: Warehouse, named: queries.NamedQuery, assignments: Sequence[str], folders: Sequence[Path] = ()
 ) -> QueryResult:
     """The named query with its --param values; DuckDB's refusal names the query and the values given."""
-    params = queries.bind_params(named, assignments)
+    bound = queries.bind(named, assignments)
+    for line in bound.said:  # `--param since=7d is 2026-11-30 in UTC`, as `newsflow search --since 7d` says it
+        print(f"newsflow: {line}", file=sys.stderr)
+    params = bound.values
     try:
         return run_read_query(store, named.sql, params, folders)
     except QueryError as exc:
@@ -339,10 +359,18 @@ def cmd_stories(args: argparse.Namespace) -> int:
     """Top stories by number of outlets: the named query `stories` with its two parameters."""
     if problem := cli_search.limit_problem(args.limit):
         return fail(problem, EXIT_USAGE)
+    config = load_config(args.config)
+    tz = config.search.tz if args.tz is None else args.tz  # as `newsflow search`: an explicit --tz wins
+    zone = time_zone(tz)
+    if zone is None:
+        return fail(unknown_time_zone(tz) if args.tz is not None else cli_search.config_zone_problem(tz, config.path),
+                    EXIT_USAGE)
+    if problem := days_in_zone(args, zone):
+        return fail(problem, EXIT_USAGE)
     named = queries.load_query(sql_root() / "queries", "stories")
-    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}"]
+    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}", f"tz={zone}"]
     params += [f"since={args.since.isoformat()}"] if args.since else []
-    result = run_named_query(Warehouse(load_config(args.config).warehouse_path), named, params)
+    result = run_named_query(Warehouse(config.warehouse_path), named, params)
     print(format_result(result, args.format))
     return 0
 
@@ -371,6 +399,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not args.out_dir.strip():  # Path("") is the working directory: a quoting slip would write there
         raise InputError("export: give a folder to write into (DIR was empty)")
     config = load_config(args.config)
+    if problem := days_in_zone(args, "UTC"):  # export's `date` is the UTC day (warehouse/export.py)
+        return fail(problem, EXIT_USAGE)
     summary = export_articles(Warehouse(config.warehouse_path), Path(args.out_dir), args.format, args.since)
     files = len(summary.files)
     print(f"exported {summary.rows} articles to {summary.target} ({files} file{'s' if files != 1 else ''})")

@@ -9,15 +9,15 @@ import argparse
 import re
 import shutil
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsflow.cli_days import day_argument
+from newsflow.cli_days import days_in_zone as days_in_zone  # tests of "Analyst 50" import it here
 from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
-from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
 from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
 
@@ -47,9 +47,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.__class__ = SearchParser  # add_parser makes every command's parser the top one's class
     parser.add_argument("query", nargs="*", help='e.g. \'"air strikes" syria -iran\' (words given apart are '
                                                  'joined: newsflow search centcom syria)')
-    parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE (a date, "
-                        "today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
-    parser.add_argument("--until", type=_date, metavar="DATE",
+    parser.add_argument("--since", type=day_argument, metavar="DATE", help="only articles dated on or after DATE (a "
+                        "date, today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
+    parser.add_argument("--until", type=day_argument, metavar="DATE",
                         help="only articles dated on or before DATE (as --since)")
     parser.add_argument("--feed", metavar="NAME", action="append",
                         help="only articles of this feed (repeat for several: either)")
@@ -121,30 +121,6 @@ class SearchParser(OneLineParser):
 def limit_problem(limit: int) -> str | None:
     """What is wrong with a --limit (a larger one than MAX_LIMIT is fine: it asks for every row)."""
     return None if limit >= 1 else f"--limit must be 1 or more, got {limit}"
-
-
-def _date(text: str) -> date | DaysAgo:
-    try:
-        return read_day(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def days_in_zone(args: argparse.Namespace, zone: str, now: datetime | None = None) -> str | None:
-    """--since and --until made dates, a relative day (`7d`) read in `zone` (at `now`, an aware instant, in place of
-    the clock for tests) and said on stderr; what is wrong (one line naming the option) otherwise."""
-    relative = [(option, bound) for option, bound in (("--since", args.since), ("--until", args.until))
-                if isinstance(bound, DaysAgo)]
-    today = today_in(zone, now) if relative else date.min
-    if today is None:
-        return (f"{relative[0][0]} {relative[0][1].typed} is a day in {zone}, which Python's time zone database "
-                "lacks; give a date like 2026-11-24")
-    args.since, args.until = day_of(args.since, today), day_of(args.until, today)
-    for option, bound in relative:
-        print(f"newsflow: {option} {bound.typed} is {day_of(bound, today)} in {zone}", file=sys.stderr)
-    if args.since is not None and args.until is not None and args.since > args.until:
-        return f"--since {args.since} is after --until {args.until}; swap them"
-    return None
 
 
 def cmd_search(args: argparse.Namespace) -> int:

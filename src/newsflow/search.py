@@ -18,6 +18,8 @@ from datetime import date
 from typing import Any
 
 from newsflow.errors import WarehouseError
+from newsflow.search_dates import time_zone as time_zone  # re-exported: cli_search checks --tz by them
+from newsflow.search_dates import unknown_time_zone as unknown_time_zone
 from newsflow.search_query import Phrase, Query, QuerySyntaxError, dropped_in, parse_query, prefix_of
 from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS
@@ -329,25 +331,6 @@ def _recuts_words(migration: str) -> bool:
     sql = (schema.sql_root() / "migrations" / f"{migration}.sql").read_text(encoding="utf-8")
     statements = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
     return _INDEX_TABLES.search(statements) is not None
-
-
-def time_zone(name: str) -> str | None:
-    """The time zone DuckDB knows by `name`, spelt as it spells it (`america/new_york` is `America/New_York`);
-    None when it knows none."""
-    if name == "UTC":  # the default: no lookup
-        return name
-    return {n.lower(): n for n in search_index.time_zone_names()}.get(name.strip().lower())
-
-
-def unknown_time_zone(name: str) -> str:
-    """The line for a --tz that names no time zone: the name, the closest names known, and what to give."""
-    import difflib
-
-    names = {n.lower(): n for n in search_index.time_zone_names()}
-    close = [names[n] for n in difflib.get_close_matches(name.strip().lower(), list(names), n=3, cutoff=0.6)]
-    hint = f"did you mean {' or '.join(close)}? " if close else ""
-    return (f"--tz {name!r} is not a time zone; {hint}give a tz database name such as America/New_York, "
-            "Europe/Berlin, Asia/Kolkata or UTC")
 
 
 def unindexed_count(store: Warehouse) -> int:

@@ -1,0 +1,43 @@
+"""The days every reading command takes (`search`, `stories`, `export`, and a named query's date `--param`): a date,
+or `today`, `yesterday`, `7d`, `2w` read in the command's zone and said on stderr; one parser and one check for all
+of them (docs/search.md, "Analyst 51"). Before, relative days worked in `newsflow search` only, and a researcher
+moving to `stories` or `export` met `'7d' is not a date`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+
+from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
+
+
+def day_argument(text: str) -> date | DaysAgo:
+    """argparse's `type` for a --since or --until: its error names the option and the forms (exit 2, one line)."""
+    try:
+        return read_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def days_in_zone(args: argparse.Namespace, zone: str, now: datetime | None = None) -> str | None:
+    """--since and --until (a command may have only --since) made dates, a relative day (`7d`) read in `zone` (at
+    `now`, an aware instant, in place of the clock for tests) and said on stderr; what is wrong (one line naming the
+    option) otherwise."""
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    relative = [(option, bound) for option, bound in (("--since", since), ("--until", until))
+                if isinstance(bound, DaysAgo)]
+    today = today_in(zone, now) if relative else date.min
+    if today is None:
+        return (f"{relative[0][0]} {relative[0][1].typed} is a day in {zone}, which Python's time zone database "
+                "lacks; give a date like 2026-11-24")
+    if hasattr(args, "since"):
+        args.since = day_of(since, today)
+    if hasattr(args, "until"):
+        args.until = day_of(until, today)
+    for option, bound in relative:
+        print(f"newsflow: {option} {bound.typed} is {day_of(bound, today)} in {zone}", file=sys.stderr)
+    if args.since is not None and getattr(args, "until", None) is not None and args.since > args.until:
+        return f"--since {args.since} is after --until {args.until}; swap them"
+    return None
+
