@@ -104,7 +104,8 @@ def test_a_named_querys_relative_day_is_its_tz_parameters_day() -> None:
     attention = queries.load_query(cli.sql_root() / "queries", "search_attention")
     now = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)
     tokyo = queries.bind(attention, ["since=7d", "tz=asia/tokyo"], now)
-    assert (tokyo.values["since"], tokyo.said) == (date(2026, 11, 30), ("--param since=7d is 2026-11-30 in Asia/Tokyo",))
+    assert tokyo.values["since"] == date(2026, 11, 30)
+    assert tokyo.said == ("--param since=7d is 2026-11-30 in Asia/Tokyo",)
     assert queries.bind(attention, ["until=Today"], now).values["until"] == date(2026, 12, 6)
     assert queries.bind(attention, ["since=2026-11-01"], now).said == ()
     with pytest.raises(queries.NamedQueryError, match="is a day in tz 'Mars/Olympus'"):
@@ -114,7 +115,8 @@ def test_a_named_querys_relative_day_is_its_tz_parameters_day() -> None:
 def test_stories_takes_tz_and_the_spreadsheet_format(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Before: `stories --format spreadsheet` was refused and its --since was compared at the session's midnight.
     10:00 UTC two days ago is midnight yesterday at Kiritimati (+14): `--since yesterday --tz Pacific/Kiritimati`
-    takes those stories, UTC's yesterday does not. The spreadsheet has the mark and times without an offset."""
+    takes those stories, UTC's yesterday does not. Its times are the zone's (they were UTC's); the spreadsheet has the
+    mark and the zone's wall clock."""
     yesterday = (TODAY - timedelta(days=1)).date().isoformat()
     utc, _ = _run(capsys, config, "stories", "--since", yesterday, "--format", "csv")
     kiritimati, _ = _run(capsys, config, "stories", "--since", yesterday, "--tz", "pacific/kiritimati",
@@ -122,10 +124,12 @@ def test_stories_takes_tz_and_the_spreadsheet_format(config: Path, capsys: pytes
     assert {r["story_id"] for r in _rows(kiritimati)} - {r["story_id"] for r in _rows(utc)} == {"d1", "h1"}
     _, err = _run(capsys, config, "stories", "--tz", "America/NewYork", code=2)
     assert err.startswith("newsflow: --tz 'America/NewYork' is not a time zone; did you mean America/New_York")
-    out, _ = _run(capsys, config, "stories", "--format", "spreadsheet")
-    assert out.startswith("\ufeffstory_id,title,outlets,")
+    out, _ = _run(capsys, config, "stories", "--format", "spreadsheet", "--tz", "Asia/Tokyo")
+    assert out.startswith("\ufeffstory_id,title,outlets,")  # the times are the zone's, as search --tz prints them
     first = {row["story_id"]: row["first_published_at"] for row in _rows(out)}["h1"]
-    assert first == f"{TODAY - timedelta(days=2) + timedelta(hours=10):%Y-%m-%d %H:%M:%S}"
+    assert first == f"{TODAY - timedelta(days=2) + timedelta(hours=19):%Y-%m-%d %H:%M:%S}"  # 10:00 UTC, 19:00 Tokyo
+    out, _ = _run(capsys, config, "stories", "--format", "csv", "--tz", "Asia/Tokyo")
+    assert {row["story_id"]: row["first_published_at"] for row in _rows(out)}["h1"].endswith("19:00:00+09:00")
 
 
 def test_export_says_where_a_spreadsheet_comes_from(config: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from newsflow import __version__, cli_search, queries
-from newsflow.cli_days import day_argument, days_in_zone
+from newsflow.cli_days import day_argument, days_in_zone, times_in_zone
 from newsflow.cli_feeds import cmd_feeds
 from newsflow.cli_output import FORMATS, SPREADSHEET, fail, format_result
 from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
@@ -371,7 +371,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
     params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}", f"tz={zone}"]
     params += [f"since={args.since.isoformat()}"] if args.since else []
     result = run_named_query(Warehouse(config.warehouse_path), named, params)
-    print(format_result(result, args.format))
+    print(format_result(times_in_zone(result, zone), args.format))
     return 0
 
 

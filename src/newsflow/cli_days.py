@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
+from newsflow.warehouse import QueryResult
 
 
 def day_argument(text: str) -> date | DaysAgo:
@@ -41,3 +43,16 @@ def days_in_zone(args: argparse.Namespace, zone: str, now: datetime | None = Non
         return f"--since {args.since} is after --until {args.until}; swap them"
     return None
 
+
+
+def times_in_zone(result: QueryResult, zone: str) -> QueryResult:
+    """Each time with an offset shown in `zone`, as `newsflow search --tz` shows its times: `stories --tz` read its
+    `--since` there but printed UTC, and a spreadsheet's wall clock (`--format spreadsheet`) was then UTC's under a
+    New York analyst's zone. Kept as it is where Python's tz database lacks the zone (DuckDB's ICU knew it)."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return result
+    rows = [tuple(v.astimezone(tz) if isinstance(v, datetime) and v.tzinfo is not None else v for v in row)
+            for row in result.rows]
+    return QueryResult(result.columns, rows)
