@@ -356,7 +356,7 @@ def check_folders(folders: Sequence[Path]) -> list[Path]:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    """Top stories by number of outlets: the named query `stories` with its two parameters."""
+    """Top stories by number of outlets: the named query `stories` with its parameters, its times in the zone."""
     if problem := cli_search.limit_problem(args.limit):
         return fail(problem, EXIT_USAGE)
     config = load_config(args.config)
