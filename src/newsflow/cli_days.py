@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
-from newsflow.warehouse import QueryResult
+from newsflow.warehouse import QueryResult, wall_clocks
 
 
 def day_argument(text: str) -> date | DaysAgo:
@@ -48,11 +48,25 @@ def days_in_zone(args: argparse.Namespace, zone: str, now: datetime | None = Non
 def times_in_zone(result: QueryResult, zone: str) -> QueryResult:
     """Each time with an offset shown in `zone`, as `newsflow search --tz` shows its times: `stories --tz` read its
     `--since` there but printed UTC, and a spreadsheet's wall clock (`--format spreadsheet`) was then UTC's under a
-    New York analyst's zone. Kept as it is where Python's tz database lacks the zone (DuckDB's ICU knew it)."""
+    New York analyst's zone. A zone Python's tz database lacks (`JST`, `PST`: DuckDB's ICU knows them, and they were
+    left UTC's until the review of analyst 51) is read by DuckDB, each time given its fixed offset there."""
     try:
         tz = ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        return result
+        return _times_by_icu(result, zone)
     rows = [tuple(v.astimezone(tz) if isinstance(v, datetime) and v.tzinfo is not None else v for v in row)
+            for row in result.rows]
+    return QueryResult(result.columns, rows)
+
+
+def _times_by_icu(result: QueryResult, zone: str) -> QueryResult:
+    aware = [v for row in result.rows for v in row if isinstance(v, datetime) and v.tzinfo is not None]
+    walls = iter(wall_clocks(aware, zone))
+
+    def shown(v: datetime) -> datetime:  # the wall clock with the offset it is at, from the instant
+        wall = next(walls)
+        return wall.replace(tzinfo=timezone(wall - v.astimezone(UTC).replace(tzinfo=None)))
+
+    rows = [tuple(shown(v) if isinstance(v, datetime) and v.tzinfo is not None else v for v in row)
             for row in result.rows]
     return QueryResult(result.columns, rows)
