@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
-from newsflow.warehouse import QueryResult, wall_clocks
+from newsflow.warehouse import QueryResult
+from newsflow.warehouse.reads import wall_clocks
 
 
 def day_argument(text: str) -> date | DaysAgo:

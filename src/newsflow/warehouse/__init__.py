@@ -304,7 +304,6 @@ from newsflow.warehouse.reads import (  # noqa: E402
     read_pages,
     removed_feeds,
     run_read_query,
-    wall_clocks,
 )
 from newsflow.warehouse.reextracts import end_pass, mark_reextracted, start_or_resume_pass  # noqa: E402
 from newsflow.warehouse.replays import (  # noqa: E402
