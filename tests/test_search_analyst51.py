@@ -157,3 +157,12 @@ def test_stories_reads_the_configs_zone_and_prints_an_icu_only_zones_times(
     out, _ = _run(capsys, config, "stories", "--format", "spreadsheet", "--tz", "JST")
     first = {row["story_id"]: row["first_published_at"] for row in _rows(out)}["h1"]
     assert first == f"{TODAY - timedelta(days=2) + timedelta(hours=19):%Y-%m-%d %H:%M:%S}"  # 10:00 UTC, 19:00 JST
+
+
+@pytest.mark.parametrize("name", ["feed", "language"])
+def test_feed_or_language_given_twice_is_told_the_comma_separated_form(name: str) -> None:
+    """Review of analyst 51: docs/search.md promised that a second `--param feed=` (or `language=`) is refused with
+    `feed=a,b`, as `site`'s; no test held it (the advice hangs on the parameter's help saying "comma-separated")."""
+    attention = queries.load_query(cli.sql_root() / "queries", "search_attention")
+    with pytest.raises(queries.NamedQueryError, match=f"several as one comma-separated: {name}=a,b$"):
+        queries.bind(attention, [f"{name}=a", f"{name}= b"])
