@@ -142,7 +142,11 @@ A parameter given twice (`--param site=reuters.com --param site=apnews.com`) is 
 values, exit 2: a named query takes one value a parameter, and before "Analyst 49" (docs/search.md) the last one won
 silently, so an analyst asking for two outlets got one. `newsflow search --site a --site b` takes several, and
 `search_attention`'s `site` takes several as one value, comma-separated (`--param site=reuters.com,apnews.com`:
-either of them; "Analyst 50"), which the refusal of a second `--param site` says.
+either of them; "Analyst 50"), which the refusal of a second `--param site` says; so do its `feed` and `language`
+(`--param language=en,de`), and a value of commas alone (`site=,`, once read as every site) is refused ("Analyst
+51"). A date parameter takes what `newsflow search --since` takes: a date, or `today`, `yesterday`, `7d`, `2w`
+(days or weeks ago) in the query's `tz` parameter (UTC in a query without one), said on stderr (`--param since=7d is
+2026-11-30 in UTC`); `newsflow stories --since` and `export --since` take them too.
 A duration (`stories`' `spread`) is written as its seconds, a number, in `--format csv` and `json`
 (`172800` for two days; divide by 86400 for days in a spreadsheet), and as `2 days, 0:00:00` in the table.
 `--format spreadsheet` is CSV for a spreadsheet opened by double-click ("Analyst 50", docs/search.md): it starts

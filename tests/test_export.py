@@ -69,4 +69,4 @@ def test_cli_export_writes_the_files_and_says_how_many(tmp_path: Path, capsys: p
     assert f"exported {expected} articles" in capsys.readouterr().out
     assert len((out / "articles.jsonl").read_text(encoding="utf-8").splitlines()) == expected
     with pytest.raises(SystemExit):
-        cli.main(["export", "--since", "yesterday", str(out), "--config", str(config_path)])
+        cli.main(["export", "--since", "last week", str(out), "--config", str(config_path)])

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from newsflow import __version__, cli_search, queries
+from newsflow.cli_days import day_argument, days_in_zone, times_in_zone, zone_and_days
 from newsflow.cli_feeds import cmd_feeds
-from newsflow.cli_output import FORMATS, fail, format_result
+from newsflow.cli_output import FORMATS, export_format, fail, format_result
 from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
@@ -69,9 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="let the SQL read files under DIR, e.g. a CSV to join (repeatable; none by default)")
 
     stories = commands.add_parser("stories", help="top stories by number of outlets, first outlet and spread")
-    stories.add_argument("--since", type=_parse_date, metavar="DATE", help="only stories that began on or after DATE")
+    stories.add_argument("--since", type=day_argument, metavar="DATE", help="only stories that began on or after "
+                         "DATE (a date, today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
+    stories.add_argument("--tz", metavar="ZONE", help="the time zone whose day --since is, e.g. America/New_York "
+                         "(default: the config's search.tz, UTC unless set), as newsflow search's")
     stories.add_argument("--limit", type=int, default=20, metavar="N", help="rows to show (default 20)")
-    stories.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    stories.add_argument("--format", choices=FORMATS, default="table",
+                         help="spreadsheet: CSV for Excel or LibreOffice (a byte-order mark, times without offset)")
     _add_config(stories)
 
     again = commands.add_parser("reextract", help="run extraction again on the kept HTML, without fetching")
@@ -80,8 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export the articles as Parquet (by date), CSV or JSON Lines")
     export.add_argument("out_dir", metavar="DIR", help="folder to write into")
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="parquet")
-    export.add_argument("--since", type=_parse_date, metavar="DATE", help="only articles dated on or after DATE")
+    export.add_argument("--format", type=export_format, choices=EXPORT_FORMATS, default="parquet")
+    export.add_argument("--since", type=day_argument, metavar="DATE", help="only articles dated on or after DATE "
+                        "(a date, today, yesterday, 7d or 2w: days or weeks ago; export's dates are UTC's)")
     _add_config(export)
 
     feeds = commands.add_parser("feeds", help="list the feeds with their health; import, export, discover feeds")
@@ -320,7 +326,10 @@ def run_named_query(
     store: Warehouse, named: queries.NamedQuery, assignments: Sequence[str], folders: Sequence[Path] = ()
 ) -> QueryResult:
     """The named query with its --param values; DuckDB's refusal names the query and the values given."""
-    params = queries.bind_params(named, assignments)
+    bound = queries.bind(named, assignments)
+    for line in bound.said:  # `--param since=7d is 2026-11-30 in UTC`, as `newsflow search --since 7d` says it
+        print(f"newsflow: {line}", file=sys.stderr)
+    params = bound.values
     try:
         return run_read_query(store, named.sql, params, folders)
     except QueryError as exc:
@@ -336,14 +345,18 @@ def check_folders(folders: Sequence[Path]) -> list[Path]:
 
 
 def cmd_stories(args: argparse.Namespace) -> int:
-    """Top stories by number of outlets: the named query `stories` with its two parameters."""
+    """Top stories by number of outlets: the named query `stories` with its parameters, its times in the zone."""
     if problem := cli_search.limit_problem(args.limit):
         return fail(problem, EXIT_USAGE)
+    config = load_config(args.config)
+    zone, problem = zone_and_days(args, config)  # as `newsflow search`'s
+    if problem:
+        return fail(problem, EXIT_USAGE)
     named = queries.load_query(sql_root() / "queries", "stories")
-    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}"]
+    params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}", f"tz={zone}"]
     params += [f"since={args.since.isoformat()}"] if args.since else []
-    result = run_named_query(Warehouse(load_config(args.config).warehouse_path), named, params)
-    print(format_result(result, args.format))
+    result = run_named_query(Warehouse(config.warehouse_path), named, params)
+    print(format_result(times_in_zone(result, zone), args.format))
     return 0
 
 
@@ -371,6 +384,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not args.out_dir.strip():  # Path("") is the working directory: a quoting slip would write there
         raise InputError("export: give a folder to write into (DIR was empty)")
     config = load_config(args.config)
+    if problem := days_in_zone(args, "UTC"):  # export's `date` is the UTC day (warehouse/export.py)
+        return fail(problem, EXIT_USAGE)
     summary = export_articles(Warehouse(config.warehouse_path), Path(args.out_dir), args.format, args.since)
     files = len(summary.files)
     print(f"exported {summary.rows} articles to {summary.target} ({files} file{'s' if files != 1 else ''})")

@@ -9,15 +9,15 @@ import argparse
 import re
 import shutil
 import sys
-from datetime import date, datetime
-from pathlib import Path
 from typing import Any, NoReturn
 
+from newsflow.cli_days import config_zone_problem as config_zone_problem  # tests of "Analyst 48" import it here
+from newsflow.cli_days import day_argument, zone_and_days
+from newsflow.cli_days import days_in_zone as days_in_zone  # tests of "Analyst 50" import it here
 from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
-from newsflow.search_dates import DaysAgo, day_of, read_day, today_in
 from newsflow.urls import host_of
 from newsflow.warehouse import QueryResult, Warehouse
 
@@ -47,9 +47,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.__class__ = SearchParser  # add_parser makes every command's parser the top one's class
     parser.add_argument("query", nargs="*", help='e.g. \'"air strikes" syria -iran\' (words given apart are '
                                                  'joined: newsflow search centcom syria)')
-    parser.add_argument("--since", type=_date, metavar="DATE", help="only articles dated on or after DATE (a date, "
-                        "today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
-    parser.add_argument("--until", type=_date, metavar="DATE",
+    parser.add_argument("--since", type=day_argument, metavar="DATE", help="only articles dated on or after DATE (a "
+                        "date, today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
+    parser.add_argument("--until", type=day_argument, metavar="DATE",
                         help="only articles dated on or before DATE (as --since)")
     parser.add_argument("--feed", metavar="NAME", action="append",
                         help="only articles of this feed (repeat for several: either)")
@@ -123,30 +123,6 @@ def limit_problem(limit: int) -> str | None:
     return None if limit >= 1 else f"--limit must be 1 or more, got {limit}"
 
 
-def _date(text: str) -> date | DaysAgo:
-    try:
-        return read_day(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def days_in_zone(args: argparse.Namespace, zone: str, now: datetime | None = None) -> str | None:
-    """--since and --until made dates, a relative day (`7d`) read in `zone` (at `now`, an aware instant, in place of
-    the clock for tests) and said on stderr; what is wrong (one line naming the option) otherwise."""
-    relative = [(option, bound) for option, bound in (("--since", args.since), ("--until", args.until))
-                if isinstance(bound, DaysAgo)]
-    today = today_in(zone, now) if relative else date.min
-    if today is None:
-        return (f"{relative[0][0]} {relative[0][1].typed} is a day in {zone}, which Python's time zone database "
-                "lacks; give a date like 2026-11-24")
-    args.since, args.until = day_of(args.since, today), day_of(args.until, today)
-    for option, bound in relative:
-        print(f"newsflow: {option} {bound.typed} is {day_of(bound, today)} in {zone}", file=sys.stderr)
-    if args.since is not None and args.until is not None and args.since > args.until:
-        return f"--since {args.since} is after --until {args.until}; swap them"
-    return None
-
-
 def cmd_search(args: argparse.Namespace) -> int:
     from newsflow.cli import EXIT_USAGE
     from newsflow.cli_output import fail, format_result
@@ -177,16 +153,13 @@ def cmd_search(args: argparse.Namespace) -> int:
                                         None)
     if unknown is not None:
         problem = f"--feed {unknown!r} names no configured or stored feed; `newsflow feeds` lists them"
-    tz = config.search.tz if args.tz is None else args.tz  # an explicit --tz wins, --tz UTC included
-    zone = search.time_zone(tz) if problem is None else None
-    if problem is None and zone is None:
-        problem = search.unknown_time_zone(tz) if args.tz is not None else config_zone_problem(tz, config.path)
-    if problem is None and zone is not None:
-        problem = days_in_zone(args, zone)
+    zone = "UTC"
+    if problem is None:
+        zone, problem = zone_and_days(args, config)
     if problem is not None:
         return fail(problem, EXIT_USAGE)
     filters = search.SearchFilters(args.since, args.until, _each(args.feed, str),
-                                   _each(args.language, language_code), _each(args.site, site_filter), zone or "UTC")
+                                   _each(args.language, language_code), _each(args.site, site_filter), zone)
     try:
         if args.by:
             result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT),
@@ -222,13 +195,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     print(bar_chart(result, chart_width()) if args.by and args.format == "table"
           else format_result(result, args.format))
     return 0
-
-
-def config_zone_problem(name: str, config_path: Path) -> str:
-    """The line for a `search.tz` that the config's check took (Python's tz database) and DuckDB's ICU does not
-    know: said of the config, not of a --tz the analyst never typed."""
-    return (f"search.tz {name!r} in {config_path} is not a time zone DuckDB knows; set it to a tz database name "
-            "such as America/New_York, or delete it, or pass --tz")
 
 
 def joined_query(words: list[str]) -> tuple[str | None, str | None]:

@@ -11,8 +11,9 @@ Each file starts with a comment header that says what it is and what it takes:
 
 A parameter's type is its default's: an integer, a number, a date (YYYY-MM-DD) or a string
 (quoted, or any other text). `bind_params` turns `key=value` strings into typed values for
-DuckDB's `$name` placeholders. This module is pure: it reads files and parses text, and the
-caller runs the SQL (`newsflow.warehouse.run_read_query`).
+DuckDB's `$name` placeholders; a date may also be a day relative to today (`since=7d`), in the
+query's `tz` parameter (docs/queries.md). This module reads files and parses text (and the clock,
+for a relative day), and the caller runs the SQL (`newsflow.warehouse.run_read_query`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from newsflow.search_dates import FORMS, DaysAgo, read_day, time_zone, today_in
 
 ParamValue = int | float | str | date
 
@@ -46,15 +49,17 @@ class QueryParam:
     def type_name(self) -> str:
         return {int: "int", float: "float", str: "str", date: "date"}[type(self.default)]
 
-    def convert(self, text: str) -> ParamValue:
-        """`text` as this parameter's type, or NamedQueryError naming the parameter."""
+    def convert(self, text: str) -> ParamValue | DaysAgo:
+        """`text` as this parameter's type, or NamedQueryError naming the parameter. A date may be a day relative to
+        today (`7d`, `today`), read once the query's zone is known (`bind`), as `newsflow search --since` reads it."""
         try:
             if isinstance(self.default, date):
-                return date.fromisoformat(text)
+                return read_day(text)
             return type(self.default)(text)
         except ValueError:
+            expected = FORMS if isinstance(self.default, date) else self.type_name
             raise NamedQueryError(
-                f"--param {self.name} expects {self.type_name} (default {self.default}), got {text!r}"
+                f"--param {self.name} expects {expected} (default {self.default}), got {text!r}"
             ) from None
 
 
@@ -143,7 +148,20 @@ def _check_placeholders(query_name: str, params: Sequence[QueryParam], text: str
 
 def bind_params(query: NamedQuery, assignments: Sequence[str]) -> dict[str, ParamValue]:
     """The defaults, overridden by `key=value` assignments converted to each default's type."""
-    values: dict[str, ParamValue] = {p.name: p.default for p in query.params}
+    return bind(query, assignments).values
+
+
+@dataclass(frozen=True)
+class BoundParams:
+    values: dict[str, ParamValue]
+    said: tuple[str, ...]
+    """A line for each relative day given (`--param since=7d is 2026-11-30 in UTC`), for stderr."""
+
+
+def bind(query: NamedQuery, assignments: Sequence[str], now: datetime | None = None) -> BoundParams:
+    """`bind_params`, with a relative day (`since=7d`) made the date it names in the query's `tz` parameter (given or
+    its default; UTC for a query without one), today being today there at `now` (the clock unless given)."""
+    values: dict[str, ParamValue | DaysAgo] = {p.name: p.default for p in query.params}
     given: dict[str, str] = {}
     for assignment in assignments:
         key, sep, text = assignment.partition("=")
@@ -157,7 +175,22 @@ def bind_params(query: NamedQuery, assignments: Sequence[str]) -> dict[str, Para
                                   f" query {query.name} takes one value for it; give it once{several}")
         given[param.name] = text.strip()
         values[param.name] = param.convert(text.strip())
-    return values
+    return _days_made_dates(values, now)
+
+
+def _days_made_dates(values: dict[str, ParamValue | DaysAgo], now: datetime | None) -> BoundParams:
+    relative = {name: value for name, value in values.items() if isinstance(value, DaysAgo)}
+    typed_zone = str(values.get("tz", "UTC"))
+    zone = (time_zone(typed_zone) or typed_zone) if relative else typed_zone  # DuckDB's spelling: any case
+    today = today_in(zone, now) if relative else date.min
+    if today is None:
+        name, value = next(iter(relative.items()))
+        raise NamedQueryError(f"--param {name}={value.typed} is a day in tz {zone!r}, which Python's time zone "
+                              "database lacks; give a tz such as America/New_York, or a date like 2026-11-24")
+    bound = {name: today - timedelta(days=value.days) if isinstance(value, DaysAgo) else value
+             for name, value in values.items()}
+    said = tuple(f"--param {name}={value.typed} is {bound[name]} in {zone}" for name, value in relative.items())
+    return BoundParams(bound, said)
 
 
 def describe_params(query: NamedQuery) -> str:

@@ -331,25 +331,6 @@ def _recuts_words(migration: str) -> bool:
     return _INDEX_TABLES.search(statements) is not None
 
 
-def time_zone(name: str) -> str | None:
-    """The time zone DuckDB knows by `name`, spelt as it spells it (`america/new_york` is `America/New_York`);
-    None when it knows none."""
-    if name == "UTC":  # the default: no lookup
-        return name
-    return {n.lower(): n for n in search_index.time_zone_names()}.get(name.strip().lower())
-
-
-def unknown_time_zone(name: str) -> str:
-    """The line for a --tz that names no time zone: the name, the closest names known, and what to give."""
-    import difflib
-
-    names = {n.lower(): n for n in search_index.time_zone_names()}
-    close = [names[n] for n in difflib.get_close_matches(name.strip().lower(), list(names), n=3, cutoff=0.6)]
-    hint = f"did you mean {' or '.join(close)}? " if close else ""
-    return (f"--tz {name!r} is not a time zone; {hint}give a tz database name such as America/New_York, "
-            "Europe/Berlin, Asia/Kolkata or UTC")
-
-
 def unindexed_count(store: Warehouse) -> int:
     """Articles stored but not in the index (a pre-0010 warehouse still catching up)."""
     with store.reading() as con:

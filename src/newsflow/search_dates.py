@@ -50,3 +50,27 @@ def today_in(zone: str, now: datetime | None = None) -> date | None:
 def day_of(bound: date | DaysAgo | None, today: date) -> date | None:
     """The date a bound names, `today` being today's in the analyst's zone."""
     return today - timedelta(days=bound.days) if isinstance(bound, DaysAgo) else bound
+
+
+def time_zone(name: str) -> str | None:
+    """The time zone DuckDB knows by `name`, spelt as it spells it (`america/new_york` is `America/New_York`);
+    None when it knows none. Here rather than in search.py so that `stories` checks its --tz without loading the
+    search stack ("Analyst 51")."""
+    if name == "UTC":  # the default: no lookup
+        return name
+    from newsflow.warehouse.search_index import time_zone_names
+
+    return {n.lower(): n for n in time_zone_names()}.get(name.strip().lower())
+
+
+def unknown_time_zone(name: str) -> str:
+    """The line for a --tz that names no time zone: the name, the closest names known, and what to give."""
+    import difflib
+
+    from newsflow.warehouse.search_index import time_zone_names
+
+    names = {n.lower(): n for n in time_zone_names()}
+    close = [names[n] for n in difflib.get_close_matches(name.strip().lower(), list(names), n=3, cutoff=0.6)]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return (f"--tz {name!r} is not a time zone; {hint}give a tz database name such as America/New_York, "
+            "Europe/Berlin, Asia/Kolkata or UTC")

@@ -5,34 +5,49 @@
 -- description: nothing collected), zero-filled. The search is read by the SQL macro search_articles, which finds
 -- description: what newsflow search finds except prefixes and stems of unseen forms (docs/search.md, "From SQL").
 -- description: feed, language and site narrow the matches and all_articles alike, as newsflow search's --feed,
--- description: --language and --site do (site takes several, comma-separated, as --site given twice does); tz is
--- description: the time zone whose days since, until and the periods are (--tz).
+-- description: --language and --site do (each takes several, comma-separated, as the option given twice does; a
+-- description: value of commas alone is refused); tz is the time zone whose days since, until and the periods are
+-- description: (--tz).
 -- param: q = 'syria'   (the search, written as for newsflow search)
 -- param: unit = 'day'   (day or week)
 -- param: since = 1970-01-01   (the first day counted; left at 1970-01-01, the series starts at the first match)
 -- param: until = 9999-12-31   (the last day counted; left as is, the series runs to the last period anything was collected in, not past today's, or to a later match)
 -- param: tz = 'UTC'   (the time zone of the days, e.g. America/New_York, as newsflow search --tz)
--- param: feed = ''   (only this feed's articles, as --feed; empty: every feed)
--- param: language = ''   (only articles in this language, as --language: en takes en-GB too, unknown those with none; empty: every language)
+-- param: feed = ''   (only this feed's articles, as --feed; several comma-separated, either of them: wire,herald; empty: every feed)
+-- param: language = ''   (only articles in this language, as --language: en takes en-GB too, unknown those with none; several comma-separated: en,de; empty: every language)
 -- param: site = ''   (only this site and its subdomains, as --site: reuters.com; several comma-separated, either of them: reuters.com,apnews.com; empty: every site)
 -- columns: period, stories, articles, outlets, all_articles, share
-WITH dated AS (
+WITH wanted AS (  -- each filter as a list (NULL: all); a feed name, language code or host has no comma
+    SELECT (SELECT list(DISTINCT w) FROM (SELECT trim(unnest(string_split($feed, ','))) AS w) WHERE w <> '') AS feeds,
+           (SELECT list(DISTINCT CASE WHEN lower(w) = 'unknown' THEN ''
+                                      ELSE lower(split_part(replace(w, '_', '-'), '-', 1)) END)
+            FROM (SELECT trim(unnest(string_split($language, ','))) AS w) WHERE w <> '') AS languages,
+           (SELECT list(DISTINCT CASE WHEN starts_with(w, 'www.') THEN w[5:] ELSE w END)
+            FROM (SELECT trim(unnest(string_split(lower($site), ','))) AS w) WHERE w <> '') AS sites
+),
+checked AS (  -- `site=,` read as no site, every site, before "Analyst 51": a value of commas alone is refused
+    SELECT * FROM wanted
+    WHERE CASE WHEN trim($feed) <> '' AND feeds IS NULL THEN error('feed=' || $feed || ' names no feed: give one or '
+                   || 'several comma-separated (wire,herald), or leave it empty for every feed')
+               WHEN trim($language) <> '' AND languages IS NULL THEN error('language=' || $language || ' names no '
+                   || 'language: give one or several comma-separated (en,de), or leave it empty for every language')
+               WHEN trim($site) <> '' AND sites IS NULL THEN error('site=' || $site || ' names no site: give one or '
+                   || 'several comma-separated (reuters.com,apnews.com), or leave it empty for every site')
+               ELSE true END
+),
+dated AS (
     SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE $tz AS appeared_at,
            lower(split_part(split_part(split_part(split_part(canonical_url, '/', 3), ':', 1), '?', 1), '#', 1)) AS host
-    FROM articles
-    WHERE ($feed = '' OR feed_id = $feed)
-      AND ($language = '' OR lower(split_part(replace(coalesce(language, ''), '_', '-'), '-', 1))
-                             = CASE WHEN lower(trim($language)) = 'unknown' THEN ''
-                                    ELSE lower(split_part(replace(trim($language), '_', '-'), '-', 1)) END)
+    FROM articles, checked
+    WHERE (checked.feeds IS NULL OR list_contains(checked.feeds, feed_id))
+      AND (checked.languages IS NULL
+           OR list_contains(checked.languages, lower(split_part(replace(coalesce(language, ''), '_', '-'), '-', 1))))
 ),
-wanted AS (  -- the sites asked, as a list (NULL: every site); a host has no comma, so `a,b` is two of them
-    SELECT list(CASE WHEN starts_with(w, 'www.') THEN w[5:] ELSE w END) AS sites
-    FROM (SELECT trim(unnest(string_split(lower($site), ','))) AS w) WHERE w <> ''),
 collected_articles AS (  -- the site as `newsflow search --by source` names it: the host less "www."
     SELECT article_id, story_id, appeared_at, CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END AS site
-    FROM dated, wanted
+    FROM dated, checked
     WHERE appeared_at >= $since AND appeared_at < $until + 1
-      AND (wanted.sites IS NULL OR list_bool_or(list_transform(wanted.sites, lambda s:
+      AND (checked.sites IS NULL OR list_bool_or(list_transform(checked.sites, lambda s:
                (CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END) = s OR ends_with(host, '.' || s))))
       AND CASE WHEN $unit IN ('day', 'week') THEN true ELSE error('unit must be day or week, got ' || $unit) END
 ),

@@ -2,7 +2,8 @@
 -- description: The stories carried by the most outlets (distinct sites), with the outlet that ran
 -- description: the first copy and the spread in time between the first copy and the last.
 -- description: `newsflow stories` runs this query.
--- param: since = 1970-01-01   (only stories whose first copy appeared on or after this date)
+-- param: since = 1970-01-01   (only stories whose first copy appeared on or after this day, in tz)
+-- param: tz = 'UTC'   (the time zone whose day since is, e.g. America/New_York, as newsflow search --tz)
 -- param: limit = 20   (rows to show)
 -- columns: story_id, title, outlets, articles, first_outlet, first_published_at, spread
 SELECT s.story_id,
@@ -15,7 +16,7 @@ SELECT s.story_id,
 FROM stories s
 JOIN story_articles member ON member.story_id = s.story_id
 JOIN story_articles first_copy ON first_copy.story_id = s.story_id AND first_copy.copy_number = 1
-WHERE coalesce(s.first_published_at, s.first_seen_at) >= $since
+WHERE coalesce(s.first_published_at, s.first_seen_at) AT TIME ZONE $tz >= $since
 GROUP BY ALL
 ORDER BY outlets DESC, articles DESC, s.first_published_at DESC NULLS LAST, s.story_id
 LIMIT $limit;
