@@ -39,7 +39,7 @@ FAR = {"1970": datetime(1970, 1, 2, tzinfo=UTC), "2038+": datetime(2038, 1, 19, 
 @pytest.fixture(scope="module")
 def feed_url() -> Iterator[str]:
     server = LocalServer()
-    site, items = Site("Courier"), []
+    site, items = Site("Courier"), list[tuple[str, str, datetime | None]]()
     for story in (generated_story(k) for k in range(2)):
         server.add(f"/a/{story.slug}", Page(site.article_page(story)))
         items.append((story.title, server.url(f"/a/{story.slug}"), story.published))
