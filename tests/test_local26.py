@@ -18,17 +18,18 @@ import pytest
 
 from newsflow import cli, hostholds
 from newsflow.warehouse import Warehouse, compat
-from tests.samplewarehouse import build_sample_warehouse
 
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample warehouse written by one checkpoint (copied whole into a new file, as `compat` converts one):
-    its catalog then comes first, so DuckDB opens the file cut short and fails only a read past the cut."""
+    """A newsflow warehouse (migrated, a feed's row in it) written by one checkpoint (copied whole into a new file,
+    as `compat` converts one): its catalog then comes first, so DuckDB opens the file cut short and fails only a
+    read past the cut."""
     folder = tmp_path_factory.mktemp("sample")
-    build_sample_warehouse(folder / "built.duckdb")
+    with Warehouse(folder / "built.duckdb").writing() as con:
+        con.execute("INSERT INTO feeds (feed_id, url) VALUES ('planet', 'http://127.0.0.1:9/feed.xml')")
     con = duckdb.connect(str(folder / "news.duckdb"), config=compat.connect_config())
     con.execute(f"ATTACH '{folder / 'built.duckdb'}' AS built (READ_ONLY); COPY FROM DATABASE built TO news")
     con.close()
@@ -41,21 +42,20 @@ def _config(tmp_path: Path, wh: Path) -> Path:
     return config
 
 
-@pytest.mark.parametrize("cut", ["in half", "its last block"])
-def test_every_command_on_a_warehouse_cut_short_says_it_is_damaged_and_what_to_do(
-    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], cut: str
+def test_every_command_on_a_warehouse_cut_in_half_says_it_is_cut_short_and_what_to_do(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Before, `feeds` listed the feeds, exit 0, with hostholds' warning worded for a run, and `stories`,
     `export` and `query` printed what survived the cut as the whole warehouse, exit 0 (Local 25). (Where DuckDB
     cannot open what is left, its catalog past the cut, its own line says the file is damaged, as on main.)"""
     wh = tmp_path / "news.duckdb"
     whole = sample.read_bytes()
-    left = whole[: len(whole) // 2] if cut == "in half" else whole[: len(whole) - 262144]
+    left = whole[: len(whole) // 2]
     wh.write_bytes(left)
     duckdb.connect(str(wh), read_only=True).close()  # what this test is about: DuckDB opens what is left
     config = _config(tmp_path, wh)
-    for argv in (["feeds"], ["stories"], ["query", "SELECT count(*) FROM articles"],
-                 ["export", "--format", "csv", str(tmp_path / "out")], ["search", "storm"], ["reextract"]):
+    for argv in (["feeds"], ["stories"], ["query", "SELECT count(*) FROM articles"],  # the readers of what survives
+                 ["export", "--format", "csv", str(tmp_path / "out")], ["reextract"]):  # and a writer
         capsys.readouterr()
         code = cli.main([*argv, "--config", str(config)])
         err = capsys.readouterr().err
@@ -74,7 +74,7 @@ def test_a_whole_warehouse_duckdb_trimmed_shorter_than_its_header_says_still_ope
     wh = tmp_path / "news.duckdb"
     shutil.copy(sample, wh)
     con = duckdb.connect(str(wh))
-    con.execute("CREATE TABLE scratch AS SELECT range AS r, md5(range::VARCHAR) AS s FROM range(300000)")
+    con.execute("CREATE TABLE scratch AS SELECT range AS r, md5(range::VARCHAR) AS s FROM range(60000)")
     con.execute("CHECKPOINT")
     con.execute("DROP TABLE scratch")
     con.execute("CHECKPOINT")

@@ -102,7 +102,8 @@ def _stored(config: Path) -> tuple[int, int]:
 
 # CI keeps one sequence (2200 on a fresh warehouse, then the real clock); `NEWSFLOW_LOCAL26_CLOCKS=1` runs every
 # far clock first on a fresh warehouse, then each other far clock on it used (moved back or on), then the real one.
-SEQUENCES = ([("2200",)] if not os.environ.get("NEWSFLOW_LOCAL26_CLOCKS") else
+EVERY = bool(os.environ.get("NEWSFLOW_LOCAL26_CLOCKS"))
+SEQUENCES = ([("2200",)] if not EVERY else
              [(first, *[w for w in FAR if w != first]) for first in FAR])
 
 
@@ -148,7 +149,7 @@ def test_runs_at_a_clock_far_from_now_then_at_the_real_one_over_a_cut_log_store_
             else:
                 assert _stored(config) == (2, 2), when  # each story once, whatever the clock
             assert when in newsflow(["feeds"]), "the feed's times are the clock's"
-            for far in FAR:  # the readers at every far clock
+            for far in FAR if EVERY else ("1970", "2038+"):  # the readers at the far clocks CI runs no run at
                 with time_machine.travel(FAR[far], tick=True):
                     newsflow(["stories"])
                     newsflow(["query", "busiest_hours"])
