@@ -149,3 +149,14 @@ def test_a_partial_save_of_an_import_in_flight_is_left_alone(
     finally:
         os.close(handle)
     assert stray.name not in capsys.readouterr().err and stray.exists()
+
+
+def test_a_config_path_ending_in_a_space_is_quoted_so_the_space_is_seen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`NEWSFLOW_CONFIG=" "` (a blank value in an env file): the line named `/the/folder/ does not exist`, the space
+    unseen at its end. Quoted now, as a path holding a control character is."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSFLOW_CONFIG", " ")
+    assert cli.main(["feeds"]) == 2
+    assert f"config error at $NEWSFLOW_CONFIG: '{tmp_path}/ ' does not exist" in capsys.readouterr().err
