@@ -74,7 +74,7 @@ def test_a_whole_warehouse_duckdb_trimmed_shorter_than_its_header_says_still_ope
     wh = tmp_path / "news.duckdb"
     shutil.copy(sample, wh)
     con = duckdb.connect(str(wh))
-    con.execute("CREATE TABLE scratch AS SELECT range AS r, md5(range::VARCHAR) AS s FROM range(60000)")
+    con.execute("CREATE TABLE scratch AS SELECT range AS r, md5(range::VARCHAR) AS s FROM range(15000)")
     con.execute("CHECKPOINT")
     con.execute("DROP TABLE scratch")
     con.execute("CHECKPOINT")
