@@ -66,6 +66,17 @@ def test_every_command_on_a_warehouse_cut_in_half_says_it_is_cut_short_and_what_
     assert wh.read_bytes() == left, "left untouched"
 
 
+def test_a_warehouse_one_byte_short_of_its_last_block_in_use_is_refused(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cut at the edge (review): the last block in use one byte short is a cut, where the half-way one above
+    would still be refused by a check off by a block (`used > whole_blocks + 1`)."""
+    wh = tmp_path / "news.duckdb"
+    wh.write_bytes(sample.read_bytes()[:-1])
+    assert cli.main(["stories", "--config", str(_config(tmp_path, wh))]) == 3
+    assert "the file is cut short" in capsys.readouterr().err
+
+
 def test_a_whole_warehouse_duckdb_trimmed_shorter_than_its_header_says_still_opens(
     sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
