@@ -1,0 +1,175 @@
+"""A story's own list of linked headlines, each with its summary: a morning briefing, a "what we know" list, a list
+of sources (forty-fourth pass, text: docs/extraction.md). The markup is a teaser box's, `<h3><a>headline</a></h3>`
+over a summary `<p>`, or `<p><a>headline</a> summary</p>`, and the summaries may end in an ellipsis; what tells the
+story's own list from other stories' teasers is where it stands, in any language: its items are siblings of the
+story's own paragraphs (their parent holds a story paragraph outside the list), where a box of teasers has a
+container of its own (a `<section>`, an `<aside>`, a `<ul>`, a card's `<div>`). readability-lxml drops a linked
+heading, so `refine.drop_unconfirmed_lines` dropped every such headline (main's code), and `excerptteasers` took
+summaries cut alike for a plugin's excerpts.
+
+Over lxml elements (only their methods are used, so lxml is not imported)."""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Any
+
+from newsflow.text import PARAGRAPH_SEPARATOR, normalized_line, word_count
+
+RUN_MIN = 2
+"""A list has two items or more: one linked heading over a paragraph may be a teaser card set in the story."""
+HEADLINE_MIN_WORDS = 2
+HEADLINE_MAX_WORDS = 25
+STORY_PARAGRAPH_WORDS = 15
+"""The list's parent holds a paragraph of this many words outside it: the story's own (`subheads`' neighbours)."""
+MAX_LINKS_READ = 3000
+MAX_CHILDREN_READ = 400
+_HEADINGS = frozenset(("h2", "h3", "h4"))
+
+
+def keep_own_lines(before: str, after: str, page: Any) -> str:
+    """`after` (`before` less some lines) with the lines it dropped that are items of the story's own list put back
+    in their places."""
+    if after == before or page is None:
+        return after
+    kept = after.split(PARAGRAPH_SEPARATOR)
+    lines = before.split(PARAGRAPH_SEPARATOR)
+    held = set(kept)
+    dropped = [line for line in lines if line not in held]
+    if not any(word_count(line) >= HEADLINE_MIN_WORDS for line in dropped):
+        return after
+    own = own_list_lines(page)
+    if not own.intersection(dropped):
+        return after
+    result, position = [], 0
+    for line in lines:
+        if position < len(kept) and kept[position] == line:
+            result.append(line)
+            position += 1
+        elif line in own:
+            result.append(line)
+    return PARAGRAPH_SEPARATOR.join(result) if position == len(kept) else after  # `after` changed a line: as it is
+
+
+def own_list_lines(page: Any) -> frozenset[str]:
+    """Each line (a headline or its summary, or a paragraph opening with a headline) of a run of RUN_MIN or more
+    linked items that stand among the story's paragraphs: their parent holds a paragraph of STORY_PARAGRAPH_WORDS
+    words or more outside the runs."""
+    return frozenset(line for item in own_list_items(page) for line in item)
+
+
+def restore_own_headlines(text: str, page: Any) -> str:
+    """The text with each headline of the story's own list put back right above its summary, where the text holds
+    the summary and lacks the headline (trafilatura's wild-text recovery keeps `<p>`s, no linked heading)."""
+    if page is None or next((head for head in page.iter(*_HEADINGS) if head.find(".//a[@href]") is not None),
+                            None) is None:
+        return text  # the cheap test first: most pages have no linked heading
+    lines = text.split(PARAGRAPH_SEPARATOR)
+    above = {item[1]: item[0] for item in own_list_items(page) if len(item) == 2}
+    held = set(lines)
+    result: list[str] = []
+    for line in lines:
+        headline = above.get(line)
+        if headline is not None and headline not in held and (not result or result[-1] != headline):
+            result.append(headline)
+        result.append(line)
+    return PARAGRAPH_SEPARATOR.join(result)
+
+
+def own_list_items(page: Any) -> list[tuple[str, ...]]:
+    """The items (a headline and its summary, or a paragraph opening with a headline) of the story's own lists."""
+    return [item for own, run in linked_runs(page) if own for item in run]
+
+
+def linked_runs(page: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
+    """Each run of RUN_MIN linked items or more among an element's children, with whether it is the story's own
+    (a story paragraph stands beside it) or stands in a box of its own."""
+    parents: dict[Any, None] = {}
+    boxes: dict[Any, None] = {}  # a box of cards: each card's parent holds one item
+    for anchor in islice(page.iterfind(".//a[@href]"), MAX_LINKS_READ):
+        holder = anchor.getparent()
+        parent = holder.getparent() if holder is not None and (holder.tag == "p" or holder.tag in _HEADINGS) else None
+        if parent is not None:
+            parents.setdefault(parent)
+            if holder.tag in _HEADINGS and parent.getparent() is not None:
+                boxes.setdefault(parent.getparent())
+    runs = [found for parent in parents for found in _runs(parent)]
+    return runs + [(False, run) for box in boxes for run in _card_runs(box)]
+
+
+def _card_runs(box: Any) -> list[list[tuple[str, ...]]]:
+    """The box's runs of RUN_MIN cards or more, each card an element holding one heading's item and nothing else:
+    other stories' teasers (a story's own list has no wrapper for each item)."""
+    runs: list[list[tuple[str, ...]]] = []
+    run: list[tuple[str, ...]] = []
+    for card in islice(box, MAX_CHILDREN_READ):
+        if not isinstance(card.tag, str):
+            continue
+        parts = [part for part in card if isinstance(part.tag, str)]
+        item = _item_lines(parts, 0) if len(parts) == 2 and parts[0].tag in _HEADINGS else ()
+        if item:
+            run.append(item)
+            continue
+        runs.extend([run] if len(run) >= RUN_MIN else [])
+        run = []
+    return runs + ([run] if len(run) >= RUN_MIN else [])
+
+
+def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
+    """The parent's runs of RUN_MIN linked items or more, each marked own when a story paragraph stands beside."""
+    children = [child for child in islice(parent, MAX_CHILDREN_READ) if isinstance(child.tag, str)]
+    runs: list[list[tuple[str, ...]]] = []
+    run: list[tuple[str, ...]] = []
+    story, index = False, 0
+    while index < len(children):
+        item = _item_lines(children, index)
+        if item:  # a heading's item takes its summary's child too: one child a line
+            run.append(item)
+            index += len(item)
+            continue
+        runs.extend([run] if len(run) >= RUN_MIN else [])
+        run = []
+        child = children[index]
+        story = story or (child.tag == "p" and word_count(_text(child)) >= STORY_PARAGRAPH_WORDS)
+        index += 1
+    runs.extend([run] if len(run) >= RUN_MIN else [])
+    return [(story, found) for found in runs]
+
+
+def _item_lines(children: list[Any], index: int) -> tuple[str, ...]:
+    """The item's lines at `index`: a wholly linked heading and the summary `<p>` under it, or a `<p>` that opens
+    with a headline's link followed by more words; [] when the child is no such item."""
+    child = children[index]
+    if child.tag in _HEADINGS:
+        headline = _linked_whole(child)
+        following = children[index + 1] if index + 1 < len(children) else None
+        if headline and following is not None and following.tag == "p":
+            summary = _text(following)
+            if summary and not _linked_whole(following):
+                return (headline, summary)
+        return ()
+    if child.tag == "p":
+        link = child.find("a[@href]")
+        whole = _text(child)
+        if link is not None and not (child.text or "").strip():
+            headline = _text(link)
+            if _is_headline(headline) and whole.startswith(headline) and len(whole) > len(headline) + 1:
+                return (whole,)
+    return ()
+
+
+def _linked_whole(element: Any) -> str:
+    """The element's text when it is one link's whole text of a headline's length, else ""."""
+    links = element.findall(".//a[@href]")
+    if len(links) != 1:
+        return ""
+    whole = _text(element)
+    return whole if whole == _text(links[0]) and _is_headline(whole) else ""
+
+
+def _is_headline(text: str) -> bool:
+    return HEADLINE_MIN_WORDS <= len(text.split()) <= HEADLINE_MAX_WORDS
+
+
+def _text(element: Any) -> str:
+    return normalized_line("".join(element.itertext()))
