@@ -24,21 +24,21 @@ STORY_PARAGRAPH_WORDS = 15
 """The list's parent holds a paragraph of this many words outside it: the story's own (`subheads`' neighbours)."""
 MAX_LINKS_READ = 3000
 MAX_CHILDREN_READ = 400
+MAX_HEADINGS_READ = 500
 _HEADINGS = frozenset(("h2", "h3", "h4"))
 
 
 def keep_own_lines(before: str, after: str, page: Any) -> str:
     """`after` (`before` less some lines) with the lines it dropped that are items of the story's own list put back
-    in their places."""
+    in their places. The lists are read only where a dropped line is a wholly linked heading's text."""
     if after == before or page is None:
         return after
     kept = after.split(PARAGRAPH_SEPARATOR)
     lines = before.split(PARAGRAPH_SEPARATOR)
     held = set(kept)
-    dropped = [line for line in lines if line not in held]
-    if not any(word_count(line) >= HEADLINE_MIN_WORDS for line in dropped):
-        return after
-    own = own_list_lines(page)
+    dropped = {line for line in lines if line not in held and _is_headline(line)}
+    headings = [head for text, head in _linked_headings(page) if text in dropped] if dropped else []
+    own = _own_lines({head.getparent() for head in headings})
     if not own.intersection(dropped):
         return after
     result, position = [], 0
@@ -55,18 +55,22 @@ def own_list_lines(page: Any) -> frozenset[str]:
     """Each line (a headline or its summary, or a paragraph opening with a headline) of a run of RUN_MIN or more
     linked items that stand among the story's paragraphs: their parent holds a paragraph of STORY_PARAGRAPH_WORDS
     words or more outside the runs."""
-    return frozenset(line for item in own_list_items(page) for line in item)
+    return frozenset(line for own, run in linked_runs(page) if own for item in run for line in item)
 
 
 def restore_own_headlines(text: str, page: Any) -> str:
     """The text with each headline of the story's own list put back right above its summary, where the text holds
-    the summary and lacks the headline (trafilatura's wild-text recovery keeps `<p>`s, no linked heading)."""
-    if page is None or next((head for head in page.iter(*_HEADINGS) if head.find(".//a[@href]") is not None),
-                            None) is None:
-        return text  # the cheap test first: most pages have no linked heading
+    the summary and lacks the headline (trafilatura's wild-text recovery keeps `<p>`s, no linked heading). The lists
+    are read only where a linked heading the text lacks has a `<p>` the text holds right after it."""
+    if page is None:
+        return text
     lines = text.split(PARAGRAPH_SEPARATOR)
-    above = {item[1]: item[0] for item in own_list_items(page) if len(item) == 2}
     held = set(lines)
+    lost = [head for line, head in _linked_headings(page, over_p=True) if line not in held and _next_held(head, held)]
+    if not lost:
+        return text
+    above = {item[1]: item[0] for own, run in _runs_of({head.getparent() for head in lost}) if own
+             for item in run if len(item) == 2}
     result: list[str] = []
     for line in lines:
         headline = above.get(line)
@@ -76,9 +80,31 @@ def restore_own_headlines(text: str, page: Any) -> str:
     return PARAGRAPH_SEPARATOR.join(result)
 
 
-def own_list_items(page: Any) -> list[tuple[str, ...]]:
-    """The items (a headline and its summary, or a paragraph opening with a headline) of the story's own lists."""
-    return [item for own, run in linked_runs(page) if own for item in run]
+def _linked_headings(page: Any, over_p: bool = False) -> list[tuple[str, Any]]:
+    """Each `<h2>`-`<h4>` of the page whose text is one link's whole text of a headline's length, with its text;
+    with `over_p`, only those right over a `<p>` (the cheap test first)."""
+    found = []
+    for head in islice(page.iter(*_HEADINGS), MAX_HEADINGS_READ):
+        if over_p and getattr(head.getnext(), "tag", None) != "p":
+            continue
+        if head.find(".//a[@href]") is not None and head.getparent() is not None:
+            text = _linked_whole(head)
+            if text:
+                found.append((text, head))
+    return found
+
+
+def _next_held(head: Any, held: set[str]) -> bool:
+    following = head.getnext()
+    return following is not None and following.tag == "p" and _text(following) in held
+
+
+def _own_lines(parents: set[Any]) -> frozenset[str]:
+    return frozenset(line for own, run in _runs_of(parents) if own for item in run for line in item)
+
+
+def _runs_of(parents: set[Any]) -> list[tuple[bool, list[tuple[str, ...]]]]:
+    return [found for parent in parents for found in _runs(parent)]
 
 
 def linked_runs(page: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
