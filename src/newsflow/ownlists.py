@@ -119,8 +119,7 @@ def linked_runs(page: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
             parents.setdefault(parent)
             if holder.tag in _HEADINGS and parent.getparent() is not None:
                 boxes.setdefault(parent.getparent())
-    runs = [found for parent in parents for found in _runs(parent)]
-    return runs + [(False, run) for box in boxes for run in _card_runs(box)]
+    return _runs_of(set(parents)) + [(False, run) for box in boxes for run in _card_runs(box)]
 
 
 def _card_runs(box: Any) -> list[list[tuple[str, ...]]]:
@@ -164,7 +163,7 @@ def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
 
 def _item_lines(children: list[Any], index: int) -> tuple[str, ...]:
     """The item's lines at `index`: a wholly linked heading and the summary `<p>` under it, or a `<p>` that opens
-    with a headline's link followed by more words; [] when the child is no such item."""
+    with a headline's link followed by more words; () when the child is no such item."""
     child = children[index]
     if child.tag in _HEADINGS:
         headline = _linked_whole(child)

@@ -9,7 +9,8 @@ a label left alone, a breadcrumb, an age notice: `newsflow.storystart`), which i
 then corrected with the page's own signals (`newsflow.refine`: headline line, lead, JSON-LD articleBody or
 a script payload's story for pages rendered by scripts (`newsflow.payload`), notices and teaser blocks,
 and short lines that readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does
-not confirm, subheads excepted: `newsflow.subheads`), then cut at the story's end (`newsflow.tails`: what
+not confirm, subheads excepted: `newsflow.subheads`, and the story's own list of linked headlines, there and at the
+story's end: `newsflow.ownlists`), then cut at the story's end (`newsflow.tails`: what
 readability does not confirm after the story, other stories' linked headlines, an agency's signature; once it
 went, the short lines readability lacks read again), pictures' captions and credits that readability-lxml's
 output shows as such dropped (`newsflow.captions`), story paragraphs that trafilatura's container left out put
