@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (fullwidth punctuation is the CJK pages' own)
 """The forty-fourth text pass (docs/extraction.md, "Forty-fourth pass, text"): a story's own list of linked headlines,
 each over its summary (a morning briefing, a "what we know" list, a list of sources), told from a box of other
 stories' teasers in the same markup by where it stands, in any language: the story's own items are siblings of its
@@ -147,8 +148,13 @@ def _pairs(*pairs: tuple[str, str]) -> str:
 
 
 def test_a_run_among_the_storys_paragraphs_is_its_own() -> None:
-    own = own_list_lines(_tree(f'<div class="c"><p>{ONE}</p>{_pairs((HEAD_A, SUM_A), (HEAD_B, SUM_B))}</div>'))
+    pairs = _pairs((HEAD_A, SUM_A), (HEAD_B, SUM_B))
+    own = own_list_lines(_tree(f'<div class="c"><p>{ONE}</p>{pairs}<p>{TWO}</p></div>'))
     assert own == {HEAD_A, SUM_A, HEAD_B, SUM_B}
+    wrapped = "".join(f'<div class="text-block"><p>{text}</p></div>' for text in (ONE, TWO))  # a CMS's blocks
+    assert own_list_lines(_tree(f'<div class="c">{wrapped}{_pairs((HEAD_A, SUM_A), (HEAD_B, SUM_B))}</div>')) == own
+    blurb = f'<div class="c"><p>{ONE}</p>{_pairs((HEAD_A, SUM_A), (HEAD_B, SUM_B))}</div>'  # one: a box's blurb
+    assert own_list_lines(_tree(blurb)) == frozenset()
 
 
 def test_a_run_in_a_box_of_its_own_or_of_one_item_is_not() -> None:
@@ -196,3 +202,73 @@ def test_summaries_cut_alike_stay_when_the_list_is_the_storys_own() -> None:
     assert drop_excerpt_teasers(text, own) == text
     boxed = _tree(f'<div><p>{ONE}</p><p>{TWO}</p><section>{_pairs((HEAD_A, cut_a), (HEAD_B, cut_b))}</section></div>')
     assert drop_excerpt_teasers("\n".join([ONE, TWO, "More news", cut_a, cut_b]), boxed) == f"{ONE}\n{TWO}"
+
+
+# Review of the forty-fourth pass: variants the pass did not draw.
+
+
+def _wrapped_own_list_faults(lang: str, at: int) -> list[str]:
+    """`own_list_faults` on a page whose CMS wraps each story paragraph in a `<div>` of its own (BBC's text blocks),
+    summaries cut alike: the items' parent holds no bare `<p>`."""
+    page = TextPage(lang=lang, sizes=(3, 2, 3, 2), layout="article", body_class=1)
+    drawn = _items(page, 3, MACHINE_CUT, "brief")
+    html = _insert(page, "".join(part for part, _, _ in drawn), at)
+    for text in paragraphs(page):
+        html = html.replace(f"<p>{text}</p>", f'<div class="text-block"><p>{text}</p></div>')
+    expected = story_lines(page)
+    place = expected.index(paragraphs(page)[at]) + 1
+    lines = [line for _, headline, summary in drawn for line in (headline, summary)]
+    return story_faults(page, _stored(page, html), expected[:place] + lines + expected[place:])
+
+
+@pytest.mark.parametrize(("lang", "at"), [("fr", 1), ("nl", -1)])
+def test_an_own_list_among_paragraphs_each_wrapped_in_a_div_is_stored(lang: str, at: int) -> None:
+    """The branch as first reviewed took it for a box (no bare story `<p>` beside it) and dropped its summaries cut
+    alike, which main's code kept."""
+    assert _wrapped_own_list_faults(lang, at) == []
+
+
+def test_a_box_of_teasers_opening_with_a_blurb_of_its_own_is_not_stored() -> None:
+    """One long paragraph inside the box (a series' blurb) made the branch as first reviewed take the box for the
+    story's own list and store its headlines too."""
+    page = TextPage(lang="es", sizes=(3, 2, 3, 2), layout="main", body_class=1)
+    drawn = _items(page, 3, MACHINE_CUT, "other")
+    blurb = f"<p>{STANDFIRSTS['es']} {COMMENTS['es']}</p>"
+    text = _stored(page, _insert(page, f'<section class="more">{blurb}{"".join(p for p, _, _ in drawn)}</section>', 1))
+    drawn_lines = {line for _, headline, summary in drawn for line in (headline, summary)}
+    assert story_faults(page, text) + [line for line in text.split("\n") if line in drawn_lines] == []
+
+
+CJK_STORIES = {
+    "zh": ("市议会决定重新规划公交线路",
+           ["市议会周一投票决定在明年春天之前重新规划全市的公交线路，以缓解早高峰时段的交通拥堵问题。",
+            "交通局局长表示，新的线路将覆盖城市北部的三个新建住宅区，并且每十分钟就会有一班车经过主要站点。",
+            "一些居民对这一计划表示担忧，他们认为部分老线路的取消会让住在郊区的老年人出行变得更加困难。",
+            "议会将在下个月举行两场公开听证会，届时市民可以就新的线路图提出意见和建议，最终方案预计六月公布。"],
+           [("大桥下周起封闭维修一周", "这座横跨河流的唯一大桥将从周一开始关闭，车辆需要绕行旧城区的道路。"),
+            ("港口市场搬迁至老码头", "从五月起，摊主们将在老码头出售鲜鱼和蔬菜，原来的市场大楼将被拆除重建。")]),
+    "ja": ("市議会、バス路線の見直しを決定",
+           ["市議会は月曜日、朝の混雑を和らげるため、来年の春までに市内のバス路線を全面的に見直すことを決めた。",
+            "交通局の局長によると、新しい路線は市の北部にある三つの新しい住宅地を結び、主な停留所には十分ごとにバスが来る。",
+            "一部の住民は、古い路線が廃止されることで郊外に住む高齢者の移動がさらに難しくなると心配している。",
+            "議会は来月二回の公聴会を開き、市民は新しい路線図について意見を述べることができ、最終案は六月に発表される。"],
+           [("橋が来週から一週間閉鎖へ",
+             "川にかかる唯一の橋が月曜日から閉鎖され、車は旧市街の道路を迂回することになる。"),
+            ("サッカークラブが若いストライカーと契約",
+             "十九歳の選手は隣の町のユースチームから加入し、契約期間は四年となる。")]),
+}
+
+
+@pytest.mark.parametrize("lang", CJK_STORIES)
+def test_a_cjk_storys_own_list_keeps_its_headlines(lang: str) -> None:
+    """A CJK headline has no spaces: counted by `split()` it was one word, no headline, and lost as on main (the
+    branch as first reviewed; word counts are `text.word_count`'s, one a CJK character)."""
+    title, story, items = CJK_STORIES[lang]
+    listed = "".join(f'<h3><a href="/n/{n}">{head}</a></h3><p>{summary}</p>' for n, (head, summary) in enumerate(items))
+    html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<header><a href="/">Example</a></header><main><article><h1>{title}</h1><div class="article-body">'
+            f'<p>{story[0]}</p><p>{story[1]}</p>{listed}<p>{story[2]}</p><p>{story[3]}</p></div></article></main>'
+            "<footer>© Example</footer></body></html>")
+    article = extract_article(html, f"https://www.example.org/{lang}/news/1")
+    assert article is not None
+    assert article.text.split("\n") == [*story[:2], *(line for item in items for line in item), *story[2:]]

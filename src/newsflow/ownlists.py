@@ -22,6 +22,8 @@ HEADLINE_MIN_WORDS = 2
 HEADLINE_MAX_WORDS = 25
 STORY_PARAGRAPH_WORDS = 15
 """The list's parent holds a paragraph of this many words outside it: the story's own (`subheads`' neighbours)."""
+STORY_PARAGRAPHS_MIN = 2
+"""... and two such paragraphs: a box of teasers may open with one paragraph of its own (a series' blurb)."""
 MAX_LINKS_READ = 3000
 MAX_CHILDREN_READ = 400
 MAX_HEADINGS_READ = 500
@@ -145,7 +147,7 @@ def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
     children = [child for child in islice(parent, MAX_CHILDREN_READ) if isinstance(child.tag, str)]
     runs: list[list[tuple[str, ...]]] = []
     run: list[tuple[str, ...]] = []
-    story, index = False, 0
+    story, index = 0, 0
     while index < len(children):
         item = _item_lines(children, index)
         if item:  # a heading's item takes its summary's child too: one child a line
@@ -154,11 +156,19 @@ def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
             continue
         runs.extend([run] if len(run) >= RUN_MIN else [])
         run = []
-        child = children[index]
-        story = story or (child.tag == "p" and word_count(_text(child)) >= STORY_PARAGRAPH_WORDS)
+        story += _is_story_paragraph(children[index])
         index += 1
     runs.extend([run] if len(run) >= RUN_MIN else [])
-    return [(story, found) for found in runs]
+    return [(story >= STORY_PARAGRAPHS_MIN, found) for found in runs]
+
+
+def _is_story_paragraph(child: Any) -> bool:
+    """A `<p>` of STORY_PARAGRAPH_WORDS words or more, or a `<div>` holding only such a `<p>` (a CMS that wraps each
+    block of the story in a `<div>` of its own, as BBC's text blocks are)."""
+    if child.tag == "div":
+        parts = [part for part in child if isinstance(part.tag, str)]
+        child = parts[0] if len(parts) == 1 else child
+    return bool(child.tag == "p" and word_count(_text(child)) >= STORY_PARAGRAPH_WORDS)
 
 
 def _item_lines(children: list[Any], index: int) -> tuple[str, ...]:
@@ -193,7 +203,8 @@ def _linked_whole(element: Any) -> str:
 
 
 def _is_headline(text: str) -> bool:
-    return HEADLINE_MIN_WORDS <= len(text.split()) <= HEADLINE_MAX_WORDS
+    """Words counted as `text.word_count` counts them: a CJK headline has no spaces, each character is a word."""
+    return HEADLINE_MIN_WORDS <= word_count(text) <= HEADLINE_MAX_WORDS
 
 
 def _text(element: Any) -> str:
