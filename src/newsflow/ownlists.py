@@ -2,7 +2,8 @@
 of sources (forty-fourth pass, text: docs/extraction.md). The markup is a teaser box's, `<h3><a>headline</a></h3>`
 over a summary `<p>`, or `<p><a>headline</a> summary</p>`, and the summaries may end in an ellipsis; what tells the
 story's own list from other stories' teasers is where it stands, in any language: its items are siblings of the
-story's own paragraphs (their parent holds a story paragraph outside the list), where a box of teasers has a
+story's own paragraphs (their parent holds two story paragraphs outside the list, each a `<p>` or a CMS's `<div>`
+holding one), where a box of teasers has a
 container of its own (a `<section>`, an `<aside>`, a `<ul>`, a card's `<div>`). readability-lxml drops a linked
 heading, so `refine.drop_unconfirmed_lines` dropped every such headline (main's code), and `excerptteasers` took
 summaries cut alike for a plugin's excerpts.
@@ -55,8 +56,8 @@ def keep_own_lines(before: str, after: str, page: Any) -> str:
 
 def own_list_lines(page: Any) -> frozenset[str]:
     """Each line (a headline or its summary, or a paragraph opening with a headline) of a run of RUN_MIN or more
-    linked items that stand among the story's paragraphs: their parent holds a paragraph of STORY_PARAGRAPH_WORDS
-    words or more outside the runs."""
+    linked items that stand among the story's paragraphs: their parent holds STORY_PARAGRAPHS_MIN paragraphs of
+    STORY_PARAGRAPH_WORDS words or more outside the runs (`_is_story_paragraph`)."""
     return frozenset(line for own, run in linked_runs(page) if own for item in run for line in item)
 
 
@@ -111,7 +112,7 @@ def _runs_of(parents: set[Any]) -> list[tuple[bool, list[tuple[str, ...]]]]:
 
 def linked_runs(page: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
     """Each run of RUN_MIN linked items or more among an element's children, with whether it is the story's own
-    (a story paragraph stands beside it) or stands in a box of its own."""
+    (story paragraphs stand beside it) or stands in a box of its own."""
     parents: dict[Any, None] = {}
     boxes: dict[Any, None] = {}  # a box of cards: each card's parent holds one item
     for anchor in islice(page.iterfind(".//a[@href]"), MAX_LINKS_READ):
@@ -143,7 +144,7 @@ def _card_runs(box: Any) -> list[list[tuple[str, ...]]]:
 
 
 def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
-    """The parent's runs of RUN_MIN linked items or more, each marked own when a story paragraph stands beside."""
+    """The parent's runs of RUN_MIN linked items or more, each marked own when story paragraphs stand beside."""
     children = [child for child in islice(parent, MAX_CHILDREN_READ) if isinstance(child.tag, str)]
     runs: list[list[tuple[str, ...]]] = []
     run: list[tuple[str, ...]] = []
