@@ -20,7 +20,7 @@ import pytest
 
 from newsflow.excerptteasers import drop_excerpt_teasers
 from newsflow.extract import extract_article
-from newsflow.ownlists import keep_own_lines, own_list_lines, restore_own_headlines
+from newsflow.ownlists import own_list_lines, restore_own_headlines
 from tests.test_text_rules_combined import story_faults
 from tests.textpagehtml import render
 from tests.textpagewords import COMMENTS, QUOTES, SOCIAL_POSTS, STANDFIRSTS
@@ -174,15 +174,6 @@ def test_a_heading_of_two_links_or_one_word_is_no_item() -> None:
     assert own_list_lines(_tree(body)) == frozenset()
     one_word = f'<div><p>{ONE}</p>{_pairs(("Bridge", SUM_A), ("Market", SUM_B))}</div>'
     assert own_list_lines(_tree(one_word)) == frozenset()
-
-
-def test_lines_a_rule_dropped_come_back_only_when_they_are_the_storys_own() -> None:
-    tree = _tree(f'<div><p>{ONE}</p>{_pairs((HEAD_A, SUM_A), (HEAD_B, SUM_B))}<p>{TWO}</p></div>')
-    before = "\n".join([ONE, HEAD_A, SUM_A, HEAD_B, SUM_B, "Photo: Jane Roe", TWO])
-    after = "\n".join([ONE, SUM_A, SUM_B, TWO])
-    assert keep_own_lines(before, after, tree) == "\n".join([ONE, HEAD_A, SUM_A, HEAD_B, SUM_B, TWO])
-    changed = "\n".join([ONE, SUM_A, SUM_B, TWO + " (edited)"])  # a stage that rewrites a line: left as it is
-    assert keep_own_lines(before, changed, tree) == changed
 
 
 def test_a_lost_headline_goes_back_above_its_summary_once() -> None:

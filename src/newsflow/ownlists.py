@@ -31,29 +31,6 @@ MAX_HEADINGS_READ = 500
 _HEADINGS = frozenset(("h2", "h3", "h4"))
 
 
-def keep_own_lines(before: str, after: str, page: Any) -> str:
-    """`after` (`before` less some lines) with the lines it dropped that are items of the story's own list put back
-    in their places. The lists are read only where a dropped line is a wholly linked heading's text."""
-    if after == before or page is None:
-        return after
-    kept = after.split(PARAGRAPH_SEPARATOR)
-    lines = before.split(PARAGRAPH_SEPARATOR)
-    held = set(kept)
-    dropped = {line for line in lines if line not in held and _is_headline(line)}
-    headings = [head for text, head in _linked_headings(page) if text in dropped] if dropped else []
-    own = _own_lines({head.getparent() for head in headings})
-    if not own.intersection(dropped):
-        return after
-    result, position = [], 0
-    for line in lines:
-        if position < len(kept) and kept[position] == line:
-            result.append(line)
-            position += 1
-        elif line in own:
-            result.append(line)
-    return PARAGRAPH_SEPARATOR.join(result) if position == len(kept) else after  # `after` changed a line: as it is
-
-
 def own_list_lines(page: Any) -> frozenset[str]:
     """Each line (a headline or its summary, or a paragraph opening with a headline) of a run of RUN_MIN or more
     linked items that stand among the story's paragraphs: their parent holds STORY_PARAGRAPHS_MIN paragraphs of

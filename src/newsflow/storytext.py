@@ -41,7 +41,7 @@ from newsflow.inlinesplits import join_inline_splits
 from newsflow.lostlists import restore_lost_lists
 from newsflow.lostsubheads import restore_lost_subheads
 from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
-from newsflow.ownlists import keep_own_lines, restore_own_headlines
+from newsflow.ownlists import restore_own_headlines
 from newsflow.readabilityblocks import block_elements, restore_dropped_paragraphs
 from newsflow.refine import (
     article_body_rescue,
@@ -103,11 +103,10 @@ def story_text(
     chosen = complete_story(choose_extraction(found.final_text, found.own_text, readability), blocks)
     chosen = join_inline_splits(chosen, (found.final_body, found.own_body), page)
     text = refined_text(drop_start_furniture(drop_furniture_lines(chosen, author), page), title, description, page)
-    text = keep_own_lines(text, drop_unconfirmed_lines(text, readability), page)  # readability drops linked headings
+    text = drop_unconfirmed_lines(text, readability)
     subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
     text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
-    cut = _unconfirmed_after_tail(text, drop_story_tail(text, readability, page), readability, subheads)
-    text = keep_own_lines(text, cut, page)  # a story's own list of linked headlines ends it as teasers would
+    text = _unconfirmed_after_tail(text, drop_story_tail(text, readability, page), readability, subheads)
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)
     shares = [block.link_share for block in blocks]
     text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
