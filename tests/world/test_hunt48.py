@@ -1,0 +1,110 @@
+"""Hunt 48: a world's scheduled runs (`newsflow serve`) hunted, and cancels and kills that land inside a load.
+
+Hunt 47 hunted runs by hand only: a served run is an engine process Prefect's runner starts, where the world's DNS
+was not installed, and it has no exit code nor JSON summary to judge. Here the world reaches every process through
+the environment (`servedsite`: a sitecustomize on PYTHONPATH), each served run is judged by its flow run's state in
+Prefect's API and, at the end, by the `runs` table and every warehouse invariant (`serveddriver`), and each turn may
+meet one of `servedacts.SERVED_EVENTS` at a load (`servedsite`'s hook holds the load until the act is done) or at the
+world's n-th request. Each example costs minutes, so it runs only by hand:
+
+    NEWSFLOW_HUNT48_EXAMPLES=4 [NEWSFLOW_HUNT48_SEED=4801] uv run pytest -n0 tests/world/test_hunt48.py -k served
+
+`NEWSFLOW_HUNT48_KEEP=<folder>` keeps each example's files (configs, logs, warehouse) there.
+`NEWSFLOW_HUNT48_LOG=<file>` appends each example's summary as one JSON line. What it found: docs/security.md
+("Hunt 48").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import time
+from pathlib import Path
+from tempfile import TemporaryDirectory, mkdtemp
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.world import servedacts
+from tests.world.serveddriver import ServedHunt, served_hunt
+from tests.world.strategies import ENDPOINT_KINDS
+from tests.world.world import WorldSpec, open_world
+
+EXAMPLES = int(os.environ.get("NEWSFLOW_HUNT48_EXAMPLES", "0"))
+HUNT_SEED = os.environ.get("NEWSFLOW_HUNT48_SEED", "4801")
+
+
+def served_world(rng: random.Random) -> tuple[WorldSpec, float]:
+    """A small world (its runs are served every 2 s; each turn costs a served run's start-up), endpoint faults at a
+    low rate, no world events (the served acts are the turn's events), and the rate of the served acts."""
+    spec = WorldSpec(seed=rng.randint(0, 2**20), sites=rng.choice((1, 2)), feeds=rng.randint(2, 3),
+                     runs=rng.randint(3, 5), fault_rate=rng.choice((0.0, 0.1, 0.2)), faults=ENDPOINT_KINDS,
+                     event_rate=0.0, events=(), window=12, budget=20.0)
+    return spec, rng.choice((0.75, 1.0))
+
+
+def log(spec: WorldSpec, rate: float, hunt: ServedHunt, seconds: float) -> None:
+    if path := os.environ.get("NEWSFLOW_HUNT48_LOG"):
+        line = {"spec": spec.describe(), "rate": rate, "done": hunt.done, "landed_in_load": hunt.landed,
+                "not_reached": hunt.not_reached, "items": len(hunt.world.ledger.served), "serve_exits": hunt.exits,
+                "most_running": hunt.most_running, "crashed_first": len(hunt.crashed_first),
+                "seconds": round(seconds, 1),
+                "violations": [str(v) for v in hunt.violations]}
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1500)
+@pytest.mark.skipif(not EXAMPLES, reason="a hunt (minutes a world): NEWSFLOW_HUNT48_EXAMPLES=<n> runs it by hand")
+@pytest.mark.parametrize("example", range(max(EXAMPLES, 1)))
+def test_served_runs_disturbed_keep_every_invariant(example: int, prefect_api: str) -> None:
+    spec, rate = served_world(random.Random(f"hunt48:{HUNT_SEED}:{example}"))
+    started = time.monotonic()
+    keep = os.environ.get("NEWSFLOW_HUNT48_KEEP")  # a folder: each example's files are kept there, to read
+    with contextlib.ExitStack() as stack:
+        workdir = mkdtemp(prefix="newsflow-hunt48-", dir=keep) if keep else stack.enter_context(TemporaryDirectory())
+        world = stack.enter_context(open_world(spec))
+        hunt = served_hunt(world, Path(workdir), prefect_api, servedacts.SERVED_EVENTS, rate)
+    log(spec, rate, hunt, time.monotonic() - started)
+    assert not hunt.violations, "\n".join(map(str, hunt.violations))
+
+
+# CI's share of the hunt (in process, no Prefect server, no service).
+
+# Hunt 48's finding (seed 4801, example 0, turn 3: the Prefect server SIGKILLed under `newsflow serve`): the runner's
+# cancellation observer, polling once its websocket was lost, printed `Failed the last 3 attempts…` and each failure's
+# whole traceback (httpx's ConnectError) to stdout, then logged `Cancellation polling task failed…` at ERROR with
+# `RuntimeError: Service exceeded error threshold.`'s traceback, before the service's one line and exit 4.
+def test_an_observers_polling_behind_a_dead_api_prints_no_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.apiwatch import without_lost_connection_traceback
+    from flows.observerpolling import observer_polling_on_one_line
+    from prefect._internal import _observation_delivery
+    from prefect.utilities.services import critical_service_loop
+
+    async def dead_api() -> None:
+        raise httpx.ConnectError("All connection attempts failed")
+
+    def give_up(loop: Any) -> RuntimeError:
+        with pytest.raises(RuntimeError, match="Service exceeded error threshold") as raised:
+            asyncio.run(loop(workload=dead_api, interval=0.001, consecutive=3, backoff=1))
+        return raised.value
+
+    give_up(critical_service_loop)
+    assert "Traceback" in capsys.readouterr().out, "Prefect's own loop prints every failure's traceback"
+    monkeypatch.setattr(_observation_delivery, "critical_service_loop", critical_service_loop)
+    observer_polling_on_one_line()
+    error = give_up(_observation_delivery.critical_service_loop)  # the name the observers call as polling begins
+    assert capsys.readouterr().out == "", "the failures go to the debug log, not to stdout"
+    record = logging.LogRecord("prefect.FlowRunCancellingObserver", logging.ERROR, __file__, 1,
+                               "Cancellation polling task failed.", None, (RuntimeError, error, error.__traceback__))
+    line = without_lost_connection_traceback(record)
+    assert line.exc_info is None, "the observer's ERROR is one line: the loop gave up for a lost connection"
+    assert line.getMessage() == "Cancellation polling task failed. (RuntimeError: Service exceeded error threshold.)"
