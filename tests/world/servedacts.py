@@ -28,6 +28,11 @@ from dataclasses import dataclass
 HAND_BESIDE, HAND_FIRST, SERVE_KILL, SERVE_TERM, SERVER_KILL, CANCEL, HOLD = (
     "hand_beside", "hand_first", "serve_kill", "serve_term", "server_kill", "cancel", "hold")
 SERVED_EVENTS = (HAND_BESIDE, HAND_FIRST, SERVE_KILL, SERVE_TERM, SERVER_KILL, CANCEL, HOLD)
+# A run by hand alone (the service stopped first, so that it takes the run lock), cancelled through the API (its
+# cancel watch's SIGTERM) or SIGKILLed inside its load: drawn only when listed (NEWSFLOW_HUNT48_HAND=1).
+HAND_CANCEL, HAND_KILL = "hand_cancel", "hand_kill"
+HAND_LOAD_EVENTS = (HAND_CANCEL, HAND_KILL)
+LANDING_KINDS = (SERVE_KILL, SERVE_TERM, SERVER_KILL, CANCEL, HAND_CANCEL, HAND_KILL)  # acts that stop a run
 AT_LOAD = "load"
 HOLD_S = 8.0  # a held load: four intervals of the hunt's 2 s schedule
 # What a served run's flow run may end as, by its state's message (docs/scheduling.md).
@@ -50,7 +55,7 @@ def draw(seed: int, turn: int, kinds: tuple[str, ...], rate: float, expected_req
     if not kinds or rng.random() >= rate:
         return None
     kind = rng.choice(kinds)
-    if kind == HOLD:
+    if kind in (HOLD, *HAND_LOAD_EVENTS):
         return ServedAct(kind, AT_LOAD)
     at: str | int = AT_LOAD if rng.random() < 0.5 else rng.randint(1, max(1, expected_requests))
     return ServedAct(kind, at)

@@ -26,14 +26,14 @@ from typing import Any
 from uuid import UUID
 
 import psutil
-from flows.serve import deployment_name
+from flows.deployments import deployment_name
 from prefect.client.orchestration import PrefectClient
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
 from prefect.client.schemas.objects import FlowRun
 
 from newsflow.config import load_config
 from tests.hostile.subprocesses import REPO
-from tests.world import invariants, prefectcheck, prefectevents, runproc, servedacts, servedsite
+from tests.world import handload, invariants, prefectcheck, prefectevents, runproc, servedacts, servedsite
 from tests.world.invariants import Violation
 from tests.world.servedacts import AT_LOAD, ServedAct
 from tests.world.world import World
@@ -60,13 +60,15 @@ def served_config(world: World, workdir: Path) -> Path:
 
 
 class ServedHunt:
-    def __init__(self, world: World, workdir: Path, api_url: str, kinds: tuple[str, ...], rate: float) -> None:
+    def __init__(self, world: World, workdir: Path, api_url: str, kinds: tuple[str, ...], rate: float,
+                 prefect_env: dict[str, str] | None = None) -> None:
         self.world, self.workdir, self.kinds, self.rate = world, workdir, kinds, rate
         self.api_url = prefectevents.current_api_url(api_url)
         self.config_path = served_config(world, workdir)
         self.deployment = f"ingest/{deployment_name(load_config(self.config_path).path)}"
         self.dns_path, self.hook_dir = workdir / "dns.json", workdir / "hook"
         base = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"} | {"PREFECT_RUNNER_POLL_FREQUENCY": "1"}
+        base |= prefect_env or {}  # a user's Prefect settings (task and flow retries), for every process
         self.env = servedsite.site_env(base, workdir / "site", REPO, self.dns_path, self.hook_dir)
         self.warehouse_path = workdir / "warehouse" / "news.duckdb"
         self.serve: subprocess.Popen[bytes] | None = None
@@ -80,6 +82,7 @@ class ServedHunt:
         self.killed: set[UUID] = set()  # flow runs whose service or server was killed under them: Crashed allowed
         self.exits: list[int | None] = []
         self.most_running = 0
+        self.notes: Counter[str] = Counter()  # what was seen and is no violation (handload: a stopped batch's fate)
 
     # --- processes -------------------------------------------------------------------------------
 
@@ -155,9 +158,10 @@ class ServedHunt:
         state = ("NONE", "")
         while time.monotonic() < deadline:
             state = self.state_of(run_id)
-            if state[0] == "CRASHED" and run_id not in self.crashed_first:
-                self.crashed_first.add(run_id)
-                deadline = min(deadline, time.monotonic() + CRASHED_SETTLES_S)
+            if state[0] == "CRASHED" and run_id not in self.killed:
+                if run_id not in self.crashed_first:
+                    self.crashed_first.add(run_id)
+                    deadline = min(deadline, time.monotonic() + CRASHED_SETTLES_S)
             elif state[0] in TERMINAL:
                 return state
             time.sleep(0.3)
@@ -187,8 +191,16 @@ class ServedHunt:
         return False
 
     def count_landing(self, act: ServedAct) -> dict[str, Any]:
+        """Whether the act (a stop, a cancel, a kill) landed inside the held load: the hook says so once the load
+        has left its hold (`left-<pid>`), or its process is gone without leaving (it died there)."""
+        if act.at != AT_LOAD or act.kind not in servedacts.LANDING_KINDS:
+            return {}
+        deadline = time.monotonic() + servedsite.SIGNAL_WAIT_S + 10
         seen = servedsite.landings(self.hook_dir)
-        if act.at == AT_LOAD and (seen.get("died_in_load") or seen.get("signalled_in_load")):
+        while seen.get("died_in_load") and psutil.pid_exists(seen["pid"]) and time.monotonic() < deadline:
+            time.sleep(0.1)  # the held load has its act: it leaves within SIGNAL_WAIT_S
+            seen = servedsite.landings(self.hook_dir)
+        if seen.get("died_in_load") or seen.get("signalled_in_load"):
             self.landed[act.kind] += 1
         return seen
 
@@ -202,6 +214,9 @@ class ServedHunt:
         self.arm(act)
         if act is not None and act.kind == servedacts.HAND_FIRST:
             self._hand_first(turn, act)
+            return
+        if act is not None and act.kind in servedacts.HAND_LOAD_EVENTS:
+            handload.hand_in_load(self, turn, act)
             return
         run_id = self.wait_served_run()
         if run_id is None:
@@ -364,8 +379,9 @@ def warehouse_checks(path: Path, run: int, required: set[tuple[str, str]]) -> li
     return found
 
 
-def served_hunt(world: World, workdir: Path, api_url: str, kinds: tuple[str, ...], rate: float) -> ServedHunt:
-    hunt = ServedHunt(world, workdir, api_url, kinds, rate)
+def served_hunt(world: World, workdir: Path, api_url: str, kinds: tuple[str, ...], rate: float,
+                prefect_env: dict[str, str] | None = None) -> ServedHunt:
+    hunt = ServedHunt(world, workdir, api_url, kinds, rate, prefect_env)
     hunt.start_serve()
     try:
         for turn in range(world.spec.runs):

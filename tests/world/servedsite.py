@@ -75,7 +75,7 @@ def _watch_signals() -> None:
             return original(signum, noted)
         return original(signum, handler)
 
-    signal.signal = noting
+    signal.signal = noting  # type: ignore[assignment]
 
 
 def _wrap_load(hook_dir: Path) -> None:

@@ -37,6 +37,8 @@ from tests.world.world import WorldSpec, open_world
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_HUNT48_EXAMPLES", "0"))
 HUNT_SEED = os.environ.get("NEWSFLOW_HUNT48_SEED", "4801")
+# NEWSFLOW_HUNT48_HAND=1 adds the acts on a run by hand alone, inside its load (cancel, SIGKILL: handload.py)
+KINDS = servedacts.SERVED_EVENTS + (servedacts.HAND_LOAD_EVENTS if os.environ.get("NEWSFLOW_HUNT48_HAND") else ())
 
 
 def served_world(rng: random.Random) -> tuple[WorldSpec, float]:
@@ -48,10 +50,24 @@ def served_world(rng: random.Random) -> tuple[WorldSpec, float]:
     return spec, rng.choice((0.75, 1.0))
 
 
+def user_retries(rng: random.Random) -> dict[str, str]:
+    """Retries a user may set in a Prefect profile or the environment, which newsflow's flow and tasks (none sets its
+    own) then take: `PREFECT_TASKS_DEFAULT_RETRIES`, `PREFECT_FLOWS_DEFAULT_RETRIES`, no delay. Drawn from their own
+    stream (`…:retries`), only with NEWSFLOW_HUNT48_RETRIES=1: the examples of a seed are the worlds they were."""
+    if not os.environ.get("NEWSFLOW_HUNT48_RETRIES"):
+        return {}
+    return {"PREFECT_TASKS_DEFAULT_RETRIES": str(rng.choice((0, 1, 3))),
+            "PREFECT_FLOWS_DEFAULT_RETRIES": str(rng.choice((0, 1, 2))),
+            "PREFECT_TASKS_DEFAULT_RETRY_DELAY_SECONDS": "0", "PREFECT_FLOWS_DEFAULT_RETRY_DELAY_SECONDS": "0"}
+
+
 def log(spec: WorldSpec, rate: float, hunt: ServedHunt, seconds: float) -> None:
     if path := os.environ.get("NEWSFLOW_HUNT48_LOG"):
-        line = {"spec": spec.describe(), "rate": rate, "done": hunt.done, "landed_in_load": hunt.landed,
-                "not_reached": hunt.not_reached, "items": len(hunt.world.ledger.served), "serve_exits": hunt.exits,
+        line = {"spec": spec.describe(), "rate": rate, "retries": hunt.env.get("PREFECT_TASKS_DEFAULT_RETRIES", "0")
+                + "/" + hunt.env.get("PREFECT_FLOWS_DEFAULT_RETRIES", "0"), "done": hunt.done,
+                "landed_in_load": hunt.landed,
+                "not_reached": hunt.not_reached, "notes": hunt.notes, "items": len(hunt.world.ledger.served),
+                "serve_exits": hunt.exits,
                 "most_running": hunt.most_running, "crashed_first": len(hunt.crashed_first),
                 "seconds": round(seconds, 1),
                 "violations": [str(v) for v in hunt.violations]}
@@ -70,7 +86,8 @@ def test_served_runs_disturbed_keep_every_invariant(example: int, prefect_api: s
     with contextlib.ExitStack() as stack:
         workdir = mkdtemp(prefix="newsflow-hunt48-", dir=keep) if keep else stack.enter_context(TemporaryDirectory())
         world = stack.enter_context(open_world(spec))
-        hunt = served_hunt(world, Path(workdir), prefect_api, servedacts.SERVED_EVENTS, rate)
+        retries = user_retries(random.Random(f"hunt48:{HUNT_SEED}:{example}:retries"))
+        hunt = served_hunt(world, Path(workdir), prefect_api, KINDS, rate, retries)
     log(spec, rate, hunt, time.monotonic() - started)
     assert not hunt.violations, "\n".join(map(str, hunt.violations))
 
@@ -101,7 +118,7 @@ def test_an_observers_polling_behind_a_dead_api_prints_no_traceback(
     assert "Traceback" in capsys.readouterr().out, "Prefect's own loop prints every failure's traceback"
     monkeypatch.setattr(_observation_delivery, "critical_service_loop", critical_service_loop)
     observer_polling_on_one_line()
-    error = give_up(_observation_delivery.critical_service_loop)  # the name the observers call as polling begins
+    error = give_up(_observation_delivery.critical_service_loop)  # type: ignore[attr-defined]  # the name the observers call as polling begins
     assert capsys.readouterr().out == "", "the failures go to the debug log, not to stdout"
     record = logging.LogRecord("prefect.FlowRunCancellingObserver", logging.ERROR, __file__, 1,
                                "Cancellation polling task failed.", None, (RuntimeError, error, error.__traceback__))
