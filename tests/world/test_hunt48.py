@@ -22,6 +22,8 @@ import json
 import logging
 import os
 import random
+import signal
+import threading
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory, mkdtemp
@@ -125,3 +127,52 @@ def test_an_observers_polling_behind_a_dead_api_prints_no_traceback(
     line = without_lost_connection_traceback(record)
     assert line.exc_info is None, "the observer's ERROR is one line: the loop gave up for a lost connection"
     assert line.getMessage() == "Cancellation polling task failed. (RuntimeError: Service exceeded error threshold.)"
+
+
+def test_served_acts_are_drawn_from_their_own_stream_and_every_kind_comes() -> None:
+    kinds = servedacts.SERVED_EVENTS + servedacts.HAND_LOAD_EVENTS
+    drawn = [servedacts.draw(seed, turn, kinds, 0.75, 7) for seed in range(40) for turn in range(4)]
+    assert drawn == [servedacts.draw(seed, turn, kinds, 0.75, 7) for seed in range(40) for turn in range(4)], "seeded"
+    assert {act.kind for act in drawn if act} == set(kinds)
+    assert {act.at == servedacts.AT_LOAD for act in drawn if act} == {True, False}, "in a load, and mid-fetch"
+    at_load_only = (servedacts.HOLD, *servedacts.HAND_LOAD_EVENTS)
+    assert all(act.at == servedacts.AT_LOAD for act in drawn if act and act.kind in at_load_only)
+    assert servedacts.draw(7, 0, (), 1.0, 7) is None, "no kind listed, no act"
+
+
+# The hook that makes a cancel or a kill land inside a load, by the run's own event (its load entered), not by time:
+# it holds the load the driver armed until the act is done, then notes whether the process was signalled meanwhile.
+@pytest.mark.parametrize("signalled", [True, False])
+def test_the_load_hook_holds_one_load_until_its_act_and_sees_whether_a_signal_landed_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, signalled: bool,
+) -> None:
+    from newsflow import warehouse
+    from tests.world import servedsite
+
+    monkeypatch.setattr(warehouse, "load_articles", lambda *args: len(args))
+    monkeypatch.setattr(servedsite, "_signalled", threading.Event())
+    install_signal = signal.signal
+    monkeypatch.setattr(signal, "signal", install_signal)  # the hook wraps it: put back after the test
+    servedsite._watch_signals()
+    servedsite._wrap_load(tmp_path)
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: None)  # the run's own handler, as flows sets one
+    try:
+        (tmp_path / servedsite.HOLD).touch()
+        loaded: list[int] = []
+        load = threading.Thread(target=lambda: loaded.append(warehouse.load_articles("con", "batch")))
+        load.start()
+        deadline = time.monotonic() + 10
+        while not list(tmp_path.glob("entered-*")) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the load thread's mark
+        assert loaded == [] and load.is_alive(), "the load is held, inside it"
+        (tmp_path / servedsite.ACTED).write_text("5" if signalled else "0", encoding="utf-8")
+        if signalled:
+            os.kill(os.getpid(), signal.SIGTERM)  # what a cancel, or `serve` stopping, sends the run's process
+        load.join(10)
+    finally:
+        install_signal(signal.SIGTERM, previous)
+    assert loaded == [2], "the held load goes on as it would have"
+    seen = servedsite.landings(tmp_path)
+    assert (seen["entered"], seen["died_in_load"], seen["acted"], seen["signalled_in_load"]) == (
+        True, False, True, signalled)
+    assert warehouse.load_articles("con") == 1 and len(list(tmp_path.glob("entered-*"))) == 1, "one load per hold"
