@@ -176,3 +176,29 @@ def test_the_load_hook_holds_one_load_until_its_act_and_sees_whether_a_signal_la
     assert (seen["entered"], seen["died_in_load"], seen["acted"], seen["signalled_in_load"]) == (
         True, False, True, signalled)
     assert warehouse.load_articles("con") == 1 and len(list(tmp_path.glob("entered-*"))) == 1, "one load per hold"
+
+
+# Hunt 48's second finding (seed 4801, example 0, the turn a run by hand held the warehouse while the schedule fired):
+# the served run that met the run lock said `run … skipped: another newsflow run (pid …) is writing to …` at WARNING, as
+# documented, and the engine restated it at ERROR, `Finished in state Cancelled('skipped: …')`: an ERROR line in the
+# service's output for every skip. Kept at debug now; a Cancelled for another reason is left at ERROR.
+@pytest.mark.parametrize("quote_in_reason", [False, True])
+def test_a_skipped_served_runs_final_state_is_no_error_line(
+    monkeypatch: pytest.MonkeyPatch, quote_in_reason: bool,
+) -> None:
+    from prefect.states import Cancelled
+
+    from flows import runstop
+
+    monkeypatch.setattr(runstop, "_stop_received", threading.Event())  # no stop: a skip is no stop
+    reason = "skipped: another newsflow run (pid 41) is writing to /srv/news's/news.duckdb" if quote_in_reason else (
+        "skipped: another newsflow run (pid 41) is writing to /srv/news/news.duckdb; wait for it to finish")
+
+    def filtered(state_message: str) -> tuple[bool, int]:
+        line = f"Finished in state {Cancelled(message=state_message)}"  # as the engine words it (flow_engine.py)
+        record = logging.LogRecord("prefect.flow_runs", logging.ERROR, __file__, 1, line, None, None)
+        return runstop.EngineStopLinesAtDebug().filter(record), record.levelno
+
+    debug_taken = logging.getLogger("prefect.flow_runs").isEnabledFor(logging.DEBUG)
+    assert filtered(reason) == (debug_taken, logging.DEBUG)
+    assert filtered("Deployment concurrency limit reached.") == (True, logging.ERROR), "another Cancelled is said"
