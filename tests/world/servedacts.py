@@ -38,6 +38,9 @@ HOLD_S = 8.0  # a held load: four intervals of the hunt's 2 s schedule
 # What a served run's flow run may end as, by its state's message (docs/scheduling.md).
 CONCURRENCY_LIMIT = "Deployment concurrency limit reached"
 SKIPPED = "skipped: another newsflow run"
+# A run by hand that meets the run lock says one line naming the other run and the warehouse, exit 3: `skipped: …` from
+# its flow, or `another newsflow run (pid …) is writing to …` from the command's check before its flow starts.
+HELD = "another newsflow run (pid "
 
 
 @dataclass(frozen=True)

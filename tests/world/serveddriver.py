@@ -262,7 +262,7 @@ class ServedHunt:
         if trace := runproc.first_traceback(err):
             self.violations.append(Violation(turn, "no_traceback", f"{name}: {trace}"))
         lines = [line for line in err.strip().splitlines() if not line.startswith("Prefect UI at")]
-        if code == 3 and not (len(lines) == 1 and servedacts.SKIPPED in lines[0]):
+        if code == 3 and not (len(lines) == 1 and servedacts.HELD in lines[0] and str(self.warehouse_path) in lines[0]):
             self.violations.append(Violation(turn, "hand_run_one_line", f"{name} exit 3: {lines[-3:]}"))
         elif code not in (0, 3):
             self.violations.append(Violation(turn, "hand_run_exit", f"{name} exit {code}: {lines[-3:]}"))
