@@ -317,7 +317,8 @@ class ServedHunt:
         self.acted(servedsite.SIGNAL_WAIT_S)
         self.stop_serve(turn, 0, expect=4)  # signal 0: no signal, the service must end on its own
         # The service's own line; its run, stopped once the service has gone (servicewatch), may say its line after it
-        said = [line for line in self._log_tail().splitlines() if line.startswith("newsflow: the Prefect API at ")]
+        log = self.serve_logs[-1].read_text(encoding="utf-8", errors="replace")
+        said = [line for line in log.splitlines() if line.startswith("newsflow: the Prefect API at ")]
         if not said and self.exits[-1] == 4:
             self.violations.append(Violation(turn, "serve_api_line", f"exit 4 without naming the API: "
                                              f"{self._log_tail()[-300:]!r}"))
