@@ -120,7 +120,8 @@ class ServedHunt:
             code = self.serve.wait()
             self.violations.append(Violation(turn, "serve_stops", f"{signal.Signals(sig).name}: not ended in time"))
         self.exits.append(code)
-        if expect == 0 and code == EXIT_STOPPED_WHILE_SETTING_UP:
+        if expect == 0 and code in (EXIT_STOPPED_WHILE_SETTING_UP, -signal.SIGINT) and self._log_tail().endswith(
+                "newsflow: interrupted"):  # -SIGINT: the CLI ends by its own SIGINT after the line, 130 to a shell
             self.notes["serve_stopped_while_setting_up"] += 1  # `newsflow: interrupted`, 130 (docs/scheduling.md)
         elif expect is not None and code != expect:
             self.violations.append(Violation(turn, "serve_exit", f"exit {code}, not {expect}: {self._log_tail()!r}"))
