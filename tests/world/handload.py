@@ -36,6 +36,7 @@ def hand_in_load(hunt: ServedHunt, turn: int, act: ServedAct) -> None:
             hunt._hand_judge(turn, proc, name)
             return
         hunt.done[act.kind] += 1
+        hunt.acts[turn] = act.kind
         if act.kind == HAND_KILL:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
