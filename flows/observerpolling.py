@@ -8,10 +8,11 @@ raised `RuntimeError('Service exceeded error threshold.')`, which the observer l
 (`Cancellation polling task failed…`): in the service's output, before newsflow's own one line and exit 4.
 
 `observer_polling_on_one_line` replaces the loop the observers call (their module's name for it, looked up when
-polling begins) with one whose printer writes at debug level, and whose `RuntimeError` is raised from the last
-failure it saw: `apiwatch.keep_lost_connections_on_one_line`'s record factory then makes the observer's ERROR one
-line, with the error's type and text. A failure that is not the network's or a 5xx (which the loop raises at once,
-as before) is left as it is, traceback included.
+polling begins) with one whose printer writes at debug level, and whose giving up (`RuntimeError`) is raised from the
+last failure it saw, naming it: `apiwatch.keep_lost_connections_on_one_line`'s record factory then makes the
+observer's ERROR one line, with the error's type and text and the last failure's (a refused connection, a 500 from
+a locked database: what the printed examples said). A failure that is not the network's or a 5xx (which the loop
+raises at once, as before) is left as it is, a bug's traceback included (a RuntimeError of the workload's own too).
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ def one_line_loop(loop: Callable[..., Awaitable[None]]) -> Callable[..., Awaitab
         try:
             await loop(watched, *args, **(kwargs | {"printer": _at_debug}))
         except RuntimeError as exc:
-            if failures and exc.__cause__ is None:
-                raise exc from failures[-1]
-            raise
+            if not failures or failures[-1] is exc or exc.__cause__ is not None:
+                raise  # the workload's own RuntimeError (a bug): as it was, traceback and context kept
+            last = failures[-1]  # printed at debug only: the one line must still say what failed
+            raise RuntimeError(f"{exc} Last error: {type(last).__name__}: {' '.join(str(last).split())}") from last
 
     polling.one_line = True  # type: ignore[attr-defined]
     return polling

@@ -126,7 +126,49 @@ def test_an_observers_polling_behind_a_dead_api_prints_no_traceback(
                                "Cancellation polling task failed.", None, (RuntimeError, error, error.__traceback__))
     line = without_lost_connection_traceback(record)
     assert line.exc_info is None, "the observer's ERROR is one line: the loop gave up for a lost connection"
-    assert line.getMessage() == "Cancellation polling task failed. (RuntimeError: Service exceeded error threshold.)"
+    assert line.getMessage() == ("Cancellation polling task failed. (RuntimeError: Service exceeded error threshold. "
+                                 "Last error: ConnectError: All connection attempts failed)")
+
+
+# Review of hunt 48: the one line must still say what failed (the printed examples said it: a 500 from a locked
+# database is not a dead server), and a RuntimeError of the workload's own (a bug) keeps its traceback and context.
+def test_an_observers_polling_gives_up_naming_its_last_failure_and_a_bug_keeps_its_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from flows.apiwatch import without_lost_connection_traceback
+    from flows.observerpolling import one_line_loop
+    from prefect.utilities.services import critical_service_loop
+
+    request = httpx.Request("POST", "http://127.0.0.1:4200/api/flow_runs/filter")
+
+    async def locked_database() -> None:
+        raise httpx.HTTPStatusError("Server error '500 Internal Server Error'", request=request,
+                                    response=httpx.Response(500, request=request))
+
+    calls: list[int] = []
+
+    async def a_bug() -> None:  # after a lost connection, as the loop sees them
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.ConnectError("refused")
+        raise RuntimeError("a bug in the check")
+
+    def given_up(workload: Any) -> BaseException:
+        with pytest.raises(RuntimeError) as raised:
+            asyncio.run(one_line_loop(critical_service_loop)(workload=workload, interval=0.001, consecutive=3))
+        return raised.value
+
+    def line(error: BaseException) -> logging.LogRecord:
+        record = logging.LogRecord("prefect.FlowRunCancellingObserver", logging.ERROR, __file__, 1,
+                                   "Cancellation polling task failed.", None, (type(error), error, error.__traceback__))
+        return without_lost_connection_traceback(record)
+
+    said = line(given_up(locked_database))
+    assert said.exc_info is None and "500 Internal Server Error" in said.getMessage(), said.getMessage()
+    bug = given_up(a_bug)
+    assert str(bug) == "a bug in the check" and bug.__cause__ is None, "the bug itself, its chain untouched"
+    assert line(bug).exc_info is not None, "a bug's traceback is kept"
+    assert capsys.readouterr().out == ""
 
 
 def test_served_acts_are_drawn_from_their_own_stream_and_every_kind_comes() -> None:
