@@ -71,6 +71,15 @@ def _cancel(hunt: ServedHunt, turn: int, proc: subprocess.Popen[bytes], name: st
     rows = invariants.query(hunt.warehouse_path, "SELECT status FROM runs WHERE run_id = $r", {"r": str(flow_run)})
     if code == prefectevents.EXIT_INTERRUPTED and rows != [("cancelled",)]:
         hunt.violations.append(Violation(turn, "hand_cancel_recorded", f"{name}: runs row {rows}"))
-    stored = invariants.query(hunt.warehouse_path, "SELECT count(*) FROM articles WHERE run_id = $r",
-                              {"r": str(flow_run)})[0][0]
-    hunt.notes["held_batch_committed" if stored else "held_batch_rolled_back"] += 1
+    hunt.notes[held_batch_fate(hunt, str(flow_run))] += 1
+
+
+def held_batch_fate(hunt: ServedHunt, run_id: str) -> str:
+    """Whether the held batch was committed: its own fetch events are in the warehouse under the run's id (its
+    articles are no sign: a batch whose attempts all failed or were deferred stores none)."""
+    urls = servedsite.held_batch_urls(hunt.hook_dir)
+    if not urls:
+        return "held_batch_unknown"
+    found = invariants.query(hunt.warehouse_path, "SELECT count(*) FROM fetch_events WHERE run_id = $r AND "
+                             "kind = 'article' AND list_contains($u, url)", {"r": run_id, "u": urls})[0][0]
+    return "held_batch_committed" if found else "held_batch_rolled_back"

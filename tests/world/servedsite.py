@@ -85,6 +85,8 @@ def _wrap_load(hook_dir: Path) -> None:
 
     def held_load(*args: Any, **kwargs: Any) -> Any:
         if _claim(hook_dir):
+            events = args[3] if len(args) > 3 else kwargs.get("events", ())
+            _note_held_batch(hook_dir, [str(getattr(event, "url", "")) for event in events])
             _hold(hook_dir)
         return load_articles(*args, **kwargs)
 
@@ -97,6 +99,19 @@ def _claim(hook_dir: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _note_held_batch(hook_dir: Path, urls: list[str]) -> None:
+    """The held batch's fetch events' URLs (`held-<pid>.json`), written in its transaction: whether the batch was
+    committed is whether they are in `fetch_events` afterwards (a batch whose attempts all failed stores no article,
+    so counting articles took it for rolled back: review of hunt 48)."""
+    (hook_dir / f"held-{os.getpid()}.json").write_text(json.dumps(urls), encoding="utf-8")
+
+
+def held_batch_urls(hook_dir: Path) -> list[str]:
+    """The URLs `_note_held_batch` wrote for the last hold ([] when none was written)."""
+    held = sorted(hook_dir.glob("held-*.json"), key=lambda path: path.stat().st_mtime)
+    return list(json.loads(held[-1].read_text(encoding="utf-8"))) if held else []
 
 
 def _hold(hook_dir: Path) -> None:

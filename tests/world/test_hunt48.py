@@ -27,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory, mkdtemp
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -201,7 +202,8 @@ def test_the_load_hook_holds_one_load_until_its_act_and_sees_whether_a_signal_la
     try:
         (tmp_path / servedsite.HOLD).touch()
         loaded: list[int] = []
-        load = threading.Thread(target=lambda: loaded.append(warehouse.load_articles("con", "batch")))
+        events = [SimpleNamespace(url="https://a.test/1"), SimpleNamespace(url="https://a.test/2")]
+        load = threading.Thread(target=lambda: loaded.append(warehouse.load_articles("con", "a", "b", events)))
         load.start()
         deadline = time.monotonic() + 10
         while not list(tmp_path.glob("entered-*")) and time.monotonic() < deadline:
@@ -213,7 +215,8 @@ def test_the_load_hook_holds_one_load_until_its_act_and_sees_whether_a_signal_la
         load.join(10)
     finally:
         install_signal(signal.SIGTERM, previous)
-    assert loaded == [2], "the held load goes on as it would have"
+    assert loaded == [4], "the held load goes on as it would have"
+    assert servedsite.held_batch_urls(tmp_path) == ["https://a.test/1", "https://a.test/2"], "its batch, to find after"
     seen = servedsite.landings(tmp_path)
     assert (seen["entered"], seen["died_in_load"], seen["acted"], seen["signalled_in_load"]) == (
         True, False, True, signalled)
