@@ -34,8 +34,8 @@ from prefect.exceptions import TerminationSignal
 
 logger = logging.getLogger("newsflow.serve")
 STOPPED = ("run {run_id} ({name}) stopped before its end (its service stopped, or it was cancelled): its batch "
-           "in flight rolled back, its `runs` row says cancelled, and what it had not stored stays pending for the "
-           "next run")
+           "in flight loaded whole or not at all, its `runs` row says cancelled, and what it had not stored stays "
+           "pending for the next run")  # a load under way is committed whole: review of hunt 48
 ExceptionHandler = Any  # asyncio's own type for it is private
 ENGINE_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 STOP_RESTATED = ("Crash detected! Execution was cancelled by the runtime environment.",
