@@ -247,3 +247,22 @@ def test_a_skipped_served_runs_final_state_is_no_error_line(
     debug_taken = logging.getLogger("prefect.flow_runs").isEnabledFor(logging.DEBUG)
     assert filtered(reason) == (debug_taken, logging.DEBUG)
     assert filtered("Deployment concurrency limit reached.") == (True, logging.ERROR), "another Cancelled is said"
+
+
+# Review of hunt 48: a guard for Prefect upgrades, as test_redteam20's for the runner's loop. The fix assigns the
+# module global `critical_service_loop` of prefect._internal._observation_delivery, which `ObservationDelivery._run`
+# reads when polling begins; were it renamed, moved or bound early, the assignment would silently do nothing and the
+# tracebacks would be back in the service's output.
+def test_prefects_observers_still_poll_through_the_loop_newsflow_replaces() -> None:
+    import inspect
+
+    from flows.observerpolling import one_line_loop
+    from prefect._internal import _observation_delivery as delivery
+    from prefect.utilities.services import critical_service_loop
+
+    assert getattr(delivery, "critical_service_loop", None) is not None, "Prefect no longer has the loop we replace"
+    assert "critical_service_loop" in delivery.ObservationDelivery._run.__code__.co_names, "looked up at call time"
+    source = inspect.getsource(delivery.ObservationDelivery._run)
+    assert "critical_service_loop(\n" in source and "printer=" not in source, "called with keywords, no printer"
+    inspect.signature(critical_service_loop).bind(workload=None, interval=1.0, jitter_range=0.3, printer=None)
+    assert callable(one_line_loop(critical_service_loop))
