@@ -1,0 +1,88 @@
+"""The forty-fourth pass on dates (docs/extraction.md, "Forty-fourth pass, dates"): the faults the generated world
+of lying feeds found (`tests/test_dates45_world.py`), each at its own depth, pure and fast."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from newsflow.articledates import article_dates
+from newsflow.feeddates import foreign_rfc822
+from newsflow.feeds import parse_feed
+from newsflow.models import ExtractedArticle
+
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+
+
+def _rss(*dates: str) -> bytes:
+    items = "".join(f"<item><title>Story {n}</title><link>https://news.example/story-{n}</link>"
+                    f"<pubDate>{written}</pubDate></item>" for n, written in enumerate(dates))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+@pytest.mark.parametrize(("written", "instant", "day"), [
+    ("Seg, 24 Set 2018 19:42:40 -0300", datetime(2018, 9, 24, 22, 42, 40, tzinfo=UTC), date(2018, 9, 24)),  # UOL
+    ("mer, 16 nov 2022 00:38:15 +0100", datetime(2022, 11, 15, 23, 38, 15, tzinfo=UTC), date(2022, 11, 16)),
+    ("Mo, 07 Dez 2026 08:00:00 +0100", datetime(2026, 12, 7, 7, 0, tzinfo=UTC), date(2026, 12, 7)),
+    ("Di, 03 Mär 2026 23:30:00 +0100", datetime(2026, 3, 3, 22, 30, tzinfo=UTC), date(2026, 3, 3)),
+    ("jeu., 4 juil. 2024 08:00:00 +0200", datetime(2024, 7, 4, 6, 0, tzinfo=UTC), date(2024, 7, 4)),
+    ("4 juin 2024 08:00 GMT", datetime(2024, 6, 4, 8, 0, tzinfo=UTC), date(2024, 6, 4)),
+    ("lun, 7 dic 2026 05:00:00 -0600", datetime(2026, 12, 7, 11, 0, tzinfo=UTC), date(2026, 12, 7)),
+    ("ven, 11 ott 2024 10:00:00 +0200", datetime(2024, 10, 11, 8, 0, tzinfo=UTC), date(2024, 10, 11)),
+])
+def test_a_feed_date_naming_its_weekday_or_month_in_another_language_is_read(
+        written: str, instant: datetime, day: date) -> None:
+    """feedparser reads RFC 822 names in English only: each of these items was undated on main (published_at None),
+    so a page with no date of its own was stored undated though its feed said the day."""
+    entry, = parse_feed(_rss(written), feed_id="f", feed_url="https://news.example/feed", now=NOW).entries
+    assert (entry.published_at, entry.published_date) == (instant, day)
+
+
+@pytest.mark.parametrize("written", [
+    "Mo, 07 Dez 2026 10:00:00 MEZ",  # a zone by a name RFC 822 does not know: it would read as UTC
+    "Mo, 07 Dez 2026 10:00:00",  # a local time with no zone: no instant
+    "Mo, 07 Xyz 2026 10:00:00 +0100",  # no month's name
+    "07 Dez 26 10:00:00 +0100",  # a two-digit year
+])
+def test_a_foreign_date_without_a_known_zone_or_month_is_not_read(written: str) -> None:
+    assert foreign_rfc822(written) is None
+    entry, = parse_feed(_rss(written), feed_id="f", feed_url="https://news.example/feed", now=NOW).entries
+    assert entry.published_at is None
+
+
+def test_uols_real_feed_dates_every_item(corpora: Path) -> None:
+    """The real feed the catalogue found (rss-parser's `uolNoticias.rss`: "Seg, 24 Set 2018 19:42:40 -0300"): 15
+    items, none dated on main."""
+    body = (corpora / "feeds/real/rss-parser/uolNoticias.rss").read_bytes()
+    parsed = parse_feed(body, feed_id="uol", feed_url="https://rss.uol.com.br/feed/noticias.xml",
+                        now=datetime(2018, 9, 30, tzinfo=UTC))
+    assert len(parsed.entries) == 15
+    assert all(entry.published_at is not None for entry in parsed.entries)
+    assert parsed.entries[0].published_date == date(2018, 9, 24)
+
+
+def test_a_feed_giving_the_pages_utc_instant_in_another_zone_does_not_move_a_day_the_pages_zone_names() -> None:
+    """Shrunk from the world: a Japanese page (its zone, Tokyo, from its language) whose JSON-LD says 03:00 Z on the
+    6th (noon in Tokyo) under a feed item of the same instant written in its server's -05:00 (22:00 on the 5th)
+    stored the 5th: the eleventh pass's rule took the feed's offset as the publisher's whenever the page's day was
+    its time's UTC day. The page's zone says that day is the publisher's already."""
+    page = ExtractedArticle(text="story", published_at=datetime(2026, 12, 6, 3, 0, tzinfo=UTC),
+                            published_date=date(2026, 12, 6), publisher_zone="Asia/Tokyo")
+    feed = datetime(2026, 12, 5, 22, 0, tzinfo=timezone(timedelta(hours=-5)))
+    assert article_dates(page, feed, feed.date(), NOW, "http://127.0.0.1/story")[1] == date(2026, 12, 6)
+    german = ExtractedArticle(text="story", published_at=datetime(2026, 12, 6, 12, 0, tzinfo=UTC),
+                              published_date=date(2026, 12, 6))  # a .de URL names Berlin: 13:00 on the 6th
+    ahead = datetime(2026, 12, 7, 1, 0, tzinfo=timezone(timedelta(hours=13)))  # the same instant, a server's +13:00
+    assert article_dates(german, ahead, ahead.date(), NOW, "https://zeitung.de/story")[1] == date(2026, 12, 6)
+
+
+def test_without_a_known_zone_the_feeds_offset_still_gives_a_utc_times_day() -> None:
+    """Guard (the eleventh pass's rule, kept): a page on a generic domain, no zone, stating 01:06 Z on the 8th, under a
+    feed's 20:06 -05:00 on the 7th, the same instant: the feed's offset is the only word on the publisher's day."""
+    page = ExtractedArticle(text="story", published_at=datetime(2026, 12, 8, 1, 6, tzinfo=UTC),
+                            published_date=date(2026, 12, 8))
+    feed = datetime(2026, 12, 7, 20, 6, tzinfo=timezone(timedelta(hours=-5)))
+    assert article_dates(page, feed, feed.date(), NOW + timedelta(days=2), "https://news.example/story")[1] == date(
+        2026, 12, 7)
