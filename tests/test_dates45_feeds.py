@@ -86,3 +86,33 @@ def test_without_a_known_zone_the_feeds_offset_still_gives_a_utc_times_day() -> 
     feed = datetime(2026, 12, 7, 20, 6, tzinfo=timezone(timedelta(hours=-5)))
     assert article_dates(page, feed, feed.date(), NOW + timedelta(days=2), "https://news.example/story")[1] == date(
         2026, 12, 7)
+
+
+def test_a_feed_giving_the_pages_instant_in_another_zone_does_not_move_a_day_the_page_wrote_in_its_own_offset() -> None:
+    """Shrunk from the world: an English page on a generic host (no zone known) whose JSON-LD says 14:09 -05:00 on
+    the 6th (19:09 Z, the same UTC day) under a feed item of the same instant written in its server's +09:00 (04:09 on
+    the 7th) stored the feed's day: `published_at` is kept in UTC, so the page's own offset was lost to the rule for a
+    page that gives its time in UTC only. The extracted page now says whether it gave an offset
+    (`published_offset_given`)."""
+    own = ExtractedArticle(text="story", published_at=datetime(2026, 12, 6, 19, 9, tzinfo=UTC),
+                           published_date=date(2026, 12, 6), published_offset_given=True)  # 14:09 -05:00
+    server = datetime(2026, 12, 7, 4, 9, tzinfo=timezone(timedelta(hours=9)))  # the same instant
+    assert article_dates(own, server, server.date(), NOW, "https://news.example/story")[1] == date(2026, 12, 6)
+    utc_only = ExtractedArticle(text="story", published_at=datetime(2026, 12, 6, 19, 9, tzinfo=UTC),
+                                published_date=date(2026, 12, 6))  # guard: "19:09 Z", the feed's word stands
+    assert article_dates(utc_only, server, server.date(), NOW, "https://news.example/story")[1] == date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(("published", "given"), [
+    ("2026-12-06T14:09:00-05:00", True), ("2026-12-06T19:09:00Z", False), ("2026-12-06T19:09:00+00:00", False)])
+def test_the_extracted_page_says_whether_its_time_came_with_an_offset(published: str, given: bool) -> None:
+    from newsflow.extract import extract_article
+
+    story = "".join(f"<p>The council met on Tuesday and approved the budget for schools and roads, item {n}.</p>"
+                    for n in range(5))
+    html = (f'<html lang="en"><head><title>Budget</title><script type="application/ld+json">{{"@type": '
+            f'"NewsArticle", "headline": "Budget", "datePublished": "{published}"}}</script></head><body><article>'
+            f"<h1>Budget</h1>{story}</article></body></html>")
+    page = extract_article(html, "http://127.0.0.1:8000/story")
+    assert page is not None and page.published_date == date(2026, 12, 6)
+    assert page.published_offset_given is given

@@ -58,7 +58,8 @@ def article_dates(
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
-            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
+            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone,
+                                page_offset_given=page.published_offset_given))
 
 
 def _before_the_feeds_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
@@ -184,6 +185,7 @@ def best_published_date(
     page_at: datetime | None = None,
     url: str | None = None,
     zone: str | None = None,
+    page_offset_given: bool = False,
 ) -> date | None:
     """The page's publication day (the publisher's local day), else the feed's: its day in the
     offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day; a feed date
@@ -193,14 +195,18 @@ def best_published_date(
 
     When the page dates the same instant as the feed (within `SAME_INSTANT`) but only in UTC (its
     day is the UTC day of `page_at`), the feed's offset says the publisher's day: a .com page
-    saying 01:06 Z, a feed saying 20:06 -0500 the evening before.
+    saying 01:06 Z, a feed saying 20:06 -0500 the evening before. Not when the page gave its time in an offset of
+    its own (`page_offset_given`), nor when a zone known for the page says its day is the publisher's already: the
+    feed's other offset is then its server's (forty-fourth pass, generated: a feed writing a New York page's 16:45
+    -05:00 as 06:45 +09:00 stored the next day).
     """
     if feed is None:
         return page
     feed_local = publishers_feed_day(feed, feed_day, url, zone)
     if page is None:
         return feed_local
-    if page_at is not None and abs(page_at - feed) <= SAME_INSTANT and _utc_day_of_a_time(page, page_at, url, zone):
+    if (page_at is not None and not page_offset_given and abs(page_at - feed) <= SAME_INSTANT
+            and _utc_day_of_a_time(page, page_at, url, zone)):
         return feed_local
     return page
 
