@@ -32,6 +32,8 @@ Entries:
   so it cannot pin an entry to the top or the bottom of a time-ordered listing. A date written
   year first (ISO 8601) is read by Python's strict reader, not feedparser, which bends an
   impossible one into another real date (year 10000 became 2010-12-01); impossible is absent.
+  An RFC 822 date whose weekday or month is named in another language ("Seg, 24 Set 2018 19:42:40 -0300"),
+  which feedparser cannot read, is read by `feeddates` when it names its zone.
   `published_date` is that date's day in the UTC offset the feed wrote it with (the
   publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
   is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose entries are
