@@ -11,7 +11,10 @@ import pytest
 from newsflow.articledates import article_dates
 from newsflow.feeddates import foreign_rfc822
 from newsflow.feeds import parse_feed
-from newsflow.models import ExtractedArticle
+from newsflow.extractpool import ExtractionResult
+from newsflow.models import ExtractedArticle, Outcome
+from newsflow.reextract import updated_row
+from newsflow.warehouse import ArticleToReextract
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
@@ -116,3 +119,15 @@ def test_the_extracted_page_says_whether_its_time_came_with_an_offset(published:
     page = extract_article(html, "http://127.0.0.1:8000/story")
     assert page is not None and page.published_date == date(2026, 12, 6)
     assert page.published_offset_given is given
+
+
+def test_a_reextract_gives_a_page_its_own_offsets_day_back_from_a_wrong_zone_feeds() -> None:
+    """As a run now does: an article stored (before this pass) with a wrong-zone feed's day, the 7th (its page says
+    14:09 -05:00 on the 6th, the feed the same instant in +09:00), gets the page's day back on a reextract; `updated_row`
+    has the stored date in the feed's place and did not pass the page's offset on."""
+    page = ExtractedArticle(text="story", published_at=datetime(2026, 12, 6, 19, 9, tzinfo=UTC),
+                            published_date=date(2026, 12, 6), published_offset_given=True)
+    target = ArticleToReextract("id1", "https://news.example/story", "A", datetime(2026, 12, 6, 19, 9, tzinfo=UTC),
+                                "h", True, published_date=date(2026, 12, 7))
+    row = updated_row(target, ExtractionResult("id1", Outcome.OK, page, None, 5))
+    assert row is not None and row[10] == date(2026, 12, 6)
