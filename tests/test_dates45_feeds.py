@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsflow.articledates import article_dates
+from newsflow.extractpool import ExtractionResult
 from newsflow.feeddates import foreign_rfc822
 from newsflow.feeds import parse_feed
-from newsflow.extractpool import ExtractionResult
 from newsflow.models import ExtractedArticle, Outcome
 from newsflow.reextract import updated_row
 from newsflow.warehouse import ArticleToReextract
@@ -123,8 +123,8 @@ def test_the_extracted_page_says_whether_its_time_came_with_an_offset(published:
 
 def test_a_reextract_gives_a_page_its_own_offsets_day_back_from_a_wrong_zone_feeds() -> None:
     """As a run now does: an article stored (before this pass) with a wrong-zone feed's day, the 7th (its page says
-    14:09 -05:00 on the 6th, the feed the same instant in +09:00), gets the page's day back on a reextract; `updated_row`
-    has the stored date in the feed's place and did not pass the page's offset on."""
+    14:09 -05:00 on the 6th, the feed the same instant in +09:00), gets the page's day back on a reextract:
+    `updated_row` has the stored date in the feed's place, and did not pass the page's offset on."""
     page = ExtractedArticle(text="story", published_at=datetime(2026, 12, 6, 19, 9, tzinfo=UTC),
                             published_date=date(2026, 12, 6), published_offset_given=True)
     target = ArticleToReextract("id1", "https://news.example/story", "A", datetime(2026, 12, 6, 19, 9, tzinfo=UTC),
