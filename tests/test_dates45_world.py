@@ -85,6 +85,7 @@ def check_world(world: World, server: LocalServer) -> None:
         wrong = {i: (world.stories[i], stored[i], sorted(expected[i], key=str)) for i in expected
                  if stored[i] not in expected[i]}
         assert not wrong, f"run {run}: {wrong}"
+    assert runs[1] == runs[0], "a re-sent item's new date changed a stored day"
 
 
 @pytest.mark.usefixtures("extraction_stack_loaded")
