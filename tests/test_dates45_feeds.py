@@ -48,6 +48,10 @@ def test_a_feed_date_naming_its_weekday_or_month_in_another_language_is_read(
     "Mo, 07 Dez 2026 10:00:00",  # a local time with no zone: no instant
     "Mo, 07 Xyz 2026 10:00:00 +0100",  # no month's name
     "07 Dez 26 10:00:00 +0100",  # a two-digit year
+    "07 Dez 0026 08:00:00 +0100",  # review: a two-digit year padded to four figures read as 2026
+    "ti, 3 marrask. 2026 10:00:00 +0200",  # review: Finnish November ("marraskuu") read as March by its "mar"
+    "Máirt, 02 Meith 2026 10:00:00 +0100",  # review: Irish June ("Meitheamh") read as May by Dutch "mei"
+    "03 Mae 2026 10:00:00 +0100",  # review: Breton May ("Mae") read as March by a German "Maerz"'s "mae"
 ])
 def test_a_foreign_date_without_a_known_zone_or_month_is_not_read(written: str) -> None:
     assert foreign_rfc822(written) is None

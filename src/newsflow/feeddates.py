@@ -18,23 +18,29 @@ from datetime import datetime
 from newsflow.timestamps import parse_local
 
 _FOREIGN = re.compile(
-    r"^\s*(?:[^\W\d_]{1,12}\.?,?\s+)?(\d{1,2})\.?\s+([^\W\d_]{3,12})\.?,?\s+(\d{4}),?\s+"
+    r"^\s*(?:[^\W\d_]{1,12}\.?,?\s+)?(\d{1,2})\.?\s+([^\W\d_]{3,12})\.?,?\s+([12]\d{3}),?\s+"
     r"(\d{1,2}:\d{2}(?::\d{2})?)\s+([+-]\d{4}|GMT|UTC?|Z|[ECMP][SD]T)\s*$")
-_MONTHS = {
-    "jan": 1, "gen": 1, "ene": 1,
-    "feb": 2, "fev": 2,
-    "mar": 3, "mrz": 3, "mae": 3, "mrt": 3,
-    "apr": 4, "abr": 4, "avr": 4,
-    "mai": 5, "may": 5, "mag": 5, "mei": 5,
-    "jun": 6, "juin": 6, "giu": 6,
-    "jul": 7, "juil": 7, "lug": 7,
-    "aug": 8, "ago": 8, "aou": 8,
-    "sep": 9, "set": 9,
-    "oct": 10, "okt": 10, "out": 10, "ott": 10,
-    "nov": 11,
-    "dec": 12, "dez": 12, "dic": 12,
-}
-"""The months' names by their first three letters (four where French's June and July share three), accents gone."""
+_MONTH_NAMES = (
+    ("january", "januar", "janner", "janvier", "enero", "janeiro", "gennaio", "januari"),
+    ("february", "februar", "fevrier", "febrero", "fevereiro", "febbraio", "februari"),
+    ("march", "marz", "mars", "marzo", "marco"),
+    ("april", "avril", "abril", "aprile"),
+    ("may", "mai", "mayo", "maio", "maggio", "mei"),
+    ("june", "juni", "juin", "junio", "junho", "giugno"),
+    ("july", "juli", "juillet", "julio", "julho", "luglio"),
+    ("august", "aout", "agosto", "augustus"),
+    ("september", "septembre", "septiembre", "setiembre", "setembro", "settembre"),
+    ("october", "oktober", "octobre", "octubre", "outubro", "ottobre"),
+    ("november", "novembre", "noviembre", "novembro"),
+    ("december", "dezember", "decembre", "diciembre", "dezembro", "dicembre"),
+)
+"""The months' full names in English, German, French, Spanish, Portuguese, Italian and Dutch, accents gone: a name is
+read when it is one of them or its first three letters or more. Review: a table of three-letter stems read any word
+they began, another language's other month too (Finnish "marraskuu", November, as March; Irish "Meitheamh", June,
+as May; Breton "Mae", May, as March)."""
+_WHOLE_ONLY = {"mrz": 3, "maerz": 3, "mrt": 3, "maart": 3}
+"""Names read only whole: abbreviations that begin no full name (German "Mrz", Dutch "mrt"), and full names whose
+beginnings are other languages' months (German "Maerz": Breton "Mae" is May; Dutch "maart": Luganda "Maa" is May)."""
 _ENGLISH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -54,4 +60,7 @@ def foreign_rfc822(written: str) -> datetime | None:
 
 def _month(name: str) -> int | None:
     plain = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
-    return _MONTHS.get(plain[:4]) or _MONTHS.get(plain[:3])
+    if plain in _WHOLE_ONLY or len(plain) < 3:
+        return _WHOLE_ONLY.get(plain)
+    months = {month for month, names in enumerate(_MONTH_NAMES, 1) if any(full.startswith(plain) for full in names)}
+    return months.pop() if len(months) == 1 else None
