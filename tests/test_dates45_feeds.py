@@ -135,3 +135,25 @@ def test_a_reextract_gives_a_page_its_own_offsets_day_back_from_a_wrong_zone_fee
                                 "h", True, published_date=date(2026, 12, 7))
     row = updated_row(target, ExtractionResult("id1", Outcome.OK, page, None, 5))
     assert row is not None and row[10] == date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(("utc", "zone", "url", "feed_offset", "day"), [
+    # a .de page's 23:30 Z on the 5th, 00:30 on the 6th in Berlin, under the feed's same instant in +01:00: the
+    # page's UTC day is not the publisher's, and the rule still takes the feed's (the zone's) day
+    (datetime(2026, 12, 5, 23, 30, tzinfo=UTC), None, "https://zeitung.de/story", timedelta(hours=1),
+     date(2026, 12, 6)),
+    # a .in page's 20:00 Z, 01:30 on the 6th in India (a half-hour offset), under a feed in -05:00
+    (datetime(2026, 12, 5, 20, 0, tzinfo=UTC), None, "https://khabar.example.in/story", timedelta(hours=-5),
+     date(2026, 12, 6)),
+    # New York's DST day (1 November 2026): 04:30 Z is 00:30 EDT on the 1st, under a feed still writing -05:00
+    (datetime(2026, 11, 1, 4, 30, tzinfo=UTC), "America/New_York", "https://news.example/story", timedelta(hours=-5),
+     date(2026, 11, 1)),
+])
+def test_a_utc_time_under_a_known_zone_is_dated_in_that_zone_whatever_the_feeds_offset(
+        utc: datetime, zone: str | None, url: str, feed_offset: timedelta, day: date) -> None:
+    """Review: both halves of `_utc_day_of_a_time`'s zone test. A mutant returning `known is None` (the rule never
+    applied where a zone is known) passed every date test; the first two cases fail on it. The last failed on main
+    (the feed's -05:00 put the story on 31 October)."""
+    page = ExtractedArticle(text="story", published_at=utc, published_date=utc.date(), publisher_zone=zone)
+    feed = utc.astimezone(timezone(feed_offset))
+    assert article_dates(page, feed, feed.date(), NOW, url)[1] == day
