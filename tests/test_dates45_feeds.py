@@ -85,6 +85,17 @@ def test_a_feed_giving_the_pages_utc_instant_in_another_zone_does_not_move_a_day
     assert article_dates(german, ahead, ahead.date(), NOW, "https://zeitung.de/story")[1] == date(2026, 12, 6)
 
 
+def test_a_regional_feeds_own_offset_still_dates_a_page_whose_country_has_several_zones() -> None:
+    """The review's counterexample from the real feeds: oren.ru writes its own +06:00 (Orenburg), where .ru names
+    Moscow by guess. A page stating 19:30 Z on the 6th only in UTC (22:30 in Moscow, the 6th) under the feed's same
+    instant, 01:30 +06:00 on the 7th: the publisher's day is the 7th, as on main; a guessed zone does not stop it."""
+    page = ExtractedArticle(text="story", published_at=datetime(2026, 12, 6, 19, 30, tzinfo=UTC),
+                            published_date=date(2026, 12, 6), publisher_zone="Europe/Moscow")
+    feed = datetime(2026, 12, 7, 1, 30, tzinfo=timezone(timedelta(hours=6)))
+    assert article_dates(page, feed, feed.date(), NOW + timedelta(days=2), "https://www.oren.ru/news/1")[1] == date(
+        2026, 12, 7)
+
+
 def test_without_a_known_zone_the_feeds_offset_still_gives_a_utc_times_day() -> None:
     """Guard (the eleventh pass's rule, kept): a page on a generic domain, no zone, stating 01:06 Z on the 8th, under a
     feed's 20:06 -05:00 on the 7th, the same instant: the feed's offset is the only word on the publisher's day."""

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
-from newsflow.localtime import url_zone
+from newsflow.localtime import SEVERAL_ZONES, url_zone
 from newsflow.models import ExtractedArticle
 from newsflow.yearless import AHEAD, in_the_fetch_year
 
@@ -220,4 +220,18 @@ def _utc_day_of_a_time(day: date, moment: datetime, url: str | None, zone: str |
     if utc.time() == dt_time(0) or day != utc.date():
         return False
     known = url_zone(url, zone)
-    return known is None or moment.astimezone(known).date() != day
+    if known is None or _guessed_from_the_domain(known, url):
+        return True
+    return moment.astimezone(known).date() != day
+
+
+def _guessed_from_the_domain(known: ZoneInfo, url: str | None) -> bool:
+    """Whether the page's zone is only its domain's country of several zones, put in its biggest newsroom's zone by
+    guess: a regional outlet's feed writing its own offset (oren.ru's +0600 in Orenburg, where .ru names Moscow: the
+    catalogue's real feeds) is then the better word on its day (the lead, after the review). A zone the page prints
+    (an "ET" after its time) is no guess."""
+    from_domain = url_zone(url)
+    return known.key in _SEVERAL and from_domain is not None and from_domain.key == known.key
+
+
+_SEVERAL = frozenset(SEVERAL_ZONES.values())
