@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
 
-from newsflow.localtime import url_zone
+from newsflow.localtime import SEVERAL_ZONES, url_zone
 from newsflow.models import ExtractedArticle
 from newsflow.yearless import AHEAD, in_the_fetch_year
 
@@ -58,7 +58,8 @@ def article_dates(
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
-            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone))
+            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone,
+                                page_offset_given=page.published_offset_given))
 
 
 def _before_the_feeds_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
@@ -184,6 +185,7 @@ def best_published_date(
     page_at: datetime | None = None,
     url: str | None = None,
     zone: str | None = None,
+    page_offset_given: bool = False,
 ) -> date | None:
     """The page's publication day (the publisher's local day), else the feed's: its day in the
     offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day; a feed date
@@ -193,18 +195,43 @@ def best_published_date(
 
     When the page dates the same instant as the feed (within `SAME_INSTANT`) but only in UTC (its
     day is the UTC day of `page_at`), the feed's offset says the publisher's day: a .com page
-    saying 01:06 Z, a feed saying 20:06 -0500 the evening before.
+    saying 01:06 Z, a feed saying 20:06 -0500 the evening before. Not when the page gave its time in an offset of
+    its own (`page_offset_given`), nor when a zone known for the page says its day is the publisher's already: the
+    feed's other offset is then its server's (forty-fourth pass, generated: a feed writing a New York page's 16:45
+    -05:00 as 06:45 +09:00 stored the next day).
     """
     if feed is None:
         return page
     feed_local = publishers_feed_day(feed, feed_day, url, zone)
     if page is None:
         return feed_local
-    if page_at is not None and abs(page_at - feed) <= SAME_INSTANT and _utc_day_of_a_time(page, page_at):
+    if (page_at is not None and not page_offset_given and abs(page_at - feed) <= SAME_INSTANT
+            and _utc_day_of_a_time(page, page_at, url, zone)):
         return feed_local
     return page
 
 
-def _utc_day_of_a_time(day: date, moment: datetime) -> bool:
+def _utc_day_of_a_time(day: date, moment: datetime, url: str | None, zone: str | None) -> bool:
+    """Whether the page's day is the UTC day of its time, and no known zone says it is the publisher's day too:
+    where the page's zone or its URL's country names one, the page's day is already the publisher's, and a feed
+    giving the same instant in another offset writes its server's zone (forty-fourth pass: a Japanese page's 03:00 Z,
+    noon in Tokyo, stored the day before from a feed's 22:00 -05:00)."""
     utc = moment.astimezone(UTC)
-    return utc.time() != dt_time(0) and day == utc.date()
+    if utc.time() == dt_time(0) or day != utc.date():
+        return False
+    known = url_zone(url, zone)
+    if known is None or _guessed_from_the_domain(known, url):
+        return True
+    return moment.astimezone(known).date() != day
+
+
+def _guessed_from_the_domain(known: ZoneInfo, url: str | None) -> bool:
+    """Whether the page's zone is only its domain's country of several zones, put in its biggest newsroom's zone by
+    guess: a regional outlet's feed writing its own offset (oren.ru's +0600 in Orenburg, where .ru names Moscow: the
+    catalogue's real feeds) is then the better word on its day (the lead, after the review). A zone the page prints
+    (an "ET" after its time) is no guess."""
+    from_domain = url_zone(url)
+    return known.key in _SEVERAL and from_domain is not None and from_domain.key == known.key
+
+
+_SEVERAL = frozenset(SEVERAL_ZONES.values())

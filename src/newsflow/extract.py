@@ -154,6 +154,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         published_by_image=by_image,
         published_by_update=(by_update := dated_by_update_only(published, tree, url)),
         update_printed=by_update and update_printed(published, tree),
+        published_offset_given=published is not None and bool(published.utcoffset()),
     )
 
 

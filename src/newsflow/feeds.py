@@ -32,6 +32,8 @@ Entries:
   so it cannot pin an entry to the top or the bottom of a time-ordered listing. A date written
   year first (ISO 8601) is read by Python's strict reader, not feedparser, which bends an
   impossible one into another real date (year 10000 became 2010-12-01); impossible is absent.
+  An RFC 822 date whose weekday or month is named in another language ("Seg, 24 Set 2018 19:42:40 -0300"),
+  which feedparser cannot read, is read by `feeddates` when it names its zone.
   `published_date` is that date's day in the UTC offset the feed wrote it with (the
   publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
   is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose entries are
@@ -54,6 +56,7 @@ from feedparser.encodings import convert_to_utf8
 from newsflow import feedbases, feedexpat
 from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
+from newsflow.feeddates import foreign_rfc822
 from newsflow.feedentries import (
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
@@ -288,10 +291,13 @@ def _feed_date(instant: datetime | None, written: Any) -> datetime | None:
     """feedparser bends an ISO 8601 date it cannot read into one it can: year 10000 became
     2010-12-01, month 13 the next January, 30 February 2 March, hour 25 the next day, `2024-W22-6`
     2024-12-01. A date written year first is read by Python's strict reader instead, and is absent
-    when that refuses it (a year or a month alone, W3C's short forms, are left to feedparser)."""
+    when that refuses it (a year or a month alone, W3C's short forms, are left to feedparser). One feedparser cannot
+    read may name its weekday or month in the publisher's language (`feeddates.foreign_rfc822`)."""
     if isinstance(written, str) and _ISO_FAMILY.match(written) and not _YEAR_OR_MONTH.match(written):
         local = parse_local(written)
         return local.replace(microsecond=0) if local is not None else None
+    if instant is None and isinstance(written, str):
+        return foreign_rfc822(written)
     return _in_feed_offset(instant, written)
 
 

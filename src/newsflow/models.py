@@ -200,6 +200,7 @@ class ExtractedArticle:
     published_by_image: bool = False  # published_at is only an image URL's day: the feed's date wins (newsflow.dates)
     published_by_update: bool = False  # published_at is only the page's modification: the feed's date wins (dates)
     update_printed: bool = False  # that modification is an "Updated 12 March" the page prints, not only metadata
+    published_offset_given: bool = False  # published_at was stated in an offset other than UTC's (articledates)
 
 
 @dataclass(frozen=True)

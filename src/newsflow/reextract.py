@@ -153,7 +153,8 @@ def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[o
         published_at = best_published_at(page_at, target.published_at, target.published_date,
                                          url=target.url, zone=zone)
         published_date = best_published_date(page_day, target.published_at, target.published_date,
-                                             page_at=page_at, url=target.url, zone=zone)
+                                             page_at=page_at, url=target.url, zone=zone,
+                                             page_offset_given=page.published_offset_given)  # as a run (44th pass)
     return (target.article_id, page.title or target.title, page.author, published_at, page.language,
             page.sitename, content_hash(page.text), page.text, word_count(page.text), page.language_source,
             published_date)
