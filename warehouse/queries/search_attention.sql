@@ -22,7 +22,7 @@ WITH wanted AS (  -- each filter as a list (NULL: all); a feed name, language co
            (SELECT list(DISTINCT CASE WHEN lower(w) = 'unknown' THEN ''
                                       ELSE lower(split_part(replace(w, '_', '-'), '-', 1)) END)
             FROM (SELECT trim(unnest(string_split($language, ','))) AS w) WHERE w <> '') AS languages,
-           (SELECT list(DISTINCT CASE WHEN starts_with(w, 'www.') THEN w[5:] ELSE w END)
+           (SELECT list(DISTINCT outlet_of_host(w))
             FROM (SELECT trim(unnest(string_split(lower($site), ','))) AS w) WHERE w <> '') AS sites
 ),
 checked AS (  -- `site=,` read as no site, every site, before "Analyst 51": a value of commas alone is refused
@@ -43,12 +43,12 @@ dated AS (
       AND (checked.languages IS NULL
            OR list_contains(checked.languages, lower(split_part(replace(coalesce(language, ''), '_', '-'), '-', 1))))
 ),
-collected_articles AS (  -- the site as `newsflow search --by source` names it: the host less "www."
-    SELECT article_id, story_id, appeared_at, CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END AS site
+collected_articles AS (  -- the site as `newsflow search --by source` names it: the outlet (warehouse/README.md)
+    SELECT article_id, story_id, appeared_at, outlet_of_host(host) AS site
     FROM dated, checked
     WHERE appeared_at >= $since AND appeared_at < $until + 1
       AND (checked.sites IS NULL OR list_bool_or(list_transform(checked.sites, lambda s:
-               (CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END) = s OR ends_with(host, '.' || s))))
+               outlet_of_host(host) = s OR ends_with(host, '.' || s))))
       AND CASE WHEN $unit IN ('day', 'week') THEN true ELSE error('unit must be day or week, got ' || $unit) END
 ),
 m AS (SELECT c.* FROM collected_articles c SEMI JOIN search_articles($q) s USING (article_id)),
