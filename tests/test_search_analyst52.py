@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsflow import queries, warehouse
 from newsflow.dedup import site_of_url
+from newsflow.errors import QueryError
 from newsflow.models import Article
-from newsflow.warehouse import Warehouse, search_index, sql_root
+from newsflow.warehouse import Warehouse, run_read_query, schema, search_index, sql_root, viewprint
 from tests.searchsample import empty_warehouse, examples
 
 QUERIES = sql_root() / "queries"
@@ -205,3 +207,21 @@ def test_search_and_story_lines_spell_the_outlet_as_the_macro_does(tmp_path: Pat
                            "FROM (SELECT unnest($urls) AS canonical_url) a", {"urls": urls}).fetchall()
     assert [(url, site_of_url(url), site_of_url(url)) for url in urls] == rows
     assert {row[1] for row in rows[:-3]} == set(OUTLETS)
+
+
+def test_a_named_query_on_a_warehouse_not_upgraded_yet_says_the_next_run_upgrades_it(tmp_path: Path) -> None:
+    """The named queries call `outlet` (migration 0104's views). On a warehouse 0103 left, before the next run, they
+    said `Catalog Error: Scalar Function with name outlet does not exist!; check the --param values`: now the one
+    line says the upgrade is not applied and that the next run applies it, and after that run the rows are there."""
+    store = load_world(tmp_path / "w.duckdb", [herald("herald.example", True, None),
+                                               herald("herald.example", False, "The Herald")])
+    with store.writing() as con:  # as 0103 left it: 0104 not applied, 0103's views, no macro `outlet`
+        con.execute("DELETE FROM schema_migrations WHERE version = 104")
+        con.execute("UPDATE schema_views SET sha256 = ?", [viewprint.recorded(sql_root())[103]])
+        con.execute("DROP MACRO outlet")
+    query = queries.load_query(QUERIES, "top_stories")
+    with pytest.raises(QueryError, match=r"\(0104_views_one_outlet, views not applied; the next `newsflow run`"):
+        run_read_query(store, query.sql, queries.bind_params(query, []))
+    with store.writing() as con:  # the next run's migration (a run's first open of the file in its process)
+        assert schema.migrate(con) == ["0104_views_one_outlet"]
+    assert run_read_query(store, query.sql, queries.bind_params(query, [])).rows[0][2] == 1  # one source

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from newsflow.errors import QueryError
 from newsflow.warehouse.renames import removed_with_pending
 from newsflow.warehouse.sandbox import execute_select, one_select, querying
+from newsflow.warehouse.schema import not_applied
 
 if TYPE_CHECKING:
     from newsflow.warehouse import Warehouse
@@ -33,7 +35,13 @@ def run_read_query(
     QueryError (exit 2) when the SQL is not one SELECT or DuckDB refuses it; WarehouseError
     (exit 3) when the warehouse cannot be opened."""
     with querying(warehouse, allow_read) as con:
-        columns, rows = execute_select(con, one_select(con, sql), params)
+        try:
+            columns, rows = execute_select(con, one_select(con, sql), params)
+        except QueryError as exc:
+            if pending := not_applied(con):  # a named query of this newsflow may call a macro or column made by them
+                raise QueryError(f"this warehouse has not had this newsflow's upgrade yet ({', '.join(pending)} not "
+                                 f"applied; the next `newsflow run` applies them), and {exc}") from exc
+            raise
     return QueryResult(columns, rows)
 
 
