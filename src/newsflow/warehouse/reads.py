@@ -38,11 +38,19 @@ def run_read_query(
         try:
             columns, rows = execute_select(con, one_select(con, sql), params)
         except QueryError as exc:
-            if pending := not_applied(con):  # a named query of this newsflow may call a macro or column made by them
+            if pending := _not_applied(con):  # a named query of this newsflow may call a macro or column they make
                 raise QueryError(f"this warehouse has not had this newsflow's upgrade yet ({', '.join(pending)} not "
                                  f"applied; the next `newsflow run` applies them), and {exc}") from exc
             raise
     return QueryResult(columns, rows)
+
+
+def _not_applied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """`schema.not_applied`, or nothing where the warehouse cannot say (one older than `schema_views`)."""
+    try:
+        return not_applied(con)
+    except duckdb.Error:
+        return []
 
 
 FEED_HEALTH_COLUMNS = [
