@@ -35,8 +35,9 @@ def run_read_query(
     QueryError (exit 2) when the SQL is not one SELECT or DuckDB refuses it; WarehouseError
     (exit 3) when the warehouse cannot be opened."""
     with querying(warehouse, allow_read) as con:
+        statement = one_select(con, sql)  # a refused statement (not one SELECT) is refused as before
         try:
-            columns, rows = execute_select(con, one_select(con, sql), params)
+            columns, rows = execute_select(con, statement, params)
         except QueryError as exc:
             if pending := _not_applied(con):  # a named query of this newsflow may call a macro or column they make
                 raise QueryError(f"this warehouse has not had this newsflow's upgrade yet ({', '.join(pending)} not "
