@@ -39,11 +39,21 @@ def run_read_query(
         try:
             columns, rows = execute_select(con, statement, params)
         except QueryError as exc:
-            if pending := _not_applied(con):  # a named query of this newsflow may call a macro or column they make
+            # a named query of this newsflow may call a macro or read a column the upgrade makes
+            if _names_something_missing(exc) and (pending := _not_applied(con)):
                 raise QueryError(f"this warehouse has not had this newsflow's upgrade yet ({', '.join(pending)} not "
                                  f"applied; the next `newsflow run` applies them), and {exc}") from exc
             raise
     return QueryResult(columns, rows)
+
+
+def _names_something_missing(exc: QueryError) -> bool:
+    """DuckDB could not find a function, table, view or column: what a pending upgrade can cause. Not a bad value
+    (`--param limit=-1`, a cast, `error()`) nor too many rows: the upgrade line there blamed it for the user's SQL."""
+    cause = exc.__cause__
+    if isinstance(cause, duckdb.CatalogException):
+        return True
+    return isinstance(cause, duckdb.BinderException) and ("not found" in str(cause) or "does not have" in str(cause))
 
 
 def _not_applied(con: duckdb.DuckDBPyConnection) -> list[str]:
