@@ -37,18 +37,18 @@ checked AS (  -- `site=,` read as no site, every site, before "Analyst 51": a va
 ),
 dated AS (
     SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE $tz AS appeared_at,
-           lower(split_part(split_part(split_part(split_part(canonical_url, '/', 3), ':', 1), '?', 1), '#', 1)) AS host
+           outlet(canonical_url) AS site  -- the one outlet (warehouse/README.md, "Outlets"), an IPv6 literal's too
     FROM articles, checked
     WHERE (checked.feeds IS NULL OR list_contains(checked.feeds, feed_id))
       AND (checked.languages IS NULL
            OR list_contains(checked.languages, lower(split_part(replace(coalesce(language, ''), '_', '-'), '-', 1))))
 ),
-collected_articles AS (  -- the site as `newsflow search --by source` names it: the outlet (warehouse/README.md)
-    SELECT article_id, story_id, appeared_at, outlet_of_host(host) AS site
+collected_articles AS (  -- a site= takes its subdomains, as newsflow search's --site (search_index._IN_SITES)
+    SELECT article_id, story_id, appeared_at, site
     FROM dated, checked
     WHERE appeared_at >= $since AND appeared_at < $until + 1
       AND (checked.sites IS NULL OR list_bool_or(list_transform(checked.sites, lambda s:
-               outlet_of_host(host) = s OR ends_with(host, '.' || s))))
+               site = s OR ends_with(site, '.' || s))))
       AND CASE WHEN $unit IN ('day', 'week') THEN true ELSE error('unit must be day or week, got ' || $unit) END
 ),
 m AS (SELECT c.* FROM collected_articles c SEMI JOIN search_articles($q) s USING (article_id)),
