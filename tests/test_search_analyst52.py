@@ -237,6 +237,7 @@ def test_a_named_query_on_a_warehouse_not_upgraded_yet_says_the_next_run_upgrade
     with store.writing() as con:  # the next run's migration (a run's first open of the file in its process)
         assert schema.migrate(con) == ["0104_views_one_outlet"]
     assert run_read_query(store, query.sql, queries.bind_params(query, [])).rows[0][2] == 1  # one source
+    assert run_read_query(store, "SELECT count(language) FROM story_articles").rows == [(2,)]  # the view replaced
     with store.writing() as con:  # a warehouse older than schema_views (0087) cannot say what it lacks
         con.execute("DELETE FROM schema_migrations WHERE version = 104")
         con.execute("DROP TABLE schema_views")
