@@ -58,7 +58,8 @@ def cancelling_run_among(api_url: str, run_ids: list[str]) -> str | None:
 def mark_cancelled(api_url: str, run_id: str) -> None:
     """Cancelling -> Cancelled, once the run has stopped (the API may be gone by then: nothing to do)."""
     state = {"type": "CANCELLED", "name": "Cancelled",
-             "message": "cancelled from Prefect; newsflow stopped the run, its batch in flight rolled back"}
+             "message": "cancelled from Prefect; newsflow stopped the run, its batch in flight loaded whole or not at "
+                        "all"}  # a load under way is committed whole (review of hunt 48)
     with contextlib.suppress(OSError, ValueError, http.client.HTTPException):
         _post(api_url, f"/flow_runs/{run_id}/set_state", {"state": state, "force": True})
 

@@ -43,6 +43,7 @@ from prefect.task_runners import TaskRunner
 
 from flows import take_back_sigterm
 from flows.apiwatch import keep_lost_connections_on_one_line
+from flows.observerpolling import observer_polling_on_one_line
 from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import hostholds, warehouse
@@ -350,6 +351,7 @@ async def ingest(
     send_newsflow_logs_to_run()
     # A served run is its own process: Prefect's observers there log a lost API with a traceback too
     keep_lost_connections_on_one_line()
+    observer_polling_on_one_line()  # the observers' polling loop too, behind a dead API (hunt 48)
     redact_credentials_in_logs()  # a URL's user:password@ never reaches the run's logs
     try:
         config = load_config(config_path)

@@ -46,6 +46,7 @@ from prefect.schedules import Cron, Interval, Schedule
 from flows.apiwatch import keep_lost_connections_on_one_line, server_error
 from flows.deployments import deployment_name, served_from_here
 from flows.ingest import ingest
+from flows.observerpolling import observer_polling_on_one_line
 from flows.servepatience import StopServing, Workload, describe, ride_out_failing_calls, say
 from flows.servestop import ServiceRunner
 from flows.staleruns import delete_stale_runs
@@ -290,6 +291,7 @@ def serve_ingest(config: Config, api_url: str) -> None:
     stopping = [signal.SIGINT] + ([signal.SIGHUP] if is_default_or_starting(signal.getsignal(signal.SIGHUP)) else [])
     previous = {signum: signal.signal(signum, _stop_like_sigterm) for signum in stopping}
     keep_lost_connections_on_one_line()
+    observer_polling_on_one_line()  # the observers' polling loop too, behind a dead API (hunt 48)
     try:
         runner = ServiceRunner(name=deployment_name(config.path), pause_on_shutdown=True)
         deployment_id = cast(UUID, runner.add_flow(ingest, **serve_options(config)))  # called outside a loop: a UUID

@@ -140,3 +140,29 @@ def test_export_says_where_a_spreadsheet_comes_from(config: Path, capsys: pytest
     assert stop.value.code == 2 and err.count("\n") == 1
     assert "export writes parquet, csv or jsonl files for other tools; for a spreadsheet" in err
     assert "--format spreadsheet > articles.csv" in err
+
+
+def test_stories_reads_the_configs_zone_and_prints_an_icu_only_zones_times(
+        config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review of analyst 51: `stories` without --tz takes `[search] tz` (as `search` does; no test held it), and a
+    zone DuckDB's ICU knows but Python's tz database lacks (`JST`, `IST`, `PST`: 40 of them, and `search --tz JST`
+    takes them) printed its times in UTC, so the spreadsheet's wall clock was UTC's under the analyst's zone."""
+    yesterday = (TODAY - timedelta(days=1)).date().isoformat()
+    kiritimati = config.parent / "kiritimati.toml"
+    kiritimati.write_text(config.read_text(encoding="utf-8") + '[search]\ntz = "Pacific/Kiritimati"\n',
+                          encoding="utf-8")
+    by_config, _ = _run(capsys, kiritimati, "stories", "--since", yesterday, "--format", "csv")
+    by_flag, _ = _run(capsys, config, "stories", "--since", yesterday, "--tz", "Pacific/Kiritimati", "--format", "csv")
+    assert by_config == by_flag and {"d1", "h1"} <= {r["story_id"] for r in _rows(by_config)}
+    out, _ = _run(capsys, config, "stories", "--format", "spreadsheet", "--tz", "JST")
+    first = {row["story_id"]: row["first_published_at"] for row in _rows(out)}["h1"]
+    assert first == f"{TODAY - timedelta(days=2) + timedelta(hours=19):%Y-%m-%d %H:%M:%S}"  # 10:00 UTC, 19:00 JST
+
+
+@pytest.mark.parametrize("name", ["feed", "language"])
+def test_feed_or_language_given_twice_is_told_the_comma_separated_form(name: str) -> None:
+    """Review of analyst 51: docs/search.md promised that a second `--param feed=` (or `language=`) is refused with
+    `feed=a,b`, as `site`'s; no test held it (the advice hangs on the parameter's help saying "comma-separated")."""
+    attention = queries.load_query(cli.sql_root() / "queries", "search_attention")
+    with pytest.raises(queries.NamedQueryError, match=f"several as one comma-separated: {name}=a,b$"):
+        queries.bind(attention, [f"{name}=a", f"{name}= b"])

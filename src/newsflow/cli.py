@@ -23,15 +23,14 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from newsflow import __version__, cli_search, queries
-from newsflow.cli_days import day_argument, days_in_zone, times_in_zone
+from newsflow.cli_days import day_argument, days_in_zone, times_in_zone, zone_and_days
 from newsflow.cli_feeds import cmd_feeds
-from newsflow.cli_output import FORMATS, SPREADSHEET, fail, format_result
+from newsflow.cli_output import FORMATS, export_format, fail, format_result
 from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.opml import OpmlError
-from newsflow.search_dates import time_zone, unknown_time_zone
 from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
@@ -86,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export the articles as Parquet (by date), CSV or JSON Lines")
     export.add_argument("out_dir", metavar="DIR", help="folder to write into")
-    export.add_argument("--format", type=_export_format, choices=EXPORT_FORMATS, default="parquet")
+    export.add_argument("--format", type=export_format, choices=EXPORT_FORMATS, default="parquet")
     export.add_argument("--since", type=day_argument, metavar="DATE", help="only articles dated on or after DATE "
                         "(a date, today, yesterday, 7d or 2w: days or weeks ago; export's dates are UTC's)")
     _add_config(export)
@@ -119,16 +118,6 @@ def _parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
-
-
-def _export_format(text: str) -> str:
-    """An export's format; `spreadsheet` (`search`'s and `query`'s) is refused saying where it is: an export is a set
-    of files for other tools, a spreadsheet is read from stdout ("Analyst 51")."""
-    if text == SPREADSHEET:
-        raise argparse.ArgumentTypeError(
-            "export writes parquet, csv or jsonl files for other tools; for a spreadsheet, send a query's rows to one: "
-            "newsflow query \"SELECT * EXCLUDE (text) FROM articles\" --format spreadsheet > articles.csv")
-    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -360,12 +349,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
     if problem := cli_search.limit_problem(args.limit):
         return fail(problem, EXIT_USAGE)
     config = load_config(args.config)
-    tz = config.search.tz if args.tz is None else args.tz  # as `newsflow search`: an explicit --tz wins
-    zone = time_zone(tz)
-    if zone is None:
-        return fail(unknown_time_zone(tz) if args.tz is not None else cli_search.config_zone_problem(tz, config.path),
-                    EXIT_USAGE)
-    if problem := days_in_zone(args, zone):
+    zone, problem = zone_and_days(args, config)  # as `newsflow search`'s
+    if problem:
         return fail(problem, EXIT_USAGE)
     named = queries.load_query(sql_root() / "queries", "stories")
     params = [f"limit={min(args.limit, cli_search.MAX_LIMIT)}", f"tz={zone}"]

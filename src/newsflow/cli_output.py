@@ -12,6 +12,7 @@ import math
 import re
 import sys
 import unicodedata
+from argparse import ArgumentTypeError
 from datetime import date, datetime, timedelta
 
 from newsflow.warehouse import QueryResult
@@ -48,6 +49,16 @@ FORMATS = ["table", "csv", SPREADSHEET, "json"]
 """Every --format of `newsflow query` and `newsflow search`."""
 BOM = "\ufeff"
 """UTF-8's byte-order mark: Excel on Windows reads a CSV without it in the ANSI code page (`HÃ  Ná»™i`)."""
+
+
+def export_format(text: str) -> str:
+    """An export's format; `spreadsheet` (`search`'s and `query`'s) is refused saying where it is: an export is a set
+    of files for other tools, a spreadsheet is read from stdout ("Analyst 51")."""
+    if text == SPREADSHEET:
+        raise ArgumentTypeError(
+            "export writes parquet, csv or jsonl files for other tools; for a spreadsheet, send a query's rows to one: "
+            "newsflow query \"SELECT * EXCLUDE (text) FROM articles\" --format spreadsheet > articles.csv")
+    return text
 
 
 def _stdout_in_utf8() -> bool:

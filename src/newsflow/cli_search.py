@@ -9,10 +9,10 @@ import argparse
 import re
 import shutil
 import sys
-from pathlib import Path
 from typing import Any, NoReturn
 
-from newsflow.cli_days import day_argument
+from newsflow.cli_days import config_zone_problem as config_zone_problem  # tests of "Analyst 48" import it here
+from newsflow.cli_days import day_argument, zone_and_days
 from newsflow.cli_days import days_in_zone as days_in_zone  # tests of "Analyst 50" import it here
 from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
@@ -153,16 +153,13 @@ def cmd_search(args: argparse.Namespace) -> int:
                                         None)
     if unknown is not None:
         problem = f"--feed {unknown!r} names no configured or stored feed; `newsflow feeds` lists them"
-    tz = config.search.tz if args.tz is None else args.tz  # an explicit --tz wins, --tz UTC included
-    zone = search.time_zone(tz) if problem is None else None
-    if problem is None and zone is None:
-        problem = search.unknown_time_zone(tz) if args.tz is not None else config_zone_problem(tz, config.path)
-    if problem is None and zone is not None:
-        problem = days_in_zone(args, zone)
+    zone = "UTC"
+    if problem is None:
+        zone, problem = zone_and_days(args, config)
     if problem is not None:
         return fail(problem, EXIT_USAGE)
     filters = search.SearchFilters(args.since, args.until, _each(args.feed, str),
-                                   _each(args.language, language_code), _each(args.site, site_filter), zone or "UTC")
+                                   _each(args.language, language_code), _each(args.site, site_filter), zone)
     try:
         if args.by:
             result = search.search_attention(store, args.query, filters, args.by, min(args.limit, MAX_LIMIT),
@@ -198,13 +195,6 @@ def cmd_search(args: argparse.Namespace) -> int:
     print(bar_chart(result, chart_width()) if args.by and args.format == "table"
           else format_result(result, args.format))
     return 0
-
-
-def config_zone_problem(name: str, config_path: Path) -> str:
-    """The line for a `search.tz` that the config's check took (Python's tz database) and DuckDB's ICU does not
-    know: said of the config, not of a --tz the analyst never typed."""
-    return (f"search.tz {name!r} in {config_path} is not a time zone DuckDB knows; set it to a tz database name "
-            "such as America/New_York, or delete it, or pass --tz")
 
 
 def joined_query(words: list[str]) -> tuple[str | None, str | None]:

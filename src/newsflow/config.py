@@ -22,6 +22,7 @@ from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, shown, t
 from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, shown_path, unspellable
 from newsflow.configzones import search_zone
 from newsflow.errors import ConfigError
+from newsflow.files import stray_saves
 from newsflow.models import FeedConfig
 
 DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
@@ -247,9 +248,10 @@ def load_config(path: str | Path | None = None) -> Config:
     except RecursionError as exc:  # `x = [[[[...]]]]` thousands deep: tomllib recurses per level
         raise ConfigError(str(config_path), "not a config: its arrays or tables nest thousands deep") from exc
     config = parse_config(raw, config_path)
-    if config.feeds:
-        return config
-    return replace(config, warnings=(*config.warnings, no_feeds_warning(shown_path(config_path), text)))
+    warnings = (*config.warnings, *stray_saves(config_path))  # an import killed as it replaced the config
+    if not config.feeds:
+        warnings = (*warnings, no_feeds_warning(shown_path(config_path), text))
+    return replace(config, warnings=warnings)
 
 
 def parse_config(raw: dict[str, Any], config_path: Path) -> Config:

@@ -57,9 +57,10 @@ def read_config(config_path: Path) -> tuple[bytes, ConfigText]:
 
 def shown_path(path: str | Path) -> str:
     """A path as an error line shows it: quoted when it holds a control character (a terminal escape
-    in `--config` or $NEWSFLOW_CONFIG cleared the screen), cut to SHOWN_PATH_CHARS with its length said."""
+    in `--config` or $NEWSFLOW_CONFIG cleared the screen) or begins or ends in white space (unseen at a
+    line's end), cut to SHOWN_PATH_CHARS with its length said."""
     text = str(path)
-    text = text if text.isprintable() else repr(text)
+    text = text if text.isprintable() and text == text.strip() else repr(text)  # `NEWSFLOW_CONFIG=" "`: seen
     return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:SHOWN_PATH_CHARS]}… ({len(text):,} characters)"
 
 

@@ -13,6 +13,7 @@ import re
 from itertools import islice
 from typing import Any
 
+from newsflow.ownlists import linked_runs, own_list_lines
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
 
 TEASER_RUN_MIN = 2
@@ -50,13 +51,42 @@ def drop_excerpt_teasers(text: str, tree: Any) -> str:
     if cut_lines:
         dropped |= _box_items_left(lines, tree)
     if cut_lines >= TEASER_RUN_MIN:
+        dropped |= _boxed_excerpts(lines, tree)
+    if cut_lines >= TEASER_RUN_MIN:
         headlines = _linked_headlines(tree)
         marks = _teaser_marks(lines, headlines) if headlines else []
         if sum(mark == "teaser" for mark in marks) >= TEASER_RUN_MIN:
-            dropped |= _dropped_lines(lines, marks, headlines)
+            dropped |= _dropped_lines(lines, _not_own(lines, marks, tree), headlines)
     if not dropped:
         return text
     return PARAGRAPH_SEPARATOR.join(line for number, line in enumerate(lines) if number not in dropped)
+
+
+def _boxed_excerpts(lines: list[str], tree: Any) -> set[int]:
+    """The numbers of the lines (and their headlines) of a run of linked headings over excerpts cut alike that
+    stands in a box of its own (`ownlists.linked_runs`): readability dropped the linked headings before the run
+    form could see them, and the excerpts stayed (forty-fourth pass)."""
+    numbers: dict[str, list[int]] = {}
+    for number, line in enumerate(lines):
+        numbers.setdefault(line, []).append(number)
+    found: set[int] = set()
+    for own, run in linked_runs(tree):
+        excerpts = [item[1] for item in run if len(item) == 2]
+        if own or len(excerpts) < TEASER_RUN_MIN or not all(_ELLIPSIS.search(excerpt) for excerpt in excerpts):
+            continue
+        if _cut_alike(excerpts):
+            taken = sorted(number for item in run for line in item for number in numbers.get(line, ()))
+            found.update(taken)
+            if taken and taken[0] and _is_heading(lines[taken[0] - 1]):
+                found.add(taken[0] - 1)  # the box's heading, as a run's
+    return found
+
+
+def _not_own(lines: list[str], marks: list[str], tree: Any) -> list[str]:
+    """The marks with the lines of the story's own list unmarked (`ownlists`: items among the story's paragraphs,
+    whose summaries an editor may have cut alike; forty-fourth pass)."""
+    own = own_list_lines(tree)
+    return ["" if line.removeprefix(LIST_ITEM_MARK) in own else mark for line, mark in zip(lines, marks, strict=True)]
 
 
 def _box_headings(lines: list[str], tree: Any) -> set[int]:

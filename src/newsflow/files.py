@@ -6,6 +6,7 @@ import ctypes
 import errno
 import fcntl
 import functools
+import glob
 import os
 import signal
 import stat
@@ -96,6 +97,54 @@ def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
     if kept:
         Path(partial).unlink()
     return kept
+
+
+def stray_saves(path: Path) -> list[str]:
+    """One warning for each file a save of `path` stopped part way left beside it (`.NAME.*.partial`), after a
+    crash (SIGKILL, the power lost) between the temporary file's making and the removal of the file an import's
+    exchange displaced (left by Local 24's review). An import only appends to the config, so what the file holds
+    says what it is: the config as it was before the import, which the config holds whole (removed); the
+    import's own new config, never swapped in (removed: its feeds were not added, so it says to import again);
+    or neither, another program's save in that instant (kept, and named until the user merges and deletes it).
+    Files an import in flight holds (its lock is on the config's inode, which the exchange moves) are left."""
+    found: list[str] = []
+    with suppress(OSError, RuntimeError):  # a link loop: the config's own read says so
+        path = path.resolve()  # a save's temporary file is beside the file a link names (`replace_file`)
+    for stray in sorted(path.parent.glob(f".{glob.escape(path.name)}.*{PARTIAL_SUFFIX}")):
+        with suppress(OSError), _unless_held(stray, path):
+            found.append(_judged(stray, path))
+    return found
+
+
+def _judged(stray: Path, path: Path) -> str:
+    stopped = f"{stray} was left by a `feeds import` stopped (killed, or the power lost) as it replaced {path}"
+    try:
+        left, config = read_capped(stray, 32 * 1024 * 1024), path.read_bytes()
+        if config.startswith(left) or left.startswith(config):
+            stray.unlink()
+    except OSError as exc:
+        return f"{stopped}; it cannot be read or removed ({exc.strerror or exc}): delete it, or compare it with {path}"
+    if config.startswith(left):
+        return f"{stopped}; it held the config as it was before, which {path.name} still holds whole: removed it"
+    if left.startswith(config):
+        return (f"{stopped}, before it replaced it; the feeds it was adding are not in {path.name}: removed it; "
+                "run `newsflow feeds import` again")
+    return (f"{stopped}, and holds a version of it that differs from {path.name} (another program saved it in that "
+            f"instant?): compare the two, merge what you want into {path.name}, then delete {stray.name}")
+
+
+@contextmanager
+def _unless_held(*paths: Path) -> Iterator[None]:
+    """Enter only when no process holds a lock on any of `paths` (an import in flight); OSError otherwise."""
+    handles = []
+    try:
+        for held in paths:
+            handles.append(os.open(held, os.O_RDONLY | os.O_NONBLOCK))
+            fcntl.flock(handles[-1], fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError is an OSError
+        yield
+    finally:
+        for handle in handles:
+            os.close(handle)
 
 
 def _remove_if_ours(partial: str, ours: int) -> None:

@@ -36,16 +36,22 @@ PAUSE_COLUMNS = ("host", "until_at", "asked_at", "status", "url")  # warehouse/q
 SHOWN = 5  # hosts named in a log line; the report names 20, `newsflow query host_pauses` all
 
 
-def read_at_start(store: Warehouse, cap_seconds: float, now: datetime | None = None) -> list[HostPause]:
+RUN_WITHOUT = "this run honours only those asked in it and those in the spool"
+# outside a run (`feeds discover`): the warehouse's own line says what is wrong with it and what to do
+COMMAND_WITHOUT = "this command honours only those kept in the spool, and sends its requests"
+
+
+def read_at_start(store: Warehouse, cap_seconds: float, now: datetime | None = None,
+                  without: str = RUN_WITHOUT) -> list[HostPause]:
     """The pauses in force now, capped: the warehouse's and the spool's (kept by a run killed or ended beside a
-    reader, not replayed yet); the spool's alone (with a warning) when the warehouse cannot be read."""
+    reader, not replayed yet); the spool's alone (with a warning saying `without` them) when the warehouse cannot
+    be read."""
     now = now or datetime.now(UTC)
     spooled = spooled_pauses(store)
     try:
         kept = warehouse.read_with(store, lambda con: warehouse.read_host_pauses(con, now), READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
-        log.warning("cannot read the hosts' Retry-After pauses (host_pauses: %s); this run honours only those "
-                    "asked in it and those in the spool", one_line(exc))
+        log.warning("cannot read the hosts' Retry-After pauses (host_pauses: %s); %s", one_line(exc), without)
         kept = []
     return in_force([*kept, *spooled], cap_seconds, now)
 
@@ -55,7 +61,7 @@ def read_now(store: Warehouse, cap_seconds: float) -> list[HostPause]:
     warning, before the first run has made the warehouse."""
     if not store.path.exists():
         return in_force(spooled_pauses(store), cap_seconds)
-    return read_at_start(store, cap_seconds)
+    return read_at_start(store, cap_seconds, without=COMMAND_WITHOUT)
 
 
 def pause_of(url: str, pauses: Sequence[HostPause]) -> HostPause | None:

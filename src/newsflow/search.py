@@ -18,8 +18,6 @@ from datetime import date
 from typing import Any
 
 from newsflow.errors import WarehouseError
-from newsflow.search_dates import time_zone as time_zone  # re-exported: cli_search checks --tz by them
-from newsflow.search_dates import unknown_time_zone as unknown_time_zone
 from newsflow.search_query import Phrase, Query, QuerySyntaxError, dropped_in, parse_query, prefix_of
 from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS

@@ -9,7 +9,8 @@ a label left alone, a breadcrumb, an age notice: `newsflow.storystart`), which i
 then corrected with the page's own signals (`newsflow.refine`: headline line, lead, JSON-LD articleBody or
 a script payload's story for pages rendered by scripts (`newsflow.payload`), notices and teaser blocks,
 and short lines that readability-lxml's extraction, which trafilatura runs anyway, or the articleBody does
-not confirm, subheads excepted: `newsflow.subheads`), then cut at the story's end (`newsflow.tails`: what
+not confirm, subheads excepted: `newsflow.subheads`, and the story's own list of linked headlines, there and at the
+story's end: `newsflow.ownlists`), then cut at the story's end (`newsflow.tails`: what
 readability does not confirm after the story, other stories' linked headlines, an agency's signature; once it
 went, the short lines readability lacks read again), pictures' captions and credits that readability-lxml's
 output shows as such dropped (`newsflow.captions`), story paragraphs that trafilatura's container left out put
@@ -40,6 +41,7 @@ from newsflow.inlinesplits import join_inline_splits
 from newsflow.lostlists import restore_lost_lists
 from newsflow.lostsubheads import restore_lost_subheads
 from newsflow.markedlines import drop_arrow_teasers, drop_link_hints
+from newsflow.ownlists import restore_own_headlines
 from newsflow.readabilityblocks import block_elements, restore_dropped_paragraphs
 from newsflow.refine import (
     article_body_rescue,
@@ -109,7 +111,7 @@ def story_text(
     shares = [block.link_share for block in blocks]
     text = restore_dropped_paragraphs(text, [block.text for block in blocks], shares)
     text = restore_lost_subheads(text, elements, page, (found.final_text, found.own_text))
-    text = restore_lost_lists(text, elements, page, (found.final_text, found.own_text))
+    text = restore_own_headlines(restore_lost_lists(text, elements, page, (found.final_text, found.own_text)), page)
     text = append_continuation(text, page)
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)

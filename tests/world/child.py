@@ -19,30 +19,15 @@ import os
 import sys
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
 from flows import sigterm_interrupts
-from newsflow import cli_run, netguard
+from newsflow import cli_run
 from newsflow.cli import main
 from newsflow.config import load_config
 from newsflow.runner import run_ingest
-from tests.world import netdrops
-from tests.world.dns import ENV_VAR, DnsTable, WorldResolver
+from tests.world.worlddns import install_world_dns
 
 DIRECT_VAR = "NEWSFLOW_WORLD_DIRECT"
-
-
-def install_world_dns() -> None:
-    table_path = os.environ.get(ENV_VAR)
-    if not table_path:
-        raise SystemExit(f"tests.world.child: set {ENV_VAR} to a DNS table file")
-    resolver = WorldResolver(DnsTable.read(Path(table_path)))
-    netguard.system_resolver = resolver
-    if resolver.table.drop_after_polls:
-        netdrops.drop_after_polls(resolver, Path(table_path))
-    if resolver.table.public:  # a site gone (red team 34): its refusing loopback address stands for a public one
-        public, private = frozenset(resolver.table.public), netguard.is_public_address
-        netguard.is_public_address = lambda address: address in public or private(address)
 
 
 def direct_run(args: argparse.Namespace) -> int:

@@ -117,6 +117,7 @@ class Warehouse:
         con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
         migrating = False
         try:
+            compat.refuse_a_file_cut_short(con, self.path)  # before a write past the cut leaves a hole in the file
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
                 migrating = True
@@ -186,6 +187,7 @@ class Warehouse:
         self._refuse_what_is_not_a_warehouse()
         con = self._connect(read_only=True, patience=patience)
         try:
+            compat.refuse_a_file_cut_short(con, self.path)  # what survives the cut read as if whole (Local 25's gap)
             tables = compat.table_names(con)
             compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
             if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed

@@ -27,6 +27,15 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
 
+def wall_clocks(instants: Sequence[datetime], zone: str) -> list[datetime]:
+    """Each aware instant's wall clock (naive) in `zone` as DuckDB's ICU reads it, for a zone Python's tz database
+    lacks (`JST`, `PST`: `newsflow search --tz` takes them); in an in-memory database, so no warehouse is read."""
+    with duckdb.connect() as con:
+        row = con.execute("SELECT list_transform($t::TIMESTAMPTZ[], lambda x: timezone($zone, x))",
+                          {"t": list(instants), "zone": zone}).fetchone()
+    return list(row[0]) if row else []
+
+
 def run_read_query(
     warehouse: Warehouse, sql: str, params: dict[str, Any] | None = None, allow_read: Sequence[Path] = ()
 ) -> QueryResult:
