@@ -2,7 +2,8 @@
 
     uv run python -m tests.querydocs > docs/queries.md
 
-Builds three outlets with tests/sitefactory.py on a loopback server, runs two ingests with
+Builds three outlets with tests/sitefactory.py, each on its own loopback address (an outlet is a host, warehouse/
+README.md "Outlets": on one server the three were one outlet), runs two ingests with
 `newsflow.runner.run_ingest` (no Prefect; the second after new stories appear), then runs every
 named query and view and writes the cookbook with the real output.
 """
@@ -23,14 +24,15 @@ from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, Story, atom_feed, centcom_story, generated_story, rss_feed
 
 RSS, ATOM = "application/rss+xml", "application/atom+xml"
+OUTLETS = ("planet", "gazette", "tageblatt")
 EXAMPLE_PARAMS = {"top_stories": ["limit=6"], "busiest_hours": ["tz=Europe/Berlin"], "search_attention": ["unit=week"]}
 
 
 class SampleSites:
     """Daily Planet and The Gazette (English) and Tageblatt (German) share a wire story."""
 
-    def __init__(self, server: LocalServer) -> None:
-        self.server = server
+    def __init__(self, servers: dict[str, LocalServer]) -> None:
+        self.servers = servers
         self.sites = {"planet": Site("Daily Planet"), "gazette": Site("The Gazette"), "tageblatt": Site("Tageblatt")}
         wire = centcom_story()
         self.stories: dict[str, list[Story]] = {
@@ -41,15 +43,17 @@ class SampleSites:
 
     def publish(self) -> dict[str, str]:
         for feed, stories in self.stories.items():
-            items = [(s.title, self.server.url(f"/{feed}/{s.slug}"), s.published) for s in stories]
+            server = self.servers[feed]
+            items = [(s.title, server.url(f"/{feed}/{s.slug}"), s.published) for s in stories]
             for story in stories:
                 page = self.sites[feed].article_page(story)
                 if feed == "tageblatt":
                     page = page.replace(b'<html lang="en">', b'<html lang="de">')
-                self.server.add(f"/{feed}/{story.slug}", Page(page))
+                server.add(f"/{feed}/{story.slug}", Page(page))
             body = atom_feed(feed, items) if feed == "gazette" else rss_feed(feed, items)
-            self.server.add(f"/{feed}/feed", Page(body, ATOM if feed == "gazette" else RSS))
-        return {name: f"/{name}/feed" for name in self.stories} | {"defunct": "/defunct/feed"}
+            server.add(f"/{feed}/feed", Page(body, ATOM if feed == "gazette" else RSS))
+        return ({name: self.servers[name].url(f"/{name}/feed") for name in self.stories}
+                | {"defunct": self.servers["planet"].url("/defunct/feed")})
 
     def add_fresh_stories(self) -> None:
         """New items, published minutes before the second run, so latency means something."""
@@ -61,9 +65,9 @@ class SampleSites:
         self.publish()
 
 
-def build_sample(folder: Path, server: LocalServer) -> Path:
-    sites = SampleSites(server)
-    config_path = write_config(folder, server.base_url, sites.publish())
+def build_sample(folder: Path, servers: dict[str, LocalServer]) -> Path:
+    sites = SampleSites(servers)
+    config_path = write_config(folder, "", sites.publish())
     config = load_config(config_path)
     asyncio.run(run_ingest(config, "sample-run-1", all_feeds=True))
     sites.add_fresh_stories()
@@ -164,7 +168,11 @@ Output sent to a file on a full disk (`> out.csv`) is one line naming stdout and
 or send it to another disk, exit 1 (the rest of the output is dropped).
 `--format json` writes NaN and infinities as null: JSON has no such numbers, and jq refuses `NaN`.
 
-A *source* is the page's sitename, else the host of its canonical URL. The output below is real:
+A *source* (an outlet, a site) is the host of the page's canonical URL less `www.`, in every query and view
+(warehouse/README.md, "Outlets"): `news.bbc.co.uk` and `bbc.co.uk` are two, and `--site bbc.co.uk` takes both.
+Before migration 0104 most queries took the page's sitename, else the host, and counted one outlet twice where some
+of its pages gave no sitename (docs/search.md, "Analyst 52"); `articles.sitename` is still there to join by name.
+The output below is real:
 it comes from two ingests of a generated site, three outlets sharing one wire story and one
 feed that 404s (regenerate with `uv run python -m tests.querydocs > docs/queries.md`). The second
 ingest found four stories published minutes earlier; everything else was backlog from the first
@@ -182,17 +190,18 @@ VIEW_EXAMPLES = (
     ("feed_health", "SELECT feed_id, polls_7d, success_rate_7d, last_new_item_at, median_items_per_day_30d, "
                     "median_latency_s FROM feed_health"),
     ("daily_volume", "SELECT * FROM daily_volume LIMIT 6"),
-    ("articles_latest", "SELECT sitename, title, published_at, ingest_latency FROM articles_latest LIMIT 5"),
+    ("articles_latest", "SELECT source, sitename, title, published_at, ingest_latency FROM articles_latest LIMIT 5"),
 )
 
 
 def main() -> None:
-    server = LocalServer()
+    servers = {outlet: LocalServer(f"127.0.0.{number}") for number, outlet in enumerate(OUTLETS, start=1)}
     try:
         with tempfile.TemporaryDirectory(prefix="newsflow-querydocs-") as folder:
-            print(render(build_sample(Path(folder), server)), end="")
+            print(render(build_sample(Path(folder), servers)), end="")
     finally:
-        server.close()
+        for server in servers.values():
+            server.close()
 
 
 if __name__ == "__main__":

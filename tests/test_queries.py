@@ -58,18 +58,18 @@ def test_top_stories_ranks_the_wire_story_carried_by_three_outlets_first(store: 
     rows = as_dicts(run_named(store, "top_stories", "min_sources=2"))
     assert [(r["story_id"], r["sources"]) for r in rows] == [("p-wire", 3), ("g-flood", 2)]
     assert rows[0]["title"] == "Title p-wire"
-    assert rows[0]["source_list"] == "Daily Planet, The Gazette, tageblatt.example"
+    assert rows[0]["source_list"] == "gazette.example, planet.example, tageblatt.example"  # outlets: hosts (0104)
 
 
 def test_first_to_break_credits_the_outlet_that_published_first(store: Warehouse) -> None:
     rows = {r["source"]: r for r in as_dicts(run_named(store, "first_to_break"))}
-    assert rows["Daily Planet"]["stories_broken"] == 1 and rows["The Gazette"]["stories_broken"] == 1
+    assert rows["planet.example"]["stories_broken"] == 1 and rows["gazette.example"]["stories_broken"] == 1
     assert rows["tageblatt.example"]["stories_broken"] == 0 and rows["tageblatt.example"]["stories_carried"] == 1
 
 
 def test_latency_by_source_reports_medians_from_first_sight(store: Warehouse) -> None:
     rows = {r["source"]: r["median_latency_s"] for r in as_dicts(run_named(store, "latency_by_source"))}
-    assert rows == {"Daily Planet": 1200.0, "The Gazette": 2700.0, "tageblatt.example": 10800.0}
+    assert rows == {"planet.example": 1200.0, "gazette.example": 2700.0, "tageblatt.example": 10800.0}
 
 
 def test_language_mix_and_busiest_hours(store: Warehouse) -> None:
@@ -90,10 +90,10 @@ def test_silent_feeds_lists_the_quiet_and_the_dead_feed(store: Warehouse) -> Non
 
 def test_authors_duplicates_and_failures(store: Warehouse) -> None:
     authors = {r["source"]: r for r in as_dicts(run_named(store, "authors_per_source"))}
-    assert (authors["Daily Planet"]["authors"], authors["Daily Planet"]["without_author"]) == (3, 1)
-    assert str(authors["Daily Planet"]["top_authors"]).startswith("Ann Lee; ")
+    assert (authors["planet.example"]["authors"], authors["planet.example"]["without_author"]) == (3, 1)
+    assert str(authors["planet.example"]["top_authors"]).startswith("Ann Lee; ")
     duplicates = {r["source"]: r for r in as_dicts(run_named(store, "duplicates_per_source"))}
-    assert (duplicates["Daily Planet"]["copies"], duplicates["Daily Planet"]["repeat_items"]) == (1, 1)
+    assert (duplicates["planet.example"]["copies"], duplicates["planet.example"]["repeat_items"]) == (1, 1)
     assert duplicates["tageblatt.example"]["copy_share"] == 0.5
     failures = {(r["feed_id"], r["outcome"]): r["failures"] for r in as_dicts(run_named(store, "feed_failures"))}
     assert failures == {("dead", "http_error"): 2, ("gazette", "timeout"): 1, ("planet", "extract_empty"): 1}

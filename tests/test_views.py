@@ -44,7 +44,7 @@ def test_feed_health_items_per_day_and_latency(store: Warehouse) -> None:
 
 def test_daily_volume_counts_articles_per_day_source_and_language(store: Warehouse) -> None:
     rows = run_read_query(store, "SELECT day, source, language, articles FROM daily_volume").rows
-    sources = {"planet": "Daily Planet", "gazette": "The Gazette", "blatt": "tageblatt.example"}
+    sources = {"planet": "planet.example", "gazette": "gazette.example", "blatt": "tageblatt.example"}  # not sitenames
     expected = Counter((a.published_at.date(), sources[a.feed], a.language) for a in ARTICLES)
     assert {(day, source, language): n for day, source, language, n in rows} == dict(expected)
 

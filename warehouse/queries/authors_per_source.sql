@@ -5,7 +5,7 @@
 -- param: limit = 50   (rows to show)
 -- columns: source, articles, authors, without_author, top_authors
 WITH recent AS (
-    SELECT coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1)) AS source, author
+    SELECT outlet(canonical_url) AS source, author
     FROM articles
     WHERE fetched_at >= now() - to_days($days)
 ),

@@ -7,7 +7,7 @@
 SELECT hour(timezone($tz, published_at))                                              AS hour,
        count(*)                                                                      AS articles,
        round(count(*) / sum(count(*)) OVER (), 3)                                     AS share,
-       count(DISTINCT coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1))) AS sources
+       count(DISTINCT outlet(canonical_url)) AS sources
 FROM articles
 WHERE published_at IS NOT NULL AND fetched_at >= now() - to_days($days)
 GROUP BY ALL

@@ -5,7 +5,7 @@
 -- columns: source, articles, copies, copy_share, originals_copied, repeat_items
 WITH recent AS (
     SELECT article_id, story_id,
-           coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1)) AS source
+           outlet(canonical_url) AS source
     FROM articles
     WHERE fetched_at >= now() - to_days($days)
 ),

@@ -6,7 +6,7 @@
 SELECT coalesce(language, 'unknown')                                                  AS language,
        count(*)                                                                      AS articles,
        round(count(*) / sum(count(*)) OVER (), 3)                                     AS share,
-       count(DISTINCT coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1))) AS sources,
+       count(DISTINCT outlet(canonical_url)) AS sources,
        sum(word_count)                                                               AS words
 FROM articles
 WHERE fetched_at >= now() - to_days($days)

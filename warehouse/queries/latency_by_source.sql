@@ -4,7 +4,7 @@
 -- param: days = 7   (articles fetched in this many days)
 -- param: min_articles = 1   (only sources with at least this many dated articles)
 -- columns: source, articles, median_latency, p90_latency, median_latency_s
-SELECT coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1)) AS source,
+SELECT outlet(canonical_url) AS source,
        count(*)                                                          AS articles,
        date_trunc('second', quantile_disc(ingest_latency, 0.5))           AS median_latency,
        date_trunc('second', quantile_disc(ingest_latency, 0.9))           AS p90_latency,

@@ -22,7 +22,7 @@ WITH wanted AS (  -- each filter as a list (NULL: all); a feed name, language co
            (SELECT list(DISTINCT CASE WHEN lower(w) = 'unknown' THEN ''
                                       ELSE lower(split_part(replace(w, '_', '-'), '-', 1)) END)
             FROM (SELECT trim(unnest(string_split($language, ','))) AS w) WHERE w <> '') AS languages,
-           (SELECT list(DISTINCT CASE WHEN starts_with(w, 'www.') THEN w[5:] ELSE w END)
+           (SELECT list(DISTINCT outlet_of_host(w))
             FROM (SELECT trim(unnest(string_split(lower($site), ','))) AS w) WHERE w <> '') AS sites
 ),
 checked AS (  -- `site=,` read as no site, every site, before "Analyst 51": a value of commas alone is refused
@@ -37,18 +37,18 @@ checked AS (  -- `site=,` read as no site, every site, before "Analyst 51": a va
 ),
 dated AS (
     SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE $tz AS appeared_at,
-           lower(split_part(split_part(split_part(split_part(canonical_url, '/', 3), ':', 1), '?', 1), '#', 1)) AS host
+           outlet(canonical_url) AS site  -- the one outlet (warehouse/README.md, "Outlets"), an IPv6 literal's too
     FROM articles, checked
     WHERE (checked.feeds IS NULL OR list_contains(checked.feeds, feed_id))
       AND (checked.languages IS NULL
            OR list_contains(checked.languages, lower(split_part(replace(coalesce(language, ''), '_', '-'), '-', 1))))
 ),
-collected_articles AS (  -- the site as `newsflow search --by source` names it: the host less "www."
-    SELECT article_id, story_id, appeared_at, CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END AS site
+collected_articles AS (  -- a site= takes its subdomains, as newsflow search's --site (search_index._IN_SITES)
+    SELECT article_id, story_id, appeared_at, site
     FROM dated, checked
     WHERE appeared_at >= $since AND appeared_at < $until + 1
       AND (checked.sites IS NULL OR list_bool_or(list_transform(checked.sites, lambda s:
-               (CASE WHEN starts_with(host, 'www.') THEN host[5:] ELSE host END) = s OR ends_with(host, '.' || s))))
+               site = s OR ends_with(site, '.' || s))))
       AND CASE WHEN $unit IN ('day', 'week') THEN true ELSE error('unit must be day or week, got ' || $unit) END
 ),
 m AS (SELECT c.* FROM collected_articles c SEMI JOIN search_articles($q) s USING (article_id)),

@@ -1,13 +1,13 @@
 -- title: Top stories by number of outlets
 -- description: Stories (articles sharing a story_id) carried by the most distinct sources, with the
--- description: headline of their earliest copy. A source is the sitename, else the host of the URL.
+-- description: headline of their earliest copy. A source is an outlet: the host of the URL less www.
 -- param: days = 7   (how far back to look, by fetch time)
 -- param: min_sources = 1   (only stories carried by at least this many sources)
 -- param: limit = 20   (rows to show)
 -- columns: story_id, title, sources, articles, first_published_at, source_list
 WITH recent AS (
     SELECT story_id, title, coalesce(published_at, fetched_at) AS appeared_at, published_at,
-           coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1)) AS source
+           outlet(canonical_url) AS source
     FROM articles
     WHERE fetched_at >= now() - to_days($days)
 )

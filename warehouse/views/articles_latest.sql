@@ -1,12 +1,12 @@
 -- articles_latest: articles newest first (by publication, else fetch time), without their text
--- (warehouse/README.md, "Views"). source is the sitename, else the host of canonical_url;
--- ingest_latency is first_seen_at - published_at (migration 0003).
+-- (warehouse/README.md, "Views"). source is the outlet of canonical_url (_outlets.sql; the sitename, else
+-- the host, before migration 0104); ingest_latency is first_seen_at - published_at (migration 0003).
 CREATE OR REPLACE VIEW articles_latest AS
 SELECT
     article_id,
     feed_id,
     sitename,
-    coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1)) AS source,
+    outlet(canonical_url) AS source,
     title,
     published_at,
     fetched_at,

@@ -1,10 +1,10 @@
 -- daily_volume: articles per UTC day x source x language (warehouse/README.md, "Views").
--- The day is the publication date, else the fetch date; the source is the sitename the page
--- gives, else the host of canonical_url; language is NULL where extraction found none.
+-- The day is the publication date, else the fetch date; the source is the outlet of canonical_url
+-- (_outlets.sql; the sitename, else the host, before migration 0104); language is NULL where extraction found none.
 CREATE OR REPLACE VIEW daily_volume AS
 SELECT
     CAST(coalesce(published_at, fetched_at) AT TIME ZONE 'UTC' AS DATE)            AS day,
-    coalesce(sitename, regexp_extract(canonical_url, '^[a-z]+://([^/:?#]+)', 1))   AS source,
+    outlet(canonical_url)   AS source,
     language,
     count(*)                                                                       AS articles,
     sum(word_count)                                                                AS words

@@ -1,4 +1,4 @@
--- stories: one row per story (docs/stories.md). A site is the host of the canonical URL, less "www.";
+-- stories: one row per story (docs/stories.md). A site is the outlet of the canonical URL (_outlets.sql);
 -- the representative title is the first member's.
 CREATE OR REPLACE VIEW stories AS
 WITH members AS (
@@ -8,7 +8,7 @@ WITH members AS (
         a.title,
         a.published_at,
         a.fetched_at,
-        regexp_replace(lower(regexp_extract(a.canonical_url, '^[A-Za-z]+://([^/:?#]+)', 1)), '^www[.]', '') AS site,
+        outlet(a.canonical_url) AS site,
         seen.first_seen_at
     FROM articles a
     LEFT JOIN (

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from newsflow.errors import QueryError
 from newsflow.warehouse.renames import removed_with_pending
 from newsflow.warehouse.sandbox import execute_select, one_select, querying
+from newsflow.warehouse.schema import not_applied
 
 if TYPE_CHECKING:
     from newsflow.warehouse import Warehouse
@@ -42,8 +44,33 @@ def run_read_query(
     QueryError (exit 2) when the SQL is not one SELECT or DuckDB refuses it; WarehouseError
     (exit 3) when the warehouse cannot be opened."""
     with querying(warehouse, allow_read) as con:
-        columns, rows = execute_select(con, one_select(con, sql), params)
+        statement = one_select(con, sql)  # a refused statement (not one SELECT) is refused as before
+        try:
+            columns, rows = execute_select(con, statement, params)
+        except QueryError as exc:
+            # a named query of this newsflow may call a macro or read a column the upgrade makes
+            if _names_something_missing(exc) and (pending := _not_applied(con)):
+                raise QueryError(f"this warehouse has not had this newsflow's upgrade yet ({', '.join(pending)} not "
+                                 f"applied; the next `newsflow run` applies them), and {exc}") from exc
+            raise
     return QueryResult(columns, rows)
+
+
+def _names_something_missing(exc: QueryError) -> bool:
+    """DuckDB could not find a function, table, view or column: what a pending upgrade can cause. Not a bad value
+    (`--param limit=-1`, a cast, `error()`) nor too many rows: the upgrade line there blamed it for the user's SQL."""
+    cause = exc.__cause__
+    if isinstance(cause, duckdb.CatalogException):
+        return True
+    return isinstance(cause, duckdb.BinderException) and ("not found" in str(cause) or "does not have" in str(cause))
+
+
+def _not_applied(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """`schema.not_applied`, or nothing where the warehouse cannot say (one older than `schema_views`)."""
+    try:
+        return not_applied(con)
+    except duckdb.Error:
+        return []
 
 
 FEED_HEALTH_COLUMNS = [

@@ -1,0 +1,9 @@
+-- 0104_views_one_outlet: no table changes; the views change (migration 0087: each views change comes with a
+-- migration). docs/search.md, "Analyst 52"; warehouse/README.md, "Outlets".
+--
+-- warehouse/views/_outlets.sql: the macros outlet(url) and outlet_of_host(host), the one definition of an outlet
+-- (the host less "www."), now used by every view and named query that counts or names outlets. Before, the
+-- views articles_latest and daily_volume and seven named queries (first_to_break, top_stories, authors_per_source,
+-- busiest_hours, duplicates_per_source, language_mix, latency_by_source) counted the page's sitename, else the
+-- raw host, so www.herald.example, herald.example and "The Herald" were three sources there and one site in
+-- stories, story_articles and newsflow search. story_articles gains `language` (its last column).
