@@ -47,6 +47,8 @@ class Trail:
     retried: bool = False
     waited_seconds: float = 0.0  # a redirect's waits for its host's pause, counted in the deadline (`count_pause`)
     paused: bool = False  # a redirect met a pause, or a retry, and waited it as a first send does: the next count
+    free_waited: float = 0.0  # how long the attempt before the retry waited its free pause (`refund_free_pause`)
+    first_attempt_seconds: float = 0.0  # what the attempt before the retry counted in its deadline
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     unanswered: bool = False  # the deadline passed on a connection that never sent a byte back
     name_unknown: bool = False  # the DNS answered that the name does not exist (lookups.NameResolutionError)
@@ -80,6 +82,23 @@ class Trail:
         """A redirect's hop waited `waited` s for its host's pause (`pacing.PauseBudget`): inside the deadline."""
         self.attempt_seconds += waited
         self.waited_seconds += waited
+
+    def wait_freely(self, waited: float) -> None:
+        """A free pause's wait (`pacing.PauseBudget.freely`), kept while it was the first attempt's: a retry may
+        count it there after all (`refund_free_pause`)."""
+        if not self.retried:
+            self.free_waited += waited
+
+    def refund_free_pause(self) -> bool:
+        """Count the first attempt's free pause in that attempt's deadline when it fits there, leaving the fetch's
+        one free pause to the retry (red team 48). That attempt is over: the pause is counted in `elapsed_ms`, as
+        it would have been had it been counted at the time, since the attempt ended within its deadline with it."""
+        waited = self.free_waited
+        if not self.retried or waited <= 0 or self.first_attempt_seconds + waited > self.timeout:
+            return False
+        self.waited_seconds += waited
+        self.free_waited = 0.0
+        return True
 
     def time_spent(self) -> float:
         """Seconds of this attempt inside its deadline, the step in progress included."""
