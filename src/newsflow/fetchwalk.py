@@ -31,8 +31,10 @@ _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 
 def _held(url: str, paused: PauseOutlasts, trail: Trail) -> str:
     hops = len(trail.redirects)
-    return (f"GET {url}: {paused}, past what is left of this fetch's {trail.timeout:.1f} s deadline after {hops} "
-            f"redirect{'s' if hops != 1 else ''}; not sent, left for a later run")
+    what = (f"{paused.host} is paused for {paused.remaining:.1f} s more before this fetch's retry (a Retry-After)"
+            if trail.retried else str(paused))
+    return (f"GET {url}: {what}, past what is left of this fetch's {trail.timeout:.1f} s deadline after {hops} "
+            f"redirect{'s' if hops != 1 else ''} and its one uncounted pause; not sent, left for a later run")
 
 
 def _retry_budget(trail: Trail, free: bool) -> PauseBudget:
@@ -104,7 +106,7 @@ class FetchWalk:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = host_of(url)
         budget = (PauseBudget(trail.time_left(), trail.count_pause, free=not trail.paused, room=_pause_room(trail),
-                              freely=trail.wait_freely) if trail.redirects else None)
+                              freely=trail.wait_freely, refund=trail.refund_free_pause) if trail.redirects else None)
         waiting_for_pauses = pause_budget.set(budget)  # a redirect waits for its host's pause in its deadline
         try:
             if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
