@@ -12,7 +12,8 @@ pending articles. Invariants, every run:
 - every fetch ends within red team 47's bound (its deadlines, its first host's pause and one free pause, our own
   spacing), and counts no more than its deadlines; each ends `ok` with its own page, or pending with a named
   reason: `rate_limited` (not sent, or its retry refused), a counted `timeout`, or the 500 of a flaky hop;
-- no hop is asked twice in a run unless it drew a retry; an article stored is never fetched again;
+- no hop is asked twice in a run unless it drew a retry; an article stored is never fetched again; every 429 or
+  503 given asks a pause the run keeps for the next;
 - **nothing is starved for ever** (the bound, documented): an article all of whose runs end `rate_limited` (an
   uncounted deferral, which never parks it) must meet, in each run after its first host, two pauses each past
   what its deadline may count, a host asking more than `max_retry_after` of pauses in a run (the gate's cap), or
@@ -68,13 +69,15 @@ class Runs:
         return len(self.gaps) + 1
 
     def long_pauses_after_first(self, article: int) -> int:
-        """How many pauses past what the deadline may count (three quarters of it) the article's hops after its
-        first may meet in a run: kept at a run's start, asked by a retry, or set as a chain reaches a host."""
+        """How many pauses past what the deadline may count (three quarters of it) the article may meet in a run
+        after its first host's (waited uncounted as a first send's): its first hop's own retry's, and its later
+        hops' hosts' (kept at a run's start, asked by a retry, or set as a chain reaches a host)."""
         world, chain = self.world, self.world.chains[self.world_index(article)]
         long = world.timeout * ROOM_SHARE
         later = {hop.host for hop in chain[1:]}
         kept = sum(1 for host in later if world.kept[host] > long)
         asked = [hop for c in world.chains for hop in c if hop.host in later and hop.answer.endswith("_once")]
+        asked += [chain[0]] if chain[0].answer.endswith("_once") and chain[0].host not in later else []
         reached = [c[n].pauses_next for c in world.chains for n in range(len(c) - 1) if c[n + 1].host in later]
         return kept + sum(1 for hop in asked if hop.seconds > long) + sum(1 for p in reached if p > long)
 
@@ -195,6 +198,7 @@ class RepeatedWorld(ServedWorld):
                 outcomes[article].append(result.outcome)
                 self.check_one(article, result, took, one_fetch * queued, world.first_wait(article) + pause + spacing)
             self.check_asked_once_this_run(before, results)
+            self.check_pauses_kept(carried)
             pending = [a for a, (r, _) in zip(pending, results, strict=True) if r.outcome is not Outcome.OK]
         for article, seen in enumerate(outcomes):
             starved = all(outcome is Outcome.RATE_LIMITED for outcome in seen)
@@ -208,6 +212,14 @@ class RepeatedWorld(ServedWorld):
             assert "http://127.0.0." in (result.error or "") and "\n" not in (result.error or ""), result.error
             return
         self.check_result(article, result, took, bound, uncounted)
+
+    def check_pauses_kept(self, kept: list[HostPause]) -> None:
+        """Every 429 or 503 the run was given asked a pause the run keeps for the next (`HostGate.asked`)."""
+        hosts = {pause.host for pause in kept}
+        for chain, paths in zip(self.world.chains, self.paths, strict=True):
+            for hop, path in zip(chain, paths, strict=True):
+                if path in self.asked:
+                    assert self.servers[hop.host].host in hosts, (self.runs, self.run, path, kept)
 
     def hits(self) -> dict[str, int]:
         return {path: len(self.servers[hop.host].hits(path)) for chain, paths in zip(self.world.chains, self.paths,
