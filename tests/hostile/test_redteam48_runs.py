@@ -1,9 +1,10 @@
 """Red team 48 (docs/security.md, "Red team 48"): runs that repeat. Red team 47's chains world fetched a world
 twice, its later run calm; here the same hostile behaviour comes back run after run.
 
-A world is red team 47's (`test_redteam47_chains.World`: loopback hosts 127.0.0.2-5, articles that are redirect
-chains across them, hosts paused from a run's start, hops slow, answering 429 or 503 with a Retry-After once a
-run, or pausing the next hop's host as the chain reaches it), fetched 3-6 runs in a row, every run alike, plus:
+A world is red team 47's (`test_redteam47_chains.World`: loopback hosts 127.0.0.2-4, one or two articles that are
+redirect chains of two to four hops across them (few, so that the gate's cap seldom excuses a starved one); hosts
+paused from a run's start, hops slow, answering 429 or 503 with a Retry-After once a run, or pausing the next
+hop's host as the chain reaches it), fetched 3-6 runs in a row, every run alike, plus:
 hops that fail (500) every second run (`flaky`), the pauses a run heard (its 429s and 503s) kept for the next
 run, which holds them at its start (`HostGate.hold`), and the clock moved between runs (the `now` a run holds
 them at: 0 s, 1 s or an hour later). Each run fetches what the runs before it left, as a run fetches its
@@ -50,10 +51,10 @@ PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES else ()),
 HOSTS = 3
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
-ANSWERS = ("fast", "fast", "slow", "limited_once", "busy_once", "flaky")
+ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky")
 SLOW = (0.2, 0.6, 2.5)
 RETRY_AFTER = (1, 2, 3)  # 3: past three quarters of a 1-3 s deadline
-PAUSED_AS_REACHED = (0.0, 0.0, 1.0, 2.5)
+PAUSED_AS_REACHED = (0.0, 1.0, 1.0, 2.5)
 KEPT_PAUSES = (0.0, 0.0, 0.5, 1.5)
 GAPS = (0.0, 1.0, 3600.0)  # the clock moved between runs: the last run's pauses whole, shorter, or over
 ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAUSE_ROOM_SHARE` leaves a quarter)
@@ -72,7 +73,7 @@ class Runs:
         """How many pauses past what the deadline may count (three quarters of it) the article may meet in a run
         after its first host's (waited uncounted as a first send's): its first hop's own retry's, and its later
         hops' hosts' (kept at a run's start, asked by a retry, or set as a chain reaches a host)."""
-        world, chain = self.world, self.world.chains[self.world_index(article)]
+        world, chain = self.world, self.world.chains[article]
         long = world.timeout * ROOM_SHARE
         later = {hop.host for hop in chain[1:]}
         kept = sum(1 for host in later if world.kept[host] > long)
@@ -80,9 +81,6 @@ class Runs:
         asked += [chain[0]] if chain[0].answer.endswith("_once") and chain[0].host not in later else []
         reached = [c[n].pauses_next for c in world.chains for n in range(len(c) - 1) if c[n + 1].host in later]
         return kept + sum(1 for hop in asked if hop.seconds > long) + sum(1 for p in reached if p > long)
-
-    def world_index(self, article: int) -> int:
-        return article
 
     def hosts_past_the_cap(self) -> set[int]:
         """The hosts that may ask more than `max_retry_after` of pauses in a run: the gate refuses them for the
@@ -113,7 +111,7 @@ def repeated_worlds(draw: st.DrawFn) -> Runs:
         host, answer, slow if answer == "slow" else float(retry) if answer.endswith("_once") else 0.0, paused),
         st.integers(0, hosts - 1), st.sampled_from(ANSWERS), st.sampled_from(SLOW), st.sampled_from(RETRY_AFTER),
         st.sampled_from(PAUSED_AS_REACHED))
-    chains = draw(st.lists(st.lists(hop, min_size=1, max_size=4).map(tuple), min_size=1, max_size=3))
+    chains = draw(st.lists(st.lists(hop, min_size=2, max_size=4).map(tuple), min_size=1, max_size=2))
     kept = tuple(draw(st.lists(st.sampled_from(KEPT_PAUSES), min_size=hosts, max_size=hosts)))
     world = World(tuple(chains), kept, draw(st.sampled_from((1.0, 2.0, 3.0))), draw(st.sampled_from((1, 4))),
                   draw(st.booleans()), draw(st.sampled_from((0.0, 0.0, 0.3))))
