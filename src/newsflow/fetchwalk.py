@@ -48,7 +48,8 @@ def _retry_budget(trail: Trail, free: bool) -> PauseBudget:
     (`Trail.refund_free_pause`), and the retry's waited free. Else `PauseOutlasts`: `rate_limited`, uncounted."""
     if free:
         return PauseBudget(trail.time_left(), trail.count_pause, free=True, freely=trail.wait_freely)
-    return PauseBudget(trail.time_left(), trail.count_pause, room=_pause_room(trail), refund=trail.refund_free_pause)
+    return PauseBudget(trail.time_left(), trail.count_pause, room=_pause_room(trail), freely=trail.wait_freely,
+                       refund=trail.refund_free_pause)
 
 
 def _pause_room(trail: Trail) -> float:
