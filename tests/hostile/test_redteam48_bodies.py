@@ -69,3 +69,23 @@ def test_such_pages_counted_short_mid_text_are_still_stored_whole(server: Stream
     cut = body.index(b"paragraph.") if b"paragraph." in body else body.index(b"with no root")
     result = _article(server, f"/short-{len(body)}", cut, body)
     assert result.outcome is Outcome.OK and result.html == body, (result.outcome, result.html[-80:])
+
+
+# Review of red team 48: pages counted short right after a closing tag that is no end of theirs, the rest of the
+# story in the same write. Red team 48 took any closing tag for a rootless page's end, and any `</html>`/`</body>`
+# in the last 4 KiB for a rooted one's: each lost the story after the cut.
+CUT_AFTER_A_CLOSING_TAG = {
+    "minified": b"<!doctype html><meta charset=utf-8><title>Story</title><h1>Story</h1><p>One.</p>\n<p>Two.</p>",
+    "xml": b"<?xml version='1.0'?><article><front><title>T</title></front><sec><p>One.</p><p>Two.</p></sec></article>",
+    "script": (b"<html><body><article><p>One.</p><script>document.write('<body>ad</body>')</script><p>One.</p>"
+               b"<p>Two.</p></article></body></html>"),
+    "stray-body": b"<html><body><p>Teaser.</p></body><article><p>One.</p><p>Two.</p></article></body></html>",
+}
+
+
+@pytest.mark.parametrize("name", CUT_AFTER_A_CLOSING_TAG)
+def test_a_page_counted_short_right_after_a_tag_not_its_end_is_stored_whole(server: StreamServer, name: str) -> None:
+    body = CUT_AFTER_A_CLOSING_TAG[name]
+    cut = body.rindex(b"One.</p>") + len(b"One.</p>")
+    result = _article(server, f"/cut-after-tag-{name}", cut, body)
+    assert result.outcome is Outcome.OK and result.html == body, (result.outcome, result.html[-80:])
