@@ -199,10 +199,17 @@ def ends_its_document(body: bytes, kind: FetchKind) -> bool:
     nothing after but blanks and comments. Bytes past its `Content-Length` are then no part of it (a PHP warning
     printed after the page was stored as its text: red team 47). Only the body's end counts: an end tag earlier,
     in a script string, a comment or CDATA, dropped a short-counted page's rest (review of red team 47). A page
-    with no root, a JSON feed and a robots.txt never say so."""
+    also ends in a closing tag when it has no root, or closed its `</html>`/`</body>` before it: a fragment page,
+    or a cache's footer after `</html>`, then a warning past the length, had the warning stored (red team 48); a
+    length counted short rarely cuts right after a closing tag. A JSON feed and a robots.txt never say so (the
+    robots.txt parser drops lines that are no rules, and a robots.txt counted short at a line's end would lose
+    its last rules if its rest were dropped)."""
     tail = body[-_END_SCAN_BYTES:]
     if kind is FetchKind.ARTICLE:
-        return _PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is not None and _PAGE_END_LAST.search(tail) is not None
+        if _PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is None:
+            return _closes_its_first_element(body, tail)
+        return _PAGE_END_LAST.search(tail) is not None or (
+            _CLOSING_TAG_LAST.search(tail) is not None and _closed_before_a_footer(tail))
     if kind is FetchKind.FEED and (root := _FEED_ROOT.search(body[:ROOT_SCAN_BYTES])) is not None:
         end = rb"</" + re.escape(root.group(1)) + rb"\s*>" + _ONLY_BLANKS_AND_COMMENTS
         return re.search(end, tail, re.IGNORECASE | re.DOTALL) is not None
@@ -212,6 +219,30 @@ def ends_its_document(body: bytes, kind: FetchKind) -> bool:
 _END_SCAN_BYTES = 4096  # a closing tag and the blanks and comments after it
 _ONLY_BLANKS_AND_COMMENTS = rb"(?:\s|<!--.*?-->)*\Z"
 _PAGE_END_LAST = re.compile(rb"</(?:html|body)\s*>" + _ONLY_BLANKS_AND_COMMENTS, re.IGNORECASE | re.DOTALL)
+_CLOSING_TAG_LAST = re.compile(rb"</[A-Za-z][\w:-]*\s*>" + _ONLY_BLANKS_AND_COMMENTS, re.DOTALL)
+_FIRST_ELEMENT = re.compile(rb"\A(?:\s|<!--.*?-->|<![^>]*>|<\?[^>]*>)*<([A-Za-z][\w:-]*)", re.DOTALL)
+_SCRIPTS_AND_COMMENTS = re.compile(rb"<script\b.*?</script\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_STORY_TAG = re.compile(rb"<(?:p|article|h[1-6]|li|blockquote|section|main)[\s>/]", re.IGNORECASE)
+
+
+def _closes_its_first_element(body: bytes, tail: bytes) -> bool:
+    """A page with no root has ended when it closes the element it opened first (`<article>...</article>`). Any
+    closing tag was taken for an end (red team 48): a minified page (no `<html>`/`<body>`, as HTML5 allows) or an
+    XML article counted short right after a `</p>` lost the rest of its story (review of red team 48)."""
+    first = _FIRST_ELEMENT.match(body[:ROOT_SCAN_BYTES])
+    if first is None:
+        return False
+    end = rb"</" + re.escape(first.group(1)) + rb"\s*>" + _ONLY_BLANKS_AND_COMMENTS
+    return re.search(end, tail, re.IGNORECASE | re.DOTALL) is not None
+
+
+def _closed_before_a_footer(tail: bytes) -> bool:
+    """The page closed its `</html>`/`</body>` outside a script or comment, and no story follows it (a footer's
+    `<div>` and scripts may). An end tag in a `document.write` string, or a template's stray `</body>` with more
+    paragraphs after it, counted short right after a `</p>`, lost the rest of the story (review of red team 48)."""
+    outside = _SCRIPTS_AND_COMMENTS.sub(b"", tail)
+    ends = list(_PAGE_END.finditer(outside))
+    return bool(ends) and _STORY_TAG.search(outside, ends[-1].end()) is None
 
 
 def unpacked(body: bytes, declared_layers: int, max_bytes: int) -> bytes:

@@ -47,6 +47,9 @@ class Trail:
     retried: bool = False
     waited_seconds: float = 0.0  # a redirect's waits for its host's pause, counted in the deadline (`count_pause`)
     paused: bool = False  # a redirect met a pause, or a retry, and waited it as a first send does: the next count
+    free_waited: float = 0.0  # how long the fetch waited its free pause, uncounted (`refund_free_pause`)
+    free_in_retry: bool = False  # whether that wait was the retry's
+    first_attempt_seconds: float = 0.0  # what the attempt before the retry counted in its deadline
     answer_refused: bool = False  # a name resolved to an address the policy refuses
     unanswered: bool = False  # the deadline passed on a connection that never sent a byte back
     name_unknown: bool = False  # the DNS answered that the name does not exist (lookups.NameResolutionError)
@@ -80,6 +83,34 @@ class Trail:
         """A redirect's hop waited `waited` s for its host's pause (`pacing.PauseBudget`): inside the deadline."""
         self.attempt_seconds += waited
         self.waited_seconds += waited
+
+    def wait_freely(self, waited: float) -> None:
+        """A wait for the fetch's free pause (`pacing.PauseBudget.freely`), kept with its attempt: a pause met
+        later may count it after all (`refund_free_pause`)."""
+        if self.free_in_retry != self.retried:
+            self.free_waited, self.free_in_retry = 0.0, self.retried
+        self.free_waited += waited
+
+    def refund_free_pause(self, left: float, room: float) -> float | None:
+        """Count the fetch's free pause in the deadline of the attempt that waited it, when that attempt holds it,
+        so that a longer pause met later may be waited free instead (red team 48): on every run alike, a chain
+        that waited a short pause first and then met a long one was `rate_limited` every run, never stored. In
+        this attempt it must leave `room` of `left`; the attempt before the retry is over and must have ended
+        within its deadline with it. Returns the seconds taken from this attempt's `left`, or None."""
+        waited = self.free_waited
+        if waited <= 0:
+            return None
+        if self.free_in_retry == self.retried:
+            if waited > left - room:
+                return None
+            self.count_pause(waited)
+        elif self.first_attempt_seconds + waited <= self.timeout:
+            self.waited_seconds += waited  # counted in `elapsed_ms`, as it would have been at the time
+            waited = 0.0
+        else:
+            return None
+        self.free_waited = 0.0
+        return waited
 
     def time_spent(self) -> float:
         """Seconds of this attempt inside its deadline, the step in progress included."""

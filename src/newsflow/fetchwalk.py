@@ -31,18 +31,25 @@ _NOTHING_SENT = frozenset({Outcome.BLOCKED, Outcome.DNS_ERROR})
 
 def _held(url: str, paused: PauseOutlasts, trail: Trail) -> str:
     hops = len(trail.redirects)
-    return (f"GET {url}: {paused}, past what is left of this fetch's {trail.timeout:.1f} s deadline after {hops} "
-            f"redirect{'s' if hops != 1 else ''}; not sent, left for a later run")
+    what = (f"{paused.host} is paused for {paused.remaining:.1f} s more before this fetch's retry (a Retry-After)"
+            if trail.retried else str(paused))
+    return (f"GET {url}: {what}, past what is left of this fetch's {trail.timeout:.1f} s deadline after {hops} "
+            f"redirect{'s' if hops != 1 else ''} and its one uncounted pause; not sent, left for a later run")
 
 
-def _retry_budget(trail: Trail) -> PauseBudget:
+def _retry_budget(trail: Trail, free: bool) -> PauseBudget:
     """A retry waits for the pause it was given as a first send does: the fetch's one uncounted pause (review of
     red team 46). Once a redirect has waited that one, a paused host and then its 429 were 4.5 s uncounted on a
     1 s deadline (red team 47); not retried at all, an article behind a host paused on every run and a 429 on
     every run was `rate_limited` on every run, never stored (its review). So the retry waits its pause counted,
-    in its fresh deadline, as a later redirect's is (`_pause_room` left for the exchange); a longer one is
-    `PauseOutlasts`: `rate_limited`, uncounted, left for a later run."""
-    return PauseBudget(trail.time_left(), trail.count_pause, room=_pause_room(trail))
+    in its fresh deadline, as a later redirect's is (`_pause_room` left for the exchange). A longer one, a
+    Retry-After past three quarters of the deadline on every run, starved the article still (red team 48): the
+    redirect's free pause is then counted in the first attempt's deadline if that attempt held it
+    (`Trail.refund_free_pause`), and the retry's waited free. Else `PauseOutlasts`: `rate_limited`, uncounted."""
+    if free:
+        return PauseBudget(trail.time_left(), trail.count_pause, free=True, freely=trail.wait_freely)
+    return PauseBudget(trail.time_left(), trail.count_pause, room=_pause_room(trail), freely=trail.wait_freely,
+                       refund=trail.refund_free_pause)
 
 
 def _pause_room(trail: Trail) -> float:
@@ -99,8 +106,8 @@ class FetchWalk:
     async def _hop(self, url: str, trail: Trail, headers: dict[str, str], max_bytes: int) -> FetchResult | str:
         """One request: a final FetchResult, or the URL a redirect points to."""
         host = host_of(url)
-        budget = (PauseBudget(trail.time_left(), trail.count_pause, free=not trail.paused, room=_pause_room(trail))
-                  if trail.redirects else None)
+        budget = (PauseBudget(trail.time_left(), trail.count_pause, free=not trail.paused, room=_pause_room(trail),
+                              freely=trail.wait_freely, refund=trail.refund_free_pause) if trail.redirects else None)
         waiting_for_pauses = pause_budget.set(budget)  # a redirect waits for its host's pause in its deadline
         try:
             if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
@@ -114,8 +121,9 @@ class FetchWalk:
                 if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
                     free_pause_used = trail.paused or (budget is not None and budget.met_pause)
+                    trail.first_attempt_seconds = trail.attempt_seconds
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
-                    pause_budget.set(_retry_budget(trail) if free_pause_used else None)
+                    pause_budget.set(_retry_budget(trail, free=not free_pause_used))
                     trail.paused = True
                     hop = await self._send(url, trail, headers, max_bytes)
         except PauseOutlasts as paused:

@@ -44,20 +44,34 @@ class PauseBudget:
     free: bool = False
     room: float = 0.0  # what a counted wait must leave of `left` for the exchange after it
     met_pause: bool = False  # a free budget met a pause: the fetch's one free pause is used
+    freely: Callable[[float], None] | None = None  # told of each wait a free budget makes
+    # Counts the fetch's free pause after all, when the attempt it was waited in holds it, so that this budget may
+    # wait its pause free instead: given `left` and `room`, the seconds it took from `left`, or None (red team 48).
+    refund: Callable[[float, float], float | None] | None = None
 
     def outlasted_by(self, paused: float) -> bool:
         """Whether a pause with `paused` s left is past what may still be waited: a counted one that would leave
         the exchange less than `room` is, since the exchange would then time out in its connect, a counted
-        `connect_error`, where not waiting is `rate_limited`, uncounted (review of red team 47)."""
+        `connect_error`, where not waiting is `rate_limited`, uncounted (review of red team 47). Before saying so,
+        a budget with a `refund` moves the fetch's free pause here when the attempt that waited it can count it:
+        on every run alike, a chain paused as it reached a host, then that host's 429 asking more than its room,
+        was never stored (red team 48)."""
+        if (not self.free and paused > self.left - self.room and self.refund is not None
+                and (taken := self.refund(self.left, self.room)) is not None):
+            self.left -= taken
+            self.free, self.refund = True, None
         if self.free:
             self.met_pause = self.met_pause or paused > 0
             return False
         return paused > self.left - self.room
 
     def spend(self, waited: float) -> None:
-        if not self.free:
-            self.left -= waited
-            self.spent(waited)
+        if self.free:
+            if self.freely is not None:
+                self.freely(waited)
+            return
+        self.left -= waited
+        self.spent(waited)
 
 
 pause_budget: contextvars.ContextVar[PauseBudget | None] = contextvars.ContextVar("pause_budget", default=None)

@@ -1,0 +1,274 @@
+"""Red team 48 (docs/security.md, "Red team 48"): runs that repeat. Red team 47's chains world fetched a world
+twice, its later run calm; here the same hostile behaviour comes back run after run.
+
+A world is red team 47's (`test_redteam47_chains.World`: loopback hosts 127.0.0.2-4, one or two articles that are
+redirect chains of two to four hops across them (few, so that the gate's cap seldom excuses a starved one); hosts
+paused from a run's start, hops slow, answering 429 or 503 with a Retry-After once a run, or pausing the next
+hop's host as the chain reaches it), fetched 3-6 runs in a row, every run alike, plus:
+hops that fail (500) every second run (`flaky`), the pauses a run heard (its 429s and 503s) kept for the next
+run, which holds them at its start (`HostGate.hold`), and the clock moved between runs (the `now` a run holds
+them at: 0 s, 1 s or an hour later). Each run fetches what the runs before it left, as a run fetches its
+pending articles. Invariants, every run:
+
+- every fetch ends within red team 47's bound (its deadlines, its first host's pause and one free pause, our own
+  spacing), and counts no more than its deadlines; each ends `ok` with its own page, or pending with a named
+  reason: `rate_limited` (not sent, or its retry refused), a counted `timeout`, or the 500 of a flaky hop;
+- no hop is asked twice in a run unless it drew a retry; an article stored is never fetched again; every 429 or
+  503 given asks a pause the run keeps for the next;
+- **nothing is starved for ever** (the bound, documented): an article all of whose runs end `rate_limited` (an
+  uncounted deferral, which never parks it) must meet, in each run after its first host, two pauses each past
+  what its deadline may count, a host asking more than `max_retry_after` of pauses in a run (the gate's cap), or
+  two hops each asking a retry (a fetch retries once).
+  Anything else is stored within the runs drawn (or fails counted, and is parked where the user sees it).
+
+CI runs the kept world (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+from hypothesis import HealthCheck, Phase, example, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchResult, HostPause, Outcome
+from tests.hostile.servers import LoopbackServer, settings
+from tests.hostile.test_redteam47_chains import MAX_RETRY_AFTER, SLACK, Hop, ServedWorld, World
+from tests.localserver import send_bytes
+
+EXAMPLES = int(os.environ.get("NEWSFLOW_WORLD_EXAMPLES", "0"))
+PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES else ()),
+          *((Phase.shrink,) if os.environ.get("NEWSFLOW_WORLD_SHRINK") else ()))
+HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
+pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
+
+ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky")
+SLOW = (0.2, 0.6, 2.5)
+RETRY_AFTER = (1, 2, 3)  # 3: past three quarters of a 1-3 s deadline
+PAUSED_AS_REACHED = (0.0, 1.0, 1.0, 2.5)
+KEPT_PAUSES = (0.0, 0.0, 0.5, 1.5)
+GAPS = (0.0, 1.0, 3600.0)  # the clock moved between runs: the last run's pauses whole, shorter, or over
+ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAUSE_ROOM_SHARE` leaves a quarter)
+
+
+@dataclass(frozen=True)
+class Runs:
+    world: World
+    gaps: tuple[float, ...]  # before each run after the first
+
+    @property
+    def runs(self) -> int:
+        return len(self.gaps) + 1
+
+    def pauses_after_first(self, article: int) -> list[float]:
+        """Every pause the article may meet in a run after its first host's: kept from a run's start, asked by a
+        retry (its first hop's own too), set as a chain reaches a host."""
+        world, chain = self.world, self.world.chains[article]
+        later = {hop.host for hop in chain[1:]}
+        asked = [hop for c in world.chains for hop in c if hop.host in later and hop.answer.endswith("_once")]
+        asked += [chain[0]] if chain[0].answer.endswith("_once") and chain[0].host not in later else []
+        reached = [c[n].pauses_next for c in world.chains for n in range(len(c) - 1) if c[n + 1].host in later]
+        return [world.kept[host] for host in later] + [hop.seconds for hop in asked] + reached
+
+    def long_pauses_after_first(self, article: int) -> int:
+        """How many pauses past what the deadline may count (three quarters of it) the article may meet in a run
+        after its first host's (waited uncounted as a first send's): its first hop's own retry's, and its later
+        hops' hosts' (kept at a run's start, asked by a retry, or set as a chain reaches a host)."""
+        long = self.world.timeout * ROOM_SHARE
+        return sum(1 for pause in self.pauses_after_first(article) if pause > long)
+
+    def hosts_past_the_cap(self) -> set[int]:
+        """The hosts that may ask more than `max_retry_after` of pauses in a run: the gate refuses them for the
+        rest of the run (`HostGate.check_open`), every run alike."""
+        world, past = self.world, set()
+        for host in range(len(world.kept)):
+            asked = sum(hop.seconds for c in world.chains for hop in c if hop.host == host and hop.answer.endswith(
+                "_once"))
+            reached = sum(c[n].pauses_next for c in world.chains for n in range(len(c) - 1) if c[n + 1].host == host)
+            if world.kept[host] + 2 * asked + reached > MAX_RETRY_AFTER:  # a pause kept from the last run, once more
+                past.add(host)
+        return past
+
+    def may_starve(self, article: int) -> bool:
+        """Within the documented bound, the article may wait for ever (docs/security.md, "Red team 48", Left):
+        two long pauses after its first host, pauses after it that, all but the longest (the free one), add up
+        past what the deadline may count (review: three 1 s pauses on a 2 s deadline), a host past the gate's cap,
+        or two hops that each ask a retry on every run (one retry a fetch: the second's 429 or 503 stands)."""
+        chain = self.world.chains[article]
+        pauses = sorted(self.pauses_after_first(article))
+        return (self.long_pauses_after_first(article) >= 2
+                or sum(pauses[:-1]) > self.world.timeout * ROOM_SHARE  # all but the free one, past what counts
+                or any(hop.host in self.hosts_past_the_cap() for hop in chain)
+                or sum(1 for hop in chain if hop.answer.endswith("_once")) >= 2)
+
+
+@st.composite
+def repeated_worlds(draw: st.DrawFn) -> Runs:
+    hosts = draw(st.integers(2, 3))
+    hop = st.builds(lambda host, answer, slow, retry, paused: Hop(
+        host, answer, slow if answer == "slow" else float(retry) if answer.endswith("_once") else 0.0, paused),
+        st.integers(0, hosts - 1), st.sampled_from(ANSWERS), st.sampled_from(SLOW), st.sampled_from(RETRY_AFTER),
+        st.sampled_from(PAUSED_AS_REACHED))
+    chains = draw(st.lists(st.lists(hop, min_size=2, max_size=4).map(tuple), min_size=1, max_size=2))
+    kept = tuple(draw(st.lists(st.sampled_from(KEPT_PAUSES), min_size=hosts, max_size=hosts)))
+    world = World(tuple(chains), kept, draw(st.sampled_from((1.0, 2.0, 3.0))), draw(st.sampled_from((1, 4))),
+                  draw(st.booleans()), draw(st.sampled_from((0.0, 0.0, 0.3))))
+    return Runs(world, tuple(draw(st.lists(st.sampled_from(GAPS), min_size=2, max_size=5))))
+
+
+KEPT = [
+    # Review of red team 47's left case, every run alike: the chain reaches host 1 as it is paused 1 s (the fetch's
+    # free pause, waited), host 1 answers 429 asking 2 s, more than three quarters of the 2 s deadline. Before:
+    # `rate_limited` on every run, never stored. Now the free pause is counted in the first attempt, which held it,
+    # and the retry's pause waited free: stored in the first run.
+    Runs(World(chains=((Hop(0, "fast", 0.0, 1.0), Hop(1, "limited_once", 2.0)),), kept=(0.0, 0.0), timeout=2.0,
+               per_host=4, robots=False), gaps=(0.0, 3600.0)),
+    # Found by the hunt (shrunk by hand from a six-run world): the chain waits host 1's 1 s pause free, then meets
+    # host 2 paused 1.9 s, past what its 2 s deadline may count with room. `rate_limited` on every run, before
+    # and with the retry's fix alone. Now the 1 s is counted in the deadline, which holds it with room, and the
+    # 1.9 s waited free: `ok` on the first run, `elapsed_ms` about 1.7 s.
+    Runs(World(chains=((Hop(0, "fast", 0.0, 1.0), Hop(1, "fast", 0.0, 1.9), Hop(2, "slow", 0.6)),),
+               kept=(0.0, 0.0, 0.0), timeout=2.0, per_host=4, robots=False), gaps=(0.0, 1.0)),
+    # Found by a hunt on base44 (shrunk by hand): the first host's 503 asks 1 s, its retry waits it free; host 1 is
+    # paused 2 s as the chain reaches it, past the 2 s deadline's room. Base: `rate_limited` every run. Now the
+    # retry's 1 s is counted in its attempt, which holds it with room, and the 2 s waited free: stored.
+    Runs(World(chains=((Hop(0, "busy_once", 1.0, 2.0), Hop(1, "fast", 0.0)),), kept=(0.0, 0.0), timeout=2.0,
+               per_host=4, robots=False), gaps=(0.0, 3600.0)),
+    # Review of red team 48: a chain through four hosts, each next one paused 1 s as the chain reaches it, on a 2 s
+    # deadline. No pause is past three quarters of it, yet one is free and two counted leave the exchange no room:
+    # `rate_limited` every run, within the bound (the oracle excused only two long pauses; it said starved).
+    Runs(World(chains=((Hop(0, "fast", 0.0, 1.0), Hop(1, "fast", 0.0, 1.0), Hop(2, "fast", 0.0, 1.0),
+                        Hop(3, "fast", 0.0)),), kept=(0.0, 0.0, 0.0, 0.0), timeout=2.0, per_host=4, robots=False),
+         gaps=(0.0, 3600.0)),
+]
+
+
+class RepeatedWorld(ServedWorld):
+    """A `ServedWorld` fetched run after run, alike: its 429s once a run, flaky hops failing every second run."""
+
+    def __init__(self, runs: Runs, servers: list[LoopbackServer], number: int) -> None:
+        self.run = 0
+        super().__init__(runs.world, servers, number)
+        self.runs = runs
+
+    def _answer(self, article: int, hop: int) -> Callable[[BaseHTTPRequestHandler], None]:
+        handle = super()._answer(article, hop)
+        flaky = self.world.chains[article][hop].answer == "flaky"
+
+        def answer(handler: BaseHTTPRequestHandler) -> None:
+            if flaky and self.run % 2 == 0:
+                send_bytes(handler, 500, b"down this run", "text/plain")
+                return
+            handle(handler)
+        return answer
+
+    def fetch_run(self, articles: list[int], carried: list[HostPause], gap: float
+                  ) -> tuple[list[tuple[FetchResult, float]], list[HostPause]]:
+        world = self.world
+
+        async def one(fetcher: Fetcher, article: int) -> tuple[FetchResult, float]:
+            started = time.monotonic()
+            result = await fetcher.fetch_article(self.url(article, 0))
+            return result, time.monotonic() - started
+
+        async def go() -> tuple[list[tuple[FetchResult, float]], list[HostPause]]:
+            fetch_settings = settings(timeout=world.timeout, max_retry_after=MAX_RETRY_AFTER,
+                                      per_host_concurrency=world.per_host, respect_robots=world.robots,
+                                      per_host_delay=world.delay)
+            async with Fetcher(fetch_settings) as fetcher:
+                self.gate = asyncio.get_running_loop(), fetcher.gate
+                for host, seconds in enumerate(world.kept):
+                    if seconds:
+                        fetcher.gate.pause(self.servers[host].host, seconds)
+                fetcher.gate.hold(carried, datetime.now(UTC) + timedelta(seconds=gap))  # the clock moved
+                results = list(await asyncio.gather(*(one(fetcher, article) for article in articles)))
+                return results, list(fetcher.gate.asked.values())
+
+        return asyncio.run(go())
+
+    def check_runs(self) -> list[list[Outcome]]:
+        world, pending = self.world, list(range(len(self.world.chains)))
+        outcomes: list[list[Outcome]] = [[] for _ in pending]
+        carried: list[HostPause] = []
+        pause = world.longest_pause()
+        spacing = world.delay * sum(len(chain) + 2 for chain in world.chains)
+        one_fetch = world.deadlines() + 2 * pause + spacing
+        for run, gap in enumerate((0.0, *self.runs.gaps)):
+            self.run = run
+            self.asked.clear()
+            before = self.hits()
+            started = time.monotonic()
+            results, carried = self.fetch_run(pending, carried, gap)
+            queued = len(pending) if world.per_host == 1 else 1
+            assert time.monotonic() - started < queued * one_fetch + SLACK, (self.runs, self.run, results)
+            for article, (result, took) in zip(pending, results, strict=True):
+                outcomes[article].append(result.outcome)
+                self.check_one(article, result, took, one_fetch * queued, world.first_wait(article) + pause + spacing)
+            self.check_asked_once_this_run(before, results)
+            self.check_pauses_kept(carried)
+            pending = [a for a, (r, _) in zip(pending, results, strict=True) if r.outcome is not Outcome.OK]
+        for article, seen in enumerate(outcomes):
+            starved = all(outcome is Outcome.RATE_LIMITED for outcome in seen)
+            assert not starved or self.runs.may_starve(article), (self.runs, article, seen)
+        return outcomes
+
+    def check_one(self, article: int, result: FetchResult, took: float, bound: float, uncounted: float) -> None:
+        flaky = any(hop.answer == "flaky" for hop in self.world.chains[article])
+        if flaky and result.outcome is Outcome.HTTP_ERROR:  # its 500, on an even run: counted, one line
+            assert self.run % 2 == 0 and result.status_code == 500, (self.runs, article, result.error)
+            assert "http://127.0.0." in (result.error or "") and "\n" not in (result.error or ""), result.error
+            return
+        self.check_result(article, result, took, bound, uncounted)
+
+    def check_pauses_kept(self, kept: list[HostPause]) -> None:
+        """Every 429 or 503 the run was given asked a pause the run keeps for the next (`HostGate.asked`)."""
+        hosts = {pause.host for pause in kept}
+        for chain, paths in zip(self.world.chains, self.paths, strict=True):
+            for hop, path in zip(chain, paths, strict=True):
+                if path in self.asked:
+                    assert self.servers[hop.host].host in hosts, (self.runs, self.run, path, kept)
+
+    def hits(self) -> dict[str, int]:
+        return {path: len(self.servers[hop.host].hits(path)) for chain, paths in zip(self.world.chains, self.paths,
+                                                                                     strict=True)
+                for hop, path in zip(chain, paths, strict=True)}
+
+    def check_asked_once_this_run(self, before: dict[str, int], results: list[tuple[FetchResult, float]]) -> None:
+        after = self.hits()
+        for chain, paths in zip(self.world.chains, self.paths, strict=True):
+            for hop, path in zip(chain, paths, strict=True):
+                allowed = 2 if hop.answer.endswith("_once") else 1
+                assert after[path] - before[path] <= allowed, (self.runs, self.run, path, results)
+
+
+_worlds = iter(range(10_000, 1_000_000))
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[list[LoopbackServer]]:
+    hosts = [LoopbackServer(f"127.0.0.{n + 2}") for n in range(HOSTS)]
+    try:
+        yield hosts
+    finally:
+        for server in hosts:
+            server.close()
+
+
+@hypothesis_settings(max_examples=max(EXAMPLES, 1), deadline=None, phases=PHASES, database=None,
+                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(repeated_worlds())
+@example(KEPT[0])
+@example(KEPT[1])
+@example(KEPT[2])
+@example(KEPT[3])
+def test_runs_alike_end_in_bound_and_starve_nothing(servers: list[LoopbackServer], runs: Runs) -> None:
+    RepeatedWorld(runs, servers, next(_worlds)).check_runs()
