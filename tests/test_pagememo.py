@@ -5,11 +5,15 @@ scope, every time outside one, and the scope's values are dropped when it ends (
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
 
+import lxml.html
 import pytest
 
+from newsflow.dates import dated_by_update_only
 from newsflow.pagememo import one_page, per_page
 
 
@@ -88,3 +92,75 @@ def test_a_failure_is_not_remembered() -> None:
             flaky(2)
         assert flaky(2) == 4 and flaky(2) == 4
     assert attempts == [2, 2]
+
+
+def test_the_same_instant_in_two_offsets_is_two_calls() -> None:
+    """Review: `dates.dated_by_update_only` reads `published.date()`; 23:30-05:00 equals 04:30+00:00 the next day, and
+    the memo keyed on equality gave the second call the first one's day."""
+
+    @per_page
+    def day(moment: datetime) -> date:
+        return moment.date()
+
+    local = datetime(2026, 3, 12, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    with one_page():
+        assert day(local) == date(2026, 3, 12)
+        assert day(local.astimezone(UTC)) == date(2026, 3, 13)
+
+
+def test_a_page_dated_by_its_update_in_another_offset_is_read_again() -> None:
+    """The real rule: a page whose only date is a `dateModified` late in its own evening is dated by its update in
+    that offset, not in UTC's next day, inside a page's scope as outside one."""
+    tree = lxml.html.fromstring(
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Council votes",'
+        ' "dateModified": "2026-03-12T23:30:00-05:00"}</script></head><body><article><h1>Council votes</h1>'
+        "<p>The council voted on the budget after a long evening of debate.</p></article></body></html>")
+    local = datetime(2026, 3, 12, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    url = "https://news.example.com/council-votes"
+    outside = [dated_by_update_only(moment, tree, url) for moment in (local, local.astimezone(UTC))]
+    with one_page():
+        inside = [dated_by_update_only(moment, tree, url) for moment in (local, local.astimezone(UTC))]
+    assert inside == outside == [True, False]
+
+
+def test_a_page_that_raises_leaves_no_memo_behind() -> None:
+    """A page whose extraction raises (trafilatura's error, the pool's alarm): its values are dropped with it, and the
+    next call outside a scope computes again."""
+    calls, titles = counted()
+    page = Page()
+    with pytest.raises(RuntimeError, match="page failed"), one_page():
+        titles(page)
+        raise RuntimeError("page failed")
+    assert titles(page) != titles(page)
+    assert len(calls) == 3
+
+
+def test_two_threads_extracting_at_once_share_nothing() -> None:
+    """Two pages extracted at once in one process (threads): each scope is its thread's, and a thread outside any
+    scope computes every time while another is inside one."""
+    calls, titles = counted()
+    page = Page()
+    inside, done = threading.Event(), threading.Event()
+    seen: dict[str, list[str]] = {}
+
+    def first() -> None:
+        with one_page():
+            seen["first"] = titles(page)
+            inside.set()
+            done.wait(5)
+            seen["first again"] = titles(page)
+
+    def second() -> None:
+        inside.wait(5)
+        seen["outside"] = titles(page)
+        with one_page():
+            seen["second"] = titles(page)
+        done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert len({tuple(value) for value in seen.values()}) == 3 and seen["first again"] is seen["first"]
+    assert len(calls) == 3
