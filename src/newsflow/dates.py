@@ -102,6 +102,7 @@ from newsflow.pagedates import (
     page_url_day,
     payload_published,
 )
+from newsflow.pagememo import per_page
 from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
 from newsflow.pagetimes import parse_local as parse_local
 from newsflow.placeholderdates import placeholder
@@ -216,6 +217,7 @@ def dated_by_image_only(published: datetime | None, tree: Any, url: str | None =
     return all(moment.date() != published.date() for _, moment in _source_dates(tree, zone, url))
 
 
+@per_page
 def dated_by_update_only(published: datetime | None, tree: Any, url: str | None = None) -> bool:
     """Whether `published` is only the page's modification: its day is that of a modified time the page
     declares (JSON-LD `dateModified`, a modified meta, `og:updated_time`) or of an update stamp under

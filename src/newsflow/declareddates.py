@@ -28,6 +28,7 @@ from newsflow.bylinetexts import SENTENCE_CHARS, in_other_block
 from newsflow.datechecks import URL_MONTH, article_first
 from newsflow.jsonld import json_ld_typed_strings
 from newsflow.pageblocks import INLINE_TAGS, bounded_text, is_prose
+from newsflow.pagememo import per_page
 
 # article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
 # parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
@@ -37,6 +38,7 @@ _PUBLISHED_META = re.compile(r"(?:^|[:._-])(?:publish(?:ed)?|pub)[-_:.]?(?:time|
 _MODIFIED_META = re.compile(r"modifi|(?:^|[:._-])updated?(?:[-_:.]?(?:time|date|at))?$|last-?mod")
 
 
+@per_page
 def json_ld_published_strings(tree: Any) -> list[str]:
     """JSON-LD `datePublished` values, an article object's before a video's, an image's or a page's;
     none of an `ItemList`'s related stories (ninth pass)."""
@@ -51,6 +53,7 @@ def listed_storys(value: str, tree: Any, parse: Callable[[str], datetime | None]
     return parse(value) in listed - {None}
 
 
+@per_page
 def published_metas(tree: Any) -> list[str]:
     """The contents of the page's published-time metas, in document order."""
     return [content for name, content in _page_metas(tree) if _PUBLISHED_META.search(name)]

@@ -55,6 +55,7 @@ from newsflow.localtime import zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import bounded_text
 from newsflow.pagebounds import bounded_page_tree, texts_split
+from newsflow.pagememo import one_page
 from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here
 from newsflow.storytext import TrafilaturaOutputs, is_article_text, story_text
 from newsflow.storytext import has_article_paragraph as has_article_paragraph
@@ -101,7 +102,8 @@ def extract_article(html: str, url: str) -> ExtractedArticle | None:
     """
     _readability_seen.extracting = True  # the linear jusText and htmldate passes: here only (`_linear_justext`)
     try:
-        return _extracted_article(html, url)
+        with one_page():  # the rules' per-page memos (`newsflow.pagememo`), dropped after the page
+            return _extracted_article(html, url)
     finally:
         _readability_seen.extracting = False
 

@@ -53,6 +53,7 @@ from newsflow.bylinetexts import in_other_block as in_other_block
 from newsflow.bylinetexts import page_headline as page_headline
 from newsflow.bylinetimes import byline_times, byline_titles
 from newsflow.lunardates import YEAR_FIRST, is_korean
+from newsflow.pagememo import per_page
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
 from newsflow.relativedates import relative_age, story_sentence
 from newsflow.worlddates import slash_order
@@ -244,6 +245,7 @@ def printed_time(tree: Any) -> datetime | None:
     return None
 
 
+@per_page
 def update_bound(tree: Any, as_of: bool = True) -> date | None:
     """The earliest day that an update or (with `as_of`) "as of" stamp under the headline gives
     ("Aktualisiert: 11.04.2020", "Stand: 28.04.2020 18:00 Uhr", `<time datetime>` after "Updated"):
@@ -263,6 +265,7 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
     return min(stamps, default=None)
 
 
+@per_page
 def published_ago(tree: Any) -> timedelta | None:
     """How long before the fetch a relative time under the headline says the page was published
     ("2 hours ago", "vor 2 Stunden": `newsflow.relativedates`); a line with an update cue is not read,
@@ -329,6 +332,7 @@ def byline_time(tree: Any) -> str | None:
     return next((value for value, update in _byline_times(tree) if not update), None)
 
 
+@per_page
 def _byline_times(tree: Any) -> list[tuple[str, bool]]:
     """Each `<time datetime>` among the texts after the headline, and whether it dates an update."""
     return byline_times(page_headline(tree), byline_texts(tree), UPDATE_CUE)

@@ -36,6 +36,7 @@ from typing import Any
 from newsflow.boundedtext import INLINE_TAGS as INLINE_TAGS  # read from here by the text and date modules
 from newsflow.boundedtext import bounded_text as bounded_text
 from newsflow.metacolumns import labelled_date_box, meta_row_between, names_story_meta, storys_meta_column
+from newsflow.pagememo import per_page
 from newsflow.sitechrome import CHROME_DEPTH, SITE_CHROME, STORY_WORD, in_main, is_site_header, story_wrapper
 from newsflow.teasercards import TEASER_LEVELS, TEASER_TAGS, teaser_list_item
 from newsflow.text import token_f1
@@ -246,6 +247,7 @@ site header (review of the twenty-fourth pass: a featured other story's `<h1>`, 
 named "entry-meta" in the header is not the story's)."""
 
 
+@per_page
 def page_titles(tree: Any) -> list[str]:
     """The page's `<title>` and its `og:title` and `twitter:title` metas, those not empty."""
     titles = [tree.findtext(".//title") or ""]

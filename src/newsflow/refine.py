@@ -39,6 +39,7 @@ from newsflow.leadins import LEAD_IN_ENDS, LIST_ITEM_MARK, LeadIns
 from newsflow.markedlines import BOILERPLATE_MARKERS as BOILERPLATE_MARKERS  # re-exported: the old home of these names
 from newsflow.markedlines import NOTICE_PHRASES as NOTICE_PHRASES
 from newsflow.markedlines import drop_marked_lines as drop_marked_lines
+from newsflow.pagememo import per_page
 from newsflow.payload import script_payload_text
 from newsflow.subheads import is_subhead
 from newsflow.text import (
@@ -178,6 +179,7 @@ def json_ld_article_body(tree: Any) -> str | None:
     return max(json_ld_strings(tree, "articleBody"), key=len, default=None)
 
 
+@per_page
 def lead_in_text(lead: str, text: str) -> bool:
     """Whether one line of the text (or two adjacent ones) holds most of the lead's words: the lead
     is there already, maybe as the start of the first paragraph. Counted over single lines, not the

@@ -10,6 +10,7 @@ from typing import Any
 
 from newsflow.authorlinks import names_author
 from newsflow.boundedtext import bounded_text
+from newsflow.pagememo import per_page
 
 TEASER_ITEMS = 2
 """A list of other stories, whatever its names, has at least this many items that link one and carry its `<time>`."""
@@ -29,6 +30,7 @@ TEASER_CHARS = 600
 """A teaser's text is at most this long: a story's body beside its byline (both dated, both linking) is no card."""
 
 
+@per_page
 def teaser_list_item(item: Any) -> bool:
     """Whether a `<li>` (an `<article>`, a `<div>`: `TEASER_TAGS`) is a dated teaser in a list of other stories,
     whatever the list's class or id say ("read-also", "top-stories"; thirty-eighth pass): it links another page by a

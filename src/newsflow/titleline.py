@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsflow.leadins import LIST_ITEM_MARK
+from newsflow.pagememo import per_page
 from newsflow.text import PARAGRAPH_SEPARATOR, token_f1, word_count, word_tokens
 
 TITLE_LINE_MAX_WORDS = 40
@@ -157,6 +158,7 @@ def _is_home_link(href: str | None) -> bool:
     return parts.path in ("", "/") and not parts.query and not parts.fragment
 
 
+@per_page
 def page_headlines(tree: Any) -> list[str]:
     """The texts of the page's <h1> elements (most pages have one: the story's headline)."""
     return [" ".join(" ".join(h1.itertext()).split()) for h1 in tree.iterfind(".//h1")][:MAX_HEADLINES]
