@@ -62,7 +62,10 @@ def check_search(path: Path, world: Sequence[Copy]) -> None:
     assert {story: site for story, (site, _) in found.items()} == firsts
     assert {r[row["story_id"]]: r[row["outlets"]] for r in result.rows} == {s: len(o) for s, o in outlets_of.items()}
     by_source = search.search_attention(store, "text", SearchFilters(), "source")
-    assert {r[0]: r[2] for r in by_source.rows} == Counter(c.outlet for c in world) == stored
+    assert by_source.columns[:4] == ["source", "stories", "articles", "all_articles"]
+    per_outlet = Counter(c.outlet for c in world)  # every article matches "text": all_articles too
+    assert {r[0]: (r[2], r[3]) for r in by_source.rows} == {o: (n, n) for o, n in per_outlet.items()}
+    assert stored == per_outlet
 
 
 @settings(max_examples=max(EXAMPLES, 1), phases=PHASES, deadline=None,
