@@ -208,7 +208,7 @@ def test_search_and_story_lines_spell_the_outlet_as_the_macro_does(tmp_path: Pat
     assert [(url, site_of_url(url), site_of_url(url)) for url in urls] == rows
     assert {row[1] for row in rows[:-3]} == set(OUTLETS)
     # review: an IPv6 literal was cut at its first colon, `[` or `[2001`, so two such outlets counted one. Search's
-    # split_part spelling still cuts it so (docs/search.md, "Review of analyst 52": left); search refuses such a --site.
+    # split_part spelling did so too until Search 53 (tests/test_search53.py); search refuses such a --site.
     literals = ["http://[::1]:8080/a", "https://[2001:db8::1]/a", "https://[2001:DB8::2]/b?x=1"]
     with store.reading() as con:
         macro = [row[0] for row in con.execute("SELECT outlet(unnest($urls))", {"urls": literals}).fetchall()]
