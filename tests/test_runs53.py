@@ -9,6 +9,7 @@ let go only once the stop has been noted: no Prefect, no pools, no network, no s
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import threading
 from collections.abc import Iterator, Sequence
@@ -113,3 +114,35 @@ def test_a_run_stopped_inside_its_load_counts_the_batch_it_committed(tmp_path: P
     row = run_read_query(store, "SELECT status, articles_fetched, articles_stored, articles_failed, entries_new "
                                 "FROM runs WHERE run_id = 'stopped'").rows
     assert row == [("cancelled", ARTICLES, ARTICLES, 0, ARTICLES)], "the cancelled run's row counts what it committed"
+
+
+# --- the observers' polling on one line, wired where Prefect's observers start ---------------------------------
+
+FLOWS = Path(__file__).resolve().parents[1] / "flows"
+
+
+def calls_before_its_work(module: str, function: str, called: str) -> bool:
+    """Whether `function` of flows/`module`.py calls `called` (imported from flows.observerpolling) as a statement
+    of its own body, before its first `try` (where the runner or the run starts, and Prefect's observers with it).
+    Read from the source, not imported: importing flows imports Prefect, seconds of CPU for one test."""
+    tree = ast.parse((FLOWS / f"{module}.py").read_text())
+    imported = any(isinstance(node, ast.ImportFrom) and node.module == "flows.observerpolling"
+                   and any(alias.name == called and alias.asname is None for alias in node.names)
+                   for node in tree.body)
+    [body] = [node.body for node in tree.body
+              if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function]
+    for statement in body:
+        if isinstance(statement, ast.Try):
+            return False
+        if (imported and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+                and isinstance(statement.value.func, ast.Name) and statement.value.func.id == called):
+            return True
+    return False
+
+
+@pytest.mark.parametrize(("module", "function"), [("serve", "serve_ingest"), ("ingest", "ingest")])
+def test_the_service_and_every_run_put_the_observers_polling_on_one_line(module: str, function: str) -> None:
+    """`newsflow serve` and the `ingest` flow (a served run is its own process) each call
+    `observer_polling_on_one_line()` before their work: otherwise an observer's polling behind a dead API prints
+    each failure's traceback (hunt 48). test_hunt48 calls the function itself; this fails if either call is gone."""
+    assert calls_before_its_work(module, function, "observer_polling_on_one_line")
