@@ -24,7 +24,7 @@ from newsflow.config import load_config
 from newsflow.extractpool import ExtractionResult
 from newsflow.models import ExtractedArticle, FeedConfig, FeedEntry, FetchKind, FetchResult, Outcome, PendingArticle
 from newsflow.pipeline import RunCounts
-from newsflow.runbatches import load_fetched
+from newsflow.runbatches import WritesInThreads, load_fetched
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.runstops import is_cancellation
 from newsflow.warehouse import Warehouse, run_read_query
@@ -115,6 +115,20 @@ def test_a_run_stopped_inside_its_load_counts_the_batch_it_committed(tmp_path: P
                                 "FROM runs WHERE run_id = 'stopped'").rows
     assert row == [("cancelled", ARTICLES, ARTICLES, 0, ARTICLES)], "the cancelled run's row counts what it committed"
 
+
+
+def test_a_second_stop_during_the_wait_cuts_the_wait_short_not_the_row(
+        tmp_path: Path, held: LoadHeld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stop asked again `HOLD_AT_MOST_S` after the first, while the end waits for the load, ends the wait at once
+    (KeyboardInterrupt, as `runstops.interrupts_held` raises it); the row is still written, `cancelled`."""
+    def cut_short(writes: WritesInThreads, counts: RunCounts) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(WritesInThreads, "add_committed_after_stop", cut_short)
+    config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(run_ingest(config, "stopped", stages=StoppedInsideTheLoad(held)))
+    rows = run_read_query(Warehouse(config.warehouse_path), "SELECT status FROM runs WHERE run_id = 'stopped'").rows
+    assert rows == [("cancelled",)], "the row was left running: the next run would call the run abandoned"
 
 # --- the observers' polling on one line, wired where Prefect's observers start ---------------------------------
 

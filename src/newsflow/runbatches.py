@@ -45,7 +45,7 @@ class WritesInThreads:
     A stop (SIGTERM, Ctrl-C, a cancelled flow run) cancels the batch that awaits its load, not the load: its
     thread goes on and commits the batch whole (hunt 48: 6 of 6). Its counts never reached the run's tally,
     so the `cancelled` row said 0 articles stored while the batch's articles carried the run's id. A write
-    whose batch was stopped is kept here, and `committed_after_stop` waits for each and returns what they
+    whose batch was stopped is kept here, and `add_committed_after_stop` waits for each and adds what they
     counted: the run's row is written after their commits, and counts them (runs53)."""
 
     def __init__(self) -> None:
@@ -73,15 +73,14 @@ class WritesInThreads:
                 self._stopped.append(done)  # a write that raised itself counted nothing: it adds nothing
             raise
 
-    def committed_after_stop(self) -> RunCounts:
-        """What the writes whose batch was stopped counted, once each has ended (a load takes seconds at most)."""
+    def add_committed_after_stop(self, counts: RunCounts) -> None:
+        """Add to `counts` what each write whose batch was stopped counted, once it has ended (a load takes seconds
+        at most; a wait cut short by a second stop keeps what the writes that had ended counted)."""
         with self._lock:
             stopped, self._stopped = self._stopped, []
-        counts = RunCounts()
         for write in stopped:
             write.ended.wait()
             counts.add(write.counts)
-        return counts
 
 
 async def load_fetched(

@@ -201,8 +201,10 @@ async def run_ingest(
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
             try:
                 with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
-                    summary.counts.add(writes.committed_after_stop())  # the row after their commits, counting them
-                    end_run(store, summary, describe_error(exc))
+                    try:  # the row after the commits of the loads the stop cut short, counting them (runs53)
+                        writes.add_committed_after_stop(summary.counts)
+                    finally:  # a second stop cuts the wait short, not the row
+                        end_run(store, summary, describe_error(exc))
             except Exception as unwritten:  # the warehouse that failed the run fails its row too
                 log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
                             unwritten)
