@@ -8,8 +8,11 @@ the run's budget has run out: its articles stay pending.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from newsflow import readersafe
@@ -26,6 +29,58 @@ if TYPE_CHECKING:  # the runner imports this module: its types only, at type-che
 
 # The logger these steps have always logged under (they were part of newsflow.runner).
 log = logging.getLogger("newsflow.runner")
+
+
+class _Write:
+    """One write of the run in its thread: what it counted once it ended (committed, spooled or raised)."""
+
+    def __init__(self) -> None:
+        self.ended = threading.Event()
+        self.counts = RunCounts()
+
+
+class WritesInThreads:
+    """The run's batch writes, each in a worker thread, and the ones whose batch was stopped while they ran.
+
+    A stop (SIGTERM, Ctrl-C, a cancelled flow run) cancels the batch that awaits its load, not the load: its
+    thread goes on and commits the batch whole (hunt 48: 6 of 6). Its counts never reached the run's tally,
+    so the `cancelled` row said 0 articles stored while the batch's articles carried the run's id. A write
+    whose batch was stopped is kept here, and `add_committed_after_stop` waits for each and adds what they
+    counted: the run's row is written after their commits, and counts them (runs53)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stopped: list[_Write] = []
+
+    async def run(self, write: Callable[[], RunCounts]) -> RunCounts:
+        """`write()` in a worker thread; if the batch is stopped meanwhile, its counts are kept for the run's row."""
+        done = _Write()
+
+        def counted() -> RunCounts:
+            try:
+                done.counts = write()
+                return done.counts
+            finally:
+                done.ended.set()
+
+        context = contextvars.copy_context()  # as asyncio.to_thread: the run's context (Prefect's) in the thread
+        # Shielded: a stop cancels the await, never the thread's future, so the write always runs and always ends.
+        writing = asyncio.get_running_loop().run_in_executor(None, context.run, counted)
+        try:
+            return await asyncio.shield(writing)
+        except BaseException:
+            with self._lock:
+                self._stopped.append(done)  # a write that raised itself counted nothing: it adds nothing
+            raise
+
+    def add_committed_after_stop(self, counts: RunCounts) -> None:
+        """Add to `counts` what each write whose batch was stopped counted, once it has ended (a load takes seconds
+        at most; a wait cut short by a second stop keeps what the writes that had ended counted)."""
+        with self._lock:
+            stopped, self._stopped = self._stopped, []
+        for write in stopped:
+            write.ended.wait()
+            counts.add(write.counts)
 
 
 async def load_fetched(
@@ -45,7 +100,7 @@ async def load_fetched(
             return commit_or_spool(ctx.store, ctx.run_id, load_batch, ctx.run_id, batch, results, extractions,
                                    ctx.load_settings, if_spooled=readersafe.batch_counted(results, extractions))
 
-    counts = await asyncio.to_thread(load) if batch else RunCounts()
+    counts = await ctx.writes.run(load) if batch else RunCounts()
     counts.articles_deferred += reached - len(batch)
     return counts
 
@@ -84,7 +139,7 @@ async def process_batches(
             except Exception as exc:
                 log.exception("a batch of %d articles failed; each is recorded failed", len(batch))
                 errors.append(f"batch: {describe_error(exc)}")
-                counts.add(await asyncio.to_thread(record_failed_batch, ctx, batch, exc))
+                counts.add(await ctx.writes.run(functools.partial(record_failed_batch, ctx, batch, exc)))
             done += len(batch)
             log.info("articles: %d of %d done, %d stored, %d failed", done, len(pending), counts.articles_stored,
                      counts.articles_failed, extra={"progress": ("articles", done, len(pending))})

@@ -42,7 +42,7 @@ from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import LoadSettings, RunCounts, batched, describe_error
 from newsflow.polling import due_feeds, next_due
 from newsflow.polls import PollJob, poll_feeds
-from newsflow.runbatches import load_fetched, process_batches
+from newsflow.runbatches import WritesInThreads, load_fetched, process_batches
 from newsflow.runstops import interrupts_held, is_cancellation
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse
@@ -77,6 +77,7 @@ class RunContext:
     catch_all_verdicts: dict[str, bool] = field(default_factory=dict)  # pages probed this run (catchall)
     articles_held: set[str] = field(default_factory=set)  # run_id once its polls' outage holds articles back
     network_answered: bool = False  # some host answered a fetch of this run: the machine is online (load_fetched)
+    writes: WritesInThreads = field(default_factory=WritesInThreads)  # batch loads, counted when stopped (runs53)
 
     @property
     def kept_pages_dir(self) -> Path | None:
@@ -177,6 +178,7 @@ async def run_ingest(
     store = Warehouse(config.warehouse_path, config.lock_timeout, config.write_patience)
     summary = RunSummary(run_id)
     errors: list[str] = []
+    writes = WritesInThreads()
     with store.run_lock():
         states = open_run(store, summary, config.feeds, candidates)
         held = summary.host_pauses = hostholds.read_at_start(store, config.polling.max_interval)
@@ -189,7 +191,7 @@ async def run_ingest(
                 journal = hostholds.hold_and_keep(store, run_id, config.polling.max_interval, held, fetcher.gate)
                 budget = config.run_budget
                 ctx = RunContext(config, store, run_id, fetcher, states, deadline=started + budget,
-                                 poll_deadline=started + POLL_SHARE_OF_BUDGET * budget)
+                                 poll_deadline=started + POLL_SHARE_OF_BUDGET * budget, writes=writes)
                 try:
                     await ingest(ctx, feeds, candidates, stages or Stages(), summary.counts, errors)
                 finally:
@@ -199,7 +201,10 @@ async def run_ingest(
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
             try:
                 with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
-                    end_run(store, summary, describe_error(exc))
+                    try:  # the row after the commits of the loads the stop cut short, counting them (runs53)
+                        writes.add_committed_after_stop(summary.counts)
+                    finally:  # a second stop cuts the wait short, not the row
+                        end_run(store, summary, describe_error(exc))
             except Exception as unwritten:  # the warehouse that failed the run fails its row too
                 log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
                             unwritten)
