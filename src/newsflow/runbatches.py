@@ -66,6 +66,9 @@ class WritesInThreads:
         context = contextvars.copy_context()  # as asyncio.to_thread: the run's context (Prefect's) in the thread
         # Shielded: a stop cancels the await, never the thread's future, so the write always runs and always ends.
         writing = asyncio.get_running_loop().run_in_executor(None, context.run, counted)
+        # A write whose batch was stopped may still fail (the disk full): its error is the run's to say, in one line,
+        # not asyncio's "Future exception was never retrieved" with a traceback when the future is collected.
+        writing.add_done_callback(_retrieved)
         try:
             return await asyncio.shield(writing)
         except BaseException:
@@ -81,6 +84,11 @@ class WritesInThreads:
         for write in stopped:
             write.ended.wait()
             counts.add(write.counts)
+
+
+def _retrieved(future: asyncio.Future[RunCounts]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 async def load_fetched(
