@@ -2,9 +2,9 @@
 -- description: For every story carried by at least min_sources sources, the source whose copy appeared first
 -- description: (publication time, else fetch time; a tie goes to the lowest article_id): story_articles' copy 1,
 -- description: the first_outlet `newsflow stories` names. A source is an outlet: the host less www. (one spelling)
--- description: and less a mobile or AMP edition's m., mobile. or amp. (0106). stories_tied: the stories this source's
--- description: copy appeared at the very instant of the first copy, as another outlet's did: a tie, credited to one
--- description: of them by article_id alone (counted in stories_broken for that one only).
+-- description: and less a mobile or AMP edition's m., mobile. or amp. (0106). stories_tied: of the stories carried,
+-- description: those whose first instant this source's copy shared with another source's: a tie, which article_id
+-- description: alone credited to one of them (in its stories_broken).
 -- param: days = 30   (stories whose first copy was fetched in this many days)
 -- param: min_sources = 2   (a story must be carried by this many sources to count)
 -- param: limit = 20   (rows to show)
