@@ -261,7 +261,8 @@ def test_export_dates_and_times_are_the_tz_zones(tmp_path: Path, capsys: pytest.
     _, err = _run(capsys, config, "export", str(tmp_path / "relative"), "--tz", "Asia/Tokyo", "--since", "3d")
     assert err.startswith("newsflow: --since 3d is ") and err.endswith(" in Asia/Tokyo\n")
     _run(capsys, config, "export", str(tmp_path / "p"), "--tz", "Asia/Tokyo")
-    assert sorted(p.name for p in (tmp_path / "p" / "articles").iterdir()) == ["_newsflow_zone", "date=2026-12-06"]
+    assert sorted(p.name for p in (tmp_path / "p" / "articles").iterdir()) == ["date=2026-12-06"]
+    assert (tmp_path / "p" / ".articles.zone").read_text(encoding="utf-8") == "Asia/Tokyo\n"
     _, err = _run(capsys, config, "export", str(tmp_path / "p"), code=2)
     assert err.startswith(f"newsflow: export: the export in {tmp_path / 'p' / 'articles'} has its dates in "
                           "Asia/Tokyo, and one in UTC would") and err.count("\n") == 1

@@ -15,8 +15,9 @@ included, plus a `date` column); the other tables are one `newsflow query` away.
 
 `date` is the date of `published_at`, else of `fetched_at`, in the export's zone (`tz`, UTC unless given:
 `newsflow export --tz`, "Analyst 53"); `since` keeps dates on or after it. CSV and JSON write timestamps with
-that zone's offset; Parquet stores instants. A Parquet export records its zone in `articles/_newsflow_zone`, and
-one in another zone into that folder is refused: it would rewrite only the dates it covers, and an article near
+that zone's offset; Parquet stores instants. A Parquet export records its zone in `DIR/.articles.zone` (beside the
+date folders, not among them: a reader of `articles/**` would take it for data), and one in another zone there is
+refused: it would rewrite only the dates it covers, and an article near
 midnight would sit in both zones' date folders (a folder without the file was exported in UTC).
 """
 
@@ -41,8 +42,8 @@ ExportFormat = Literal["parquet", "csv", "jsonl"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("parquet", "csv", "jsonl")
 
 _DATE = "CAST(coalesce(published_at, fetched_at) AT TIME ZONE $tz AS DATE)"
-ZONE_FILE = "_newsflow_zone"
-"""Beside a Parquet export's date folders: the zone of its dates (readers skip files starting with `_`)."""
+ZONE_FILE = ".articles.zone"
+"""Beside a Parquet export's `articles` folder: the zone of its dates."""
 _SELECT = f"SELECT *, {_DATE} AS date FROM articles WHERE $since IS NULL OR {_DATE} >= $since ORDER BY date, article_id"
 # A text cell a spreadsheet reads as a formula: it begins with one of these and is not a number.
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -89,7 +90,7 @@ def export_articles(
                               "is left as it was") from exc
     if written != target:
         _move_partitions(written, target)
-        (target / ZONE_FILE).write_text(tz + "\n", encoding="utf-8")
+        (out_dir / ZONE_FILE).write_text(tz + "\n", encoding="utf-8")
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
 
@@ -113,7 +114,7 @@ def _check_zone(target: Path, tz: str) -> None:
     """InputError (exit 2) when the Parquet export in `target` has its dates in another zone than `tz`."""
     if not target.is_dir():
         return
-    zone_file = target / ZONE_FILE
+    zone_file = target.parent / ZONE_FILE
     earlier = zone_file.read_text(encoding="utf-8").strip() if zone_file.is_file() else "UTC"
     if earlier.lower() != tz.lower():
         raise InputError(f"export: the export in {target} has its dates in {earlier}, and one in {tz} would put an "
