@@ -216,7 +216,8 @@ def _run(capsys: pytest.CaptureFixture[str], config: Path, *argv: str, code: int
 def test_site_takes_an_ipv6_literal_and_an_edition_as_its_outlet(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Before: `--site [2001:db8::1]` (and `2001:db8::1`) was refused for its colons, though `outlet` names such an
-    outlet; `--site m.bbc.co.uk` found m.bbc.co.uk's copies only. Now each is read as the outlet the views name."""
+    outlet, and search_attention's `site=[2001:db8::1]` matched nothing; `--site m.bbc.co.uk` found m.bbc.co.uk's
+    copies only. Now each is read as the outlet the views name."""
     world = [Edition(0, "bbc.co.uk", False, False, "https", "", None, 0, "en", "m."),
              Edition(0, "bbc.co.uk", False, False, "https", "", None, 0, "en", ""),
              Literal(0, "2001:db8::1", False, True, "https", ":8443", None, 0, "en")]  # [2001:DB8::1]:8443
@@ -229,6 +230,11 @@ def test_site_takes_an_ipv6_literal_and_an_edition_as_its_outlet(
         out, err = _run(capsys, config, "search", "text", "--site", site, "--by", "source", "--format", "csv")
         assert [(r["source"], r["articles"]) for r in csv.DictReader(io.StringIO(out))] == [(outlet, articles)], site
         assert err == ""
+    for sites, articles, outlets in (("2001:DB8::1", 1, 1), ("[2001:db8::1]:8443,m.bbc.co.uk", 3, 2)):  # as --site
+        out, _ = _run(capsys, config, "query", "search_attention", "--param", "q=text", "--param", f"site={sites}",
+                      "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert (sum(int(r["articles"]) for r in rows), max(int(r["outlets"]) for r in rows)) == (articles, outlets)
     _, err = _run(capsys, config, "search", "text", "--site", "[2001:db8::1", code=2)
     assert "--site expects a site like reuters.com" in err and err.count("\n") == 1
 
