@@ -255,6 +255,8 @@ def test_export_dates_and_times_are_the_tz_zones(tmp_path: Path, capsys: pytest.
     of 20:00 UTC on the 5th the 6th, reads --since there, and writes CSV's times with +09; a Parquet export in another
     zone into the same folder is refused (a day's article would sit in two date folders)."""
     config = _config(_dated_store(tmp_path / "w.duckdb"))
+    with config.open("a", encoding="utf-8") as toml:  # the config's zone is search's and stories', not export's
+        toml.write('[search]\ntz = "Asia/Tokyo"\n')
     _run(capsys, config, "export", str(tmp_path / "utc"), "--format", "csv")
     utc = list(csv.DictReader(io.StringIO((tmp_path / "utc" / "articles.csv").read_text(encoding="utf-8"))))
     assert [(r["date"], r["published_at"]) for r in utc] == [("2026-12-05", "2026-12-05 20:00:00+00"),
