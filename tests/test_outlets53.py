@@ -274,6 +274,9 @@ def test_export_dates_and_times_are_the_tz_zones(tmp_path: Path, capsys: pytest.
     _, err = _run(capsys, config, "export", str(tmp_path / "p"), code=2)
     assert err.startswith(f"newsflow: export: the export in {tmp_path / 'p' / 'articles'} has its dates in "
                           "Asia/Tokyo, and one in UTC would") and err.count("\n") == 1
+    (tmp_path / "r" / ".articles.zone").mkdir(parents=True)  # the zone cannot be written: said, not a traceback
+    _, err = _run(capsys, config, "export", str(tmp_path / "r"), code=1)
+    assert err.startswith("newsflow: export: the articles were written, but not ") and err.count("\n") == 1
     _, err = _run(capsys, config, "export", str(tmp_path / "q"), "--tz", "Asia/Tokio", code=2)
     assert err.startswith("newsflow: --tz 'Asia/Tokio' is not a time zone; did you mean Asia/Tokyo")
 

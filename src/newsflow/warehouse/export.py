@@ -90,7 +90,7 @@ def export_articles(
                               "is left as it was") from exc
     if written != target:
         _move_partitions(written, target)
-        (out_dir / ZONE_FILE).write_text(tz + "\n", encoding="utf-8")
+        _record_zone(out_dir, tz)
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
 
@@ -108,6 +108,14 @@ def _move_partitions(written: Path, target: Path) -> None:
         else:
             partition.rename(old)
     written.rmdir()
+
+
+def _record_zone(out_dir: Path, tz: str) -> None:
+    try:
+        (out_dir / ZONE_FILE).write_text(tz + "\n", encoding="utf-8")
+    except OSError as exc:  # the export is whole; the next one in another zone would not be refused
+        raise OutputError(f"export: the articles were written, but not {out_dir / ZONE_FILE} (the zone of their "
+                          f"dates, {tz}): {exc.strerror}; free space and export again") from exc
 
 
 def _check_zone(target: Path, tz: str) -> None:
