@@ -18,15 +18,22 @@ included, plus a `date` column); the other tables are one `newsflow query` away.
 that zone's offset; Parquet stores instants. A Parquet export records its zone in `DIR/.articles.zone` (beside the
 date folders, not among them: a reader of `articles/**` would take it for data), and one in another zone there is
 refused: it would rewrite only the dates it covers, and an article near
-midnight would sit in both zones' date folders (a folder without the file was exported in UTC).
+midnight would sit in both zones' date folders (a folder without the file was exported in UTC). Two names of UTC
+(`UTC`, `Etc/UTC`, `GMT`, `Zulu`: a tz database file that is Etc/UTC's or Etc/GMT's) are one zone. The zone file is
+written (to a temporary file, renamed over it) before any date folder moves: a write that fails leaves the earlier
+export as it was, and one killed midway leaves no folder dated in a zone the file does not name. A zone file that is
+not UTF-8 text is refused in one line (exit 2).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import zoneinfo
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -89,8 +96,8 @@ def export_articles(
             raise OutputError(f"export to {target} failed: {' '.join(str(exc).split())}; an earlier export there "
                               "is left as it was") from exc
     if written != target:
+        _record_zone(out_dir, written, target, tz)
         _move_partitions(written, target)
-        _record_zone(out_dir, tz)
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
 
@@ -110,12 +117,19 @@ def _move_partitions(written: Path, target: Path) -> None:
     written.rmdir()
 
 
-def _record_zone(out_dir: Path, tz: str) -> None:
+def _record_zone(out_dir: Path, written: Path, target: Path, tz: str) -> None:
+    """The zone in `DIR/.articles.zone` before a date folder moves (review of "Analyst 53": recorded after the move, a
+    failed write left Tokyo's folders read as UTC's). It names the zone the folders are in: the earlier export's,
+    which `_check_zone` made `tz`, or none. A failure leaves the earlier export whole and removes what was written."""
+    partial = out_dir / f"{ZONE_FILE}.partial-{os.getpid()}"
     try:
-        (out_dir / ZONE_FILE).write_text(tz + "\n", encoding="utf-8")
-    except OSError as exc:  # the export is whole; the next one in another zone would not be refused
-        raise OutputError(f"export: the articles were written, but not {out_dir / ZONE_FILE} (the zone of their "
-                          f"dates, {tz}): {exc.strerror}; free space and export again") from exc
+        partial.write_text(tz + "\n", encoding="utf-8")
+        os.replace(partial, out_dir / ZONE_FILE)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        shutil.rmtree(written, ignore_errors=True)
+        raise OutputError(f"export to {target} failed: cannot write {out_dir / ZONE_FILE} (the zone of its dates, "
+                          f"{tz}): {exc.strerror}; an earlier export there is left as it was") from exc
 
 
 def _check_zone(target: Path, tz: str) -> None:
@@ -123,11 +137,47 @@ def _check_zone(target: Path, tz: str) -> None:
     if not target.is_dir():
         return
     zone_file = target.parent / ZONE_FILE
-    earlier = zone_file.read_text(encoding="utf-8").strip() if zone_file.is_file() else "UTC"
-    if earlier.lower() != tz.lower():
+    try:
+        earlier = zone_file.read_text(encoding="utf-8").strip() if zone_file.is_file() else "UTC"
+    except UnicodeDecodeError:
+        raise InputError(f"export: {zone_file} is not a zone name (not UTF-8 text); write the zone of the dates in "
+                         f"{target} into it (UTC if unsure), or delete that folder and the file first") from None
+    if not same_zone(earlier, tz):
         raise InputError(f"export: the export in {target} has its dates in {earlier}, and one in {tz} would put an "
                          f"article near midnight in two date folders; give --tz {earlier}, or another DIR, or "
                          "delete that folder first")
+
+
+def same_zone(one: str, other: str) -> bool:
+    """Whether two zone names give every instant one date: one name in any case, or both UTC (below)."""
+    return one.lower() == other.lower() or (is_utc(one) and is_utc(other))
+
+
+_UTC_FILES = ("Etc/UTC", "Etc/GMT")  # offset 0 at every instant; their links: UTC, Zulu, Universal, GMT, Greenwich...
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")  # no `..`: the name is read from a file
+
+
+def is_utc(name: str) -> bool:
+    """Whether the tz database's zone `name` is UTC: its file is Etc/UTC's or Etc/GMT's (a link to one of them).
+    Only these two: other links are not proved one zone, since DuckDB's ICU and Python's tz database differ on some
+    before 1970 (tzdata 2022's merged zones)."""
+    if name.upper() == "UTC":
+        return True
+    data = _zone_file(name)
+    return data is not None and data in {_zone_file(utc) for utc in _UTC_FILES}
+
+
+def _zone_file(name: str) -> bytes | None:
+    """The tz database's file for `name`, where Python's zoneinfo reads it (its TZPATH, else the tzdata package)."""
+    if not _ZONE_NAME.fullmatch(name):
+        return None
+    for root in zoneinfo.TZPATH:
+        if (path := Path(root, name)).is_file():
+            return path.read_bytes()
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+    except (ModuleNotFoundError, OSError):
+        return None
 
 
 def _spreadsheet_safe_select(con: duckdb.DuckDBPyConnection) -> str:
