@@ -140,8 +140,8 @@ def _check_zone(target: Path, tz: str) -> None:
     try:
         earlier = zone_file.read_text(encoding="utf-8").strip() if zone_file.is_file() else "UTC"
     except UnicodeDecodeError:
-        raise InputError(f"export: {zone_file} is not a zone name (not UTF-8 text); write the zone of the dates in "
-                         f"{target} into it (UTC if unsure), or delete that folder and the file first") from None
+        raise InputError(f"export: {zone_file} is not a zone name (not UTF-8 text); write into it the --tz that "
+                         f"{target} was exported with, or delete that folder and the file first") from None
     if not same_zone(earlier, tz):
         raise InputError(f"export: the export in {target} has its dates in {earlier}, and one in {tz} would put an "
                          f"article near midnight in two date folders; give --tz {earlier}, or another DIR, or "
