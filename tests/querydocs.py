@@ -168,8 +168,10 @@ Output sent to a file on a full disk (`> out.csv`) is one line naming stdout and
 or send it to another disk, exit 1 (the rest of the output is dropped).
 `--format json` writes NaN and infinities as null: JSON has no such numbers, and jq refuses `NaN`.
 
-A *source* (an outlet, a site) is the host of the page's canonical URL less `www.`, in every query and view
-(warehouse/README.md, "Outlets"): `news.bbc.co.uk` and `bbc.co.uk` are two, and `--site bbc.co.uk` takes both.
+A *source* (an outlet, a site) is the host of the page's canonical URL less `www.`, and less a mobile or AMP
+edition's `m.`, `mobile.` or `amp.` (since migration 0106: `m.bbc.co.uk` is `bbc.co.uk`; `m.example`, a name of its
+own, stays whole), in every query and view (warehouse/README.md, "Outlets"): `news.bbc.co.uk` and `bbc.co.uk` are
+two, and `--site bbc.co.uk` takes both.
 Before migration 0104 most queries took the page's sitename, else the host, and counted one outlet twice where some
 of its pages gave no sitename (docs/search.md, "Analyst 52"); `articles.sitename` is still there to join by name.
 The output below is real:

@@ -18,7 +18,6 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -31,6 +30,7 @@ from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
 from newsflow.opml import OpmlError
+from newsflow.search_dates import time_zone, unknown_time_zone
 from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
 from newsflow.warehouse.export import EXPORT_FORMATS, export_articles
 
@@ -80,14 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config(stories)
 
     again = commands.add_parser("reextract", help="run extraction again on the kept HTML, without fetching")
-    again.add_argument("--since", type=_parse_date, metavar="DATE", help="only articles fetched on or after DATE")
+    again.add_argument("--since", type=day_argument, metavar="DATE", help="only articles fetched on or after DATE "
+                       "(a date, today, yesterday, 7d or 2w: days or weeks ago; UTC's days)")
     _add_config(again)
 
     export = commands.add_parser("export", help="export the articles as Parquet (by date), CSV or JSON Lines")
     export.add_argument("out_dir", metavar="DIR", help="folder to write into")
     export.add_argument("--format", type=export_format, choices=EXPORT_FORMATS, default="parquet")
     export.add_argument("--since", type=day_argument, metavar="DATE", help="only articles dated on or after DATE "
-                        "(a date, today, yesterday, 7d or 2w: days or weeks ago; export's dates are UTC's)")
+                        "(a date, today, yesterday, 7d or 2w: days or weeks ago, in --tz's zone)")
+    export.add_argument("--tz", metavar="ZONE", help="the time zone of each article's date (its Parquet folder), of "
+                        "--since and of CSV's and JSON's times, e.g. America/New_York (default UTC; the config's "
+                        "search.tz is not read, so that an export's date folders never move with it)")
     _add_config(export)
 
     feeds = commands.add_parser("feeds", help="list the feeds with their health; import, export, discover feeds")
@@ -111,13 +115,6 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_config(parser: argparse.ArgumentParser, default: Any = None) -> None:
     parser.add_argument("--config", metavar="PATH", default=default,
                         help="config file (default: config/newsflow.toml)")
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-24") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -364,6 +361,8 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     from newsflow.reextract import reextract
 
     config = load_config(args.config)
+    if problem := days_in_zone(args, "UTC"):  # `7d` is a date: an interrupted pass resumes by its --since's date
+        return fail(problem, EXIT_USAGE)
     done = reextract(config, args.since)
     print(f"re-extracted {done.changed + done.unchanged + done.failed} of {done.articles} articles: "
           f"{done.changed} changed, {done.unchanged} unchanged, {done.failed} failed; "
@@ -384,9 +383,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not args.out_dir.strip():  # Path("") is the working directory: a quoting slip would write there
         raise InputError("export: give a folder to write into (DIR was empty)")
     config = load_config(args.config)
-    if problem := days_in_zone(args, "UTC"):  # export's `date` is the UTC day (warehouse/export.py)
+    zone = time_zone(args.tz or "UTC")  # export's `date` is this zone's day (warehouse/export.py)
+    if zone is None:
+        return fail(unknown_time_zone(args.tz), EXIT_USAGE)
+    if problem := days_in_zone(args, zone):
         return fail(problem, EXIT_USAGE)
-    summary = export_articles(Warehouse(config.warehouse_path), Path(args.out_dir), args.format, args.since)
+    summary = export_articles(Warehouse(config.warehouse_path), Path(args.out_dir), args.format, args.since, zone)
     files = len(summary.files)
     print(f"exported {summary.rows} articles to {summary.target} ({files} file{'s' if files != 1 else ''})")
     return 0

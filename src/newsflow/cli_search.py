@@ -6,6 +6,7 @@ Registered in cli.py with one line (`cli_search.add_parser(commands)`); see docs
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import re
 import shutil
 import sys
@@ -18,7 +19,7 @@ from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
-from newsflow.urls import host_of
+from newsflow.urls import host_of, outlet_of_host
 from newsflow.warehouse import QueryResult, Warehouse
 
 BAR_WIDTH = 40
@@ -227,13 +228,26 @@ def language_code(language: str | None) -> str | None:
 
 
 def site_filter(site: str | None) -> str | None:
-    """A --site as the `stories` view writes sites: the host (`urls.host_of`: lowercased, without
-    scheme, port or path) less "www."; text that names no host is kept for the check to refuse."""
+    """A --site as the `stories` view writes sites: the outlet of its host (`urls.host_of`: lowercased, without
+    scheme, port or path; `urls.outlet_of_host`: less "www.", "m.", "mobile.", "amp."), an IPv6 literal without its
+    brackets; text that names no host is kept for the check to refuse."""
     if site is None:
         return None
     text = site.strip()
+    if is_ipv6_address(text):  # `2001:db8::1` unbracketed: as a URL it would be a host `2001` and a bad port
+        return text.lower()
     host = host_of(text if "://" in text else f"http://{text}")
-    return host.removeprefix("www.").strip(".") if host else text.lower()
+    return outlet_of_host(host).strip(".") if host else text.lower()
+
+
+def is_ipv6_address(text: str) -> bool:
+    """Whether `text` is an IPv6 address as `outlet` writes one (no brackets, no zone): a --site of one is an
+    outlet's (`[2001:db8::1]`, with a port or not, is read as a URL's host; before "Analyst 53", both were refused
+    for their colons)."""
+    try:
+        return isinstance(ipaddress.ip_address(text), ipaddress.IPv6Address) and "%" not in text
+    except ValueError:
+        return False
 
 
 def bad_argument(args: argparse.Namespace) -> str | None:
@@ -246,7 +260,7 @@ def bad_argument(args: argparse.Namespace) -> str | None:
     if any(not feed.strip() for feed in args.feed or ()):
         return "--feed needs a feed name; `newsflow feeds` lists them"
     for site in args.site or ():
-        if not _SITE.fullmatch(site_filter(site) or ""):
+        if not (_SITE.fullmatch(read := site_filter(site) or "") or is_ipv6_address(read)):
             return f"--site expects a site like reuters.com (as `--by source` lists them), got {site!r}"
     if args.by and args.articles:
         return "--articles lists matching articles and --by counts them: give one of the two"

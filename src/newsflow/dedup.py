@@ -17,7 +17,7 @@ from newsflow import stories
 from newsflow.models import Article
 from newsflow.stories import BandKey
 from newsflow.stories_furniture import LineLookup, StoredLine
-from newsflow.urls import host_of
+from newsflow.urls import host_of, outlet_of_host
 
 # (band, band_hash, article_id, story_id, signature, story_started_at): one row of the index lookup
 StoredMatch = tuple[int, int, str, str, bytes | None, datetime | None]
@@ -85,9 +85,9 @@ def assign_story_ids(
 
 
 def site_of_url(url: str) -> str:
-    """The site as the `stories` view counts outlets: the URL's host, less "www."."""
-    host = host_of(url)
-    return host.removeprefix("www.")
+    """The outlet as the `stories` view counts it (`urls.outlet_of_host`): the URL's host, less "www." and a mobile
+    or AMP edition's "m.", "mobile." or "amp."."""
+    return outlet_of_host(host_of(url))
 
 
 def _indexed(match: StoredMatch) -> stories.IndexedArticle:

@@ -45,7 +45,7 @@ class SearchFilters:
     # feed, language and site: one value, or several (either of them: `--site a --site b`, "Analyst 49")
     feed: str | tuple[str, ...] | None = None
     language: str | tuple[str, ...] | None = None
-    site: str | tuple[str, ...] | None = None  # a site (host less "www.") and its subdomains
+    site: str | tuple[str, ...] | None = None  # a site (an outlet) and its subdomains
     tz: str = "UTC"  # the time zone whose days `since`, `until` and `--by day|week` are (`time_zone_named`)
 
 

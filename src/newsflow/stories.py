@@ -110,8 +110,8 @@ DEFAULT_PARAMS = StoryParams()
 @dataclass(frozen=True)
 class StoryCandidate:
     """A new article to place in a story. `sort_key` orders the batch earliest-first:
-    (published_at or fetched_at, article_id). `site` is where it was published (the host of its
-    canonical URL, less "www."); "" leaves its lines out of the furniture counts."""
+    (published_at or fetched_at, article_id). `site` is where it was published (its canonical URL's
+    outlet, dedup.site_of_url); "" leaves its lines out of the furniture counts."""
 
     article_id: str
     text: str

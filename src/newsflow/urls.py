@@ -148,6 +148,21 @@ def host_of(url: str) -> str:
     return parts[1].strip("[]") if parts is not None else ""
 
 
+MOBILE_LABELS = ("m", "mobile", "amp")
+"""A first label that names an outlet's mobile or AMP edition (m.bbc.co.uk, amp.theguardian.com), not another
+outlet: `outlet_of_host` folds it into the outlet (docs/search.md, "Analyst 53")."""
+
+
+def outlet_of_host(host: str) -> str:
+    """The outlet a lower-case host is (warehouse/views/_outlets.sql's macro `outlet_of_host`, spelt again here and
+    in search's SQL; tests/test_outlets53.py checks the three agree): the host less a leading "www.", then less a
+    leading "m.", "mobile." or "amp." when what is left still has a dot. `m.example` is a registrable name of its
+    own (the rest, `example`, would be a top-level domain) and stays whole; an IP address never starts so."""
+    host = host.removeprefix("www.")
+    label, _, rest = host.partition(".")
+    return rest if label in MOBILE_LABELS and "." in rest else host
+
+
 def loop_key(url: str) -> str:
     """What makes a redirect's target the URL it came from: the scheme and host in one spelling (case, a trailing
     dot, punycode, a number's dotted quad), the default port dropped, no fragment; the path and query as written

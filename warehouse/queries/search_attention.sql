@@ -22,7 +22,11 @@ WITH wanted AS (  -- each filter as a list (NULL: all); a feed name, language co
            (SELECT list(DISTINCT CASE WHEN lower(w) = 'unknown' THEN ''
                                       ELSE lower(split_part(replace(w, '_', '-'), '-', 1)) END)
             FROM (SELECT trim(unnest(string_split($language, ','))) AS w) WHERE w <> '') AS languages,
-           (SELECT list(DISTINCT outlet_of_host(w))
+           (SELECT list(DISTINCT outlet(regexp_replace(  -- a site read as --site reads it: a host's trailing dot
+                    CASE WHEN contains(w, '://') THEN w  -- goes (`m.example.`), before the rule sees its labels;
+                         WHEN w LIKE '%:%:%' AND NOT starts_with(w, '[')  -- an IPv6 address bare,
+                         THEN 'http://[' || w || ']'  -- in brackets, with a port, as a URL
+                         ELSE 'http://' || w END, '^([a-z]+://[^/:?#\[]+)\.([:/?#]|$)', '\1\2')))
             FROM (SELECT trim(unnest(string_split(lower($site), ','))) AS w) WHERE w <> '') AS sites
 ),
 checked AS (  -- `site=,` read as no site, every site, before "Analyst 51": a value of commas alone is refused

@@ -1,6 +1,7 @@
 -- title: Top stories by number of outlets
 -- description: Stories (articles sharing a story_id) carried by the most distinct sources, with the
--- description: headline of their earliest copy. A source is an outlet: the host of the URL less www.
+-- description: headline of their earliest copy. A source is an outlet: the host of the URL less www. and less a
+-- description: mobile or AMP edition's m., mobile. or amp. (0106).
 -- param: days = 7   (how far back to look, by fetch time)
 -- param: min_sources = 1   (only stories carried by at least this many sources)
 -- param: limit = 20   (rows to show)

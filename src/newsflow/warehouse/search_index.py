@@ -51,14 +51,16 @@ def indexed_languages(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 UTC = search_run.UTC
 RANKED_TYPES = search_topk.RANKED_TYPES
-# The stories view's site (the macro `outlet`: host less "www."), without a regex per matching article. An IPv6
+# The stories view's site (the macro `outlet`), its host cut out without a regex per matching article. An IPv6
 # literal (`[2001:db8::1]:8443`) is cut at its "]", not its first colon (`[2001`: every such outlet was one), and
 # without brackets, as `outlet` and dedup.site_of_url spell it. A CASE choosing a regex for it took 1.6x main's time
 # on every URL, this delimiter 1.3x (docs/search.md, "Search 53").
 _URL_AUTHORITY = "split_part(a.canonical_url, '/', 3)"
 _HOST = (f"lower(split_part(split_part(split_part(ltrim({_URL_AUTHORITY}, '['), "
          f"if(starts_with({_URL_AUTHORITY}, '['), ']', ':'), 1), '?', 1), '#', 1))")
-_SITE = f"CASE WHEN starts_with({_HOST}, 'www.') THEN {_HOST}[5:] ELSE {_HOST} END"
+# The host less "www." and a mobile or AMP edition's "m.", "mobile." or "amp." (since "Analyst 53"; urls.outlet_of_host
+# says when): the macro `outlet_of_host`'s one regex, spelt here for a warehouse whose views predate 0106.
+_SITE = fr"regexp_replace({_HOST}, '^(?:www\.)?(?:(?:m|mobile|amp)\.([^.]*\.))?', '\1')"
 _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
                              $alts::{RANKED_TYPES['alts']})"""
 # Each filter is a list (`--site a --site b`: either; docs/search.md "Analyst 49"): a site matches one of the

@@ -16,7 +16,7 @@ ORDER BY n DESC, site"""
 
 
 def stored_sites(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """Every stored article's site (its host less "www.", as the `stories` view and --site write it) with its
+    """Every stored article's site (its outlet, as the `stories` view and --site write it) with its
     number of articles, commonest first."""
     rows = search_run.execute(con, _STORED_SITES, {}).fetchall()
     return [(str(site), int(n)) for site, n in rows if site]
