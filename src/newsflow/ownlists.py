@@ -29,6 +29,8 @@ MAX_LINKS_READ = 3000
 MAX_CHILDREN_READ = 400
 MAX_HEADINGS_READ = 500
 _HEADINGS = frozenset(("h2", "h3", "h4"))
+_TEASER_MARKS = ("img", "picture", "time")
+_LISTS = frozenset(("ul", "ol"))
 
 
 def own_list_lines(page: Any) -> frozenset[str]:
@@ -99,45 +101,84 @@ def linked_runs(page: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
             parents.setdefault(parent)
             if holder.tag in _HEADINGS and parent.getparent() is not None:
                 boxes.setdefault(parent.getparent())
-    return _runs_of(set(parents)) + [(False, run) for box in boxes for run in _card_runs(box)]
+    return _runs_of(set(parents)) + [found for box in boxes for found in _card_runs(box)]
 
 
-def _card_runs(box: Any) -> list[list[tuple[str, ...]]]:
+def _card_runs(box: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
     """The box's runs of RUN_MIN cards or more, each card an element holding one heading's item and nothing else:
-    other stories' teasers (a story's own list has no wrapper for each item)."""
-    runs: list[list[tuple[str, ...]]] = []
+    other stories' teasers, or the story's own list when the box is a `<ul>`/`<ol>` of bare `<li>`s standing among
+    the story's paragraphs and written as they are (forty-fifth pass: an editor's list of linked headlines)."""
+    story = _story_paragraphs(box.getparent()) if box.tag in _LISTS and box.getparent() is not None else []
+    runs: list[tuple[bool, list[tuple[str, ...]]]] = []
     run: list[tuple[str, ...]] = []
-    for card in islice(box, MAX_CHILDREN_READ):
-        if not isinstance(card.tag, str):
-            continue
-        parts = [part for part in card if isinstance(part.tag, str)]
+    plain: list[bool] = []
+    for card in [card for card in islice(box, MAX_CHILDREN_READ) if isinstance(card.tag, str)] + [None]:
+        parts = [part for part in card if isinstance(part.tag, str)] if card is not None else []
         item = _item_lines(parts, 0) if len(parts) == 2 and parts[0].tag in _HEADINGS else ()
         if item:
             run.append(item)
+            plain.append(card.tag == "li" and not card.attrib and _written_alike(parts, story))
             continue
-        runs.extend([run] if len(run) >= RUN_MIN else [])
-        run = []
-    return runs + ([run] if len(run) >= RUN_MIN else [])
+        if len(run) >= RUN_MIN:
+            runs.append((len(story) >= STORY_PARAGRAPHS_MIN and all(plain), run))
+        run, plain = [], []
+    return runs
+
+
+def _story_paragraphs(parent: Any) -> list[Any]:
+    return [child for child in islice(parent, MAX_CHILDREN_READ)
+            if isinstance(child.tag, str) and _is_story_paragraph(child)]
 
 
 def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
-    """The parent's runs of RUN_MIN linked items or more, each marked own when story paragraphs stand beside."""
+    """The parent's runs of RUN_MIN linked items or more, each marked own when story paragraphs stand beside and its
+    items are written as those paragraphs are (`_written_alike`)."""
     children = [child for child in islice(parent, MAX_CHILDREN_READ) if isinstance(child.tag, str)]
-    runs: list[list[tuple[str, ...]]] = []
-    run: list[tuple[str, ...]] = []
-    story, index = 0, 0
+    runs: list[list[tuple[tuple[str, ...], list[Any]]]] = []
+    run: list[tuple[tuple[str, ...], list[Any]]] = []
+    story: list[Any] = []
+    index = 0
     while index < len(children):
         item = _item_lines(children, index)
         if item:  # a heading's item takes its summary's child too: one child a line
-            run.append(item)
+            run.append((item, children[index:index + len(item)]))
             index += len(item)
             continue
         runs.extend([run] if len(run) >= RUN_MIN else [])
         run = []
-        story += _is_story_paragraph(children[index])
+        story.extend([children[index]] if _is_story_paragraph(children[index]) else [])
         index += 1
     runs.extend([run] if len(run) >= RUN_MIN else [])
-    return [(story >= STORY_PARAGRAPHS_MIN, found) for found in runs]
+    return [(len(story) >= STORY_PARAGRAPHS_MIN and _written_alike([part for _, parts in found for part in parts],
+                                                                    story), [lines for lines, _ in found])
+            for found in runs]
+
+
+def _written_alike(parts: list[Any], story: list[Any]) -> bool:
+    """Whether the items' elements are written as the story's paragraphs beside them are, as an editor writes a list
+    into the story (forty-fifth pass): no picture or date in an item (a teaser's thumbnail and day), and each
+    paragraph and link of an item has a class the story's paragraphs (and their links) have, or none. A template
+    names its teasers' parts (`c-card__text`); headings are not compared (an editor's get the editor's classes,
+    Gutenberg's `wp-block-heading`)."""
+    paragraphs = {_classes(_story_p(element)) for element in story}
+    links = {""} | {_classes(link) for element in story for link in element.iterfind(".//a")}
+    for part in parts:
+        if next(part.iter(*_TEASER_MARKS), None) is not None:
+            return False
+        if part.tag == "p" and _classes(part) not in paragraphs:
+            return False
+        if any(_classes(link) not in links for link in part.iterfind(".//a")):
+            return False
+    return True
+
+
+def _story_p(element: Any) -> Any:
+    """The story paragraph's `<p>` (inside a CMS's `<div>` of one, `_is_story_paragraph`)."""
+    return element if element.tag == "p" else next(part for part in element if isinstance(part.tag, str))
+
+
+def _classes(element: Any) -> str:
+    return " ".join(sorted((element.get("class") or "").split()))
 
 
 def _is_story_paragraph(child: Any) -> bool:
