@@ -4,9 +4,12 @@ over a summary `<p>`, or `<p><a>headline</a> summary</p>`, and the summaries may
 story's own list from other stories' teasers is where it stands, in any language: its items are siblings of the
 story's own paragraphs (their parent holds two story paragraphs outside the list, each a `<p>` or a CMS's `<div>`
 holding one), where a box of teasers has a
-container of its own (a `<section>`, an `<aside>`, a `<ul>`, a card's `<div>`). readability-lxml drops a linked
-heading, so `refine.drop_unconfirmed_lines` dropped every such headline (main's code), and `excerptteasers` took
-summaries cut alike for a plugin's excerpts.
+container of its own (a `<section>`, an `<aside>`, a card's `<div>`). readability-lxml drops a linked heading, so
+`refine.drop_unconfirmed_lines` dropped every such headline (main's code), and `excerptteasers` took summaries cut
+alike for a plugin's excerpts. Since the forty-fifth pass the items must also be written as the story's paragraphs
+beside them are (`_written_alike`: no thumbnail or day, no class a template gives its teasers' parts), so a box of
+teasers set straight among the paragraphs is no longer read as the story's list; and a `<ul>`/`<ol>` of bare `<li>`
+cards among the story's paragraphs, written alike, is the story's own list (an editor's list in a list).
 
 Over lxml elements (only their methods are used, so lxml is not imported)."""
 
@@ -35,8 +38,9 @@ _LISTS = frozenset(("ul", "ol"))
 
 def own_list_lines(page: Any) -> frozenset[str]:
     """Each line (a headline or its summary, or a paragraph opening with a headline) of a run of RUN_MIN or more
-    linked items that stand among the story's paragraphs: their parent holds STORY_PARAGRAPHS_MIN paragraphs of
-    STORY_PARAGRAPH_WORDS words or more outside the runs (`_is_story_paragraph`)."""
+    linked items that stand among the story's paragraphs (their parent, or a bare list's, holds STORY_PARAGRAPHS_MIN
+    paragraphs of STORY_PARAGRAPH_WORDS words or more outside the runs: `_is_story_paragraph`) and are written as
+    those paragraphs are (`_written_alike`)."""
     return frozenset(line for own, run in linked_runs(page) if own for item in run for line in item)
 
 
