@@ -177,6 +177,7 @@ def test_items_written_as_the_storys_paragraphs_are_its_own_list() -> None:
 def test_items_with_a_templates_classes_a_thumbnail_or_a_day_are_a_box() -> None:
     assert _own(_h3p(summary=' class="c-item__text"')) == frozenset()
     assert _own(_h3p(inside='<img src="/t.jpg" alt=""> ')) == frozenset()
+    assert _own(_h3p(inside='<picture><source srcset="/t.webp"></picture>')) == frozenset()
     assert _own(_h3p().replace("<p>", '<p><time datetime="2026-05-01">1 May</time> ')) == frozenset()
     cards = "".join(f'<li class="c-item"><h3><a href="/n/{n}">{h}</a></h3><p>{t}</p></li>'
                     for n, (h, t) in enumerate(ITEMS))
