@@ -114,19 +114,24 @@ def _card_runs(box: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
     the story's paragraphs and written as they are (forty-fifth pass: an editor's list of linked headlines)."""
     story = _story_paragraphs(box.getparent()) if box.tag in _LISTS and box.getparent() is not None else []
     runs: list[tuple[bool, list[tuple[str, ...]]]] = []
-    run: list[tuple[str, ...]] = []
-    plain: list[bool] = []
+    run: list[tuple[tuple[str, ...], Any]] = []
     for card in [card for card in islice(box, MAX_CHILDREN_READ) if isinstance(card.tag, str)] + [None]:
         parts = [part for part in card if isinstance(part.tag, str)] if card is not None else []
         item = _item_lines(parts, 0) if len(parts) == 2 and parts[0].tag in _HEADINGS else ()
         if item:
-            run.append(item)
-            plain.append(card.tag == "li" and not card.attrib and _written_alike(parts, story))
+            run.append((item, card))
             continue
         if len(run) >= RUN_MIN:
-            runs.append((len(story) >= STORY_PARAGRAPHS_MIN and all(plain), run))
-        run, plain = [], []
+            runs.append((len(story) >= STORY_PARAGRAPHS_MIN and _bare_items(run, story), [lines for lines, _ in run]))
+        run = []
     return runs
+
+
+def _bare_items(run: list[tuple[tuple[str, ...], Any]], story: list[Any]) -> bool:
+    """Each card a bare `<li>` (a template names its cards, an editor's list does not) and written alike."""
+    cards = [card for _, card in run]
+    return (all(card.tag == "li" and not card.attrib for card in cards)
+            and _written_alike([[part for part in card if isinstance(part.tag, str)] for card in cards], story))
 
 
 def _story_paragraphs(parent: Any) -> list[Any]:
@@ -153,25 +158,42 @@ def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
         story.extend([children[index]] if _is_story_paragraph(children[index]) else [])
         index += 1
     runs.extend([run] if len(run) >= RUN_MIN else [])
-    return [(len(story) >= STORY_PARAGRAPHS_MIN and _written_alike([part for _, parts in found for part in parts],
-                                                                    story), [lines for lines, _ in found])
-            for found in runs]
+    return [(len(story) >= STORY_PARAGRAPHS_MIN and _written_alike([parts for _, parts in found], story),
+             [lines for lines, _ in found]) for found in runs]
 
 
-def _written_alike(parts: list[Any], story: list[Any]) -> bool:
-    """Whether the items' elements are written as the story's paragraphs beside them are, as an editor writes a list
-    into the story (forty-fifth pass): no picture or date in an item (a teaser's thumbnail and day), and each
-    paragraph of an item has the class one of the story's paragraphs has (none, when one of them has none). A
-    template names its teasers' parts (`c-card__text`). Headings are not compared (an editor's get the editor's
-    classes, Gutenberg's `wp-block-heading`), nor links (a plugin marks links out of the site: a list of sources is
-    all such links, the story's paragraphs may hold none)."""
-    paragraphs = {_classes(_story_p(element)) for element in story}
-    for part in parts:
-        if next(part.iter(*_TEASER_MARKS), None) is not None:
-            return False
-        if part.tag == "p" and _classes(part) not in paragraphs:
-            return False
-    return True
+def _written_alike(items: list[list[Any]], story: list[Any]) -> bool:
+    """Whether the run is written as an editor writes a list into the story, and not as a template writes its teasers
+    (forty-fifth pass). A template writes every teaser from one partial, so its marks are on every item: a thumbnail
+    or a day (`_all_marked`), or its names for the teaser's parts (`_all_named_apart`). An editor's list carries such a
+    thing in one item or two (a smiley, an aligned picture, a time in a timeline), so a mark counts only on all."""
+    return not (_all_marked(items) or _all_named_apart(items, story))
+
+
+def _all_marked(items: list[list[Any]]) -> bool:
+    """Every item holds a picture or a date (a teaser's thumbnail and day)."""
+    return all(any(next(part.iter(*_TEASER_MARKS), None) is not None for part in item) for item in items)
+
+
+def _all_named_apart(items: list[list[Any]], story: list[Any]) -> bool:
+    """Every item's paragraph has a class no story paragraph has and every item's link a class no story paragraph's
+    link has, the same on all (`c-item__text`, `c-item__link`). Paragraphs' classes alone are no template's: an
+    editor's pasted `p1`, Gutenberg's `has-small-font-size`, a CMS that classes the story's `<p>`s and not the rich
+    text's; links' alone are no template's either (a plugin marks links out of the site, and a list of sources is all
+    such links). Headings are not read (Gutenberg names every heading `wp-block-heading`)."""
+    paragraphs = [[part for part in item if part.tag == "p"] for item in items]
+    links = [[link for part in item for link in part.iterfind(".//a[@href]")] for item in items]
+    story_ps = [_story_p(element) for element in story]
+    return (_shared_apart([p for ps in paragraphs for p in ps], paragraphs, story_ps)
+            and _shared_apart([a for ls in links for a in ls], links, [a for p in story_ps for a in p.iter("a")]))
+
+
+def _shared_apart(elements: list[Any], per_item: list[list[Any]], story: list[Any]) -> bool:
+    """Some class is on every element, every item has one, and no element of the story has it."""
+    if not all(per_item):
+        return False
+    shared = set.intersection(*(_classes(element) for element in elements))
+    return bool(shared - {name for element in story for name in _classes(element)})
 
 
 def _story_p(element: Any) -> Any:
@@ -179,8 +201,8 @@ def _story_p(element: Any) -> Any:
     return element if element.tag == "p" else next(part for part in element if isinstance(part.tag, str))
 
 
-def _classes(element: Any) -> str:
-    return " ".join(sorted((element.get("class") or "").split()))
+def _classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split())
 
 
 def _is_story_paragraph(child: Any) -> bool:
