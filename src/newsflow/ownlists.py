@@ -7,9 +7,10 @@ holding one), where a box of teasers has a
 container of its own (a `<section>`, an `<aside>`, a card's `<div>`). readability-lxml drops a linked heading, so
 `refine.drop_unconfirmed_lines` dropped every such headline (main's code), and `excerptteasers` took summaries cut
 alike for a plugin's excerpts. Since the forty-fifth pass the items must also be written as the story's paragraphs
-beside them are (`_written_alike`: no thumbnail or day, no class a template gives its teasers' parts), so a box of
-teasers set straight among the paragraphs is no longer read as the story's list; and a `<ul>`/`<ol>` of bare `<li>`
-cards among the story's paragraphs, written alike, is the story's own list (an editor's list in a list).
+beside them are (`_written_alike`: no thumbnail or day on every item, no class a template gives every teaser's
+paragraph and link), so a box of teasers set straight among the paragraphs is no longer read as the story's list;
+and a `<ul>`/`<ol>` of bare `<li>` cards among the story's paragraphs, written alike, is the story's own list (an
+editor's list in a list).
 
 Over lxml elements (only their methods are used, so lxml is not imported)."""
 
