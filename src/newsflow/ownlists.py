@@ -4,9 +4,13 @@ over a summary `<p>`, or `<p><a>headline</a> summary</p>`, and the summaries may
 story's own list from other stories' teasers is where it stands, in any language: its items are siblings of the
 story's own paragraphs (their parent holds two story paragraphs outside the list, each a `<p>` or a CMS's `<div>`
 holding one), where a box of teasers has a
-container of its own (a `<section>`, an `<aside>`, a `<ul>`, a card's `<div>`). readability-lxml drops a linked
-heading, so `refine.drop_unconfirmed_lines` dropped every such headline (main's code), and `excerptteasers` took
-summaries cut alike for a plugin's excerpts.
+container of its own (a `<section>`, an `<aside>`, a card's `<div>`). readability-lxml drops a linked heading, so
+`refine.drop_unconfirmed_lines` dropped every such headline (main's code), and `excerptteasers` took summaries cut
+alike for a plugin's excerpts. Since the forty-fifth pass the items must also be written as the story's paragraphs
+beside them are (`_written_alike`: no thumbnail or day on every item, no class a template gives every teaser's
+paragraph and link), so a box of teasers set straight among the paragraphs is no longer read as the story's list;
+and a `<ul>`/`<ol>` of bare `<li>` cards among the story's paragraphs, written alike, is the story's own list (an
+editor's list in a list).
 
 Over lxml elements (only their methods are used, so lxml is not imported)."""
 
@@ -29,12 +33,15 @@ MAX_LINKS_READ = 3000
 MAX_CHILDREN_READ = 400
 MAX_HEADINGS_READ = 500
 _HEADINGS = frozenset(("h2", "h3", "h4"))
+_TEASER_MARKS = ("img", "picture", "time")
+_LISTS = frozenset(("ul", "ol"))
 
 
 def own_list_lines(page: Any) -> frozenset[str]:
     """Each line (a headline or its summary, or a paragraph opening with a headline) of a run of RUN_MIN or more
-    linked items that stand among the story's paragraphs: their parent holds STORY_PARAGRAPHS_MIN paragraphs of
-    STORY_PARAGRAPH_WORDS words or more outside the runs (`_is_story_paragraph`)."""
+    linked items that stand among the story's paragraphs (their parent, or a bare list's, holds STORY_PARAGRAPHS_MIN
+    paragraphs of STORY_PARAGRAPH_WORDS words or more outside the runs: `_is_story_paragraph`) and are written as
+    those paragraphs are (`_written_alike`)."""
     return frozenset(line for own, run in linked_runs(page) if own for item in run for line in item)
 
 
@@ -99,45 +106,104 @@ def linked_runs(page: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
             parents.setdefault(parent)
             if holder.tag in _HEADINGS and parent.getparent() is not None:
                 boxes.setdefault(parent.getparent())
-    return _runs_of(set(parents)) + [(False, run) for box in boxes for run in _card_runs(box)]
+    return _runs_of(set(parents)) + [found for box in boxes for found in _card_runs(box)]
 
 
-def _card_runs(box: Any) -> list[list[tuple[str, ...]]]:
+def _card_runs(box: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
     """The box's runs of RUN_MIN cards or more, each card an element holding one heading's item and nothing else:
-    other stories' teasers (a story's own list has no wrapper for each item)."""
-    runs: list[list[tuple[str, ...]]] = []
-    run: list[tuple[str, ...]] = []
-    for card in islice(box, MAX_CHILDREN_READ):
-        if not isinstance(card.tag, str):
-            continue
-        parts = [part for part in card if isinstance(part.tag, str)]
+    other stories' teasers, or the story's own list when the box is a `<ul>`/`<ol>` of bare `<li>`s standing among
+    the story's paragraphs and written as they are (forty-fifth pass: an editor's list of linked headlines)."""
+    story = _story_paragraphs(box.getparent()) if box.tag in _LISTS and box.getparent() is not None else []
+    runs: list[tuple[bool, list[tuple[str, ...]]]] = []
+    run: list[tuple[tuple[str, ...], Any]] = []
+    for card in [card for card in islice(box, MAX_CHILDREN_READ) if isinstance(card.tag, str)] + [None]:
+        parts = [part for part in card if isinstance(part.tag, str)] if card is not None else []
         item = _item_lines(parts, 0) if len(parts) == 2 and parts[0].tag in _HEADINGS else ()
         if item:
-            run.append(item)
+            run.append((item, card))
             continue
-        runs.extend([run] if len(run) >= RUN_MIN else [])
+        if len(run) >= RUN_MIN:
+            runs.append((len(story) >= STORY_PARAGRAPHS_MIN and _bare_items(run, story), [lines for lines, _ in run]))
         run = []
-    return runs + ([run] if len(run) >= RUN_MIN else [])
+    return runs
+
+
+def _bare_items(run: list[tuple[tuple[str, ...], Any]], story: list[Any]) -> bool:
+    """Each card a bare `<li>` (a template names its cards, an editor's list does not) and written alike."""
+    cards = [card for _, card in run]
+    return (all(card.tag == "li" and not card.attrib for card in cards)
+            and _written_alike([[part for part in card if isinstance(part.tag, str)] for card in cards], story))
+
+
+def _story_paragraphs(parent: Any) -> list[Any]:
+    return [child for child in islice(parent, MAX_CHILDREN_READ)
+            if isinstance(child.tag, str) and _is_story_paragraph(child)]
 
 
 def _runs(parent: Any) -> list[tuple[bool, list[tuple[str, ...]]]]:
-    """The parent's runs of RUN_MIN linked items or more, each marked own when story paragraphs stand beside."""
+    """The parent's runs of RUN_MIN linked items or more, each marked own when story paragraphs stand beside and its
+    items are written as those paragraphs are (`_written_alike`)."""
     children = [child for child in islice(parent, MAX_CHILDREN_READ) if isinstance(child.tag, str)]
-    runs: list[list[tuple[str, ...]]] = []
-    run: list[tuple[str, ...]] = []
-    story, index = 0, 0
+    runs: list[list[tuple[tuple[str, ...], list[Any]]]] = []
+    run: list[tuple[tuple[str, ...], list[Any]]] = []
+    story: list[Any] = []
+    index = 0
     while index < len(children):
         item = _item_lines(children, index)
         if item:  # a heading's item takes its summary's child too: one child a line
-            run.append(item)
+            run.append((item, children[index:index + len(item)]))
             index += len(item)
             continue
         runs.extend([run] if len(run) >= RUN_MIN else [])
         run = []
-        story += _is_story_paragraph(children[index])
+        story.extend([children[index]] if _is_story_paragraph(children[index]) else [])
         index += 1
     runs.extend([run] if len(run) >= RUN_MIN else [])
-    return [(story >= STORY_PARAGRAPHS_MIN, found) for found in runs]
+    return [(len(story) >= STORY_PARAGRAPHS_MIN and _written_alike([parts for _, parts in found], story),
+             [lines for lines, _ in found]) for found in runs]
+
+
+def _written_alike(items: list[list[Any]], story: list[Any]) -> bool:
+    """Whether the run is written as an editor writes a list into the story, and not as a template writes its teasers
+    (forty-fifth pass). A template writes every teaser from one partial, so its marks are on every item: a thumbnail
+    or a day (`_all_marked`), or its names for the teaser's parts (`_all_named_apart`). An editor's list carries such a
+    thing in one item or two (a smiley, an aligned picture, a time in a timeline), so a mark counts only on all."""
+    return not (_all_marked(items) or _all_named_apart(items, story))
+
+
+def _all_marked(items: list[list[Any]]) -> bool:
+    """Every item holds a picture or a date (a teaser's thumbnail and day)."""
+    return all(any(next(part.iter(*_TEASER_MARKS), None) is not None for part in item) for item in items)
+
+
+def _all_named_apart(items: list[list[Any]], story: list[Any]) -> bool:
+    """Every item's paragraph has a class no story paragraph has and every item's link a class no story paragraph's
+    link has, the same on all (`c-item__text`, `c-item__link`). Paragraphs' classes alone are no template's: an
+    editor's pasted `p1`, Gutenberg's `has-small-font-size`, a CMS that classes the story's `<p>`s and not the rich
+    text's; links' alone are no template's either (a plugin marks links out of the site, and a list of sources is all
+    such links). Headings are not read (Gutenberg names every heading `wp-block-heading`)."""
+    paragraphs = [[part for part in item if part.tag == "p"] for item in items]
+    links = [[link for part in item for link in part.iterfind(".//a[@href]")] for item in items]
+    story_ps = [_story_p(element) for element in story]
+    return (_shared_apart([p for ps in paragraphs for p in ps], paragraphs, story_ps)
+            and _shared_apart([a for ls in links for a in ls], links, [a for p in story_ps for a in p.iter("a")]))
+
+
+def _shared_apart(elements: list[Any], per_item: list[list[Any]], story: list[Any]) -> bool:
+    """Some class is on every element, every item has one, and no element of the story has it."""
+    if not all(per_item):
+        return False
+    shared = set.intersection(*(_classes(element) for element in elements))
+    return bool(shared - {name for element in story for name in _classes(element)})
+
+
+def _story_p(element: Any) -> Any:
+    """The story paragraph's `<p>` (inside a CMS's `<div>` of one, `_is_story_paragraph`)."""
+    return element if element.tag == "p" else next(part for part in element if isinstance(part.tag, str))
+
+
+def _classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split())
 
 
 def _is_story_paragraph(child: Any) -> bool:
