@@ -35,31 +35,70 @@ LATER_THAN_FEED = timedelta(days=2)
 
 
 def article_dates(
-    page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, fetched_at: datetime, url: str
+    page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, fetched_at: datetime, url: str, *,
+    feed_zone_given: str | None = None, entry_url: str | None = None,
 ) -> tuple[datetime | None, date | None]:
     """The article's `published_at` and `published_date`, from its page and its feed item (module
-    docstring)."""
+    docstring). `feed_zone_given` is how the feed wrote its date's zone (`FeedEntry.published_zone_given`), and
+    `entry_url` the item's URL, whose country's zone placed a date written with none (`feedentries.placed`)."""
+    feed_at = placed_feed_date(feed_at, feed_zone_given, entry_url or url, url, page.publisher_zone)
     ago = page.published_ago
     if page.published_at is not None and ago is not None and _off_the_age(page, ago, fetched_at):
         page = replace(page, published_at=None, published_date=None)  # a bar's today above the story (23rd pass)
     if page.published_at is None and page.published_ago is not None and (
             feed_at is None or _younger_than_the_age(feed_at, page.published_ago, fetched_at)):
-        feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
+        feed_at, feed_day, feed_zone_given = fetched_at - page.published_ago, None, None  # "2 hours ago"
+    zone = zone_beside_the_feed(page, feed_at, feed_day, feed_zone_given)
     month_day = page.published_month_day
     if page.published_at is None and month_day is not None and feed_at is None:
         day = in_the_fetch_year(month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
         return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
     if page.published_at is None and month_day is not None and feed_at is not None and (day := _before_the_feeds_day(
-            month_day, feed_at, feed_day, url, page.publisher_zone, fetched_at)) is not None:
+            month_day, feed_at, feed_day, url, zone, fetched_at)) is not None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC), day
     page_at, page_day = page.published_at, page.published_date
     weak = page.published_by_image or (page.published_by_update  # a photo's upload day, or the page's modification
-                                       and not _after_the_update(page, feed_at, feed_day, url, fetched_at))
+                                       and not _after_the_update(page, feed_at, feed_day, url, zone, fetched_at))
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
-    return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
-            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone,
+    return (best_published_at(page_at, feed_at, feed_day, url=url, zone=zone),
+            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=zone,
                                 page_offset_given=page.published_offset_given))
+
+
+def placed_feed_date(feed_at: datetime | None, zone_given: str | None, entry_url: str, url: str,
+                     page_zone: str | None) -> datetime | None:
+    """A feed date written with no zone (`zone_given` 'none': "2026-12-05T20:00:00"), its wall clock placed again in
+    the page's zone, else the article URL's country's (`localtime.url_zone`): the feed stage knew only the item URL's
+    country (`feedentries.placed`), else read it as UTC. Its day, the written one, stays the publisher's: placed in the
+    zone the day is then read in, the wall clock gives that day back (forty-fifth pass: a Tokyo feed's
+    "2026-12-05T20:00:00", read as 20:00 UTC, was stored on the 6th, Tokyo's day of that instant). Any other date as it
+    is; with no zone known, the guess stands."""
+    if feed_at is None or zone_given != "none" or (zone := url_zone(url, page_zone)) is None:
+        return feed_at
+    wall = feed_at.astimezone(url_zone(entry_url) or UTC).replace(tzinfo=None)
+    return wall.replace(tzinfo=zone).astimezone(UTC)
+
+
+def zone_beside_the_feed(page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None,
+                         zone_given: str | None) -> str | None:
+    """The page's zone, to read the feed's date in; none where that zone is only a guess (its language's, or a
+    several-zone country's: `ExtractedArticle.publisher_zone_guessed`) and the feed wrote its date in an offset of
+    its own: the feed's word on its own items is the better evidence (forty-fifth pass: a Chinese-language New York
+    outlet on a .com, its feed writing -05:00, was dated in Shanghai). A zone the page prints or its country's one
+    zone still comes first (the forty-fourth pass: a server's offset in a feed). The article URL's country still
+    names its zone (`publishers_zone`)."""
+    if page.publisher_zone_guessed and feed_at is not None and _gave_an_offset(feed_at, feed_day, zone_given):
+        return None
+    return page.publisher_zone
+
+
+def _gave_an_offset(feed_at: datetime, feed_day: date | None, zone_given: str | None) -> bool:
+    """Whether the feed wrote its date in an offset other than UTC's; for an entry seen before migration 0105
+    (`zone_given` None), whether its day in that offset is not its UTC day (the only sign kept)."""
+    if zone_given is not None:
+        return zone_given == "offset"
+    return feed_day is not None and feed_day != feed_at.astimezone(UTC).date()
 
 
 def _before_the_feeds_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
@@ -110,7 +149,7 @@ def _off_the_age(page: ExtractedArticle, age: timedelta, fetched_at: datetime) -
 
 
 def _after_the_update(page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, url: str,
-                      fetched_at: datetime) -> bool:
+                      zone: str | None, fetched_at: datetime) -> bool:
     """Whether the feed item's date is on a later publisher's day than the page's modification: a publication comes
     before any modification, so such a feed date is the feed's build or a clock ahead, and the modification's day,
     the only one the page prints, is the reader's (thirty-fourth pass, generated: a feed stamped 12 hours past the
@@ -127,7 +166,7 @@ def _after_the_update(page: ExtractedArticle, feed_at: datetime | None, feed_day
         return False
     timed = page.published_at.astimezone(UTC).time() != dt_time(0)
     return ((not timed or feed_at > page.published_at)
-            and publishers_feed_day(feed_at, feed_day, url, page.publisher_zone) > page.published_date)
+            and publishers_feed_day(feed_at, feed_day, url, zone) > page.published_date)
 
 
 def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:

@@ -51,7 +51,7 @@ from newsflow.jsontext import minified, normalized
 from newsflow.justextlinear import revise_paragraph_classification
 from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.layouttables import unlay_tables
-from newsflow.localtime import zone_name
+from newsflow.localtime import zone_guessed, zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import bounded_text
 from newsflow.pagebounds import bounded_page_tree, texts_split
@@ -151,7 +151,8 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         page_canonical_url=page_canonical_url(document.url, url, tree),
         published_date=publication_day(published),
         published_ago=ago,
-        publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
+        publisher_zone=zone_name(url, tree, printed := printed_zone_abbreviation(tree)),
+        publisher_zone_guessed=zone_guessed(url, tree, printed),
         published_month_day=month_day,
         published_by_image=by_image,
         published_by_update=(by_update := dated_by_update_only(published, tree, url)),

@@ -5,8 +5,12 @@ RFC 822 names them in English, and feedparser (like Python's `email.utils`) read
 Italian weekday) lost their dates, and a page with none of its own was stored undated though its feed said the day
 (forty-fourth pass, dates). The weekday says nothing the day does not, so it is dropped; the month's name is read
 in German, French, Spanish, Portuguese, Italian and Dutch (short or full, with or without accents and a final
-dot). Only a date with a zone is read: a local time with none is no instant (the section's "Left"). Pure: the
-standard library.
+dot). Only a date with a zone is read that way: a local time with none is `zoneless_local`'s.
+
+A local time with no zone (forty-fifth pass): "2026-12-05T20:00:00", "Sat, 05 Dec 2026 20:00:00", NBC New York's
+"Sat, Dec 16 2023 02:02:33 PM", a Chinese board's "2020/1/10 14:33:00". Its written day is the publisher's, and its
+instant is known only where the publisher's zone is: `zoneless_local` gives the wall clock as a naive datetime, and
+`feedentries.make_entry` places it (and marks it, `FeedEntry.published_zone_given`). Pure: the standard library.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from newsflow.timestamps import parse_local
+from newsflow.timestamps import padded_iso, parse_local
 
 _FOREIGN = re.compile(
     r"^\s*(?:[^\W\d_]{1,12}\.?,?\s+)?(\d{1,2})\.?\s+([^\W\d_]{3,12})\.?,?\s+([12]\d{3}),?\s+"
@@ -64,3 +68,55 @@ def _month(name: str) -> int | None:
         return _WHOLE_ONLY.get(plain)
     months = {month for month, names in enumerate(_MONTH_NAMES, 1) if any(full.startswith(plain) for full in names)}
     return months.pop() if len(months) == 1 else None
+
+
+_CLOCK = r"(\d{1,2}):(\d{2})(?::(\d{2}))?"
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+_DAY_FIRST = re.compile(rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3,9}})\.?,?\s+([12]\d{{3}}),?\s+{_CLOCK}\s*$")
+_MONTH_FIRST = re.compile(
+    rf"^\s*{_WEEKDAY}([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}}),?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?\s*$")
+_SLASHED = re.compile(rf"^\s*([12]\d{{3}})/(\d{{1,2}})/(\d{{1,2}})(?:\s+|T){_CLOCK}\s*$")
+_ISO_NO_ZONE = re.compile(r"^\s*[12]\d{3}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*$")
+
+
+def zoneless_local(written: str) -> datetime | None:
+    """The wall clock of a feed date that names no zone, as a naive datetime: ISO 8601 with no offset (a day alone
+    too: its midnight), RFC 822 with no zone, month first with a 12-hour clock (NBC New York's "Sat, Dec 16 2023
+    02:02:33 PM", whose "PM" feedparser drops), or year first with slashes ("2020/1/10 14:33:00"); months named in
+    English. None for any other text, a zone named ("-0000" included: RFC 2822's UTC), or an impossible date."""
+    if _ISO_NO_ZONE.match(written):
+        try:
+            return datetime.fromisoformat(padded_iso(written.strip())).replace(microsecond=0)
+        except ValueError:
+            return None
+    if found := _DAY_FIRST.match(written):
+        day, name, year, *clock = found.groups()
+        return _wall(year, _english_month(name), day, *clock)
+    if found := _MONTH_FIRST.match(written):
+        name, day, year, hour, minute, second, half = found.groups()
+        return _wall(year, _english_month(name), day, _twelve_hour(hour, half), minute, second)
+    if found := _SLASHED.match(written):
+        return _wall(*found.groups())
+    return None
+
+
+def _english_month(name: str) -> str:
+    found = [month for month, short in enumerate(_ENGLISH, 1) if name.lower().startswith(short.lower())
+             and _MONTH_NAMES[month - 1][0].startswith(name.lower().rstrip("."))]
+    return str(found[0]) if found else "0"
+
+
+def _twelve_hour(hour: str, half: str | None) -> str:
+    """The hour of a 12-hour clock on a 24-hour one ("12:05 AM" is 00:05; "14:00 PM" is no time: "99")."""
+    if half is None:
+        return hour
+    if not 1 <= int(hour) <= 12:
+        return "99"
+    return str(int(hour) % 12 + (12 if half.lower() == "p" else 0))
+
+
+def _wall(year: str, month: str, day: str, hour: str, minute: str, second: str | None) -> datetime | None:
+    try:
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
