@@ -63,7 +63,15 @@ def article_dates(
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=zone,
-                                page_offset_given=page.published_offset_given))
+                                page_offset_given=page.published_offset_given,
+                                zone_guess=page.publisher_zone if zone != page.publisher_zone else None))
+
+
+def offset_given(published: datetime | None) -> bool:
+    """Whether the page's chosen time came in an offset it stated (a fixed offset, not UTC's), rather than in UTC (or
+    as a wall clock) put in the publisher's zone by `dates` (its tzinfo is then that `ZoneInfo`): only a stated
+    offset says the publisher's day (forty-fifth pass; the forty-fourth's flag took a guessed zone's for one)."""
+    return published is not None and bool(published.utcoffset()) and not isinstance(published.tzinfo, ZoneInfo)
 
 
 def placed_feed_date(feed_at: datetime | None, zone_given: str | None, entry_url: str, url: str,
@@ -225,6 +233,7 @@ def best_published_date(
     url: str | None = None,
     zone: str | None = None,
     page_offset_given: bool = False,
+    zone_guess: str | None = None,
 ) -> date | None:
     """The page's publication day (the publisher's local day), else the feed's: its day in the
     offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day; a feed date
@@ -237,7 +246,9 @@ def best_published_date(
     saying 01:06 Z, a feed saying 20:06 -0500 the evening before. Not when the page gave its time in an offset of
     its own (`page_offset_given`), nor when a zone known for the page says its day is the publisher's already: the
     feed's other offset is then its server's (forty-fourth pass, generated: a feed writing a New York page's 16:45
-    -05:00 as 06:45 +09:00 stored the next day).
+    -05:00 as 06:45 +09:00 stored the next day). A page's day that is its UTC time's day in a zone only guessed
+    (`zone_guess`: its language's, or a several-zone country's, given where the feed wrote an offset of its own) is no
+    word of the page's either: the feed's offset says the day (forty-fifth pass).
     """
     if feed is None:
         return page
@@ -245,7 +256,7 @@ def best_published_date(
     if page is None:
         return feed_local
     if (page_at is not None and not page_offset_given and abs(page_at - feed) <= SAME_INSTANT
-            and _utc_day_of_a_time(page, page_at, url, zone)):
+            and (_utc_day_of_a_time(page, page_at, url, zone) or _guessed_day(page, page_at, zone_guess))):
         return feed_local
     return page
 
@@ -262,6 +273,13 @@ def _utc_day_of_a_time(day: date, moment: datetime, url: str | None, zone: str |
     if known is None or _guessed_from_the_domain(known, url):
         return True
     return moment.astimezone(known).date() != day
+
+
+def _guessed_day(day: date, moment: datetime, zone_guess: str | None) -> bool:
+    """Whether the page's day is its time's day in a zone only guessed for it (`best_published_date`)."""
+    if zone_guess is None or (zone := url_zone(None, zone_guess)) is None:
+        return False
+    return moment.astimezone(UTC).time() != dt_time(0) and moment.astimezone(zone).date() == day
 
 
 def _guessed_from_the_domain(known: ZoneInfo, url: str | None) -> bool:

@@ -41,6 +41,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from newsflow.articledates import offset_given
 from newsflow.dates import dated_by_update_only, parse_datetime, publication_day, update_printed
 from newsflow.extractdates import page_dates
 from newsflow.freetext import free_text_segments
@@ -157,7 +158,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         published_by_image=by_image,
         published_by_update=(by_update := dated_by_update_only(published, tree, url)),
         update_printed=by_update and update_printed(published, tree),
-        published_offset_given=published is not None and bool(published.utcoffset()),
+        published_offset_given=offset_given(published),
     )
 
 
