@@ -13,8 +13,13 @@ dated only "Mar 1" (`published_month_day`), in the year that puts it on or befor
 date or one on a later day (`_before_the_feeds_day`, thirty-third pass). A kicker's day the page gives beside its age
 (`kickerdates.kicker_age`, twenty-third pass) is dropped when it is after the age's day (a bar's today printed
 above the story) or long before it (review: an event's day). A feed date on its UTC day is the publisher's day in
-the zone its page names, else the zone of the article URL's country (`localtime.url_zone`). Pure: the standard
-library and `newsflow.localtime`.
+the zone its page names, else the zone of the article URL's country (`localtime.url_zone`).
+
+The order of evidence on the publisher's day (forty-fifth pass): a day the page prints or states in an offset of its
+own; a page's UTC time in a zone the page prints or in its country's one zone; the offset the feed writes its own
+items in; a zone only guessed (the page's language's, a several-zone country's: `zone_beside_the_feed`); UTC. A feed
+date written with no zone keeps its written day, its wall clock placed in the page's zone (`placed_feed_date`).
+Pure: the standard library and `newsflow.localtime`.
 """
 
 from __future__ import annotations
