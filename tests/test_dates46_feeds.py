@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsflow import warehouse
 from newsflow.articledates import article_dates
@@ -202,3 +205,58 @@ def test_an_undated_pages_feed_offset_is_not_moved_into_the_languages_zone() -> 
 ])
 def test_a_zone_put_on_a_utc_time_is_no_offset_the_page_gave(lang: str, published: str, given: bool) -> None:
     assert _page(lang, published).published_offset_given is given
+
+
+_GUESSES = ("Asia/Shanghai", "Asia/Tokyo", "Europe/Berlin", "Asia/Kolkata", "America/New_York")
+_OFFSETS = st.integers(-11 * 4, 13 * 4).filter(bool).map(lambda quarters: timezone(timedelta(minutes=15 * quarters)))
+_INSTANTS = st.datetimes(datetime(2020, 1, 1), datetime(2026, 12, 1)).map(
+    lambda d: d.replace(second=0, microsecond=0, tzinfo=UTC))
+_TIMES = _INSTANTS.filter(lambda moment: moment.hour or moment.minute)
+"""Instants a page states as a time: midnight UTC is a bare day to extraction, the page's word on its day (order 1)."""
+
+
+def _as_extracted(instant: datetime, zone: str, guessed: bool) -> ExtractedArticle:
+    """A page stating `instant` in UTC only, as extraction gives it: put in the page's zone by `dates`."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return ExtractedArticle(text="story", published_at=instant, published_date=local.date(), publisher_zone=zone,
+                            publisher_zone_guessed=guessed, published_offset_given=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(instant=_TIMES, offset=_OFFSETS, zone=st.sampled_from(_GUESSES), page_states=st.booleans())
+def test_the_feeds_own_offset_beats_any_guessed_zone(instant: datetime, offset: timezone, zone: str,
+                                                     page_states: bool) -> None:
+    """Order 3 over 4, for any instant, any offset the feed writes its own items in and any guessed zone: the stored
+    day is the feed's offset's, whether the page states the instant in UTC or states nothing."""
+    page = _as_extracted(instant, zone, guessed=True) if page_states else ExtractedArticle(
+        text="story", publisher_zone=zone, publisher_zone_guessed=True)
+    feed = instant.astimezone(offset)
+    assert article_dates(page, feed, feed.date(), NOW + timedelta(days=2000), "http://127.0.0.1:8000/story",
+                         feed_zone_given="offset")[1] == feed.date()
+
+
+@settings(max_examples=60, deadline=None)
+@given(instant=_TIMES, offset=_OFFSETS, zone=st.sampled_from(("Asia/Tokyo", "Europe/Berlin", "Asia/Kolkata")))
+def test_a_countrys_one_zone_beats_the_feeds_other_offset(instant: datetime, offset: timezone, zone: str) -> None:
+    """Order 2 over 3: a page's UTC time on a single-zone country's site keeps that zone's day."""
+    feed = instant.astimezone(offset)
+    assert article_dates(_as_extracted(instant, zone, guessed=False), feed, feed.date(), NOW + timedelta(days=2000),
+                         "http://127.0.0.1:8000/story", feed_zone_given="offset")[1] == instant.astimezone(
+        ZoneInfo(zone)).date()
+
+
+@settings(max_examples=60, deadline=None)
+@given(wall=_INSTANTS.map(lambda d: d.replace(tzinfo=None)), zone=st.sampled_from((None, *_GUESSES)),
+       host=st.sampled_from(("news.example", "news.example.jp", "news.example.de")))
+def test_a_local_time_with_no_zone_keeps_its_written_day_wherever_it_is_placed(
+        wall: datetime, zone: str | None, host: str) -> None:
+    written = wall.isoformat()
+    entry = _entry(_rss(written, f"https://{host}/story")) if wall <= NOW.replace(tzinfo=None) else None
+    if entry is None:
+        return
+    page = ExtractedArticle(text="story", publisher_zone=zone, publisher_zone_guessed=zone is not None)
+    at, day = article_dates(page, entry.published_at, entry.published_date, NOW, "http://127.0.0.1:8000/story",
+                            feed_zone_given=entry.published_zone_given, entry_url=entry.url)
+    assert day == wall.date() and at is not None
+    if zone is not None:  # the wall clock in the page's zone (a wall clock a DST change skips: as `zoneinfo` reads it)
+        assert at == wall.replace(tzinfo=ZoneInfo(zone))
