@@ -72,13 +72,6 @@ def article_dates(
                                 zone_guess=page.publisher_zone if zone != page.publisher_zone else None))
 
 
-def offset_given(published: datetime | None) -> bool:
-    """Whether the page's chosen time came in an offset it stated (a fixed offset, not UTC's), rather than in UTC (or
-    as a wall clock) put in the publisher's zone by `dates` (its tzinfo is then that `ZoneInfo`): only a stated
-    offset says the publisher's day (forty-fifth pass; the forty-fourth's flag took a guessed zone's for one)."""
-    return published is not None and bool(published.utcoffset()) and not isinstance(published.tzinfo, ZoneInfo)
-
-
 def placed_feed_date(feed_at: datetime | None, zone_given: str | None, entry_url: str, url: str,
                      page_zone: str | None) -> datetime | None:
     """A feed date written with no zone (`zone_given` 'none': "2026-12-05T20:00:00"), its wall clock placed again in

@@ -41,7 +41,6 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from newsflow.articledates import offset_given
 from newsflow.dates import dated_by_update_only, parse_datetime, publication_day, update_printed
 from newsflow.extractdates import page_dates
 from newsflow.freetext import free_text_segments
@@ -55,6 +54,7 @@ from newsflow.layouttables import unlay_tables
 from newsflow.localtime import zone_guessed, zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import bounded_text
+from newsflow.pagetimes import offset_given
 from newsflow.pagebounds import bounded_page_tree, texts_split
 from newsflow.pagememo import one_page
 from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here

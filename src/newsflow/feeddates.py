@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from newsflow.timestamps import padded_iso, parse_local
 
@@ -120,3 +120,56 @@ def _wall(year: str, month: str, day: str, hour: str, minute: str, second: str |
         return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError:
         return None
+
+
+NAMED_OFFSETS = {
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+    "CET": 60, "MEZ": 60, "CEST": 120, "MESZ": 120, "BST": 60, "EET": 120, "EEST": 180, "MSK": 180,
+    "IST": 330, "PKT": 300, "HKT": 480, "SGT": 480, "AWST": 480, "JST": 540, "KST": 540,
+    "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}
+"""Minutes east of UTC of the zone names feeds write after a time (forty-fifth pass, review F2): RFC 822's American
+names, and the ones feedparser does not know and read as UTC ("MEZ", "JST", "AEDT"). "CST" is RFC 822's Central
+(not China's), "BST" British Summer Time (not Bangladesh's); "IST" is India's +05:30, the most feeds' by far (not
+Irish Summer Time's +01:00 nor Israel's +02:00: their feeds write numeric offsets in the catalogue)."""
+_ZONE = r"([+-]\d{2}:\d{2}|[+-]\d{4}|[A-Za-z]{3,4})"
+_DAY_FIRST_ZONED = re.compile(
+    rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3,9}})\.?,?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?"
+    rf"\s+{_ZONE}\s*$")
+_MONTH_FIRST_ZONED = re.compile(
+    rf"^\s*{_WEEKDAY}([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}}),?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?"
+    rf"\s+{_ZONE}\s*$")
+_SAYS_UTC = re.compile(r"(?:(?<![A-Za-z])(?:Z|GMT|UTC?)|[+-]00:?00)\s*$", re.IGNORECASE)
+
+
+def zoned_local(written: str) -> datetime | None:
+    """An RFC 822 date (day or month first, a 12-hour clock too) whose zone feedparser misreads or does not know,
+    in the offset it names: a colon offset ("Sat, 05 Dec 2026 21:00:00 -05:00", read as UTC), a zone name of
+    `NAMED_OFFSETS` ("23:30:00 MEZ"), NBC's month-first 12-hour clock with its zone ("Sat, Dec 05 2026 11:30:00 PM
+    EST", whose "PM" and "EST" feedparser dropped). None for anything else (an unknown name, a military letter)."""
+    found = _DAY_FIRST_ZONED.match(written)
+    if found is not None:
+        day, name, year, hour, minute, second, half, zone = found.groups()
+    elif (found := _MONTH_FIRST_ZONED.match(written)) is not None:
+        name, day, year, hour, minute, second, half, zone = found.groups()
+    else:
+        return None
+    offset = _zone_offset(zone)
+    wall = _wall(year, _english_month(name), day, _twelve_hour(hour, half), minute, second)
+    return wall.replace(tzinfo=offset) if wall is not None and offset is not None else None
+
+
+def says_utc(written: str) -> bool:
+    """Whether a feed date's text says UTC ("Z", "GMT", "UT", "UTC", "+00:00", "-0000"), rather than a zone newsflow
+    read as UTC without knowing it (`FeedEntry.published_zone_given` 'unread')."""
+    return _SAYS_UTC.search(written) is not None
+
+
+def _zone_offset(zone: str) -> timezone | None:
+    if zone[0] in "+-":
+        hours, minutes = int(zone[1:3]), int(zone[-2:])
+        if hours > 14 or minutes > 59:
+            return None
+        return timezone((-1 if zone[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
+    minutes_east = NAMED_OFFSETS.get(zone.upper())
+    return timezone(timedelta(minutes=minutes_east)) if minutes_east is not None else None

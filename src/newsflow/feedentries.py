@@ -72,10 +72,14 @@ def make_entry(
     title: Any,
     summary_html: Any,
     published_at: datetime | None,
+    zone_read: bool = True,
 ) -> FeedEntry:
+    """An entry; `zone_read` False where the feed's text names a zone that was read as UTC though it says none
+    (`feeddates.says_utc`: its mark is then 'unread', not 'utc')."""
     canonical = canonicalize_url(url)
     key = guid.strip()[:MAX_KEY_CHARS] if isinstance(guid, str) and guid.strip() else canonical
     published, zone_given = placed(published_at, url)
+    zone_given = "unread" if zone_given == "utc" and not zone_read else zone_given
     published = published if plausible(published, context.now) else None
     return FeedEntry(
         feed_id=context.feed_id,
@@ -92,7 +96,7 @@ def make_entry(
 
 def placed(published_at: datetime | None, url: str) -> tuple[datetime | None, str | None]:
     """A feed date as an instant in the offset the feed wrote, and the zone it gave: 'offset', 'utc' (Z, GMT, +00:00)
-    or 'none'. A naive date is a wall clock the feed wrote with no zone (`feeddates.zoneless_local`): placed in the
+    or 'none' ('unread' is `make_entry`'s). A naive date is a wall clock the feed wrote with no zone (`feeddates.zoneless_local`): placed in the
     zone of the item URL's country, else in UTC, a guess the article's stage makes again with its page's zone
     (`articledates.placed_feed_date`); its day stays the written one (forty-fifth pass)."""
     if published_at is None:
