@@ -35,7 +35,8 @@ SITES = ("generic", "country")
 TLDS = {"en": "us", "zh": "us", "de": "de", "ja": "jp"}
 COUNTRY_ZONES = {"us": ("America/New_York", True), "de": ("Europe/Berlin", False), "jp": ("Asia/Tokyo", False)}
 """A country's zone, and whether it is only a guess (the US has several: `localtime.SEVERAL_ZONES`)."""
-PAGE_WAYS = ("ld_local", "ld_utc", "byline", "none")
+PAGE_WAYS = ("ld_local", "ld_utc", "ld_wall", "byline", "none")
+"""`ld_wall`: JSON-LD's wall clock with no offset (review F1: its printed day is the page's word, in any zone)."""
 OFFSETS = ("local", "foreign")
 """Honest dates in the publisher's own offset (never UTC's in the world's zones): the feed's word on its day."""
 HONEST = (*OFFSETS, "utc", "zoneless")
@@ -117,7 +118,8 @@ def worlds() -> st.SearchStrategy[World]:
 def page_html(story: Story, now: datetime, index: int = 0) -> bytes:
     true = story.true_at(now)
     published = {"ld_local": true.astimezone(story.zone()).isoformat(),
-                 "ld_utc": true.astimezone(UTC).isoformat().replace("+00:00", "Z")}.get(story.page_way)
+                 "ld_utc": true.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                 "ld_wall": true.astimezone(story.zone()).replace(tzinfo=None).isoformat()}.get(story.page_way)
     graph = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE}
     head = ""
     if published is not None:
@@ -189,6 +191,8 @@ def _written(moment: datetime, form: str, feed_format: str, lang: str, index: in
         return (f"{WEEKDAYS[names][moment.weekday()]}, {moment.day:02d} {MONTHS[names][moment.month - 1]} "
                 f"{moment.year} {moment:%H:%M:%S} {offset}")
     english = f"{moment:%a}, {moment.day:02d} {moment:%b} {moment.year} {moment:%H:%M:%S}"
+    if form == "local" and index % 2:  # RFC 822 with a colon offset, "-05:00", as some feeds write (review F2)
+        return f"{english} {moment.strftime('%z')[:3]}:{moment.strftime('%z')[3:]}"
     return english if form == "zoneless" else f"{english} {moment:%z}"
 
 
@@ -232,7 +236,7 @@ def expected_days(story: Story, index: int, feed_format: str, now: datetime) -> 
     zone, guessed = story.seen_zone()
     read_in_the_guess = story.true_at(now).astimezone(zone or UTC).date()
     written = item_date(story, index, feed_format, now)
-    if story.page_way in ("ld_local", "byline") or (story.page_way == "ld_utc" and zone is not None and not guessed):
+    if story.page_way in ("ld_local", "ld_wall", "byline") or (story.page_way == "ld_utc" and zone is not None and not guessed):
         return frozenset({day})
     if story.page_way == "ld_utc":
         if story.feed_form in OFFSETS:

@@ -40,7 +40,9 @@ KEPT = (
                   Story("en", "none", "none", 24 * 60, 5),
                   Story("zh", "ld_utc", "local", 21 * 60, 5),  # 03:00 Z: 22:00 in New York, 11:00 in Shanghai
                   Story("zh", "none", "local", 3 * 24 * 60 + 7 * 60, 5),  # 12:00 -05:00: 01:00 in Shanghai
-                  Story("en", "none", "zoneless", 4 * 24 * 60 + 5 * 60, 5, "country"))),  # "Dec 02 … 02:00:00 PM"
+                  Story("en", "none", "zoneless", 4 * 24 * 60 + 5 * 60, 5, "country"),  # "Dec 02 … 02:00:00 PM"
+                  Story("ja", "ld_wall", "wrong_zone", 2 * 24 * 60 + 60, 5),  # 08:00 printed, 18:00 -05:00 the day before
+                  Story("en", "ld_wall", "wrong_zone", 2 * 24 * 60 + 9 * 60, 5, "country"))),  # 10:00, 00:00 +09:00
     World("atom", (Story("ja", "none", "zoneless", 2 * 24 * 60 + 13 * 60, 5),)),  # "…T20:00:00": 11:00 Z
 )
 """The worlds a CI run keeps: the forty-fourth pass's shrunk faults (a Japanese page's UTC time on a .jp site and an
@@ -49,7 +51,10 @@ page) with two guards (a build's stamp over a printed day; nothing anywhere), an
 Chinese-language New York outlet's UTC time (the page's language guessing Shanghai) and an undated page of it under
 its feed's honest -05:00 (both the day after on main); NBC New York's zoneless 12-hour form on a .us site (read as
 02:00 Z on main, the day before in New York); a Tokyo feed's "…T20:00:00" over an undated page (the next day on
-main). Each story but the guards failed on its pass's main."""
+main). The review's: a wall clock the page prints with no offset, in a zone guessed right (Tokyo's by its language,
+New York's by .us), under a feed writing the same instant in a server's offset (the feed's day before the fix, F1);
+the Chinese-language outlet's "-05:00" with a colon (index 5: Shanghai's day before the fix, F2). Each story but the
+guards failed on its pass's main or its branch before the review."""
 
 
 @pytest.fixture(scope="module")
