@@ -236,7 +236,8 @@ def expected_days(story: Story, index: int, feed_format: str, now: datetime) -> 
     zone, guessed = story.seen_zone()
     read_in_the_guess = story.true_at(now).astimezone(zone or UTC).date()
     written = item_date(story, index, feed_format, now)
-    if story.page_way in ("ld_local", "ld_wall", "byline") or (story.page_way == "ld_utc" and zone is not None and not guessed):
+    if story.page_way in ("ld_local", "ld_wall", "byline") or (
+            story.page_way == "ld_utc" and zone is not None and not guessed):
         return frozenset({day})
     if story.page_way == "ld_utc":
         if story.feed_form in OFFSETS:

@@ -41,7 +41,7 @@ KEPT = (
                   Story("zh", "ld_utc", "local", 21 * 60, 5),  # 03:00 Z: 22:00 in New York, 11:00 in Shanghai
                   Story("zh", "none", "local", 3 * 24 * 60 + 7 * 60, 5),  # 12:00 -05:00: 01:00 in Shanghai
                   Story("en", "none", "zoneless", 4 * 24 * 60 + 5 * 60, 5, "country"),  # "Dec 02 … 02:00:00 PM"
-                  Story("ja", "ld_wall", "wrong_zone", 2 * 24 * 60 + 60, 5),  # 08:00 printed, 18:00 -05:00 the day before
+                  Story("ja", "ld_wall", "wrong_zone", 2 * 24 * 60 + 60, 5),  # 08:00 printed; 18:00 -05:00
                   Story("en", "ld_wall", "wrong_zone", 2 * 24 * 60 + 9 * 60, 5, "country"))),  # 10:00, 00:00 +09:00
     World("atom", (Story("ja", "none", "zoneless", 2 * 24 * 60 + 13 * 60, 5),)),  # "…T20:00:00": 11:00 Z
 )

@@ -100,3 +100,24 @@ def test_an_undated_single_zone_page_under_a_named_zone_keeps_the_feeds_day() ->
     for lang, tld, written in (("ja", "jp", "JST"), ("de", "de", "MEZ"), ("en", "in", "IST")):
         day = _stored_day(lang, None, f"Sat, 05 Dec 2026 23:30:00 {written}", f"https://news.example.{tld}/story")
         assert day == date(2026, 12, 5), written
+
+
+@pytest.mark.parametrize(("link", "instant"), [
+    ("https://news.example.us/story", datetime(2026, 12, 6, 3, 30, tzinfo=UTC)),  # New York's, a guess (F4)
+    ("https://news.example.io/story", datetime(2026, 12, 5, 22, 30, tzinfo=UTC)),  # no zone listed: UTC
+    ("https://news.example.co/story", datetime(2026, 12, 5, 22, 30, tzinfo=UTC)),  # sold as generic: UTC
+    ("https://news.example.com/story", datetime(2026, 12, 5, 22, 30, tzinfo=UTC)),
+])
+def test_a_zoneless_date_is_placed_where_the_docs_say_and_keeps_its_day(link: str, instant: datetime) -> None:
+    entry = _entry("2026-12-05T22:30:00", link)
+    assert (entry.published_at, entry.published_date, entry.published_zone_given) == (instant, date(2026, 12, 5),
+                                                                                        "none")
+
+
+def test_a_zoneless_date_redirected_to_a_page_naming_no_zone_keeps_the_item_urls_placement() -> None:
+    """An item on .jp served by an English page on a .com (F4): Tokyo's placement stands, the written day too."""
+    entry = _entry("2026-12-05T08:00:00", "https://news.example.jp/story")
+    url = "https://news.example.com/story"
+    at, day = article_dates(_page("en", None, url), entry.published_at, entry.published_date, NOW, url,
+                            feed_zone_given=entry.published_zone_given, entry_url=entry.url)
+    assert (at, day) == (datetime(2026, 12, 4, 23, 0, tzinfo=UTC), date(2026, 12, 5))

@@ -54,9 +54,9 @@ from newsflow.layouttables import unlay_tables
 from newsflow.localtime import zone_guessed, zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import bounded_text
-from newsflow.pagetimes import offset_given
 from newsflow.pagebounds import bounded_page_tree, texts_split
 from newsflow.pagememo import one_page
+from newsflow.pagetimes import offset_given
 from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here
 from newsflow.storytext import TrafilaturaOutputs, is_article_text, story_text
 from newsflow.storytext import has_article_paragraph as has_article_paragraph

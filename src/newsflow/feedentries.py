@@ -96,7 +96,8 @@ def make_entry(
 
 def placed(published_at: datetime | None, url: str) -> tuple[datetime | None, str | None]:
     """A feed date as an instant in the offset the feed wrote, and the zone it gave: 'offset', 'utc' (Z, GMT, +00:00)
-    or 'none' ('unread' is `make_entry`'s). A naive date is a wall clock the feed wrote with no zone (`feeddates.zoneless_local`): placed in the
+    or 'none' ('unread' is `make_entry`'s).
+    A naive date is a wall clock the feed wrote with no zone (`feeddates.zoneless_local`): placed in the
     zone of the item URL's country, else in UTC, a guess the article's stage makes again with its page's zone
     (`articledates.placed_feed_date`); its day stays the written one (forty-fifth pass)."""
     if published_at is None:

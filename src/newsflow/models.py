@@ -168,7 +168,7 @@ class FeedEntry:
     summary: str | None
     published_at: datetime | None
     published_date: date | None = None  # the feed date's day in the offset the feed gave (publisher's day)
-    published_zone_given: str | None = None  # 'offset' | 'utc' | 'none': the zone the feed wrote its date in (feeds)
+    published_zone_given: str | None = None  # 'offset' | 'utc' | 'none' | 'unread': its date's zone (feeds)
 
 
 @dataclass(frozen=True)
@@ -327,7 +327,7 @@ class PendingArticle:
     title: str | None
     published_at: datetime | None
     published_date: date | None = None  # the feed date's day in the offset the feed gave (entries.published_date)
-    published_zone_given: str | None = None  # 'offset' | 'utc' | 'none' (entries.published_zone_given)
+    published_zone_given: str | None = None  # 'offset' | 'utc' | 'none' | 'unread' (entries.published_zone_given)
     lost_with_batch: bool = False  # its last attempt was lost with its Dask batch: sent alone (leftbatches)
 
 
