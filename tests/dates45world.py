@@ -2,7 +2,8 @@
 forty-fourth pass on dates, docs/extraction.md "Forty-fourth pass, dates"). Each story has a true instant and a
 publisher (English in New York, German in Berlin, Japanese in Tokyo: the page's `lang` names the zone for the last
 two, `localtime.LANGUAGE_ZONES`; an English page on 127.0.0.1 names none). Its page dates it one way the page
-classes read (a JSON-LD `datePublished` in the publisher's offset or in UTC, a day printed under the headline) or
+classes read (a JSON-LD `datePublished` in the publisher's offset, in UTC or as a wall clock with no offset, a day
+printed under the headline) or
 not at all; its feed item dates it honestly (the true instant in the publisher's offset, in UTC, with the month's
 and weekday's names in another language, or as a local time with no zone) or with a lie the catalogue counted on
 real feeds (the time the feed was built, a clock ahead, the item's modification as its only date, the true
@@ -231,7 +232,9 @@ def expected_days(story: Story, index: int, feed_format: str, now: datetime) -> 
     feed writes its own items in; a zone guessed (the page's language, a country of several zones); UTC. So where
     the page states its time in UTC only and its zone is a guess or unknown, its day in that zone (or UTC), or the
     day of the offset a feed gives the same instant in (even a server's wrong one), is what the page and feed say:
-    no rule can tell it from the publisher's; but a feed's honest offset gives the publisher's day."""
+    no rule can tell it from the publisher's; but a feed's honest offset gives the publisher's day. Beside a zoneless
+    feed date too (review F3, decided unknowable: a feed's wall clock cannot be told from its UTC written without
+    "Z"). A wall clock the page prints (`ld_wall`) is its day in any zone, guessed or not (review F1)."""
     day = story.day(now)
     zone, guessed = story.seen_zone()
     read_in_the_guess = story.true_at(now).astimezone(zone or UTC).date()
