@@ -13,8 +13,13 @@ dated only "Mar 1" (`published_month_day`), in the year that puts it on or befor
 date or one on a later day (`_before_the_feeds_day`, thirty-third pass). A kicker's day the page gives beside its age
 (`kickerdates.kicker_age`, twenty-third pass) is dropped when it is after the age's day (a bar's today printed
 above the story) or long before it (review: an event's day). A feed date on its UTC day is the publisher's day in
-the zone its page names, else the zone of the article URL's country (`localtime.url_zone`). Pure: the standard
-library and `newsflow.localtime`.
+the zone its page names, else the zone of the article URL's country (`localtime.url_zone`).
+
+The order of evidence on the publisher's day (forty-fifth pass): a day the page prints or states in an offset of its
+own; a page's UTC time in a zone the page prints or in its country's one zone; the offset the feed writes its own
+items in; a zone only guessed (the page's language's, a several-zone country's: `zone_beside_the_feed`); UTC. A feed
+date written with no zone keeps its written day, its wall clock placed in the page's zone (`placed_feed_date`).
+Pure: the standard library and `newsflow.localtime`.
 """
 
 from __future__ import annotations
@@ -35,31 +40,71 @@ LATER_THAN_FEED = timedelta(days=2)
 
 
 def article_dates(
-    page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, fetched_at: datetime, url: str
+    page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, fetched_at: datetime, url: str, *,
+    feed_zone_given: str | None = None, entry_url: str | None = None,
 ) -> tuple[datetime | None, date | None]:
     """The article's `published_at` and `published_date`, from its page and its feed item (module
-    docstring)."""
+    docstring). `feed_zone_given` is how the feed wrote its date's zone (`FeedEntry.published_zone_given`), and
+    `entry_url` the item's URL, whose country's zone placed a date written with none (`feedentries.placed`)."""
+    feed_at = placed_feed_date(feed_at, feed_zone_given, entry_url or url, url, page.publisher_zone)
     ago = page.published_ago
     if page.published_at is not None and ago is not None and _off_the_age(page, ago, fetched_at):
         page = replace(page, published_at=None, published_date=None)  # a bar's today above the story (23rd pass)
     if page.published_at is None and page.published_ago is not None and (
             feed_at is None or _younger_than_the_age(feed_at, page.published_ago, fetched_at)):
-        feed_at, feed_day = fetched_at - page.published_ago, None  # "2 hours ago", counted from the fetch
+        feed_at, feed_day, feed_zone_given = fetched_at - page.published_ago, None, None  # "2 hours ago"
+    zone = zone_beside_the_feed(page, feed_at, feed_day, feed_zone_given)
     month_day = page.published_month_day
     if page.published_at is None and month_day is not None and feed_at is None:
         day = in_the_fetch_year(month_day, fetched_at.astimezone(UTC).date())  # "Mar 1"
         return (datetime(day.year, day.month, day.day, tzinfo=UTC), day) if day is not None else (None, None)
     if page.published_at is None and month_day is not None and feed_at is not None and (day := _before_the_feeds_day(
-            month_day, feed_at, feed_day, url, page.publisher_zone, fetched_at)) is not None:
+            month_day, feed_at, feed_day, url, zone, fetched_at)) is not None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC), day
     page_at, page_day = page.published_at, page.published_date
     weak = page.published_by_image or (page.published_by_update  # a photo's upload day, or the page's modification
-                                       and not _after_the_update(page, feed_at, feed_day, url, fetched_at))
+                                       and not _after_the_update(page, feed_at, feed_day, url, zone, fetched_at))
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
-    return (best_published_at(page_at, feed_at, feed_day, url=url, zone=page.publisher_zone),
-            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=page.publisher_zone,
-                                page_offset_given=page.published_offset_given))
+    return (best_published_at(page_at, feed_at, feed_day, url=url, zone=zone),
+            best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=zone,
+                                page_offset_given=page.published_offset_given,
+                                zone_guess=page.publisher_zone if zone != page.publisher_zone else None))
+
+
+def placed_feed_date(feed_at: datetime | None, zone_given: str | None, entry_url: str, url: str,
+                     page_zone: str | None) -> datetime | None:
+    """A feed date written with no zone (`zone_given` 'none': "2026-12-05T20:00:00"), its wall clock placed again in
+    the page's zone, else the article URL's country's (`localtime.url_zone`): the feed stage knew only the item URL's
+    country (`feedentries.placed`), else read it as UTC. Its day, the written one, stays the publisher's: placed in the
+    zone the day is then read in, the wall clock gives that day back (forty-fifth pass: a Tokyo feed's
+    "2026-12-05T20:00:00", read as 20:00 UTC, was stored on the 6th, Tokyo's day of that instant). Any other date as it
+    is; with no zone known, the guess stands."""
+    if feed_at is None or zone_given != "none" or (zone := url_zone(url, page_zone)) is None:
+        return feed_at
+    wall = feed_at.astimezone(url_zone(entry_url) or UTC).replace(tzinfo=None)
+    return wall.replace(tzinfo=zone).astimezone(UTC)
+
+
+def zone_beside_the_feed(page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None,
+                         zone_given: str | None) -> str | None:
+    """The page's zone, to read the feed's date in; none where that zone is only a guess (its language's, or a
+    several-zone country's: `ExtractedArticle.publisher_zone_guessed`) and the feed wrote its date in an offset of
+    its own: the feed's word on its own items is the better evidence (forty-fifth pass: a Chinese-language New York
+    outlet on a .com, its feed writing -05:00, was dated in Shanghai). A zone the page prints or its country's one
+    zone still comes first (the forty-fourth pass: a server's offset in a feed). The article URL's country still
+    names its zone (`publishers_zone`)."""
+    if page.publisher_zone_guessed and feed_at is not None and _gave_an_offset(feed_at, feed_day, zone_given):
+        return None
+    return page.publisher_zone
+
+
+def _gave_an_offset(feed_at: datetime, feed_day: date | None, zone_given: str | None) -> bool:
+    """Whether the feed wrote its date in an offset other than UTC's; for an entry seen before migration 0105
+    (`zone_given` None), whether its day in that offset is not its UTC day (the only sign kept)."""
+    if zone_given is not None:
+        return zone_given == "offset"
+    return feed_day is not None and feed_day != feed_at.astimezone(UTC).date()
 
 
 def _before_the_feeds_day(month_day: tuple[int, int], feed_at: datetime, feed_day: date | None, url: str,
@@ -110,7 +155,7 @@ def _off_the_age(page: ExtractedArticle, age: timedelta, fetched_at: datetime) -
 
 
 def _after_the_update(page: ExtractedArticle, feed_at: datetime | None, feed_day: date | None, url: str,
-                      fetched_at: datetime) -> bool:
+                      zone: str | None, fetched_at: datetime) -> bool:
     """Whether the feed item's date is on a later publisher's day than the page's modification: a publication comes
     before any modification, so such a feed date is the feed's build or a clock ahead, and the modification's day,
     the only one the page prints, is the reader's (thirty-fourth pass, generated: a feed stamped 12 hours past the
@@ -127,7 +172,7 @@ def _after_the_update(page: ExtractedArticle, feed_at: datetime | None, feed_day
         return False
     timed = page.published_at.astimezone(UTC).time() != dt_time(0)
     return ((not timed or feed_at > page.published_at)
-            and publishers_feed_day(feed_at, feed_day, url, page.publisher_zone) > page.published_date)
+            and publishers_feed_day(feed_at, feed_day, url, zone) > page.published_date)
 
 
 def _after_the_feed(page: datetime | None, feed: datetime | None) -> bool:
@@ -186,6 +231,7 @@ def best_published_date(
     url: str | None = None,
     zone: str | None = None,
     page_offset_given: bool = False,
+    zone_guess: str | None = None,
 ) -> date | None:
     """The page's publication day (the publisher's local day), else the feed's: its day in the
     offset the feed gave (`feed_day`, `entries.published_date`), else its UTC day; a feed date
@@ -198,7 +244,9 @@ def best_published_date(
     saying 01:06 Z, a feed saying 20:06 -0500 the evening before. Not when the page gave its time in an offset of
     its own (`page_offset_given`), nor when a zone known for the page says its day is the publisher's already: the
     feed's other offset is then its server's (forty-fourth pass, generated: a feed writing a New York page's 16:45
-    -05:00 as 06:45 +09:00 stored the next day).
+    -05:00 as 06:45 +09:00 stored the next day). A page's day that is its UTC time's day in a zone only guessed
+    (`zone_guess`: its language's, or a several-zone country's, given where the feed wrote an offset of its own) is no
+    word of the page's either: the feed's offset says the day (forty-fifth pass).
     """
     if feed is None:
         return page
@@ -206,7 +254,7 @@ def best_published_date(
     if page is None:
         return feed_local
     if (page_at is not None and not page_offset_given and abs(page_at - feed) <= SAME_INSTANT
-            and _utc_day_of_a_time(page, page_at, url, zone)):
+            and (_utc_day_of_a_time(page, page_at, url, zone) or _guessed_day(page, page_at, zone_guess))):
         return feed_local
     return page
 
@@ -223,6 +271,13 @@ def _utc_day_of_a_time(day: date, moment: datetime, url: str | None, zone: str |
     if known is None or _guessed_from_the_domain(known, url):
         return True
     return moment.astimezone(known).date() != day
+
+
+def _guessed_day(day: date, moment: datetime, zone_guess: str | None) -> bool:
+    """Whether the page's day is its time's day in a zone only guessed for it (`best_published_date`)."""
+    if zone_guess is None or (zone := url_zone(None, zone_guess)) is None:
+        return False
+    return moment.astimezone(UTC).time() != dt_time(0) and moment.astimezone(zone).date() == day
 
 
 def _guessed_from_the_domain(known: ZoneInfo, url: str | None) -> bool:

@@ -103,7 +103,7 @@ from newsflow.pagedates import (
     payload_published,
 )
 from newsflow.pagememo import per_page
-from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page
+from newsflow.pagetimes import NUMERIC_OFFSET, WALL_CLOCK, in_page_offset, in_printed_offset, parse_page, utc_placed
 from newsflow.pagetimes import parse_local as parse_local
 from newsflow.placeholderdates import placeholder
 from newsflow.printedday import onto_printed_day
@@ -293,10 +293,11 @@ def _with_time_of_day(day: datetime, tree: Any, zone: ZoneInfo | None) -> dateti
 
 def _in_zone(moment: datetime, zone: ZoneInfo | None) -> datetime:
     """A UTC time with a time of day, in the publisher's zone; anything else as it is (a bare day,
-    midnight UTC, stays a day: it names no instant to convert)."""
+    midnight UTC, stays a day: it names no instant to convert). A UTC time goes in `utc_placed`'s copy of the zone,
+    which says the page stated UTC (`pagetimes.offset_given`); a wall clock in the zone itself."""
     if zone is None or moment.utcoffset() or is_bare(moment):
         return moment
-    return moment.replace(tzinfo=zone) if moment.tzinfo is WALL_CLOCK else moment.astimezone(zone)
+    return moment.replace(tzinfo=zone) if moment.tzinfo is WALL_CLOCK else moment.astimezone(utc_placed(zone))
 
 
 def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = None,

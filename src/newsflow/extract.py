@@ -51,11 +51,12 @@ from newsflow.jsontext import minified, normalized
 from newsflow.justextlinear import revise_paragraph_classification
 from newsflow.language import declared_language, load_language_model, resolve_language
 from newsflow.layouttables import unlay_tables
-from newsflow.localtime import zone_name
+from newsflow.localtime import zone_guessed, zone_name
 from newsflow.models import ExtractedArticle
 from newsflow.pageblocks import bounded_text
 from newsflow.pagebounds import bounded_page_tree, texts_split
 from newsflow.pagememo import one_page
+from newsflow.pagetimes import offset_given
 from newsflow.storytext import MIN_PARAGRAPH_WORDS as MIN_PARAGRAPH_WORDS  # re-exported: the public names stay here
 from newsflow.storytext import TrafilaturaOutputs, is_article_text, story_text
 from newsflow.storytext import has_article_paragraph as has_article_paragraph
@@ -151,12 +152,13 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         page_canonical_url=page_canonical_url(document.url, url, tree),
         published_date=publication_day(published),
         published_ago=ago,
-        publisher_zone=zone_name(url, tree, printed_zone_abbreviation(tree)),
+        publisher_zone=zone_name(url, tree, printed := printed_zone_abbreviation(tree)),
+        publisher_zone_guessed=zone_guessed(url, tree, printed),
         published_month_day=month_day,
         published_by_image=by_image,
         published_by_update=(by_update := dated_by_update_only(published, tree, url)),
         update_printed=by_update and update_printed(published, tree),
-        published_offset_given=published is not None and bool(published.utcoffset()),
+        published_offset_given=offset_given(published),
     )
 
 

@@ -5,17 +5,21 @@ RFC 822 names them in English, and feedparser (like Python's `email.utils`) read
 Italian weekday) lost their dates, and a page with none of its own was stored undated though its feed said the day
 (forty-fourth pass, dates). The weekday says nothing the day does not, so it is dropped; the month's name is read
 in German, French, Spanish, Portuguese, Italian and Dutch (short or full, with or without accents and a final
-dot). Only a date with a zone is read: a local time with none is no instant (the section's "Left"). Pure: the
-standard library.
+dot). Only a date with a zone is read that way: a local time with none is `zoneless_local`'s.
+
+A local time with no zone (forty-fifth pass): "2026-12-05T20:00:00", "Sat, 05 Dec 2026 20:00:00", NBC New York's
+"Sat, Dec 16 2023 02:02:33 PM", a Chinese board's "2020/1/10 14:33:00". Its written day is the publisher's, and its
+instant is known only where the publisher's zone is: `zoneless_local` gives the wall clock as a naive datetime, and
+`feedentries.make_entry` places it (and marks it, `FeedEntry.published_zone_given`). Pure: the standard library.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
-from newsflow.timestamps import parse_local
+from newsflow.timestamps import padded_iso, parse_local
 
 _FOREIGN = re.compile(
     r"^\s*(?:[^\W\d_]{1,12}\.?,?\s+)?(\d{1,2})\.?\s+([^\W\d_]{3,12})\.?,?\s+([12]\d{3}),?\s+"
@@ -64,3 +68,108 @@ def _month(name: str) -> int | None:
         return _WHOLE_ONLY.get(plain)
     months = {month for month, names in enumerate(_MONTH_NAMES, 1) if any(full.startswith(plain) for full in names)}
     return months.pop() if len(months) == 1 else None
+
+
+_CLOCK = r"(\d{1,2}):(\d{2})(?::(\d{2}))?"
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+_DAY_FIRST = re.compile(rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3,9}})\.?,?\s+([12]\d{{3}}),?\s+{_CLOCK}\s*$")
+_MONTH_FIRST = re.compile(
+    rf"^\s*{_WEEKDAY}([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}}),?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?\s*$")
+_SLASHED = re.compile(rf"^\s*([12]\d{{3}})/(\d{{1,2}})/(\d{{1,2}})(?:\s+|T){_CLOCK}\s*$")
+_ISO_NO_ZONE = re.compile(r"^\s*[12]\d{3}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?\s*$")
+
+
+def zoneless_local(written: str) -> datetime | None:
+    """The wall clock of a feed date that names no zone, as a naive datetime: ISO 8601 with no offset (a day alone
+    too: its midnight), RFC 822 with no zone, month first with a 12-hour clock (NBC New York's "Sat, Dec 16 2023
+    02:02:33 PM", whose "PM" feedparser drops), or year first with slashes ("2020/1/10 14:33:00"); months named in
+    English. None for any other text, a zone named ("-0000" included: RFC 2822's UTC), or an impossible date."""
+    if _ISO_NO_ZONE.match(written):
+        try:
+            return datetime.fromisoformat(padded_iso(written.strip())).replace(microsecond=0)
+        except ValueError:
+            return None
+    if found := _DAY_FIRST.match(written):
+        day, name, year, *clock = found.groups()
+        return _wall(year, _english_month(name), day, *clock)
+    if found := _MONTH_FIRST.match(written):
+        name, day, year, hour, minute, second, half = found.groups()
+        return _wall(year, _english_month(name), day, _twelve_hour(hour, half), minute, second)
+    if found := _SLASHED.match(written):
+        return _wall(*found.groups())
+    return None
+
+
+def _english_month(name: str) -> str:
+    found = [month for month, short in enumerate(_ENGLISH, 1) if name.lower().startswith(short.lower())
+             and _MONTH_NAMES[month - 1][0].startswith(name.lower().rstrip("."))]
+    return str(found[0]) if found else "0"
+
+
+def _twelve_hour(hour: str, half: str | None) -> str:
+    """The hour of a 12-hour clock on a 24-hour one ("12:05 AM" is 00:05; "14:00 PM" is no time: "99")."""
+    if half is None:
+        return hour
+    if not 1 <= int(hour) <= 12:
+        return "99"
+    return str(int(hour) % 12 + (12 if half.lower() == "p" else 0))
+
+
+def _wall(year: str, month: str, day: str, hour: str, minute: str, second: str | None) -> datetime | None:
+    try:
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+NAMED_OFFSETS = {
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+    "CET": 60, "MEZ": 60, "CEST": 120, "MESZ": 120, "BST": 60, "EET": 120, "EEST": 180, "MSK": 180,
+    "IST": 330, "PKT": 300, "HKT": 480, "SGT": 480, "AWST": 480, "JST": 540, "KST": 540,
+    "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}
+"""Minutes east of UTC of the zone names feeds write after a time (forty-fifth pass, review F2): RFC 822's American
+names, and the ones feedparser does not know and read as UTC ("MEZ", "JST", "AEDT"). "CST" is RFC 822's Central
+(not China's), "BST" British Summer Time (not Bangladesh's); "IST" is India's +05:30, the most feeds' by far (not
+Irish Summer Time's +01:00 nor Israel's +02:00: their feeds write numeric offsets in the catalogue)."""
+_ZONE = r"([+-]\d{2}:\d{2}|[+-]\d{4}|[A-Za-z]{3,4})"
+_DAY_FIRST_ZONED = re.compile(
+    rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3,9}})\.?,?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?"
+    rf"\s+{_ZONE}\s*$")
+_MONTH_FIRST_ZONED = re.compile(
+    rf"^\s*{_WEEKDAY}([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}}),?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?"
+    rf"\s+{_ZONE}\s*$")
+_SAYS_UTC = re.compile(r"(?:(?<![A-Za-z])(?:Z|GMT|UTC?)|[+-]00:?00)\s*$", re.IGNORECASE)
+
+
+def zoned_local(written: str) -> datetime | None:
+    """An RFC 822 date (day or month first, a 12-hour clock too) whose zone feedparser misreads or does not know,
+    in the offset it names: a colon offset ("Sat, 05 Dec 2026 21:00:00 -05:00", read as UTC), a zone name of
+    `NAMED_OFFSETS` ("23:30:00 MEZ"), NBC's month-first 12-hour clock with its zone ("Sat, Dec 05 2026 11:30:00 PM
+    EST", whose "PM" and "EST" feedparser dropped). None for anything else (an unknown name, a military letter)."""
+    found = _DAY_FIRST_ZONED.match(written)
+    if found is not None:
+        day, name, year, hour, minute, second, half, zone = found.groups()
+    elif (found := _MONTH_FIRST_ZONED.match(written)) is not None:
+        name, day, year, hour, minute, second, half, zone = found.groups()
+    else:
+        return None
+    offset = _zone_offset(zone)
+    wall = _wall(year, _english_month(name), day, _twelve_hour(hour, half), minute, second)
+    return wall.replace(tzinfo=offset) if wall is not None and offset is not None else None
+
+
+def says_utc(written: str) -> bool:
+    """Whether a feed date's text says UTC ("Z", "GMT", "UT", "UTC", "+00:00", "-0000"), rather than a zone newsflow
+    read as UTC without knowing it (`FeedEntry.published_zone_given` 'unread')."""
+    return _SAYS_UTC.search(written) is not None
+
+
+def _zone_offset(zone: str) -> timezone | None:
+    if zone[0] in "+-":
+        hours, minutes = int(zone[1:3]), int(zone[-2:])
+        if hours > 14 or minutes > 59:
+            return None
+        return timezone((-1 if zone[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
+    minutes_east = NAMED_OFFSETS.get(zone.upper())
+    return timezone(timedelta(minutes=minutes_east)) if minutes_east is not None else None

@@ -16,6 +16,7 @@ from typing import Any
 
 from newsflow.datechecks import plausible
 from newsflow.errors import FeedParseError
+from newsflow.localtime import url_zone
 from newsflow.models import FeedEntry
 from newsflow.urls import MAX_URL_CHARS, canonicalize_url
 
@@ -71,10 +72,15 @@ def make_entry(
     title: Any,
     summary_html: Any,
     published_at: datetime | None,
+    zone_read: bool = True,
 ) -> FeedEntry:
+    """An entry; `zone_read` False where the feed's text names a zone that was read as UTC though it says none
+    (`feeddates.says_utc`: its mark is then 'unread', not 'utc')."""
     canonical = canonicalize_url(url)
     key = guid.strip()[:MAX_KEY_CHARS] if isinstance(guid, str) and guid.strip() else canonical
-    published = published_at if plausible(published_at, context.now) else None
+    published, zone_given = placed(published_at, url)
+    zone_given = "unread" if zone_given == "utc" and not zone_read else zone_given
+    published = published if plausible(published, context.now) else None
     return FeedEntry(
         feed_id=context.feed_id,
         key=key,
@@ -84,7 +90,21 @@ def make_entry(
         summary=clean_summary(summary_html, context.markup),
         published_at=published.astimezone(UTC) if published is not None else None,
         published_date=_feed_day(published),
+        published_zone_given=zone_given if published is not None else None,
     )
+
+
+def placed(published_at: datetime | None, url: str) -> tuple[datetime | None, str | None]:
+    """A feed date as an instant in the offset the feed wrote, and the zone it gave: 'offset', 'utc' (Z, GMT, +00:00)
+    or 'none' ('unread' is `make_entry`'s).
+    A naive date is a wall clock the feed wrote with no zone (`feeddates.zoneless_local`): placed in the
+    zone of the item URL's country, else in UTC, a guess the article's stage makes again with its page's zone
+    (`articledates.placed_feed_date`); its day stays the written one (forty-fifth pass)."""
+    if published_at is None:
+        return None, None
+    if published_at.tzinfo is None:
+        return published_at.replace(tzinfo=url_zone(url) or UTC), "none"  # its date() is still the written day
+    return published_at, "utc" if published_at.utcoffset() == timedelta(0) else "offset"
 
 
 def long_links(items: Iterable[tuple[FeedEntry | None, Iterable[Any]]]) -> int:
@@ -135,7 +155,8 @@ def without_feed_stamps(entries: tuple[FeedEntry, ...], now: datetime) -> tuple[
     together = max(dated) - min(dated) <= (POLL_STAMP_WINDOW if len(dated) >= MIN_SPREAD_ENTRIES else timedelta(0))
     if not (at_the_poll or together):
         return entries
-    return tuple(replace(entry, published_at=None, published_date=None) for entry in entries)
+    return tuple(replace(entry, published_at=None, published_date=None, published_zone_given=None)
+                 for entry in entries)
 
 
 def _round_time(moment: datetime) -> bool:

@@ -36,7 +36,12 @@ Entries:
   which feedparser cannot read, is read by `feeddates` when it names its zone.
   `published_date` is that date's day in the UTC offset the feed wrote it with (the
   publisher's local day: "Sat, 07 May 2022 20:06:23 -0500" is the 7th, though the instant
-  is on the 8th in UTC); the UTC day when the feed gives no offset. A feed whose entries are
+  is on the 8th in UTC). A local time with no zone ("2026-12-05T20:00:00", "Sat, Dec 16 2023
+  02:02:33 PM", "2020/1/10 14:33:00": `feeddates.zoneless_local`) is dated its written day, and its
+  instant is that wall clock in the zone of the item URL's country, else in UTC (a guess);
+  `published_zone_given` says which: 'offset', 'utc' (Z, GMT, +00:00), 'none', or 'unread' (a zone read as UTC
+  that the text does not say is: a military letter, "+530"). A colon offset or a zone's name feedparser misreads
+  ("-05:00", "MEZ", "JST", "PM EST") is read in its offset (`feeddates.zoned_local`). A feed whose entries are
   all dated (three or more) with one instant, or within two minutes of the poll, or (five or
   more) of each other, stamps them with the moment it was rendered: they get no date
   (`feedentries.without_feed_stamps`).
@@ -56,7 +61,7 @@ from feedparser.encodings import convert_to_utf8
 from newsflow import feedbases, feedexpat
 from newsflow.feedapart import read_apart
 from newsflow.feedbounds import bounded_markup
-from newsflow.feeddates import foreign_rfc822
+from newsflow.feeddates import foreign_rfc822, says_utc, zoned_local, zoneless_local
 from newsflow.feedentries import (
     MAX_SUMMARY_CHARS,
     MAX_TITLE_CHARS,
@@ -274,17 +279,20 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
         url=url,
         title=raw.get("title"),
         summary_html=summary_html,
-        published_at=_entry_date(raw),
+        published_at=(dated := _entry_date(raw))[0],
+        zone_read=dated[1],
     )
 
 
-def _entry_date(raw: Any) -> datetime | None:
-    """The published date, else the updated date, that the feed's own text really says."""
+def _entry_date(raw: Any) -> tuple[datetime | None, bool]:
+    """The published date, else the updated date, that the feed's own text really says; and whether its zone was
+    read: False for one read as UTC whose text does not say UTC (a military letter, "+530", an unknown name)."""
     for field in ("published", "updated"):
         moment = _feed_date(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field))
         if moment is not None:
-            return moment
-    return None
+            written = raw.get(field)
+            return moment, bool(moment.utcoffset()) or not isinstance(written, str) or says_utc(written)
+    return None, True
 
 
 def _feed_date(instant: datetime | None, written: Any) -> datetime | None:
@@ -292,7 +300,12 @@ def _feed_date(instant: datetime | None, written: Any) -> datetime | None:
     2010-12-01, month 13 the next January, 30 February 2 March, hour 25 the next day, `2024-W22-6`
     2024-12-01. A date written year first is read by Python's strict reader instead, and is absent
     when that refuses it (a year or a month alone, W3C's short forms, are left to feedparser). One feedparser cannot
-    read may name its weekday or month in the publisher's language (`feeddates.foreign_rfc822`)."""
+    read may name its weekday or month in the publisher's language (`feeddates.foreign_rfc822`). A date naming no
+    zone is its wall clock, naive (`feeddates.zoneless_local`, forty-fifth pass)."""
+    if isinstance(written, str) and (wall := zoneless_local(written)) is not None:
+        return wall  # no zone written: `make_entry` places the wall clock and marks it
+    if isinstance(written, str) and (zoned := zoned_local(written)) is not None:
+        return zoned  # a colon offset or a zone's name feedparser misreads as UTC (review F2)
     if isinstance(written, str) and _ISO_FAMILY.match(written) and not _YEAR_OR_MONTH.match(written):
         local = parse_local(written)
         return local.replace(microsecond=0) if local is not None else None

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from newsflow.feeddates import zoneless_local
 from newsflow.feedentries import (
     EntryContext,
     clean_title,
@@ -99,13 +100,17 @@ def _json_item_url(item: Mapping[str, Any], feed_url: str) -> str | None:
 def _json_datetime(value: Any) -> datetime | None:
     """RFC 3339 as the spec says, or RFC 822 as some publishers write, in UTC; naive means UTC."""
     local = _json_local(value)
-    return local.astimezone(UTC) if local is not None else None
+    if local is None:
+        return None
+    return local.astimezone(UTC) if local.tzinfo is not None else local.replace(tzinfo=UTC)  # a wall clock: a guess
 
 
 def _json_local(value: Any) -> datetime | None:
     """As `_json_datetime`, in the offset the feed wrote."""
     if not isinstance(value, str):
         return None
+    if (wall := zoneless_local(value)) is not None:
+        return wall  # no zone written: naive, `make_entry` places it (forty-fifth pass)
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:

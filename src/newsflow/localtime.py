@@ -136,33 +136,46 @@ def publisher_zone(url: str | None, tree: Any, printed: str | None = None) -> Zo
     Where neither names a zone, or the country has several, the zone an abbreviation printed after
     a time under the headline names (`printed`, `ZONE_ABBREVIATIONS`). Kept for the last page asked
     about: extraction asks 2-3 times a page, and each asking walked the page's links (perf15)."""
+    return _zone_and_guess(url, tree, printed)[0]
+
+
+def zone_guessed(url: str | None, tree: Any, printed: str | None = None) -> bool:
+    """Whether `publisher_zone` is only a guess: the page's language's zone, or the biggest newsroom's of a country of
+    several zones (`SEVERAL_ZONES`); not a zone the page prints, nor a country's one zone. A feed's own offset is
+    better evidence than a guess (forty-fifth pass: a Chinese-language New York outlet on a .com, its feed writing
+    -05:00, was dated in Shanghai)."""
+    return _zone_and_guess(url, tree, printed)[1]
+
+
+def _zone_and_guess(url: str | None, tree: Any, printed: str | None) -> tuple[ZoneInfo | None, bool]:
     global _last_zone
     if _last_zone is not None and _last_zone[0]() is tree and _last_zone[1] == (url, printed):
         return _last_zone[2]
-    zone = _publisher_zone(url, tree, printed)
-    _last_zone = (weakref.ref(tree), (url, printed), zone)
-    return zone
+    found = _publisher_zone(url, tree, printed)
+    _last_zone = (weakref.ref(tree), (url, printed), found)
+    return found
 
 
-_last_zone: tuple[weakref.ref[Any], tuple[str | None, str | None], ZoneInfo | None] | None = None
+_last_zone: tuple[weakref.ref[Any], tuple[str | None, str | None], tuple[ZoneInfo | None, bool]] | None = None
 
 
-def _publisher_zone(url: str | None, tree: Any, printed: str | None) -> ZoneInfo | None:
+def _publisher_zone(url: str | None, tree: Any, printed: str | None) -> tuple[ZoneInfo | None, bool]:
     countries = url_countries(url, tree)
     language = _language(tree)
     countries = [country for country in countries if language in (GENERIC_USE.get(country, language), "")]
     name = next((COUNTRY_ZONES[country] for country in countries if country in COUNTRY_ZONES), None)
+    guessed = name in SEVERAL_ZONES.values()
     if name is None and not any(len(country) == 2 for country in countries) and not _language_service(url) \
             and status_posted(url) is None:  # X serves a post in its reader's language: it names no poster's zone
-        name = LANGUAGE_ZONES.get(language)
+        name, guessed = LANGUAGE_ZONES.get(language), True
     if printed in ZONE_ABBREVIATIONS and (name is None or name in SEVERAL_ZONES.values()):
-        name = ZONE_ABBREVIATIONS[printed]
+        name, guessed = ZONE_ABBREVIATIONS[printed], False
     if name is None:
-        return None
+        return None, False
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(name), guessed
     except ZoneInfoNotFoundError:  # no tz database on this machine: no local day
-        return None
+        return None, False
 
 
 def zone_name(url: str | None, tree: Any, printed: str | None = None) -> str | None:

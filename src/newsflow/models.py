@@ -168,6 +168,7 @@ class FeedEntry:
     summary: str | None
     published_at: datetime | None
     published_date: date | None = None  # the feed date's day in the offset the feed gave (publisher's day)
+    published_zone_given: str | None = None  # 'offset' | 'utc' | 'none' | 'unread': its date's zone (feeds)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,7 @@ class ExtractedArticle:
     published_date: date | None = None  # the publication day in the publisher's own offset (newsflow.dates)
     published_ago: timedelta | None = None  # a page dated only "2 hours ago", or by a kicker beside it: that age
     publisher_zone: str | None = None  # the IANA zone the page's country or language names (newsflow.localtime)
+    publisher_zone_guessed: bool = False  # that zone is only its language's or a several-zone country's (localtime)
     published_month_day: tuple[int, int] | None = None  # a page dated only "Mar 1": month, day (newsflow.yearless)
     published_by_image: bool = False  # published_at is only an image URL's day: the feed's date wins (newsflow.dates)
     published_by_update: bool = False  # published_at is only the page's modification: the feed's date wins (dates)
@@ -325,6 +327,7 @@ class PendingArticle:
     title: str | None
     published_at: datetime | None
     published_date: date | None = None  # the feed date's day in the offset the feed gave (entries.published_date)
+    published_zone_given: str | None = None  # 'offset' | 'utc' | 'none' | 'unread' (entries.published_zone_given)
     lost_with_batch: bool = False  # its last attempt was lost with its Dask batch: sent alone (leftbatches)
 
 

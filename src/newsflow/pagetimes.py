@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from newsflow.declareddates import json_ld_published_strings, published_metas
 from newsflow.headline_date import printed_time
@@ -32,6 +33,33 @@ _BARE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T00:00:00$")
 WALL_CLOCK = timezone(timedelta(0), "wall clock")
 """The zone of a page time written without an offset ("2022-5-5 22:17:36", a byline's "10:30"): the
 publisher's clock, counted as UTC (offset 0) until the publisher's zone is known, then read in it."""
+
+
+_UTC_PLACED: dict[str, ZoneInfo] = {}
+
+
+def utc_placed(zone: ZoneInfo) -> ZoneInfo:
+    """The publisher's zone for a time the page stated in UTC only ("…Z", "+00:00") that `newsflow.dates` puts in
+    it: the same zone's rules as another object, so that the time still says the page gave UTC (`stated_in_utc`)
+    and not a wall clock it printed, which is put in the zone itself (forty-fifth pass, review F1: a wall-clock page's
+    printed day gave way to a server's feed offset)."""
+    if (placed := _UTC_PLACED.get(str(zone.key))) is None:
+        placed = _UTC_PLACED.setdefault(str(zone.key), ZoneInfo.no_cache(str(zone.key)))
+    return placed
+
+
+def stated_in_utc(moment: datetime) -> bool:
+    """Whether `moment` is a time the page stated in UTC only, put in the publisher's zone (`utc_placed`)."""
+    zone = moment.tzinfo
+    return isinstance(zone, ZoneInfo) and zone is _UTC_PLACED.get(str(zone.key))
+
+
+def offset_given(published: datetime | None) -> bool:
+    """Whether the page's chosen time says the publisher's day in a clock of the page's own: an offset it stated, or a
+    wall clock it printed with none (put in the publisher's zone, even a guessed one: the printed day is the page's
+    word); not a time it stated in UTC only, put in a zone by `newsflow.dates` (`stated_in_utc`), nor a UTC time
+    (forty-fifth pass: only that yields to a feed's own offset, `articledates.best_published_date`)."""
+    return published is not None and bool(published.utcoffset()) and not stated_in_utc(published)
 
 
 def parse_page(value: str | None) -> datetime | None:

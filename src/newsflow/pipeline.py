@@ -285,7 +285,8 @@ def build_article(
         return None
     page = extraction.article
     published_at, published_date = article_dates(page, pending.published_at, pending.published_date,
-                                                 fetched_at, result.final_url)
+                                                 fetched_at, result.final_url,
+                                                 feed_zone_given=pending.published_zone_given, entry_url=pending.url)
     # A page that names no canonical URL is known by the URL it was served from: an item that
     # redirects (301 /p2 -> /p1, http -> https) is the same article as an item linking /p1.
     redirected_to = result.final_url if result.final_url != result.url else None

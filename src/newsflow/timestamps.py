@@ -24,7 +24,7 @@ def parse_local(value: str | None) -> datetime | None:
     if not text or (text.isdigit() and len(text) in (10, 13)):  # "1772359800": a Unix timestamp, UTC
         return unix_time(text)
     try:
-        parsed = datetime.fromisoformat(_padded(text.replace("Z", "+00:00") if text.endswith("Z") else text))
+        parsed = datetime.fromisoformat(padded_iso(text.replace("Z", "+00:00") if text.endswith("Z") else text))
     except ValueError:
         try:
             parsed = parsedate_to_datetime(text)
@@ -33,7 +33,7 @@ def parse_local(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _padded(text: str) -> str:
+def padded_iso(text: str) -> str:
     """An ISO text with its month, day and hour padded to two figures (`_UNPADDED`); any other text as it is."""
     found = _UNPADDED.match(text)
     if found is None:

@@ -40,12 +40,13 @@ def insert_entries(
         "summary": [e.summary for e in entries],
         "published_at": [e.published_at for e in entries],
         "published_date": [e.published_date for e in entries],
+        "published_zone_given": [e.published_zone_given for e in entries],
         "first_seen_at": list(seen_at) if seen_at is not None else [None] * len(entries),
     }
     rows = con.execute(
         f"""
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, published_date,
-                             first_seen_at, run_id)
+                             published_zone_given, first_seen_at, run_id)
         SELECT n.* EXCLUDE (first_seen_at), coalesce(n.first_seen_at, now()), $run_id FROM (
             SELECT DISTINCT ON (feed_id, canonical_url, title, summary) * FROM (
                 SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)}))
@@ -148,7 +149,8 @@ def pending_entries(
         SELECT c.canonical_url, arg_min(w.url, w.first_seen_at), arg_min(w.feed_id, w.first_seen_at),
                arg_min(w.title, w.first_seen_at), arg_min(w.published_at, w.first_seen_at), any_value(c.total),
                arg_min(w.published_date, w.first_seen_at),
-               bool_or(w.last_outcome IN ('left_by_cluster', 'killed_worker'))
+               bool_or(w.last_outcome IN ('left_by_cluster', 'killed_worker')),
+               arg_min(w.published_zone_given, w.first_seen_at)
         FROM chosen c JOIN waiting w USING (canonical_url)
         GROUP BY c.canonical_url, c.held_back, c.turn, c.host_seen_at, c.host, c.seen_at
         ORDER BY c.held_back, c.turn, c.host_seen_at, c.host, c.seen_at, c.canonical_url
@@ -157,7 +159,8 @@ def pending_entries(
     ).fetchall()
     total = int(rows[0][5]) if rows else 0
     return [PendingArticle(canonical_url=r[0], url=r[1], feed_id=r[2], title=r[3], published_at=r[4],
-                           published_date=r[6], lost_with_batch=bool(r[7])) for r in rows], total
+                           published_date=r[6], lost_with_batch=bool(r[7]), published_zone_given=r[8])
+            for r in rows], total
 
 
 def record_attempts(
