@@ -120,6 +120,9 @@ class FetchWalk:
                 hop = await self._send(url, trail, headers, max_bytes)
                 if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
+                    if not trail.redirects:  # the first host's: waited as its first send's pause was
+                        trail.attempt_seconds = 0.0  # a fresh deadline; the fetch's retry is kept for its chain
+                        return await self._send(url, trail, headers, max_bytes)
                     free_pause_used = trail.paused or (budget is not None and budget.met_pause)
                     trail.first_attempt_seconds = trail.attempt_seconds
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline
