@@ -28,6 +28,7 @@ CI runs the kept world (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWS
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -52,7 +53,9 @@ PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES else ()),
 HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
-ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky")
+ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying")
+# `lying` (red team 49): the hop says `Content-Encoding: gzip` on every run, over plain bytes on every second run
+LIE = b"<html><body><p>plain bytes under a gzip label</p></body></html>"
 SLOW = (0.2, 0.6, 2.5)
 RETRY_AFTER = (1, 2, 3)  # 3: past three quarters of a 1-3 s deadline
 PAUSED_AS_REACHED = (0.0, 1.0, 1.0, 2.5)
@@ -157,6 +160,11 @@ KEPT = [
     # keeps its retry and its free pause for the chain: stored on the first run.
     Runs(World(chains=((Hop(0, "limited_once", 2.0), Hop(1, "limited_once", 2.0)),), kept=(0.0, 0.0), timeout=2.0,
                per_host=4, robots=False), gaps=(0.0, 3600.0)),
+    # Red team 49's new class: a redirect and its page each labelled `Content-Encoding: gzip` every run, plain bytes
+    # on the first run (the page's lie a counted `parse_error`, one line; the redirect's body is not read), packed
+    # on the second (stored, its own page), behind a paused hop.
+    Runs(World(chains=((Hop(0, "lying", 0.0, 1.0), Hop(1, "lying", 0.0)),), kept=(0.0, 0.0), timeout=2.0,
+               per_host=4, robots=True), gaps=(1.0,)),
 ]
 
 
@@ -170,14 +178,37 @@ class RepeatedWorld(ServedWorld):
 
     def _answer(self, article: int, hop: int) -> Callable[[BaseHTTPRequestHandler], None]:
         handle = super()._answer(article, hop)
-        flaky = self.world.chains[article][hop].answer == "flaky"
+        drawn = self.world.chains[article][hop]
 
         def answer(handler: BaseHTTPRequestHandler) -> None:
-            if flaky and self.run % 2 == 0:
+            if drawn.answer == "flaky" and self.run % 2 == 0:
                 send_bytes(handler, 500, b"down this run", "text/plain")
+                return
+            if drawn.answer == "lying":
+                self._lie(handler, article, hop)
                 return
             handle(handler)
         return answer
+
+    def _lie(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
+        """Every run `Content-Encoding: gzip`: the page (or a redirect's body) gzipped on odd runs, plain on even
+        ones (a cache that labels what it did not pack, then packs it)."""
+        chain = self.world.chains[article]
+        if chain[hop].pauses_next and hop + 1 < len(chain):
+            self._pause_host(chain[hop + 1].host, chain[hop].pauses_next)
+        last = hop + 1 == len(chain)
+        status, body = (200, self.page(article)) if last else (302, LIE)
+        headers = {"Content-Encoding": "gzip"} if last else {"Content-Encoding": "gzip", "Location": self.url(
+            article, hop + 1)}
+        send_bytes(handler, status, gzip.compress(body) if self.run % 2 else body, "text/html", headers)
+
+    def failed_by_the_world(self, article: int, run: int, outcome: Outcome) -> bool:
+        """The run's counted failure that the world drew: a flaky hop's 500, or a lying last hop's plain bytes, on
+        an even run."""
+        chain = self.world.chains[article]
+        flaky = any(hop.answer == "flaky" for hop in chain) and outcome is Outcome.HTTP_ERROR
+        lie = chain[-1].answer == "lying" and outcome is Outcome.PARSE_ERROR
+        return run % 2 == 0 and (flaky or lie)
 
     def fetch_run(self, articles: list[int], carried: list[HostPause], gap: float
                   ) -> tuple[list[tuple[FetchResult, float]], list[HostPause]]:
@@ -225,14 +256,17 @@ class RepeatedWorld(ServedWorld):
             self.check_pauses_kept(carried)
             pending = [a for a, (r, _) in zip(pending, results, strict=True) if r.outcome is not Outcome.OK]
         for article, seen in enumerate(outcomes):
-            starved = all(outcome is Outcome.RATE_LIMITED for outcome in seen)
+            # the runs the world did not fail it: all `rate_limited` is starved (red team 49: with a flaky or lying
+            # hop, every answering run `rate_limited` was not checked)
+            answered = [outcome for run, outcome in enumerate(seen) if not self.failed_by_the_world(article, run,
+                                                                                                   outcome)]
+            starved = all(outcome is Outcome.RATE_LIMITED for outcome in answered) and Outcome.OK not in seen
             assert not starved or self.runs.may_starve(article), (self.runs, article, seen)
         return outcomes
 
     def check_one(self, article: int, result: FetchResult, took: float, bound: float, uncounted: float) -> None:
-        flaky = any(hop.answer == "flaky" for hop in self.world.chains[article])
-        if flaky and result.outcome is Outcome.HTTP_ERROR:  # its 500, on an even run: counted, one line
-            assert self.run % 2 == 0 and result.status_code == 500, (self.runs, article, result.error)
+        if self.failed_by_the_world(article, self.run, result.outcome):  # counted, one line naming the URL
+            assert result.status_code == 500 or "gzip" in (result.error or ""), (self.runs, article, result.error)
             assert "http://127.0.0." in (result.error or "") and "\n" not in (result.error or ""), result.error
             return
         self.check_result(article, result, took, bound, uncounted)
@@ -279,5 +313,6 @@ def servers() -> Iterator[list[LoopbackServer]]:
 @example(KEPT[2])
 @example(KEPT[3])
 @example(KEPT[4])
+@example(KEPT[5])
 def test_runs_alike_end_in_bound_and_starve_nothing(servers: list[LoopbackServer], runs: Runs) -> None:
     RepeatedWorld(runs, servers, next(_worlds)).check_runs()
