@@ -19,11 +19,11 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 from newsflow.fetchrecord import Trail
 from newsflow.fetchrules import PARTIAL_STATUSES
 from newsflow.models import FetchResult, Outcome
+from newsflow.robotsfile import RobotsFile
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class RobotsRules:
     def __init__(self, user_agent: str, fetch_robots: FetchRobots) -> None:
         self._user_agent = user_agent
         self._fetch_robots = fetch_robots
-        self._loads: dict[str, asyncio.Task[RobotFileParser | Unreadable | None]] = {}
+        self._loads: dict[str, asyncio.Task[RobotsFile | Unreadable | None]] = {}
         self.results: list[FetchResult] = []
 
     def known(self, url: str) -> Verdict | None:
@@ -154,12 +154,12 @@ class RobotsRules:
             task.cancel()
         await asyncio.gather(*self._loads.values(), return_exceptions=True)
 
-    def _allowed_by(self, rules: RobotFileParser | Unreadable | None, url: str) -> Verdict:
+    def _allowed_by(self, rules: RobotsFile | Unreadable | None, url: str) -> Verdict:
         if isinstance(rules, Unreadable):
             return rules
-        return rules is None or rules.can_fetch(self._user_agent, url)
+        return rules is None or rules.allows(self._user_agent, url)
 
-    async def _load(self, origin: str) -> RobotFileParser | Unreadable | None:
+    async def _load(self, origin: str) -> RobotsFile | Unreadable | None:
         """The origin's rules; `Unreadable` when robots.txt is unreachable; None (allow all) when it is
         missing or fails otherwise."""
         result = await self._fetch_robots(origin)
@@ -176,11 +176,4 @@ class RobotsRules:
         if result.outcome is not Outcome.OK:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
             return None
-        rules = RobotFileParser(f"{origin}/robots.txt")
-        try:
-            rules.parse(result.body.decode("utf-8", errors="replace").splitlines())
-        except Exception as exc:  # robots.txt is the server's text: any surprise in it allows all
-            logger.info("robots.txt for %s cannot be read (%s); allowing all", origin, type(exc).__name__)
-            return None
-        rules.modified()  # can_fetch refuses everything until the parser is marked as read
-        return rules
+        return RobotsFile.parse(result.body.decode("utf-8", errors="replace"))  # RFC 9309's reading (red team 49)

@@ -1,0 +1,121 @@
+"""A robots.txt read as RFC 9309 says (and as Google's parser does), not as Python's 1994 `urllib.robotparser`.
+
+Red team 49: robots.txt files are written for RFC 9309 crawlers, and `urllib.robotparser` read 7 of 8 common shapes
+otherwise. It fetched what sites disallow (a blank line inside a group ended it and dropped the rules after; a
+second `User-agent: *` group was dropped; `*` and `$` in paths were literal) and lost what they allow, for good
+(`robots_disallowed` parks an article at once): it took the first matching rule, so `Disallow: /` then
+`Allow: /news/` refused /news/, and it matched a user agent by substring, so a group for `news` was ours.
+
+Here, as RFC 9309 (2.2) reads it:
+- a group is one or more `user-agent` lines and the rules after them; blank lines, comments and lines that are no
+  rule (a PHP warning, HTML after the body) end nothing; a `user-agent` line after a rule starts a new group;
+- the groups whose user agent is our product token (`newsflow` of `newsflow/0.1 (...)`, case-insensitive, whole)
+  are merged; if none, the `*` groups are; if none either, everything is allowed;
+- the rule whose pattern matches the most octets decides; on a tie `allow` wins; `*` matches any run of characters
+  and a final `$` the end; the path matched is the URL's path and query, percent-encoding normalised on both sides;
+- `/robots.txt` is always allowed.
+
+Matching splits a pattern on `*` and finds its pieces in order with `str.find` (leftmost is right for `*`), so a
+hostile pattern of many `*` costs linear finds, never a regular expression's backtracking.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
+_PRODUCT = re.compile(r"[A-Za-z_-]+")
+_SAFE = "/?=&;:@!$'()*+,~#[]%"  # kept as written: reserved characters and escapes already made
+
+
+@dataclass(frozen=True)
+class Rule:
+    allow: bool
+    pattern: str
+
+    def matches(self, path: str) -> bool:
+        """Whether the pattern matches `path` from its start (`*` any run, a final `$` its end)."""
+        anchored = self.pattern.endswith("$")
+        pieces = (self.pattern[:-1] if anchored else self.pattern).split("*")
+        if not path.startswith(pieces[0]):
+            return False
+        if len(pieces) == 1:
+            return not anchored or path == pieces[0]
+        end = len(path)
+        if anchored:  # the last piece must end the path, after the others
+            if not path.endswith(pieces[-1]) or end - len(pieces[-1]) < len(pieces[0]):
+                return False
+            end -= len(pieces[-1])
+        at = len(pieces[0])
+        for piece in pieces[1:-1] if anchored else pieces[1:]:
+            found = path.find(piece, at, end)
+            if found < 0:
+                return False
+            at = found + len(piece)
+        return True
+
+
+@dataclass
+class _Group:
+    agents: list[str] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RobotsFile:
+    """One origin's robots.txt, read; `allows` answers for one of our URLs."""
+
+    groups: tuple[tuple[tuple[str, ...], tuple[Rule, ...]], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> RobotsFile:
+        groups: list[_Group] = []
+        for line in text.splitlines():
+            key, colon, value = line.split("#", 1)[0].partition(":")
+            key, value = key.strip().lower(), value.strip()
+            if not colon:
+                continue  # a blank line, a comment, junk: no rule, and the end of nothing
+            if key == "user-agent":
+                if not groups or groups[-1].rules:
+                    groups.append(_Group())
+                groups[-1].agents.append(product_token(value))
+            elif key in ("allow", "disallow") and groups and value:  # an empty `Disallow:` disallows nothing
+                groups[-1].rules.append(Rule(key == "allow", normalised(value)))
+        return cls(tuple((tuple(group.agents), tuple(group.rules)) for group in groups))
+
+    def rules_for(self, user_agent: str) -> list[Rule]:
+        """The merged rules of the groups naming our product token; else of the `*` groups."""
+        token = product_token(user_agent)
+        ours = [rule for agents, rules in self.groups if token in agents for rule in rules]
+        if ours or any(token in agents for agents, _ in self.groups):
+            return ours
+        return [rule for agents, rules in self.groups if "*" in agents for rule in rules]
+
+    def allows(self, user_agent: str, url: str) -> bool:
+        path = path_of(url)
+        if path == "/robots.txt":
+            return True
+        best: Rule | None = None
+        for rule in self.rules_for(user_agent):
+            if rule.matches(path) and (best is None or (len(rule.pattern), rule.allow) > (len(best.pattern),
+                                                                                          best.allow)):
+                best = rule
+        return best is None or best.allow
+
+
+def product_token(user_agent: str) -> str:
+    """`newsflow` of `newsflow/0.1 (+https://...)`, lower-cased: what a group's `user-agent` names (RFC 9309 2.2.1)."""
+    found = _PRODUCT.match(user_agent.strip())
+    return found.group(0).lower() if found else user_agent.strip().lower()
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return normalised((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+
+
+def normalised(path: str) -> str:
+    """Percent-encoded as RFC 9309 (2.2.2) compares paths: octets outside ASCII escaped (UTF-8), escapes upper-cased."""
+    return _PERCENT.sub(lambda escape: escape.group(0).upper(), quote(path, safe=_SAFE))
