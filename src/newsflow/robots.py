@@ -157,7 +157,7 @@ class RobotsRules:
     def _allowed_by(self, rules: RobotsFile | Unreadable | None, url: str) -> Verdict:
         if isinstance(rules, Unreadable):
             return rules
-        return rules is None or rules.allows(self._user_agent, url)
+        return rules is None or rules.allows(url)
 
     async def _load(self, origin: str) -> RobotsFile | Unreadable | None:
         """The origin's rules; `Unreadable` when robots.txt is unreachable; None (allow all) when it is
@@ -176,4 +176,5 @@ class RobotsRules:
         if result.outcome is not Outcome.OK:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
             return None
-        return RobotsFile.parse(result.body.decode("utf-8", errors="replace"))  # RFC 9309's reading (red team 49)
+        text = result.body.decode("utf-8", errors="replace")
+        return RobotsFile.parse(text, self._user_agent)  # as RFC 9309 reads it (red team 49)

@@ -65,44 +65,43 @@ class _Group:
 
 @dataclass(frozen=True)
 class RobotsFile:
-    """One origin's robots.txt, read; `allows` answers for one of our URLs."""
+    """One origin's robots.txt as it applies to one user agent: its rules, the most specific first."""
 
-    groups: tuple[tuple[tuple[str, ...], tuple[Rule, ...]], ...]
+    rules: tuple[Rule, ...]
 
     @classmethod
-    def parse(cls, text: str) -> RobotsFile:
-        groups: list[_Group] = []
-        for line in text.splitlines():
-            key, colon, value = line.split("#", 1)[0].partition(":")
-            key, value = key.strip().lower(), value.strip()
-            if not colon:
-                continue  # a blank line, a comment, junk: no rule, and the end of nothing
-            if key == "user-agent":
-                if not groups or groups[-1].rules:
-                    groups.append(_Group())
-                groups[-1].agents.append(product_token(value))
-            elif key in ("allow", "disallow") and groups and value:  # an empty `Disallow:` disallows nothing
-                groups[-1].rules.append(Rule(key == "allow", normalised(value)))
-        return cls(tuple((tuple(group.agents), tuple(group.rules)) for group in groups))
+    def parse(cls, text: str, user_agent: str) -> RobotsFile:
+        rules = rules_for(groups_of(text), product_token(user_agent))
+        return cls(tuple(sorted(rules, key=lambda rule: (-len(rule.pattern), not rule.allow))))
 
-    def rules_for(self, user_agent: str) -> list[Rule]:
-        """The merged rules of the groups naming our product token; else of the `*` groups."""
-        token = product_token(user_agent)
-        ours = [rule for agents, rules in self.groups if token in agents for rule in rules]
-        if ours or any(token in agents for agents, _ in self.groups):
-            return ours
-        return [rule for agents, rules in self.groups if "*" in agents for rule in rules]
-
-    def allows(self, user_agent: str, url: str) -> bool:
+    def allows(self, url: str) -> bool:
         path = path_of(url)
         if path == "/robots.txt":
             return True
-        best: Rule | None = None
-        for rule in self.rules_for(user_agent):
-            if rule.matches(path) and (best is None or (len(rule.pattern), rule.allow) > (len(best.pattern),
-                                                                                          best.allow)):
-                best = rule
-        return best is None or best.allow
+        return next((rule.allow for rule in self.rules if rule.matches(path)), True)
+
+
+def groups_of(text: str) -> list[_Group]:
+    groups: list[_Group] = []
+    for line in text.splitlines():
+        key, colon, value = line.split("#", 1)[0].partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not colon:
+            continue  # a blank line, a comment, junk: no rule, and the end of nothing
+        if key == "user-agent":
+            if not groups or groups[-1].rules:
+                groups.append(_Group())
+            groups[-1].agents.append(product_token(value))
+        elif key in ("allow", "disallow") and groups and value:  # an empty `Disallow:` disallows nothing
+            groups[-1].rules.append(Rule(key == "allow", normalised(value)))
+    return groups
+
+
+def rules_for(groups: list[_Group], token: str) -> list[Rule]:
+    """The merged rules of the groups naming our product token; else of the `*` groups."""
+    if any(token in group.agents for group in groups):
+        return [rule for group in groups if token in group.agents for rule in group.rules]
+    return [rule for group in groups if "*" in group.agents for rule in group.rules]
 
 
 def product_token(user_agent: str) -> str:

@@ -61,6 +61,21 @@ RETRY_AFTER = (1, 2, 3)  # 3: past three quarters of a 1-3 s deadline
 PAUSED_AS_REACHED = (0.0, 1.0, 1.0, 2.5)
 KEPT_PAUSES = (0.0, 0.0, 0.5, 1.5)
 GAPS = (0.0, 1.0, 3600.0)  # the clock moved between runs: the last run's pauses whole, shorter, or over
+# Red team 49: robots.txt shapes an RFC 9309 crawler reads as the site meant (`{p}`: the world's paths), each
+# allowing the chains' pages (`{p}a<n>/h<n>`) and disallowing `DECOY`; `urllib.robotparser` read the last seven
+# otherwise (the decoy fetched, or with `allow-longer`, every page of the chains refused, parked at once).
+ROBOTS_SHAPES = {
+    "plain": "User-agent: *\nDisallow: {p}private/\n",
+    "blank-line": "User-agent: *\nDisallow: /nothing/\n\nDisallow: {p}private/\n",
+    "php-warning": ("User-agent: *\nDisallow: /nothing/\n\n<br />\n<b>Warning</b>: Undefined index in "
+                    "/var/www/robots.php on line 3<br />\nDisallow: {p}private/\n"),
+    "second-star": "User-agent: *\nDisallow: /nothing/\n\nUser-agent: *\nDisallow: {p}private/\n",
+    "wildcard": "User-agent: *\nDisallow: /*/private/\n",
+    "end-anchor": "User-agent: *\nDisallow: /*.pdf$\n",
+    "allow-longer": "User-agent: *\nDisallow: /\nAllow: {p}a\n",
+    "other-bot": "User-agent: news\nDisallow: /\n\nUser-agent: *\nDisallow: {p}private/\n",
+}
+DECOY = "private/story.pdf"
 ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAUSE_ROOM_SHARE` leaves a quarter)
 
 
@@ -68,6 +83,7 @@ ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAU
 class Runs:
     world: World
     gaps: tuple[float, ...]  # before each run after the first
+    robots_txt: str = ""  # with `world.robots`, every host's robots.txt (`ROBOTS_SHAPES`); none: a 404
 
     @property
     def runs(self) -> int:
@@ -126,7 +142,8 @@ def repeated_worlds(draw: st.DrawFn) -> Runs:
     kept = tuple(draw(st.lists(st.sampled_from(KEPT_PAUSES), min_size=hosts, max_size=hosts)))
     world = World(tuple(chains), kept, draw(st.sampled_from((1.0, 2.0, 3.0))), draw(st.sampled_from((1, 4))),
                   draw(st.booleans()), draw(st.sampled_from((0.0, 0.0, 0.3))))
-    return Runs(world, tuple(draw(st.lists(st.sampled_from(GAPS), min_size=2, max_size=5))))
+    return Runs(world, tuple(draw(st.lists(st.sampled_from(GAPS), min_size=2, max_size=5))),
+                draw(st.sampled_from(sorted(ROBOTS_SHAPES))) if world.robots else "")
 
 
 KEPT = [
@@ -163,8 +180,10 @@ KEPT = [
     # Red team 49's new class: a redirect and its page each labelled `Content-Encoding: gzip` every run, plain bytes
     # on the first run (the page's lie a counted `parse_error`, one line; the redirect's body is not read), packed
     # on the second (stored, its own page), behind a paused hop.
+    # Its robots.txt (red team 49's other class) disallows all but the chains' pages, by a longer `Allow`: read by
+    # `urllib.robotparser` (first match wins), both pages were `robots_disallowed`, parked at once, lost.
     Runs(World(chains=((Hop(0, "lying", 0.0, 1.0), Hop(1, "lying", 0.0)),), kept=(0.0, 0.0), timeout=2.0,
-               per_host=4, robots=True), gaps=(1.0,)),
+               per_host=4, robots=True), gaps=(1.0,), robots_txt="allow-longer"),
 ]
 
 
@@ -174,7 +193,11 @@ class RepeatedWorld(ServedWorld):
     def __init__(self, runs: Runs, servers: list[LoopbackServer], number: int) -> None:
         self.run = 0
         super().__init__(runs.world, servers, number)
-        self.runs = runs
+        self.runs, self.decoy = runs, f"/w{number}/{DECOY}"
+        robots_txt = ROBOTS_SHAPES.get(runs.robots_txt, "").format(p=f"/w{number}/").encode()
+        for server in servers:  # a world's own robots.txt; without one, a 404 (allow all)
+            server.add("/robots.txt", lambda handler: send_bytes(handler, 200 if robots_txt else 404, robots_txt,
+                                                                 "text/plain"))
 
     def _answer(self, article: int, hop: int) -> Callable[[BaseHTTPRequestHandler], None]:
         handle = super()._answer(article, hop)
@@ -254,6 +277,7 @@ class RepeatedWorld(ServedWorld):
                 self.check_one(article, result, took, one_fetch * queued, world.first_wait(article) + pause + spacing)
             self.check_asked_once_this_run(before, results)
             self.check_pauses_kept(carried)
+            self.check_decoys()
             pending = [a for a, (r, _) in zip(pending, results, strict=True) if r.outcome is not Outcome.OK]
         for article, seen in enumerate(outcomes):
             # the runs the world did not fail it: all `rate_limited` is starved (red team 49: with a flaky or lying
@@ -270,6 +294,20 @@ class RepeatedWorld(ServedWorld):
             assert "http://127.0.0." in (result.error or "") and "\n" not in (result.error or ""), result.error
             return
         self.check_result(article, result, took, bound, uncounted)
+
+    def check_decoys(self) -> None:
+        """What the world's robots.txt disallows is never asked (red team 49), on any host; the chains' pages, which
+        it allows, are never refused (`check_result`: `ok`, or pending with a reason)."""
+        if not self.runs.robots_txt:
+            return
+
+        async def go() -> list[FetchResult]:
+            async with Fetcher(settings(timeout=self.world.timeout, respect_robots=True)) as fetcher:
+                return [await fetcher.fetch_article(server.url(self.decoy)) for server in self.servers]
+
+        for result in asyncio.run(go()):
+            assert result.outcome is Outcome.ROBOTS_DISALLOWED, (self.runs, result.outcome, result.error)
+        assert not any(server.hits(self.decoy) for server in self.servers), (self.runs, self.decoy)
 
     def check_pauses_kept(self, kept: list[HostPause]) -> None:
         """Every 429 or 503 the run was given asked a pause the run keeps for the next (`HostGate.asked`)."""

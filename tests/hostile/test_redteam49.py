@@ -82,7 +82,7 @@ def test_bytes_past_a_length_after_the_bodys_last_read_are_dropped_and_the_next_
 
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
-AFTER_ROBOTS = (b"\n<b>Warning</b>: Undefined variable $site in /var/www/robots.php on line 7\n"
+AFTER_ROBOTS = (b"<b>Warning</b>: Undefined variable $site in /var/www/robots.php on line 7\n"
                 b"<html><body>Error</body></html>\nDisallow: /late/\n")
 
 
@@ -110,3 +110,35 @@ def test_text_after_a_robots_txt_is_taken_its_junk_dropped_and_its_rules_kept() 
     assert open_page.outcome is Outcome.OK and open_page.html == NEXT, (open_page.outcome, open_page.error)
     assert not server.heard_on("/private/x") and not server.heard_on("/late/x")
     assert len(server.heard_on("/robots.txt")) == 1, server.heard
+
+
+# The class red team 49 hunted: a robots.txt written for RFC 9309 crawlers (Google's reading), which
+# `urllib.robotparser` read otherwise: it fetched what the site disallows, and refused what it allows.
+RFC_9309_ROBOTS = (b"User-agent: news\nDisallow: /\n\n"  # another crawler's group: `newsflow` is not `news`
+                   b"User-agent: *\nDisallow: /\nAllow: /news/\n\n"  # the longer Allow wins
+                   b"# the blank line above ends nothing\nDisallow: /news/drafts/\n"
+                   b"Disallow: /*?print=\nDisallow: /*.pdf$\n\n"
+                   b"User-agent: *\nDisallow: /news/private/\n")  # a second `*` group, merged
+ALLOWED = ("/news/story", "/news/story.pdf?page=2")
+DISALLOWED = ("/news/drafts/x", "/news/story?print=1", "/news/file.pdf", "/news/private/x", "/about")
+
+
+def test_a_robots_txt_written_for_rfc_9309_is_obeyed_and_its_allowed_pages_fetched() -> None:
+    """urllib.robotparser (newsflow until red team 49) fetched `/news/drafts/x`, `/news/story?print=1`,
+    `/news/file.pdf` and `/news/private/x`, and refused `/news/story` (`robots_disallowed`: parked at once)."""
+    page = Stream(((sized("200 OK", NEXT, [("Content-Type", "text/html")]), 0.0),))
+    routes = {path.split("?")[0]: page for path in (*ALLOWED, *DISALLOWED)}
+    routes["/robots.txt"] = Stream(((sized("200 OK", RFC_9309_ROBOTS, [("Content-Type", "text/plain")]), 0.0),))
+    server = StreamServer("127.0.0.1", lambda path: routes.get(path.split("?")[0], NO_ROBOTS))
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(settings(timeout=2.0)) as fetcher:
+            return [await fetcher.fetch_article(server.url(path)) for path in (*ALLOWED, *DISALLOWED)]
+
+    try:
+        results = asyncio.run(go())
+    finally:
+        server.close()
+    assert [r.outcome for r in results] == [Outcome.OK] * len(ALLOWED) + [Outcome.ROBOTS_DISALLOWED] * len(
+        DISALLOWED), [(r.url, r.outcome) for r in results]
+    assert [heard.path for heard in server.heard] == ["/robots.txt", *ALLOWED], server.heard
