@@ -1,10 +1,12 @@
-"""The walk of one fetch, from its first URL to its result: robots.txt, the host's gate, one retry, redirects.
+"""The walk of one fetch, from its first URL to its result: robots.txt, the host's gate, its retries, redirects.
 
 `FetchWalk` is `fetch.Fetcher`'s half that knows no HTTP library: it makes a fetch total (`_fetch`: any exception a
 `FETCH_ERROR`), walks the redirects (`fetchrules.follow_redirects`) one hop at a time (`_hop`: robots.txt, the host's
 slot, the retry a Retry-After within `max_retry_after` earns) and takes each request's turn (`_send`). From the first
 redirect on, a hop's waits for its host's pause are inside the deadline, but for the fetch's first such pause
-(`pacing.PauseBudget`, red team 46). The
+(`pacing.PauseBudget`, red team 46). The first hop's retry waits its pause as the first send waited its host's,
+uncounted (the run's to schedule), and leaves the fetch its one retry for the hops after it (red team 49: a
+tracker's redirect and the publisher each answering a run's first request 429 starved the article). The
 exchange itself (`_exchange`, httpx) and the mapping of its failures (`_timed`) are `fetch.Fetcher`'s.
 """
 

@@ -34,11 +34,14 @@ _SAFE = "/?=&;:@!$'()*+,~#[]%"  # kept as written: reserved characters and escap
 class Rule:
     allow: bool
     pattern: str
+    pieces: tuple[str, ...] = field(init=False, repr=False, compare=False)  # the pattern split on `*`, once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pieces", tuple(self.pattern.removesuffix("$").split("*")))
 
     def matches(self, path: str) -> bool:
         """Whether the pattern matches `path` from its start (`*` any run, a final `$` its end)."""
-        anchored = self.pattern.endswith("$")
-        pieces = (self.pattern[:-1] if anchored else self.pattern).split("*")
+        anchored, pieces = self.pattern.endswith("$"), self.pieces
         if not path.startswith(pieces[0]):
             return False
         if len(pieces) == 1:
