@@ -22,6 +22,7 @@ SHAPES = {
     "end-anchor": ("User-agent: *\nDisallow: /*.pdf$\n", "/files/a.pdf", False),
     "allow-longer-after-disallow": ("User-agent: *\nDisallow: /\nAllow: /news/\n", "/news/story", True),
     "allow-more-specific": ("User-agent: *\nDisallow: /news\nAllow: /news/2024/\n", "/news/2024/story", True),
+    "utf8-byte-order-mark": ("\ufeffUser-agent: *\nDisallow: /private/\n", "/private/x", False),
     "another-bots-group-by-substring": ("User-agent: news\nDisallow: /\n\nUser-agent: *\nAllow: /\n", "/story", True),
 }
 URLLIB_READ = {name: not allowed for name, (_, _, allowed) in SHAPES.items()}

@@ -4,7 +4,8 @@ Red team 49: robots.txt files are written for RFC 9309 crawlers, and `urllib.rob
 otherwise. It fetched what sites disallow (a blank line inside a group ended it and dropped the rules after; a
 second `User-agent: *` group was dropped; `*` and `$` in paths were literal) and lost what they allow, for good
 (`robots_disallowed` parks an article at once): it took the first matching rule, so `Disallow: /` then
-`Allow: /news/` refused /news/, and it matched a user agent by substring, so a group for `news` was ours.
+`Allow: /news/` refused /news/, and it matched a user agent by substring, so a group for `news` was ours. A
+robots.txt saved with a UTF-8 byte order mark lost its first group.
 
 Here, as RFC 9309 (2.2) reads it:
 - a group is one or more `user-agent` lines and the rules after them; blank lines, comments and lines that are no
@@ -86,7 +87,7 @@ class RobotsFile:
 
 def groups_of(text: str) -> list[_Group]:
     groups: list[_Group] = []
-    for line in text.splitlines():
+    for line in text.removeprefix("\ufeff").splitlines():  # a byte order mark is no part of the first key
         key, colon, value = line.split("#", 1)[0].partition(":")
         key, value = key.strip().lower(), value.strip()
         if not colon:

@@ -22,7 +22,12 @@ pending articles. Invariants, every run:
   hop after it: red team 49).
   Anything else is stored within the runs drawn (or fails counted, and is parked where the user sees it).
 
-CI runs the kept world (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
+Red team 49 added: hops that say `Content-Encoding: gzip` on every run over plain bytes every second run
+(`lying`: a page's lie a counted `parse_error`, one line), starvation judged over the runs the world did not
+fail, and, with robots.txt on, one of `ROBOTS_SHAPES` on every host (written for RFC 9309 crawlers): each run,
+its decoy is asked on no host and no chain's page is refused.
+
+CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ PAUSED_AS_REACHED = (0.0, 1.0, 1.0, 2.5)
 KEPT_PAUSES = (0.0, 0.0, 0.5, 1.5)
 GAPS = (0.0, 1.0, 3600.0)  # the clock moved between runs: the last run's pauses whole, shorter, or over
 # Red team 49: robots.txt shapes an RFC 9309 crawler reads as the site meant (`{p}`: the world's paths), each
-# allowing the chains' pages (`{p}a<n>/h<n>`) and disallowing `DECOY`; `urllib.robotparser` read the last seven
+# allowing the chains' pages (`{p}a<n>/h<n>`) and disallowing `DECOY`; `urllib.robotparser` read all but the first
 # otherwise (the decoy fetched, or with `allow-longer`, every page of the chains refused, parked at once).
 ROBOTS_SHAPES = {
     "plain": "User-agent: *\nDisallow: {p}private/\n",
@@ -74,6 +79,7 @@ ROBOTS_SHAPES = {
     "end-anchor": "User-agent: *\nDisallow: /*.pdf$\n",
     "allow-longer": "User-agent: *\nDisallow: /\nAllow: {p}a\n",
     "other-bot": "User-agent: news\nDisallow: /\n\nUser-agent: *\nDisallow: {p}private/\n",
+    "byte-order-mark": "\ufeffUser-agent: *\nDisallow: {p}private/\n",
 }
 DECOY = "private/story.pdf"
 ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAUSE_ROOM_SHARE` leaves a quarter)
