@@ -24,8 +24,15 @@ SHAPES = {
     "allow-more-specific": ("User-agent: *\nDisallow: /news\nAllow: /news/2024/\n", "/news/2024/story", True),
     "utf8-byte-order-mark": ("\ufeffUser-agent: *\nDisallow: /private/\n", "/private/x", False),
     "another-bots-group-by-substring": ("User-agent: news\nDisallow: /\n\nUser-agent: *\nAllow: /\n", "/story", True),
+    # an empty `Disallow:` ends its group's user agents, as any rule does (RFC 9309's `empty-pattern`, Google's
+    # parser): read as no rule, the next group's agents joined this one and took its `Disallow: /` (review of red
+    # team 49; urllib read these two right)
+    "allow-everyone-block-one-bot": ("User-agent: *\nDisallow:\n\nUser-agent: AhrefsBot\nDisallow: /\n", "/story",
+                                     True),
+    "name-newsflow-to-let-it-in": ("User-agent: newsflow\nDisallow:\n\nUser-agent: *\nDisallow: /\n", "/story", True),
 }
-URLLIB_READ = {name: not allowed for name, (_, _, allowed) in SHAPES.items()}
+URLLIB_READ_RIGHT = {"allow-everyone-block-one-bot", "name-newsflow-to-let-it-in"}
+URLLIB_READ = {name: allowed is (name in URLLIB_READ_RIGHT) for name, (_, _, allowed) in SHAPES.items()}
 
 
 def _urllib(text: str, path: str) -> bool:

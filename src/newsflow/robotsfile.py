@@ -65,6 +65,7 @@ class Rule:
 class _Group:
     agents: list[str] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+    ruled: bool = False  # an `allow`/`disallow` line came, even an empty one: the next `user-agent` starts a group
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,13 @@ def groups_of(text: str) -> list[_Group]:
         if not colon:
             continue  # a blank line, a comment, junk: no rule, and the end of nothing
         if key == "user-agent":
-            if not groups or groups[-1].rules:
+            if not groups or groups[-1].ruled:
                 groups.append(_Group())
             groups[-1].agents.append(product_token(value))
-        elif key in ("allow", "disallow") and groups and value:  # an empty `Disallow:` disallows nothing
-            groups[-1].rules.append(Rule(key == "allow", normalised(value)))
+        elif key in ("allow", "disallow") and groups:
+            groups[-1].ruled = True  # an empty `Disallow:` disallows nothing, but is a rule: it ends the agents
+            if value:
+                groups[-1].rules.append(Rule(key == "allow", normalised(value)))
     return groups
 
 

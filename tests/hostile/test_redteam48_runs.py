@@ -68,7 +68,8 @@ KEPT_PAUSES = (0.0, 0.0, 0.5, 1.5)
 GAPS = (0.0, 1.0, 3600.0)  # the clock moved between runs: the last run's pauses whole, shorter, or over
 # Red team 49: robots.txt shapes an RFC 9309 crawler reads as the site meant (`{p}`: the world's paths), each
 # allowing the chains' pages (`{p}a<n>/h<n>`) and disallowing `DECOY`; `urllib.robotparser` read all but the first
-# otherwise (the decoy fetched, or with `allow-longer`, every page of the chains refused, parked at once).
+# and the last two otherwise (the decoy fetched, or with `allow-longer`, every page of the chains refused, parked at
+# once); red team 49's first reader read the last two otherwise (every page refused).
 ROBOTS_SHAPES = {
     "plain": "User-agent: *\nDisallow: {p}private/\n",
     "blank-line": "User-agent: *\nDisallow: /nothing/\n\nDisallow: {p}private/\n",
@@ -80,6 +81,12 @@ ROBOTS_SHAPES = {
     "allow-longer": "User-agent: *\nDisallow: /\nAllow: {p}a\n",
     "other-bot": "User-agent: news\nDisallow: /\n\nUser-agent: *\nDisallow: {p}private/\n",
     "byte-order-mark": "\ufeffUser-agent: *\nDisallow: {p}private/\n",
+    # an empty `Disallow:` ends its group (review of red team 49: read as no rule, the next group's agents joined
+    # it and its `Disallow: /` refused every page); the last group, merged with the first, holds the decoy
+    "allow-all-but-one-bot": ("User-agent: *\nDisallow:\n\nUser-agent: AhrefsBot\nDisallow: /\n\n"
+                              "User-agent: *\nDisallow: {p}private/\n"),
+    "newsflow-let-in": ("User-agent: newsflow\nDisallow:\n\nUser-agent: *\nDisallow: /\n\n"
+                        "User-agent: newsflow\nDisallow: {p}private/\n"),
 }
 DECOY = "private/story.pdf"
 ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAUSE_ROOM_SHARE` leaves a quarter)
@@ -190,6 +197,11 @@ KEPT = [
     # `urllib.robotparser` (first match wins), both pages were `robots_disallowed`, parked at once, lost.
     Runs(World(chains=((Hop(0, "lying", 0.0, 1.0), Hop(1, "lying", 0.0)),), kept=(0.0, 0.0), timeout=2.0,
                per_host=4, robots=True), gaps=(1.0,), robots_txt="allow-longer"),
+    # Review of red team 49: "allow everyone, block one bot" (`User-agent: *`, an empty `Disallow:`, then a bot's
+    # `Disallow: /`). Read with the empty `Disallow:` as no rule, the bot's agent joined the `*` group: every page
+    # `robots_disallowed`, parked at once, for good.
+    Runs(World(chains=((Hop(0, "fast", 0.0), Hop(1, "fast", 0.0)),), kept=(0.0, 0.0), timeout=2.0, per_host=4,
+               robots=True), gaps=(0.0,), robots_txt="allow-all-but-one-bot"),
 ]
 
 
@@ -358,5 +370,6 @@ def servers() -> Iterator[list[LoopbackServer]]:
 @example(KEPT[3])
 @example(KEPT[4])
 @example(KEPT[5])
+@example(KEPT[6])
 def test_runs_alike_end_in_bound_and_starve_nothing(servers: list[LoopbackServer], runs: Runs) -> None:
     RepeatedWorld(runs, servers, next(_worlds)).check_runs()
