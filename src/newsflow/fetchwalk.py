@@ -113,9 +113,11 @@ class FetchWalk:
         waiting_for_pauses = pause_budget.set(budget)  # a redirect waits for its host's pause in its deadline
         try:
             if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
-                if self._robots.known(url) is None:  # robots.txt, fetched in this deadline, would wait the pause
+                known = self._robots.known(url)  # matched once a hop, and handed on
+                if known is None:  # robots.txt, fetched in this deadline, would wait the pause
                     await self._gate.until_unpaused(host)
-                refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
+                refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes),
+                                                     known)
                 if refusal is not None:
                     return refusal
             async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
