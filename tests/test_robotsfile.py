@@ -137,7 +137,7 @@ def _first_match(text: str, path: str) -> bool:
 
 @given(st.lists(st.tuples(st.booleans(), st.text("/ab*$", min_size=1, max_size=6)), max_size=8),
        st.text("/ab", max_size=8))
-@hypothesis_settings(max_examples=300)
+@hypothesis_settings(max_examples=200)
 def test_the_indexed_match_is_the_plain_longest_match(rules: list[tuple[bool, str]], path: str) -> None:
     """Plain patterns by dict lookup, `*` ones by rank with a cut-off: the verdict of trying every rule in turn."""
     text = "User-agent: *\n" + "".join(f"{'Allow' if allow else 'Disallow'}: {pattern}\n" for allow, pattern in rules)
