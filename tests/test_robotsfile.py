@@ -95,13 +95,14 @@ def _of_500_kib(line: Callable[[int], str]) -> str:
 
 
 # Hostile robots.txt shapes of 500 KiB against an 8 KB path of `a` (`MAX_URL_CHARS` is 8,192), with their CPU a URL
-# before the match was bounded (review of red team 49; the first, 0.78 s at a load of 14): ms.
+# before the match was bounded (review of red team 49, load 15), ms. The last two were cheap before too: kept as
+# guards (the 41-star rule red team 49 measured; the plain patterns' index).
 HOSTILE = {
-    "near-miss-repeated": (lambda _: "Disallow: /*" + "a" * 60 + "ba\n", 756),  # the review's: written once
-    "near-miss-distinct": (lambda n: f"Disallow: /*{'a' * (97 - n % 97)}b{'a' * (1 + n // 97 % 2)}\n", 576),
-    "short-stars": (lambda n: f"Allow:*x{n}\n", 125),
-    "many-stars": (lambda _: "Disallow: /" + "*a" * 40 + "*b\n", 60),
-    "prefixes-of-every-length": (lambda n: f"Disallow: /{'a' * (n % 1000)}b\n", 100),
+    "near-miss-repeated": (lambda _: "Disallow: /*" + "a" * 60 + "ba\n", 770),  # the review's: now tried once
+    "near-miss-distinct": (lambda n: f"Disallow: /*{'a' * (97 - n % 97)}b{'a' * (1 + n // 97 % 2)}\n", 1024),
+    "short-stars": (lambda n: f"Allow:*x{n}\n", 130),
+    "many-stars": (lambda _: "Disallow: /" + "*a" * 40 + "*b\n", 27),
+    "prefixes-of-every-length": (lambda n: f"Disallow: /{'a' * (n % 1000)}b\n", 0),
 }
 
 
