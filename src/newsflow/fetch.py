@@ -14,8 +14,9 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);
 - a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
-- 429 and 503 with Retry-After pause the host (turns and sends); one retry when the wait is within
-  `max_retry_after`, else `RATE_LIMITED` without further I/O to that host (`netguard.HostGate`);
+- 429 and 503 with Retry-After pause the host (turns and sends); a retry when the wait is within
+  `max_retry_after` (the first hop's, and one for the hops after it), else `RATE_LIMITED` without further I/O
+  to that host (`netguard.HostGate`);
 - robots.txt waits count against the article's deadline; articles must be HTML (declared or sniffed)
   and are decoded to text (`charset.decode_html`);
 - total: `_fetch` turns any exception no rule maps into `FETCH_ERROR`, and what a result keeps

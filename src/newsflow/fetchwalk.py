@@ -1,10 +1,12 @@
-"""The walk of one fetch, from its first URL to its result: robots.txt, the host's gate, one retry, redirects.
+"""The walk of one fetch, from its first URL to its result: robots.txt, the host's gate, its retries, redirects.
 
 `FetchWalk` is `fetch.Fetcher`'s half that knows no HTTP library: it makes a fetch total (`_fetch`: any exception a
 `FETCH_ERROR`), walks the redirects (`fetchrules.follow_redirects`) one hop at a time (`_hop`: robots.txt, the host's
 slot, the retry a Retry-After within `max_retry_after` earns) and takes each request's turn (`_send`). From the first
 redirect on, a hop's waits for its host's pause are inside the deadline, but for the fetch's first such pause
-(`pacing.PauseBudget`, red team 46). The
+(`pacing.PauseBudget`, red team 46). The first hop's retry waits its pause as the first send waited its host's,
+uncounted (the run's to schedule), and leaves the fetch its one retry for the hops after it (red team 49: a
+tracker's redirect and the publisher each answering a run's first request 429 starved the article). The
 exchange itself (`_exchange`, httpx) and the mapping of its failures (`_timed`) are `fetch.Fetcher`'s.
 """
 
@@ -111,15 +113,20 @@ class FetchWalk:
         waiting_for_pauses = pause_budget.set(budget)  # a redirect waits for its host's pause in its deadline
         try:
             if trail.kind is FetchKind.ARTICLE and self._settings.respect_robots:
-                if self._robots.known(url) is None:  # robots.txt, fetched in this deadline, would wait the pause
+                known = self._robots.known(url)  # matched once a hop, and handed on
+                if known is None:  # robots.txt, fetched in this deadline, would wait the pause
                     await self._gate.until_unpaused(host)
-                refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes))
+                refusal = await self._robots.refusal(url, trail, lambda step: self._timed(url, trail, step, max_bytes),
+                                                     known)
                 if refusal is not None:
                     return refusal
             async with self._gate.host_slot(host):  # kept through the retry: it goes before queued requests
                 hop = await self._send(url, trail, headers, max_bytes)
                 if worth_retrying(hop, trail, self._settings.max_retry_after):
                     logger.info("%s asked us to wait (Retry-After); retrying once", url)
+                    if not trail.redirects:  # the first host's: waited as its first send's pause was
+                        trail.attempt_seconds = 0.0  # a fresh deadline; the fetch's retry is kept for its chain
+                        return await self._send(url, trail, headers, max_bytes)
                     free_pause_used = trail.paused or (budget is not None and budget.met_pause)
                     trail.first_attempt_seconds = trail.attempt_seconds
                     trail.retried, trail.attempt_seconds = True, 0.0  # the retry gets a fresh deadline

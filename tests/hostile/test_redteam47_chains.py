@@ -84,14 +84,16 @@ class World:
         asked = [hop.seconds for hop in hops if hop.host == host and hop.answer.endswith("_once")]
         reached = [chain[n].pauses_next for chain in self.chains for n in range(len(chain) - 1)
                    if chain[n + 1].host == host]
-        return max([self.kept[host], *asked, *reached, 0.0])
+        own = self.chains[article][0]
+        # and its own 429's (red team 49): the first hop's retry waits as its first send did
+        return max([self.kept[host], *asked, *reached, 0.0]) + (own.seconds if own.answer.endswith("_once") else 0)
 
     def deadlines(self, article: int | None = None) -> float:
-        """The deadline a fetch may count: twice `timeout` when its chain (any, for None) drew a retry, which gets
-        a fresh deadline (`fetchwalk`: one retry a fetch)."""
+        """The deadline a fetch may count: `timeout` once more for each retry, which gets a fresh deadline: the
+        first hop's, and one after it (`fetchwalk`: the fetch's one retry; red team 49), for any chain for None."""
         chains = self.chains if article is None else (self.chains[article],)
-        retried = any(hop.answer.endswith("_once") for chain in chains for hop in chain)
-        return self.timeout * (2 if retried else 1)
+        return self.timeout * max(1 + chain[0].answer.endswith("_once")
+                                  + any(hop.answer.endswith("_once") for hop in chain[1:]) for chain in chains)
 
     def longest_pause(self) -> float:
         asked = [hop.seconds for chain in self.chains for hop in chain if hop.answer.endswith("_once")]

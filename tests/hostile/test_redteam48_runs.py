@@ -18,15 +18,22 @@ pending articles. Invariants, every run:
 - **nothing is starved for ever** (the bound, documented): an article all of whose runs end `rate_limited` (an
   uncounted deferral, which never parks it) must meet, in each run after its first host, two pauses each past
   what its deadline may count, a host asking more than `max_retry_after` of pauses in a run (the gate's cap), or
-  two hops each asking a retry (a fetch retries once).
+  two hops after the first each asking a retry (a fetch retries its first hop, as its first host's pause, and one
+  hop after it: red team 49).
   Anything else is stored within the runs drawn (or fails counted, and is parked where the user sees it).
 
-CI runs the kept world (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
+Red team 49 added: hops that say `Content-Encoding: gzip` on every run over plain bytes every second run
+(`lying`: a page's lie a counted `parse_error`, one line), starvation judged over the runs the world did not
+fail, and, with robots.txt on, one of `ROBOTS_SHAPES` on every host (written for RFC 9309 crawlers): each run,
+its decoy is asked on no host and no chain's page is refused.
+
+CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -51,12 +58,37 @@ PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES else ()),
 HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
-ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky")
+ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying")
+# `lying` (red team 49): the hop says `Content-Encoding: gzip` on every run, over plain bytes on every second run
+LIE = b"<html><body><p>plain bytes under a gzip label</p></body></html>"
 SLOW = (0.2, 0.6, 2.5)
 RETRY_AFTER = (1, 2, 3)  # 3: past three quarters of a 1-3 s deadline
 PAUSED_AS_REACHED = (0.0, 1.0, 1.0, 2.5)
 KEPT_PAUSES = (0.0, 0.0, 0.5, 1.5)
 GAPS = (0.0, 1.0, 3600.0)  # the clock moved between runs: the last run's pauses whole, shorter, or over
+# Red team 49: robots.txt shapes an RFC 9309 crawler reads as the site meant (`{p}`: the world's paths), each
+# allowing the chains' pages (`{p}a<n>/h<n>`) and disallowing `DECOY`; `urllib.robotparser` read all but the first
+# and the last two otherwise (the decoy fetched, or with `allow-longer`, every page of the chains refused, parked at
+# once); red team 49's first reader read the last two otherwise (every page refused).
+ROBOTS_SHAPES = {
+    "plain": "User-agent: *\nDisallow: {p}private/\n",
+    "blank-line": "User-agent: *\nDisallow: /nothing/\n\nDisallow: {p}private/\n",
+    "php-warning": ("User-agent: *\nDisallow: /nothing/\n\n<br />\n<b>Warning</b>: Undefined index in "
+                    "/var/www/robots.php on line 3<br />\nDisallow: {p}private/\n"),
+    "second-star": "User-agent: *\nDisallow: /nothing/\n\nUser-agent: *\nDisallow: {p}private/\n",
+    "wildcard": "User-agent: *\nDisallow: /*/private/\n",
+    "end-anchor": "User-agent: *\nDisallow: /*.pdf$\n",
+    "allow-longer": "User-agent: *\nDisallow: /\nAllow: {p}a\n",
+    "other-bot": "User-agent: news\nDisallow: /\n\nUser-agent: *\nDisallow: {p}private/\n",
+    "byte-order-mark": "\ufeffUser-agent: *\nDisallow: {p}private/\n",
+    # an empty `Disallow:` ends its group (review of red team 49: read as no rule, the next group's agents joined
+    # it and its `Disallow: /` refused every page); the last group, merged with the first, holds the decoy
+    "allow-all-but-one-bot": ("User-agent: *\nDisallow:\n\nUser-agent: AhrefsBot\nDisallow: /\n\n"
+                              "User-agent: *\nDisallow: {p}private/\n"),
+    "newsflow-let-in": ("User-agent: newsflow\nDisallow:\n\nUser-agent: *\nDisallow: /\n\n"
+                        "User-agent: newsflow\nDisallow: {p}private/\n"),
+}
+DECOY = "private/story.pdf"
 ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAUSE_ROOM_SHARE` leaves a quarter)
 
 
@@ -64,6 +96,7 @@ ROOM_SHARE = 0.75  # what of a deadline a counted pause may take (`fetchwalk.PAU
 class Runs:
     world: World
     gaps: tuple[float, ...]  # before each run after the first
+    robots_txt: str = ""  # with `world.robots`, every host's robots.txt (`ROBOTS_SHAPES`); none: a 404
 
     @property
     def runs(self) -> int:
@@ -71,17 +104,16 @@ class Runs:
 
     def pauses_after_first(self, article: int) -> list[float]:
         """Every pause the article may meet in a run after its first host's: kept from a run's start, asked by a
-        retry (its first hop's own too), set as a chain reaches a host."""
+        retry, set as a chain reaches a host. (Its first hop's own retry waits as its first send did: red team 49.)"""
         world, chain = self.world, self.world.chains[article]
         later = {hop.host for hop in chain[1:]}
         asked = [hop for c in world.chains for hop in c if hop.host in later and hop.answer.endswith("_once")]
-        asked += [chain[0]] if chain[0].answer.endswith("_once") and chain[0].host not in later else []
         reached = [c[n].pauses_next for c in world.chains for n in range(len(c) - 1) if c[n + 1].host in later]
         return [world.kept[host] for host in later] + [hop.seconds for hop in asked] + reached
 
     def long_pauses_after_first(self, article: int) -> int:
         """How many pauses past what the deadline may count (three quarters of it) the article may meet in a run
-        after its first host's (waited uncounted as a first send's): its first hop's own retry's, and its later
+        after its first host's (waited uncounted as a first send's, its first hop's own retry's too): its later
         hops' hosts' (kept at a run's start, asked by a retry, or set as a chain reaches a host)."""
         long = self.world.timeout * ROOM_SHARE
         return sum(1 for pause in self.pauses_after_first(article) if pause > long)
@@ -102,13 +134,14 @@ class Runs:
         """Within the documented bound, the article may wait for ever (docs/security.md, "Red team 48", Left):
         two long pauses after its first host, pauses after it that, all but the longest (the free one), add up
         past what the deadline may count (review: three 1 s pauses on a 2 s deadline), a host past the gate's cap,
-        or two hops that each ask a retry on every run (one retry a fetch: the second's 429 or 503 stands)."""
+        or two hops after the first that each ask a retry on every run (the first hop's retry is its host's, red
+        team 49; one retry after it a fetch: the second's 429 or 503 stands)."""
         chain = self.world.chains[article]
         pauses = sorted(self.pauses_after_first(article))
         return (self.long_pauses_after_first(article) >= 2
                 or sum(pauses[:-1]) > self.world.timeout * ROOM_SHARE  # all but the free one, past what counts
                 or any(hop.host in self.hosts_past_the_cap() for hop in chain)
-                or sum(1 for hop in chain if hop.answer.endswith("_once")) >= 2)
+                or sum(1 for hop in chain[1:] if hop.answer.endswith("_once")) >= 2)
 
 
 @st.composite
@@ -122,7 +155,8 @@ def repeated_worlds(draw: st.DrawFn) -> Runs:
     kept = tuple(draw(st.lists(st.sampled_from(KEPT_PAUSES), min_size=hosts, max_size=hosts)))
     world = World(tuple(chains), kept, draw(st.sampled_from((1.0, 2.0, 3.0))), draw(st.sampled_from((1, 4))),
                   draw(st.booleans()), draw(st.sampled_from((0.0, 0.0, 0.3))))
-    return Runs(world, tuple(draw(st.lists(st.sampled_from(GAPS), min_size=2, max_size=5))))
+    return Runs(world, tuple(draw(st.lists(st.sampled_from(GAPS), min_size=2, max_size=5))),
+                draw(st.sampled_from(sorted(ROBOTS_SHAPES))) if world.robots else "")
 
 
 KEPT = [
@@ -149,6 +183,25 @@ KEPT = [
     Runs(World(chains=((Hop(0, "fast", 0.0, 1.0), Hop(1, "fast", 0.0, 1.0), Hop(2, "fast", 0.0, 1.0),
                         Hop(3, "fast", 0.0)),), kept=(0.0, 0.0, 0.0, 0.0), timeout=2.0, per_host=4, robots=False),
          gaps=(0.0, 3600.0)),
+    # Red team 49 (red team 48 left it): a tracker's redirect and the publisher, two hosts, each answering 429 with
+    # `Retry-After: 2` (past three quarters of the 2 s deadline) to a run's first request, every run. Before: the
+    # first hop's retry took the fetch's one retry (and its free pause), so the second 429 stood: `rate_limited`
+    # every run. Now the first hop's retry waits as its first send did (the first host's pause) and the fetch
+    # keeps its retry and its free pause for the chain: stored on the first run.
+    Runs(World(chains=((Hop(0, "limited_once", 2.0), Hop(1, "limited_once", 2.0)),), kept=(0.0, 0.0), timeout=2.0,
+               per_host=4, robots=False), gaps=(0.0, 3600.0)),
+    # Red team 49's new class: a redirect and its page each labelled `Content-Encoding: gzip` every run, plain bytes
+    # on the first run (the page's lie a counted `parse_error`, one line; the redirect's body is not read), packed
+    # on the second (stored, its own page), behind a paused hop.
+    # Its robots.txt (red team 49's other class) disallows all but the chains' pages, by a longer `Allow`: read by
+    # `urllib.robotparser` (first match wins), both pages were `robots_disallowed`, parked at once, lost.
+    Runs(World(chains=((Hop(0, "lying", 0.0, 1.0), Hop(1, "lying", 0.0)),), kept=(0.0, 0.0), timeout=2.0,
+               per_host=4, robots=True), gaps=(1.0,), robots_txt="allow-longer"),
+    # Review of red team 49: "allow everyone, block one bot" (`User-agent: *`, an empty `Disallow:`, then a bot's
+    # `Disallow: /`). Read with the empty `Disallow:` as no rule, the bot's agent joined the `*` group: every page
+    # `robots_disallowed`, parked at once, for good.
+    Runs(World(chains=((Hop(0, "fast", 0.0), Hop(1, "fast", 0.0)),), kept=(0.0, 0.0), timeout=2.0, per_host=4,
+               robots=True), gaps=(0.0,), robots_txt="allow-all-but-one-bot"),
 ]
 
 
@@ -158,18 +211,45 @@ class RepeatedWorld(ServedWorld):
     def __init__(self, runs: Runs, servers: list[LoopbackServer], number: int) -> None:
         self.run = 0
         super().__init__(runs.world, servers, number)
-        self.runs = runs
+        self.runs, self.decoy = runs, f"/w{number}/{DECOY}"
+        robots_txt = ROBOTS_SHAPES.get(runs.robots_txt, "").format(p=f"/w{number}/").encode()
+        for server in servers:  # a world's own robots.txt; without one, a 404 (allow all)
+            server.add("/robots.txt", lambda handler: send_bytes(handler, 200 if robots_txt else 404, robots_txt,
+                                                                 "text/plain"))
 
     def _answer(self, article: int, hop: int) -> Callable[[BaseHTTPRequestHandler], None]:
         handle = super()._answer(article, hop)
-        flaky = self.world.chains[article][hop].answer == "flaky"
+        drawn = self.world.chains[article][hop]
 
         def answer(handler: BaseHTTPRequestHandler) -> None:
-            if flaky and self.run % 2 == 0:
+            if drawn.answer == "flaky" and self.run % 2 == 0:
                 send_bytes(handler, 500, b"down this run", "text/plain")
+                return
+            if drawn.answer == "lying":
+                self._lie(handler, article, hop)
                 return
             handle(handler)
         return answer
+
+    def _lie(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
+        """Every run `Content-Encoding: gzip`: the page (or a redirect's body) gzipped on odd runs, plain on even
+        ones (a cache that labels what it did not pack, then packs it)."""
+        chain = self.world.chains[article]
+        if chain[hop].pauses_next and hop + 1 < len(chain):
+            self._pause_host(chain[hop + 1].host, chain[hop].pauses_next)
+        last = hop + 1 == len(chain)
+        status, body = (200, self.page(article)) if last else (302, LIE)
+        headers = {"Content-Encoding": "gzip"} if last else {"Content-Encoding": "gzip", "Location": self.url(
+            article, hop + 1)}
+        send_bytes(handler, status, gzip.compress(body) if self.run % 2 else body, "text/html", headers)
+
+    def failed_by_the_world(self, article: int, run: int, outcome: Outcome) -> bool:
+        """The run's counted failure that the world drew: a flaky hop's 500, or a lying last hop's plain bytes, on
+        an even run."""
+        chain = self.world.chains[article]
+        flaky = any(hop.answer == "flaky" for hop in chain) and outcome is Outcome.HTTP_ERROR
+        lie = chain[-1].answer == "lying" and outcome is Outcome.PARSE_ERROR
+        return run % 2 == 0 and (flaky or lie)
 
     def fetch_run(self, articles: list[int], carried: list[HostPause], gap: float
                   ) -> tuple[list[tuple[FetchResult, float]], list[HostPause]]:
@@ -215,19 +295,37 @@ class RepeatedWorld(ServedWorld):
                 self.check_one(article, result, took, one_fetch * queued, world.first_wait(article) + pause + spacing)
             self.check_asked_once_this_run(before, results)
             self.check_pauses_kept(carried)
+            self.check_decoys()
             pending = [a for a, (r, _) in zip(pending, results, strict=True) if r.outcome is not Outcome.OK]
         for article, seen in enumerate(outcomes):
-            starved = all(outcome is Outcome.RATE_LIMITED for outcome in seen)
+            # the runs the world did not fail it: all `rate_limited` is starved (red team 49: with a flaky or lying
+            # hop, every answering run `rate_limited` was not checked)
+            answered = [outcome for run, outcome in enumerate(seen) if not self.failed_by_the_world(article, run,
+                                                                                                   outcome)]
+            starved = all(outcome is Outcome.RATE_LIMITED for outcome in answered) and Outcome.OK not in seen
             assert not starved or self.runs.may_starve(article), (self.runs, article, seen)
         return outcomes
 
     def check_one(self, article: int, result: FetchResult, took: float, bound: float, uncounted: float) -> None:
-        flaky = any(hop.answer == "flaky" for hop in self.world.chains[article])
-        if flaky and result.outcome is Outcome.HTTP_ERROR:  # its 500, on an even run: counted, one line
-            assert self.run % 2 == 0 and result.status_code == 500, (self.runs, article, result.error)
+        if self.failed_by_the_world(article, self.run, result.outcome):  # counted, one line naming the URL
+            assert result.status_code == 500 or "gzip" in (result.error or ""), (self.runs, article, result.error)
             assert "http://127.0.0." in (result.error or "") and "\n" not in (result.error or ""), result.error
             return
         self.check_result(article, result, took, bound, uncounted)
+
+    def check_decoys(self) -> None:
+        """What the world's robots.txt disallows is never asked (red team 49), on any host; the chains' pages, which
+        it allows, are never refused (`check_result`: `ok`, or pending with a reason)."""
+        if not self.runs.robots_txt:
+            return
+
+        async def go() -> list[FetchResult]:
+            async with Fetcher(settings(timeout=self.world.timeout, respect_robots=True)) as fetcher:
+                return [await fetcher.fetch_article(server.url(self.decoy)) for server in self.servers]
+
+        for result in asyncio.run(go()):
+            assert result.outcome is Outcome.ROBOTS_DISALLOWED, (self.runs, result.outcome, result.error)
+        assert not any(server.hits(self.decoy) for server in self.servers), (self.runs, self.decoy)
 
     def check_pauses_kept(self, kept: list[HostPause]) -> None:
         """Every 429 or 503 the run was given asked a pause the run keeps for the next (`HostGate.asked`)."""
@@ -270,5 +368,8 @@ def servers() -> Iterator[list[LoopbackServer]]:
 @example(KEPT[1])
 @example(KEPT[2])
 @example(KEPT[3])
+@example(KEPT[4])
+@example(KEPT[5])
+@example(KEPT[6])
 def test_runs_alike_end_in_bound_and_starve_nothing(servers: list[LoopbackServer], runs: Runs) -> None:
     RepeatedWorld(runs, servers, next(_worlds)).check_runs()
