@@ -7,7 +7,9 @@ import errno
 import fcntl
 import functools
 import glob
+import hashlib
 import os
+import re
 import signal
 import stat
 import tempfile
@@ -42,7 +44,8 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
             stream.write(content)
         return True
     path = path.resolve()
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    handle, partial = tempfile.mkstemp(prefix=_save_prefix(path, content, expected), suffix=PARTIAL_SUFFIX,
+                                       dir=path.parent)
     ours = os.fstat(handle).st_ino
     try:
         with open(handle, "wb") as stream:
@@ -102,10 +105,12 @@ def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
 def stray_saves(path: Path) -> list[str]:
     """One warning for each file a save of `path` stopped part way left beside it (`.NAME.*.partial`), after a
     crash (SIGKILL, the power lost) between the temporary file's making and the removal of the file an import's
-    exchange displaced (left by Local 24's review). An import only appends to the config, so what the file holds
-    says what it is: the config as it was before the import, which the config holds whole (removed); the
-    import's own new config, never swapped in (removed: its feeds were not added, so it says to import again);
-    or neither, another program's save in that instant (kept, and named until the user merges and deletes it).
+    exchange displaced (left by Local 24's review). The file's name holds the digests of the two files an import
+    can leave there (`_save_prefix`), so only those are removed: the config as it was before the import, which
+    the config holds whole; the import's own new config, never swapped in (its feeds were not added, so it says
+    to import again). Any other, another program's save in that instant, or a file whose name holds no digests,
+    is kept, and named until the user merges and deletes it (Local 27: bytes alone removed another program's
+    save of an empty config, or of one that lost only its last lines).
     Files an import in flight holds (its lock is on the config's inode, which the exchange moves) are left."""
     found: list[str] = []
     with suppress(OSError, RuntimeError):  # a link loop: the config's own read says so
@@ -116,21 +121,39 @@ def stray_saves(path: Path) -> list[str]:
     return found
 
 
+def _save_prefix(path: Path, content: bytes, expected: bytes | None) -> str:
+    """The temporary name's start. An import's (`expected` given) names the digests of the two files that name may
+    hold after a crash, the config as it was (which the exchange displaces to it) and the import's new one, so
+    `stray_saves` removes only a file that is provably one of them: bytes alone could not tell them from another
+    program's save of an empty config, or of one that lost its last lines (review of Local 26)."""
+    if expected is None:
+        return f".{path.name}."
+    return f".{path.name}.{_digest(expected)}-{_digest(content)}."
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=8).hexdigest()
+
+
 def _judged(stray: Path, path: Path) -> str:
     stopped = f"{stray} was left by a `feeds import` stopped (killed, or the power lost) as it replaced {path}"
+    named = re.fullmatch(rf"\.{re.escape(path.name)}\.([0-9a-f]{{16}})-([0-9a-f]{{16}})\..*", stray.name)
+    was, new = named.groups() if named else ("", "")
     try:
         left, config = read_capped(stray, 32 * 1024 * 1024), path.read_bytes()
-        if config.startswith(left) or left.startswith(config):
+        as_it_was = _digest(left) == was and config.startswith(left)
+        never_swapped = _digest(left) == new and left.startswith(config)
+        if as_it_was or never_swapped:
             stray.unlink()
     except OSError as exc:
         return f"{stopped}; it cannot be read or removed ({exc.strerror or exc}): delete it, or compare it with {path}"
-    if config.startswith(left):
+    if as_it_was:
         return f"{stopped}; it held the config as it was before, which {path.name} still holds whole: removed it"
-    if left.startswith(config):
+    if never_swapped:
         return (f"{stopped}, before it replaced it; the feeds it was adding are not in {path.name}: removed it; "
                 "run `newsflow feeds import` again")
-    return (f"{stopped}, and holds a version of it that differs from {path.name} (another program saved it in that "
-            f"instant?): compare the two, merge what you want into {path.name}, then delete {stray.name}")
+    return (f"{stopped}, and holds a version of it that is not provably the import's own (another program saved it "
+            f"in that instant?): compare the two, merge what you want into {path.name}, then delete {stray.name}")
 
 
 @contextmanager

@@ -42,7 +42,7 @@ from newsflow.runlock import (
     run_lock_is_held,
     write_holder,
 )
-from newsflow.warehouse import compat
+from newsflow.warehouse import compat, logends
 from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -118,6 +118,7 @@ class Warehouse:
         migrating = False
         try:
             compat.refuse_a_file_cut_short(con, self.path)  # before a write past the cut leaves a hole in the file
+            logends.say_if_cut_short(self.path)  # before this writer's checkpoint removes the log (Local 27)
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
                 migrating = True
@@ -203,6 +204,7 @@ class Warehouse:
             con.close()
 
     def _refuse_what_is_not_a_warehouse(self) -> None:
+        logends.refuse_a_log_that_is_no_file(self.path)  # first: DuckDB's open of a FIFO there waits for ever
         compat.refuse_what_is_not_a_duckdb_file(self.path)
 
     def _connect(self, *, read_only: bool, patience: float,

@@ -1,0 +1,253 @@
+"""Local 27: what Local 26 left, and the warehouse's `.wal` as a FIFO or a device (docs/security.md, "Local 27").
+
+In process (`cli.main`, `Warehouse`), real files, real DuckDB. A run over a log cut short is
+tests/test_local26_clock.py's (its next run says so now, and stores each story once).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsflow import cli, files
+from newsflow.warehouse import Warehouse, compat, logends
+
+FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
+BLOCK = 256 * 1024
+HEADERS = 3 * 4096  # DuckDB's main header and its two database headers, before the blocks
+
+
+def _config(tmp_path: Path, wh: Path) -> Path:
+    config = tmp_path / "newsflow.toml"
+    config.write_text(f'[warehouse]\npath = "{wh}"\n' + FEED)
+    return config
+
+
+def _warehouse(wh: Path) -> None:
+    with Warehouse(wh).writing() as con:
+        con.execute("INSERT INTO feeds (feed_id, url) VALUES ('planet', 'http://127.0.0.1:9/feed.xml')")
+
+
+def _blocks(wh: Path) -> tuple[int, int]:
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        row = con.execute("SELECT total_blocks, used_blocks FROM pragma_database_size()").fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return int(row[0]), int(row[1])
+
+
+def _free_blocks_cut_off(wh: Path) -> int:
+    """A newsflow warehouse whose last blocks are free and not in the file: a table that filled the file's end,
+    dropped and checkpointed, so DuckDB trims the free blocks off the file's end (`TrimFreeBlocks`) after writing a
+    header that still counts them: what a cut that removes only free blocks leaves. Returns the blocks cut off."""
+    _warehouse(wh)
+    con = duckdb.connect(str(wh), config=compat.connect_config())
+    con.execute("CREATE TABLE small AS SELECT 1 AS i; CHECKPOINT")
+    con.execute("CREATE TABLE scratch AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(100000)")
+    con.execute("CHECKPOINT; DROP TABLE scratch; CHECKPOINT")
+    con.close()
+    total, used = _blocks(wh)
+    in_file = (wh.stat().st_size - HEADERS) // BLOCK
+    assert total > in_file >= used, "a file shorter than its blocks, none in use lost"
+    return total - in_file
+
+
+def test_a_warehouse_cut_of_free_blocks_only_is_whole_it_opens_reads_and_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Left by Local 26: a cut that removes only free blocks is not refused. Decided: such a file is whole. It is
+    what DuckDB itself leaves when it trims free blocks off the file's end (the header counts blocks the file does
+    not hold, all free), and a write that takes one of those blocks writes it where it belongs, the file growing.
+    Proved on a real warehouse in that state: readers list it, newsflow's writer fills more blocks than were cut
+    off (so past the cut), and the file reopens whole with every row."""
+    wh = tmp_path / "news.duckdb"
+    assert _free_blocks_cut_off(wh) >= 4
+    size = wh.stat().st_size
+    config = _config(tmp_path, wh)
+    for argv in (["feeds"], ["stories"]):
+        assert cli.main([*argv, "--config", str(config)]) == 0
+    assert "planet" in capsys.readouterr().out
+    with Warehouse(wh).writing() as con:  # newsflow's writer: its checks, then blocks past the cut are taken
+        con.execute("CREATE TABLE filled AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(100000)")
+    assert wh.stat().st_size > size + BLOCK, "the write took blocks past the cut"
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), sum(hash(s)) = (SELECT sum(hash(md5(range::VARCHAR))) "
+                           "FROM range(100000)) FROM filled").fetchone() == (100000, True)
+        assert con.execute("SELECT feed_id FROM feeds").fetchall() == [("planet",)]
+    finally:
+        con.close()
+    with Warehouse(wh).reading() as con:  # and newsflow's reader finds it whole
+        assert con.execute("SELECT count(*) FROM filled").fetchone() == (100000,)
+
+
+@contextmanager
+def _writes_left_in_the_log(wh: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Writes that stay in the `.wal` (no checkpoint, none at close), as a run killed before its checkpoint
+    leaves them."""
+    con = duckdb.connect(str(wh), config=compat.connect_config())
+    con.execute("SET checkpoint_threshold = '1GB'; PRAGMA disable_checkpoint_on_shutdown")
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("cut", [False, True], ids=["whole log", "log cut part way"])
+def test_a_log_cut_part_way_through_a_write_is_said_by_the_next_writer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, cut: bool
+) -> None:
+    """Left by Local 26: DuckDB's replay drops a cut commit without a word. The next writer (a run's first open)
+    says so in one line, naming the log, before its checkpoint removes it; a whole log (a writer killed between
+    commits) says nothing. That the next run then stores the dropped stories once: tests/test_local26_clock.py."""
+    wh = tmp_path / "news.duckdb"
+    _warehouse(wh)
+    with _writes_left_in_the_log(wh) as con:
+        for k in range(3):  # three commits, each a load's size
+            con.execute("INSERT INTO feeds (feed_id, url) SELECT ?, ?", [f"f{k}", f"http://127.0.0.1:9/{k}.xml"])
+    log = logends.log_path(wh)
+    if cut:
+        log.write_bytes(log.read_bytes()[: log.stat().st_size - 7])  # the last commit cut part way
+    with caplog.at_level(logging.WARNING, logger="newsflow"), Warehouse(wh).writing() as con:
+        stored = con.execute("SELECT count(*) FROM feeds").fetchone()
+    said = [r.getMessage() for r in caplog.records if "ended part way through a write" in r.getMessage()]
+    assert stored == ((3,) if cut else (4,)), "the cut dropped the last commit, and only it"
+    assert len(said) == (1 if cut else 0), caplog.text
+    if cut:
+        assert said[0].startswith(f"{log} ended part way through a write") and "\n" not in said[0]
+    assert not log.exists(), "the writer's checkpoint merged the log"
+
+
+@contextmanager
+def _watchdog(fifo: Path, seconds: float) -> Iterator[list[bool]]:
+    """On main DuckDB's open of the FIFO waited for ever: if the command has not returned in `seconds`, open the
+    FIFO's other end (which frees the open) and record it, so the test fails instead of hanging."""
+    done, fired = threading.Event(), [False]
+
+    def free() -> None:
+        if not done.wait(seconds):
+            fired[0] = True
+            os.close(os.open(fifo, os.O_WRONLY))
+
+    watcher = threading.Thread(target=free, daemon=True)
+    watcher.start()
+    try:
+        yield fired
+    finally:
+        done.set()
+        watcher.join()
+
+
+@pytest.mark.parametrize("argv", [["feeds"], ["query", "SELECT count(*) FROM feeds"], ["reextract"]],
+                         ids=["feeds", "query", "reextract"])
+def test_a_fifo_where_the_warehouse_log_goes_is_one_line_exit_3_not_a_hang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    """`mkfifo news.duckdb.wal` (a log shipper's pipe, a tool's mistake): every command, readers too, waited for a
+    writer for ever in DuckDB's open. Now one line, exit 3, naming the log and what to do, the FIFO left."""
+    wh = tmp_path / "news.duckdb"
+    _warehouse(wh)
+    log = logends.log_path(wh)
+    os.mkfifo(log)
+    with _watchdog(log, 30.0) as fired:
+        code = cli.main([*argv, "--config", str(_config(tmp_path, wh))])
+    assert not fired[0], "the command waited on the FIFO"
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1, (code, err)
+    assert f"its write-ahead log {log} is not a regular file" in err and "move it aside" in err, err
+    assert log.is_fifo()
+
+
+def test_a_device_linked_as_the_warehouse_log_is_refused_by_writers_and_readers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`news.duckdb.wal -> /dev/null` ("no log wanted"): readers replayed nothing and writers logged their commits
+    into nothing, so a crash before a checkpoint lost them, silently. One line, exit 3, the link left."""
+    wh = tmp_path / "news.duckdb"
+    _warehouse(wh)
+    log = logends.log_path(wh)
+    log.symlink_to("/dev/null")
+    config = _config(tmp_path, wh)
+    for argv in (["stories"], ["reextract"]):
+        assert cli.main([*argv, "--config", str(config)]) == 3
+        assert "is not a regular file" in capsys.readouterr().err
+    assert os.readlink(log) == "/dev/null"
+
+
+OLD = b'[warehouse]\npath = "news.duckdb"\n'
+ADDED = b'\n[[feeds]]\nname = "more"\nurl = "https://more.example/rss"\n'
+
+
+def _left_by_an_import(config: Path, was: bytes, new: bytes) -> Path:
+    """The temporary name an import of `new` over `was` gives its file (`files.replace_file`), read off a real
+    call stopped where a crash would leave it (before its exchange)."""
+    seen: list[str] = []
+
+    def stopped(partial: str, path: Path, expected: bytes) -> bool:
+        seen.append(partial)
+        return False  # as if the config changed meanwhile: the import's own file removed
+
+    real = files._replaced_if_unchanged
+    files._replaced_if_unchanged = stopped
+    try:
+        config.write_bytes(was)
+        assert not files.replace_file(config, new, expected=was)
+    finally:
+        files._replaced_if_unchanged = real
+    return Path(seen[0])
+
+
+@pytest.mark.parametrize(("config", "left", "kept"), [
+    (OLD + ADDED, OLD, False),  # the config as it was, displaced by the exchange: removed
+    (OLD, OLD + ADDED, False),  # the import's own new config, never swapped in: removed
+    (ADDED, OLD, True),  # review of Local 26: the config was 0 bytes; another program's save at the name: kept
+    (b"", OLD, True),  # the same, the crash before the exchange: the config still 0 bytes
+    (OLD + ADDED, OLD[:-10], True),  # another program's save that only cut the config's last lines: kept
+], ids=["displaced config", "unswapped import", "empty config, another save", "empty config before the exchange",
+        "a save that cut the last lines"])
+def test_only_a_partial_save_provably_the_imports_own_is_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: bytes, left: bytes, kept: bool
+) -> None:
+    """Left by Local 26's review: `files.stray_saves` removed any `.partial` whose bytes began the config or that
+    the config's bytes began: with a 0-byte config, every one; and another program's save that only lost the
+    config's last lines. The import's file is now named by the digests of what it may hold (the config as it
+    was, its new one), and only a file holding one of those, in its place beside the config, is removed."""
+    path = tmp_path / "newsflow.toml"
+    was = b"" if config in (ADDED, b"") else OLD
+    stray = _left_by_an_import(path, was, was + ADDED)
+    path.write_bytes(config)
+    stray.write_bytes(left)
+    assert cli.main(["feeds", "--config", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"newsflow: warning: {stray} was left by a `feeds import` stopped" in err, err
+    assert stray.exists() == kept and path.read_bytes() == config
+    if kept:
+        assert "not provably the import's own" in err and f"then delete {stray.name}" in err, err
+
+
+def test_a_partial_save_whose_name_holds_no_digests_is_kept_and_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `.partial` beside the config that no import of this newsflow named (an older one's, or a hand's) cannot
+    be proved the import's own, whatever it holds: kept and named, never removed."""
+    path = tmp_path / "newsflow.toml"
+    path.write_bytes(OLD + ADDED)
+    stray = tmp_path / ".newsflow.toml.k1ll3d.partial"
+    stray.write_bytes(OLD)
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)  # nothing holds it: an import in flight would
+    finally:
+        os.close(handle)
+    assert cli.main(["feeds", "--config", str(path)]) == 0
+    assert stray.exists() and "not provably the import's own" in capsys.readouterr().err
