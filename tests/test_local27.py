@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -131,13 +131,16 @@ def test_a_log_cut_part_way_through_a_write_is_said_by_the_next_writer(
 @contextmanager
 def _watchdog(fifo: Path, seconds: float) -> Iterator[list[bool]]:
     """On main DuckDB's open of the FIFO waited for ever: if the command has not returned in `seconds`, open the
-    FIFO's other end (which frees the open) and record it, so the test fails instead of hanging."""
+    FIFO's other end (which frees an open waiting on it) again and again until it returns, and record it, so the
+    test fails instead of hanging."""
     done, fired = threading.Event(), [False]
 
     def free() -> None:
-        if not done.wait(seconds):
-            fired[0] = True
-            os.close(os.open(fifo, os.O_WRONLY))
+        wait = seconds
+        while not done.wait(wait):
+            fired[0], wait = True, 0.2
+            with suppress(OSError):  # ENXIO: no open waits on it just now
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
 
     watcher = threading.Thread(target=free, daemon=True)
     watcher.start()
