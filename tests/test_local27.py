@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsflow import cli, files
+from newsflow import cli, files, warehouse
+from newsflow.errors import WarehouseError
 from newsflow.warehouse import Warehouse, compat, logends
 
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
@@ -254,3 +255,25 @@ def test_a_partial_save_whose_name_holds_no_digests_is_kept_and_named(
         os.close(handle)
     assert cli.main(["feeds", "--config", str(path)]) == 0
     assert stray.exists() and "not provably the import's own" in capsys.readouterr().err
+
+
+def test_a_file_where_duckdbs_spill_folder_goes_is_said_when_a_write_spills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`news.duckdb.tmp` a file (a stray copy, `touch`) or a FIFO: DuckDB spills a write that outgrows the writer's
+    memory into that folder, and failed `Failed to create directory …: File exists`, which newsflow's line
+    followed with `Is the disk full? … free space there`. Now the line names the folder and says to move it aside.
+    The writer's memory is made small here (16 MB, not 256) so a small write spills."""
+    wh = tmp_path / "news.duckdb"
+    _warehouse(wh)
+    spill = tmp_path / "news.duckdb.tmp"
+    spill.write_text("not a folder\n")
+    monkeypatch.setattr(warehouse, "WRITER_MEMORY_LIMIT", "16MB")
+    with pytest.raises(WarehouseError) as refused, Warehouse(wh).writing() as con:
+        con.execute("SET threads = 1")
+        con.execute("CREATE TABLE spilled AS SELECT md5(range::VARCHAR) AS s FROM range(200000) ORDER BY s")
+    said = str(refused.value)
+    assert f"cannot write {wh}: IO Error: Failed to create directory" in said and "\n" not in said, said
+    assert f"in the folder {spill}, and cannot use what is there" in said and "move it aside" in said, said
+    assert "disk full" not in said, said
+    assert spill.read_text() == "not a folder\n"

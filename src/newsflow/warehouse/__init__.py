@@ -157,6 +157,13 @@ class Warehouse:
         ):
             return None
         first = " ".join(text.split())[:300]
+        spill = f"{self.path}.tmp"  # DuckDB's temp_directory: where a write that outgrows memory_limit spills
+        if f'"{spill}"' in text:  # a file or FIFO in its place, or a folder it cannot write: no disk is full
+            return WarehouseError(
+                f"cannot write {self.path}: {first}. DuckDB puts what a write cannot hold in memory in the folder "
+                f"{spill}, and cannot use what is there (a file or a FIFO in its place, or a folder it cannot "
+                "write?): move it aside, and DuckDB makes the folder when it needs it; nothing of this write was "
+                "stored, and what a run fetched stays pending for the next run")
         if damaged_file_message(text):  # a read failed, not a write: no disk is full
             return WarehouseError(f"cannot open {self.path}: {first}{open_hint(text, read_only=False)}")
         if migrating:
