@@ -5,9 +5,10 @@ short (a copy or restore that stopped, a disk that filled, the machine stopped a
 command named. Each commit DuckDB writes ends with a flush entry: its size (5), its checksum and its payload, 21
 bytes that are the same in every log (read off DuckDB 2.0.1's, the lock's; `tests/test_local27.py`'s whole log
 fails if a DuckDB ever ends its commits otherwise). A log that ends otherwise was cut part way through a write (or
-its writer killed as it wrote a commit that never returned). Asked by a writer once it holds the file (no other process can be appending), before
-its first write: the log is untouched until the writer's checkpoint removes it. A cut that falls exactly at the
-end of a commit leaves a log that ends whole: what it dropped cannot be told from writes never made.
+its writer was killed as it wrote a commit that never returned). Asked by a writer once it holds the file (no other
+process can be appending), before its first write: the log is untouched until the writer's checkpoint removes it.
+A cut that falls exactly at the end of a commit leaves a log that ends whole: what it dropped cannot be told from
+writes never made.
 """
 
 from __future__ import annotations
