@@ -135,7 +135,7 @@ def test_a_partial_save_left_beside_the_config_is_judged_and_named_by_the_next_c
     path = tmp_path / "newsflow.toml"
     path.write_bytes(config)
     # named as an import of ADDED over OLD names its file (Local 27: the digests of both in the name)
-    stray = tmp_path / f"{files._save_prefix(path, OLD + ADDED, OLD)}k1ll3d.partial"
+    stray = files.import_save_name(path, OLD, OLD + ADDED, "k1ll3d")
     stray.write_bytes(left)
     assert cli.main(["feeds", "--config", str(path)]) == 0
     err = capsys.readouterr().err

@@ -9,6 +9,10 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import resource
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -192,23 +196,39 @@ OLD = b'[warehouse]\npath = "news.duckdb"\n'
 ADDED = b'\n[[feeds]]\nname = "more"\nurl = "https://more.example/rss"\n'
 
 
-def _left_by_an_import(config: Path, was: bytes, new: bytes) -> Path:
-    """The temporary name an import of `new` over `was` gives its file (`files.replace_file`), read off a real
-    call stopped where a crash would leave it (before its exchange)."""
-    seen: list[str] = []
+OPML = ('<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline type="rss" text="more" xmlUrl="https://more.example/rss"/></body></opml>')
+# A real `feeds import`, killed by the kernel when its writes pass RLIMIT_FSIZE (SIGXFSZ, which Python ignores at
+# start: its default, to kill, is put back), so it stops inside its write of the new config, as a SIGKILL there does
+KILLED_PAST_ITS_LIMIT = ("import signal, sys\nsignal.signal(signal.SIGXFSZ, signal.SIG_DFL)\n"
+                         "from newsflow import cli\nsys.exit(cli.main(sys.argv[1:]))\n")
 
-    def stopped(partial: str, path: Path, expected: bytes) -> bool:
-        seen.append(partial)
-        return False  # as if the config changed meanwhile: the import's own file removed
 
-    real = files._replaced_if_unchanged
-    files._replaced_if_unchanged = stopped
-    try:
-        config.write_bytes(was)
-        assert not files.replace_file(config, new, expected=was)
-    finally:
-        files._replaced_if_unchanged = real
-    return Path(seen[0])
+@pytest.mark.parametrize("written", [0, len(OLD) + 12], ids=["before its first byte", "part way"])
+def test_an_import_killed_as_it_writes_the_new_config_leaves_nothing_said_for_ever(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: int
+) -> None:
+    """Review of Local 27: the import's file had its digests' name from its making, so one killed as it wrote (the
+    likeliest moment) left a file, empty or a part of the new config, matching neither digest: kept, and every
+    command told the user to merge it, for ever. It is named `.unwritten` until written whole and synced now, so
+    the next command removes it, says to import again, and the one after says nothing."""
+    path, opml = tmp_path / "newsflow.toml", tmp_path / "feeds.opml"
+    path.write_bytes(OLD)
+    opml.write_text(OPML)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_PAST_ITS_LIMIT, "feeds", "import", str(opml), "--config", str(path)],
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (written, written)),
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, timeout=120, check=False)
+    assert killed.returncode == -signal.SIGXFSZ, killed.stderr
+    [left] = tmp_path.glob(".newsflow.toml.*.partial")
+    assert left.stat().st_size == written and path.read_bytes() == OLD
+    assert cli.main(["feeds", "--config", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert f"newsflow: warning: {left} was left by a `feeds import` stopped" in err, err
+    assert "the feeds it was adding are not in it: removed it; run `newsflow feeds import` again" in err, err
+    assert not left.exists() and path.read_bytes() == OLD
+    assert cli.main(["feeds", "--config", str(path)]) == 0
+    assert ".partial" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("config", "left", "kept"), [
@@ -228,7 +248,7 @@ def test_only_a_partial_save_provably_the_imports_own_is_removed(
     was, its new one), and only a file holding one of those, in its place beside the config, is removed."""
     path = tmp_path / "newsflow.toml"
     was = b"" if config in (ADDED, b"") else OLD
-    stray = _left_by_an_import(path, was, was + ADDED)
+    stray = files.import_save_name(path, was, was + ADDED, "k1ll3d")  # an import's, killed once written whole
     path.write_bytes(config)
     stray.write_bytes(left)
     assert cli.main(["feeds", "--config", str(path)]) == 0
