@@ -297,3 +297,26 @@ def test_a_file_where_duckdbs_spill_folder_goes_is_said_when_a_write_spills(
     assert f"in the folder {spill}, and cannot use what is there" in said and "move it aside" in said, said
     assert "disk full" not in said, said
     assert spill.read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize(("why", "said"), [
+    ("No space left on device", "Is the disk full?"),  # a full disk, or no inodes left (review of Local 27)
+    ("Disk quota exceeded", "Is this user's disk quota used up?"),
+    ("File exists", "move it aside"),  # a file or a FIFO in the folder's place (the real one: the test above)
+    ("Not a directory", "move it aside"),
+    ("Permission denied", "move it aside"),
+])
+def test_only_a_spill_folder_that_cannot_be_used_is_said_so_a_full_disk_is_said_full(
+    tmp_path: Path, why: str, said: str
+) -> None:
+    """`mkdir news.duckdb.tmp` failing on a full disk (or one with no inodes left) quotes the folder as a file in
+    its place does, and got the spill folder's line, `move it aside`, with nothing there to move. DuckDB's own
+    error, in the words it gives (read off a tmpfs with its inodes used up, `nr_inodes=40`), raised inside a real
+    writer: the line says the disk is full, unless the error says the folder is unusable."""
+    wh = tmp_path / "news.duckdb"
+    _warehouse(wh)
+    with pytest.raises(WarehouseError) as refused, Warehouse(wh).writing():
+        raise duckdb.IOException(f'IO Error: Failed to create directory "{wh}.tmp": {why}')
+    line = str(refused.value)
+    assert said in line and "\n" not in line, line
+    assert ("cannot use what is there" in line) == (said == "move it aside"), line

@@ -158,7 +158,9 @@ class Warehouse:
             return None
         first = " ".join(text.split())[:300]
         spill = f"{self.path}.tmp"  # DuckDB's temp_directory: where a write that outgrows memory_limit spills
-        if f'"{spill}"' in text:  # a file or FIFO in its place, or a folder it cannot write: no disk is full
+        # a file or FIFO in its place, or a folder it cannot write; not a full disk, or no inodes left (review of
+        # Local 27: `mkdir` failing with ENOSPC quotes the folder too, and nothing is there to move)
+        if f'"{spill}"' in text and any(sign in text for sign in _SPILL_FOLDER_UNUSABLE):
             return WarehouseError(
                 f"cannot write {self.path}: {first}. DuckDB puts what a write cannot hold in memory in the folder "
                 f"{spill}, and cannot use what is there (a file or a FIFO in its place, or a folder it cannot "
@@ -267,6 +269,7 @@ class BorrowedWarehouse(Warehouse):
         yield self.con
 
 
+_SPILL_FOLDER_UNUSABLE = ("File exists", "Not a directory", "Permission denied")  # EEXIST, ENOTDIR, EACCES
 _WRITE_FAILURES = ("Could not write", "No space left", "File too large", "Could not truncate", "Could not fsync",
                    "has been invalidated")
 
