@@ -177,4 +177,4 @@ def test_runs_at_a_clock_far_from_now_then_at_the_real_one_over_a_cut_log_store_
         newsflow(["run", "--quiet"])  # the real clock: the feed is due, and what the cut dropped is fetched again
     assert _stored(wh) == (3, 3)
     said = [record.getMessage() for record in caplog.records if "ended part way through a write" in record.getMessage()]
-    assert len(said) == 1 and said[0].startswith(f"{log} ended"), "the run says the cut dropped loads (Local 27)"
+    assert len(said) == 1 and said[0].startswith(f"newsflow: warning: {log} ended"), "the run says the cut (Local 27)"

@@ -49,13 +49,18 @@ def ends_part_way(path: Path) -> bool:
 
 
 def say_if_cut_short(path: Path) -> None:
-    """One warning line when the log a writer is about to replay ended part way through a write."""
+    """One warning line when the log a writer is about to replay ended part way through a write. The line carries
+    its own `newsflow: warning:` (review of Local 27): a command's first writer logs it before any handler is
+    attached (a run's check, before Prefect; `reextract`; `search --reindex`), so Python prints the bare message,
+    in every output mode. Its commonest cause first: newsflow itself killed as it stored (the review's plain
+    SIGKILL of a writer left such a log in 3 of 12 trials)."""
     if ends_part_way(path):
         log.warning(
-            "%s ended part way through a write (a copy or restore that stopped, a disk that filled, or the machine "
-            "stopped as it wrote): DuckDB kept the commits before the cut and dropped the rest; the articles those "
-            "held are pending again, and this run or the next fetches and stores them once, while their feeds "
-            "still list them", log_path(path))
+            "newsflow: warning: %s ended part way through a write (most often newsflow, or the machine, stopped as "
+            "it stored; else a copy or restore that stopped, or a disk that filled): DuckDB kept the commits before "
+            "the cut and dropped the rest. Articles a run was storing are pending again, and a run fetches and "
+            "stores them once while their feeds still list them; what a `reextract` or `search --reindex` was "
+            "writing there is done again when it is run again", log_path(path))
 
 
 def refuse_a_log_that_is_no_file(path: Path) -> None:
