@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsflow import cli, hostholds
+from newsflow import cli, files, hostholds
 from newsflow.warehouse import Warehouse, compat
 
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
@@ -125,8 +125,8 @@ ADDED = b'\n[[feeds]]\nname = "more"\nurl = "https://more.example/rss"\n'
                               "run `newsflow feeds import` again"),
     # neither: another program saved the config in the instant of the crash
     (OLD + ADDED, b'[warehouse]\npath = "elsewhere.duckdb"\n', True,
-     "holds a version of it that differs from newsflow.toml (another program saved it in that instant?): compare the"
-     " two, merge what you want into newsflow.toml, then delete .newsflow.toml.k1ll3d.partial"),
+     "holds a version of it that is not provably the import's own (another program saved it in that instant?): "
+     "compare the two, merge what you want into newsflow.toml, then delete .newsflow.toml."),
 ], ids=["displaced config", "unswapped import", "another save"])
 def test_a_partial_save_left_beside_the_config_is_judged_and_named_by_the_next_command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], config: bytes, left: bytes, kept: bool, said: str
@@ -134,7 +134,8 @@ def test_a_partial_save_left_beside_the_config_is_judged_and_named_by_the_next_c
     """Before, the file stayed hidden for ever and no command named it (Local 24's review, Local 25)."""
     path = tmp_path / "newsflow.toml"
     path.write_bytes(config)
-    stray = tmp_path / ".newsflow.toml.k1ll3d.partial"
+    # named as an import of ADDED over OLD names its file (Local 27: the digests of both in the name)
+    stray = files.import_save_name(path, OLD, OLD + ADDED, "k1ll3d")
     stray.write_bytes(left)
     assert cli.main(["feeds", "--config", str(path)]) == 0
     err = capsys.readouterr().err

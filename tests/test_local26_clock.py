@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -146,7 +147,7 @@ def loads_left_in_the_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.parametrize("clocks", SEQUENCES, ids="-".join)
 def test_runs_at_a_clock_far_from_now_then_at_the_real_one_over_a_cut_log_store_each_story_once(
     tmp_path: Path, courier: Courier, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-    clocks: tuple[str, ...],
+    clocks: tuple[str, ...], caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A first run at a far clock on a fresh warehouse, its loads left in a `.wal` cut short (a copy or a disk
     that filled: DuckDB's replay drops the cut transaction, silently), the readers at every far clock; then, the
@@ -172,5 +173,8 @@ def test_runs_at_a_clock_far_from_now_then_at_the_real_one_over_a_cut_log_store_
                     for reader in readers:
                         newsflow(reader)
     courier.show(3)  # a new story
-    newsflow(["run", "--quiet"])  # the real clock: the feed is due, and what the cut dropped is fetched again
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        newsflow(["run", "--quiet"])  # the real clock: the feed is due, and what the cut dropped is fetched again
     assert _stored(wh) == (3, 3)
+    said = [record.getMessage() for record in caplog.records if "ended part way through a write" in record.getMessage()]
+    assert len(said) == 1 and said[0].startswith(f"newsflow: warning: {log} ended"), "the run says the cut (Local 27)"

@@ -7,7 +7,9 @@ import errno
 import fcntl
 import functools
 import glob
+import hashlib
 import os
+import re
 import signal
 import stat
 import tempfile
@@ -19,6 +21,8 @@ from newsflow.errors import OutputError
 
 # A write in flight: removed on failure; after a crash, whoever owns the folder sweeps it.
 PARTIAL_SUFFIX = ".partial"
+# An import's new config while it is written, before it is whole and synced (`replace_file`, `stray_saves`)
+UNWRITTEN_SUFFIX = ".unwritten"
 
 
 def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> bool:
@@ -42,13 +46,17 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
             stream.write(content)
         return True
     path = path.resolve()
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
-    ours = os.fstat(handle).st_ino
+    unwritten = UNWRITTEN_SUFFIX if expected is not None else ""
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=unwritten + PARTIAL_SUFFIX, dir=path.parent)
+    ours, names = os.fstat(handle).st_ino, [partial]
     try:
         with open(handle, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
+        if expected is not None:  # written whole and synced: only now the name that says what it holds
+            names.append(_named_by_digests(partial, path, content, expected))
+            partial = names[-1]
         if path.exists():
             _keep_owner_and_mode(partial, path.stat())
         if expected is not None and not _replaced_if_unchanged(partial, path, expected):
@@ -58,7 +66,8 @@ def replace_file(path: Path, content: bytes, expected: bytes | None = None) -> b
         if expected is None:
             os.replace(partial, path)
     except BaseException:
-        _remove_if_ours(partial, ours)
+        for name in names:
+            _remove_if_ours(name, ours)
         raise
     folder = os.open(path.parent, os.O_RDONLY)
     try:
@@ -102,10 +111,14 @@ def _replaced_if_unchanged(partial: str, path: Path, expected: bytes) -> bool:
 def stray_saves(path: Path) -> list[str]:
     """One warning for each file a save of `path` stopped part way left beside it (`.NAME.*.partial`), after a
     crash (SIGKILL, the power lost) between the temporary file's making and the removal of the file an import's
-    exchange displaced (left by Local 24's review). An import only appends to the config, so what the file holds
-    says what it is: the config as it was before the import, which the config holds whole (removed); the
-    import's own new config, never swapped in (removed: its feeds were not added, so it says to import again);
-    or neither, another program's save in that instant (kept, and named until the user merges and deletes it).
+    exchange displaced (left by Local 24's review). An import's file still named `.unwritten` is its new config
+    cut where the crash stopped its write, never swapped in: removed, saying to import again. Once written whole,
+    the file's name holds the digests of the two files an import can leave there (`import_save_name`), so only
+    those are removed: the config as it was before the import, which the config holds whole; the import's own new
+    config, never swapped in (its feeds were not added, so it says to import again). Any other, another program's
+    save in that instant, or a file whose name holds no digests, is kept, and named until the user merges and
+    deletes it (Local 27: bytes alone removed another program's save of an empty config, or of one that lost only
+    its last lines).
     Files an import in flight holds (its lock is on the config's inode, which the exchange moves) are left."""
     found: list[str] = []
     with suppress(OSError, RuntimeError):  # a link loop: the config's own read says so
@@ -116,21 +129,60 @@ def stray_saves(path: Path) -> list[str]:
     return found
 
 
+def _named_by_digests(partial: str, path: Path, content: bytes, expected: bytes) -> str:
+    """An import's temporary file, written whole and synced, renamed to a name holding the digests of the two files
+    that name may hold after a crash: the config as it was (which the exchange displaces to it) and the import's
+    new one. So `stray_saves` removes only a file that is provably one of them: bytes alone could not tell them
+    from another program's save of an empty config, or of one that lost its last lines (review of Local 26).
+    Named only now (review of Local 27): a file killed as it was written, empty or a part of the new config,
+    keeps its `.unwritten` name, which only this write ever holds (the exchange is made at the digests' name)."""
+    unique = Path(partial).name.removesuffix(UNWRITTEN_SUFFIX + PARTIAL_SUFFIX).rsplit(".", 1)[-1]
+    named = str(import_save_name(path, expected, content, unique))
+    os.rename(partial, named)
+    return named
+
+
+def import_save_name(path: Path, was: bytes, new: bytes, unique: str) -> Path:
+    """Where an import of `new` over `was` keeps its new config, written whole, until its exchange (`unique`: the
+    temporary file's own part, so two never meet)."""
+    return path.with_name(f".{path.name}.{_digest(was)}-{_digest(new)}.{unique}{PARTIAL_SUFFIX}")
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.blake2b(content, digest_size=8).hexdigest()
+
+
 def _judged(stray: Path, path: Path) -> str:
+    if stray.name.endswith(UNWRITTEN_SUFFIX + PARTIAL_SUFFIX):  # only an import's write, before its exchange
+        return _unwritten_removed(stray, path)
     stopped = f"{stray} was left by a `feeds import` stopped (killed, or the power lost) as it replaced {path}"
+    named = re.fullmatch(rf"\.{re.escape(path.name)}\.([0-9a-f]{{16}})-([0-9a-f]{{16}})\..*", stray.name)
+    was, new = named.groups() if named else ("", "")
     try:
         left, config = read_capped(stray, 32 * 1024 * 1024), path.read_bytes()
-        if config.startswith(left) or left.startswith(config):
+        as_it_was = _digest(left) == was and config.startswith(left)
+        never_swapped = _digest(left) == new and left.startswith(config)
+        if as_it_was or never_swapped:
             stray.unlink()
     except OSError as exc:
         return f"{stopped}; it cannot be read or removed ({exc.strerror or exc}): delete it, or compare it with {path}"
-    if config.startswith(left):
+    if as_it_was:
         return f"{stopped}; it held the config as it was before, which {path.name} still holds whole: removed it"
-    if left.startswith(config):
+    if never_swapped:
         return (f"{stopped}, before it replaced it; the feeds it was adding are not in {path.name}: removed it; "
                 "run `newsflow feeds import` again")
-    return (f"{stopped}, and holds a version of it that differs from {path.name} (another program saved it in that "
-            f"instant?): compare the two, merge what you want into {path.name}, then delete {stray.name}")
+    return (f"{stopped}, and holds a version of it that is not provably the import's own (another program saved it "
+            f"in that instant?): compare the two, merge what you want into {path.name}, then delete {stray.name}")
+
+
+def _unwritten_removed(stray: Path, path: Path) -> str:
+    stopped = f"{stray} was left by a `feeds import` stopped (killed, or the power lost) as it wrote {path}'s new text"
+    try:
+        stray.unlink()
+    except OSError as exc:
+        return f"{stopped}; it cannot be removed ({exc.strerror or exc}): delete it"
+    return (f"{stopped}, before it replaced {path.name}; the feeds it was adding are not in it: removed it; run "
+            "`newsflow feeds import` again")
 
 
 @contextmanager

@@ -42,7 +42,7 @@ from newsflow.runlock import (
     run_lock_is_held,
     write_holder,
 )
-from newsflow.warehouse import compat
+from newsflow.warehouse import compat, logends
 from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -118,6 +118,7 @@ class Warehouse:
         migrating = False
         try:
             compat.refuse_a_file_cut_short(con, self.path)  # before a write past the cut leaves a hole in the file
+            logends.say_if_cut_short(self.path)  # before this writer's checkpoint removes the log (Local 27)
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
                 migrating = True
@@ -156,6 +157,15 @@ class Warehouse:
         ):
             return None
         first = " ".join(text.split())[:300]
+        spill = f"{self.path}.tmp"  # DuckDB's temp_directory: where a write that outgrows memory_limit spills
+        # a file or FIFO in its place, or a folder it cannot write; not a full disk, or no inodes left (review of
+        # Local 27: `mkdir` failing with ENOSPC quotes the folder too, and nothing is there to move)
+        if f'"{spill}"' in text and any(sign in text for sign in _SPILL_FOLDER_UNUSABLE):
+            return WarehouseError(
+                f"cannot write {self.path}: {first}. DuckDB puts what a write cannot hold in memory in the folder "
+                f"{spill}, and cannot use what is there (a file or a FIFO in its place, or a folder it cannot "
+                "write?): move it aside, and DuckDB makes the folder when it needs it; nothing of this write was "
+                "stored, and what a run fetched stays pending for the next run")
         if damaged_file_message(text):  # a read failed, not a write: no disk is full
             return WarehouseError(f"cannot open {self.path}: {first}{open_hint(text, read_only=False)}")
         if migrating:
@@ -203,6 +213,7 @@ class Warehouse:
             con.close()
 
     def _refuse_what_is_not_a_warehouse(self) -> None:
+        logends.refuse_a_log_that_is_no_file(self.path)  # first: DuckDB's open of a FIFO there waits for ever
         compat.refuse_what_is_not_a_duckdb_file(self.path)
 
     def _connect(self, *, read_only: bool, patience: float,
@@ -258,6 +269,7 @@ class BorrowedWarehouse(Warehouse):
         yield self.con
 
 
+_SPILL_FOLDER_UNUSABLE = ("File exists", "Not a directory", "Permission denied")  # EEXIST, ENOTDIR, EACCES
 _WRITE_FAILURES = ("Could not write", "No space left", "File too large", "Could not truncate", "Could not fsync",
                    "has been invalidated")
 
