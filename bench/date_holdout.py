@@ -28,6 +28,10 @@ news and blog pages, `--name metascraper`. Its reference is metascraper's `date`
 (read by eye), so the set is scored three ways: as it is, without those 15, and with the publication
 day read by eye.
 
+A fifth set (docs/extraction.md, "Forty-sixth pass, dates"; bench/README.md says how it is built): trafilatura's
+evaluation pages with a hand-annotated `date` that neither htmldate set nor ../shared/corpora holds (adbar/trafilatura
+@ e90b0ef, `tests/evaldata.json`): 76 pages, mostly German trade and association news of 2022, `--name trafdates`.
+
 Each page is decoded as a fetched page is (`newsflow.charset`, no Content-Type header) and read by
 `extract_article` with its URL and no feed date, as a run stores a page whose feed gives none. The
 stored day (`published_date`, the publisher's local day) is compared with the reference; "either
