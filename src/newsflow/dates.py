@@ -11,8 +11,8 @@ one in another format than ISO 8601 or RFC 2822 gives the day of an unambiguous 
 
 - htmldate's date is more than `LATER_THAN_JSON_LD` after it: a modified or copyright date;
 - htmldate's date is the page's JSON-LD `dateModified` (or modified-time meta) and the
-  publication time is another: earlier, or later (forty-sixth pass: a scheduled post, its last
-  edit saved before the time it was set to appear);
+  publication time is earlier, or on a later day (forty-sixth pass: a scheduled post, its last
+  edit saved before the day it was set to appear);
 - htmldate found a bare day (from the URL or a date-only meta) and `datePublished` gives the
   time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
   A UTC-only time counts too when the publisher's country has one zone (`newsflow.localtime`),
@@ -311,8 +311,8 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
     modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + modified_metas(tree)}
-    if found in modified and found != declared:  # 46th pass: a scheduled post's edit is before its publication too
-        return declared
+    if found in modified and (declared < found or found.date() < declared.date()):  # 46th pass: a scheduled post's
+        return declared  # edit, saved the day before it appeared or earlier (the same day's is the same day either way)
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
     if not bare:
         return found
