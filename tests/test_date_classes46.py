@@ -7,6 +7,7 @@ which stored the edit's day."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -66,3 +67,66 @@ def test_a_page_declaring_only_its_edit_is_dated_by_it() -> None:
     modified = "2025-03-11T16:55:21+00:00"
     html = scheduled_post("en", "", modified).replace('"datePublished":"",', "")
     assert stored_day(html, URL) == PUBLISHED - timedelta(days=1)
+
+
+# The review's counterexamples (docs/extraction.md, "Forty-sixth pass, dates"): an edit declared on an earlier day
+# than a `datePublished` that is no scheduled publication. Main (a19b77d9) stored the edit's day, 2022-03-04, on each.
+REAL_DAY = date(2022, 3, 4)
+COM_URL = "https://www.example.com/news/sportzentrum-erweitert/"
+
+
+def article(**dates: object) -> dict[str, object]:
+    return {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Sportzentrum erweitert", **dates}
+
+
+def dated_page(lang: str, objects: list[dict[str, object]], metas: list[tuple[str, str]], printed: str = "") -> str:
+    """A page with the given JSON-LD objects and meta properties, `printed` under its headline."""
+    ld = "".join(f'<script type="application/ld+json">{json.dumps(o)}</script>' for o in objects)
+    head = "".join(f'<meta property="{key}" content="{value}" />' for key, value in metas)
+    body = "".join(f"<p>{PARAGRAPHS[lang].format(n=n)}</p>" for n in range(1, 5))
+    return (f'<html lang="{lang}"><head><title>Sportzentrum erweitert</title>{head}{ld}</head><body><header>'
+            f'<a href="/">Home</a></header><main><article><h1>Sportzentrum erweitert</h1>{printed}{body}</article>'
+            "</main></body></html>")
+
+
+def test_one_instant_written_in_two_offsets_is_no_schedule() -> None:
+    """Guard 1: WordPress writes the modified time in the site's offset, Yoast's JSON-LD in UTC; a post never edited
+    has one instant, 20:00 -05:00 on the 4th, the 5th in UTC. Its days compare in one offset."""
+    modified = "2022-03-04T20:00:00-05:00"
+    html = dated_page("en", [article(datePublished="2022-03-05T01:00:00Z", dateModified=modified)],
+                      [("article:modified_time", modified)])
+    assert stored_day(html, COM_URL) == REAL_DAY
+
+
+RENDERED = "2022-12-07T12:03:11+00:00"  # a `datePublished` set to the render or re-import time
+EDITED = "2022-03-04T10:15:00+00:00"
+
+
+@pytest.mark.parametrize(("lang", "printed"), [
+    ("en", '<p class="byline">By Jane Doe <time datetime="2022-03-04T10:15:00+00:00">March 4, 2022</time></p>'),
+    ("de", "<p class='date'>04.03.2022</p>"),
+])
+def test_a_day_printed_under_the_headline_keeps_the_edits_day(lang: str, printed: str) -> None:
+    """Guard 2: the byline or the headline's area prints the edit's day; a later `datePublished` does not win."""
+    html = dated_page(lang, [article(datePublished=RENDERED, dateModified=EDITED)],
+                      [("article:modified_time", EDITED)], printed)
+    assert stored_day(html, COM_URL) == REAL_DAY
+
+
+OTHER_OBJECTS = {  # the article declares only its edit; another object's `datePublished` is later
+    "a reader's comment": [article(dateModified=EDITED, comment=[
+        {"@type": "Comment", "text": "great", "datePublished": "2022-03-09T18:00:00+00:00"}])],
+    "a recipe's review": [{"@context": "https://schema.org", "@type": "Recipe", "name": "x", "dateModified": EDITED,
+                           "review": [{"@type": "Review", "datePublished": "2022-04-02T18:00:00+00:00"}]}],
+    "an event": [{"@context": "https://schema.org", "@type": "Event", "name": "Open day",
+                  "startDate": "2022-06-01T10:00:00+00:00", "datePublished": "2022-06-01T10:00:00+00:00"}],
+    "the web page": [{"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "datePublished": "2022-05-01T08:00:00+00:00", "dateModified": EDITED},
+        {"@type": "Article", "headline": "x", "dateModified": EDITED}]}],
+}
+
+
+@pytest.mark.parametrize("objects", OTHER_OBJECTS.values(), ids=OTHER_OBJECTS.keys())
+def test_only_the_articles_own_publication_counts(objects: list[dict[str, object]]) -> None:
+    """Guard 3: a comment's, a review's, an event's or a web page's `datePublished` is no article's publication."""
+    assert stored_day(dated_page("en", objects, [("article:modified_time", EDITED)]), COM_URL) == REAL_DAY
