@@ -84,11 +84,6 @@ def article_first(typed_values: Iterable[tuple[str, str]]) -> list[str]:
     ]
 
 
-def article_only(typed_values: Iterable[tuple[str, str]]) -> list[str]:
-    """Values of the article objects alone (not a comment's, a review's, an event's or a web page's)."""
-    return [value for kind, value in typed_values if _ARTICLE_TYPE.search(kind)]
-
-
 def not_article(typed_values: Iterable[tuple[str, str]]) -> list[str]:
     """Values of the objects that are no article (a web page, a video, an image), in document order."""
     return [value for kind, value in typed_values if not _ARTICLE_TYPE.search(kind)]

@@ -11,8 +11,7 @@ one in another format than ISO 8601 or RFC 2822 gives the day of an unambiguous 
 
 - htmldate's date is more than `LATER_THAN_JSON_LD` after it: a modified or copyright date;
 - htmldate's date is the page's JSON-LD `dateModified` (or modified-time meta) and the
-  publication time is earlier, or on a later day (forty-sixth pass: a scheduled post, its last
-  edit saved before the day it was set to appear);
+  publication time is earlier;
 - htmldate found a bare day (from the URL or a date-only meta) and `datePublished` gives the
   time with its UTC offset, on another day: the URL or meta dates the draft, not the publication.
   A UTC-only time counts too when the publisher's country has one zone (`newsflow.localtime`),
@@ -63,7 +62,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsflow.clippedyears import misread
-from newsflow.datechecks import agreed_day, article_only, is_bare, not_article, outvoted_day, plausible, stated_days
+from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days
 from newsflow.declareddates import (
     evidenced_order,
     json_ld_published_strings,
@@ -311,7 +310,7 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     if found is None or declared < found - LATER_THAN_JSON_LD or _a_non_article_date(found, declared, tree):
         return declared
     modified = {parse_local(value) for value in json_ld_strings(tree, "dateModified") + modified_metas(tree)}
-    if found in modified and (declared < found or _a_scheduled_posts_edit(found, declared, tree)):
+    if declared < found and found in modified:
         return declared
     bare = _BARE_DAY.match((htmldate_value or "").strip()) is not None
     if not bare:
@@ -328,18 +327,6 @@ def _chosen_date(htmldate_value: str | None, tree: Any, zone: ZoneInfo | None = 
     if not utc_time and (own := in_page_offset(declared, tree)).utcoffset() and own.date() != found.date():
         return own
     return headline_checked(found, bare, tree, url)
-
-
-def _a_scheduled_posts_edit(found: datetime, declared: datetime, tree: Any) -> bool:
-    """Whether htmldate's modification is a scheduled post's edit (46th pass): the article object's own
-    `datePublished` on a later day in the edit's offset (one instant written in two offsets is no schedule), and
-    neither the byline nor the headline's area printing the edit's day (the review's guards)."""
-    if found.date() >= declared.astimezone(found.tzinfo).date():
-        return False
-    if not any(parse_local(value) == declared for value in article_only(json_ld_typed_strings(tree, "datePublished"))):
-        return False  # a comment's, a review's, an event's or a web page's publication dates no article
-    printed = parse_page(byline_time(tree))
-    return found.date() not in {printed.date() if printed else None, headline_date(tree)}
 
 
 def _before_any_zones_day(found: datetime, declared: datetime, zone: ZoneInfo | None) -> bool:
