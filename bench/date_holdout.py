@@ -28,6 +28,13 @@ news and blog pages, `--name metascraper`. Its reference is metascraper's `date`
 (read by eye), so the set is scored three ways: as it is, without those 15, and with the publication
 day read by eye.
 
+A fifth set (docs/extraction.md, "Forty-sixth pass, dates"; bench/README.md says how it is built): trafilatura's
+evaluation pages with a hand-annotated `date` that neither htmldate set nor ../shared/corpora holds (adbar/trafilatura
+@ e90b0ef, `tests/evaldata.json`): 76 pages, mostly German trade and association news of 2022, `--name trafdates`.
+Its pages are all in the text blind set (`bench.holdout`), so it is split as that set is (`SPLIT_AS`): by
+`half_of("holdout", key)`, the key being the URL as that set's file writes it (an entry's `split_key` where the
+builder trimmed it), so that a page is on the same side in both.
+
 Each page is decoded as a fetched page is (`newsflow.charset`, no Content-Type header) and read by
 `extract_article` with its URL and no feed date, as a run stores a page whose feed gives none. The
 stored day (`published_date`, the publisher's local day) is compared with the reference; "either
@@ -54,6 +61,13 @@ from bench.corpora import blind_set_problem, half_of
 from newsflow.charset import decode_html
 from newsflow.extract import extract_article, prepare_extractor
 
+SPLIT_AS = {"trafdates": "holdout"}  # a set inside another blind set takes its halves: one side in both
+
+
+def half_in(name: str, url: str, entry: dict[str, Any]) -> str:
+    """A page's half of set `name`: by `half_of` of the set it sits in and its key there (`split_key`, else URL)."""
+    return half_of(SPLIT_AS.get(name, name), str(entry.get("split_key") or url))
+
 
 @dataclass(frozen=True)
 class DatedPage:
@@ -76,7 +90,7 @@ class DatedPage:
 
 
 def date_page(job: tuple[str, str, str, str, str]) -> DatedPage:
-    name, url, reference, file_name, html_dir = job
+    half, url, reference, file_name, html_dir = job
     html = decode_html((Path(html_dir) / file_name).read_bytes(), None)
     error = None
     try:
@@ -85,7 +99,7 @@ def date_page(job: tuple[str, str, str, str, str]) -> DatedPage:
         article, error = None, f"{type(exc).__name__}: {exc}"
     local = str(article.published_date) if article and article.published_date else None
     utc = str(article.published_at.date()) if article and article.published_at else None
-    return DatedPage(url, half_of(name, url), reference, article is not None, local, utc,
+    return DatedPage(url, half, reference, article is not None, local, utc,
                      htmldate_alone(html, url), error)
 
 
@@ -97,7 +111,8 @@ def dated_entries(entries: dict[str, dict[str, Any]], html_dir: Path) -> list[tu
 
 
 def date_pages(name: str, entries: dict[str, dict[str, Any]], html_dir: Path, workers: int) -> list[DatedPage]:
-    jobs = [(name, url, day, file_name, str(html_dir)) for url, day, file_name in dated_entries(entries, html_dir)]
+    jobs = [(half_in(name, url, entries[url]), url, day, file_name, str(html_dir))
+            for url, day, file_name in dated_entries(entries, html_dir)]
     with get_context("forkserver").Pool(workers, initializer=prepare_extractor) as pool:
         return list(pool.imap(date_page, jobs, chunksize=4))
 

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.baselines import htmldate_alone
-from bench.corpora import all_pages, half_of
-from bench.date_holdout import dated_entries
+from bench.corpora import all_pages
+from bench.date_holdout import dated_entries, half_in
 from newsflow.charset import decode_html
 from newsflow.dates import _first_parsed, _source_dates, parse_datetime
 from newsflow.declareddates import generic_date_metas
@@ -87,7 +87,7 @@ def corpus_jobs(half: str) -> list[Job]:
 def blind_jobs(evaldata: Path, html_dir: Path, name: str, half: str) -> list[Job]:
     entries = json.loads(evaldata.read_text(encoding="utf-8"))
     return [(name, url, decode_html((html_dir / file_name).read_bytes(), None), [day])
-            for url, day, file_name in dated_entries(entries, html_dir) if half_of(name, url) == half]
+            for url, day, file_name in dated_entries(entries, html_dir) if half_in(name, url, entries[url]) == half]
 
 
 def pair_counts(rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], Counter[str]]:

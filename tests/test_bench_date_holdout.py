@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bench.corpora import half_of
-from bench.date_holdout import DatedPage, dated_entries, main, miss_lines, summary_lines
+from bench.date_holdout import DatedPage, dated_entries, half_in, main, miss_lines, summary_lines
 
 STORY = " ".join(["The council voted on Tuesday to extend the harbour wall by two hundred metres."] * 12)
 
@@ -82,3 +82,15 @@ def test_a_wrong_path_is_one_line_and_exit_2(tool: str, tmp_path: Path, capsys: 
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 2 and "missing.json is not a file" in lines[0] and "no-such-folder is not a folder" in lines[1]
     assert all(line.startswith(f"python -m {tool}: ") for line in lines)
+
+
+def test_trafdates_is_split_as_the_text_blind_set_it_sits_in() -> None:
+    """bench/README.md: a trafdates page is on the side the text hold-out (`half_of("holdout", key)`) puts it, by its
+    key there, which the builder keeps as `split_key` where it trimmed the URL. The two pages are chosen so that the
+    set's own hash, or the trimmed URL, would put them on the other side."""
+    assert half_in("trafdates", "https://news.example/story-0", {}) == half_of("holdout", "https://news.example/story-0")
+    assert half_of("trafdates", "https://news.example/story-0") != half_of("holdout", "https://news.example/story-0")
+    trimmed = "https://news.example/trimmed-1"
+    assert half_in("trafdates", trimmed, {"split_key": trimmed + " "}) == half_of("holdout", trimmed + " ") == "report"
+    assert half_of("holdout", trimmed) != "report"
+    assert half_in("bbaw", trimmed, {}) == half_of("bbaw", trimmed)  # another set keeps its own split
