@@ -10,10 +10,17 @@ past a supervisor's stop timeout (systemd's 90 s), whose SIGKILL left the run Ru
 `ServiceRunner` closes both windows once the runner is stopping: a run not yet submitted is moved to Cancelled
 instead (its process never starts), and a process the runner records after its stop is cancelled at once, as
 the stop cancels the others (the run's batch in flight rolls back; flows/ingest.py marks it `cancelled`).
+
+Prefect's cancel sends the run's process SIGTERM, then looks whether it has ended every 3 s (a tenth of its 30 s
+grace), and records the run Cancelled only then: a run whose process had ended in half a second stayed Running in
+Prefect for up to 3 s more, and the service's stop waited as long. `ServiceRunner` waits on the process's own
+sentinel instead (multiprocessing's fd that becomes readable as it ends): the run is Cancelled as its process
+ends (Prefect 54).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Coroutine
@@ -24,7 +31,7 @@ from uuid import UUID
 from prefect.client.schemas.objects import FlowRun
 from prefect.exceptions import ObjectNotFound
 from prefect.runner import Runner
-from prefect.runner._process_manager import ProcessHandle
+from prefect.runner._process_manager import ProcessHandle, ProcessManager
 
 from flows.servepatience import say
 from flows.staleruns import is_stale
@@ -80,6 +87,7 @@ class ServiceRunner(Runner):
         proposer.propose_pending = self._pending_unless_stale(  # type: ignore[method-assign, assignment]
             proposer.propose_pending)
         processes.add = self._cancelled_if_added_after_the_stop(processes.add)  # type: ignore[method-assign, assignment]
+        processes.kill = kill_seeing_the_end(processes)  # type: ignore[method-assign]
         return self
 
     def _check_prefects_internals(self) -> None:
@@ -90,7 +98,7 @@ class ServiceRunner(Runner):
             proposer, processes = self._state_proposer, self._process_manager
             shared = (poller._state_proposer is proposer and poller._process_manager is processes
                       and callable(proposer.propose_submitting) and callable(proposer.propose_pending)
-                      and callable(processes.add)
+                      and callable(processes.add) and callable(processes.kill) and callable(processes.get)
                       and callable(self._cancellation_manager.cancel))
         except AttributeError:
             shared = False
@@ -161,3 +169,46 @@ class ServiceRunner(Runner):
                 return
             await self._cancellation_manager.cancel(flow_run, state_msg=STOPPING)
         return add_and_cancel_if_stopping
+
+
+def kill_seeing_the_end(processes: ProcessManager) -> Callable[..., Coroutine[Any, Any, None]]:
+    """`processes`' kill (SIGTERM, SIGKILL after the grace), returning as the process ends rather than at the next
+    of Prefect's 3-second looks: the cancel records the run Cancelled as soon as it has stopped. A process with no
+    sentinel (not multiprocessing's: a worker's), and a forced kill, go to Prefect's own."""
+    kill = processes.kill
+
+    async def kill_and_see_the_end(flow_run_id: UUID, grace_seconds: float = CANCEL_GRACE_S, *,
+                                   force: bool = False) -> None:
+        handle = processes.get(flow_run_id)
+        sentinel = getattr(handle.raw_process, "sentinel", None) if handle is not None else None
+        if force or handle is None or not isinstance(sentinel, int):
+            await kill(flow_run_id, grace_seconds, force=force)
+            return
+        try:
+            handle.graceful_kill()
+        except ProcessLookupError:  # already ended and reaped: as Prefect's kill
+            return
+        if not await _ended(sentinel, grace_seconds):
+            with suppress(ProcessLookupError):
+                handle.hard_kill()
+    return kill_and_see_the_end
+
+
+async def _ended(sentinel: int, within_s: float) -> bool:
+    """Whether the process whose multiprocessing sentinel this is ends within `within_s` (no polling: the fd is
+    readable once it has ended)."""
+    loop = asyncio.get_running_loop()
+    ended = loop.create_future()
+
+    def readable() -> None:
+        if not ended.done():
+            ended.set_result(None)
+
+    loop.add_reader(sentinel, readable)
+    try:
+        await asyncio.wait_for(ended, within_s)
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(sentinel)
+    return True
