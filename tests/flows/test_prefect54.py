@@ -9,9 +9,12 @@ Cancelled it up to 3 s after the process had ended (its looks at the process are
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +25,7 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
+from flows.localserver import STATE_FILE, is_stopped, reusable_server
 from flows.runstop import quiet_engine_stop_lines
 from flows.servestop import kill_seeing_the_end
 from prefect.client.orchestration import PrefectClient
@@ -33,6 +37,7 @@ from flows import take_back_sigterm
 from newsflow.config import load_config
 from newsflow.servicewatch import end_with_the_service
 from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import free_port
 from tests.flows.test_prefect21 import stopped_news_site
 from tests.flows.test_serve import start_serve, stop, wait_for
 from tests.localserver import LocalServer
@@ -146,3 +151,33 @@ def test_a_served_run_stopped_mid_run_goes_straight_to_cancelled(
     assert "CRASHED" not in kinds and kinds[-1] == "CANCELLED", states
     to_cancelled_s = (states[-1][0] - asked).total_seconds()
     print(f"\n{how}: {' -> '.join(kinds[kinds.index('RUNNING'):])}, Cancelled {to_cancelled_s:.2f} s after the ask")
+
+
+def _stand_in_server(home: Path) -> subprocess.Popen[bytes]:
+    """A process recorded as the local server (its command line names prefect and a port), answering nothing."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()", "prefect", "--port", str(port)],
+                               stdin=subprocess.PIPE)
+    (home / STATE_FILE).write_text(json.dumps({"api_url": f"http://127.0.0.1:{port}/api", "pid": process.pid}))
+    return process
+
+
+def test_a_stopped_local_server_is_named_at_once_with_the_kill_cont_that_resumes_it(tmp_path: Path) -> None:
+    """A real stopped process recorded as the local server: the wait on it says so once, naming its pid and
+    `kill -CONT` (before Prefect 54 the command waited 180 s without a word, then replaced it). One that runs
+    but does not answer yet (a server starting) is waited on without the line."""
+    said: list[str] = []
+    process = _stand_in_server(tmp_path)
+    try:
+        assert reusable_server(tmp_path, 0.5, said.append) is None and said == [], "running: no line"
+        process.send_signal(signal.SIGSTOP)
+        wait_for(lambda: is_stopped(process.pid), 10, "the kernel to stop it")
+
+        def gone_once_said(line: str) -> None:
+            said.append(line)
+            process.kill()  # so the wait ends as it does once the process is gone
+        assert reusable_server(tmp_path, 60, gone_once_said) is None
+    finally:
+        process.kill()
+        process.wait()
+    assert len(said) == 1 and f"(pid {process.pid}, " in said[0] and f"`kill -CONT {process.pid}`" in said[0], said

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -54,9 +55,9 @@ class OwnServer:
     def signal(self, signum: int) -> None:
         os.killpg(self.pid, signum)  # `prefect server start` in its own session: the server and its children
 
-    def newsflow(self, *args: str, **popen: object) -> subprocess.Popen[str]:
+    def newsflow(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen([sys.executable, "-m", "newsflow", *args], env=self.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **popen)  # type: ignore[call-overload]
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def start(self) -> None:
         """As `newsflow run` starts a local server (flows/localserver.py), before the run: its budget is the run's."""
@@ -84,11 +85,11 @@ def held_site(server: LocalServer, release: threading.Event) -> str:
     path = add_news_site(server, "frozen", range(1, 1 + STORIES))
     held = server.url("/frozen/held.html")
 
-    def held_page(handler: object) -> None:
+    def held_page(handler: BaseHTTPRequestHandler) -> None:
         release.wait(timeout=300)
         with contextlib.suppress(OSError):
             send_bytes(handler, 200, b"<html><body><article><p>" + b"A held story. " * 40 + b"</p></article>"
-                       b"</body></html>", "text/html")  # type: ignore[arg-type]
+                       b"</body></html>", "text/html")
 
     server.add("/frozen/held.html", held_page)
     feed_body = server.routes[path]
