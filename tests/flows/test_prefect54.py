@@ -31,13 +31,15 @@ from flows.servestop import kill_seeing_the_end
 from prefect.client.orchestration import PrefectClient
 from prefect.runner._process_manager import ProcessHandle, ProcessManager
 from prefect.states import Cancelling
+from prefect.testing.cli import invoke_and_assert
 from prefect.utilities.engine import capture_sigterm, commit_control_intent_and_ack
 
 from flows import take_back_sigterm
 from newsflow.config import load_config
 from newsflow.servicewatch import end_with_the_service
 from newsflow.warehouse import Warehouse, run_read_query
-from tests.conftest import free_port
+from tests.conftest import free_port, write_config
+from tests.flows.test_deployments import deployed, worker  # noqa: F401  (fixtures)
 from tests.flows.test_prefect21 import stopped_news_site
 from tests.flows.test_serve import start_serve, stop, wait_for
 from tests.localserver import LocalServer
@@ -181,3 +183,29 @@ def test_a_stopped_local_server_is_named_at_once_with_the_kill_cont_that_resumes
         process.kill()
         process.wait()
     assert len(said) == 1 and f"(pid {process.pid}, " in said[0] and f"`kill -CONT {process.pid}`" in said[0], said
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("NEWSFLOW_CI") == "1", reason="local only (a real worker and its run, ~30 s); in "
+                    "CI the first test above checks the handshake the worker's cancel relies on too")
+def test_a_worker_run_cancelled_in_the_ui_goes_straight_to_cancelled(
+        tmp_path: Path, server: LocalServer, worker: Path) -> None:  # noqa: F811  (the fixture)
+    """A run of prefect.yaml's `manual` deployment by a process worker, cancelled while it fetches: the worker's
+    cancel asks the run's process over the same loopback channel, so it was Crashed first too."""
+    release = threading.Event()
+    config_path = write_config(tmp_path, server.base_url, {"held": stopped_news_site(server, release)})
+    try:
+        invoke_and_assert(["deployment", "run", "ingest/manual", "-p", f"config_path={config_path}"],
+                          expected_code=0, echo=False)
+        wait_for(lambda: server.hits("/held/story.html"), 180, "the worker's run to be fetching the held page")
+        run_id = wait_for(lambda: _held_run_id(tmp_path), 30, "the run's row")
+        asked = asyncio.run(_cancel_from_the_ui(os.environ["PREFECT_API_URL"], run_id))
+        wait_for(lambda: asyncio.run(flow_run_states(os.environ["PREFECT_API_URL"], run_id))[-1][1]
+                 in ("CANCELLED", "CRASHED", "COMPLETED", "FAILED"), 90, "the run's end")
+    finally:
+        release.set()
+    states = asyncio.run(flow_run_states(os.environ["PREFECT_API_URL"], run_id))
+    kinds = [kind for _, kind, _ in states]
+    print(f"\nworker run cancelled: {' -> '.join(kinds[kinds.index('RUNNING'):])}, "
+          f"final {(states[-1][0] - asked).total_seconds():.2f} s after the ask")
+    assert "CRASHED" not in kinds and kinds[-1] == "CANCELLED", states
