@@ -3,8 +3,9 @@
 The session's shared server is never stopped: each test here starts its own (its own PREFECT_HOME, its own port,
 as `newsflow run` starts a local one) and stops its whole process group, as a frozen VM or a `kill -STOP` does. A
 stopped server's kernel still accepts connections into its listen backlog and takes the bytes sent on them; on
-SIGCONT it answers every request held, late. Local only (a server of its own, ~10 cpu-s each, and the documented
-bounds, ~50 s); in CI `tests/hostile/test_prefect54_api.py` checks the same invariants behind a proxy.
+SIGCONT it answers every request held, late. Local only (NEWSFLOW_PREFECT54=1: a server of its own, ~10 cpu-s
+each, and the documented bounds, ~50 s); in CI `tests/flows/test_prefect54.py` checks the stopped server's line on a
+real stopped process, and red teams 8, 12 and 20 a silent, killed or failing API behind `tests/hostile/apiproxy.py`.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from tests.flows.test_serve import wait_for
 from tests.localserver import LocalServer, Page, send_bytes
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400), pytest.mark.skipif(
-    os.environ.get("NEWSFLOW_CI") == "1" or not os.environ.get("NEWSFLOW_FROZEN_SERVER"),
-    reason="local only (NEWSFLOW_FROZEN_SERVER=1: a Prefect server of its own, frozen; ~60 s each); in CI "
-           "tests/hostile/test_prefect54_api.py holds the API's answers behind a proxy and checks the same")]
+    os.environ.get("NEWSFLOW_CI") == "1" or not os.environ.get("NEWSFLOW_PREFECT54"),
+    reason="local only (NEWSFLOW_PREFECT54=1: a Prefect server of its own, frozen; ~60 s each); in CI "
+           "tests/flows/test_prefect54.py checks the stopped server's line, red teams 8, 12, 20 the API's faults")]
 STORIES = 4
 RUN_BUDGET_S, EXTRACT_TIMEOUT_S = 15, 5
 
