@@ -10,6 +10,7 @@ real stopped process, and red teams 8, 12 and 20 a silent, killed or failing API
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import pytest
 from flows.localserver import read_state
+from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.sorting import FlowRunSort
 
 from newsflow.config import load_config
 from newsflow.warehouse import Warehouse, run_read_query
@@ -108,6 +111,19 @@ def stored(config_path: Path) -> tuple[int, int]:
     return int(articles), int(urls)
 
 
+def what_was_recorded(config_path: Path, own_server: OwnServer) -> str:
+    """The `runs` rows' statuses and the flow runs' states, after the thaw: for the doc's figures."""
+    store = Warehouse(load_config(config_path).warehouse_path)
+    statuses = [row[0] for row in run_read_query(store, "SELECT status FROM runs ORDER BY started_at").rows]
+    url = read_state(own_server.home).get("api_url")
+
+    async def states() -> list[str]:
+        async with PrefectClient(api=str(url)) as client:
+            return [f"{run.name}: {run.state.type.value if run.state else None}"
+                    for run in await client.read_flow_runs(sort=FlowRunSort.START_TIME_ASC)]
+    return f"runs rows {statuses}; flow runs {asyncio.run(states())}"
+
+
 def config(tmp_path: Path, server: LocalServer, feeds: dict[str, str], patience: float = 0) -> Path:
     path = write_config(tmp_path, server.base_url, feeds, extract={"timeout": EXTRACT_TIMEOUT_S})
     with path.open("a", encoding="utf-8") as text:
@@ -142,6 +158,7 @@ def test_newsflow_run_under_a_frozen_server_ends_in_its_bound_and_the_next_run_s
     out2, _ = second.communicate(timeout=300)
     assert second.returncode == 0, out2[-3000:]
     assert stored(config_path) == (STORIES + 1, STORIES + 1), out2[-3000:]
+    print(what_was_recorded(config_path, own_server))
 
 
 def test_newsflow_serve_under_a_frozen_server_exits_4_and_a_run_after_the_thaw_stores_every_item_once(
@@ -173,6 +190,7 @@ def test_newsflow_serve_under_a_frozen_server_exits_4_and_a_run_after_the_thaw_s
     out2, _ = after.communicate(timeout=300)
     assert after.returncode == 0, out2[-3000:]
     assert stored(config_path) == (STORIES + 1, STORIES + 1), out2[-3000:]
+    print(what_was_recorded(config_path, own_server))
 
 
 def test_newsflow_run_meeting_a_frozen_server_says_so_at_once_and_goes_on_once_it_is_continued(
