@@ -39,6 +39,8 @@ from typing import Any
 from prefect.context import FlowRunContext
 from prefect.exceptions import TerminationSignal
 
+from newsflow.cli_signals import a_stop_was_asked
+
 logger = logging.getLogger("newsflow.serve")
 STOPPED = ("run {run_id} ({name}) stopped before its end (its service stopped, or it was cancelled): its batch "
            "in flight loaded whole or not at all, its `runs` row says cancelled, and what it had not stored stays "
@@ -63,7 +65,8 @@ class EngineStopLinesAtDebug(logging.Filter):
         if record.levelno < logging.ERROR:
             return True
         message = record.getMessage()
-        restated = message.startswith(STOP_RESTATED) and (_stop_received.is_set() or _a_stop_is_in_flight())
+        restated = message.startswith(STOP_RESTATED) and (_stop_received.is_set() or a_stop_was_asked()
+                                                          or _a_stop_is_in_flight())
         if not (restated or message.startswith(SKIP_RESTATED)):
             return True
         record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
@@ -72,7 +75,9 @@ class EngineStopLinesAtDebug(logging.Filter):
 
 def _a_stop_is_in_flight() -> bool:
     """Whether the exception being handled where the record is logged is, or was raised while handling, the stop's
-    `TerminationSignal` (the engine turns it into the task's CancelledError); noted for the lines after."""
+    `TerminationSignal` (the engine turns it into the task's CancelledError); noted for the lines after. A
+    `newsflow run` notes its own stops (`a_stop_was_asked`): its SIGTERM and Ctrl-C cancel the flow's task, and
+    raise no `TerminationSignal`."""
     exception, seen = sys.exc_info()[1], set()
     while exception is not None and id(exception) not in seen:
         if isinstance(exception, TerminationSignal):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -26,7 +27,7 @@ from uuid import UUID, uuid4
 
 import pytest
 from flows.localserver import STATE_FILE, is_stopped, reusable_server
-from flows.runstop import quiet_engine_stop_lines
+from flows.runstop import EngineStopLinesAtDebug, quiet_engine_stop_lines
 from flows.servestop import kill_seeing_the_end
 from prefect.client.orchestration import PrefectClient
 from prefect.runner._process_manager import ProcessHandle, ProcessManager
@@ -35,6 +36,7 @@ from prefect.testing.cli import invoke_and_assert
 from prefect.utilities.engine import capture_sigterm, commit_control_intent_and_ack
 
 from flows import take_back_sigterm
+from newsflow.cli_signals import forget_stops_asked, note_a_stop_asked
 from newsflow.config import load_config
 from newsflow.servicewatch import end_with_the_service
 from newsflow.warehouse import Warehouse, run_read_query
@@ -64,6 +66,24 @@ def test_a_served_runs_start_leaves_the_engines_sigterm_handler_so_the_runners_c
 
 
 FORK = multiprocessing.get_context("fork")  # a real process with a real sentinel, without spawn's imports
+
+
+def test_a_newsflow_runs_own_stop_keeps_the_engines_restatements_at_debug_too() -> None:
+    """`newsflow run` takes SIGTERM itself (flows/__init__.py), noting the stop and cancelling the flow's task: no
+    `TerminationSignal` for the filter to find. Before Prefect 54 the wrapped handler noted it; now the command's
+    own note does. No stop noted: the line stays ERROR."""
+    record = logging.LogRecord("prefect.task_runs", logging.ERROR, __file__, 1,
+                               "Crash detected! Execution was cancelled by the runtime environment.", None, None)
+    quiet_engine_stop_lines()
+    forget_stops_asked()
+    try:
+        assert EngineStopLinesAtDebug().filter(record) and record.levelno == logging.ERROR
+        note_a_stop_asked()
+        EngineStopLinesAtDebug().filter(record)
+        assert record.levelno == logging.DEBUG
+    finally:
+        forget_stops_asked()
+        quiet_engine_stop_lines()
 
 
 def _deaf_to_sigterm(ready: EventType) -> None:
