@@ -48,6 +48,8 @@ STOPPED = ("run {run_id} ({name}) stopped before its end (its service stopped, o
 ExceptionHandler = Any  # asyncio's own type for it is private
 ENGINE_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 STOP_RESTATED = ("Crash detected! Execution was cancelled by the runtime environment.",
+                 # the engine's words when the SIGTERM lands before the run acknowledged the cancel (at its start)
+                 "Crash detected! Execution was aborted by a termination signal.",
                  *(f"Finished in state {state}(" for state in ("Crashed", "Running", "Cancelled", "Cancelling")))
 # A run that found the warehouse held ends Cancelled (`skipped: …`, flows/ingest.py `skip_run`) after its own WARNING
 # line; the async engine restates any final state but Completed at ERROR: a documented skip of every served run that

@@ -92,19 +92,28 @@ class ServiceRunner(Runner):
 
     def _check_prefects_internals(self) -> None:
         """The hooks below wrap private objects of Prefect's runner (prefect==3.9.1, pinned): if a new Prefect
-        renamed them, or its poller no longer used the runner's own, the fix would be lost without a word."""
+        renamed them, or its poller or cancel no longer used the runner's own, the fix would be lost without a word
+        (for the kill, worse: an AttributeError in it makes Prefect's cancel give up, and the run is never stopped)."""
         try:
             poller = self._scheduled_run_poller
             proposer, processes = self._state_proposer, self._process_manager
             shared = (poller._state_proposer is proposer and poller._process_manager is processes
                       and callable(proposer.propose_submitting) and callable(proposer.propose_pending)
-                      and callable(processes.add) and callable(processes.kill) and callable(processes.get)
-                      and callable(self._cancellation_manager.cancel))
+                      and callable(processes.add) and callable(processes.get))
+            killed_by_ours = (self._cancellation_manager._process_manager is processes
+                              and callable(self._cancellation_manager.cancel) and callable(processes.kill)
+                              and isinstance(getattr(ProcessHandle, "raw_process", None), property)
+                              and all(callable(getattr(ProcessHandle, name, None))
+                                      for name in ("graceful_kill", "hard_kill")))
         except AttributeError:
-            shared = False
+            shared = killed_by_ours = False
         if not shared:
             raise RuntimeError("flows/servestop.py: this Prefect's runner internals are not those ServiceRunner hooks "
                                "(written for prefect 3.9.1); update ServiceRunner and tests/flows/test_prefect20.py")
+        if not killed_by_ours:
+            raise RuntimeError("flows/servestop.py: this Prefect's runner internals are not those kill_seeing_the_end "
+                               "uses (its cancel's process manager, ProcessHandle's raw_process, graceful_kill, "
+                               "hard_kill; written for prefect 3.9.1); update it and tests/flows/test_prefect54.py")
 
     def _submitting_unless_stopping(self, propose_submitting: Callable[[FlowRun], Coroutine[Any, Any, bool]]
                                     ) -> Callable[[FlowRun], Coroutine[Any, Any, bool]]:

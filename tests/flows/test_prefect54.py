@@ -30,6 +30,7 @@ from flows.localserver import STATE_FILE, is_stopped, reusable_server
 from flows.runstop import EngineStopLinesAtDebug, quiet_engine_stop_lines
 from flows.servestop import kill_seeing_the_end
 from prefect.client.orchestration import PrefectClient
+from prefect.exceptions import TerminationSignal
 from prefect.runner._process_manager import ProcessHandle, ProcessManager
 from prefect.states import Cancelling
 from prefect.testing.cli import invoke_and_assert
@@ -86,6 +87,30 @@ def test_a_newsflow_runs_own_stop_keeps_the_engines_restatements_at_debug_too() 
         quiet_engine_stop_lines()
 
 
+def test_the_engines_crash_line_for_a_termination_signal_is_a_restatement_of_the_stop_too() -> None:
+    """A SIGTERM that lands before the run's process acknowledged the cancel (a serve stopped as its run starts): the
+    engine's `handle_crash` logs `Crash detected! Execution was aborted by a termination signal.` while handling the
+    `TerminationSignal` (review: an ERROR line in the service's output, on main too). Kept at debug like the
+    other restatements; with no stop in flight it stays ERROR."""
+    message = "Crash detected! Execution was aborted by a termination signal."
+
+    def record() -> logging.LogRecord:
+        return logging.LogRecord("prefect.flow_runs", logging.ERROR, __file__, 1, message, None, None)
+    quiet_engine_stop_lines()
+    forget_stops_asked()
+    try:
+        unexplained = record()
+        assert EngineStopLinesAtDebug().filter(unexplained) and unexplained.levelno == logging.ERROR
+        restated = record()
+        try:
+            raise TerminationSignal(signal.SIGTERM)
+        except TerminationSignal:  # where the engine's `except TerminationSignal` calls `handle_crash`
+            EngineStopLinesAtDebug().filter(restated)
+        assert restated.levelno == logging.DEBUG
+    finally:
+        quiet_engine_stop_lines()
+
+
 def _deaf_to_sigterm(ready: EventType) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     ready.set()
@@ -122,6 +147,53 @@ def test_the_cancels_kill_returns_as_the_process_ends_and_kills_one_that_outlive
     asyncio.run(kill_seeing_the_end(processes)(flow_run_id, 0.3))
     process.join(5)
     assert process.exitcode == -signal.SIGKILL, process.exitcode
+
+
+PREFECTS_FIRST_LOOK_S = 3.0  # Prefect's own kill looks at the process a tenth of its 30 s grace after the SIGTERM
+
+
+def test_the_served_runners_cancel_kills_with_the_kill_that_sees_the_end(prefect_api: str) -> None:
+    """The wiring, not the function: the service's real runner, entered on the session's server, and the kill its
+    cancel calls (`CancellationManager.cancel` awaits `self._process_manager.kill(flow_run_id, grace_seconds=...)`)
+    on a real process it tracks, reaped as the runner's executor reaps its runs. It returns as the process ends;
+    without `ServiceRunner`'s hook it is Prefect's, which returns at its first look, 3 s later (review: removing the
+    hook failed no test)."""
+    from flows.servestop import ServiceRunner
+
+    async def cancels_kill() -> tuple[float, BaseProcess]:
+        async with ServiceRunner(name=f"kill-{uuid4().hex[:8]}") as runner:
+            processes, flow_run_id, process = _a_run(_asleep)
+            runner._process_manager._process_map[flow_run_id] = processes._process_map[flow_run_id]
+            reaper = threading.Thread(target=process.join, daemon=True)  # as the runner's executor joins its run
+            reaper.start()
+            started = time.monotonic()
+            await runner._cancellation_manager._process_manager.kill(flow_run_id, grace_seconds=30.0)
+            ended_s = time.monotonic() - started
+            reaper.join(5)
+            runner._process_manager._process_map.clear()
+            return ended_s, process
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PREFECT_API_URL", prefect_api)
+        ended_s, process = asyncio.run(cancels_kill())
+    assert process.exitcode == -signal.SIGTERM, process.exitcode
+    # a forked sleeper ends on SIGTERM in milliseconds: 2 s leaves room for a loaded machine, under Prefect's 3 s
+    assert ended_s < PREFECTS_FIRST_LOOK_S - 1.0, f"the cancel's kill returned {ended_s:.2f} s after the SIGTERM"
+
+
+def test_service_runner_refuses_to_start_on_process_handles_its_kill_does_not_know(
+        prefect_api: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Prefect whose process handles lost `graceful_kill` would make the kill raise AttributeError, and Prefect's
+    cancel then gives up ("Aborting cancellation sequence"): the run never stopped. The service refuses to start
+    instead, naming this file."""
+    from flows.servestop import ServiceRunner
+
+    async def enter() -> None:
+        async with ServiceRunner(name=f"internals-{uuid4().hex[:8]}"):
+            pass
+    monkeypatch.delattr(ProcessHandle, "graceful_kill")
+    monkeypatch.setenv("PREFECT_API_URL", prefect_api)
+    with pytest.raises(RuntimeError, match="kill_seeing_the_end.*tests/flows/test_prefect54.py"):
+        asyncio.run(enter())
 
 
 # --- local only: a real service, stopped and cancelled mid-run -------------------------------------------------
