@@ -192,7 +192,7 @@ def test_service_runner_refuses_to_start_on_process_handles_its_kill_does_not_kn
             pass
     monkeypatch.delattr(ProcessHandle, "graceful_kill")
     monkeypatch.setenv("PREFECT_API_URL", prefect_api)
-    with pytest.raises(RuntimeError, match="kill_seeing_the_end.*tests/flows/test_prefect54.py"):
+    with pytest.raises(RuntimeError, match=r"kill_seeing_the_end.*tests/flows/test_prefect54\.py"):
         asyncio.run(enter())
 
 
