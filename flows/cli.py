@@ -284,7 +284,7 @@ def leave_serving(api: PrefectApi, what_happened: str) -> NoReturn:
 def connect(*, quiet: bool) -> PrefectApi:
     """The Prefect API for this command; prints the UI's address, once, in one line."""
     check_prefect_settings()  # an invalid PREFECT_* value: one line now, not a failure further on
-    api = ensure_prefect_api()
+    api = ensure_prefect_api(on_stopped=lambda said: print(f"newsflow: {said}", file=sys.stderr))
     if not quiet:
         where = ("a local Prefect server started now; `uv run prefect server stop` stops it" if api.started
                  else "the local Prefect server" if api.local else api.url)

@@ -32,7 +32,7 @@ import sys
 import time
 import urllib.error
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -79,8 +79,10 @@ def prefect_home() -> Path:
     return Path(os.environ.get("PREFECT_HOME") or "~/.prefect").expanduser()
 
 
-def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
-    """The API to use, set as PREFECT_API_URL for Prefect (imported after this) and child processes."""
+def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S,
+                       on_stopped: Callable[[str], None] | None = None) -> PrefectApi:
+    """The API to use, set as PREFECT_API_URL for Prefect (imported after this) and child processes. `on_stopped`
+    is told, once, that the local server found is stopped (SIGSTOP) and what to do, before this waits on it."""
     wanted_port()  # Prefect refuses a bad one at import, with a pydantic traceback
     if url := configured_api_url():
         if not url.isprintable():  # a line end or a CR from an env file: no request can carry it
@@ -104,7 +106,7 @@ def ensure_prefect_api(start_timeout_s: float = START_TIMEOUT_S) -> PrefectApi:
         home.mkdir(parents=True, exist_ok=True)
         reach_directly(f"http://127.0.0.1:{DEFAULT_PORT}/api")  # the server (any port) and its clients
         with _exclusive(home / "newsflow-server.lock"):
-            url = reusable_server(home, start_timeout_s)
+            url = reusable_server(home, start_timeout_s, on_stopped)
             started = url is None
             if url is None:
                 stop_silent_server(home)
@@ -130,8 +132,9 @@ def read_state(home: Path) -> dict[str, object]:
     return state if isinstance(state, dict) else {}
 
 
-def reusable_server(home: Path, wait_s: float) -> str | None:
-    """The URL of the server an earlier command started, if its process is alive and answers."""
+def reusable_server(home: Path, wait_s: float, on_stopped: Callable[[str], None] | None = None) -> str | None:
+    """The URL of the server an earlier command started, if its process is alive and answers. One stopped (SIGSTOP)
+    was waited on `wait_s` without a word (Prefect 54): `on_stopped` now says so at once, and how to resume it."""
     state = read_state(home)
     url, pid = state.get("api_url"), state.get("pid")
     if not isinstance(url, str) or not isinstance(pid, int):
@@ -143,8 +146,21 @@ def reusable_server(home: Path, wait_s: float) -> str | None:
     while not healthy(url):
         if time.monotonic() > deadline or not is_server_process(pid):
             return None
+        if on_stopped is not None and is_stopped(pid):
+            on_stopped(f"the local Prefect server (pid {pid}, {url}) is stopped (SIGSTOP, Ctrl-Z, a debugger) and "
+                       f"answers nothing: `kill -CONT {pid}` resumes it; waiting for it up to {wait_s:.0f} s, then "
+                       "it is stopped and a new one started")
+            on_stopped = None
         time.sleep(0.25)
     return url
+
+
+def is_stopped(pid: int) -> bool:
+    """Whether the process is stopped by a signal or a tracer (its state in /proc: T or t)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rpartition(b")")[2].split()[0] in (b"T", b"t")
+    except (OSError, IndexError):
+        return False
 
 
 def stop_silent_server(home: Path, grace_s: float = STOP_GRACE_S) -> None:

@@ -14,23 +14,32 @@ run's logs.
 
 The engine also logs the stop at ERROR in its own words, once per task in flight and once for the flow:
 `Crash detected! Execution was cancelled by the runtime environment.`, `Finished in state Crashed(...)`, and
-`Finished in state Running()` (the runner, not the engine, records the run Cancelled). A service stopped by
-its supervisor printed three ERROR lines for a stop that went as it should. Once the process has its SIGTERM
-(the service stopping, or the run cancelled: the runner sends both), `quiet_engine_stop_lines` keeps those
-restatements at debug; any other ERROR, and those lines without a SIGTERM, stay as they were.
+`Finished in state Running()` or `Cancelled(...)`. A service stopped by its supervisor printed three ERROR lines for
+a stop that went as it should. `quiet_engine_stop_lines` keeps those restatements at debug once the process is
+being stopped: the engine logs them while it handles the stop's `TerminationSignal` (Prefect's SIGTERM handler
+raises it), so the filter finds that exception in the one being handled, and from then on the stop is noted. Any
+other ERROR, and those lines with no stop in flight, stay as they were.
+
+Until Prefect 54 the stop was noted by a SIGTERM handler put in front of the engine's. Prefect 3.9.1's runner first
+asks the run's process over a loopback channel to take its SIGTERM as a cancel, and the process agrees only if
+the SIGTERM handler is still the engine's own (`commit_control_intent_and_ack`): with newsflow's in front it
+refused, the runner waited 1 s for the answer, sent SIGTERM as a kill, the engine recorded the run Crashed, and
+the runner recorded it Cancelled only on its next look at the process, up to 3 s later (Prefect's UI and
+`newsflow status` showed a crash for 2.5-6 s). Nothing here replaces a signal handler now.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
+import sys
 import threading
-from types import FrameType
 from typing import Any
 
 from prefect.context import FlowRunContext
 from prefect.exceptions import TerminationSignal
+
+from newsflow.cli_signals import a_stop_was_asked
 
 logger = logging.getLogger("newsflow.serve")
 STOPPED = ("run {run_id} ({name}) stopped before its end (its service stopped, or it was cancelled): its batch "
@@ -39,6 +48,8 @@ STOPPED = ("run {run_id} ({name}) stopped before its end (its service stopped, o
 ExceptionHandler = Any  # asyncio's own type for it is private
 ENGINE_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 STOP_RESTATED = ("Crash detected! Execution was cancelled by the runtime environment.",
+                 # the engine's words when the SIGTERM lands before the run acknowledged the cancel (at its start)
+                 "Crash detected! Execution was aborted by a termination signal.",
                  *(f"Finished in state {state}(" for state in ("Crashed", "Running", "Cancelled", "Cancelling")))
 # A run that found the warehouse held ends Cancelled (`skipped: …`, flows/ingest.py `skip_run`) after its own WARNING
 # line; the async engine restates any final state but Completed at ERROR: a documented skip of every served run that
@@ -56,33 +67,37 @@ class EngineStopLinesAtDebug(logging.Filter):
         if record.levelno < logging.ERROR:
             return True
         message = record.getMessage()
-        if not ((_stop_received.is_set() and message.startswith(STOP_RESTATED)) or message.startswith(SKIP_RESTATED)):
+        restated = message.startswith(STOP_RESTATED) and (_stop_received.is_set() or a_stop_was_asked()
+                                                          or _a_stop_is_in_flight())
+        if not (restated or message.startswith(SKIP_RESTATED)):
             return True
         record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
         return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
 
 
+def _a_stop_is_in_flight() -> bool:
+    """Whether the exception being handled where the record is logged is, or was raised while handling, the stop's
+    `TerminationSignal` (the engine turns it into the task's CancelledError); noted for the lines after. A
+    `newsflow run` notes its own stops (`a_stop_was_asked`): its SIGTERM and Ctrl-C cancel the flow's task, and
+    raise no `TerminationSignal`."""
+    exception, seen = sys.exc_info()[1], set()
+    while exception is not None and id(exception) not in seen:
+        if isinstance(exception, TerminationSignal):
+            _stop_received.set()
+            return True
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
 def quiet_engine_stop_lines() -> None:
-    """From now on a SIGTERM to this process is noted before the handler there was (the engine's) runs, and the
-    engine's loggers keep their restatements of it at debug. Idempotent; a new flow in the process starts
-    unstopped (`newsflow run` in a test)."""
+    """From now on the engine's loggers keep their restatements of a stop at debug. Idempotent; a new flow in the
+    process starts unstopped (`newsflow run` in a test). It replaces no signal handler: see the module's text."""
     _stop_received.clear()
     for name in ENGINE_LOGGERS:
         engine_logger = logging.getLogger(name)
         if not any(isinstance(kept, EngineStopLinesAtDebug) for kept in engine_logger.filters):
             engine_logger.addFilter(EngineStopLinesAtDebug())
-    if threading.current_thread() is not threading.main_thread():
-        return  # signals reach the main thread only: a flow run in another thread gets none
-    previous = signal.getsignal(signal.SIGTERM)
-    if getattr(previous, "notes_the_stop", False) or not callable(previous):
-        return
-
-    def noting_the_stop(signum: int, frame: FrameType | None) -> None:
-        _stop_received.set()
-        previous(signum, frame)
-
-    noting_the_stop.notes_the_stop = True  # type: ignore[attr-defined]
-    signal.signal(signal.SIGTERM, noting_the_stop)
 
 
 def say_stops_on_one_line() -> None:

@@ -10,10 +10,17 @@ past a supervisor's stop timeout (systemd's 90 s), whose SIGKILL left the run Ru
 `ServiceRunner` closes both windows once the runner is stopping: a run not yet submitted is moved to Cancelled
 instead (its process never starts), and a process the runner records after its stop is cancelled at once, as
 the stop cancels the others (the run's batch in flight rolls back; flows/ingest.py marks it `cancelled`).
+
+Prefect's cancel sends the run's process SIGTERM, then looks whether it has ended every 3 s (a tenth of its 30 s
+grace), and records the run Cancelled only then: a run whose process had ended in half a second stayed Running in
+Prefect for up to 3 s more, and the service's stop waited as long. `ServiceRunner` waits on the process's own
+sentinel instead (multiprocessing's fd that becomes readable as it ends): the run is Cancelled as its process
+ends (Prefect 54).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Coroutine
@@ -24,7 +31,7 @@ from uuid import UUID
 from prefect.client.schemas.objects import FlowRun
 from prefect.exceptions import ObjectNotFound
 from prefect.runner import Runner
-from prefect.runner._process_manager import ProcessHandle
+from prefect.runner._process_manager import ProcessHandle, ProcessManager
 
 from flows.servepatience import say
 from flows.staleruns import is_stale
@@ -80,23 +87,33 @@ class ServiceRunner(Runner):
         proposer.propose_pending = self._pending_unless_stale(  # type: ignore[method-assign, assignment]
             proposer.propose_pending)
         processes.add = self._cancelled_if_added_after_the_stop(processes.add)  # type: ignore[method-assign, assignment]
+        processes.kill = kill_seeing_the_end(processes)  # type: ignore[method-assign]
         return self
 
     def _check_prefects_internals(self) -> None:
         """The hooks below wrap private objects of Prefect's runner (prefect==3.9.1, pinned): if a new Prefect
-        renamed them, or its poller no longer used the runner's own, the fix would be lost without a word."""
+        renamed them, or its poller or cancel no longer used the runner's own, the fix would be lost without a word
+        (for the kill, worse: an AttributeError in it makes Prefect's cancel give up, and the run is never stopped)."""
         try:
             poller = self._scheduled_run_poller
             proposer, processes = self._state_proposer, self._process_manager
             shared = (poller._state_proposer is proposer and poller._process_manager is processes
                       and callable(proposer.propose_submitting) and callable(proposer.propose_pending)
-                      and callable(processes.add)
-                      and callable(self._cancellation_manager.cancel))
+                      and callable(processes.add) and callable(processes.get))
+            killed_by_ours = (self._cancellation_manager._process_manager is processes
+                              and callable(self._cancellation_manager.cancel) and callable(processes.kill)
+                              and isinstance(getattr(ProcessHandle, "raw_process", None), property)
+                              and all(callable(getattr(ProcessHandle, name, None))
+                                      for name in ("graceful_kill", "hard_kill")))
         except AttributeError:
-            shared = False
+            shared = killed_by_ours = False
         if not shared:
             raise RuntimeError("flows/servestop.py: this Prefect's runner internals are not those ServiceRunner hooks "
                                "(written for prefect 3.9.1); update ServiceRunner and tests/flows/test_prefect20.py")
+        if not killed_by_ours:
+            raise RuntimeError("flows/servestop.py: this Prefect's runner internals are not those kill_seeing_the_end "
+                               "uses (its cancel's process manager, ProcessHandle's raw_process, graceful_kill, "
+                               "hard_kill; written for prefect 3.9.1); update it and tests/flows/test_prefect54.py")
 
     def _submitting_unless_stopping(self, propose_submitting: Callable[[FlowRun], Coroutine[Any, Any, bool]]
                                     ) -> Callable[[FlowRun], Coroutine[Any, Any, bool]]:
@@ -161,3 +178,46 @@ class ServiceRunner(Runner):
                 return
             await self._cancellation_manager.cancel(flow_run, state_msg=STOPPING)
         return add_and_cancel_if_stopping
+
+
+def kill_seeing_the_end(processes: ProcessManager) -> Callable[..., Coroutine[Any, Any, None]]:
+    """`processes`' kill (SIGTERM, SIGKILL after the grace), returning as the process ends rather than at the next
+    of Prefect's 3-second looks: the cancel records the run Cancelled as soon as it has stopped. A process with no
+    sentinel (not multiprocessing's: a worker's), and a forced kill, go to Prefect's own."""
+    kill = processes.kill
+
+    async def kill_and_see_the_end(flow_run_id: UUID, grace_seconds: float = CANCEL_GRACE_S, *,
+                                   force: bool = False) -> None:
+        handle = processes.get(flow_run_id)
+        sentinel = getattr(handle.raw_process, "sentinel", None) if handle is not None else None
+        if force or handle is None or not isinstance(sentinel, int):
+            await kill(flow_run_id, grace_seconds, force=force)
+            return
+        try:
+            handle.graceful_kill()
+        except ProcessLookupError:  # already ended and reaped: as Prefect's kill
+            return
+        if not await _ended(sentinel, grace_seconds):
+            with suppress(ProcessLookupError):
+                handle.hard_kill()
+    return kill_and_see_the_end
+
+
+async def _ended(sentinel: int, within_s: float) -> bool:
+    """Whether the process whose multiprocessing sentinel this is ends within `within_s` (no polling: the fd is
+    readable once it has ended)."""
+    loop = asyncio.get_running_loop()
+    ended = loop.create_future()
+
+    def readable() -> None:
+        if not ended.done():
+            ended.set_result(None)
+
+    loop.add_reader(sentinel, readable)
+    try:
+        await asyncio.wait_for(ended, within_s)
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(sentinel)
+    return True

@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -112,32 +113,42 @@ def test_the_runs_loop_keeps_a_termination_at_debug_and_reports_every_other_erro
             and record.exc_info and isinstance(record.exc_info[1], TerminationSignal)] == ["newsflow.serve"]
 
 
+def in_a_stop(log: Callable[[], None]) -> None:
+    """`log()` as where the engine logs a stop: handling the task's CancelledError, raised while Prefect's SIGTERM
+    handler's `TerminationSignal` went through the loop (the chain the engine's `Crash detected!` carries)."""
+    try:
+        raise TerminationSignal(signal.SIGTERM)
+    except TerminationSignal:
+        try:
+            raise asyncio.CancelledError
+        except asyncio.CancelledError:
+            log()
+
+
 def test_after_a_sigterm_the_engines_restatements_of_the_stop_are_debug_and_other_errors_stay(
         caplog: pytest.LogCaptureFixture) -> None:
-    """A real SIGTERM to this process, through the handler the flow wraps (here a stand-in for the engine's):
-    before it, the engine's crash line stays ERROR (a crash that no stop explains); after it, the lines that
-    restate the stop are debug, and any other ERROR stays ERROR."""
-    received: list[int] = []
+    """Before a stop, the engine's crash line stays ERROR (a crash that no stop explains); logged while the stop's
+    `TerminationSignal` is handled, and after, the lines that restate the stop are debug, and any other ERROR stays
+    ERROR. No SIGTERM handler is replaced (Prefect 54: the engine's own must stay, or the cancel is a crash)."""
     LOCAL = {"send_to_api": False}  # Prefect's API handler: no flow run here to send them to
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
+    handler = signal.getsignal(signal.SIGTERM)
     task_runs, flow_runs = logging.getLogger("prefect.task_runs"), logging.getLogger("prefect.flow_runs")
     try:
         quiet_engine_stop_lines()
-        quiet_engine_stop_lines()  # a second flow in the process wraps nothing more
+        quiet_engine_stop_lines()  # a second flow in the process adds nothing more
+        assert signal.getsignal(signal.SIGTERM) is handler
         with (caplog.at_level(logging.DEBUG, logger="prefect.task_runs"),
               caplog.at_level(logging.DEBUG, logger="prefect.flow_runs")):
             task_runs.error("Crash detected! Execution was cancelled by the runtime environment.", extra=LOCAL)
-            signal.raise_signal(signal.SIGTERM)
-            task_runs.error("Crash detected! Execution was cancelled by the runtime environment.", extra=LOCAL)
+            in_a_stop(lambda: task_runs.error("Crash detected! Execution was cancelled by the runtime environment.",
+                                              extra=LOCAL))
             task_runs.error("Finished in state Crashed('Execution was cancelled by the runtime environment.')",
                             extra=LOCAL)
             flow_runs.error("Finished in state Running()", extra=LOCAL)
             flow_runs.error("Finished in state Failed('Flow run encountered an exception: ValueError')", extra=LOCAL)
             task_runs.error("Crash detected! MemoryError: out of memory", extra=LOCAL)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         quiet_engine_stop_lines()  # clears the noted stop for later tests in this worker
-    assert received == [signal.SIGTERM], "the handler there was still runs"
     levels = [record.levelname for record in caplog.records]
     assert levels == ["ERROR", "DEBUG", "DEBUG", "DEBUG", "ERROR", "ERROR"], caplog.text
 
@@ -146,24 +157,22 @@ def test_where_the_engines_loggers_take_no_debug_its_restatements_of_a_stop_are_
         caplog: pytest.LogCaptureFixture) -> None:
     """Prefect's console handler prints every level its logger lets through: a restatement kept at DEBUG on a
     logger at INFO printed `DEBUG | Task run ... Crash detected!` in the service's output."""
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     task_runs = logging.getLogger("prefect.task_runs")
     try:
         quiet_engine_stop_lines()
         with caplog.at_level(logging.INFO, logger="prefect.task_runs"):
-            signal.raise_signal(signal.SIGTERM)
-            task_runs.error("Crash detected! Execution was cancelled by the runtime environment.",
-                            extra={"send_to_api": False})
+            in_a_stop(lambda: task_runs.error("Crash detected! Execution was cancelled by the runtime environment.",
+                                              extra={"send_to_api": False}))
             task_runs.error("Crash detected! MemoryError: out of memory", extra={"send_to_api": False})
     finally:
-        signal.signal(signal.SIGTERM, previous)
         quiet_engine_stop_lines()
     assert [record.getMessage() for record in caplog.records] == ["Crash detected! MemoryError: out of memory"]
 
 
 def test_the_filter_changes_only_error_restatements_of_a_stop_and_only_after_one() -> None:
-    """Any message at any level: before a SIGTERM the filter changes nothing; after one it turns exactly the ERROR
-    (and CRITICAL) records that open with a restatement of the stop into debug, and lets every other through."""
+    """Any message at any level: before a stop the filter changes nothing; once one is in flight it turns exactly
+    the ERROR (and CRITICAL) records that open with a restatement of the stop into debug, and lets every other
+    through."""
     restated = st.sampled_from(STOP_RESTATED).flatmap(lambda start: st.text(max_size=40).map(lambda end: start + end))
     messages = st.one_of(restated, st.text(max_size=60))
     levels = st.sampled_from([logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL])
@@ -186,12 +195,9 @@ def test_the_filter_changes_only_error_restatements_of_a_stop_and_only_after_one
         debug_taken = logging.getLogger("prefect.task_runs").isEnabledFor(logging.DEBUG)
         assert (kept, now) == ((debug_taken, logging.DEBUG) if restatement else (True, level))
 
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
         quiet_engine_stop_lines()
         unchanged()
-        signal.raise_signal(signal.SIGTERM)
-        quieted_only_if_restated()
+        in_a_stop(quieted_only_if_restated)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         quiet_engine_stop_lines()

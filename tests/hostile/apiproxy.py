@@ -16,6 +16,7 @@ import contextlib
 import re
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 
@@ -26,8 +27,10 @@ class Faults:
     pattern: re.Pattern[bytes] | None = None
     status: int | None = 500
     spare: int = 0  # matching requests still to let through before the failures start
+    delay_s: float = 0.0  # every request waits this long before it goes on (a slow server: Prefect 54)
     seen: list[bytes] = field(default_factory=list)  # every request's first line
     failed: list[bytes] = field(default_factory=list)  # the first lines failed so far
+    first_failed: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def failing(self, chunk: bytes) -> bool:
@@ -40,6 +43,7 @@ class Faults:
                 self.spare -= 1
                 return False
             self.failed.append(line)
+            self.first_failed.set()
             return True
 
 
@@ -71,6 +75,10 @@ class ApiProxy:
         once `spare` of them have gone through."""
         with self.faults.lock:
             self.faults.pattern, self.faults.status, self.faults.spare = re.compile(pattern), status, spare
+
+    def slow_down(self, delay_s: float) -> None:
+        """From now on each request reaches the server `delay_s` later: an API that answers, slowly."""
+        self.faults.delay_s = delay_s
 
     def heal(self) -> None:
         with self.faults.lock:
@@ -120,6 +128,8 @@ def _pump(source: socket.socket, target: socket.socket, frozen: threading.Event,
             if faults is not None and faults.failing(chunk):
                 _fail_request(source, target, faults.status)
                 return
+            if faults is not None and faults.delay_s:
+                time.sleep(faults.delay_s)  # the slow server's latency, not a wait on anything
             if not frozen.is_set():  # after the freeze, what either side says is read and dropped
                 target.sendall(chunk)
     if frozen.is_set():
