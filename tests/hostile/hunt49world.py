@@ -1,0 +1,212 @@
+"""Hunt 49: a `newsflow run` stopped at a drawn point while its warehouse fails, as a generated property.
+
+`draw` makes one example from a seed: a world (feeds of generated stories on a loopback server, a batch size), a
+stop (SIGTERM or SIGINT, at the n-th article request, before/inside/after the n-th batch's write, or at the run's
+row), and what fails meanwhile (the disk fills up at the point, as the stop lands or at the row; a reader holds the
+warehouse from the point; the stop is asked again while the run records its end). `run_example` runs it as a real
+process (`tests/hostile/hunt49_child.py`), then a clean follow-up run, and returns every invariant it broke:
+
+- the stopped run ends within RUN_BOUND_S, with exit 0, 3 or 130 and, when not 0, one `newsflow: ` line on stderr as
+  its last; no traceback and no asyncio "never retrieved" noise anywhere on stderr; the follow-up exits 0;
+- after the follow-up, every item is stored exactly once;
+- every run's row counts what carries its id (`articles_stored`, `articles_fetched`), and none is left `running`;
+- no batch is half loaded: of each batch the stopped run wrote, all of its fetch events are under its id or none.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page, send_bytes
+from tests.sitefactory import Site, generated_story, rss_feed
+from tests.world.invariants import query
+
+REPO = Path(__file__).resolve().parents[2]
+RUN_BOUND_S = 60.0  # a stopped run ends within this: its budget is 30 s, a reader's wait 0.5 s, a held stop 0.3 s
+POINTS = ("fetch", "before_load", "inside_load", "after_load", "row")
+WRITE_POINTS = ("before_load", "inside_load", "after_load")
+NOISE = ("Traceback", "never retrieved", "Exception ignored", "Task was destroyed")
+
+
+@dataclass(frozen=True)
+class Example:
+    feeds: tuple[int, ...]  # stories per feed
+    batch_size: int
+    point: str
+    at: int
+    signal: str
+    release: str  # a write point's write goes on once the stop `landed`, or once the run's `end` waits for it
+    disk: str  # none | point | stop | row
+    reader: str  # none | point
+    again: bool
+    flow: bool = False
+
+    def describe(self) -> str:
+        return json.dumps(asdict(self))
+
+
+def draw(seed: str, flow: bool = False) -> Example:
+    rng = random.Random(f"hunt49:{seed}")
+    feeds = tuple(rng.randint(2, 9) for _ in range(rng.choice((1, 2))))
+    batch_size = rng.randint(1, 5)
+    point = rng.choice(POINTS)
+    most = {"fetch": sum(feeds), "row": 1}.get(point, math.ceil(sum(feeds) / batch_size))
+    disk = rng.choice(("none", "none", "point", "stop", "row"))
+    if point in ("fetch", "row") and disk == "point":
+        disk = "stop"  # no hook of this process's own runs at those points before the stop
+    return Example(feeds, batch_size, point, rng.randint(1, max(1, most)), rng.choice(("SIGTERM", "SIGINT")),
+                   rng.choice(("landed", "end")), disk, rng.choice(("none", "none", "none", "point")),
+                   rng.random() < 0.3, flow)
+
+
+def serve(server: LocalServer, example: Example, child: list[int]) -> int:
+    """Each feed's stories; the n-th article request (`fetch` point) signals the run's process first."""
+    asked = [0]
+    total = 0
+    for index, count in enumerate(example.feeds):
+        site, items = Site(f"Wire {index}"), []
+        for story in (generated_story(index * 100 + n) for n in range(count)):
+            page = site.article_page(story)
+            server.add(f"/a/{story.slug}", lambda handler, page=page: article(handler, page))
+            items.append((story.title, f"/a/{story.slug}", story.published))
+        server.add(f"/feed{index}.xml", Page(rss_feed(f"Wire {index}", items), "application/rss+xml"))
+        total += count
+
+    def article(handler: Any, page: str | bytes) -> None:
+        asked[0] += 1
+        if example.point == "fetch" and asked[0] == example.at and child:
+            os.kill(child[0], signal.Signals[example.signal])
+        send_bytes(handler, 200, page.encode() if isinstance(page, str) else page, "text/html; charset=utf-8")
+
+    return total
+
+
+def config_for(tmp_path: Path, server: LocalServer, example: Example) -> Path:
+    feeds = {f"wire{i}": f"/feed{i}.xml" for i in range(len(example.feeds))}
+    path = write_config(tmp_path, server.base_url, feeds, extract={"batch_size": example.batch_size})
+    text = path.read_text(encoding="utf-8").replace('path = "warehouse/news.duckdb"',
+                                                    'path = "warehouse/news.duckdb"\nwrite_patience = 0.5')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@dataclass
+class Outcome:
+    code: int | None
+    stderr: str
+    seconds: float
+    notes: list[dict[str, Any]]
+
+
+def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int], env: dict[str, str]) -> Outcome:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(asdict(example) | {"warehouse": str(tmp_path / "warehouse" / "news.duckdb")}))
+    command = [sys.executable, "-m", "tests.hostile.hunt49_child", str(plan), *(["--flow"] if example.flow else []),
+               "run", "--config", str(config)]
+    started = time.monotonic()
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    child.append(proc.pid)
+    try:
+        _, err = proc.communicate(timeout=RUN_BOUND_S)
+        code: int | None = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate()
+        code = None
+    notes_path = plan.with_suffix(".notes")
+    notes = [json.loads(line) for line in notes_path.read_text().splitlines()] if notes_path.exists() else []
+    for note in notes:  # a reader the run started ends with the run (its stdin closes): the follow-up has the file
+        if pid := note.get("reader_pid"):
+            _wait_gone(int(pid))
+    return Outcome(code, err, time.monotonic() - started, notes)
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)  # an orphan of the stopped run: nothing to wait on but its pid
+
+
+def follow_up(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tests.hostile.run_child", "run", "--config", str(config)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_BOUND_S)
+
+
+def stopped_run_said(outcome: Outcome) -> list[str]:
+    found = []
+    if outcome.code is None:
+        return [f"not ended within {RUN_BOUND_S:.0f} s"]
+    if outcome.code not in (0, 3, 130):
+        found.append(f"exit {outcome.code}")
+    found += [f"stderr carries {noise!r}" for noise in NOISE if noise in outcome.stderr]
+    lines = outcome.stderr.strip().splitlines()
+    if outcome.code != 0 and (not lines or not lines[-1].startswith("newsflow: ")):
+        found.append(f"exit {outcome.code} without its one line: {lines[-1:]}")
+    return found
+
+
+def warehouse_said(path: Path, total: int) -> list[str]:
+    found = []
+    stored = query(path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles")[0]
+    if stored != (total, total):
+        found.append(f"articles stored {stored[0]} ({stored[1]} distinct) of {total} items")
+    miscounted = query(path, """
+        SELECT r.run_id, r.status, r.articles_stored, r.articles_fetched,
+               (SELECT count(*) FROM articles a WHERE a.run_id = r.run_id),
+               (SELECT count(*) FROM fetch_events e WHERE e.run_id = r.run_id AND e.kind = 'article')
+        FROM runs r ORDER BY r.started_at""")
+    for run_id, status, said_stored, said_fetched, carries, fetched in miscounted:
+        if status == "running" or (said_stored, said_fetched) != (carries, fetched):
+            found.append(f"run {run_id[:8]} {status}: row says {said_stored} stored, {said_fetched} fetched; "
+                         f"{carries} articles and {fetched} article fetch events carry its id")
+    return found
+
+
+def half_loaded(path: Path, batches: list[list[str]], run_id: str) -> list[str]:
+    found = []
+    for urls in batches:
+        present = query(path, "SELECT count(*) FROM fetch_events WHERE run_id = $r AND kind = 'article' AND "
+                              "list_contains($u, url)", {"r": run_id, "u": urls})[0][0]
+        if present not in (0, len(urls)):
+            found.append(f"a batch of {len(urls)} half loaded: {present} under the stopped run")
+    return found
+
+
+def run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[list[str], Outcome]:
+    """The example's stopped run and its follow-up, and every invariant they broke."""
+    server, child = LocalServer(), list[int]()
+    try:
+        total = serve(server, example, child)
+        config = config_for(tmp_path, server, example)
+        outcome = run_stopped(tmp_path, config, example, child, env)
+        found = stopped_run_said(outcome)
+        if outcome.code is None:
+            return found, outcome
+        after = follow_up(config, env)
+        if after.returncode != 0:
+            found.append(f"follow-up exit {after.returncode}: {after.stderr.strip()[-300:]}")
+    finally:
+        server.close()
+    path = tmp_path / "warehouse" / "news.duckdb"
+    found += warehouse_said(path, total)
+    batches = [note["batch"] for note in outcome.notes if "batch" in note]
+    run_ids = {note["run_id"] for note in outcome.notes if "run_id" in note}
+    for run_id in run_ids:
+        found += half_loaded(path, batches, run_id)
+    return found, outcome
