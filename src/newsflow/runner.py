@@ -199,15 +199,7 @@ async def run_ingest(
                 summary.articles_held = run_id in ctx.articles_held
         except BaseException as exc:
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
-            try:
-                with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
-                    try:  # the row after the commits of the loads the stop cut short, counting them (runs53)
-                        writes.add_committed_after_stop(summary.counts)
-                    finally:  # a second stop cuts the wait short, not the row
-                        end_run(store, summary, describe_error(exc))
-            except Exception as unwritten:  # the warehouse that failed the run fails its row too
-                log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
-                            unwritten)
+            end_stopped_run(store, summary, writes, exc)
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
         # A Ctrl-C or SIGTERM from here on would cancel a run recorded `completed`: asyncio cancels the
@@ -224,6 +216,24 @@ async def run_ingest(
             cli_signals.note_the_run_recorded()  # the command's end drops a stop too (flows._interrupt)
             remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
+
+
+def end_stopped_run(store: Warehouse, summary: RunSummary, writes: WritesInThreads, exc: BaseException) -> None:
+    """The row of a run stopped or failed, after the commits of the loads the stop cut short, counting them
+    (runs53). A row left unwritten (the warehouse that failed the run fails it too; a stop asked again cut it short)
+    is noted, so the command does not say the run is recorded cancelled (hunt 49)."""
+    try:
+        with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
+            try:
+                writes.add_committed_after_stop(summary.counts)
+            finally:  # a second stop cuts the wait short, not the row
+                end_run(store, summary, describe_error(exc))
+    except Exception as unwritten:
+        cli_signals.note_the_row_unwritten()
+        log.warning("the run's row could not be written either; the next run marks it abandoned (%s)", unwritten)
+    except BaseException:
+        cli_signals.note_the_row_unwritten()
+        raise
 
 
 def open_run(
@@ -246,6 +256,7 @@ def open_run(
                 readersafe.record_start(store, summary.run_id, configured)  # idempotent: it may be recorded
                 end_run(store, summary, describe_error(exc))
         except Exception as unwritten:
+            cli_signals.note_the_row_unwritten()
             log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
                         unwritten)
         raise

@@ -14,13 +14,26 @@ What it found and what was mended: docs/scheduling.md ("Hunt 49"). CI runs the m
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from newsflow import cli_signals, readersafe, warehouse
+from newsflow.config import load_config
+from newsflow.errors import WarehouseError
+from newsflow.models import FeedConfig, PendingArticle
+from newsflow.pipeline import RunCounts
+from newsflow.runbatches import load_fetched
+from newsflow.runner import RunContext, Stages, run_ingest
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.conftest import write_config
 from tests.hostile import hunt49world
+from tests.test_runs53 import ARTICLES, FEED, SITE, entry, extracted, fetched
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_HUNT49_EXAMPLES", "0"))
 HUNT_SEED = os.environ.get("NEWSFLOW_HUNT49_SEED", "4901")
@@ -53,3 +66,65 @@ def test_examples_are_drawn_by_seed_and_every_point_and_failure_comes() -> None:
     assert {d.disk for d in drawn} == {"none", "point", "stop", "row"}
     assert {d.reader for d in drawn} == {"none", "point"} and {d.again for d in drawn} == {True, False}
     assert all(d.disk != "point" for d in drawn if d.point in ("fetch", "row")), "no hook of its own there"
+
+
+# --- CI's share: the hunt's findings, minimised, in-process (no pools, no network, no Prefect) -------------------
+
+class StoppedAfterItsLoads(Stages):
+    """Polls by inserting the feed's entries, loads each batch as fetched and extracted (made here), and is stopped
+    once its last batch has committed, as a SIGTERM landing then stops it: the run's row is next."""
+
+    batches_in_flight = 1
+
+    async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
+        with ctx.write_lock, ctx.store.writing() as con:
+            new = warehouse.insert_entries(con, ctx.run_id, [entry(n) for n in range(ARTICLES)])
+        return RunCounts(feeds_polled=len(feeds), entries_new=sum(new.values()))
+
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        await load_fetched(ctx, batch, [fetched(p) for p in batch], [extracted(p) for p in batch])
+        raise asyncio.CancelledError
+
+
+def test_a_stopped_run_whose_row_the_full_disk_refused_is_abandoned_counting_what_carries_its_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hunt 49, seed 12 minimised (SIGINT at the row, the disk full as it landed): the batches had committed, the row
+    could not be written, and the next run marked it `abandoned` saying 0 stored beside 14 articles under its id;
+    the command said "the run is recorded cancelled". Now the sweep counts what carries the run's id, and the
+    runner notes the row unwritten for the command's line (flows/cli.py `interrupted`)."""
+    config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
+
+    def disk_full(*args: object, **kwargs: object) -> list[str]:
+        raise WarehouseError(f"cannot write {config.warehouse_path}: Could not write file: File too large")
+
+    monkeypatch.setattr(readersafe, "close_run", disk_full)
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(run_ingest(config, "stopped", stages=StoppedAfterItsLoads()))
+    assert "abandoned" in cli_signals.how_the_stopped_run_is_recorded(), "the command must not say 'recorded cancelled'"
+    monkeypatch.undo()
+    store = Warehouse(config.warehouse_path)
+    readersafe.record_start(store, "next", config.feeds)  # the next run's start sweeps what was left running
+    row = run_read_query(store, "SELECT status, articles_stored, articles_fetched, entries_new FROM runs "
+                                "WHERE run_id = 'stopped'").rows
+    assert row == [("abandoned", ARTICLES, ARTICLES, ARTICLES)], "the abandoned row counts what carries its id"
+    cli_signals.forget_the_run_recorded()
+    assert "recorded cancelled" in cli_signals.how_the_stopped_run_is_recorded(), "a new run starts unwritten-free"
+
+
+def test_the_interrupted_line_says_whether_the_row_was_written() -> None:
+    """The command's line (flows/cli.py `interrupted`, read from its source: importing flows costs Prefect's import)
+    takes its words from `how_the_stopped_run_is_recorded`, which says "recorded cancelled" only of a written row."""
+    cli_signals.forget_the_run_recorded()
+    assert cli_signals.how_the_stopped_run_is_recorded() == "the run is recorded cancelled"
+    cli_signals.note_the_row_unwritten()
+    try:
+        said = cli_signals.how_the_stopped_run_is_recorded()
+    finally:
+        cli_signals.forget_the_run_recorded()
+    assert "recorded cancelled" not in said and "marks it abandoned" in said
+    source = (Path(__file__).resolve().parents[2] / "flows" / "cli.py").read_text(encoding="utf-8")
+    [body] = [node for node in ast.parse(source).body
+              if isinstance(node, ast.FunctionDef) and node.name == "interrupted"]
+    lines = ast.get_source_segment(source, body) or ""
+    assert "how_the_stopped_run_is_recorded()" in lines and "recorded cancelled" not in lines
