@@ -8,13 +8,16 @@ The plan (JSON) names a point of the run and what happens there:
   run's `end_run`, in the main thread), or `fetch` (the world's server signals this process as it answers the
   n-th article request: no hook here); `at`: the n-th time the run reaches it.
 - `signal`: `SIGTERM` or `SIGINT`, sent to this process at the point (a real signal, through the handlers
-  `newsflow run` installs). A write point waits for the signal to have landed before the write goes on
-  (`release`: `landed`, or `end`: once the run's end has begun waiting for its stopped writes).
+  `newsflow run` installs), or `CANCEL` (a flow run, at a write point): its flow run set Cancelling through
+  Prefect's API, as the UI's Cancel does, and the SIGTERM its cancel watch sends then. A write point waits for the
+  stop to have landed before the write goes on (`release`: `landed`, or `end`: once the run's end has begun
+  waiting for its stopped writes).
 - `disk`: `none`, or when the disk fills up: `point` (at the point, before the stop), `stop` (as the stop lands),
   `row` (as the run's row is written). A full disk is RLIMIT_FSIZE 0 with SIGXFSZ ignored: every write to a file
   fails with EFBIG, as `tests/hostile/fsize_child.py` does it (no root, no loop device).
-- `reader`: `none`, or `point`: a process opening the warehouse (read-only, as `newsflow query` does) is started at
-  the point and holds it until the driver ends it (it waits for the run's connection to close first).
+- `reader`: `none`, `point` or `point_rw`: a process opening the warehouse read-only, as `newsflow query` does
+  (read-write: another program's writer), is started at the point; it waits for the run's connection to close,
+  then holds the file until the run's process has ended (its stdin, a pipe from this process, closes).
 - `again`: a second and third stop (each `HOLD_AT_MOST_S` apart, shortened here) while the run records its end:
   the user who presses Ctrl-C again because the run does not end at once.
 
@@ -24,6 +27,7 @@ flow run on $PREFECT_API_URL.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -38,18 +42,21 @@ from multiprocessing import forkserver
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from uuid import UUID
 
 from newsflow import runbatches, runner, runstops, warehouse
 from newsflow.cli import main
 from newsflow.extractpool import _process_context
+from tests.world.prefectevents import _cancel
 
 HOLD_S = 0.3  # runstops.HOLD_AT_MOST_S here: a stop asked again this long after a held one is obeyed
 LANDS_WITHIN_S = 10.0  # a signal sent to this process reaches its handler within this, on a loaded machine
+CANCEL_LANDS_WITHIN_S = 30.0  # the cancel watch polls the flow run's state every 2 s, slower under load
 HOLDER = """
 import sys, time, duckdb
 while True:
     try:
-        con = duckdb.connect(sys.argv[1], read_only=True)
+        con = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == "point")
         break
     except duckdb.Error:
         time.sleep(0.02)  # the run's connection is open: a reader arriving waits for it, as `newsflow query` does
@@ -60,7 +67,9 @@ sys.stdin.readline()
 
 class Plan:
     def __init__(self, plan: dict[str, Any], warehouse_path: Path, notes: Path) -> None:
-        self.point, self.at, self.sig = plan["point"], int(plan["at"]), signal.Signals[plan["signal"]]
+        self.point, self.at, self.how = plan["point"], int(plan["at"]), plan["signal"]
+        self.sig = signal.SIGTERM if self.how == "CANCEL" else signal.Signals[self.how]
+        self.run_id = ""
         self.release, self.disk, self.reader = plan["release"], plan["disk"], plan["reader"]
         self.again = bool(plan["again"])
         self.warehouse_path, self.notes = warehouse_path, notes
@@ -87,8 +96,8 @@ class Plan:
             resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
 
     def start_reader(self) -> None:
-        if self.reader == "point":
-            holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(self.warehouse_path)],
+        if self.reader != "none":
+            holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(self.warehouse_path), self.reader],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             self.note(reader_pid=holder.pid)
 
@@ -97,7 +106,11 @@ class Plan:
         self.fill_disk("point")
         self.start_reader()
         self.note(stop=self.point, at=self.at)
-        os.kill(os.getpid(), self.sig)
+        if self.how == "CANCEL":  # the UI's Cancel: the run's cancel watch sends the SIGTERM (flows/cancelwatch.py)
+            self.note(cancel_refused=asyncio.run(_cancel(os.environ["PREFECT_API_URL"], UUID(self.run_id))))
+            self.stopped.wait(CANCEL_LANDS_WITHIN_S)
+        else:
+            os.kill(os.getpid(), self.sig)
         if in_main_thread:
             return  # its handler runs as this returns; the run's end holds it (interrupts_held)
         self.stopped.wait(LANDS_WITHIN_S)
@@ -120,10 +133,12 @@ class Plan:
 
 
 def hooked(plan: Plan) -> None:
-    commit_or_spool, load_articles, end_run = runbatches.commit_or_spool, warehouse.load_articles, runner.end_run
+    commit_or_spool = runbatches.commit_or_spool  # type: ignore[attr-defined]  # the name runbatches calls
+    load_articles, end_run = warehouse.load_articles, runner.end_run
     add_committed = runbatches.WritesInThreads.add_committed_after_stop
 
     def write(*args: Any, **kwargs: Any) -> Any:
+        plan.run_id = args[1]
         plan.note(run_id=args[1], batch=[str(pending.url) for pending in args[4]])
         if plan.due("before_load"):
             plan.stop_here(False)
@@ -150,7 +165,7 @@ def hooked(plan: Plan) -> None:
         plan.end_waits.set()
         add_committed(self, counts)
 
-    runbatches.commit_or_spool = write  # type: ignore[assignment]
+    runbatches.commit_or_spool = write  # type: ignore[attr-defined]
     warehouse.load_articles = load
     runner.end_run = row
     runbatches.WritesInThreads.add_committed_after_stop = waits  # type: ignore[method-assign]
@@ -175,7 +190,7 @@ def noting_stops(plan: Plan) -> None:
         return _inner(installed(signum))
 
     signal.signal = noting  # type: ignore[assignment]
-    signal.getsignal = found
+    signal.getsignal = found  # type: ignore[assignment]
 
 
 def _inner(handler: Any) -> Any:

@@ -15,6 +15,7 @@ process (`tests/hostile/hunt49_child.py`), then a clean follow-up run, and retur
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -22,8 +23,10 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ from tests.conftest import write_config
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.world.invariants import query
+from tests.world.prefectevents import cancel_exit_is_wrong
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_BOUND_S = 60.0  # a stopped run ends within this: its budget is 30 s, a reader's wait 0.5 s, a held stop 0.3 s
@@ -48,7 +52,7 @@ class Example:
     signal: str
     release: str  # a write point's write goes on once the stop `landed`, or once the run's `end` waits for it
     disk: str  # none | point | stop | row
-    reader: str  # none | point
+    reader: str  # none | point | point_rw
     again: bool
     flow: bool = False
 
@@ -65,30 +69,37 @@ def draw(seed: str, flow: bool = False) -> Example:
     disk = rng.choice(("none", "none", "point", "stop", "row"))
     if point in ("fetch", "row") and disk == "point":
         disk = "stop"  # no hook of this process's own runs at those points before the stop
-    return Example(feeds, batch_size, point, rng.randint(1, max(1, most)), rng.choice(("SIGTERM", "SIGINT")),
-                   rng.choice(("landed", "end")), disk, rng.choice(("none", "none", "none", "point")),
-                   rng.random() < 0.3, flow)
+    at, how = rng.randint(1, max(1, most)), rng.choice(("SIGTERM", "SIGINT"))
+    release, reader, again = rng.choice(("landed", "end")), rng.choice(("none", "none", "none", "point")), rng.random()
+    more = random.Random(f"hunt49:{seed}:more")  # its own stream: a seed's examples drawn before it stay the same
+    if flow and point in WRITE_POINTS and more.random() < 0.3:
+        how = "CANCEL"
+    if reader == "point" and more.random() < 0.5:
+        reader = "point_rw"
+    return Example(feeds, batch_size, point, at, how, release, disk, reader, again < 0.3, flow)
 
 
 def serve(server: LocalServer, example: Example, child: list[int]) -> int:
     """Each feed's stories; the n-th article request (`fetch` point) signals the run's process first."""
-    asked = [0]
+    asked, counting = [0], threading.Lock()
     total = 0
-    for index, count in enumerate(example.feeds):
-        site, items = Site(f"Wire {index}"), []
-        for story in (generated_story(index * 100 + n) for n in range(count)):
-            page = site.article_page(story)
-            server.add(f"/a/{story.slug}", lambda handler, page=page: article(handler, page))
-            items.append((story.title, f"/a/{story.slug}", story.published))
-        server.add(f"/feed{index}.xml", Page(rss_feed(f"Wire {index}", items), "application/rss+xml"))
-        total += count
 
     def article(handler: Any, page: str | bytes) -> None:
-        asked[0] += 1
-        if example.point == "fetch" and asked[0] == example.at and child:
+        with counting:  # the server answers each request in its own thread
+            asked[0] += 1
+            nth = asked[0]
+        if example.point == "fetch" and nth == example.at and child:
             os.kill(child[0], signal.Signals[example.signal])
         send_bytes(handler, 200, page.encode() if isinstance(page, str) else page, "text/html; charset=utf-8")
 
+    for index, count in enumerate(example.feeds):
+        site, items = Site(f"Wire {index}"), list[tuple[str, str, datetime | None]]()
+        for story in (generated_story(index * 100 + n) for n in range(count)):
+            page = site.article_page(story)
+            server.add(f"/a/{story.slug}", functools.partial(article, page=page))
+            items.append((story.title, f"/a/{story.slug}", story.published))
+        server.add(f"/feed{index}.xml", Page(rss_feed(f"Wire {index}", items), "application/rss+xml"))
+        total += count
     return total
 
 
@@ -158,6 +169,9 @@ def stopped_run_said(outcome: Outcome) -> list[str]:
     lines = outcome.stderr.strip().splitlines()
     if outcome.code != 0 and (not lines or not lines[-1].startswith("newsflow: ")):
         found.append(f"exit {outcome.code} without its one line: {lines[-1:]}")
+    cancelled = any("cancel_refused" in note and not note["cancel_refused"] for note in outcome.notes)
+    if cancelled and outcome.code == 130 and (why := cancel_exit_is_wrong(outcome.code, lines[-1] if lines else "")):
+        found.append(f"cancelled from Prefect: {why}")
     return found
 
 
