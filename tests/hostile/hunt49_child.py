@@ -60,7 +60,6 @@ while True:
         break
     except duckdb.Error:
         time.sleep(0.02)  # the run's connection is open: a reader arriving waits for it, as `newsflow query` does
-print("ready", flush=True)
 sys.stdin.readline()
 """
 
@@ -98,7 +97,7 @@ class Plan:
     def start_reader(self) -> None:
         if self.reader != "none":
             holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(self.warehouse_path), self.reader],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                      stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.note(reader_pid=holder.pid)
 
     def stop_here(self, in_main_thread: bool) -> None:
@@ -213,4 +212,5 @@ if __name__ == "__main__":
 
         sigterm_interrupts()  # as tests/world/child.py: SIGTERM as Ctrl-C, which asyncio.run's handler takes
         install_direct_run()
-    sys.exit(main(args))
+    sys.argv[1:] = args  # main() reads them there: argv None is the program itself, with its late-signal handlers
+    sys.exit(main())
