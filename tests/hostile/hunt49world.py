@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
@@ -40,6 +41,12 @@ REPO = Path(__file__).resolve().parents[2]
 RUN_BOUND_S = 60.0  # a stopped run ends within this: its budget is 30 s, a reader's wait 0.5 s, a held stop 0.3 s
 POINTS = ("fetch", "before_load", "inside_load", "after_load", "row")
 WRITE_POINTS = ("before_load", "inside_load", "after_load")
+HOLD_FROM_THE_START = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("ready", flush=True)
+sys.stdin.read()
+"""
 NOISE = ("Traceback", "never retrieved", "Exception ignored", "Task was destroyed")
 
 
@@ -52,7 +59,7 @@ class Example:
     signal: str
     release: str  # a write point's write goes on once the stop `landed`, or once the run's `end` waits for it
     disk: str  # none | point | stop | row
-    reader: str  # none | point | point_rw
+    reader: str  # none | point | point_rw | start
     again: bool
     flow: bool = False
 
@@ -76,6 +83,8 @@ def draw(seed: str, flow: bool = False) -> Example:
         how = "CANCEL"
     if reader == "point" and more.random() < 0.5:
         reader = "point_rw"
+    elif reader == "none" and more.random() < 0.2:
+        reader = "start"  # a read-only holder from before the run: its start, loads and row are spooled
     return Example(feeds, batch_size, point, at, how, release, disk, reader, again < 0.3, flow)
 
 
@@ -125,6 +134,7 @@ def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int]
     plan.write_text(json.dumps(asdict(example) | {"warehouse": str(tmp_path / "warehouse" / "news.duckdb")}))
     command = [sys.executable, "-m", "tests.hostile.hunt49_child", str(plan), *(["--flow"] if example.flow else []),
                "run", "--config", str(config)]
+    holder = held_from_the_start(tmp_path / "warehouse" / "news.duckdb") if example.reader == "start" else None
     started = time.monotonic()
     proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
@@ -136,12 +146,27 @@ def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int]
         os.killpg(proc.pid, signal.SIGKILL)
         _, err = proc.communicate()
         code = None
+    finally:
+        child.clear()  # the server signals the stopped run only: never the follow-up, nor a pid reused since
+    if holder is not None:
+        holder.communicate("", timeout=30)  # let go once the run has ended: the follow-up replays its spool
     notes_path = plan.with_suffix(".notes")
     notes = [json.loads(line) for line in notes_path.read_text().splitlines()] if notes_path.exists() else []
     for note in notes:  # a reader the run started ends with the run (its stdin closes): the follow-up has the file
         if pid := note.get("reader_pid"):
             _wait_gone(int(pid))
     return Outcome(code, err, time.monotonic() - started, notes)
+
+
+def held_from_the_start(path: Path) -> subprocess.Popen[str]:
+    """The warehouse made (migrated, empty), then held read-only by another process until told to let go."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Warehouse(path).writing():
+        pass
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_FROM_THE_START, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "ready\n", "the reader opened the warehouse"
+    return holder
 
 
 def _wait_gone(pid: int) -> None:
@@ -183,12 +208,13 @@ def warehouse_said(path: Path, total: int) -> list[str]:
     miscounted = query(path, """
         SELECT r.run_id, r.status, r.articles_stored, r.articles_fetched,
                (SELECT count(*) FROM articles a WHERE a.run_id = r.run_id),
-               (SELECT count(*) FROM fetch_events e WHERE e.run_id = r.run_id AND e.kind = 'article')
+               (SELECT count(*) FROM fetch_events e WHERE e.run_id = r.run_id AND e.kind = 'article'
+                AND e.status_code BETWEEN 200 AND 299)
         FROM runs r ORDER BY r.started_at""")
     for run_id, status, said_stored, said_fetched, carries, fetched in miscounted:
         if status == "running" or (said_stored, said_fetched) != (carries, fetched):
             found.append(f"run {run_id[:8]} {status}: row says {said_stored} stored, {said_fetched} fetched; "
-                         f"{carries} articles and {fetched} article fetch events carry its id")
+                         f"{carries} articles and {fetched} pages answered (2xx) carry its id")
     return found
 
 
