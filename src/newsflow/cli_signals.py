@@ -63,10 +63,13 @@ def forget_the_run_recorded() -> None:
     _row_unwritten.clear()
 
 
-def note_the_row_unwritten() -> None:
-    """The stopped run's row could not be written (a full disk; a stop asked again cut it short): it stays
+def note_the_row_unwritten(unwritten: bool) -> None:
+    """Whether the run's last try at its row failed (a full disk; a stop asked again cut it short): such a row stays
     `running` for the next run to mark `abandoned`, and the command says so, not "recorded cancelled"."""
-    _row_unwritten.set()
+    if unwritten:
+        _row_unwritten.set()
+    else:
+        _row_unwritten.clear()
 
 
 def how_the_stopped_run_is_recorded() -> str:

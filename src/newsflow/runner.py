@@ -220,20 +220,15 @@ async def run_ingest(
 
 def end_stopped_run(store: Warehouse, summary: RunSummary, writes: WritesInThreads, exc: BaseException) -> None:
     """The row of a run stopped or failed, after the commits of the loads the stop cut short, counting them
-    (runs53). A row left unwritten (the warehouse that failed the run fails it too; a stop asked again cut it short)
-    is noted, so the command does not say the run is recorded cancelled (hunt 49)."""
+    (runs53). A second stop cuts the wait short, not the row."""
     try:
         with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
             try:
                 writes.add_committed_after_stop(summary.counts)
-            finally:  # a second stop cuts the wait short, not the row
+            finally:
                 end_run(store, summary, describe_error(exc))
-    except Exception as unwritten:
-        cli_signals.note_the_row_unwritten()
+    except Exception as unwritten:  # the warehouse that failed the run fails its row too
         log.warning("the run's row could not be written either; the next run marks it abandoned (%s)", unwritten)
-    except BaseException:
-        cli_signals.note_the_row_unwritten()
-        raise
 
 
 def open_run(
@@ -256,7 +251,6 @@ def open_run(
                 readersafe.record_start(store, summary.run_id, configured)  # idempotent: it may be recorded
                 end_run(store, summary, describe_error(exc))
         except Exception as unwritten:
-            cli_signals.note_the_row_unwritten()
             log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
                         unwritten)
         raise
@@ -331,8 +325,16 @@ async def poll_safely(ctx: RunContext, feeds: Sequence[FeedConfig], stages: Stag
 
 
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:
-    """The run's row; while a reader holds the warehouse it is spooled with the run's loads (reader hook)."""
-    hostholds.store_at_end(store, summary.run_id, summary.host_pauses)  # before the run's row: kept if it is
-    readersafe.report_spooled(store, summary.run_id)
-    summary.pages_dropped = readersafe.close_run(
-        store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)
+    """The run's row; while a reader holds the warehouse it is spooled with the run's loads (reader hook).
+
+    A row left unwritten (a full disk; a stop asked again `HOLD_AT_MOST_S` after a held one, obeyed inside its
+    statement) is noted, so that the command does not say the run is recorded (hunt 49)."""
+    try:
+        hostholds.store_at_end(store, summary.run_id, summary.host_pauses)  # before the run's row: kept if it is
+        readersafe.report_spooled(store, summary.run_id)
+        summary.pages_dropped = readersafe.close_run(
+            store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)
+    except BaseException:
+        cli_signals.note_the_row_unwritten(True)
+        raise
+    cli_signals.note_the_row_unwritten(False)  # written at a second try (a failed run's row after its load's)

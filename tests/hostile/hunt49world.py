@@ -8,6 +8,8 @@ process (`tests/hostile/hunt49_child.py`), then a clean follow-up run, and retur
 
 - the stopped run ends within RUN_BOUND_S, with exit 0, 3 or 130 and, when not 0, one `newsflow: ` line on stderr as
   its last; no traceback and no asyncio "never retrieved" noise anywhere on stderr; the follow-up exits 0;
+- what that line says of the run's row (`recorded cancelled`, `recorded completed`, `could not be written`; exit 0:
+  completed) is what its row says before the follow-up (no reader beside: a spooled row is not in the table yet);
 - after the follow-up, every item is stored exactly once;
 - every run's row counts what carries its id (`articles_stored`, `articles_fetched`), and none is left `running`;
 - no batch is half loaded: of each batch the stopped run wrote, all of its fetch events are under its id or none.
@@ -200,6 +202,24 @@ def stopped_run_said(outcome: Outcome) -> list[str]:
     return found
 
 
+# What the stopped run's last line says of its row, and the status its row must have then, before the follow-up.
+LINE_SAYS_ROW = (("the run is recorded cancelled", "cancelled"), ("the run is recorded completed", "completed"),
+                 ("the run's row could not be written", "running"))
+
+
+def line_is_the_row(path: Path, outcome: Outcome) -> list[str]:
+    lines = outcome.stderr.strip().splitlines()
+    said = [row for words, row in LINE_SAYS_ROW if lines and words in lines[-1]]
+    if outcome.code == 0:
+        said = ["completed"]
+    if not said or not path.exists():
+        return []
+    rows = query(path, "SELECT status FROM runs ORDER BY run_seq DESC LIMIT 1")
+    if rows != [(said[0],)]:
+        return [f"the line says the row is {said[0]}; it is {rows}: {lines[-1:]}"]
+    return []
+
+
 def warehouse_said(path: Path, total: int) -> list[str]:
     found = []
     stored = query(path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles")[0]
@@ -236,6 +256,8 @@ def run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[
         config = config_for(tmp_path, server, example)
         outcome = run_stopped(tmp_path, config, example, child, env)
         found = stopped_run_said(outcome)
+        if example.reader == "none":  # else its row may wait in the spool: the table does not say it yet
+            found += line_is_the_row(tmp_path / "warehouse" / "news.duckdb", outcome)
         if outcome.code is None:
             return found, outcome
         after = follow_up(config, env)

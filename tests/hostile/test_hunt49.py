@@ -28,7 +28,7 @@ from newsflow.config import load_config
 from newsflow.errors import WarehouseError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts
-from newsflow.runbatches import load_fetched
+from newsflow.runbatches import WritesInThreads, load_fetched
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
@@ -118,7 +118,7 @@ def test_the_interrupted_line_says_whether_the_row_was_written() -> None:
     takes its words from `how_the_stopped_run_is_recorded`, which says "recorded cancelled" only of a written row."""
     cli_signals.forget_the_run_recorded()
     assert cli_signals.how_the_stopped_run_is_recorded() == "the run is recorded cancelled"
-    cli_signals.note_the_row_unwritten()
+    cli_signals.note_the_row_unwritten(True)
     try:
         said = cli_signals.how_the_stopped_run_is_recorded()
     finally:
@@ -129,3 +129,36 @@ def test_the_interrupted_line_says_whether_the_row_was_written() -> None:
               if isinstance(node, ast.FunctionDef) and node.name == "interrupted"]
     lines = ast.get_source_segment(source, body) or ""
     assert "how_the_stopped_run_is_recorded()" in lines and "recorded cancelled" not in lines
+
+
+class CompletedAfterItsLoads(StoppedAfterItsLoads):
+    async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
+        return await load_fetched(ctx, batch, [fetched(p) for p in batch], [extracted(p) for p in batch])
+
+
+def stop_obeyed(*args: object, **kwargs: object) -> None:
+    raise KeyboardInterrupt  # a stop asked again HOLD_AT_MOST_S after a held one, as `interrupts_held` obeys it
+
+
+@pytest.mark.parametrize(("stages", "cut_short", "row"), [
+    (CompletedAfterItsLoads, "row", "running"),  # hunt 49, seed 4903:14: obeyed inside the completed run's row
+    (StoppedAfterItsLoads, "row", "running"),
+    (StoppedAfterItsLoads, "wait", "cancelled"),  # the wait for the stopped writes cut short: the row is written
+])
+def test_the_line_says_recorded_only_of_a_row_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stages: type[Stages], cut_short: str, row: str,
+) -> None:
+    """Hunt 49 (4903:14: SIGTERM at the completed run's row, asked twice more): the stop obeyed inside the row's
+    statement left it `running`, and the line said "the run is recorded cancelled". The line follows the row now."""
+    if cut_short == "row":
+        monkeypatch.setattr(readersafe, "close_run", stop_obeyed)
+    else:
+        monkeypatch.setattr(WritesInThreads, "add_committed_after_stop", stop_obeyed)
+    config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(run_ingest(config, "stopped", stages=stages()))
+    said = cli_signals.how_the_stopped_run_is_recorded()
+    cli_signals.forget_the_run_recorded()
+    status = run_read_query(Warehouse(config.warehouse_path), "SELECT status FROM runs WHERE run_id = 'stopped'").rows
+    assert status == [(row,)]
+    assert ("recorded cancelled" in said) is (row == "cancelled") and ("abandoned" in said) is (row == "running"), said
