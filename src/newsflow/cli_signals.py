@@ -72,6 +72,10 @@ def note_the_row_unwritten(unwritten: bool) -> None:
         _row_unwritten.clear()
 
 
+def the_row_is_unwritten() -> bool:
+    return _row_unwritten.is_set()
+
+
 def how_the_stopped_run_is_recorded() -> str:
     """What the command's `interrupted` line says of the stopped run's row (flows/cli.py)."""
     if _row_unwritten.is_set():

@@ -227,8 +227,16 @@ def end_stopped_run(store: Warehouse, summary: RunSummary, writes: WritesInThrea
                 writes.add_committed_after_stop(summary.counts)
             finally:
                 end_run(store, summary, describe_error(exc))
-    except Exception as unwritten:  # the warehouse that failed the run fails its row too
-        log.warning("the run's row could not be written either; the next run marks it abandoned (%s)", unwritten)
+    except Exception as failed:  # the warehouse that failed the run fails its row too
+        warn_of_the_end(failed)
+
+
+def warn_of_the_end(failed: Exception) -> None:
+    """What a stopped run's end met, said once above the command's line (its "(said above)")."""
+    if cli_signals.the_row_is_unwritten():
+        log.warning("the run's row could not be written either; the next run marks it abandoned (%s)", failed)
+    else:  # after the row's commit: the merge of the search index, the feed states' copy (hunt 49)
+        log.warning("the run's row is written, but what follows it failed (%s)", failed)
 
 
 def open_run(
@@ -250,9 +258,8 @@ def open_run(
             with interrupts_held():
                 readersafe.record_start(store, summary.run_id, configured)  # idempotent: it may be recorded
                 end_run(store, summary, describe_error(exc))
-        except Exception as unwritten:
-            log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
-                        unwritten)
+        except Exception as failed:
+            warn_of_the_end(failed)
         raise
 
 
@@ -328,13 +335,30 @@ def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budge
     """The run's row; while a reader holds the warehouse it is spooled with the run's loads (reader hook).
 
     A row left unwritten (a full disk; a stop asked again `HOLD_AT_MOST_S` after a held one, obeyed inside its
-    statement) is noted, so that the command does not say the run is recorded (hunt 49)."""
-    try:
-        hostholds.store_at_end(store, summary.run_id, summary.host_pauses)  # before the run's row: kept if it is
-        readersafe.report_spooled(store, summary.run_id)
-        summary.pages_dropped = readersafe.close_run(
-            store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)
-    except BaseException:
-        cli_signals.note_the_row_unwritten(True)
-        raise
+    statement) is noted, so that the command does not say the run is recorded; a failure after the row's commit
+    (the search index's merge, the feed states' copy) does not make it unwritten (hunt 49)."""
+    with readersafe.noting_rows_recorded() as recorded:
+        try:
+            hostholds.store_at_end(store, summary.run_id, summary.host_pauses)  # before the run's row: kept if it is
+            readersafe.report_spooled(store, summary.run_id)
+            summary.pages_dropped = readersafe.close_run(
+                store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)
+        except WarehouseError as failed:
+            row_not_ended(summary, failed, summary.run_id in recorded)
+            raise readersafe.said_of_the_row(failed, summary.status, summary.run_id in recorded) from failed
+        except BaseException as failed:
+            row_not_ended(summary, failed, summary.run_id in recorded)
+            raise
     cli_signals.note_the_row_unwritten(False)  # written at a second try (a failed run's row after its load's)
+
+
+def row_not_ended(summary: RunSummary, failed: BaseException, recorded: bool) -> None:
+    """What the command is to say of a row whose end raised: unwritten (the next run marks it abandoned) or, the
+    failure coming after its commit, recorded as it was. A stop obeyed inside its statement is said here: no caller
+    logs a stop, and the command's line says "(said above)" (hunt 49)."""
+    cli_signals.note_the_row_unwritten(not recorded)
+    if recorded and summary.status == "completed":
+        cli_signals.note_the_run_recorded()  # the line is then "interrupted as the run ended; … recorded completed"
+    if not recorded and not isinstance(failed, Exception):
+        log.warning("the run's row could not be written: a stop asked again was obeyed as it was written; the next "
+                    "run marks the run abandoned")

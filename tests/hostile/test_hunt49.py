@@ -17,19 +17,23 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import logging
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 
 from newsflow import cli_signals, readersafe, warehouse
 from newsflow.config import load_config
-from newsflow.errors import WarehouseError
+from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError
 from newsflow.models import FeedConfig, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.runbatches import WritesInThreads, load_fetched
-from newsflow.runner import RunContext, Stages, run_ingest
+from newsflow.runner import RunContext, RunSummary, Stages, end_run, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.hostile import hunt49world
@@ -38,6 +42,7 @@ from tests.test_runs53 import ARTICLES, FEED, SITE, entry, extracted, fetched
 EXAMPLES = int(os.environ.get("NEWSFLOW_HUNT49_EXAMPLES", "0"))
 HUNT_SEED = os.environ.get("NEWSFLOW_HUNT49_SEED", "4901")
 FLOW = os.environ.get("NEWSFLOW_HUNT49_FLOW") == "1"
+KEPT_IN = Path(os.environ.get("NEWSFLOW_HUNT49_KEEP") or Path(tempfile.gettempdir()) / "newsflow-hunt49-kept")
 
 
 @pytest.mark.slow
@@ -56,6 +61,9 @@ def test_stopped_runs_keep_every_invariant(example: int, tmp_path: Path, request
                                   "seconds": round(outcome.seconds, 1), "notes": [n for n in outcome.notes
                                   if "batch" not in n], "last": outcome.stderr.strip()[-300:], "found": found}) + "\n")
     said = f"{drawn.describe()}\nexit {outcome.code}, {outcome.seconds:.1f} s\n{outcome.stderr[-2000:]}"
+    if found:  # pytest rotates tmp_path away: the only evidence of a failure that came of timing goes with it
+        kept = hunt49world.keep_evidence(tmp_path, f"{HUNT_SEED}:{example}", drawn, outcome, found, KEPT_IN)
+        said += f"\nkept in {kept}"
     assert not found, said + "\n" + "\n".join(found)
 
 
@@ -162,3 +170,78 @@ def test_the_line_says_recorded_only_of_a_row_written(
     status = run_read_query(Warehouse(config.warehouse_path), "SELECT status FROM runs WHERE run_id = 'stopped'").rows
     assert status == [(row,)]
     assert ("recorded cancelled" in said) is (row == "cancelled") and ("abandoned" in said) is (row == "running"), said
+
+
+# --- The row's end, through `end_run` itself (the review of hunt 49): what the command and the log say of the row
+# follows its commit, not whether `end_run` returned. ------------------------------------------------------------
+
+ROW_FAILURES = {  # where the failure lands, what it is, and whether the row's transaction committed
+    "stop_inside_the_row": ("finish_run", KeyboardInterrupt, False),
+    "stop_after_the_row": ("save_states", KeyboardInterrupt, True),  # the feed states' copy, after the commit
+    "full_disk_at_the_row": ("finish_run", duckdb.IOException, False),
+    "full_disk_after_the_row": ("close", duckdb.IOException, True),  # the close's checkpoint, after the commit
+}
+
+
+def failing(what: type[BaseException]) -> BaseException:
+    if what is KeyboardInterrupt:
+        return KeyboardInterrupt()  # a stop asked again HOLD_AT_MOST_S after a held one, obeyed there
+    return what('Could not write file "news.duckdb.wal": File too large')  # DuckDB's words on a full disk
+
+
+def fail_at(monkeypatch: pytest.MonkeyPatch, where: str, what: type[BaseException]) -> None:
+    if where == "finish_run":
+        def finish(*args: object, **kwargs: object) -> None:
+            raise failing(what)
+        monkeypatch.setattr(warehouse, "finish_run", finish)
+    elif where == "save_states":
+        def save(*args: object, **kwargs: object) -> None:
+            raise failing(what)
+        monkeypatch.setattr(readersafe, "save_states", save)
+    else:
+        finish_run, finished = warehouse.finish_run, []
+
+        def noted(*args: Any, **kwargs: Any) -> None:
+            finish_run(*args, **kwargs)
+            finished.append(True)
+
+        def close(store: Warehouse, con: duckdb.DuckDBPyConnection, migrating: bool = False) -> None:
+            con.close()
+            if finished:
+                raise store._write_failure(failing(what), migrating) or AssertionError("not a write failure")
+        monkeypatch.setattr(warehouse, "finish_run", noted)
+        monkeypatch.setattr(Warehouse, "_close", close)
+
+
+@pytest.mark.parametrize("status", ["cancelled", "completed"])
+@pytest.mark.parametrize("case", list(ROW_FAILURES))
+def test_what_is_said_of_the_row_follows_its_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, case: str, status: str,
+) -> None:
+    """Review of hunt 49: (3) a stop after the row's commit (the feed states' copy; the search index's merge) said
+    "the run's row could not be written" of a row recorded `cancelled`; (2) a stop obeyed inside the row's statement
+    logged nothing, and the line said "(said above)"; (5) a full disk that refused only the row said "Nothing of this
+    load was stored; what the run fetched stays pending" of a run whose batches were all stored (seed 7311:3)."""
+    where, what, committed = ROW_FAILURES[case]
+    config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
+    store = Warehouse(config.warehouse_path)
+    readersafe.record_start(store, "r", config.feeds)
+    cli_signals.forget_the_run_recorded()
+    fail_at(monkeypatch, where, what)
+    caplog.set_level(logging.WARNING)
+    with pytest.raises(WarehouseError if what is duckdb.IOException else what) as raised:
+        end_run(store, RunSummary("r", status=status), None)
+    monkeypatch.undo()
+    unwritten, recorded = cli_signals.the_row_is_unwritten(), cli_signals.the_run_was_recorded()
+    cli_signals.forget_the_run_recorded()
+    row = run_read_query(store, "SELECT status FROM runs WHERE run_id = 'r'").rows
+    assert row == [(status if committed else "running",)]
+    assert unwritten is not committed, "the line says 'could not be written' only of a row whose commit failed"
+    assert recorded is (committed and status == "completed"), "a completed row recorded: 'recorded completed'"
+    if what is KeyboardInterrupt and not committed:  # the line's "(said above)": said here, as no caller logs a stop
+        assert any("row could not be written" in r.getMessage() for r in caplog.records), caplog.records
+    if what is duckdb.IOException:  # the command's exit-3 line
+        said = str(raised.value)
+        assert NOTHING_OF_THE_LOAD not in said and "File too large" in said, said
+        assert (f"The run is recorded {status}" in said) is committed, said
+        assert ("The run's row was not written" in said) is not committed, said
