@@ -18,6 +18,7 @@ process (`tests/hostile/hunt49_child.py`), then a clean follow-up run, and retur
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import os
@@ -282,8 +283,29 @@ def keep_evidence(tmp_path: Path, seed: str, example: Example, outcome: Outcome,
     return folder
 
 
+def code_digest(env: dict[str, str]) -> str:
+    """What the example's processes import as they start: the checkout's src/ and flows/, and their PYTHONPATH."""
+    digest = hashlib.sha256(env.get("PYTHONPATH", "").encode())
+    for path in sorted([*(REPO / "src" / "newsflow").rglob("*.py"), *(REPO / "flows").glob("*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[list[str], Outcome]:
-    """The example's stopped run and its follow-up, and every invariant they broke."""
+    """The example's stopped run and its follow-up, and every invariant they broke; and whether the code changed
+    meanwhile. Seed 7311:3's one failure (its row `abandoned` with 0 stored beside 11 articles) is what main's sweep
+    gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it."""
+    (tmp_path / EVIDENCE).mkdir(parents=True, exist_ok=True)
+    before = code_digest(env)
+    found, outcome = _run_example(tmp_path, example, env)
+    after = code_digest(env)
+    (tmp_path / EVIDENCE / "code.txt").write_text(f"{before} {after} PYTHONPATH={env.get('PYTHONPATH', '')!r}\n")
+    if after != before:
+        found.append(f"the checkout's code changed during the example ({before} -> {after}): not this code's finding")
+    return found, outcome
+
+
+def _run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[list[str], Outcome]:
     server, child = LocalServer(), list[int]()
     try:
         total = serve(server, example, child)

@@ -274,3 +274,24 @@ def test_an_abandoned_rows_fetched_count_is_its_pages_answered_2xx(tmp_path: Pat
     readersafe.record_start(store, "next", config.feeds)
     row = run_read_query(store, "SELECT status, articles_fetched FROM runs WHERE run_id = 'killed'").rows
     assert row == [("abandoned", 2)]
+
+
+def test_a_failing_example_keeps_its_warehouse_before_the_follow_up_and_the_follow_ups_stderr(tmp_path: Path) -> None:
+    """Review of hunt 49 (1): seed 7311:3 failed once and never again; pytest had rotated its folder away, and with it
+    the only evidence of a failure that came of timing. The hunt keeps it now, out of pytest's folders."""
+    example = tmp_path / "example"
+    (example / "warehouse").mkdir(parents=True)
+    (example / "warehouse" / "news.duckdb").write_bytes(b"as the stopped run left it")
+    hunt49world.before_follow_up(example)
+    (example / "warehouse" / "news.duckdb").write_bytes(b"after the follow-up")
+    (example / hunt49world.EVIDENCE / "follow_up.stderr").write_text("the follow-up's own words")
+    outcome = hunt49world.Outcome(3, "newsflow: cannot write …", 10.1, [])
+    kept = hunt49world.keep_evidence(example, "7311:3", hunt49world.draw("7311:3"), outcome, ["a finding"],
+                                     tmp_path / "kept")
+    assert kept.parent == tmp_path / "kept" and kept.name.startswith("7311_3-")
+    assert (kept / "warehouse_before_follow_up" / "news.duckdb").read_bytes() == b"as the stopped run left it"
+    assert (kept / "warehouse_after" / "news.duckdb").read_bytes() == b"after the follow-up"
+    assert (kept / "follow_up.stderr").read_text() == "the follow-up's own words"
+    assert (kept / "stopped.stderr").read_text() == "newsflow: cannot write …"
+    assert "a finding" in (kept / "found.txt").read_text()
+    assert hunt49world.code_digest({}) != hunt49world.code_digest({"PYTHONPATH": "/elsewhere/src"})
