@@ -9,7 +9,9 @@ each (a flow run more), so they run only by hand, on the session's Prefect serve
     NEWSFLOW_HUNT49_EXAMPLES=40 [NEWSFLOW_HUNT49_SEED=4901] [NEWSFLOW_HUNT49_FLOW=1] \\
         uv run pytest -n0 tests/hostile/test_hunt49.py -k stopped_runs
 
-What it found and what was mended: docs/scheduling.md ("Hunt 49"). CI runs the minimised findings in-process.
+A failing example's evidence (the warehouse before and after the follow-up, both runs' stderr) is kept in
+$NEWSFLOW_HUNT49_KEEP (default <tmp>/newsflow-hunt49-kept). What it found and what was mended: docs/scheduling.md
+("Hunt 49"). CI runs the minimised findings in-process.
 """
 
 from __future__ import annotations
