@@ -46,7 +46,13 @@ from newsflow.cli_run import (
     served_config,
     showing_progress,
 )
-from newsflow.cli_signals import a_stop_was_asked, drop_further_interrupts, forget_stops_asked, the_run_was_recorded
+from newsflow.cli_signals import (
+    a_stop_was_asked,
+    drop_further_interrupts,
+    forget_stops_asked,
+    how_the_stopped_run_is_recorded,
+    the_run_was_recorded,
+)
 from newsflow.config import Config
 from newsflow.errors import NewsflowError
 from newsflow.launch import signals_interrupt_while_loading
@@ -148,12 +154,12 @@ def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cance
     if the_run_was_recorded():  # a stop asked again HOLD_AT_MOST_S after a dropped one, as the command ended
         return _fail("interrupted as the run ended; the run is recorded completed, and what it stored is kept",
                      EXIT_INTERRUPTED)
+    recorded = how_the_stopped_run_is_recorded()  # its row, or why the next run marks it abandoned (hunt 49)
     if cancel_watch.cancelled_run is not None:
         mark_cancelled(api.url, cancel_watch.cancelled_run)
-        return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); the run is recorded "
-                     "cancelled, and what it had not stored stays pending", EXIT_INTERRUPTED)
-    return _fail("interrupted; the run is recorded cancelled, and what it had not stored stays pending",
-                 EXIT_INTERRUPTED)
+        return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); {recorded}, and what it had "
+                     "not stored stays pending", EXIT_INTERRUPTED)
+    return _fail(f"interrupted; {recorded}, and what it had not stored stays pending", EXIT_INTERRUPTED)
 
 
 def watch_for_a_hung_api(config: Config, api: PrefectApi) -> ApiWatch:

@@ -27,6 +27,7 @@ _stops_noted = [0]  # every stop noted by a run's stop handler (flows/__init__.p
 _stops_before_the_command = [0]  # `_stops_noted` as the command started (`forget_stops_asked`)
 _run_recorded = threading.Event()  # set by the runner once the run's end is recorded completed
 _dropped_at: list[float] = []  # when the first stop after that was dropped
+_row_unwritten = threading.Event()  # set by the runner when a stopped or failed run's row could not be written
 # How long a run's end may hold Ctrl-C and SIGTERM back (runstops.interrupts_held, and after it the command's
 # end): longer than recording it takes (red team 7's second Ctrl-C came 0.3 s after the first), far shorter
 # than a reader's write_patience can be.
@@ -59,6 +60,27 @@ def note_the_run_recorded() -> None:
 def forget_the_run_recorded() -> None:
     _run_recorded.clear()
     _dropped_at.clear()
+    _row_unwritten.clear()
+
+
+def note_the_row_unwritten(unwritten: bool) -> None:
+    """Whether the run's last try at its row failed (a full disk; a stop asked again cut it short): such a row stays
+    `running` for the next run to mark `abandoned`, and the command says so, not "recorded cancelled"."""
+    if unwritten:
+        _row_unwritten.set()
+    else:
+        _row_unwritten.clear()
+
+
+def the_row_is_unwritten() -> bool:
+    return _row_unwritten.is_set()
+
+
+def how_the_stopped_run_is_recorded() -> str:
+    """What the command's `interrupted` line says of the stopped run's row (flows/cli.py)."""
+    if _row_unwritten.is_set():
+        return "the run's row could not be written (said above), so the next run marks it abandoned"
+    return "the run is recorded cancelled"
 
 
 def the_run_was_recorded() -> bool:

@@ -51,6 +51,11 @@ class WarehouseError(NewsflowError):
     pass
 
 
+# How a write failure's line ends (`Warehouse.writing`, `spool.spool_load`): true of a batch, not of the run's row,
+# whose batches are stored already (`readersafe.said_of_the_row` words that one: hunt 49).
+NOTHING_OF_THE_LOAD = "Nothing of this load was stored; what the run fetched stays pending for the next run"
+
+
 class WarehouseLockedError(WarehouseError):
     pass
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsflow import search, spoolcodec, warehouse
-from newsflow.errors import WarehouseError, WarehouseHeldError
+from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, HostPause, Outcome, PendingArticle
@@ -68,6 +70,7 @@ def close_run(
     nothing: list[str] = []
     dropped = commit_or_spool(store, run_id, record_run_end, run_id, counts, status, error, datetime.now(UTC),
                               html_budget_mb, if_spooled=nothing)
+    _note_recorded(run_id)  # committed, or spooled for the next run to load
     try:
         states = warehouse.read_with(store, warehouse.read_all_feed_states, 0.0)
     except WarehouseError:  # held: the copy saved at the start of the run stays
@@ -82,21 +85,60 @@ def record_run_end(
 ) -> list[str]:
     """The run's row, with what replays of its spooled loads added; prunes kept pages to the budget."""
     dropped: list[str] = []
-    with store.writing() as con, warehouse.transaction(con):
-        if html_budget_mb is not None:
-            dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
-        # the run's articles, then backlog, as a new segment; merges wait for the run's row to be committed
-        search.update_index(con, limit=search.BACKLOG_PER_RUN, run_id=run_id, merge=False)
-        merge = search.merges_due(con)
-        added = warehouse.replayed_counts(con, run_id)
-        totals = {name: value + added.get(name, 0) for name, value in counts.items()}
-        warehouse.finish_run(con, run_id, totals, status, error, finished_at)
+    with store.writing() as con:
+        with warehouse.transaction(con):
+            if html_budget_mb is not None:
+                dropped = warehouse.prune_pages(con, html_budget_mb * 1024 * 1024)
+            # the run's articles, then backlog, as a new segment; merges wait for the run's row to be committed
+            search.update_index(con, limit=search.BACKLOG_PER_RUN, run_id=run_id, merge=False)
+            merge = search.merges_due(con)
+            added = warehouse.replayed_counts(con, run_id)
+            totals = {name: value + added.get(name, 0) for name, value in counts.items()}
+            warehouse.finish_run(con, run_id, totals, status, error, finished_at)
+        _note_recorded(run_id)  # committed: what fails from here on (the close's checkpoint, the merge) is not the row
     if merge:
         search.merge_after_run(store)
     if dropped:
         log.info("dropped the kept HTML of the %d oldest pages to stay within extract.html_budget_mb", len(dropped))
         remove_pages(pages_dir_for(store.path), dropped)
     return dropped
+
+
+# The runs whose row `end_run` is writing in this context and that are recorded (`noting_rows_recorded`), so that
+# a failure or a stop after the row's commit (the search index's merge, the feed states' copy, the pruned pages'
+# removal) is not said to have left the row unwritten (hunt 49).
+_rows_recorded: ContextVar[set[str] | None] = ContextVar("rows_recorded", default=None)
+
+
+@contextmanager
+def noting_rows_recorded() -> Iterator[set[str]]:
+    """The ids of the runs whose row was committed (or spooled) inside this block, in this thread."""
+    recorded: set[str] = set()
+    token = _rows_recorded.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _rows_recorded.reset(token)
+
+
+def _note_recorded(run_id: str) -> None:
+    if (recorded := _rows_recorded.get()) is not None:
+        recorded.add(run_id)
+
+
+def said_of_the_row(error: WarehouseError, status: str, recorded: bool) -> WarehouseError:
+    """A write failure at the run's row, said of the row: its batches are stored, so "nothing of this load was stored;
+    what the run fetched stays pending" is not true of it (hunt 49, seed 7311:3: a full disk refused the row of a run
+    that had stored all 11 of its articles)."""
+    said = str(error)
+    if NOTHING_OF_THE_LOAD not in said:
+        return error
+    if recorded:
+        instead = f"The run is recorded {status}, and what it stored is kept"
+    else:
+        instead = ("The run's row was not written: what the run stored is kept, the rest stays pending, and the next "
+                   "run marks this one abandoned")
+    return WarehouseError(said.replace(NOTHING_OF_THE_LOAD, instead))
 
 
 def store_fetch_events(store: Warehouse, events: list[FetchEvent]) -> None:

@@ -199,15 +199,7 @@ async def run_ingest(
                 summary.articles_held = run_id in ctx.articles_held
         except BaseException as exc:
             summary.status = "cancelled" if is_cancellation(exc) else "failed"
-            try:
-                with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
-                    try:  # the row after the commits of the loads the stop cut short, counting them (runs53)
-                        writes.add_committed_after_stop(summary.counts)
-                    finally:  # a second stop cuts the wait short, not the row
-                        end_run(store, summary, describe_error(exc))
-            except Exception as unwritten:  # the warehouse that failed the run fails its row too
-                log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
-                            unwritten)
+            end_stopped_run(store, summary, writes, exc)
             raise
         summary.elapsed_s = round(time.monotonic() - started, 3)
         # A Ctrl-C or SIGTERM from here on would cancel a run recorded `completed`: asyncio cancels the
@@ -224,6 +216,27 @@ async def run_ingest(
             cli_signals.note_the_run_recorded()  # the command's end drops a stop too (flows._interrupt)
             remove_pages(pages_dir_for(config.warehouse_path), summary.pages_dropped)
     return summary
+
+
+def end_stopped_run(store: Warehouse, summary: RunSummary, writes: WritesInThreads, exc: BaseException) -> None:
+    """The row of a run stopped or failed, after the commits of the loads the stop cut short, counting them
+    (runs53). A second stop cuts the wait short, not the row."""
+    try:
+        with interrupts_held():  # a second Ctrl-C must not cut the row's one statement short
+            try:
+                writes.add_committed_after_stop(summary.counts)
+            finally:
+                end_run(store, summary, describe_error(exc))
+    except Exception as failed:  # the warehouse that failed the run fails its row too
+        warn_of_the_end(failed)
+
+
+def warn_of_the_end(failed: Exception) -> None:
+    """What a stopped run's end met, said once above the command's line (its "(said above)")."""
+    if cli_signals.the_row_is_unwritten():
+        log.warning("the run's row could not be written either; the next run marks it abandoned (%s)", failed)
+    else:  # after the row's commit: the merge of the search index, the feed states' copy (hunt 49)
+        log.warning("the run's row is written, but what follows it failed (%s)", failed)
 
 
 def open_run(
@@ -245,9 +258,8 @@ def open_run(
             with interrupts_held():
                 readersafe.record_start(store, summary.run_id, configured)  # idempotent: it may be recorded
                 end_run(store, summary, describe_error(exc))
-        except Exception as unwritten:
-            log.warning("the run's row could not be written either; the next run marks it abandoned (%s)",
-                        unwritten)
+        except Exception as failed:
+            warn_of_the_end(failed)
         raise
 
 
@@ -320,8 +332,33 @@ async def poll_safely(ctx: RunContext, feeds: Sequence[FeedConfig], stages: Stag
 
 
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:
-    """The run's row; while a reader holds the warehouse it is spooled with the run's loads (reader hook)."""
-    hostholds.store_at_end(store, summary.run_id, summary.host_pauses)  # before the run's row: kept if it is
-    readersafe.report_spooled(store, summary.run_id)
-    summary.pages_dropped = readersafe.close_run(
-        store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)
+    """The run's row; while a reader holds the warehouse it is spooled with the run's loads (reader hook).
+
+    A row left unwritten (a full disk; a stop asked again `HOLD_AT_MOST_S` after a held one, obeyed inside its
+    statement) is noted, so that the command does not say the run is recorded; a failure after the row's commit
+    (the search index's merge, the feed states' copy) does not make it unwritten (hunt 49)."""
+    with readersafe.noting_rows_recorded() as recorded:
+        try:
+            hostholds.store_at_end(store, summary.run_id, summary.host_pauses)  # before the run's row: kept if it is
+            readersafe.report_spooled(store, summary.run_id)
+            summary.pages_dropped = readersafe.close_run(
+                store, summary.run_id, summary.counts.as_dict(), summary.status, error, html_budget_mb)
+        except WarehouseError as failed:
+            row_not_ended(summary, failed, summary.run_id in recorded)
+            raise readersafe.said_of_the_row(failed, summary.status, summary.run_id in recorded) from failed
+        except BaseException as failed:
+            row_not_ended(summary, failed, summary.run_id in recorded)
+            raise
+    cli_signals.note_the_row_unwritten(False)  # written at a second try (a failed run's row after its load's)
+
+
+def row_not_ended(summary: RunSummary, failed: BaseException, recorded: bool) -> None:
+    """What the command is to say of a row whose end raised: unwritten (the next run marks it abandoned) or, the
+    failure coming after its commit, recorded as it was. A stop obeyed inside its statement is said here: no caller
+    logs a stop, and the command's line says "(said above)" (hunt 49)."""
+    cli_signals.note_the_row_unwritten(not recorded)
+    if recorded and summary.status == "completed":
+        cli_signals.note_the_run_recorded()  # the line is then "interrupted as the run ended; … recorded completed"
+    if not recorded and not isinstance(failed, Exception):
+        log.warning("the run's row could not be written: a stop asked again was obeyed as it was written; the next "
+                    "run marks the run abandoned")

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from newsflow import spoolcodec, warehouse
-from newsflow.errors import WarehouseError, WarehouseHeldError, WarehouseLockedError
+from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.files import PARTIAL_SUFFIX, read_capped, replace_file
 from newsflow.runlock import DISK_FULL, room_question
 from newsflow.warehouse import BorrowedWarehouse, Warehouse
@@ -225,8 +225,7 @@ def spool_load(store: Warehouse, run_id: str, kind: str, args: tuple[Any, ...], 
     except OSError as exc:  # a full disk is the machine's failure, not the load's: the run stops, nothing is lost
         raise WarehouseError(
             f"cannot spool to {spool.directory}: {exc.strerror or exc}. A reader holds {store.path}, so this run "
-            f"writes its loads there instead. {_why_not_written(exc)} Nothing of this load was stored; what the run "
-            "fetched stays pending for the next run") from exc
+            f"writes its loads there instead. {_why_not_written(exc)} {NOTHING_OF_THE_LOAD}") from exc
     log.info("spooled %s to %s", kind.rpartition(":")[2], path)
     return if_spooled
 

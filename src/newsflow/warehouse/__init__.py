@@ -31,7 +31,13 @@ from newsflow.heldsignals import signals_held
 with signals_held():
     import duckdb
 
-from newsflow.errors import NoWarehouseYet, WarehouseError, WarehouseHeldError, WarehouseLockedError
+from newsflow.errors import (
+    NOTHING_OF_THE_LOAD,
+    NoWarehouseYet,
+    WarehouseError,
+    WarehouseHeldError,
+    WarehouseLockedError,
+)
 from newsflow.runlock import (
     DISK_FULL,
     full_hint,
@@ -173,9 +179,7 @@ class Warehouse:
                                   "this newsflow's schema stopped (each migration is stored whole or not at all) and "
                                   f"nothing else was written: {room_remedy(text)}, and the next run finishes it")
         return WarehouseError(
-            f"cannot write {self.path}: {first}. {room_question(text)} Nothing of this load was stored; "
-            "what the run fetched stays pending for the next run"
-        )
+            f"cannot write {self.path}: {first}. {room_question(text)} {NOTHING_OF_THE_LOAD}")
 
     def exists(self) -> bool:
         """Whether the warehouse file is there, for a caller that skips or words its "no warehouse yet" itself; a
