@@ -31,13 +31,12 @@ import pytest
 from flows.cancelwatch import CancelWatch
 from flows.localserver import PrefectApi
 
-from newsflow import cli_signals, readersafe, warehouse
+from newsflow import cli_signals, readersafe, runner, warehouse
 from newsflow.config import load_config
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError
 from newsflow.models import FeedConfig, FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.runbatches import WritesInThreads, load_fetched
-from newsflow import runner
 from newsflow.runner import RunContext, RunSummary, Stages, end_run, end_stopped_run, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
