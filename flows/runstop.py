@@ -39,12 +39,13 @@ from typing import Any
 from prefect.context import FlowRunContext
 from prefect.exceptions import TerminationSignal
 
-from newsflow.cli_signals import a_stop_was_asked
+from newsflow.cli_signals import a_stop_was_asked, how_the_stopped_run_is_recorded
 
 logger = logging.getLogger("newsflow.serve")
+# A load under way is committed whole (review of hunt 48). What is said of the row is the runner's note, as
+# `newsflow run`'s line says it: a row a full disk refused is not "cancelled" (readthrough 45, finding 2)
 STOPPED = ("run {run_id} ({name}) stopped before its end (its service stopped, or it was cancelled): its batch "
-           "in flight loaded whole or not at all, its `runs` row says cancelled, and what it had not stored stays "
-           "pending for the next run")  # a load under way is committed whole: review of hunt 48
+           "in flight loaded whole or not at all, {row}, and what it had not stored stays pending for the next run")
 ExceptionHandler = Any  # asyncio's own type for it is private
 ENGINE_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 STOP_RESTATED = ("Crash detected! Execution was cancelled by the runtime environment.",
@@ -125,4 +126,4 @@ def stopped_line() -> str | None:
     this_run = context.flow_run if context else None
     if this_run is None or this_run.deployment_id is None:
         return None
-    return STOPPED.format(run_id=this_run.id, name=this_run.name)
+    return STOPPED.format(run_id=this_run.id, name=this_run.name, row=how_the_stopped_run_is_recorded())

@@ -16,6 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -131,6 +132,30 @@ def test_a_log_cut_part_way_through_a_write_is_said_by_the_next_writer(
     if cut:
         assert said[0].startswith(f"newsflow: warning: {log} ended part way through a write") and "\n" not in said[0]
     assert not log.exists(), "the writer's checkpoint merged the log"
+
+
+def test_a_log_cut_at_a_runs_row_is_said_as_the_row_is_left_not_as_articles_pending(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Readthrough 45 (finding 4): what a cut drops may be only a run's row (hunt 49's full disk at the row, its
+    batches committed before it), and the line said "Articles a run was storing are pending again" of it. Cut here:
+    the row's end, the one commit after its start; the line says what becomes of the row, and it does."""
+    wh = tmp_path / "news.duckdb"
+    _warehouse(wh)
+    with _writes_left_in_the_log(wh) as con:
+        warehouse.begin_run(con, "r", datetime.now(UTC))
+        warehouse.finish_run(con, "r", {"articles_stored": 0}, "completed")  # the row's end: the commit cut
+    log = logends.log_path(wh)
+    log.write_bytes(log.read_bytes()[:-7])
+    with caplog.at_level(logging.WARNING, logger="newsflow"), Warehouse(wh).writing() as con:
+        con.execute("BEGIN")
+        warehouse.abandon_stale_runs(con)  # the next run's start
+        con.execute("COMMIT")
+        row = con.execute("SELECT status FROM runs WHERE run_id = 'r'").fetchall()
+    said = [r.getMessage() for r in caplog.records if "ended part way through a write" in r.getMessage()]
+    assert row == [("abandoned",)] and len(said) == 1, (row, caplog.text)
+    assert "Articles a run was storing are pending again" not in said[0], "said of a cut that held only the row"
+    assert "if it was ending its own row, that row stays `running` and the next run marks it abandoned" in said[0]
 
 
 @pytest.mark.parametrize("argv", [["reextract"], ["search", "--reindex"]], ids=["reextract", "search --reindex"])

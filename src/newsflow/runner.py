@@ -254,6 +254,9 @@ def open_run(
             raise
         summary.status = "cancelled"
         store.write_patience = 0.0  # stopping: spool now rather than wait for the reader again
+        # Unwritten until `end_run` says otherwise: a `record_start` that raises (a second writer's open refused)
+        # leaves no row, or a `running` one, and the lines must not say "written" (readthrough 45, finding 1)
+        cli_signals.note_the_row_unwritten(True)
         try:
             with interrupts_held():
                 readersafe.record_start(store, summary.run_id, configured)  # idempotent: it may be recorded

@@ -80,6 +80,7 @@ def test_a_sigterm_while_a_served_run_fetches_says_one_line_and_leaves_no_half_r
     assert state and state.is_cancelled() and paused, state
     stopped = [line for line in said.splitlines() if "stopped before its end" in line]
     assert len(stopped) == 1 and run_id in stopped[0], said[-4000:]
+    assert "the run is recorded cancelled" in stopped[0], stopped  # as the row says (readthrough 45, finding 2)
     # The engine's "Crash detected! Execution was cancelled ...", "Finished in state Crashed(...)" and
     # "Finished in state Running()" were three ERROR lines restating the stop (flows/runstop.py)
     assert not [line for line in said.splitlines() if "| ERROR" in line], said[-4000:]

@@ -23,13 +23,16 @@ from datetime import datetime
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
+from types import SimpleNamespace
 from uuid import UUID, uuid4
 
 import pytest
 from flows.localserver import STATE_FILE, is_stopped, reusable_server
-from flows.runstop import EngineStopLinesAtDebug, quiet_engine_stop_lines
+from flows.runstop import EngineStopLinesAtDebug, quiet_engine_stop_lines, stopped_line
 from flows.servestop import kill_seeing_the_end
 from prefect.client.orchestration import PrefectClient
+from prefect.client.schemas.objects import FlowRun
+from prefect.context import FlowRunContext
 from prefect.exceptions import TerminationSignal
 from prefect.runner._process_manager import ProcessHandle, ProcessManager
 from prefect.states import Cancelling
@@ -37,7 +40,12 @@ from prefect.testing.cli import invoke_and_assert
 from prefect.utilities.engine import capture_sigterm, commit_control_intent_and_ack
 
 from flows import take_back_sigterm
-from newsflow.cli_signals import forget_stops_asked, note_a_stop_asked
+from newsflow.cli_signals import (
+    forget_stops_asked,
+    forget_the_run_recorded,
+    note_a_stop_asked,
+    note_the_row_unwritten,
+)
 from newsflow.config import load_config
 from newsflow.servicewatch import end_with_the_service
 from newsflow.warehouse import Warehouse, run_read_query
@@ -85,6 +93,26 @@ def test_a_newsflow_runs_own_stop_keeps_the_engines_restatements_at_debug_too() 
     finally:
         forget_stops_asked()
         quiet_engine_stop_lines()
+
+
+@pytest.mark.parametrize("unwritten", [False, True], ids=["row written", "row refused"])
+def test_a_served_runs_stop_line_says_what_the_runner_noted_of_its_row(
+    monkeypatch: pytest.MonkeyPatch, unwritten: bool
+) -> None:
+    """Readthrough 45 (finding 2): the served run's stop line said "its `runs` row says cancelled" of a row a full
+    disk had refused (Hunt 49 changed only `newsflow run`'s line). It says what the runner noted, as that line does.
+    The flow run is Prefect's own object, its context the one thing stood in (a served run's full disk: hunt 49)."""
+    this_run = FlowRun(flow_id=uuid4(), name="calm-otter", deployment_id=uuid4())
+    monkeypatch.setattr(FlowRunContext, "get", classmethod(lambda cls: SimpleNamespace(flow_run=this_run)))
+    forget_the_run_recorded()
+    note_the_row_unwritten(unwritten)
+    try:
+        line = stopped_line()
+    finally:
+        forget_the_run_recorded()
+    assert line is not None and line.startswith(f"run {this_run.id} (calm-otter) stopped before its end"), line
+    assert ("recorded cancelled" in line) is not unwritten and ("marks it abandoned" in line) is unwritten, line
+    assert "says cancelled" not in line and line.endswith("stays pending for the next run"), line
 
 
 def test_the_engines_crash_line_for_a_termination_signal_is_a_restatement_of_the_stop_too() -> None:

@@ -31,13 +31,13 @@ import pytest
 from flows.cancelwatch import CancelWatch
 from flows.localserver import PrefectApi
 
-from newsflow import cli_signals, readersafe, warehouse
+from newsflow import cli_signals, readersafe, runner, warehouse
 from newsflow.config import load_config
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError
 from newsflow.models import FeedConfig, FetchEvent, FetchKind, Outcome, PendingArticle
 from newsflow.pipeline import RunCounts
 from newsflow.runbatches import WritesInThreads, load_fetched
-from newsflow.runner import RunContext, RunSummary, Stages, end_run, run_ingest
+from newsflow.runner import RunContext, RunSummary, Stages, end_run, end_stopped_run, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.hostile import hunt49world
@@ -257,6 +257,86 @@ def test_what_is_said_of_the_row_follows_its_commit(
         assert NOTHING_OF_THE_LOAD not in said and "File too large" in said, said
         assert (f"The run is recorded {status}" in said) is committed, said
         assert ("The run's row was not written" in said) is not committed, said
+
+
+# --- Readthrough 45: what a stopped run's lines say, across the session's merges (findings 1, 3, 5) ---------------
+
+SECOND_WRITER = "Can't open a connection to same database file with a different configuration"  # review_prefect54 #5
+
+
+def test_a_stop_at_polling_whose_start_cannot_be_recorded_says_the_row_unwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Readthrough 45 (1): stopped in `open_run` (the double Ctrl-C at polling), `record_start` raised, `end_run` never
+    ran, and the warning said "the run's row is written, but what follows it failed" and the command "the run is
+    recorded cancelled", of a row that was nowhere (or `running`). Both say it unwritten now."""
+    config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
+    store = Warehouse(config.warehouse_path)
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise WarehouseError(f"cannot open {config.warehouse_path}: {SECOND_WRITER}")
+
+    monkeypatch.setattr(readersafe, "open_run", stopped)
+    monkeypatch.setattr(readersafe, "record_start", refused)
+    cli_signals.forget_the_run_recorded()
+    caplog.set_level(logging.WARNING)
+    with pytest.raises(KeyboardInterrupt):
+        runner.open_run(store, RunSummary("stopped"), config.feeds, config.feeds)
+    said = cli_signals.how_the_stopped_run_is_recorded()
+    cli_signals.forget_the_run_recorded()
+    warned = [r.getMessage() for r in caplog.records if SECOND_WRITER in r.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith("the run's row could not be written either"), warned
+    assert "abandoned" in said and "recorded cancelled" not in said, said
+
+
+def test_a_stopped_runs_row_written_then_what_follows_failing_is_said_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Readthrough 45 (5), the promise of docs/scheduling.md (Hunt 49's review, 1) that no test held: a stopped run's
+    row committed `cancelled`, then the close's checkpoint refused by a full disk. The warning says the row is
+    written, and the command "recorded cancelled", as the row says."""
+    config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
+    store = Warehouse(config.warehouse_path)
+    readersafe.record_start(store, "r", config.feeds)
+    cli_signals.forget_the_run_recorded()
+    fail_at(monkeypatch, "close", duckdb.IOException)
+    caplog.set_level(logging.WARNING)
+    end_stopped_run(store, RunSummary("r", status="cancelled"), WritesInThreads(), asyncio.CancelledError())
+    monkeypatch.undo()
+    said = cli_signals.how_the_stopped_run_is_recorded()
+    cli_signals.forget_the_run_recorded()
+    assert run_read_query(store, "SELECT status FROM runs WHERE run_id = 'r'").rows == [("cancelled",)]
+    warned = [r.getMessage() for r in caplog.records if "File too large" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith("the run's row is written, but what follows it failed"), warned
+    assert "recorded cancelled" in said, said
+
+
+def test_a_spill_folder_unusable_at_the_runs_row_is_said_of_the_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Readthrough 45 (3): Local 27's spill-folder line had its own "nothing of this write was stored, and what a run
+    fetched stays pending" tail, which `said_of_the_row` did not find: at the run's row (the run-end transaction
+    spilling into a `news.duckdb.tmp` that is a file) the exit-3 line said nothing was stored, of a run whose batches
+    were. It shares the full disk's wording now, and is said of the row."""
+    config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
+    store = Warehouse(config.warehouse_path)
+    readersafe.record_start(store, "r", config.feeds)
+    cli_signals.forget_the_run_recorded()
+
+    def spills(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException(f'IO Error: Failed to create directory "{config.warehouse_path}.tmp": File exists')
+
+    monkeypatch.setattr(warehouse, "finish_run", spills)
+    with pytest.raises(WarehouseError) as refused:
+        end_run(store, RunSummary("r", status="completed"), None)
+    monkeypatch.undo()
+    cli_signals.forget_the_run_recorded()
+    said = str(refused.value)
+    assert "move it aside" in said and "stays pending for the next run" not in said, said
+    assert "The run's row was not written: what the run stored is kept" in said, said
 
 
 def test_an_abandoned_rows_fetched_count_is_its_pages_answered_2xx(tmp_path: Path) -> None:

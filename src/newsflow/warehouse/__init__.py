@@ -166,12 +166,12 @@ class Warehouse:
         spill = f"{self.path}.tmp"  # DuckDB's temp_directory: where a write that outgrows memory_limit spills
         # a file or FIFO in its place, or a folder it cannot write; not a full disk, or no inodes left (review of
         # Local 27: `mkdir` failing with ENOSPC quotes the folder too, and nothing is there to move)
+        # The shared tail, so that a spill at the run's row is said of the row (readersafe.said_of_the_row)
         if f'"{spill}"' in text and any(sign in text for sign in _SPILL_FOLDER_UNUSABLE):
             return WarehouseError(
                 f"cannot write {self.path}: {first}. DuckDB puts what a write cannot hold in memory in the folder "
                 f"{spill}, and cannot use what is there (a file or a FIFO in its place, or a folder it cannot "
-                "write?): move it aside, and DuckDB makes the folder when it needs it; nothing of this write was "
-                "stored, and what a run fetched stays pending for the next run")
+                f"write?): move it aside, and DuckDB makes the folder when it needs it. {NOTHING_OF_THE_LOAD}")
         if damaged_file_message(text):  # a read failed, not a write: no disk is full
             return WarehouseError(f"cannot open {self.path}: {first}{open_hint(text, read_only=False)}")
         if migrating:

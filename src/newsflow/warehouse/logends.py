@@ -53,14 +53,16 @@ def say_if_cut_short(path: Path) -> None:
     its own `newsflow: warning:` (review of Local 27): a command's first writer logs it before any handler is
     attached (a run's check, before Prefect; `reextract`; `search --reindex`), so Python prints the bare message,
     in every output mode. Its commonest cause first: newsflow itself killed as it stored (the review's plain
-    SIGKILL of a writer left such a log in 3 of 12 trials)."""
+    SIGKILL of a writer left such a log in 3 of 12 trials). What was cut may be only a run's row (hunt 49's full disk
+    at the row, its batches committed before it): the line says both cases, as it cannot tell them apart."""
     if ends_part_way(path):
         log.warning(
             "newsflow: warning: %s ended part way through a write (most often newsflow, or the machine, stopped as "
             "it stored; else a copy or restore that stopped, or a disk that filled): DuckDB kept the commits before "
-            "the cut and dropped the rest. Articles a run was storing are pending again, and a run fetches and "
-            "stores them once while their feeds still list them; what a `reextract` or `search --reindex` was "
-            "writing there is done again when it is run again", log_path(path))
+            "the cut and dropped the rest. If a run was storing articles, they are pending again, and a run fetches "
+            "and stores them once while their feeds still list them; if it was ending its own row, that row stays "
+            "`running` and the next run marks it abandoned; what a `reextract` or `search --reindex` was writing "
+            "there is done again when it is run again", log_path(path))
 
 
 def refuse_a_log_that_is_no_file(path: Path) -> None:
