@@ -26,6 +26,16 @@ from newsflow import cli, files, warehouse
 from newsflow.errors import WarehouseError
 from newsflow.warehouse import Warehouse, compat, logends
 
+
+@pytest.fixture(autouse=True)
+def _loggers_as_a_fresh_process_has_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cut log's line is a log record: an earlier test in this process (a shared CI worker) may have set a level
+    on newsflow's loggers or let Prefect's logging setup disable one (ci140 saw no line)."""
+    for name in ("newsflow", "newsflow.warehouse", logends.log.name):
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.NOTSET)
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
+    monkeypatch.setattr(logging.root.manager, "disable", logging.NOTSET)
+
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
 BLOCK = 256 * 1024
 HEADERS = 3 * 4096  # DuckDB's main header and its two database headers, before the blocks
@@ -173,6 +183,8 @@ def test_a_log_cut_part_way_is_one_newsflow_warning_line_from_every_writing_comm
     log = logends.log_path(wh)
     log.write_bytes(log.read_bytes()[:-7])
     monkeypatch.setattr(logging.getLogger("newsflow"), "propagate", False)
+    for name in ("newsflow", "newsflow.warehouse", logends.log.name):  # no handler, as in a fresh command's process
+        monkeypatch.setattr(logging.getLogger(name), "handlers", [])
     assert cli.main([*argv, "--config", str(_config(tmp_path, wh))]) == 0
     said = [line for line in capsys.readouterr().err.splitlines() if str(log) in line]
     assert len(said) == 1 and said[0].startswith(f"newsflow: warning: {log} ended part way through a write "

@@ -39,6 +39,7 @@ from prefect.states import Cancelling
 from prefect.testing.cli import invoke_and_assert
 from prefect.utilities.engine import capture_sigterm, commit_control_intent_and_ack
 
+import flows
 from flows import take_back_sigterm
 from newsflow.cli_signals import (
     forget_stops_asked,
@@ -56,10 +57,14 @@ from tests.flows.test_serve import start_serve, stop, wait_for
 from tests.localserver import LocalServer
 
 
-def test_a_served_runs_start_leaves_the_engines_sigterm_handler_so_the_runners_cancel_is_acknowledged() -> None:
+def test_a_served_runs_start_leaves_the_engines_sigterm_handler_so_the_runners_cancel_is_acknowledged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """What the flow does as it starts, inside the engine's `capture_sigterm`: the engine's handler is still the
     one installed, so the run's process acknowledges the runner's cancel (before Prefect 54 it refused: the
-    handler was newsflow's, and the stop was a kill, recorded Crashed)."""
+    handler was newsflow's, and the stop was a kill, recorded Crashed). A served run's process never ran
+    `newsflow run`'s `sigterm_interrupts`; a test process may have (ci140), so that is set as a served run has it."""
+    monkeypatch.setattr(flows, "_sigterm_interrupts", False)
     with capture_sigterm():
         engines = signal.getsignal(signal.SIGTERM)
         try:
@@ -146,6 +151,8 @@ def _deaf_to_sigterm(ready: EventType) -> None:
 
 
 def _asleep(ready: EventType) -> None:
+    # a fork inherits the test process's handler, which an earlier test may have left as newsflow's (ci140)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     ready.set()
     time.sleep(60)
 
