@@ -132,23 +132,30 @@ def config(tmp_path: Path, server: LocalServer, feeds: dict[str, str], patience:
     return path
 
 
+def frozen_as_it_fetches(process: subprocess.Popen[str], server: LocalServer, own_server: OwnServer,
+                         release: threading.Event, wait_s: float, what: str) -> tuple[str, float]:
+    """Freeze the Prefect server (SIGSTOP) once `process` is fetching the held page, let the page go, and wait for
+    `process` to end: its output and the seconds from the freeze to its end. The server is thawed whatever happens."""
+    try:
+        wait_for(lambda: server.hits("/frozen/held.html") or process.poll() is not None, wait_s, what)
+        own_server.signal(signal.SIGSTOP)
+        frozen_at = time.monotonic()
+        release.set()
+        out, _ = process.communicate(timeout=300)
+        return out, time.monotonic() - frozen_at
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+        own_server.signal(signal.SIGCONT)
+
+
 def test_newsflow_run_under_a_frozen_server_ends_in_its_bound_and_the_next_run_stores_every_item_once(
         tmp_path: Path, server: LocalServer, own_server: OwnServer) -> None:
     release = threading.Event()
     config_path = config(tmp_path, server, {"frozen": held_site(server, release)})
     first = own_server.newsflow("run", "--config", str(config_path))
-    try:
-        wait_for(lambda: server.hits("/frozen/held.html") or first.poll() is not None, 180, "the held page's fetch")
-        own_server.signal(signal.SIGSTOP)
-        frozen_at = time.monotonic()
-        release.set()
-        out, _ = first.communicate(timeout=300)
-        ended_s = time.monotonic() - frozen_at
-    finally:
-        release.set()
-        if first.poll() is None:
-            first.kill()
-        own_server.signal(signal.SIGCONT)
+    out, ended_s = frozen_as_it_fetches(first, server, own_server, release, 180, "the held page's fetch")
     lines = [line for line in out.splitlines() if line.startswith("newsflow")]
     print(f"\nfrozen mid-run: exit {first.returncode} {ended_s:.1f} s after the freeze; {lines[-1:]}; "
           f"stored {stored(config_path)}")
@@ -170,18 +177,7 @@ def test_newsflow_serve_under_a_frozen_server_exits_4_and_a_run_after_the_thaw_s
         text.write("\n[schedule]\ninterval = 2\n")
     own_server.env["PREFECT_RUNNER_POLL_FREQUENCY"] = "1"
     service = own_server.newsflow("serve", "--config", str(config_path))
-    try:
-        wait_for(lambda: server.hits("/frozen/held.html") or service.poll() is not None, 240, "a served run's fetch")
-        own_server.signal(signal.SIGSTOP)
-        frozen_at = time.monotonic()
-        release.set()
-        out, _ = service.communicate(timeout=300)
-        ended_s = time.monotonic() - frozen_at
-    finally:
-        release.set()
-        if service.poll() is None:
-            service.kill()
-        own_server.signal(signal.SIGCONT)
+    out, ended_s = frozen_as_it_fetches(service, server, own_server, release, 240, "a served run's fetch")
     lines = [line for line in out.splitlines() if line.startswith("newsflow")]
     print(f"\nserve frozen mid-run: exit {service.returncode} {ended_s:.1f} s after the freeze; {lines[-1:]}; "
           f"stored {stored(config_path)}")
