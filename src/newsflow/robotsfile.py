@@ -9,8 +9,11 @@ robots.txt saved with a UTF-8 byte order mark lost its first group.
 
 Here, as RFC 9309 (2.2) reads it:
 - a group is one or more `user-agent` lines and the rules after them; blank lines, comments and lines that are no
-  rule (a PHP warning, HTML after the body) end nothing; a `user-agent` line after a rule, even an empty
-  `Disallow:` (RFC 9309's `empty-pattern`), starts a new group; `Crawl-delay` or `Sitemap` lines end nothing;
+  rule (a PHP warning, HTML after the body) end nothing; a key and its value with no colon between them
+  (`Disallow /x`) are read, as Google reads them, when they are the line's only two words (red team 50); a
+  `user-agent` line after a rule, even an empty `Disallow:` (RFC 9309's `empty-pattern`), starts a new group;
+  `Crawl-delay` or `Sitemap` lines end nothing, and `Crawl-delay` is not obeyed, as Google's and Scrapy's crawlers
+  do not obey it (red team 50: `fetch.per_host_delay` spaces a host's requests);
 - the groups whose user agent is our product token (`newsflow` of `newsflow/0.1 (...)`, case-insensitive, whole)
   are merged; if none, the `*` groups are; if none either, everything is allowed;
 - the rule whose pattern matches the most octets decides; on a tie `allow` wins; `*` matches any run of characters
@@ -170,9 +173,8 @@ class RobotsFile:
 def groups_of(text: str) -> list[_Group]:
     groups: list[_Group] = []
     for line in text.removeprefix("\ufeff").splitlines():  # a byte order mark is no part of the first key
-        key, colon, value = line.split("#", 1)[0].partition(":")
-        key, value = key.strip().lower(), value.strip()
-        if not colon:
+        key, value = key_and_value(line.split("#", 1)[0])
+        if not key:
             continue  # a blank line, a comment, junk: no rule, and the end of nothing
         if key == "user-agent":
             if not groups or groups[-1].ruled:
@@ -183,6 +185,16 @@ def groups_of(text: str) -> list[_Group]:
             if value:
                 groups[-1].rules.append(Rule(key == "allow", normalised(value)))
     return groups
+
+
+def key_and_value(line: str) -> tuple[str, str]:
+    """A line's key (lower-cased) and value: `key: value`, or, with no colon, two words apart (`Disallow /x`, as
+    Google's parser forgives a missing colon: red team 50); ("", "") for anything else (junk, a comment)."""
+    key, colon, value = line.partition(":")
+    if colon:
+        return key.strip().lower(), value.strip()
+    words = line.split()
+    return (words[0].lower(), words[1]) if len(words) == 2 else ("", "")
 
 
 def rules_for(groups: list[_Group], token: str) -> list[Rule]:
