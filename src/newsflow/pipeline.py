@@ -181,7 +181,8 @@ def build_safely(
     attempt = EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None,
                            error=None if article else event.error or str(outcome),
                            counts=outcome not in UNCOUNTED_ARTICLE_OUTCOMES, at=fetched_at,
-                           terminal=False if result.answer_refused or is_empty_page(extraction) else None)
+                           terminal=False if result.answer_refused or result.robots_unmatched or is_empty_page(extraction)
+                           else None)
     page = None
     if article and extraction and extraction.compressed_bytes:
         page = StoredPage(article.article_id, fetched_at, page_file(result.final_url), extraction.html_bytes,

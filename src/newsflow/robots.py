@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from newsflow.fetchrecord import Trail
@@ -78,19 +79,27 @@ class Unreadable:
 
 
 class Unmatchable:
-    """A URL its origin's robots.txt is too costly to match against (`robotsfile.MATCH_WORK`): deferred this run as
-    behind an unreadable robots.txt (review of red team 49: 500 KiB of near-miss `*` rules cost 0.78 s a URL on the
-    event loop, and every host's fetches waited)."""
+    """A URL its origin's robots.txt is too costly to match against (`robotsfile.MATCH_WORK`): taken as disallowed, as
+    RFC 9309 says of a robots.txt that cannot be read, but counted and not final (red team 50).
+
+    The review of red team 49 bounded the match (500 KiB of near-miss `*` rules cost 0.78 s a URL on the event loop)
+    and deferred such a URL uncounted, as behind an unreadable robots.txt: but the file reads, and stays so run after
+    run, so the article was deferred for ever, seen nowhere but each run's `run_deferred`. Now it is
+    `robots_disallowed`, counted as an attempt (`FetchResult.robots_unmatched`: not parked at once): a robots.txt
+    simplified within `execution.max_article_attempts` runs lets it in; one that stays so parks it, its error naming
+    the robots.txt and what to do."""
 
     def __init__(self, origin: str) -> None:
         self.robots_url = f"{origin}/robots.txt"
 
     def refusal(self, url: str, trail: Trail) -> FetchResult:
         shown = url if len(url) <= 200 else url[:200] + "…"  # the URL is long, as a rule: the reason must stay whole
-        error = (f"GET {shown}: not sent: its site's robots.txt {self.robots_url} could not be read for this URL: its "
-                 "`*` rules cost more to match than newsflow allows one URL, and RFC 9309 says to assume everything "
-                 "is disallowed then; not counted as an attempt")
-        return trail.result(Outcome.RATE_LIMITED, url, error=error)
+        error = (f"GET {shown}: not sent: its site's robots.txt {self.robots_url} is too costly to match against "
+                 "this URL (its `*` rules cost more than newsflow allows one URL), so it is taken as disallowed, as "
+                 "RFC 9309 says of a robots.txt that cannot be read; counted as an attempt, parked after "
+                 "execution.max_article_attempts runs: ask the site to shorten its `*` rules, or set "
+                 "fetch.respect_robots = false")
+        return replace(trail.result(Outcome.ROBOTS_DISALLOWED, url, error=error), robots_unmatched=True)
 
 
 def unreachable(result: FetchResult) -> bool:
@@ -164,7 +173,7 @@ class RobotsRules:
             if isinstance(waited, FetchResult):
                 return waited
             allowed = waited
-        if isinstance(allowed, (Unreadable, Unmatchable)):  # RFC 9309: assume complete disallow, this run: deferred
+        if isinstance(allowed, (Unreadable, Unmatchable)):  # RFC 9309: assume complete disallow (deferred; counted)
             return allowed.refusal(url, trail)
         if allowed is True:
             return None
@@ -185,8 +194,8 @@ class RobotsRules:
             if origin not in self._too_costly:  # one line a site and run; each URL's result says it too
                 self._too_costly.add(origin)
                 logger.warning("robots.txt %s/robots.txt: its `*` rules cost more to match against %s than newsflow "
-                               "allows one URL: such URLs of the site are not fetched this run (not counted)",
-                               origin, url[:200])
+                               "allows one URL: such URLs of the site are taken as disallowed, each counted as an "
+                               "attempt, parked after execution.max_article_attempts runs", origin, url[:200])
             return Unmatchable(origin)
 
     async def _load(self, origin: str) -> RobotsFile | Unreadable | None:

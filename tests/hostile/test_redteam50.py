@@ -1,0 +1,81 @@
+"""Red team 50 (docs/security.md, "Red team 50"): what red team 49 left, over real runs.
+
+1. A URL its robots.txt is too costly to match against (`robotsfile.MATCH_WORK`) was deferred, uncounted, on every
+   run while the file stayed so: its article never arrived, and was never parked. Now it is taken as disallowed,
+   counted, not final: stored on the first run after the site fixes its robots.txt, parked after
+   `execution.max_article_attempts` runs if it never does, its error naming the robots.txt and what to do.
+2. `Crawl-delay` is not obeyed (as Google's and Scrapy's crawlers): a host asking a day between fetches has its
+   articles fetched in the run, spaced by `fetch.per_host_delay`.
+
+Every server real, on loopback; every warehouse a DuckDB file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from newsflow.config import load_config
+from newsflow.runner import run_ingest
+from tests.hostile.servers import LoopbackServer
+from tests.hostile.test_redteam10 import config_with
+from tests.hostile.test_redteam49_robots_cost import HOSTILE_ROBOTS
+from tests.localserver import Page
+from tests.sitefactory import rss_feed
+from tests.test_unstoppable import query
+
+HTML = b"<!doctype html><html><head><title>A story</title></head><body><p>" + b"words " * 200 + b"</p></body></html>"
+# 60 distinct near-miss `*` rules (6 KB): against an 8 KB path each find costs about 1/25 of MATCH_WORK
+COSTLY = Page(b"".join(HOSTILE_ROBOTS.splitlines(keepends=True)[:61]), content_type="text/plain", validators=False)
+PLAIN = Page(b"User-agent: *\nDisallow: /private/\n", content_type="text/plain", validators=False)
+LONG = "/" + "a" * 7990  # near every rule of COSTLY, never matching: past MATCH_WORK
+
+
+def costly_robots_world(tmp_path: Path, runs: int, fixed_after: int) -> tuple[Path, list[list[str]], list[list[str]]]:
+    """One feed, two article sites: `stays` serves COSTLY for every run, `fixes` serves it for `fixed_after` runs,
+    then PLAIN. Each has two articles of 8 KB paths and one short one. The article paths each asked, run by run."""
+    feeds, stays, fixes = LoopbackServer("127.0.0.2"), LoopbackServer("127.0.0.3"), LoopbackServer("127.0.0.4")
+    asked: dict[LoopbackServer, list[list[str]]] = {stays: [], fixes: []}
+    try:
+        links = []
+        for site in (stays, fixes):
+            site.add("/robots.txt", COSTLY)
+            paths = [f"{LONG}/{n}" for n in range(2)] + ["/short"]
+            links += [(f"story {site.url(path)[-20:]}", site.add(path, Page(HTML)), None) for path in paths]
+        feed = feeds.add("/feed.xml", Page(rss_feed("wire", links), "application/rss+xml"))
+        config_path = config_with(tmp_path, {"wire": feed})
+        config_path.write_text(config_path.read_text() + "\n[execution]\nmax_article_attempts = 2\n")
+        config = load_config(config_path)
+        for run in range(runs):
+            if run == fixed_after:
+                fixes.add("/robots.txt", PLAIN)
+            before = {site: len(site.requests) for site in asked}
+            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
+            for site, runs_asked in asked.items():
+                runs_asked.append([r.path[:8] for r in site.requests[before[site]:] if r.path != "/robots.txt"])
+    finally:
+        for server in (feeds, stays, fixes):
+            server.close()
+    return tmp_path / "newsflow.toml", asked[stays], asked[fixes]
+
+
+def test_a_url_too_costly_to_match_is_counted_parked_after_its_attempts_and_stored_once_robots_txt_is_fixed(
+    tmp_path: Path,
+) -> None:
+    """2 runs, max_article_attempts = 2. Before: the long URLs deferred on every run (`rate_limited`, 0 attempts,
+    never parked), for ever. Now: the short URLs stored on the first run; the fixed site's long ones stored on the
+    run after its fix; the other's counted each run and parked by the second, its error saying what to do."""
+    config_path, stays, fixes = costly_robots_world(tmp_path, runs=2, fixed_after=1)
+    assert stays == [["/short"], []], stays
+    assert fixes == [["/short"], ["/" + "a" * 7] * 2], fixes
+    rows = query(config_path, "SELECT url LIKE '%/short', article_id IS NOT NULL, parked_at IS NOT NULL, "
+                              "fetch_attempts, last_outcome FROM entries WHERE url LIKE 'http://127.0.0.3%' "
+                              "ORDER BY url")
+    assert rows == [(False, False, True, 2, "robots_disallowed")] * 2 + [(True, True, False, 0, "ok")], rows
+    assert query(config_path, "SELECT count(article_id) FROM entries WHERE url LIKE 'http://127.0.0.4%'") == [(3,)]
+    [(error,)] = query(config_path, "SELECT DISTINCT last_error FROM entries WHERE parked_at IS NOT NULL")
+    assert "robots.txt http://127.0.0.3" in str(error) and "too costly to match" in str(error), error
+    assert "parked after execution.max_article_attempts runs" in str(error) and "fetch.respect_robots" in str(error)
+    parked = query(config_path, "SELECT count(*) FROM entries e JOIN fetch_events f ON f.url = e.url "
+                                "WHERE e.parked_at IS NOT NULL AND f.run_id = 'run-1'")
+    assert parked == [(2,)], "the second run parked them"
