@@ -33,6 +33,8 @@ FetchRobots = Callable[[str], Awaitable[FetchResult]]
 
 ROBOTS_ACCEPT = "text/plain, */*;q=0.5"
 ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to parse at least 500 KiB
+# A robots.txt this long or shorter is parsed on the event loop (under 2 ms at any shape); a longer one in a thread.
+PARSE_ON_LOOP_BYTES = 16_384
 # robots.txt's share of `timeout`, inside the article's deadline: one missing allows all, leaving time.
 ROBOTS_TIME_SHARE = 0.5
 
@@ -216,4 +218,8 @@ class RobotsRules:
             logger.info("robots.txt for %s: %s; allowing all", origin, result.error or result.outcome)
             return None
         text = result.body.decode("utf-8", errors="replace")
-        return RobotsFile.parse(text, self._user_agent)  # as RFC 9309 reads it (red team 49)
+        if len(result.body) <= PARSE_ON_LOOP_BYTES:
+            return RobotsFile.parse(text, self._user_agent)  # as RFC 9309 reads it (red team 49)
+        # Off the event loop (red team 50): 500 KiB of distinct `*` rules parse in 0.19 s, and every host's fetches
+        # waited. A thread holds the GIL for at most the switch interval (5 ms) at a time: the parse is Python code.
+        return await asyncio.to_thread(RobotsFile.parse, text, self._user_agent)

@@ -131,16 +131,18 @@ class RobotsFile:
     def parse(cls, text: str, user_agent: str) -> RobotsFile:
         prefixes: dict[str, bool] = {}
         whole: dict[str, bool] = {}
-        wildcards: set[Rule] = set()  # a rule written twice is tried once
+        wildcards: dict[Rule, None] = {}  # a rule written twice is tried once; in the file's order
         for rule in rules_for(groups_of(text), product_token(user_agent)):
             if "*" in rule.pattern:
-                wildcards.add(rule)
+                wildcards[rule] = None
             elif rule.pattern.endswith("$"):
                 whole[rule.pattern[:-1]] = whole.get(rule.pattern[:-1], False) or rule.allow
             else:
                 prefixes[rule.pattern] = prefixes.get(rule.pattern, False) or rule.allow
         lengths = tuple(sorted({len(pattern) for pattern in prefixes}, reverse=True))
-        ranked = tuple(sorted(wildcards, key=lambda rule: (rule.rank, rule.pattern), reverse=True))
+        # Longest first, `allow` first on a tie, else in the file's order: one int a rule, compared in C. Sorting by
+        # (rank, pattern) compared strings of 80,000 tied rules for 0.1-0.2 s, holding the GIL (red team 50).
+        ranked = tuple(sorted(wildcards, key=lambda rule: -2 * len(rule.pattern) - rule.allow))
         return cls(prefixes, lengths, whole, ranked)
 
     def allows(self, url: str) -> bool:
