@@ -152,3 +152,25 @@ def test_a_huge_robots_txt_is_parsed_off_the_event_loop_and_an_honest_hosts_fetc
     [(_, began, ended, parsed_on)] = [parse for parse in parses if parse[0] == len(HUGE_ROBOTS)]
     assert parsed_on != loop_thread
     assert any(began < tick < ended for tick in ticks), "the event loop ran while the robots.txt was parsed"
+
+
+def test_a_crawl_delay_of_a_day_is_not_obeyed_and_its_groups_rules_are() -> None:
+    """`Crawl-delay: 86400` (a day between fetches): not obeyed, as Google's and Scrapy's crawlers do not obey it, so
+    the host's 3 stories are fetched at once (`fetch.per_host_delay` spaces a host's requests); the rules of its
+    group still hold (`/private/` refused, unasked)."""
+    robots = b"User-agent: *\nCrawl-delay: 86400\nDisallow: /private/\n"
+    server = _robots_server("127.0.0.1", robots)
+    urls = [server.url(f"/story/{n}") for n in range(3)] + [server.url("/private/story")]
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(settings(timeout=2.0, per_host_concurrency=1)) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+
+    started = time.monotonic()
+    try:
+        results = asyncio.run(go())
+    finally:
+        server.close()
+    assert [r.outcome for r in results] == [Outcome.OK] * 3 + [Outcome.ROBOTS_DISALLOWED], [r.error for r in results]
+    assert time.monotonic() - started < 10.0, "nothing waited a day, nor the deadline"
+    assert "/private/story" not in [heard.path for heard in server.heard]
