@@ -21,9 +21,10 @@ GUID for good, its article a cut text. What tells a cut body from a whole one, a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
 
 from newsflow import charset
 from newsflow.fetchrecord import Trail
@@ -76,13 +77,40 @@ _OPENED_AND_CLOSED = ((re.compile(rb"<!--"), re.compile(rb"-->")),
                       (re.compile(rb"<style[\s>]", re.IGNORECASE), re.compile(rb"</style\s*>", re.IGNORECASE)))
 
 
+# A body of no declared length whose document has ended (`ends_its_document`) and after which nothing came for this
+# long (or a quarter of `fetch.timeout`, if less) is whole: a server that keeps such a connection open (an HTTP/1.0
+# answer saying `Connection: keep-alive`, an HTTP/1.1 one with no length nor chunks) had every page `timeout`,
+# counted, parked after `execution.max_article_attempts` runs while its host served it whole (red team 50).
+DOCUMENT_END_PATIENCE = 2.0
+
+
 class BodyCutShort(Exception):
     """The body ended before its own end: a compressed stream or a document that does not finish."""
 
 
-async def _enumerate(stream: AsyncIterable[bytes]) -> AsyncIterator[tuple[int, bytes]]:
-    count = 0
-    async for chunk in stream:
+async def _pieces(stream: AsyncIterable[bytes], patience: float | None) -> AsyncGenerator[tuple[int, bytes | None]]:
+    """The stream's chunks, numbered, and (count, None) each time none came for `patience` seconds (never, with
+    None). The next chunk is awaited in a task of its own, kept across silences: cancelling a read would break the
+    stream. Close it (`contextlib.aclosing`): a read still awaited is cancelled then."""
+    count, chunks = 0, aiter(stream)
+    if patience is None:  # no task a chunk: an endless body of one-byte chunks costs what it did (red team 45)
+        async for chunk in chunks:
+            count += 1
+            yield count, chunk
+        return
+    while True:
+        coming = asyncio.ensure_future(anext(chunks))
+        try:
+            while not (await asyncio.wait({coming}, timeout=patience))[0]:
+                yield count, None
+        finally:
+            if not coming.done():  # the reader stopped (the document ended, the deadline passed): stop the read
+                coming.cancel()
+                await asyncio.gather(coming, return_exceptions=True)
+        try:
+            chunk = coming.result()
+        except StopAsyncIteration:
+            return
         count += 1
         yield count, chunk
 
@@ -114,29 +142,40 @@ async def read_body(
     packed_cap, came = max_bytes + max_bytes // PACKED_OVERHEAD_SHARE + PACKED_OVERHEAD_BYTES, 0
     blank = False  # the head so far is white space: only a piece that is not can change that
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
-    async for count, chunk in _enumerate(stream):
-        if count % CHUNKS_BETWEEN_YIELDS == 0:
-            await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
-            if count > pieces:
-                raise AnswerTooLarge(f"the body came in over {pieces:,} pieces (chunks), {trail.bytes_read:,} bytes in "
-                                     f"all: past one for every {piece_bytes} bytes of "
-                                     f"{'its 500 KiB limit' if first_only else 'fetch.max_bytes'}; stopped")
-        trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
-        parts.append(piece := decoder.feed(chunk))
-        if first_only and decoder.produced >= max_bytes:
-            return first_lines(b"".join(parts)[:max_bytes])
-        if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
-            raise charset.BodyTooLarge(f"{came:,} bytes of {decoder.encoding} came, unpacked to {decoder.produced:,}")
-        # (joined again only when it can decide: a blank body in 64-byte chunks was joined at each one,
-        # O(n^2), 29 s of the event loop for 1 MB: review of red team 23)
-        if sniffing and decoder.produced >= charset.SNIFF_BYTES and (not blank or piece.strip()):
-            head = b"".join(parts)
-            blank = not head.strip()
-            if head.startswith(_GZIP_DEFLATE):  # packed once more: judged unpacked, after the stream
-                sniffing = False  # (it was joined again at each chunk: O(n^2), ~30 s for 1.6 MB, red team 24)
-            elif not blank and sniff is not None:  # blank: judged later
-                sniff(head)
-                sniffing, sniff = False, None
+    held_open = framed_by_close(headers) and trail.kind is not FetchKind.ROBOTS  # may a silence end it?
+    patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4) if held_open else None
+    async with contextlib.aclosing(_pieces(stream, patience)) as pieces_read:
+        async for count, chunk in pieces_read:
+            if chunk is None:
+                if decoder.identity and ends_its_document(b"".join(parts), trail.kind):
+                    logger.info("GET %s: its document ended, then nothing came for %.1f s on a connection the "
+                                "server keeps open with no length: taken as whole", trail.url[:200], patience or 0)
+                    break
+                continue
+            if count % CHUNKS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
+                if count > pieces:
+                    raise AnswerTooLarge(f"the body came in over {pieces:,} pieces (chunks), "
+                                         f"{trail.bytes_read:,} bytes in all: past one for every {piece_bytes} bytes "
+                                         f"of "
+                                         f"{'its 500 KiB limit' if first_only else 'fetch.max_bytes'}; stopped")
+            trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
+            parts.append(piece := decoder.feed(chunk))
+            if first_only and decoder.produced >= max_bytes:
+                return first_lines(b"".join(parts)[:max_bytes])
+            if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
+                raise charset.BodyTooLarge(f"{came:,} bytes of {decoder.encoding} came, unpacked to "
+                                           f"{decoder.produced:,}")
+            # (joined again only when it can decide: a blank body in 64-byte chunks was joined at each one,
+            # O(n^2), 29 s of the event loop for 1 MB: review of red team 23)
+            if sniffing and decoder.produced >= charset.SNIFF_BYTES and (not blank or piece.strip()):
+                head = b"".join(parts)
+                blank = not head.strip()
+                if head.startswith(_GZIP_DEFLATE):  # packed once more: judged unpacked, after the stream
+                    sniffing = False  # (it was joined again at each chunk: O(n^2), ~30 s for 1.6 MB, red team 24)
+                elif not blank and sniff is not None:  # blank: judged later
+                    sniff(head)
+                    sniffing, sniff = False, None
     if not decoder.complete:
         parts.append(_finished_from(decoder, rest(), trail))
     body = unpacked(b"".join(parts), 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)
