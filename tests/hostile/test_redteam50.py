@@ -8,6 +8,10 @@
    fetches waiting. Now one over 16 KiB is parsed in a thread (and its `*` rules sorted by one int, in C).
 3. `Crawl-delay` is not obeyed (as Google's and Scrapy's crawlers): a host asking a day between fetches has its
    articles fetched in the run, spaced by `fetch.per_host_delay`.
+4. The new class: a server that keeps a connection open after an answer of no length (HTTP/1.0 saying
+   `Connection: keep-alive`, or HTTP/1.1 with neither length nor chunks): its pages were read until the deadline,
+   `timeout` every run, parked. Now a document that has ended, then silent for a quarter of the deadline (2 s at
+   most), is whole (the runs world draws such hops too: `test_redteam48_runs.py`, `held_open`).
 
 Every server real, on loopback; every warehouse a DuckDB file.
 """
@@ -26,7 +30,8 @@ from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
 from newsflow.robotsfile import RobotsFile
 from newsflow.runner import run_ingest
-from tests.hostile.servers import LoopbackServer, settings
+from tests.hostile.rawserver import RawServer
+from tests.hostile.servers import LoopbackServer, fetch_articles, settings
 from tests.hostile.test_redteam10 import config_with
 from tests.hostile.test_redteam49_robots_cost import HOSTILE_ROBOTS, NO_ROBOTS, _page
 from tests.localserver import Page
@@ -174,3 +179,27 @@ def test_a_crawl_delay_of_a_day_is_not_obeyed_and_its_groups_rules_are() -> None
     assert [r.outcome for r in results] == [Outcome.OK] * 3 + [Outcome.ROBOTS_DISALLOWED], [r.error for r in results]
     assert time.monotonic() - started < 10.0, "nothing waited a day, nor the deadline"
     assert "/private/story" not in [heard.path for heard in server.heard]
+
+
+ARTICLE = (b"<!doctype html><html><head><title>A story</title></head><body><article><p>" + b"words " * 200
+           + b"</p></article></body></html>")
+NO_LENGTH_KEPT_ALIVE = (b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nConnection: keep-alive\r\n\r\n",
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: keep-alive\r\n\r\n")
+
+
+@pytest.mark.parametrize("head", NO_LENGTH_KEPT_ALIVE, ids=["http-1.0", "http-1.1"])
+def test_a_whole_page_of_no_length_on_a_connection_held_open_is_taken_and_a_cut_one_is_not(head: bytes) -> None:
+    """A page of no length whose server keeps the connection open after it (its `Connection: keep-alive` a lie for
+    such an answer): whole, it is `ok` after a quarter of the deadline's silence (before: `timeout`, counted every
+    run); cut inside its document and held, it still times out (a slow server is not cut short)."""
+    robots_404 = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+    server = RawServer(lambda path: robots_404 if path == "/robots.txt" else [
+        (head + (ARTICLE if path == "/whole" else ARTICLE[:300]), 3.0)])
+    started = time.monotonic()
+    try:
+        whole, cut = fetch_articles(settings(timeout=1.0), [server.url("/whole"), server.url("/cut")])
+    finally:
+        server.close()
+    assert whole.outcome is Outcome.OK and whole.html == ARTICLE, (whole.outcome, whole.error)
+    assert cut.outcome is Outcome.TIMEOUT, (cut.outcome, cut.error)
+    assert time.monotonic() - started < 2.5
