@@ -27,6 +27,10 @@ Red team 49 added: hops that say `Content-Encoding: gzip` on every run over plai
 fail, and, with robots.txt on, one of `ROBOTS_SHAPES` on every host (written for RFC 9309 crawlers): each run,
 its decoy is asked on no host and no chain's page is refused.
 
+Red team 50 added hops that answer HTTP/1.0 with no length, say `Connection: keep-alive` and hold the connection
+open after the body (`held_open`): a chain of only fast and held-open hops, with no pause on its way, never ends
+`timeout` (its page came whole; before, every run timed it out, counted).
+
 CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
 
