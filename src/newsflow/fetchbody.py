@@ -77,8 +77,8 @@ _OPENED_AND_CLOSED = ((re.compile(rb"<!--"), re.compile(rb"-->")),
                       (re.compile(rb"<style[\s>]", re.IGNORECASE), re.compile(rb"</style\s*>", re.IGNORECASE)))
 
 
-# A body of no declared length whose document has ended (`ends_its_document`) and after which nothing came for this
-# long (or a quarter of `fetch.timeout`, if less) is whole: a server that keeps such a connection open (an HTTP/1.0
+# A body of no declared length whose document has closed its root (`closed_its_root`) and after which nothing came for
+# this long (or a quarter of `fetch.timeout`, if less) is whole: a server that keeps such a connection open (an HTTP/1.0
 # answer saying `Connection: keep-alive`, an HTTP/1.1 one with no length nor chunks) had every page `timeout`,
 # counted, parked after `execution.max_article_attempts` runs while its host served it whole (red team 50).
 DOCUMENT_END_PATIENCE = 2.0
@@ -147,7 +147,7 @@ async def read_body(
     async with contextlib.aclosing(_pieces(stream, patience)) as pieces_read:
         async for count, chunk in pieces_read:
             if chunk is None:
-                if decoder.identity and ends_its_document(b"".join(parts), trail.kind):
+                if decoder.identity and closed_its_root(b"".join(parts), trail.kind):
                     logger.info("GET %s: its document ended, then nothing came for %.1f s on a connection the "
                                 "server keeps open with no length: taken as whole", trail.url[:200], patience or 0)
                     break
@@ -253,6 +253,16 @@ def ends_its_document(body: bytes, kind: FetchKind) -> bool:
         end = rb"</" + re.escape(root.group(1)) + rb"\s*>" + _ONLY_BLANKS_AND_COMMENTS
         return re.search(end, tail, re.IGNORECASE | re.DOTALL) is not None
     return False
+
+
+def closed_its_root(body: bytes, kind: FetchKind) -> bool:
+    """The body opened its document's root and closed it last: a page its `<html>` or `<body>`, a feed its root. What
+    a silence after may end (`DOCUMENT_END_PATIENCE`): a page with no root ends in any closing tag of its first
+    element, which a server streaming its header first, then stalling, would have cut there."""
+    if kind is FetchKind.ARTICLE:
+        return (_PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is not None
+                and _PAGE_END_LAST.search(body[-_END_SCAN_BYTES:]) is not None)
+    return ends_its_document(body, kind)
 
 
 _END_SCAN_BYTES = 4096  # a closing tag and the blanks and comments after it
