@@ -24,7 +24,7 @@ Matching splits a pattern on `*` and finds its pieces in order with `str.find` (
 regular expression's backtracking. Its cost a URL is bounded whatever the file (review of red team 49): patterns with
 no `*` are looked up by length, a `*` rule written twice is tried once, the others are tried longest first until
 one matches or none could outrank the best plain match, and each find is charged at its worst against
-`MATCH_WORK`; past it, `TooCostly` (`robots.py` defers the URL as behind an unreadable robots.txt).
+`MATCH_WORK`; past it, `TooCostly` (`robots.py` takes the URL as disallowed this run, uncounted: red team 50).
 """
 
 from __future__ import annotations
