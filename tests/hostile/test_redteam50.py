@@ -1,17 +1,19 @@
-"""Red team 50 (docs/security.md, "Red team 50"): what red team 49 left, over real runs.
+"""Red team 50 (docs/security.md, "Red team 50" and its review): what red team 49 left, over real runs.
 
 1. A URL its robots.txt is too costly to match against (`robotsfile.MATCH_WORK`) was deferred, uncounted, on every
-   run while the file stayed so: its article never arrived, and was never parked. Now it is taken as disallowed,
-   counted, not final: stored on the first run after the site fixes its robots.txt, parked after
-   `execution.max_article_attempts` runs if it never does, its error naming the robots.txt and what to do.
+   run while the file stayed so, seen nowhere. Now it is `robots_disallowed` for the run, its error naming the
+   robots.txt and what to do, uncounted and never parked (the review: parked, it was lost for good): stored on the
+   first run after the site fixes its robots.txt.
 2. A robots.txt of up to 500 KiB was parsed on the event loop: 0.19 s of CPU for the costliest shape, every host's
-   fetches waiting. Now one over 16 KiB is parsed in a thread (and its `*` rules sorted by one int, in C).
+   fetches waiting. Now one over 16 KiB is parsed in one thread of its own, one at a time (and its `*` rules sorted
+   by one int, in C).
 3. `Crawl-delay` is not obeyed (as Google's and Scrapy's crawlers): a host asking a day between fetches has its
    articles fetched in the run, spaced by `fetch.per_host_delay`.
-4. The new class: a server that keeps a connection open after an answer of no length (HTTP/1.0 saying
-   `Connection: keep-alive`, or HTTP/1.1 with neither length nor chunks): its pages were read until the deadline,
-   `timeout` every run, parked. Now a document that has ended, then silent for a quarter of the deadline (2 s at
-   most), is whole (the runs world draws such hops too: `test_redteam48_runs.py`, `held_open`).
+4. The new class: a server that keeps a connection open after an answer of no length saying `Connection:
+   keep-alive`: its pages were read until the deadline, `timeout` every run, parked. Now a document that has ended
+   (or a packed stream that has finished), then silent for a quarter of the deadline (2 s at most), is whole (the
+   runs world draws such hops too: `test_redteam48_runs.py`, `held_open`); an answer that may end by its close is
+   never cut by a silence (the review).
 
 Every server real, on loopback; every warehouse a DuckDB file.
 """
