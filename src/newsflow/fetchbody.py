@@ -24,10 +24,11 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
+from collections.abc import AsyncIterable, Callable, Mapping
 
 from newsflow import charset
 from newsflow.fetchrecord import Trail
+from newsflow.heldopen import DOCUMENT_END_PATIENCE, TAIL_BYTES, held_open, may_end, pieces_until_silence
 from newsflow.models import FetchKind
 from newsflow.netguard import AnswerTooLarge
 
@@ -77,62 +78,8 @@ _OPENED_AND_CLOSED = ((re.compile(rb"<!--"), re.compile(rb"-->")),
                       (re.compile(rb"<style[\s>]", re.IGNORECASE), re.compile(rb"</style\s*>", re.IGNORECASE)))
 
 
-# A body of no declared length on an answer that says `Connection: keep-alive` (`held_open`), whose document has closed
-# its root (`closed_its_root`) or whose packed stream has finished, after which nothing came for this long (or a
-# quarter of `fetch.timeout`, if less) is whole: a server that keeps such a connection open had every page `timeout`,
-# counted, parked after `execution.max_article_attempts` runs while its host served it whole (red team 50). An answer
-# that may end by its close is never cut by a silence: an honest server may flush a premature `</html>` (a template
-# bug, a `document.write` string), compute, then send the story and close (review of red team 50).
-DOCUMENT_END_PATIENCE = 2.0
-# What the body read so far may end in to have its next read timed (`_pieces`): a root's end tag or a comment's end
-_MAY_END = re.compile(rb"(?:</(?:[\w.-]+:)?(?:html|body|rss|feed|rdf)\s*>|-->)\s*\Z", re.IGNORECASE)
-_TAIL_BYTES = 256
-
 class BodyCutShort(Exception):
     """The body ended before its own end: a compressed stream or a document that does not finish."""
-
-
-async def _pieces(
-    stream: AsyncIterable[bytes], patience: float | None, may_end: Callable[[], bool],
-) -> AsyncGenerator[tuple[int, bytes | None]]:
-    """The stream's chunks, numbered, and (count, None) each time none came for `patience` seconds after a chunk that
-    `may_end` the body (never, with None). Only such a read is awaited in a task of its own, kept across silences
-    (cancelling a read would break the stream): a task a chunk cost 5.5 times the CPU of a body dribbled in 64-byte
-    pieces (review of red team 50). Close it (`contextlib.aclosing`): a read still awaited is cancelled then."""
-    count, chunks = 0, aiter(stream)
-    if patience is None:  # no task a chunk: an endless body of one-byte chunks costs what it did (red team 45)
-        async for chunk in chunks:
-            count += 1
-            yield count, chunk
-        return
-    while True:
-        if not may_end():
-            try:
-                chunk = await anext(chunks)
-            except StopAsyncIteration:
-                return
-        else:
-            coming = asyncio.ensure_future(anext(chunks))
-            try:
-                while not (await asyncio.wait({coming}, timeout=patience))[0]:
-                    yield count, None
-            finally:
-                if not coming.done():  # the reader stopped (the document ended, the deadline passed): stop the read
-                    coming.cancel()
-                    await asyncio.gather(coming, return_exceptions=True)
-            try:
-                chunk = coming.result()
-            except StopAsyncIteration:
-                return
-        count += 1
-        yield count, chunk
-
-
-def held_open(headers: Mapping[str, str]) -> bool:
-    """An answer of no declared length saying `Connection: keep-alive` (and not `close`): a server that may hold the
-    connection open after the body, which then never ends by a close."""
-    tokens = {token.strip() for token in headers.get("connection", "").lower().split(",")}
-    return framed_by_close(headers) and "keep-alive" in tokens and "close" not in tokens
 
 
 def framed_by_close(headers: Mapping[str, str]) -> bool:
@@ -166,10 +113,10 @@ async def read_body(
     patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4) if silence_ends else None
     tail = [b""]  # the body's last bytes, while a silence may end it
 
-    def may_end() -> bool:
-        return _MAY_END.search(tail[0]) is not None if decoder.identity else decoder.complete
+    def may_end_now() -> bool:
+        return may_end(tail[0]) if decoder.identity else decoder.complete
 
-    async with contextlib.aclosing(_pieces(stream, patience, may_end)) as pieces_read:
+    async with contextlib.aclosing(pieces_until_silence(stream, patience, may_end_now)) as pieces_read:
         async for count, chunk in pieces_read:
             if chunk is None:
                 if decoder.complete if not decoder.identity else closed_its_root(b"".join(parts), trail.kind):
@@ -187,7 +134,7 @@ async def read_body(
             trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
             parts.append(piece := decoder.feed(chunk))
             if silence_ends:
-                tail[0] = (tail[0] + piece[-_TAIL_BYTES:])[-_TAIL_BYTES:]
+                tail[0] = piece[-TAIL_BYTES:] if len(piece) >= TAIL_BYTES else (tail[0] + piece)[-TAIL_BYTES:]
             if first_only and decoder.produced >= max_bytes:
                 return first_lines(b"".join(parts)[:max_bytes])
             if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
@@ -284,7 +231,7 @@ def ends_its_document(body: bytes, kind: FetchKind) -> bool:
 
 def closed_its_root(body: bytes, kind: FetchKind) -> bool:
     """The body opened its document's root and closed it last: a page its `<html>` or `<body>`, a feed its root. What
-    a silence after may end (`DOCUMENT_END_PATIENCE`): a page with no root ends in any closing tag of its first
+    a silence after may end (`heldopen.DOCUMENT_END_PATIENCE`): a page with no root ends in any closing tag of its first
     element, which a server streaming its header first, then stalling, would have cut there."""
     if kind is FetchKind.ARTICLE:
         return (_PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is not None
