@@ -13,7 +13,16 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from newsflow.robotsfile import RobotsFile, Rule, TooCostly, groups_of, normalised, product_token, rules_for
+from newsflow.robotsfile import (
+    RobotsFile,
+    Rule,
+    TooCostly,
+    groups_of,
+    key_and_value,
+    normalised,
+    product_token,
+    rules_for,
+)
 
 UA = "newsflow/0.1 (+https://github.com/newsflow)"
 
@@ -35,6 +44,9 @@ SHAPES = {
     "allow-everyone-block-one-bot": ("User-agent: *\nDisallow:\n\nUser-agent: AhrefsBot\nDisallow: /\n", "/story",
                                      True),
     "name-newsflow-to-let-it-in": ("User-agent: newsflow\nDisallow:\n\nUser-agent: *\nDisallow: /\n", "/story", True),
+    # a missing colon, read as Google reads it when the key and its value are the line's only two words (red team 50)
+    "disallow-without-colon": ("User-agent: *\nDisallow /private/\n", "/private/x", False),
+    "user-agent-without-colon": ("User-agent newsflow\nDisallow /\n\nUser-agent: *\nAllow: /\n", "/story", False),
 }
 URLLIB_READ_RIGHT = {"allow-everyone-block-one-bot", "name-newsflow-to-let-it-in"}
 URLLIB_READ = {name: allowed is (name in URLLIB_READ_RIGHT) for name, (_, _, allowed) in SHAPES.items()}
@@ -83,6 +95,14 @@ def test_paths_are_compared_percent_encoded_alike() -> None:
 
 def test_rules_before_any_user_agent_and_empty_disallows_allow_all() -> None:
     assert RobotsFile.parse("Disallow: /\n\nUser-agent: *\nDisallow:\n", UA).allows("http://s.test/story")
+
+
+def test_a_line_without_its_colon_is_read_only_as_two_words() -> None:
+    """Google's parser takes whitespace for a missing colon only between exactly two words (red team 50)."""
+    text = "User-agent: *\nDisallow /a /b\nDisallow  /c \t\nDisallow\n"
+    robots = RobotsFile.parse(text, UA)
+    assert [robots.allows(f"http://s.test{path}") for path in ("/a", "/b", "/c")] == [True, True, False]
+    assert key_and_value("Allow /x") == ("allow", "/x") and key_and_value("Disallow") == ("", "")
 
 
 def _of_500_kib(line: Callable[[int], str]) -> str:

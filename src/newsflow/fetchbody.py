@@ -21,12 +21,14 @@ GUID for good, its article a cut text. What tells a cut body from a whole one, a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterable, Callable, Mapping
 
 from newsflow import charset
 from newsflow.fetchrecord import Trail
+from newsflow.heldopen import DOCUMENT_END_PATIENCE, TAIL_BYTES, held_open, may_end, pieces_until_silence
 from newsflow.models import FetchKind
 from newsflow.netguard import AnswerTooLarge
 
@@ -80,13 +82,6 @@ class BodyCutShort(Exception):
     """The body ended before its own end: a compressed stream or a document that does not finish."""
 
 
-async def _enumerate(stream: AsyncIterable[bytes]) -> AsyncIterator[tuple[int, bytes]]:
-    count = 0
-    async for chunk in stream:
-        count += 1
-        yield count, chunk
-
-
 def framed_by_close(headers: Mapping[str, str]) -> bool:
     """The body has no declared length: it ends where the server closes the connection."""
     return "content-length" not in headers and "transfer-encoding" not in headers
@@ -114,29 +109,47 @@ async def read_body(
     packed_cap, came = max_bytes + max_bytes // PACKED_OVERHEAD_SHARE + PACKED_OVERHEAD_BYTES, 0
     blank = False  # the head so far is white space: only a piece that is not can change that
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
-    async for count, chunk in _enumerate(stream):
-        if count % CHUNKS_BETWEEN_YIELDS == 0:
-            await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
-            if count > pieces:
-                raise AnswerTooLarge(f"the body came in over {pieces:,} pieces (chunks), {trail.bytes_read:,} bytes in "
-                                     f"all: past one for every {piece_bytes} bytes of "
-                                     f"{'its 500 KiB limit' if first_only else 'fetch.max_bytes'}; stopped")
-        trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
-        parts.append(piece := decoder.feed(chunk))
-        if first_only and decoder.produced >= max_bytes:
-            return first_lines(b"".join(parts)[:max_bytes])
-        if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
-            raise charset.BodyTooLarge(f"{came:,} bytes of {decoder.encoding} came, unpacked to {decoder.produced:,}")
-        # (joined again only when it can decide: a blank body in 64-byte chunks was joined at each one,
-        # O(n^2), 29 s of the event loop for 1 MB: review of red team 23)
-        if sniffing and decoder.produced >= charset.SNIFF_BYTES and (not blank or piece.strip()):
-            head = b"".join(parts)
-            blank = not head.strip()
-            if head.startswith(_GZIP_DEFLATE):  # packed once more: judged unpacked, after the stream
-                sniffing = False  # (it was joined again at each chunk: O(n^2), ~30 s for 1.6 MB, red team 24)
-            elif not blank and sniff is not None:  # blank: judged later
-                sniff(head)
-                sniffing, sniff = False, None
+    silence_ends = held_open(headers) and trail.kind is not FetchKind.ROBOTS  # may a silence end it?
+    patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4) if silence_ends else None
+    tail = [b""]  # the body's last bytes, while a silence may end it
+
+    def may_end_now() -> bool:
+        return may_end(tail[0]) if decoder.identity else decoder.complete
+
+    async with contextlib.aclosing(pieces_until_silence(stream, patience, may_end_now)) as pieces_read:
+        async for count, chunk in pieces_read:
+            if chunk is None:
+                if decoder.complete if not decoder.identity else closed_its_root(b"".join(parts), trail.kind):
+                    logger.info("GET %s: its document ended, then nothing came for %.1f s on a connection the "
+                                "server keeps open with no length: taken as whole", trail.url[:200], patience or 0)
+                    break
+                continue
+            if count % CHUNKS_BETWEEN_YIELDS == 0:
+                await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
+                if count > pieces:
+                    raise AnswerTooLarge(f"the body came in over {pieces:,} pieces (chunks), "
+                                         f"{trail.bytes_read:,} bytes in all: past one for every {piece_bytes} bytes "
+                                         f"of "
+                                         f"{'its 500 KiB limit' if first_only else 'fetch.max_bytes'}; stopped")
+            trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
+            parts.append(piece := decoder.feed(chunk))
+            if silence_ends:
+                tail[0] = piece[-TAIL_BYTES:] if len(piece) >= TAIL_BYTES else (tail[0] + piece)[-TAIL_BYTES:]
+            if first_only and decoder.produced >= max_bytes:
+                return first_lines(b"".join(parts)[:max_bytes])
+            if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
+                raise charset.BodyTooLarge(f"{came:,} bytes of {decoder.encoding} came, unpacked to "
+                                           f"{decoder.produced:,}")
+            # (joined again only when it can decide: a blank body in 64-byte chunks was joined at each one,
+            # O(n^2), 29 s of the event loop for 1 MB: review of red team 23)
+            if sniffing and decoder.produced >= charset.SNIFF_BYTES and (not blank or piece.strip()):
+                head = b"".join(parts)
+                blank = not head.strip()
+                if head.startswith(_GZIP_DEFLATE):  # packed once more: judged unpacked, after the stream
+                    sniffing = False  # (it was joined again at each chunk: O(n^2), ~30 s for 1.6 MB, red team 24)
+                elif not blank and sniff is not None:  # blank: judged later
+                    sniff(head)
+                    sniffing, sniff = False, None
     if not decoder.complete:
         parts.append(_finished_from(decoder, rest(), trail))
     body = unpacked(b"".join(parts), 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)
@@ -214,6 +227,16 @@ def ends_its_document(body: bytes, kind: FetchKind) -> bool:
         end = rb"</" + re.escape(root.group(1)) + rb"\s*>" + _ONLY_BLANKS_AND_COMMENTS
         return re.search(end, tail, re.IGNORECASE | re.DOTALL) is not None
     return False
+
+
+def closed_its_root(body: bytes, kind: FetchKind) -> bool:
+    """The body opened its document's root and closed it last: a page its `<html>` or `<body>`, a feed its root. What
+    a silence after may end (`heldopen.DOCUMENT_END_PATIENCE`): a page with no root ends in any closing tag of its first
+    element, which a server streaming its header first, then stalling, would have cut there."""
+    if kind is FetchKind.ARTICLE:
+        return (_PAGE_ROOT.search(body[:ROOT_SCAN_BYTES]) is not None
+                and _PAGE_END_LAST.search(body[-_END_SCAN_BYTES:]) is not None)
+    return ends_its_document(body, kind)
 
 
 _END_SCAN_BYTES = 4096  # a closing tag and the blanks and comments after it

@@ -142,6 +142,9 @@ class FetchResult:
     # The address the last answer came from (netguard), "" when unknown: a page served at 3 sites'
     # URLs from one address is that host's (an "account suspended" page), from 3 a network's.
     address: str = ""
+    # `robots_disallowed` because the URL's robots.txt was too costly to match against it (`robots.Unmatchable`): no
+    # verdict, so not counted and never parked: tried again each run, its entry's last error saying why (red team 50).
+    robots_unmatched: bool = False
     # Taken from the pages an earlier run's budget left (`leftpages`) without a request this run: its status is
     # that run's answer, no evidence that the network answers now (`intercepts.answered_any`).
     kept: bool = False

@@ -180,13 +180,20 @@ def build_safely(
     outcome = extraction.outcome if extraction and result.ok else result.outcome
     attempt = EntryAttempt(pending.canonical_url, str(outcome), article.article_id if article else None,
                            error=None if article else event.error or str(outcome),
-                           counts=outcome not in UNCOUNTED_ARTICLE_OUTCOMES, at=fetched_at,
-                           terminal=False if result.answer_refused or is_empty_page(extraction) else None)
+                           counts=outcome not in UNCOUNTED_ARTICLE_OUTCOMES and not result.robots_unmatched,
+                           at=fetched_at,
+                           terminal=False if no_verdict(result, extraction) else None)
     page = None
     if article and extraction and extraction.compressed_bytes:
         page = StoredPage(article.article_id, fetched_at, page_file(result.final_url), extraction.html_bytes,
                           extraction.compressed_bytes)
     return BuiltArticle(pending, attempt, event, article, page, result.ok)
+
+
+def no_verdict(result: FetchResult, extraction: ExtractionResult | None) -> bool:
+    """A failure that says nothing final of the page, whatever its outcome: never parked at once (a name's refused DNS
+    answer, an empty 200: counted; a robots.txt too costly to match against the URL: not counted, never parked)."""
+    return result.answer_refused or result.robots_unmatched or is_empty_page(extraction)
 
 
 def failed_attempt(pending: PendingArticle, exc: BaseException) -> EntryAttempt:

@@ -27,12 +27,17 @@ Red team 49 added: hops that say `Content-Encoding: gzip` on every run over plai
 fail, and, with robots.txt on, one of `ROBOTS_SHAPES` on every host (written for RFC 9309 crawlers): each run,
 its decoy is asked on no host and no chain's page is refused.
 
+Red team 50 added hops that answer HTTP/1.0 with no length, say `Connection: keep-alive` and hold the connection
+open after the body (`held_open`): a chain of only fast and held-open hops, with no pause on its way, never ends
+`timeout` (its page came whole; before, every run timed it out, counted).
+
 CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import os
 import time
@@ -58,9 +63,12 @@ PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES else ()),
 HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
-ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying")
+ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying", "held_open")
 # `lying` (red team 49): the hop says `Content-Encoding: gzip` on every run, over plain bytes on every second run
 LIE = b"<html><body><p>plain bytes under a gzip label</p></body></html>"
+# `held_open` (red team 50): the hop answers HTTP/1.0 with no length, says `Connection: keep-alive` and keeps the
+# connection open after its body (until the client closes it, or HELD_OPEN_AT_MOST)
+HELD_OPEN_AT_MOST = 5.0
 SLOW = (0.2, 0.6, 2.5)
 RETRY_AFTER = (1, 2, 3)  # 3: past three quarters of a 1-3 s deadline
 PAUSED_AS_REACHED = (0.0, 1.0, 1.0, 2.5)
@@ -202,6 +210,12 @@ KEPT = [
     # `robots_disallowed`, parked at once, for good.
     Runs(World(chains=((Hop(0, "fast", 0.0), Hop(1, "fast", 0.0)),), kept=(0.0, 0.0), timeout=2.0, per_host=4,
                robots=True), gaps=(0.0,), robots_txt="allow-all-but-one-bot"),
+    # Red team 50's new class: a redirect and its page each answered HTTP/1.0 with no length and `Connection:
+    # keep-alive`, the connection held open after the body. Before: the page read until the deadline, `timeout`
+    # every run, counted (parked after 3 runs while its host served it whole). Now its document ended, then 0.5 s
+    # of silence (a quarter of the deadline): `ok` on the first run.
+    Runs(World(chains=((Hop(0, "held_open", 0.0), Hop(1, "held_open", 0.0)),), kept=(0.0, 0.0), timeout=2.0,
+               per_host=4, robots=True), gaps=(0.0,), robots_txt="plain"),
 ]
 
 
@@ -228,8 +242,36 @@ class RepeatedWorld(ServedWorld):
             if drawn.answer == "lying":
                 self._lie(handler, article, hop)
                 return
+            if drawn.answer == "held_open":
+                self._held_open(handler, article, hop)
+                return
             handle(handler)
         return answer
+
+    def _held_open(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
+        """An HTTP/1.0 answer of no length saying `Connection: keep-alive`, its connection held open after the body
+        (a page whose document ends, or a redirect): every page of it `timeout` before red team 50, counted."""
+        chain = self.world.chains[article]
+        if chain[hop].pauses_next and hop + 1 < len(chain):
+            self._pause_host(chain[hop + 1].host, chain[hop].pauses_next)
+        last = hop + 1 == len(chain)
+        head = b"HTTP/1.0 200 OK\r\n" if last else b"HTTP/1.0 302 Found\r\nLocation: %s\r\n" % self.url(
+            article, hop + 1).encode()
+        handler.close_connection = True
+        handler.wfile.write(head + b"Content-Type: text/html\r\nConnection: keep-alive\r\n\r\n"
+                            + (self.page(article) if last else b""))
+        handler.wfile.flush()
+        handler.connection.settimeout(HELD_OPEN_AT_MOST)
+        with contextlib.suppress(OSError):
+            handler.connection.recv(1)  # held until the client closes it (b"") or the time is up
+
+    def held_open_timed_out(self, article: int, outcome: Outcome) -> bool:
+        """A chain of only fast and held-open hops, no pause on its way, whose held-open page ended `timeout`: its
+        document came whole, and nothing else in the world could time it out (red team 50's class)."""
+        chain = self.world.chains[article]
+        calm = all(hop.answer in ("fast", "held_open") and not hop.pauses_next and not self.world.kept[hop.host]
+                   for hop in chain)
+        return calm and chain[-1].answer == "held_open" and outcome is Outcome.TIMEOUT
 
     def _lie(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
         """Every run `Content-Encoding: gzip`: the page (or a redirect's body) gzipped on odd runs, plain on even
@@ -307,6 +349,7 @@ class RepeatedWorld(ServedWorld):
         return outcomes
 
     def check_one(self, article: int, result: FetchResult, took: float, bound: float, uncounted: float) -> None:
+        assert not self.held_open_timed_out(article, result.outcome), (self.runs, article, result.error)
         if self.failed_by_the_world(article, self.run, result.outcome):  # counted, one line naming the URL
             assert result.status_code == 500 or "gzip" in (result.error or ""), (self.runs, article, result.error)
             assert "http://127.0.0." in (result.error or "") and "\n" not in (result.error or ""), result.error
@@ -371,5 +414,6 @@ def servers() -> Iterator[list[LoopbackServer]]:
 @example(KEPT[4])
 @example(KEPT[5])
 @example(KEPT[6])
+@example(KEPT[7])
 def test_runs_alike_end_in_bound_and_starve_nothing(servers: list[LoopbackServer], runs: Runs) -> None:
     RepeatedWorld(runs, servers, next(_worlds)).check_runs()

@@ -48,7 +48,8 @@ async def _longest_stall(done: asyncio.Event) -> float:
 def test_a_hostile_robots_txt_leaves_an_honest_host_fetched_beside_it_unharmed() -> None:
     """4 articles of 8 KB paths on a host whose robots.txt is 380 KB of distinct near-miss `*` rules, fetched at the
     same time as 4 articles of an honest host, on one Fetcher: the honest ones `ok`, the loop never stalled past
-    `STALL_AT_MOST`; the hostile ones deferred (`rate_limited`, not sent, not counted), the robots.txt named."""
+    `STALL_AT_MOST`; the hostile ones not sent, taken as disallowed (counted, not final: red team 50), the robots.txt
+    named."""
     hostile, honest = _server("127.0.0.1", HOSTILE_ROBOTS), _server("127.0.0.2", None)
     robots_url = hostile.url("/robots.txt")
 
@@ -67,9 +68,9 @@ def test_a_hostile_robots_txt_leaves_an_honest_host_fetched_beside_it_unharmed()
         hostile.close()
         honest.close()
     assert [r.outcome for r in results[1::2]] == [Outcome.OK] * 4, [(r.url, r.outcome, r.error) for r in results]
-    for result in results[0::2]:
-        assert result.outcome is Outcome.RATE_LIMITED and result.status_code is None, (result.outcome, result.error)
-        assert f"robots.txt {robots_url} could not be read for this URL" in (result.error or "")
+    for result in results[0::2]:  # red team 50: taken as disallowed, counted, not final (was deferred uncounted)
+        assert result.outcome is Outcome.ROBOTS_DISALLOWED and result.robots_unmatched, (result.outcome, result.error)
+        assert f"robots.txt {robots_url} is too costly to match against this URL" in (result.error or "")
     assert stall < STALL_AT_MOST, stall
     assert [heard.path for heard in hostile.heard] == ["/robots.txt"], hostile.heard
 

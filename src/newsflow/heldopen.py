@@ -1,0 +1,78 @@
+"""A body of no declared length on a connection its server holds open after it (red team 50 and its review).
+
+An answer saying `Connection: keep-alive` with neither `Content-Length` nor chunks (an HTTP/1.0 server's lie, a
+broken proxy) ends only at a close that never comes: every page of such a server was read to the deadline. Here:
+which answers a silence may end (`held_open`), after which bytes (`may_end`), and the stream's chunks with a mark
+for each silence (`pieces_until_silence`). `fetchbody.read_body` decides whether the body read is whole.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
+
+# A body of no declared length on an answer that says `Connection: keep-alive` (`held_open`), whose document has
+# closed its root (`fetchbody.closed_its_root`) or whose packed stream has finished, after which nothing came for
+# this long (or a quarter of `fetch.timeout`, if less) is whole: a server that keeps such a connection open had
+# every page `timeout`, counted, parked after `execution.max_article_attempts` runs while its host served it whole
+# (red team 50). An answer that may end by its close is never cut by a silence: an honest server may flush a
+# premature `</html>` (a template bug, a `document.write` string), compute, then send the story and close (review
+# of red team 50).
+DOCUMENT_END_PATIENCE = 2.0
+ROOT_END_TAG = re.compile(rb"</(?:[\w.-]+:)?(?:html|body|rss|feed|rdf)\s*>", re.IGNORECASE)
+TAIL_BYTES = 256
+
+
+def may_end(tail: bytes) -> bool:
+    """The body read so far, its last bytes `tail`, may have ended: a root's end tag or a comment's end, then blanks.
+    Its next read is timed (`pieces_until_silence`); every other is awaited plainly. Searched from the end: this
+    runs a chunk."""
+    last = tail.rstrip()
+    if last.endswith(b"-->"):
+        return True
+    return last.endswith(b">") and ROOT_END_TAG.fullmatch(last, max(last.rfind(b"</"), 0)) is not None
+
+
+async def pieces_until_silence(
+    stream: AsyncIterable[bytes], patience: float | None, ended: Callable[[], bool],
+) -> AsyncGenerator[tuple[int, bytes | None]]:
+    """The stream's chunks, numbered, and (count, None) each time none came for `patience` seconds after a chunk that
+    `ended` says may end the body (never, with None). Only such a read is awaited in a task of its own, kept across
+    silences (cancelling a read would break the stream): a task a chunk cost 5.5 times the CPU of a body dribbled in
+    64-byte pieces (review of red team 50). Close it (`contextlib.aclosing`): a read still awaited is cancelled then."""
+    count, chunks = 0, aiter(stream)
+    if patience is None:  # no task a chunk: an endless body of one-byte chunks costs what it did (red team 45)
+        async for chunk in chunks:
+            count += 1
+            yield count, chunk
+        return
+    while True:
+        if not ended():
+            try:
+                chunk = await anext(chunks)
+            except StopAsyncIteration:
+                return
+        else:
+            coming = asyncio.ensure_future(anext(chunks))
+            try:
+                while not (await asyncio.wait({coming}, timeout=patience))[0]:
+                    yield count, None
+            finally:
+                if not coming.done():  # the reader stopped (the document ended, the deadline passed): stop the read
+                    coming.cancel()
+                    await asyncio.gather(coming, return_exceptions=True)
+            try:
+                chunk = coming.result()
+            except StopAsyncIteration:
+                return
+        count += 1
+        yield count, chunk
+
+
+def held_open(headers: Mapping[str, str]) -> bool:
+    """An answer of no declared length saying `Connection: keep-alive` (and not `close`): a server that may hold the
+    connection open after the body, which then never ends by a close."""
+    tokens = {token.strip() for token in headers.get("connection", "").lower().split(",")}
+    unframed = "content-length" not in headers and "transfer-encoding" not in headers
+    return unframed and "keep-alive" in tokens and "close" not in tokens
