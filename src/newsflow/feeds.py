@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,6 +79,7 @@ from newsflow.feedentries import (
 from newsflow.feedlinks import find_feed_links
 from newsflow.feedprep import gunzip_if_gzip, keep_newest_items, neutralize_doctype, prepare_xml_bytes
 from newsflow.jsonfeed import looks_like_json, parse_json_feed
+from newsflow.localtime import feed_place
 from newsflow.models import FeedEntry, ParsedFeed
 from newsflow.timestamps import parse_local
 from newsflow.urls import resolve_url
@@ -139,6 +141,8 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
         raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
     bozo_reasons = [_bozo_reason(result) for result in (encoding_result, parsed)]
     reasons = [reason for reason in bozo_reasons if reason]
+    language = parsed.feed.get("language")
+    context = replace(context, language=language if isinstance(language, str) else None)
     built = [_xml_entry(raw, context) for raw in parsed.entries]
     return ParsedFeed(
         title=clean_title(parsed.feed.get("title")),
@@ -279,32 +283,33 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
         url=url,
         title=raw.get("title"),
         summary_html=summary_html,
-        published_at=(dated := _entry_date(raw))[0],
+        published_at=(dated := _entry_date(raw, feed_place(url, context.feed_url, context.language)))[0],
         zone_read=dated[1],
     )
 
 
-def _entry_date(raw: Any) -> tuple[datetime | None, bool]:
+def _entry_date(raw: Any, place: str | None) -> tuple[datetime | None, bool]:
     """The published date, else the updated date, that the feed's own text really says; and whether its zone was
     read: False for one read as UTC whose text does not say UTC (a military letter, "+530", an unknown name)."""
     for field in ("published", "updated"):
-        moment = _feed_date(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field))
+        moment = _feed_date(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field), place)
         if moment is not None:
             written = raw.get(field)
             return moment, bool(moment.utcoffset()) or not isinstance(written, str) or says_utc(written)
     return None, True
 
 
-def _feed_date(instant: datetime | None, written: Any) -> datetime | None:
+def _feed_date(instant: datetime | None, written: Any, place: str | None = None) -> datetime | None:
     """feedparser bends an ISO 8601 date it cannot read into one it can: year 10000 became
     2010-12-01, month 13 the next January, 30 February 2 March, hour 25 the next day, `2024-W22-6`
     2024-12-01. A date written year first is read by Python's strict reader instead, and is absent
     when that refuses it (a year or a month alone, W3C's short forms, are left to feedparser). One feedparser cannot
     read may name its weekday or month in the publisher's language (`feeddates.foreign_rfc822`). A date naming no
-    zone is its wall clock, naive (`feeddates.zoneless_local`, forty-fifth pass)."""
+    zone is its wall clock, naive (`feeddates.zoneless_local`, forty-fifth pass); a zone's name of two meanings is read
+    in `place`'s (`localtime.feed_place`, forty-seventh pass)."""
     if isinstance(written, str) and (wall := zoneless_local(written)) is not None:
         return wall  # no zone written: `make_entry` places the wall clock and marks it
-    if isinstance(written, str) and (zoned := zoned_local(written)) is not None:
+    if isinstance(written, str) and (zoned := zoned_local(written, place)) is not None:
         return zoned  # a colon offset or a zone's name feedparser misreads as UTC (review F2)
     if isinstance(written, str) and _ISO_FAMILY.match(written) and not _YEAR_OR_MONTH.match(written):
         local = parse_local(written)

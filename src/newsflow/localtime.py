@@ -199,6 +199,18 @@ def url_zone(url: str | None, name: str | None = None) -> ZoneInfo | None:
         return None
 
 
+def feed_place(item_url: str, feed_url: str, language: Any) -> str | None:
+    """The IANA zone of a feed item's place, to read a zone's name of two meanings (`feeddates.AMBIGUOUS_NAMES`,
+    forty-seventh pass): the item URL's country's, else the feed URL's, else the feed's declared language's
+    (`LANGUAGE_ZONES`, "he") or its region's ("en-IE"). The page is not fetched yet: the feed's language stands in
+    for the page's."""
+    zone = url_zone(item_url) or url_zone(feed_url)
+    if zone is not None:
+        return zone.key
+    parts = str(language or "").strip().lower().replace("_", "-").split("-")
+    return LANGUAGE_ZONES.get(parts[0]) or (COUNTRY_ZONES.get(parts[1]) if len(parts) > 1 else None)
+
+
 _SERVICE = re.compile(
     r"^/(?:[a-z]{2}(?:-[a-z]{2,4})?|zhongwen|chinese|persian|vietnamese|hindi|japanese|korean|thai|turkce|"
     r"ukrainian|indonesia|indonesian|urdu|bengali|tamil|burmese|nepali)(?:/|$)",
