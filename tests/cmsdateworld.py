@@ -249,4 +249,11 @@ def expected_days(story: Story, now: datetime) -> frozenset[date | None]:
         return frozenset({None} if story.feed_form == "none" else {at.date()})
     if story.cms in UTC_ONLY and story.feed_form == "none" and not story.zone_known():
         return frozenset({at.date(), at.astimezone(UTC).date()})
+    if story.cms == "blogger" and story.numeric and story.lang == "en" and story.feed_form == "none":
+        return frozenset({at.date(), swapped(at.date())})  # left (docs): htmldate reads "12/02/2026" day first
     return frozenset({at.date()})
+
+
+def swapped(day: date) -> date:
+    """The day read in the other order of its day and month, where both could be a month; else the day."""
+    return date(day.year, day.day, day.month) if day.day <= 12 else day
