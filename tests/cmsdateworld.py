@@ -48,7 +48,7 @@ MONTHS = {
     "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
     "hi": "जनवरी फ़रवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर",
-    "tr": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım Aralık",
+    "tr": "Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım Aralık",  # noqa: RUF001 (Turkish dotless i)
     "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
 }
 CMS = ("wordpress", "drupal", "arc", "brightspot", "ghost", "nextjs", "blogger", "medium", "bare")
@@ -172,7 +172,8 @@ def template(story: Story, now: datetime) -> tuple[str, str]:
         head = (_meta("published_time", _utc(at)) + _meta("modified_time", _utc(upd) if upd else None)
                 + f'<script id="fusion-metadata" type="application/javascript">window.Fusion=window.Fusion||{{}};'
                   f"Fusion.globalContent={json.dumps(content)};</script>")
-        byline = f'<div class="b-byline">By A. Writer</div><div class="b-date"><time datetime="{_utc(at)}">{shown}</time></div>'
+        byline = (f'<div class="b-byline">By A. Writer</div><div class="b-date"><time datetime="{_utc(at)}">{shown}'
+                  "</time></div>")
         return head, f"<h1>{TITLE}</h1>{byline}{body}"
     if story.cms == "brightspot":
         head = _ld(datePublished=at.isoformat(), **({"dateModified": upd_iso} if upd_iso else {}))
@@ -181,7 +182,8 @@ def template(story: Story, now: datetime) -> tuple[str, str]:
         return head, f'<h1 class="ArticlePage-headline">{TITLE}</h1>{byline}{body}'
     if story.cms == "ghost":
         head = _meta("published_time", _utc(at)) + _meta("modified_time", _utc(upd) if upd else None)
-        byline = f'<div class="gh-article-meta"><time class="gh-article-date" datetime="{at.date()}">{shown}</time></div>'
+        byline = (f'<div class="gh-article-meta"><time class="gh-article-date" datetime="{at.date()}">{shown}</time>'
+                  "</div>")
         return head, f'<h1 class="gh-article-title">{TITLE}</h1>{byline}{body}'
     if story.cms == "nextjs":
         article = {"title": TITLE, "publishedAt": _utc(at), **({"updatedAt": _utc(upd)} if upd else {})}
@@ -195,7 +197,8 @@ def template(story: Story, now: datetime) -> tuple[str, str]:
                     f'{TITLE}</h3><div class="post-body">{STORY}</div>{footer}</div>')
     if story.cms == "medium":
         head = _ld(datePublished=_utc(at), **({"dateModified": _utc(upd)} if upd else {}))
-        byline = f'<div><span>A. Writer</span> · <span data-testid="storyPublishDate">{at:%b} {at.day}, {at.year}</span></div>'
+        byline = (f'<div><span>A. Writer</span> · <span data-testid="storyPublishDate">{at:%b} {at.day}, {at.year}'
+                  "</span></div>")
         return head, f"<h1>{TITLE}</h1>{byline}{body}"
     return "", f"<h1>{TITLE}</h1>{body}"  # bare: no day anywhere
 

@@ -89,7 +89,8 @@ def test_other_names_of_two_meanings_follow_the_place(name: str, place: str | No
 
 
 @pytest.mark.parametrize("written", ["Sat, 05 Dec 2026 20:00:00 XYZ", "Sat, 05 Dec 2026 20:00:00 +1500",
-                                     "2026-12-05T20:00:00 QQQ", "2026-02-30T20:00:00 EST", "Sat, 05 Dec 2026 20:00:00 A"])
+                                     "2026-12-05T20:00:00 QQQ", "2026-02-30T20:00:00 EST",
+                                     "Sat, 05 Dec 2026 20:00:00 A"])
 def test_an_unknown_zone_or_an_impossible_date_is_not_read_as_a_zoned_one(written: str) -> None:
     assert zoned_local(written) is None
 

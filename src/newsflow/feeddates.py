@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from newsflow.timestamps import padded_iso, parse_local
 
@@ -163,7 +163,8 @@ _MONTH_FIRST_ZONED = re.compile(
 _ISO_ZONED = re.compile(rf"^\s*([12]\d{{3}})-(\d{{1,2}})-(\d{{1,2}})[T ]{_CLOCK}(?:[.,]\d{{1,9}})?{_ZONE}\s*$")
 _DOTTED_ZONED = re.compile(rf"^\s*(\d{{1,2}})\.(\d{{1,2}})\.([12]\d{{3}}),?\s+{_CLOCK}\s+{_ZONE_TEXT}\s*$")
 _JAVA = re.compile(rf"^\s*{_WEEKDAY}([A-Za-z]{{3}})\s+(\d{{1,2}})\s+{_CLOCK}\s+([A-Za-z]{{2,5}})\s+([12]\d{{3}})\s*$")
-_SHORT_YEAR = re.compile(rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3}})\s+(\d{{2}})\s+(\d{{2}})(\d{{2}})\s+{_ZONE_TEXT}\s*$")
+_SHORT_YEAR = re.compile(
+    rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3}})\s+(\d{{2}})\s+(\d{{2}})(\d{{2}})\s+{_ZONE_TEXT}\s*$")
 _ISO_READ = re.compile(r"^(?:[+-]\d{2}(?::?\d{2})?|Z)$", re.IGNORECASE)
 """An ISO 8601 offset Python's reader takes ("+05", "-0500", "+05:30"): `_ISO_ZONED` leaves those to it."""
 _ZERO_NAMES = frozenset(("GMT", "UT", "UTC", "Z"))
@@ -230,6 +231,6 @@ def _zone_offset(zone: str, place: str | None = None) -> timezone | None:
         return timezone((-1 if compact[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
     name = compact.upper()
     if name in _ZERO_NAMES:
-        return timezone.utc
+        return UTC
     minutes_east = AMBIGUOUS_NAMES.get(name, {}).get(place or "", NAMED_OFFSETS.get(name))
     return timezone(timedelta(minutes=minutes_east)) if minutes_east is not None else None
