@@ -40,8 +40,10 @@ Entries:
   02:02:33 PM", "2020/1/10 14:33:00": `feeddates.zoneless_local`) is dated its written day, and its
   instant is that wall clock in the zone of the item URL's country, else in UTC (a guess);
   `published_zone_given` says which: 'offset', 'utc' (Z, GMT, +00:00), 'none', or 'unread' (a zone read as UTC
-  that the text does not say is: a military letter, "+530"). A colon offset or a zone's name feedparser misreads
-  ("-05:00", "MEZ", "JST", "PM EST") is read in its offset (`feeddates.zoned_local`). A feed whose entries are
+  that the text does not say is: a military letter, an unknown name). A colon offset, an offset with no leading zero,
+  or a zone's name feedparser misreads ("-05:00", "+530", "MEZ", "JST", "PM EST"; ISO 8601 followed by a name too)
+  is read in its offset (`feeddates.zoned_local`); "IST", "CST", "AST" and "BST" in the meaning of the item's place
+  (`localtime.feed_place`). A feed whose entries are
   all dated (three or more) with one instant, or within two minutes of the poll, or (five or
   more) of each other, stamps them with the moment it was rendered: they get no date
   (`feedentries.without_feed_stamps`).
