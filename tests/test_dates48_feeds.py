@@ -127,3 +127,22 @@ def test_a_slashed_day_read_in_the_other_order_than_the_feeds_gives_way_to_it(
     feed_at = datetime(feed_day.year, feed_day.month, feed_day.day, 20, 0, tzinfo=_z(-5))
     assert article_dates(page, feed_at, feed_day, NOW, "https://blog.example.com/2026/budget.html",
                          feed_zone_given="offset")[1] == stored
+
+
+def _ist_page(lang: str) -> str:
+    story = "".join(f"<p>The council met on Tuesday and approved the budget for schools and roads, item {n}.</p>"
+                    for n in range(6))
+    ld = '{"@type": "NewsArticle", "headline": "Budget", "datePublished": "2026-12-05T22:30:00Z"}'
+    return (f'<html lang="{lang}"><head><title>Budget</title><script type="application/ld+json">{ld}</script></head>'
+            f'<body><article><h1>Budget</h1><div class="byline">By A. Writer | 22:30 IST</div>{story}</article>'
+            "</body></html>")
+
+
+@pytest.mark.parametrize(("lang", "zone", "day"), [
+    ("en-IE", "Europe/Dublin", date(2026, 12, 5)),  # Irish Standard Time: 22:30 on the 5th (main: India's 6th)
+    ("en-IL", "Asia/Jerusalem", date(2026, 12, 6)),  # Israel's: 00:30 on the 6th
+    ("en", "Asia/Kolkata", date(2026, 12, 6)),  # no region: India's, as before
+])
+def test_a_printed_ist_names_the_zone_of_the_pages_declared_region(lang: str, zone: str, day: date) -> None:
+    page = extract_article(_ist_page(lang), "https://www.example.com/budget")
+    assert page is not None and (page.publisher_zone, page.published_date) == (zone, day)

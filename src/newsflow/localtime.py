@@ -169,13 +169,25 @@ def _publisher_zone(url: str | None, tree: Any, printed: str | None) -> tuple[Zo
             and status_posted(url) is None:  # X serves a post in its reader's language: it names no poster's zone
         name, guessed = LANGUAGE_ZONES.get(language), True
     if printed in ZONE_ABBREVIATIONS and (name is None or name in SEVERAL_ZONES.values()):
-        name, guessed = ZONE_ABBREVIATIONS[printed], False
+        name, guessed = _printed_zone(printed, tree), False
     if name is None:
         return None, False
     try:
         return ZoneInfo(name), guessed
     except ZoneInfoNotFoundError:  # no tz database on this machine: no local day
         return None, False
+
+
+OTHER_MEANINGS = {"IST": ("Europe/Dublin", "Asia/Jerusalem"), "BST": ("Asia/Dhaka",)}
+"""Zones an ambiguous printed abbreviation names on a page whose declared region is theirs (forty-seventh pass):
+"IST" on an `en-IE` page is Irish Standard Time, on an `en-IL` one Israel's; elsewhere `ZONE_ABBREVIATIONS`'. A
+country's domain or a language of one zone (Hebrew) names the zone before a printed abbreviation is read."""
+
+
+def _printed_zone(printed: str, tree: Any) -> str:
+    region = region_zone(tree)
+    return region.key if region is not None and region.key in OTHER_MEANINGS.get(printed, ()) else \
+        ZONE_ABBREVIATIONS[printed]
 
 
 def zone_name(url: str | None, tree: Any, printed: str | None = None) -> str | None:
