@@ -131,17 +131,21 @@ NAMED_OFFSETS = {
 """Minutes east of UTC of the zone names feeds write after a time (forty-fifth pass, review F2): RFC 822's American
 names, and the ones feedparser does not know and read as UTC ("MEZ", "JST", "AEDT"). "CST" is RFC 822's Central
 (not China's), "BST" British Summer Time (not Bangladesh's); "IST" is India's +05:30, the most feeds' by far (not
-Irish Summer Time's +01:00 nor Israel's +02:00: their feeds write numeric offsets in the catalogue)."""
+Irish Summer Time's +01:00 nor Israel's +02:00: their feeds write numeric offsets in the catalogue). Where the item's
+place names another meaning, `AMBIGUOUS_NAMES` has it (forty-seventh pass)."""
 AMBIGUOUS_NAMES = {
     "IST": {"Europe/Dublin": 60, "Asia/Jerusalem": 120},
-    "CST": {"Asia/Shanghai": 480, "Asia/Taipei": 480, "Asia/Hong_Kong": 480, "Asia/Macau": 480},
+    "CST": {"Asia/Shanghai": 480, "Asia/Taipei": 480, "Asia/Hong_Kong": 480, "Asia/Macau": 480,
+            "Australia/Sydney": 570},
     "AST": {zone: 180 for zone in ("Asia/Riyadh", "Asia/Baghdad", "Asia/Kuwait", "Asia/Qatar", "Asia/Bahrain",
                                    "Asia/Aden")},
     "BST": {"Asia/Dhaka": 360},
+    "EST": {"Australia/Sydney": 600},
 }
 """A zone name's other meaning where the item's place names it (forty-seventh pass): "IST" is Irish Standard Time
 (+01:00, Ireland's summer) on an Irish site and Israel Standard Time (+02:00) on an Israeli or Hebrew one, "CST"
-China's on a Chinese one, "AST" Arabia's on a Gulf or Iraqi one, "BST" Bangladesh's; elsewhere `NAMED_OFFSETS`."""
+China's on a Chinese one, "AST" Arabia's on a Gulf or Iraqi one, "BST" Bangladesh's, "EST" and "CST" Australia's
+Eastern and Central on an Australian one (review); elsewhere `NAMED_OFFSETS`."""
 NAMED_OFFSETS["AST"] = -240  # RFC 822 does not name it; feedparser reads it as Atlantic, as here
 NAMED_OFFSETS.update({
     "HST": -600, "AKST": -540, "AKDT": -480, "NST": -210, "NDT": -150, "ADT": -180, "BRT": -180, "ART": -180,

@@ -292,12 +292,14 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
 
 def _entry_date(raw: Any, place: str | None) -> tuple[datetime | None, bool]:
     """The published date, else the updated date, that the feed's own text really says; and whether its zone was
-    read: False for one read as UTC whose text does not say UTC (a military letter, "+530", an unknown name)."""
+    read: False for one read as UTC whose text does not say UTC (a military letter, an unknown name); a zero offset
+    `zoned_local` read ("WET", "GMT+0", "+0") was read (review of the forty-seventh pass)."""
     for field in ("published", "updated"):
         moment = _feed_date(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field), place)
         if moment is not None:
             written = raw.get(field)
-            return moment, bool(moment.utcoffset()) or not isinstance(written, str) or says_utc(written)
+            return moment, (bool(moment.utcoffset()) or not isinstance(written, str) or says_utc(written)
+                            or zoned_local(written, place) is not None)
     return None, True
 
 
