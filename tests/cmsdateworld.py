@@ -14,13 +14,17 @@ above the post, an `abbr.published` in its footer), a Medium-like page (JSON-LD 
 and a bare page that states no day. The byline prints the day with the month's name in the page's language and
 script, or in figures (month first in English, day first elsewhere, year first in Japanese and Chinese). The site
 is a generic host (the zone known only from a language that names one) or its country's domain (the canonical
-link). The feed (RSS 2.0 or JSON Feed) writes each item's time in the publisher's offset in one of the forms real
-feeds use (`FEED_FORMS`), the forty-seventh pass's among them ("+530", ISO 8601 followed by a zone's name), or
-gives none.
+link). The feed (RSS 2.0, JSON Feed, or Atom with `<updated>` only) writes each item's time in the publisher's offset
+in one of the forms real feeds use (`FEED_FORMS`), the forty-seventh pass's among them ("+530", ISO 8601 followed by
+a zone's name), or gives none. Sometimes the feed's time is a later one (`Story.feed_later`, review of the pass): a
+re-publish or a modification days or months on, or on the publication day's swap ("12/02" for "02/12"), the case
+that found a rule replacing a day the page states in ISO.
 
 `expected_days` is the invariant: the publisher's day wherever the page prints it or states its time with an
 offset, or the feed states it; on a page stating only a UTC time with no zone known, that UTC day too; on a page
-stating nothing under a feed giving nothing, none. An update never moves the day."""
+stating nothing under a feed giving nothing, none; on a page stating nothing, a feed's later day. An update never
+moves the day, nor does a feed's later date, except on a page stating its day only in slashed figures of either
+order (`order_open`) under a feed's date on the swapped day: that is the feed's word on the order."""
 
 from __future__ import annotations
 
@@ -60,6 +64,8 @@ FEED_FORMS = ("none", "rfc822", "compact", "iso_name", "rfc_name", "iso")
 name ("… 14:00:00 JST"), ISO 8601 with its offset; or not at all."""
 ZONE_NAMES = {"Europe/Istanbul": "TRT", "America/Sao_Paulo": "BRT"}  # zoneinfo calls them "+03" and "-03"
 HOURS = (1, 13, 23)
+SWAP = 0
+"""`Story.feed_later`: the feed's time is on the publication day with its day and month swapped."""
 TITLE = "Council approves the school budget"
 STORY = "".join(f"<p>The council met on Tuesday and approved the budget for schools, roads and the library; item "
                 f"{n} gives the city's parks more money than last year.</p>" for n in range(5))
@@ -75,6 +81,7 @@ class Story:
     site: str  # "generic" | "country"
     numeric: bool  # the byline prints the day in figures
     feed_form: str
+    feed_later: int | None = None  # the feed's time is this many days later (SWAP: on the swapped day), if past
 
     def zone(self) -> ZoneInfo:
         return ZoneInfo(PUBLISHERS[self.lang][0])
@@ -90,6 +97,15 @@ class Story:
         moment = self.published(now) + timedelta(hours=self.update_hours)
         return moment if moment < now - timedelta(hours=1) else None
 
+    def feed_moment(self, now: datetime) -> datetime:
+        """The time the feed gives: the publication's, or a later one before the fetch (a re-publish, a change)."""
+        at = self.published(now)
+        if self.feed_later is None:
+            return at
+        later = (at.replace(month=at.day, day=at.month) if at.day <= 12 else at) if self.feed_later == SWAP \
+            else at + timedelta(days=self.feed_later)
+        return later if at.date() < later.date() and later < now - timedelta(hours=1) else at
+
     def zone_known(self) -> bool:
         """Whether the page names its zone: its country's domain, or a language of one zone."""
         return self.site == "country" or PUBLISHERS[self.lang][2]
@@ -103,13 +119,14 @@ class World:
 
 def stories() -> st.SearchStrategy[Story]:
     return st.builds(Story, lang=st.sampled_from(tuple(PUBLISHERS)), cms=st.sampled_from(CMS),
-                     hour=st.sampled_from(HOURS), days_ago=st.integers(1, 8),
+                     hour=st.sampled_from(HOURS), days_ago=st.integers(1, 8) | st.integers(9, 330),
                      update_hours=st.none() | st.integers(1, 60), site=st.sampled_from(("generic", "country")),
-                     numeric=st.booleans(), feed_form=st.sampled_from(FEED_FORMS))
+                     numeric=st.booleans(), feed_form=st.sampled_from(FEED_FORMS),
+                     feed_later=st.none() | st.none() | st.just(SWAP) | st.integers(1, 120))
 
 
 def worlds() -> st.SearchStrategy[World]:
-    return st.builds(World, format=st.sampled_from(("rss", "json")),
+    return st.builds(World, format=st.sampled_from(("rss", "json", "atom")),
                      stories=st.lists(stories(), min_size=1, max_size=6).map(tuple))
 
 
@@ -220,7 +237,7 @@ def zone_name(moment: datetime) -> str:
 
 
 def item_date(story: Story, now: datetime) -> str | None:
-    at = story.published(now)
+    at = story.feed_moment(now)
     rfc = f"{at:%a, %d %b %Y %H:%M:%S}"
     offset = at.strftime("%z")
     compact = f"{offset[0]}{int(offset[1:3])}{offset[3:]}"  # "+530", "-500", "+100"
@@ -231,6 +248,12 @@ def item_date(story: Story, now: datetime) -> str | None:
 
 def feed_body(world: World, base_url: str, prefix: str, now: datetime) -> tuple[bytes, str]:
     items = [(f"{base_url}{prefix}/story-{i}", item_date(s, now)) for i, s in enumerate(world.stories)]
+    if world.format == "atom":  # `<updated>` only, as many Atom feeds date their entries
+        atom = "".join(f'<entry><title>Story {i}</title><id>{url}</id><link href="{url}"/>'
+                       + ("" if d is None else f"<updated>{d}</updated>") + "</entry>"
+                       for i, (url, d) in enumerate(items))
+        return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>World</title>'
+                f"<id>{base_url}{prefix}/feed</id>{atom}</feed>").encode(), "application/atom+xml"
     if world.format == "json":
         entries = [{"id": url, "url": url, "title": f"Story {i}", "content_text": "A story.",
                     **({} if d is None else {"date_published": d})} for i, (url, d) in enumerate(items)]
@@ -247,14 +270,26 @@ def feed_body(world: World, base_url: str, prefix: str, now: datetime) -> tuple[
 
 def expected_days(story: Story, now: datetime) -> frozenset[date | None]:
     """The days the stored `published_date` may take (module docstring)."""
-    at = story.published(now)
+    at, feed_at = story.published(now), story.feed_moment(now)
     if story.cms == "bare":
-        return frozenset({None} if story.feed_form == "none" else {at.date()})
-    if story.cms in UTC_ONLY and story.feed_form == "none" and not story.zone_known():
+        return frozenset({None} if story.feed_form == "none" else {feed_at.date()})
+    no_publication = story.feed_form == "none" or feed_at != at  # the feed gives no publication time
+    if feed_at.date() == swapped(at.date()) != at.date() and order_open(story, now):
+        return frozenset({at.date(), swapped(at.date())})  # the feed's word on the order of "03/05/2026"
+    if story.cms in UTC_ONLY and no_publication and not story.zone_known():
         return frozenset({at.date(), at.astimezone(UTC).date()})
-    if story.cms == "blogger" and story.numeric and story.lang == "en" and story.feed_form == "none":
+    if story.cms == "blogger" and story.numeric and story.lang == "en" and no_publication:
         return frozenset({at.date(), swapped(at.date())})  # left (docs): htmldate reads "12/02/2026" day first
     return frozenset({at.date()})
+
+
+def order_open(story: Story, now: datetime) -> bool:
+    """Whether the page states its day only in slashed figures of either order (`numericorder.order_open`): Drupal's
+    month-first "12/05/2026", or a slashed byline beside a UTC time of another day (Arc XP, Next.js)."""
+    at = story.published(now)
+    slashed = story.numeric and story.lang not in ("de", "ru", "tr", "ja", "zh")
+    other_utc_day = story.cms in ("arc", "nextjs") and at.astimezone(UTC).date() != at.date()
+    return story.cms == "drupal" or (slashed and other_utc_day)
 
 
 def swapped(day: date) -> date:
