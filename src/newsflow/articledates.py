@@ -66,10 +66,24 @@ def article_dates(
                                        and not _after_the_update(page, feed_at, feed_day, url, zone, fetched_at))
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
         page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
+    if page.published_order_open and _swapped(page_day, feed_day):
+        page_at, page_day = None, None  # "12/02/2026" read day first where the feed says 2 December (47th pass)
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=zone),
             best_published_date(page_day, feed_at, feed_day, page_at=page_at, url=url, zone=zone,
                                 page_offset_given=page.published_offset_given,
                                 zone_guess=page.publisher_zone if zone != page.publisher_zone else None))
+
+
+def _swapped(page_day: date | None, feed_day: date | None) -> bool:
+    """Whether the page's day is the feed's with day and month swapped (forty-seventh pass): a slashed date both of
+    whose numbers could be the month ("12/02/2026"), read in the other order than the publisher's where nothing on
+    the page decides it (an English page on a generic host; htmldate reads the day first). The feed's day says
+    which. Asked only of a day whose order the page leaves open (`ExtractedArticle.published_order_open`): review, a
+    day the page states in ISO or words, under a feed's later date (an Atom `<updated>`, a re-publish) on the swapped
+    day, gave way to it."""
+    if page_day is None or feed_day is None or page_day == feed_day or page_day.day > 12:
+        return False
+    return date(page_day.year, page_day.day, page_day.month) == feed_day
 
 
 def placed_feed_date(feed_at: datetime | None, zone_given: str | None, entry_url: str, url: str,

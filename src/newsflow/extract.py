@@ -53,6 +53,7 @@ from newsflow.language import declared_language, load_language_model, resolve_la
 from newsflow.layouttables import unlay_tables
 from newsflow.localtime import zone_guessed, zone_name
 from newsflow.models import ExtractedArticle
+from newsflow.numericorder import order_open
 from newsflow.pageblocks import bounded_text
 from newsflow.pagebounds import bounded_page_tree, texts_split
 from newsflow.pagememo import one_page
@@ -159,6 +160,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         published_by_update=(by_update := dated_by_update_only(published, tree, url)),
         update_printed=by_update and update_printed(published, tree),
         published_offset_given=offset_given(published),
+        published_order_open=order_open(publication_day(published), tree, url),
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from newsflow.timestamps import padded_iso, parse_local
 
@@ -131,32 +131,89 @@ NAMED_OFFSETS = {
 """Minutes east of UTC of the zone names feeds write after a time (forty-fifth pass, review F2): RFC 822's American
 names, and the ones feedparser does not know and read as UTC ("MEZ", "JST", "AEDT"). "CST" is RFC 822's Central
 (not China's), "BST" British Summer Time (not Bangladesh's); "IST" is India's +05:30, the most feeds' by far (not
-Irish Summer Time's +01:00 nor Israel's +02:00: their feeds write numeric offsets in the catalogue)."""
-_ZONE = r"([+-]\d{2}:\d{2}|[+-]\d{4}|[A-Za-z]{3,4})"
+Irish Summer Time's +01:00 nor Israel's +02:00: their feeds write numeric offsets in the catalogue). Where the item's
+place names another meaning, `AMBIGUOUS_NAMES` has it (forty-seventh pass)."""
+AMBIGUOUS_NAMES = {
+    "IST": {"Europe/Dublin": 60, "Asia/Jerusalem": 120},
+    "CST": {"Asia/Shanghai": 480, "Asia/Taipei": 480, "Asia/Hong_Kong": 480, "Asia/Macau": 480,
+            "Australia/Sydney": 570},
+    "AST": {zone: 180 for zone in ("Asia/Riyadh", "Asia/Baghdad", "Asia/Kuwait", "Asia/Qatar", "Asia/Bahrain",
+                                   "Asia/Aden")},
+    "BST": {"Asia/Dhaka": 360},
+    "EST": {"Australia/Sydney": 600},
+}
+"""A zone name's other meaning where the item's place names it (forty-seventh pass): "IST" is Irish Standard Time
+(+01:00, Ireland's summer) on an Irish site and Israel Standard Time (+02:00) on an Israeli or Hebrew one, "CST"
+China's on a Chinese one, "AST" Arabia's on a Gulf or Iraqi one, "BST" Bangladesh's, "EST" and "CST" Australia's
+Eastern and Central on an Australian one (review); elsewhere `NAMED_OFFSETS`."""
+NAMED_OFFSETS["AST"] = -240  # RFC 822 does not name it; feedparser reads it as Atlantic, as here
+NAMED_OFFSETS.update({
+    "HST": -600, "AKST": -540, "AKDT": -480, "NST": -210, "NDT": -150, "ADT": -180, "BRT": -180, "ART": -180,
+    "CLT": -240, "COT": -300, "PET": -300, "VET": -240, "WET": 0, "WEST": 60, "WAT": 60, "CAT": 120, "SAST": 120,
+    "EAT": 180, "TRT": 180, "IDT": 180, "GST": 240, "NPT": 345, "ICT": 420, "WIB": 420, "WITA": 480, "WIT": 540,
+    "MYT": 480, "PHT": 480, "AWDT": 540,
+})
+"""More names (forty-seventh pass) that feedparser reads as UTC at the written clock, so that an Indonesian feed's
+"20:00 WIB" (13:00 Z) was put on the next day in Jakarta: the zones news is written in across the Americas, Africa,
+the Middle East and Asia (`localtime.ZONE_ABBREVIATIONS` for a page's printed time has the same)."""
+_ZONE_TEXT = r"((?:GMT|UTC)\s*[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:\d{2}|[+-]\d{1,4}|[A-Za-z]{2,5})"
+_ZONE = rf"\s*{_ZONE_TEXT}"
 _DAY_FIRST_ZONED = re.compile(
     rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3,9}})\.?,?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?"
-    rf"\s+{_ZONE}\s*$")
+    rf"\s+{_ZONE_TEXT}\s*$")
 _MONTH_FIRST_ZONED = re.compile(
     rf"^\s*{_WEEKDAY}([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}}),?\s+([12]\d{{3}}),?\s+{_CLOCK}(?:\s*([AaPp])\.?[Mm]\.?)?"
-    rf"\s+{_ZONE}\s*$")
+    rf"\s+{_ZONE_TEXT}\s*$")
+_ISO_ZONED = re.compile(rf"^\s*([12]\d{{3}})-(\d{{1,2}})-(\d{{1,2}})[T ]{_CLOCK}(?:[.,]\d{{1,9}})?{_ZONE}\s*$")
+_DOTTED_ZONED = re.compile(rf"^\s*(\d{{1,2}})\.(\d{{1,2}})\.([12]\d{{3}}),?\s+{_CLOCK}\s+{_ZONE_TEXT}\s*$")
+_JAVA = re.compile(rf"^\s*{_WEEKDAY}([A-Za-z]{{3}})\s+(\d{{1,2}})\s+{_CLOCK}\s+([A-Za-z]{{2,5}})\s+([12]\d{{3}})\s*$")
+_SHORT_YEAR = re.compile(
+    rf"^\s*{_WEEKDAY}(\d{{1,2}})\s+([A-Za-z]{{3}})\s+(\d{{2}})\s+(\d{{2}})(\d{{2}})\s+{_ZONE_TEXT}\s*$")
+_ISO_READ = re.compile(r"^(?:[+-]\d{2}(?::?\d{2})?|Z)$", re.IGNORECASE)
+"""An ISO 8601 offset Python's reader takes ("+05", "-0500", "+05:30"): `_ISO_ZONED` leaves those to it."""
+_ZERO_NAMES = frozenset(("GMT", "UT", "UTC", "Z"))
 _SAYS_UTC = re.compile(r"(?:(?<![A-Za-z])(?:Z|GMT|UTC?)|[+-]00:?00)\s*$", re.IGNORECASE)
 
 
-def zoned_local(written: str) -> datetime | None:
-    """An RFC 822 date (day or month first, a 12-hour clock too) whose zone feedparser misreads or does not know,
-    in the offset it names: a colon offset ("Sat, 05 Dec 2026 21:00:00 -05:00", read as UTC), a zone name of
-    `NAMED_OFFSETS` ("23:30:00 MEZ"), NBC's month-first 12-hour clock with its zone ("Sat, Dec 05 2026 11:30:00 PM
-    EST", whose "PM" and "EST" feedparser dropped). None for anything else (an unknown name, a military letter)."""
-    found = _DAY_FIRST_ZONED.match(written)
-    if found is not None:
-        day, name, year, hour, minute, second, half, zone = found.groups()
-    elif (found := _MONTH_FIRST_ZONED.match(written)) is not None:
-        name, day, year, hour, minute, second, half, zone = found.groups()
-    else:
+def zoned_local(written: str, place: str | None = None) -> datetime | None:
+    """A feed date whose zone feedparser misreads or does not know, in the offset it names: RFC 822 (day or month
+    first, a 12-hour clock too) with a colon offset ("-05:00", read as UTC), a zone's name ("23:30:00 MEZ"), NBC's
+    "Sat, Dec 05 2026 11:30:00 PM EST"; an offset with no leading zero or no colon ("+530", "-500": two days off in
+    feedparser), a bare hour or one after GMT ("+05", "GMT-5", "UTC+05:30"); ISO 8601 followed by a zone's name or
+    such an offset ("2026-12-05T20:00:00 EST", undated before); a dotted day first ("05.12.2026 20:00:00 +0100");
+    Java's "Sat Dec 05 20:00:00 CST 2026"; "03 Apr 02 1500 GMT". A name of `AMBIGUOUS_NAMES` is read in the
+    meaning of `place`, the IANA zone of the item's country or language, where it has one. None for anything else
+    (an unknown name, a military letter, an impossible date)."""
+    found = _zoned_parts(written)
+    if found is None:
         return None
-    offset = _zone_offset(zone)
-    wall = _wall(year, _english_month(name), day, _twelve_hour(hour, half), minute, second)
+    year, month, day, hour, minute, second, zone = found
+    offset = _zone_offset(zone, place)
+    wall = _wall(year, month, day, hour, minute, second)
     return wall.replace(tzinfo=offset) if wall is not None and offset is not None else None
+
+
+def _zoned_parts(written: str) -> tuple[str, str, str, str, str, str | None, str] | None:
+    """(year, month, day, hour, minute, second, zone) of a zoned form `zoned_local` reads, or None."""
+    if found := _DAY_FIRST_ZONED.match(written):
+        day, name, year, hour, minute, second, half, zone = found.groups()
+        return year, _english_month(name), day, _twelve_hour(hour, half), minute, second, zone
+    if found := _MONTH_FIRST_ZONED.match(written):
+        name, day, year, hour, minute, second, half, zone = found.groups()
+        return year, _english_month(name), day, _twelve_hour(hour, half), minute, second, zone
+    if (found := _ISO_ZONED.match(written)) and not _ISO_READ.match(found.group(7)):
+        year, month, day, hour, minute, second, zone = found.groups()
+        return year, month, day, hour, minute, second, zone
+    if found := _DOTTED_ZONED.match(written):
+        day, month, year, hour, minute, second, zone = found.groups()
+        return year, month, day, hour, minute, second, zone
+    if found := _JAVA.match(written):
+        name, day, hour, minute, second, zone, year = found.groups()
+        return year, _english_month(name), day, hour, minute, second, zone
+    if found := _SHORT_YEAR.match(written):
+        day, name, year, hour, minute, zone = found.groups()
+        return f"20{year}", _english_month(name), day, hour, minute, None, zone
+    return None
 
 
 def says_utc(written: str) -> bool:
@@ -165,11 +222,19 @@ def says_utc(written: str) -> bool:
     return _SAYS_UTC.search(written) is not None
 
 
-def _zone_offset(zone: str) -> timezone | None:
-    if zone[0] in "+-":
-        hours, minutes = int(zone[1:3]), int(zone[-2:])
+def _zone_offset(zone: str, place: str | None = None) -> timezone | None:
+    """The offset a zone's text names: "+05:30", "+0530", "+530" (hours and minutes), "+05" or "-5" (hours),
+    "GMT+0530", "GMT-5", a name (`NAMED_OFFSETS`, `AMBIGUOUS_NAMES` in `place`'s meaning); GMT, UT, UTC and Z are
+    UTC. None for an unknown name or an offset past 14 hours."""
+    compact = re.sub(r"^(?:GMT|UTC)\s*(?=[+-])|:", "", zone.strip(), flags=re.IGNORECASE)
+    if compact[0] in "+-":
+        digits = compact[1:]
+        hours, minutes = (int(digits), 0) if len(digits) <= 2 else (int(digits[:-2]), int(digits[-2:]))
         if hours > 14 or minutes > 59:
             return None
-        return timezone((-1 if zone[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
-    minutes_east = NAMED_OFFSETS.get(zone.upper())
+        return timezone((-1 if compact[0] == "-" else 1) * timedelta(hours=hours, minutes=minutes))
+    name = compact.upper()
+    if name in _ZERO_NAMES:
+        return UTC
+    minutes_east = AMBIGUOUS_NAMES.get(name, {}).get(place or "", NAMED_OFFSETS.get(name))
     return timezone(timedelta(minutes=minutes_east)) if minutes_east is not None else None

@@ -55,6 +55,7 @@ class EntryContext:
     now: datetime
     max_entries: int | None = None
     markup: MarkupBudget = field(default_factory=lambda: MarkupBudget(MAX_FEED_FIELD_TAGS))
+    language: str | None = None  # the feed's declared language: `localtime.feed_place`
 
     def error(self, what: str) -> FeedParseError:
         return parse_error(self.feed_id, self.feed_url, what)

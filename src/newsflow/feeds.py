@@ -40,8 +40,10 @@ Entries:
   02:02:33 PM", "2020/1/10 14:33:00": `feeddates.zoneless_local`) is dated its written day, and its
   instant is that wall clock in the zone of the item URL's country, else in UTC (a guess);
   `published_zone_given` says which: 'offset', 'utc' (Z, GMT, +00:00), 'none', or 'unread' (a zone read as UTC
-  that the text does not say is: a military letter, "+530"). A colon offset or a zone's name feedparser misreads
-  ("-05:00", "MEZ", "JST", "PM EST") is read in its offset (`feeddates.zoned_local`). A feed whose entries are
+  that the text does not say is: a military letter, an unknown name). A colon offset, an offset with no leading zero,
+  or a zone's name feedparser misreads ("-05:00", "+530", "MEZ", "JST", "PM EST"; ISO 8601 followed by a name too)
+  is read in its offset (`feeddates.zoned_local`); "IST", "CST", "AST" and "BST" in the meaning of the item's place
+  (`localtime.feed_place`). A feed whose entries are
   all dated (three or more) with one instant, or within two minutes of the poll, or (five or
   more) of each other, stamps them with the moment it was rendered: they get no date
   (`feedentries.without_feed_stamps`).
@@ -52,6 +54,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,6 +81,7 @@ from newsflow.feedentries import (
 from newsflow.feedlinks import find_feed_links
 from newsflow.feedprep import gunzip_if_gzip, keep_newest_items, neutralize_doctype, prepare_xml_bytes
 from newsflow.jsonfeed import looks_like_json, parse_json_feed
+from newsflow.localtime import feed_place
 from newsflow.models import FeedEntry, ParsedFeed
 from newsflow.timestamps import parse_local
 from newsflow.urls import resolve_url
@@ -139,6 +143,8 @@ def _parse_xml_feed(body: bytes, headers: dict[str, str], context: EntryContext)
         raise context.error(_why_not_a_feed(utf8, parsed, context.feed_url))
     bozo_reasons = [_bozo_reason(result) for result in (encoding_result, parsed)]
     reasons = [reason for reason in bozo_reasons if reason]
+    language = parsed.feed.get("language")
+    context = replace(context, language=language if isinstance(language, str) else None)
     built = [_xml_entry(raw, context) for raw in parsed.entries]
     return ParsedFeed(
         title=clean_title(parsed.feed.get("title")),
@@ -279,32 +285,35 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
         url=url,
         title=raw.get("title"),
         summary_html=summary_html,
-        published_at=(dated := _entry_date(raw))[0],
+        published_at=(dated := _entry_date(raw, feed_place(url, context.feed_url, context.language)))[0],
         zone_read=dated[1],
     )
 
 
-def _entry_date(raw: Any) -> tuple[datetime | None, bool]:
+def _entry_date(raw: Any, place: str | None) -> tuple[datetime | None, bool]:
     """The published date, else the updated date, that the feed's own text really says; and whether its zone was
-    read: False for one read as UTC whose text does not say UTC (a military letter, "+530", an unknown name)."""
+    read: False for one read as UTC whose text does not say UTC (a military letter, an unknown name); a zero offset
+    `zoned_local` read ("WET", "GMT+0", "+0") was read (review of the forty-seventh pass)."""
     for field in ("published", "updated"):
-        moment = _feed_date(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field))
+        moment = _feed_date(_struct_time_utc(raw.get(f"{field}_parsed")), raw.get(field), place)
         if moment is not None:
             written = raw.get(field)
-            return moment, bool(moment.utcoffset()) or not isinstance(written, str) or says_utc(written)
+            return moment, (bool(moment.utcoffset()) or not isinstance(written, str) or says_utc(written)
+                            or zoned_local(written, place) is not None)
     return None, True
 
 
-def _feed_date(instant: datetime | None, written: Any) -> datetime | None:
+def _feed_date(instant: datetime | None, written: Any, place: str | None = None) -> datetime | None:
     """feedparser bends an ISO 8601 date it cannot read into one it can: year 10000 became
     2010-12-01, month 13 the next January, 30 February 2 March, hour 25 the next day, `2024-W22-6`
     2024-12-01. A date written year first is read by Python's strict reader instead, and is absent
     when that refuses it (a year or a month alone, W3C's short forms, are left to feedparser). One feedparser cannot
     read may name its weekday or month in the publisher's language (`feeddates.foreign_rfc822`). A date naming no
-    zone is its wall clock, naive (`feeddates.zoneless_local`, forty-fifth pass)."""
+    zone is its wall clock, naive (`feeddates.zoneless_local`, forty-fifth pass); a zone's name of two meanings is read
+    in `place`'s (`localtime.feed_place`, forty-seventh pass)."""
     if isinstance(written, str) and (wall := zoneless_local(written)) is not None:
         return wall  # no zone written: `make_entry` places the wall clock and marks it
-    if isinstance(written, str) and (zoned := zoned_local(written)) is not None:
+    if isinstance(written, str) and (zoned := zoned_local(written, place)) is not None:
         return zoned  # a colon offset or a zone's name feedparser misreads as UTC (review F2)
     if isinstance(written, str) and _ISO_FAMILY.match(written) and not _YEAR_OR_MONTH.match(written):
         local = parse_local(written)

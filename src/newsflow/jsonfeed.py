@@ -9,11 +9,12 @@ import heapq
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from newsflow.feeddates import zoneless_local
+from newsflow.feeddates import zoned_local, zoneless_local
 from newsflow.feedentries import (
     EntryContext,
     clean_title,
@@ -24,6 +25,7 @@ from newsflow.feedentries import (
     unique_entries,
     without_feed_stamps,
 )
+from newsflow.localtime import feed_place
 from newsflow.models import FeedEntry, ParsedFeed
 from newsflow.urls import resolve_url
 
@@ -47,6 +49,8 @@ def parse_json_feed(body: bytes, context: EntryContext) -> ParsedFeed:
     if not _is_json_feed(document):
         raise context.error("JSON but not a JSON Feed (no jsonfeed.org version and no items)")
     items = _newest_items([item for item in document.get("items") if isinstance(item, dict)], context.max_entries)
+    language = document.get("language")
+    context = replace(context, language=language if isinstance(language, str) else None)
     built = [_json_entry(item, context) for item in items]
     candidates = ((item.get("url"), item.get("external_url"), item.get("id")) for item in items)
     return ParsedFeed(
@@ -85,7 +89,8 @@ def _json_entry(item: Mapping[str, Any], context: EntryContext) -> FeedEntry | N
         url=url,
         title=_str_or_none(item.get("title")),
         summary_html=_str_or_none(summary),
-        published_at=_json_local(item.get("date_published") or item.get("date_modified")),
+        published_at=_json_local(item.get("date_published") or item.get("date_modified"),
+                                 feed_place(url, context.feed_url, context.language)),
     )
 
 
@@ -105,12 +110,15 @@ def _json_datetime(value: Any) -> datetime | None:
     return local.astimezone(UTC) if local.tzinfo is not None else local.replace(tzinfo=UTC)  # a wall clock: a guess
 
 
-def _json_local(value: Any) -> datetime | None:
-    """As `_json_datetime`, in the offset the feed wrote."""
+def _json_local(value: Any, place: str | None = None) -> datetime | None:
+    """As `_json_datetime`, in the offset the feed wrote; a zone's name or an offset Python does not read ("EST",
+    "+530") as `feeddates.zoned_local` reads it (forty-seventh pass)."""
     if not isinstance(value, str):
         return None
     if (wall := zoneless_local(value)) is not None:
         return wall  # no zone written: naive, `make_entry` places it (forty-fifth pass)
+    if (zoned := zoned_local(value, place)) is not None:
+        return zoned
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:

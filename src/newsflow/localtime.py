@@ -126,8 +126,9 @@ ZONE_ABBREVIATIONS = {
     "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
 }
 """The zone a time-zone abbreviation printed after a time names ("9:00 PM ET", "01.30 WIB"; eighth pass).
-Where one is ambiguous, its news use: IST India's (not Israel's or Ireland's), CST and BST the
-American Central and British Summer times. GMT and UTC name none: the time is given in UTC."""
+Where one is ambiguous, its news use: IST India's, CST and BST the American Central and British Summer times; a
+declared region of another meaning reads IST and BST in its own (`OTHER_MEANINGS`: Ireland's, Israel's, Bangladesh's,
+forty-seventh pass). GMT and UTC name none: the time is given in UTC."""
 
 
 def publisher_zone(url: str | None, tree: Any, printed: str | None = None) -> ZoneInfo | None:
@@ -169,13 +170,25 @@ def _publisher_zone(url: str | None, tree: Any, printed: str | None) -> tuple[Zo
             and status_posted(url) is None:  # X serves a post in its reader's language: it names no poster's zone
         name, guessed = LANGUAGE_ZONES.get(language), True
     if printed in ZONE_ABBREVIATIONS and (name is None or name in SEVERAL_ZONES.values()):
-        name, guessed = ZONE_ABBREVIATIONS[printed], False
+        name, guessed = _printed_zone(printed, tree), False
     if name is None:
         return None, False
     try:
         return ZoneInfo(name), guessed
     except ZoneInfoNotFoundError:  # no tz database on this machine: no local day
         return None, False
+
+
+OTHER_MEANINGS = {"IST": ("Europe/Dublin", "Asia/Jerusalem"), "BST": ("Asia/Dhaka",)}
+"""Zones an ambiguous printed abbreviation names on a page whose declared region is theirs (forty-seventh pass):
+"IST" on an `en-IE` page is Irish Standard Time, on an `en-IL` one Israel's; elsewhere `ZONE_ABBREVIATIONS`'. A
+country's domain or a language of one zone (Hebrew) names the zone before a printed abbreviation is read."""
+
+
+def _printed_zone(printed: str, tree: Any) -> str:
+    region = region_zone(tree)
+    return region.key if region is not None and region.key in OTHER_MEANINGS.get(printed, ()) else \
+        ZONE_ABBREVIATIONS[printed]
 
 
 def zone_name(url: str | None, tree: Any, printed: str | None = None) -> str | None:
@@ -197,6 +210,30 @@ def url_zone(url: str | None, name: str | None = None) -> ZoneInfo | None:
         return ZoneInfo(name) if name is not None else None
     except ZoneInfoNotFoundError:
         return None
+
+
+def feed_place(item_url: str, feed_url: str, language: Any) -> str | None:
+    """The IANA zone of a feed item's place, to read a zone's name of two meanings (`feeddates.AMBIGUOUS_NAMES`,
+    forty-seventh pass): the item URL's country's, else the feed URL's, else the feed's declared language's
+    (`LANGUAGE_ZONES`, "he") or its region's ("en-IE"). The page is not fetched yet: the feed's language stands in
+    for the page's. Review: the language only where that table says (a generic domain, not a broadcaster's
+    language service, "/zh/"); an Australian domain is Sydney's (`PLACE_ONLY`: "EST" is Australia's there)."""
+    zone = url_zone(item_url) or url_zone(feed_url)
+    if zone is not None:
+        return zone.key
+    countries = _host_countries([item_url, feed_url])
+    if place := next((PLACE_ONLY[country] for country in countries if country in PLACE_ONLY), None):
+        return place
+    parts = str(language or "").strip().lower().replace("_", "-").split("-")
+    region = COUNTRY_ZONES.get(parts[1]) if len(parts) > 1 else None
+    if any(len(country) == 2 for country in countries) or _language_service(item_url) or _language_service(feed_url):
+        return region
+    return LANGUAGE_ZONES.get(parts[0]) or region
+
+
+PLACE_ONLY = {"au": "Australia/Sydney"}
+"""Countries of several zones no page's day is put in, whose feeds' zone names have their own meaning
+(`feeddates.AMBIGUOUS_NAMES`: an Australian "EST" is +10:00, its "CST" +09:30)."""
 
 
 _SERVICE = re.compile(

@@ -206,6 +206,7 @@ class ExtractedArticle:
     published_by_update: bool = False  # published_at is only the page's modification: the feed's date wins (dates)
     update_printed: bool = False  # that modification is an "Updated 12 March" the page prints, not only metadata
     published_offset_given: bool = False  # published_at was stated in an offset other than UTC's (articledates)
+    published_order_open: bool = False  # its day rests only on a "12/02/2026" of either order (numericorder)
 
 
 @dataclass(frozen=True)

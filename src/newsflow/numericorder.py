@@ -1,0 +1,47 @@
+"""Whether a page's publication day rests only on an all-figures date whose order the page leaves open: "12/02/2026"
+is 12 February or 2 December, and nothing else on the page states the day (forty-seventh pass, after its review).
+
+Only such a day may give way to a feed's day of the other reading (`articledates`): a day the page states in an
+order-free form (an ISO date in its JSON-LD, meta, `<time datetime>` or an attribute; a /yyyy/mm/dd/ URL; a month
+written as a word; a dotted day first, "12.02.2026") is the page's, whatever a feed's later date says (review: an Atom
+`<updated>` or a re-publish on the swapped day replaced a JSON-LD ISO day). Read in the page's text, its attributes'
+values and its URL. Pure: the standard library and `newsflow.printeddates`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from newsflow.printeddates import SLASHED, first_date
+
+
+def order_open(day: date | None, tree: Any, url: str) -> bool:
+    """Whether `day` (the page's publication day) is one of an all-figures date's two readings, printed on the page
+    with a slash or a dash, and the page states it nowhere in a form whose order is known (module docstring)."""
+    if day is None or day.day > 12 or day.day == day.month:
+        return False
+    texts = [str(text) for text in tree.itertext()]
+    if not any(_either_reading(day, match) for text in texts for match in SLASHED.finditer(text)):
+        return False  # the page's day came from elsewhere
+    values = [str(value) for element in tree.iter() for value in element.attrib.values()]
+    return not _stated_by_figures(day, [url, *texts, *values]) and not _stated_in_words(day, texts)
+
+
+def _either_reading(day: date, match: re.Match[str]) -> bool:
+    """Whether a slashed date reads as `day` in one order (and so as its swap in the other)."""
+    numbers = {(int(match[1]), int(match[3])), (int(match[3]), int(match[1]))}
+    return int(match[4]) == day.year and (day.day, day.month) in numbers
+
+
+def _stated_by_figures(day: date, values: list[str]) -> bool:
+    """Whether a year-first date (ISO, a /2026/02/12/ path, 20260212 in a URL) of `day` is in one of `values`."""
+    iso = re.compile(rf"(?<!\d){day.year}[-/.]0?{day.month}[-/.]0?{day.day}(?!\d)|(?<!\d){day:%Y%m%d}(?!\d)")
+    return any(iso.search(value) for value in values)
+
+
+def _stated_in_words(day: date, texts: list[str]) -> bool:
+    """Whether a text states `day` in a form whose order is known: a month as a word, a dotted day first."""
+    return any((found := first_date(text, named=True)) is not None and found[1] == day
+               for text in texts if str(day.day) in text)
