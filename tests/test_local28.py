@@ -1,0 +1,107 @@
+"""Local 28 (docs/security.md): a warehouse cut by fewer blocks than it has free, a `.wal` cut at a commit's end,
+and the new class. Real files, real DuckDB, `cli.main` in process."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from newsflow import cli
+from newsflow.warehouse import Warehouse, compat, freelist
+
+FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
+BLOCK = 256 * 1024
+
+
+def _config(tmp_path: Path, wh: Path) -> Path:
+    config = tmp_path / "newsflow.toml"
+    config.write_text(f'[warehouse]\npath = "{wh}"\n' + FEED)
+    return config
+
+
+def _free_blocks_inside(wh: Path) -> None:
+    """A newsflow warehouse with free blocks inside the file and its last block in use, as every used warehouse
+    probed has it: a table written, one written after it, the first dropped (rows deleted or rewritten leave the
+    same)."""
+    with Warehouse(wh).writing() as con:
+        con.execute("INSERT INTO feeds (feed_id, url) VALUES ('planet', 'http://127.0.0.1:9/feed.xml')")
+    con = duckdb.connect(str(wh), config=compat.connect_config())
+    try:
+        con.execute("CREATE TABLE scratch AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(60000); "
+                    "CHECKPOINT; CREATE TABLE tail AS SELECT range AS i FROM range(1000); CHECKPOINT; "
+                    "DROP TABLE scratch; CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _free_list_over_two_parts(wh: Path) -> None:
+    """A DuckDB file of 16 KiB blocks, whose metadata parts hold 30 numbers each, with 32 blocks free: its free list
+    spans two parts, as a big warehouse's does past 509 free blocks (probed: 570 free in a 250 MB warehouse)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{wh}' AS small (BLOCK_SIZE 16384)")
+        con.execute("CREATE TABLE small.scratch AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(20000); "
+                    "CHECKPOINT small; CREATE TABLE small.tail AS SELECT range AS i FROM range(100); "
+                    "CHECKPOINT small; DROP TABLE small.scratch; CHECKPOINT small")
+    finally:
+        con.close()
+
+
+def _blocks_in_use(wh: Path) -> tuple[int, int, int, int, set[int]]:
+    """DuckDB's block size, block count, blocks in use and free, and the blocks its tables and catalog use."""
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        block, total, used, free = con.execute(
+            "SELECT block_size, total_blocks, used_blocks, free_blocks FROM pragma_database_size()").fetchone() or ()
+        tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        blocks = {row[0] for t in tables for row in con.execute(
+            f"SELECT block_id FROM pragma_storage_info('{t}') WHERE block_id >= 0").fetchall()}
+        blocks |= {row[0] for row in con.execute("SELECT block_id FROM pragma_metadata_info()").fetchall()}
+    finally:
+        con.close()
+    return block, total, used, free, blocks
+
+
+def _agrees_with_duckdb(wh: Path) -> tuple[int, int]:
+    """The free list read as DuckDB lays it out agrees with DuckDB: its count, and a last block in use that holds
+    a table's data or the catalog, the file's last. Fails, and with it the check, if a DuckDB lays its file out
+    otherwise. Returns the block count and the blocks in use."""
+    block, total, used, free, blocks = _blocks_in_use(wh)
+    assert free > (30 if block < BLOCK else 4) and used < total
+    last = freelist.last_block_in_use(wh, block, total, free)
+    assert last == max(blocks) == (wh.stat().st_size - freelist.BLOCKS_START) // block - 1
+    assert freelist.last_block_in_use(wh, block, total, free - 1) is None, "a list DuckDB does not say is not read"
+    return total, used
+
+
+def test_a_free_list_over_two_metadata_parts_is_read_whole(tmp_path: Path) -> None:
+    wh = tmp_path / "small.duckdb"
+    _free_list_over_two_parts(wh)
+    _agrees_with_duckdb(wh)
+
+
+def test_a_warehouse_cut_by_fewer_blocks_than_it_has_free_is_refused_at_open_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Left by Local 26 and 27: a cut of one block, from a file with free blocks inside it, removes its last block
+    in use and leaves more whole blocks than blocks in use, so the count's check passed it: on main `feeds` and
+    `query` read what survived as the whole warehouse, exit 0. Now every command, readers and writers: one line,
+    exit 3, naming the file, the block and what to do; the file byte for byte as it was."""
+    wh = tmp_path / "news.duckdb"
+    _free_blocks_inside(wh)
+    total, used = _agrees_with_duckdb(wh)
+    with open(wh, "r+b") as handle:
+        handle.truncate(wh.stat().st_size - BLOCK)
+    assert used <= (wh.stat().st_size - freelist.BLOCKS_START) // BLOCK, "the blocks' count sees no cut"
+    before = hashlib.sha256(wh.read_bytes()).hexdigest()
+    config = str(_config(tmp_path, wh))
+    for argv in (["feeds"], ["query", "SELECT count(*) FROM feeds"], ["reextract"]):
+        assert cli.main([*argv, "--config", config]) == 3, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith(f"newsflow: cannot open {wh}: the file is cut short ("), err
+        assert f"ending before its block {total - 1:,} of 256 KiB, which it has in use" in err, err
+        assert "restore it from a backup or copy it again whole" in err, err
+    assert hashlib.sha256(wh.read_bytes()).hexdigest() == before
