@@ -4,13 +4,20 @@ and the new class. Real files, real DuckDB, `cli.main` in process."""
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from newsflow import cli
-from newsflow.warehouse import Warehouse, compat, freelist
+from newsflow import cli, readersafe, warehouse
+from newsflow.models import FeedConfig, FeedPollState
+from newsflow.spool import spool_dir_for
+from newsflow.warehouse import Warehouse, compat, freelist, logends
 
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
 BLOCK = 256 * 1024
@@ -105,3 +112,73 @@ def test_a_warehouse_cut_by_fewer_blocks_than_it_has_free_is_refused_at_open_unt
         assert f"ending before its block {total - 1:,} of 256 KiB, which it has in use" in err, err
         assert "restore it from a backup or copy it again whole" in err, err
     assert hashlib.sha256(wh.read_bytes()).hexdigest() == before
+
+
+@contextmanager
+def _writes_left_in_the_log(wh: Path) -> Iterator[None]:
+    """Writes that stay in the `.wal` (no checkpoint, none at close), as they are while a run stores: newsflow's
+    own writers share this connection's database, so their closes do not checkpoint either."""
+    con = duckdb.connect(str(wh), config=compat.connect_config())
+    con.execute("SET checkpoint_threshold = '1GB'; PRAGMA disable_checkpoint_on_shutdown")
+    try:
+        yield
+    finally:
+        con.close()
+
+
+def _poll(store: Warehouse, polled_at: datetime) -> None:
+    """A poll's commit, as `polls` writes it: the feed's state (with its entries, none here)."""
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.update_feed_states(con, [FeedPollState("planet", polled_at, "ok", "ok", False, etag='"e1"')])
+
+
+PLANET = [FeedConfig("planet", "http://127.0.0.1:9/feed.xml")]
+
+
+@pytest.mark.parametrize("case", ["log cut at a commit's end", "whole log", "moved aside"])
+def test_a_log_cut_at_a_commits_end_is_told_by_the_next_run_from_the_copy_of_the_feed_states(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    """Left by Local 27: a `.wal` cut exactly at a commit's end ends whole, so the commits after the cut were
+    dropped without a word. A run that stored them had saved the feed states, read after its row's end, beside the
+    warehouse; the next run's start finds a later poll there than the warehouse holds and says so in one line: a
+    first run's last two commits cut (its poll, its end). Controls: the whole log, and a warehouse moved aside (a
+    new one beside the old copy): no line."""
+    wh = tmp_path / "news.duckdb"
+    store = Warehouse(wh)
+    with store.writing():
+        pass
+    checkpointed = wh.read_bytes()
+    polled = datetime.now(UTC) - timedelta(minutes=5)
+    with _writes_left_in_the_log(wh):
+        readersafe.record_start(store, "first", PLANET)
+        log = logends.log_path(wh)
+        cut = log.read_bytes()  # the log as it is at the end of the start's commit
+        _poll(store, polled)
+    # the run's end, then its copy of the feed states, as every run leaves them (its writer merges the log)
+    readersafe.close_run(store, "first", {"articles_stored": 0}, "completed", None)
+    if case == "log cut at a commit's end":  # the file as of its last checkpoint, its log cut after the start
+        wh.write_bytes(checkpointed)
+        log.write_bytes(cut)
+        assert not logends.ends_part_way(wh), "ends whole: Local 27's line cannot see it"
+    if case == "moved aside":
+        os.rename(wh, tmp_path / "damaged.duckdb")
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        states = readersafe.open_run(store, "next", PLANET, PLANET)
+    said = [r.getMessage() for r in caplog.records if "lost writes it had stored" in r.getMessage()]
+    if case != "log cut at a commit's end":
+        assert said == [], said
+        assert states["planet"].last_polled_at == (polled if case == "whole log" else None)
+        return
+    assert len(said) == 1 and "\n" not in said[0], caplog.text
+    copy = spool_dir_for(wh) / readersafe.STATES_FILE
+    assert said[0].startswith(f"newsflow: warning: {wh} lost writes it had stored: the copy of the feed states "
+                              f"{copy}, saved after they were stored, holds later polls of 1 feeds than it does "
+                              f"(planet: polled {polled} there, never in the warehouse)"), said[0]
+    assert states["planet"].last_polled_at is None, "the poll was dropped: the feed is due again"
+    with store.reading() as con:
+        assert con.execute("SELECT status FROM runs WHERE run_id = 'first'").fetchall() == [("abandoned",)]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="newsflow"):  # said once: the next run's copy is the warehouse's
+        readersafe.open_run(store, "after", PLANET, PLANET)
+    assert not [r for r in caplog.records if "lost writes" in r.getMessage()]

@@ -23,11 +23,13 @@ from newsflow import search, spoolcodec, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
+from newsflow.lostwrites import say_if_writes_were_lost
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending, not_sent
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
 from newsflow.warehouse import Warehouse
+from newsflow.warehouse.runreads import other_runs
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def open_run(
     """Load what earlier runs spooled, record this run's start, and read the selected feeds' states."""
     replay(store)
     record_start(store, run_id, configured)
-    return read_feed_states(store, [f.name for f in selected])
+    return read_feed_states(store, [f.name for f in selected], run_id)
 
 
 def record_start(store: Warehouse, run_id: str, configured: Sequence[FeedConfig]) -> None:
@@ -152,18 +154,23 @@ def store_host_pauses(store: Warehouse, pauses: list[HostPause], written_at: dat
         warehouse.write_host_pauses(con, pauses, written_at)
 
 
-def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedState]:
-    """From the warehouse, read-only; when even that is refused, from the copy the last run saved."""
+def read_feed_states(store: Warehouse, feed_ids: list[str], run_id: str | None = None) -> dict[str, FeedState]:
+    """From the warehouse, read-only; when even that is refused, from the copy the last run saved. A run's start
+    (`run_id`) first compares the two: a copy that saw later polls than the warehouse holds tells of writes it lost
+    (`lostwrites`: Local 28)."""
     saved = spool_dir_for(store.path) / STATES_FILE
     try:
-        states = warehouse.read_with(store, lambda con: warehouse.read_feed_states(con, feed_ids),
-                                     READ_PATIENCE_SECONDS)
+        states, others = warehouse.read_with(
+            store, lambda con: (warehouse.read_feed_states(con, feed_ids),
+                                other_runs(con, run_id) if run_id is not None else 0), READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
         copy = load_saved_states(saved)
         log.warning("cannot read the feed states (%s); polling per the states saved in %s (%d of %d feeds known), "
                     "the others unconditionally", exc, saved, sum(1 for f in feed_ids if f in copy), len(feed_ids))
         return {name: copy[name] for name in feed_ids if name in copy}
-    save_states(saved, states)
+    copy = load_saved_states(saved)
+    say_if_writes_were_lost(store.path, saved, copy, states, others)
+    save_states(saved, states, copy)
     return states
 
 
@@ -180,9 +187,10 @@ def load_saved_states(path: Path) -> dict[str, FeedState]:
     return states
 
 
-def save_states(path: Path, states: dict[str, FeedState]) -> None:
-    """Merge `states` into the saved copy; costs a write per run proportional to the feeds, not the warehouse."""
-    merged = {**load_saved_states(path), **states}
+def save_states(path: Path, states: dict[str, FeedState], saved: dict[str, FeedState] | None = None) -> None:
+    """Merge `states` into the saved copy (`saved`, when the caller has read it); costs a write per run
+    proportional to the feeds, not the warehouse."""
+    merged = {**(load_saved_states(path) if saved is None else saved), **states}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and not path.is_file():  # a FIFO: replace_file would write into it, and wait for a reader

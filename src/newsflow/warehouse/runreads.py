@@ -55,3 +55,9 @@ def read_run_history(con: duckdb.DuckDBPyConnection, limit: int) -> RunHistory |
         f"SELECT {_COLUMNS} FROM runs WHERE status = 'completed' {_NEWEST_FIRST} LIMIT 1").fetchall()
     last_completed = RecordedRun(*completed[0]) if completed else None
     return RunHistory(recorded, last_completed, [RecordedRun(*row) for row in latest])
+
+
+def other_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """How many runs the warehouse recorded besides `run_id`: none in a warehouse this run is the first of."""
+    [(found,)] = con.execute("SELECT count(*) FROM runs WHERE run_id <> ?", [run_id]).fetchall()
+    return int(found)
