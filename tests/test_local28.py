@@ -78,9 +78,9 @@ def _agrees_with_duckdb(wh: Path) -> tuple[int, int]:
     otherwise. Returns the block count and the blocks in use."""
     block, total, used, free, blocks = _blocks_in_use(wh)
     assert free > (30 if block < BLOCK else 4) and used < total
-    last = freelist.last_block_in_use(wh, block, total, free)
-    assert last == max(blocks) == (wh.stat().st_size - freelist.BLOCKS_START) // block - 1
-    assert freelist.last_block_in_use(wh, block, total, free - 1) is None, "a list DuckDB does not say is not read"
+    screen = freelist.read_free_list(wh)
+    assert screen is not None and screen.agrees(block, total, free)
+    assert screen.last_in_use() == max(blocks) == (wh.stat().st_size - freelist.BLOCKS_START) // block - 1
     return total, used
 
 
