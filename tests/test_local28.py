@@ -6,7 +6,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterator
+import resource
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -182,3 +185,31 @@ def test_a_log_cut_at_a_commits_end_is_told_by_the_next_run_from_the_copy_of_the
     with caplog.at_level(logging.WARNING, logger="newsflow"):  # said once: the next run's copy is the warehouse's
         readersafe.open_run(store, "after", PLANET, PLANET)
     assert not [r for r in caplog.records if "lost writes" in r.getMessage()]
+
+
+def _limited_to(soft: int, hard: int) -> Callable[[], None]:
+    return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.parametrize("hard", [64, 4096], ids=["hard limit 64", "soft limit 64 under a hard 4096"])
+def test_a_run_under_an_open_files_limit_of_64_is_refused_or_raises_it(tmp_path: Path, hard: int) -> None:
+    """The new class: `ulimit -n 64` (a container's or a service's limit). Before, a run at 40 hosts recorded a
+    batch of articles failed (each an attempt toward being given up) and ended `news.spool: Too many open files`,
+    exit 1; at 40, every poll's record failed, exit 0. Now `run` raises its soft limit to the hard one; under a
+    hard limit of 64 it is refused before it starts, one line, exit 2, naming the limit and what to do, nothing
+    made. The raised run is held here at its warehouse check (another run holds the warehouse: exit 3), so no
+    Prefect starts: a run that did not raise its limit is refused with the open-files line instead."""
+    wh = tmp_path / "news.duckdb"
+    config = _config(tmp_path, wh)
+    with Warehouse(wh).run_lock():  # another run holds the warehouse
+        done = subprocess.run([sys.executable, "-m", "newsflow", "run", "--config", str(config)],
+                              preexec_fn=_limited_to(64, hard), capture_output=True, text=True, timeout=120,
+                              check=False)
+    if hard == 64:
+        assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+        assert done.stderr.startswith("newsflow: this process may open at most 64 files (`ulimit -n`, its hard "
+                                      "limit too), and a run with fetch.concurrency = 32"), done.stderr
+        assert "raise the limit (`ulimit -n 1024`" in done.stderr and "nothing was done" in done.stderr
+        assert not wh.exists()
+    else:
+        assert done.returncode == 3 and f"is writing to {wh}; wait for it to finish" in done.stderr, done.stderr

@@ -124,7 +124,7 @@ class Warehouse:
         con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
         migrating = False
         try:
-            compat.refuse_a_file_cut_short(con, self.path, screen)  # before a write past the cut leaves a hole in the file
+            compat.refuse_a_file_cut_short(con, self.path, screen)  # before a write past the cut leaves a hole
             logends.say_if_cut_short(self.path)  # before this writer's checkpoint removes the log (Local 27)
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
@@ -203,7 +203,7 @@ class Warehouse:
         screen = freelist.read_free_list(self.path)  # before DuckDB holds it: a close would drop DuckDB's lock
         con = self._connect(read_only=True, patience=patience)
         try:
-            compat.refuse_a_file_cut_short(con, self.path, screen)  # what survives the cut read as if whole (Local 25's gap)
+            compat.refuse_a_file_cut_short(con, self.path, screen)  # what survives the cut read as if whole
             tables = compat.table_names(con)
             compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
             if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed

@@ -318,7 +318,8 @@ def _refuse_as_foreign(con: duckdb.DuckDBPyConnection, why: str) -> None:
 _BLOCKS_START = freelist.BLOCKS_START
 
 
-def refuse_a_file_cut_short(con: duckdb.DuckDBPyConnection, path: Path, screen: freelist.FreeList | None = None) -> None:
+def refuse_a_file_cut_short(con: duckdb.DuckDBPyConnection, path: Path,
+                            screen: freelist.FreeList | None = None) -> None:
     """A warehouse that holds fewer whole blocks than it has blocks in use, or that ends before its last block in use
     (a copy, download or restore that stopped, a disk that filled as it was copied): DuckDB opens it and fails only
     a read past the cut, so readers that read what survives printed part of the warehouse as if whole, and `feeds` a
@@ -354,7 +355,7 @@ def _uses_a_block_past(con: duckdb.DuckDBPyConnection, whole_blocks: int) -> boo
     free list says so: these read every table's metadata, which grows with the warehouse). A read that fails there
     (the metadata itself past the cut) says it too."""
     try:
-        asked = [("SELECT max(block_id) FROM pragma_metadata_info()", [])]
+        asked: list[tuple[str, list[str]]] = [("SELECT max(block_id) FROM pragma_metadata_info()", [])]
         asked += [("SELECT max(block_id) FROM pragma_storage_info(?)", [name]) for name in table_names(con)]
         for query, name in asked:
             found = con.execute(query, name).fetchone()
