@@ -191,18 +191,20 @@ def _limited_to(soft: int, hard: int) -> Callable[[], None]:
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
-@pytest.mark.parametrize("hard", [64, 4096], ids=["hard limit 64", "soft limit 64 under a hard 4096"])
-def test_a_run_under_an_open_files_limit_of_64_is_refused_or_raises_it(tmp_path: Path, hard: int) -> None:
+@pytest.mark.parametrize(("command", "hard"), [("run", 64), ("serve", 64), ("run", 4096)],
+                         ids=["run, hard limit 64", "serve, hard limit 64", "run, soft limit 64 under a hard 4096"])
+def test_a_run_under_an_open_files_limit_of_64_is_refused_or_raises_it(tmp_path: Path, command: str, hard: int) -> None:
     """The new class: `ulimit -n 64` (a container's or a service's limit). Before, a run at 40 hosts recorded a
     batch of articles failed (each an attempt toward being given up) and ended `news.spool: Too many open files`,
     exit 1; at 40, every poll's record failed, exit 0. Now `run` raises its soft limit to the hard one; under a
     hard limit of 64 it is refused before it starts, one line, exit 2, naming the limit and what to do, nothing
     made. The raised run is held here at its warehouse check (another run holds the warehouse: exit 3), so no
-    Prefect starts: a run that did not raise its limit is refused with the open-files line instead."""
+    Prefect starts: a run that did not raise its limit is refused with the open-files line instead. `serve` is
+    refused as `run` is, before its service lock."""
     wh = tmp_path / "news.duckdb"
     config = _config(tmp_path, wh)
     with Warehouse(wh).run_lock():  # another run holds the warehouse
-        done = subprocess.run([sys.executable, "-m", "newsflow", "run", "--config", str(config)],
+        done = subprocess.run([sys.executable, "-m", "newsflow", command, "--config", str(config)],
                               preexec_fn=_limited_to(64, hard), capture_output=True, text=True, timeout=120,
                               check=False)
     if hard == 64:
