@@ -29,6 +29,7 @@ _METADATA_PARTS = 64
 _NEXT = 8  # each part of a metadata block begins with the pointer to the next part
 _NO_POINTER = 0xFFFF_FFFF_FFFF_FFFF
 _MOST_BLOCKS = 1 << 32  # 1 PiB of 256 KiB blocks: a count past it is not a header DuckDB wrote
+_MOST_FREE = 1 << 20  # 256 GiB of free 256 KiB blocks: a longer list is not read (8 MiB), the check is off
 # iteration, catalog pointer, free list pointer, block count, block size (after its checksum)
 _DATABASE_HEADER = struct.Struct("<5Q")
 
@@ -75,9 +76,11 @@ def _free_blocks(fd: int, pointer: int, block_size: int, block_count: int) -> fr
     part_size = ((block_size - _CHECKSUM) // _METADATA_PARTS) // 8 * 8
     data = bytearray()
     wanted = 8
+    seen: set[int] = set()
     while len(data) < wanted:
-        if pointer == _NO_POINTER:
+        if pointer == _NO_POINTER or pointer in seen:  # a damaged chain that runs out, or in a circle
             return None
+        seen.add(pointer)
         block, part = pointer & ((1 << 56) - 1), pointer >> 56
         read = os.pread(fd, part_size, BLOCKS_START + block * block_size + _CHECKSUM + part * part_size)
         if len(read) != part_size or part >= _METADATA_PARTS:  # the list past the file's end: DuckDB fails first
@@ -86,7 +89,7 @@ def _free_blocks(fd: int, pointer: int, block_size: int, block_count: int) -> fr
         data += read[_NEXT:]
         if wanted == 8 and len(data) >= 8:
             listed = struct.unpack_from("<Q", data)[0]
-            if listed > block_count:
+            if listed > min(block_count, _MOST_FREE):
                 return None
             wanted = 8 * (1 + listed)
     numbers = struct.unpack_from(f"<{wanted // 8 - 1}q", data, 8)
