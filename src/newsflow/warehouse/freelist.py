@@ -57,7 +57,7 @@ def read_free_list(path: Path) -> FreeList | None:
     try:
         with open(path, "rb") as handle:
             return _read(handle.fileno())
-    except (OSError, struct.error):
+    except (OSError, OverflowError, struct.error):
         return None
 
 
@@ -65,7 +65,7 @@ def _read(fd: int) -> FreeList | None:
     headers = [_DATABASE_HEADER.unpack(os.pread(fd, _DATABASE_HEADER.size, at + _CHECKSUM))
                for at in (HEADER, 2 * HEADER)]
     _, _, pointer, count, size = max(headers)  # the newer iteration is the one DuckDB opens
-    if not 0 < count < _MOST_BLOCKS or size < 4096 or size & (size - 1):
+    if not 0 < count < _MOST_BLOCKS or not 4096 <= size <= 1 << 30 or size & (size - 1):
         return None
     free = frozenset() if pointer == _NO_POINTER else _free_blocks(fd, pointer, size, count)
     return None if free is None else FreeList(size, count, free)
@@ -82,8 +82,10 @@ def _free_blocks(fd: int, pointer: int, block_size: int, block_count: int) -> fr
             return None
         seen.add(pointer)
         block, part = pointer & ((1 << 56) - 1), pointer >> 56
+        if block >= block_count or part >= _METADATA_PARTS:
+            return None
         read = os.pread(fd, part_size, BLOCKS_START + block * block_size + _CHECKSUM + part * part_size)
-        if len(read) != part_size or part >= _METADATA_PARTS:  # the list past the file's end: DuckDB fails first
+        if len(read) != part_size:  # the list past the file's end: DuckDB's open fails first
             return None
         pointer = struct.unpack_from("<Q", read)[0]
         data += read[_NEXT:]
