@@ -19,8 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsflow import cli, readersafe, warehouse
+from newsflow import cli, openfiles, readersafe, warehouse
 from newsflow.models import FeedConfig, FeedPollState
+from newsflow.runlock import holding_the_service_lock
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, compat, freelist, logends
 
@@ -213,27 +214,64 @@ def _limited_to(soft: int, hard: int) -> Callable[[], None]:
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
-@pytest.mark.parametrize(("command", "hard"), [("run", 64), ("serve", 64), ("run", 4096)],
-                         ids=["run, hard limit 64", "serve, hard limit 64", "run, soft limit 64 under a hard 4096"])
-def test_a_run_under_an_open_files_limit_of_64_is_refused_or_raises_it(tmp_path: Path, command: str, hard: int) -> None:
+_LIMITED = [("run", 64, 64), ("serve", 64, 64), ("run", 64, 4096), ("serve", 64, 4096)]
+
+
+@pytest.mark.parametrize(("command", "soft", "hard"), _LIMITED,
+                         ids=["run, hard limit 64", "serve, hard limit 64", "run, soft limit 64 under a hard 4096",
+                              "serve, soft limit 64 under a hard 4096"])
+def test_a_run_under_an_open_files_limit_of_64_is_refused_or_raises_it(
+    tmp_path: Path, command: str, soft: int, hard: int
+) -> None:
     """The new class: `ulimit -n 64` (a container's or a service's limit). Before, a run at 40 hosts recorded a
     batch of articles failed (each an attempt toward being given up) and ended `news.spool: Too many open files`,
-    exit 1; at 40, every poll's record failed, exit 0. Now `run` raises its soft limit to the hard one; under a
-    hard limit of 64 it is refused before it starts, one line, exit 2, naming the limit and what to do, nothing
-    made. The raised run is held here at its warehouse check (another run holds the warehouse: exit 3), so no
-    Prefect starts: a run that did not raise its limit is refused with the open-files line instead. `serve` is
-    refused as `run` is, before its service lock."""
+    exit 1; at 40, every poll's record failed, exit 0. Now `run` and `serve` raise their soft limit to the hard one;
+    under a hard limit of 64 they are refused before they start, one line, exit 2, naming the limit, the number
+    needed and what to do, nothing made. A raised run is held here at its warehouse check (another run holds the
+    warehouse: exit 3), a raised service at its service lock (another service holds it: exit 3), so no Prefect
+    starts: a command that did not raise its limit is refused with the open-files line instead."""
     wh = tmp_path / "news.duckdb"
     config = _config(tmp_path, wh)
-    with Warehouse(wh).run_lock():  # another run holds the warehouse
+    held = Warehouse(wh).run_lock() if command == "run" else holding_the_service_lock(wh)
+    with held:  # another run, or another service, holds the warehouse
         done = subprocess.run([sys.executable, "-m", "newsflow", command, "--config", str(config)],
-                              preexec_fn=_limited_to(64, hard), capture_output=True, text=True, timeout=120,
+                              preexec_fn=_limited_to(soft, hard), capture_output=True, text=True, timeout=120,
                               check=False)
     if hard == 64:
+        needed = openfiles.files_a_run_needs(32, max(1, os.cpu_count() or 1))
         assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
         assert done.stderr.startswith("newsflow: this process may open at most 64 files (`ulimit -n`, its hard "
                                       "limit too), and a run with fetch.concurrency = 32"), done.stderr
-        assert "raise the limit (`ulimit -n 1024`" in done.stderr and "nothing was done" in done.stderr
+        assert f"raise the limit to {needed} at least (`ulimit -n {needed}`" in done.stderr, done.stderr
+        assert "nothing was done" in done.stderr
         assert not wh.exists()
-    else:
+    elif command == "run":
         assert done.returncode == 3 and f"is writing to {wh}; wait for it to finish" in done.stderr, done.stderr
+    else:
+        assert done.returncode == 3 and done.stderr.count("\n") == 1, done.stderr
+        assert "open at most" not in done.stderr and str(wh) in done.stderr, done.stderr
+
+
+def test_a_run_that_needs_more_than_8192_files_raises_its_limit_to_what_it_needs(tmp_path: Path) -> None:
+    """Review F2: the raise stopped at 8,192, so a run the hard limit allowed (fetch.concurrency = 5000: about
+    10,040 files) was refused, and told to `ulimit -n 1024`. Now the soft limit goes up to what the run needs
+    (at most the hard limit): the run reaches its warehouse check (held: exit 3)."""
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    needed = openfiles.files_a_run_needs(5000, 2)
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        pytest.skip(f"this machine's hard open-files limit ({hard}) is below {needed}")
+    wh = tmp_path / "news.duckdb"
+    config = tmp_path / "newsflow.toml"
+    config.write_text(f'[warehouse]\npath = "{wh}"\n[fetch]\nconcurrency = 5000\n[extract]\nworkers = 2\n' + FEED)
+    with Warehouse(wh).run_lock():
+        done = subprocess.run([sys.executable, "-m", "newsflow", "run", "--config", str(config)],
+                              preexec_fn=_limited_to(4000, needed), capture_output=True, text=True, timeout=120,
+                              check=False)
+    assert done.returncode == 3 and f"is writing to {wh}; wait for it to finish" in done.stderr, done.stderr
+
+
+def test_the_open_files_line_suggests_fewer_workers_when_they_take_the_room() -> None:
+    """Review F2's smaller point: when the workers alone take the room, the line suggested nothing."""
+    assert openfiles._what_fits(64, 32, 2) == ", or set fetch.concurrency to 12 at most"
+    assert openfiles._what_fits(64, 32, 16) == ", or set fetch.concurrency to 1 and extract.workers to 7 at most"
+    assert openfiles._what_fits(20, 32, 16) == ""
