@@ -4,6 +4,7 @@ and the new class. Real files, real DuckDB, `cli.main` in process."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import random
@@ -20,7 +21,7 @@ import duckdb
 import pytest
 
 from newsflow import cli, openfiles, readersafe, warehouse
-from newsflow.models import FeedConfig, FeedPollState
+from newsflow.models import FeedConfig, FeedPollState, FeedState
 from newsflow.runlock import holding_the_service_lock
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, compat, freelist, logends
@@ -275,3 +276,88 @@ def test_the_open_files_line_suggests_fewer_workers_when_they_take_the_room() ->
     assert openfiles._what_fits(64, 32, 2) == ", or set fetch.concurrency to 12 at most"
     assert openfiles._what_fits(64, 32, 16) == ", or set fetch.concurrency to 1 and extract.workers to 7 at most"
     assert openfiles._what_fits(20, 32, 16) == ""
+
+
+def _a_run(store: Warehouse, run_id: str, polled_at: datetime) -> None:
+    """A run as `readersafe` records it: its start (which compares the copy), a poll, its end (which saves it)."""
+    readersafe.open_run(store, run_id, PLANET, PLANET)
+    _poll(store, polled_at)
+    readersafe.close_run(store, run_id, {"articles_stored": 0}, "completed", None)
+
+
+@pytest.mark.parametrize("other", ["news.db", "a dated copy news.2026-12-01"])
+def test_two_warehouses_sharing_a_spool_folder_never_say_the_other_lost_writes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, other: str
+) -> None:
+    """Review F1 (its sharedspool.py): `news.duckdb`, `news.db` and `news.2026-12-01` all keep their copy of the
+    feed states in `news.spool/`. Runs on two of them in turns, each polling later, said on every run but the
+    first two that the warehouse had lost writes. Now the copy names the warehouse it was read from (its path and
+    when it was made) and is compared only with that one; a dated copy of the file (made at the same time,
+    elsewhere) is another warehouse too."""
+    a = Warehouse(tmp_path / "news.duckdb")
+    now = datetime.now(UTC)
+    _a_run(a, "A0", now - timedelta(minutes=60))
+    b_path = tmp_path / other.rpartition(" ")[2]
+    if other.startswith("a dated copy"):
+        b_path.write_bytes(a.path.read_bytes())
+    b = Warehouse(b_path)
+    assert spool_dir_for(a.path) == spool_dir_for(b.path)
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        for turn, (store, run_id) in enumerate([(b, "B1"), (a, "A2"), (b, "B2"), (a, "A3"), (b, "B3")]):
+            _a_run(store, run_id, now - timedelta(minutes=50 - 10 * turn))
+    assert not [r for r in caplog.records if "lost writes" in r.getMessage()], caplog.text
+
+
+@pytest.mark.migrates_a_new_warehouse  # each its own first migration's time, as a user's (not the tests' template)
+def test_a_warehouse_moved_aside_leaves_no_false_line_after_a_first_run_of_some_feeds(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Review F3 (its movedfeed.py): the copy kept the old warehouse's polls of the feeds a new warehouse's first
+    run (`--feed planet`, killed before its end) did not read, and the second run, no longer a first, said the
+    new warehouse had lost them. The copy is now the new warehouse's only, from its first run on."""
+    both = [*PLANET, FeedConfig("other", "http://127.0.0.1:9/other.xml")]
+    store = Warehouse(tmp_path / "news.duckdb")
+    readersafe.open_run(store, "r1", both, both)
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.update_feed_states(con, [FeedPollState(f.name, datetime.now(UTC) - timedelta(minutes=30), "ok",
+                                                         "ok", False) for f in both])
+    readersafe.close_run(store, "r1", {"articles_stored": 0}, "completed", None)
+    os.rename(store.path, tmp_path / "damaged.duckdb")  # as newsflow's own lines say to
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        readersafe.open_run(store, "n1", both, PLANET)  # killed before its end
+        readersafe.open_run(store, "n2", both, both)
+    assert not [r for r in caplog.records if "lost writes" in r.getMessage()], caplog.text
+
+
+def test_a_warehouse_that_cannot_be_read_never_polls_per_another_warehouses_copy(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The shared spool folder on main: a run that could not read `news.db` polled per the feed states saved from
+    `news.duckdb`, so feeds the other warehouse had polled were skipped as not due. The copy now names its
+    warehouse: another's is not used (every feed is polled); a copy saved before it named one still is."""
+    a = Warehouse(tmp_path / "news.duckdb")
+    _a_run(a, "A1", datetime.now(UTC))
+    b_path = tmp_path / "news.db"
+    b_path.write_bytes(b"not a warehouse: reading it is refused")
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        assert readersafe.read_feed_states(Warehouse(b_path), ["planet"]) == {}
+    assert f"is of another warehouse, {a.path}" in caplog.text, caplog.text
+    assert readersafe.read_feed_states(Warehouse(tmp_path / "news.duckdb"), ["planet"])["planet"].last_polled_at
+
+
+def test_a_copy_saved_before_it_named_its_warehouse_is_not_compared_then_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A copy newsflow saved before (the states alone) cannot tell whose it is: no line from it, and the run's
+    start replaces it with one that names this warehouse."""
+    store = Warehouse(tmp_path / "news.duckdb")
+    _a_run(store, "r1", datetime.now(UTC) - timedelta(minutes=30))
+    copy = spool_dir_for(store.path) / readersafe.STATES_FILE
+    later = {"planet": FeedState("planet", last_polled_at=datetime.now(UTC) - timedelta(minutes=1))}
+    readersafe.save_states(copy, later, {})  # the former format, holding a later poll than the warehouse
+    assert "format" not in json.loads(copy.read_text())
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        readersafe.open_run(store, "r2", PLANET, PLANET)
+    assert not [r for r in caplog.records if "lost writes" in r.getMessage()], caplog.text
+    document = json.loads(copy.read_text())
+    assert document["format"] == readersafe.COPY_FORMAT and document["warehouse"] == str(store.path.resolve())

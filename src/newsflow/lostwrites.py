@@ -10,18 +10,42 @@ warehouse no longer has: its log lost them (cut at a commit's end: a copy or res
 run stored), or the file was put back from an older copy. The next run says so in one line, at its start, before
 its own copy replaces that one. A cut that drops the run's polls before its end saved a copy (a run killed as
 well), or drops a warehouse's first run whole, leaves nothing outside the file: those stay unknowable.
+
+The copy is compared only with the warehouse it was read from (`WarehouseMark`: its resolved path and the time it
+was made, both saved in the copy). `news.duckdb`, `news.db` and a dated copy `news.2026-12-01` share one spool
+folder, `news.spool` (`spool.spool_dir_for`), and a warehouse moved aside leaves its copy to the new one made in
+its place: another warehouse's later polls are no evidence (review of Local 28, F1 and F3).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsflow.models import FeedState
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WarehouseMark:
+    """Which warehouse a copy of the feed states was read from: its resolved path (a copy of the file elsewhere
+    is another warehouse) and when it was made (`runreads.made_at`: a new file made in its place is another)."""
+
+    path: str
+    made: str
+
+
+@dataclass(frozen=True)
+class SavedCopy:
+    """The copy as read: its states, and the warehouse they were read from (None in a copy newsflow saved before
+    Local 28's review: whose it is cannot be told)."""
+
+    states: dict[str, FeedState] = field(default_factory=dict)
+    of: WarehouseMark | None = None
 
 
 def polls_lost(saved: Mapping[str, FeedState], stored: Mapping[str, FeedState],
