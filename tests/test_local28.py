@@ -25,6 +25,7 @@ from newsflow.models import FeedConfig, FeedPollState, FeedState
 from newsflow.runlock import holding_the_service_lock
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, compat, freelist, logends
+from tests import warehousetemplate
 
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
 BLOCK = 256 * 1024
@@ -285,30 +286,33 @@ def _a_run(store: Warehouse, run_id: str, polled_at: datetime) -> None:
     readersafe.close_run(store, run_id, {"articles_stored": 0}, "completed", None)
 
 
-@pytest.mark.parametrize("other", ["news.db", "a dated copy news.2026-12-01"])
 def test_two_warehouses_sharing_a_spool_folder_never_say_the_other_lost_writes(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, other: str
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Review F1 (its sharedspool.py): `news.duckdb`, `news.db` and `news.2026-12-01` all keep their copy of the
-    feed states in `news.spool/`. Runs on two of them in turns, each polling later, said on every run but the
-    first two that the warehouse had lost writes. Now the copy names the warehouse it was read from (its path and
-    when it was made) and is compared only with that one; a dated copy of the file (made at the same time,
-    elsewhere) is another warehouse too."""
+    feed states in `news.spool/`. Runs on two of them in turns, each polling later, said from the third run on
+    that the warehouse had lost writes (the other's later poll). Now the copy names the warehouse it was read from
+    (its path and when it was made) and is compared only with that one; a dated copy of the file (made at the
+    same time, elsewhere: told by its path alone, as every warehouse of the tests is, each a copy of one template)
+    is another warehouse too. And a run that cannot read one of them polled per the other's copy (its feeds
+    skipped as not due): another warehouse's copy is not used, every feed is polled."""
     a = Warehouse(tmp_path / "news.duckdb")
     now = datetime.now(UTC)
-    _a_run(a, "A0", now - timedelta(minutes=60))
-    b_path = tmp_path / other.rpartition(" ")[2]
-    if other.startswith("a dated copy"):
-        b_path.write_bytes(a.path.read_bytes())
+    _a_run(a, "A1", now - timedelta(minutes=30))
+    b_path = tmp_path / "news.2026-12-01"
+    b_path.write_bytes(a.path.read_bytes())
     b = Warehouse(b_path)
     assert spool_dir_for(a.path) == spool_dir_for(b.path)
     with caplog.at_level(logging.WARNING, logger="newsflow"):
-        for turn, (store, run_id) in enumerate([(b, "B1"), (a, "A2"), (b, "B2"), (a, "A3"), (b, "B3")]):
-            _a_run(store, run_id, now - timedelta(minutes=50 - 10 * turn))
+        _a_run(b, "B1", now - timedelta(minutes=20))
+        readersafe.open_run(a, "A2", PLANET, PLANET)  # the third run: its start compares
     assert not [r for r in caplog.records if "lost writes" in r.getMessage()], caplog.text
+    b_path.write_bytes(b"not a warehouse: reading it is refused")
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        assert readersafe.read_feed_states(b, ["planet"]) == {}
+    assert f"is of another warehouse, {a.path}" in caplog.text, caplog.text
 
 
-@pytest.mark.migrates_a_new_warehouse  # each its own first migration's time, as a user's (not the tests' template)
 def test_a_warehouse_moved_aside_leaves_no_false_line_after_a_first_run_of_some_feeds(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -321,28 +325,13 @@ def test_a_warehouse_moved_aside_leaves_no_false_line_after_a_first_run_of_some_
     with store.writing() as con, warehouse.transaction(con):
         warehouse.update_feed_states(con, [FeedPollState(f.name, datetime.now(UTC) - timedelta(minutes=30), "ok",
                                                          "ok", False) for f in both])
-    readersafe.close_run(store, "r1", {"articles_stored": 0}, "completed", None)
+    readersafe.read_feed_states(store, ["planet", "other"])  # the copy as the run's end saves it
     os.rename(store.path, tmp_path / "damaged.duckdb")  # as newsflow's own lines say to
-    with caplog.at_level(logging.WARNING, logger="newsflow"):
+    # made as a user's is (the tests' template gives every new warehouse one first migration's time)
+    with caplog.at_level(logging.WARNING, logger="newsflow"), warehousetemplate.migrating_every_new_warehouse():
         readersafe.open_run(store, "n1", both, PLANET)  # killed before its end
         readersafe.open_run(store, "n2", both, both)
     assert not [r for r in caplog.records if "lost writes" in r.getMessage()], caplog.text
-
-
-def test_a_warehouse_that_cannot_be_read_never_polls_per_another_warehouses_copy(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The shared spool folder on main: a run that could not read `news.db` polled per the feed states saved from
-    `news.duckdb`, so feeds the other warehouse had polled were skipped as not due. The copy now names its
-    warehouse: another's is not used (every feed is polled); a copy saved before it named one still is."""
-    a = Warehouse(tmp_path / "news.duckdb")
-    _a_run(a, "A1", datetime.now(UTC))
-    b_path = tmp_path / "news.db"
-    b_path.write_bytes(b"not a warehouse: reading it is refused")
-    with caplog.at_level(logging.WARNING, logger="newsflow"):
-        assert readersafe.read_feed_states(Warehouse(b_path), ["planet"]) == {}
-    assert f"is of another warehouse, {a.path}" in caplog.text, caplog.text
-    assert readersafe.read_feed_states(Warehouse(tmp_path / "news.duckdb"), ["planet"])["planet"].last_polled_at
 
 
 def test_a_copy_saved_before_it_named_its_warehouse_is_not_compared_then_named(
@@ -351,7 +340,8 @@ def test_a_copy_saved_before_it_named_its_warehouse_is_not_compared_then_named(
     """A copy newsflow saved before (the states alone) cannot tell whose it is: no line from it, and the run's
     start replaces it with one that names this warehouse."""
     store = Warehouse(tmp_path / "news.duckdb")
-    _a_run(store, "r1", datetime.now(UTC) - timedelta(minutes=30))
+    readersafe.open_run(store, "r1", PLANET, PLANET)
+    _poll(store, datetime.now(UTC) - timedelta(minutes=30))
     copy = spool_dir_for(store.path) / readersafe.STATES_FILE
     later = {"planet": FeedState("planet", last_polled_at=datetime.now(UTC) - timedelta(minutes=1))}
     readersafe.save_states(copy, later, {})  # the former format, holding a later poll than the warehouse
