@@ -21,6 +21,7 @@ from contextlib import contextmanager, nullcontext, suppress
 from importlib.metadata import entry_points
 from typing import Any, TextIO, cast
 
+from newsflow import openfiles
 from newsflow.cli_output import FULL_OUTPUT_ERRORS
 from newsflow.config import Config, load_config
 from newsflow.credentials import redact_credentials_in_logs
@@ -33,7 +34,7 @@ COMMANDS_GROUP = "newsflow.commands"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    with output_that_may_fill():
+    with output_that_may_fill(), openfiles.raised_to_the_hard_limit():
         with signals_interrupt_while_loading():  # SIGTERM in the checks is a Ctrl-C, as in Prefect's import
             args.checked_config = checked_run_config(args)
             command = flow_command("run")
@@ -47,6 +48,7 @@ def checked_run_config(args: argparse.Namespace) -> Config:
     when flows/cli.py raised them after the import. That command takes `args.checked_config` as it is."""
     config = load_config(args.config)
     config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
+    openfiles.refuse_too_few_for_a_run(config.fetch.concurrency, config.extract.worker_count)
     check_warehouse_writable(config)
     return config
 
@@ -54,7 +56,8 @@ def checked_run_config(args: argparse.Namespace) -> Config:
 def cmd_serve(args: argparse.Namespace) -> int:
     # The config and the service lock before Prefect's import, as for `run`; SIGTERM a Ctrl-C until the
     # service's runner takes it (flows/cli.py `cmd_serve`, whose own guard then leaves this one's in place)
-    with output_that_may_fill(), signals_interrupt_while_loading(), served_config(args) as config:
+    with output_that_may_fill(), openfiles.raised_to_the_hard_limit(), signals_interrupt_while_loading(), \
+            served_config(args) as config:
         args.checked_config = config
         return flow_command("serve")(args)
 
@@ -65,6 +68,7 @@ def served_config(args: argparse.Namespace) -> Iterator[Config]:
     (one service per warehouse, newsflow/runlock.py): a second service, or a bad config, fails here."""
     config = load_config(args.config)
     print_config_warnings(config, "plain")
+    openfiles.refuse_too_few_for_a_run(config.fetch.concurrency, config.extract.worker_count)
     with holding_the_service_lock(config.warehouse_path):
         yield config
 

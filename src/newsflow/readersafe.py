@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,11 +24,13 @@ from newsflow import search, spoolcodec, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
+from newsflow.lostwrites import SavedCopy, WarehouseMark, say_if_writes_were_lost
 from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, HostPause, Outcome, PendingArticle
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending, not_sent
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
 from newsflow.warehouse import Warehouse
+from newsflow.warehouse.runreads import made_at, other_runs
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ LEGACY_STATES_FILE = "feed_states.pickle"  # newsflow 0.1's copy: never read (a 
 # A run's reads try the file once or twice: a reader that holds it read-write lets no one read.
 READ_PATIENCE_SECONDS = 0.5
 MAX_STATES_BYTES = 256 << 20  # about 500 bytes a feed: room for 500,000 feeds; bigger is not our copy
+# The copy with the warehouse it was read from (`lostwrites.WarehouseMark`); before, the states alone (still read)
+COPY_FORMAT = 2
 
 
 def open_run(
@@ -44,7 +49,7 @@ def open_run(
     """Load what earlier runs spooled, record this run's start, and read the selected feeds' states."""
     replay(store)
     record_start(store, run_id, configured)
-    return read_feed_states(store, [f.name for f in selected])
+    return read_feed_states(store, [f.name for f in selected], run_id)
 
 
 def record_start(store: Warehouse, run_id: str, configured: Sequence[FeedConfig]) -> None:
@@ -72,10 +77,13 @@ def close_run(
                               html_budget_mb, if_spooled=nothing)
     _note_recorded(run_id)  # committed, or spooled for the next run to load
     try:
-        states = warehouse.read_with(store, warehouse.read_all_feed_states, 0.0)
+        states, made = warehouse.read_with(
+            store, lambda con: (warehouse.read_all_feed_states(con), made_at(con)), 0.0)
     except WarehouseError:  # held: the copy saved at the start of the run stays
         return dropped
-    save_states(spool_dir_for(store.path) / STATES_FILE, states)
+    saved, mark = spool_dir_for(store.path) / STATES_FILE, mark_of(store, made)
+    copy = load_saved_copy(saved)
+    save_states(saved, states, copy.states if copy.of == mark else {}, mark)
     return dropped
 
 
@@ -152,42 +160,74 @@ def store_host_pauses(store: Warehouse, pauses: list[HostPause], written_at: dat
         warehouse.write_host_pauses(con, pauses, written_at)
 
 
-def read_feed_states(store: Warehouse, feed_ids: list[str]) -> dict[str, FeedState]:
-    """From the warehouse, read-only; when even that is refused, from the copy the last run saved."""
+def read_feed_states(store: Warehouse, feed_ids: list[str], run_id: str | None = None) -> dict[str, FeedState]:
+    """From the warehouse, read-only; when even that is refused, from the copy the last run saved of it. A run's
+    start (`run_id`) first compares the two: a copy of this warehouse that saw later polls than it holds tells of
+    writes it lost (`lostwrites`: Local 28). Another warehouse's copy (a shared spool folder) is never used."""
     saved = spool_dir_for(store.path) / STATES_FILE
     try:
-        states = warehouse.read_with(store, lambda con: warehouse.read_feed_states(con, feed_ids),
-                                     READ_PATIENCE_SECONDS)
+        states, others, made = warehouse.read_with(
+            store, lambda con: (warehouse.read_feed_states(con, feed_ids),
+                                other_runs(con, run_id) if run_id is not None else 0, made_at(con)),
+            READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
-        copy = load_saved_states(saved)
-        log.warning("cannot read the feed states (%s); polling per the states saved in %s (%d of %d feeds known), "
-                    "the others unconditionally", exc, saved, sum(1 for f in feed_ids if f in copy), len(feed_ids))
-        return {name: copy[name] for name in feed_ids if name in copy}
-    save_states(saved, states)
+        return states_from_the_copy(store, saved, feed_ids, exc)
+    mark, copy = mark_of(store, made), load_saved_copy(saved)
+    ours = copy.of == mark  # not another warehouse's, nor one saved before copies named theirs
+    if ours:
+        say_if_writes_were_lost(store.path, saved, copy.states, states, others)
+    save_states(saved, states, copy.states if ours else {}, mark)
     return states
+
+
+def states_from_the_copy(store: Warehouse, saved: Path, feed_ids: list[str], exc: WarehouseError
+                         ) -> dict[str, FeedState]:
+    copy = load_saved_copy(saved)
+    if copy.of is not None and copy.of.path != mark_of(store, "").path:
+        log.warning("cannot read the feed states (%s); polling every feed unconditionally: the copy in %s is of "
+                    "another warehouse, %s", exc, saved, copy.of.path)
+        return {}
+    log.warning("cannot read the feed states (%s); polling per the states saved in %s (%d of %d feeds known), "
+                "the others unconditionally", exc, saved, sum(1 for f in feed_ids if f in copy.states), len(feed_ids))
+    return {name: copy.states[name] for name in feed_ids if name in copy.states}
+
+
+def mark_of(store: Warehouse, made: str) -> WarehouseMark:
+    return WarehouseMark(os.path.realpath(store.path), made)  # never raises, a symlink loop included
 
 
 def load_saved_states(path: Path) -> dict[str, FeedState]:
-    """The saved copy, rebuilt from JSON data only (newsflow.spoolcodec); {} when missing or damaged."""
+    return load_saved_copy(path).states
+
+
+def load_saved_copy(path: Path) -> SavedCopy:
+    """The saved copy, rebuilt from JSON data only (newsflow.spoolcodec); empty when missing or damaged."""
     try:
-        text = read_capped(path, MAX_STATES_BYTES).decode("utf-8", "surrogatepass")
-        states: dict[str, FeedState] = spoolcodec.decode(json.loads(text), dict[str, FeedState])
+        document = json.loads(read_capped(path, MAX_STATES_BYTES).decode("utf-8", "surrogatepass"))
+        if isinstance(document, dict) and document.get("format") == COPY_FORMAT:  # a feed's value is never 2
+            of = WarehouseMark(spoolcodec.decode(document.get("warehouse"), str, "warehouse"),
+                               spoolcodec.decode(document.get("made"), str, "made"))
+            return SavedCopy(spoolcodec.decode(document.get("states"), dict[str, FeedState], "states"), of)
+        return SavedCopy(spoolcodec.decode(document, dict[str, FeedState]))
     except FileNotFoundError:
-        return {}
+        return SavedCopy()
     except (OSError, ValueError, RecursionError) as exc:  # torn, foreign, a folder: poll unconditionally
         log.warning("ignoring %s: %s", path, exc)
-        return {}
-    return states
+        return SavedCopy()
 
 
-def save_states(path: Path, states: dict[str, FeedState]) -> None:
-    """Merge `states` into the saved copy; costs a write per run proportional to the feeds, not the warehouse."""
-    merged = {**load_saved_states(path), **states}
+def save_states(path: Path, states: dict[str, FeedState], saved: dict[str, FeedState] | None = None,
+                of: WarehouseMark | None = None) -> None:
+    """Merge `states` into the saved copy (`saved`, when the caller has read it), naming the warehouse `of`;
+    costs a write per run proportional to the feeds, not the warehouse."""
+    merged = spoolcodec.encode({**(load_saved_states(path) if saved is None else saved), **states})
+    document = merged if of is None else {"format": COPY_FORMAT, "warehouse": of.path, "made": of.made,
+                                          "states": merged}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and not path.is_file():  # a FIFO: replace_file would write into it, and wait for a reader
             path.unlink()
-        replace_file(path, json.dumps(spoolcodec.encode(merged), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        replace_file(path, json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass"))
         (path.parent / LEGACY_STATES_FILE).unlink(missing_ok=True)
     except OSError as exc:  # a spare copy: a full disk or an odd folder must not fail a run that stored everything
         log.warning("could not save a copy of the feed states to %s (%s); a run beside a reader will poll "

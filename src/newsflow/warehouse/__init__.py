@@ -48,7 +48,7 @@ from newsflow.runlock import (
     run_lock_is_held,
     write_holder,
 )
-from newsflow.warehouse import compat, logends
+from newsflow.warehouse import compat, freelist, logends
 from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -120,10 +120,11 @@ class Warehouse:
         compat.start_over_an_empty_file(self.path)
         # new files in the v1.4.0 format (created by this open), old ones converted (compat.py)
         compat.ensure_compatible_storage(self.path, create=False)
+        screen = freelist.read_free_list(self.path)  # before DuckDB holds it: a close would drop DuckDB's lock
         con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
         migrating = False
         try:
-            compat.refuse_a_file_cut_short(con, self.path)  # before a write past the cut leaves a hole in the file
+            compat.refuse_a_file_cut_short(con, self.path, screen)  # before a write past the cut leaves a hole
             logends.say_if_cut_short(self.path)  # before this writer's checkpoint removes the log (Local 27)
             identity = (self.path, self.path.stat().st_ino)
             if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
@@ -199,9 +200,10 @@ class Warehouse:
                                  "your warehouse is elsewhere, point warehouse.path at it, or copy it here again; "
                                  "else run `newsflow run` first, which makes one in this file")
         self._refuse_what_is_not_a_warehouse()
+        screen = freelist.read_free_list(self.path)  # before DuckDB holds it: a close would drop DuckDB's lock
         con = self._connect(read_only=True, patience=patience)
         try:
-            compat.refuse_a_file_cut_short(con, self.path)  # what survives the cut read as if whole (Local 25's gap)
+            compat.refuse_a_file_cut_short(con, self.path, screen)  # what survives the cut read as if whole
             tables = compat.table_names(con)
             compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
             if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed

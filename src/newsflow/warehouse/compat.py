@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 
 from newsflow.errors import WarehouseError
+from newsflow.warehouse import freelist
 
 log = logging.getLogger(__name__)
 
@@ -314,17 +315,19 @@ def _refuse_as_foreign(con: duckdb.DuckDBPyConnection, why: str) -> None:
                          "warehouse")
 
 
-_BLOCKS_START = 3 * 4096  # DuckDB's file: a main header and two database headers of 4 KiB, then its blocks
+_BLOCKS_START = freelist.BLOCKS_START
 
 
-def refuse_a_file_cut_short(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """A warehouse that holds fewer whole blocks than it has blocks in use (a copy, download or restore that stopped,
-    a disk that filled as it was copied): DuckDB opens it and fails only a read past the cut, so readers that read
-    what survives printed part of the warehouse as if whole, and `feeds` a warning worded for a run (Local 25).
-    The header's block count is not the test: DuckDB trims free blocks off the file's end after writing it, so a
-    whole file may be shorter than it says; blocks in use have distinct numbers, all within a whole file. Asked on
-    the open connection (DuckDB's lock held), so a writer's checkpoint is never seen half done."""
-    row = con.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
+def refuse_a_file_cut_short(con: duckdb.DuckDBPyConnection, path: Path,
+                            screen: freelist.FreeList | None = None) -> None:
+    """A warehouse that holds fewer whole blocks than it has blocks in use, or that ends before its last block in use
+    (a copy, download or restore that stopped, a disk that filled as it was copied): DuckDB opens it and fails only
+    a read past the cut, so readers that read what survives printed part of the warehouse as if whole, and `feeds` a
+    warning worded for a run (Local 25). The header's block count is not the test: DuckDB trims free blocks off the
+    file's end after writing it, so a whole file may be shorter than it says; its last block in use is, from DuckDB's
+    free list as `screen` read it before the open (`freelist`: Local 28), confirmed by DuckDB's own metadata. Asked
+    on the open connection (DuckDB's lock held), so a writer's checkpoint is never seen half done."""
+    row = con.execute("SELECT block_size, total_blocks, used_blocks, free_blocks FROM pragma_database_size() "
                       "WHERE database_name = current_database()").fetchone()
     try:
         size = path.stat().st_size
@@ -332,14 +335,35 @@ def refuse_a_file_cut_short(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         return
     if row is None or not row[0]:
         return
-    block_size, used = int(row[0]), int(row[1])
+    block_size, total, used, free = (int(value) for value in row)
     whole_blocks = max(0, size - _BLOCKS_START) // block_size
     if used > whole_blocks:
-        raise WarehouseError(
-            f"cannot open {path}: the file is cut short ({size:,} bytes, too few for the {used:,} blocks of "
-            f"{block_size // 1024} KiB it has in use: a copy, download or restore that stopped before its end?); "
-            "the file is damaged: restore it from a backup or copy it again whole, or move it aside and the next "
-            "run starts a new warehouse; left untouched")
+        shortfall = f"too few for the {used:,} blocks of {block_size // 1024} KiB it has in use"
+    elif screen is not None and used and screen.agrees(block_size, total, free) \
+            and screen.last_in_use() >= whole_blocks and _uses_a_block_past(con, whole_blocks):
+        shortfall = f"ending before its block {screen.last_in_use():,} of {block_size // 1024} KiB, which it has in use"
+    else:
+        return
+    raise WarehouseError(
+        f"cannot open {path}: the file is cut short ({size:,} bytes, {shortfall}: a copy, download or restore that "
+        "stopped before its end?); the file is damaged: restore it from a backup or copy it again whole, or move it "
+        "aside and the next run starts a new warehouse; left untouched")
+
+
+def _uses_a_block_past(con: duckdb.DuckDBPyConnection, whole_blocks: int) -> bool:
+    """DuckDB's own word that a block past the file's end is in use: its catalog's, or a table's (asked only when the
+    free list says so: these read every table's metadata, which grows with the warehouse). A read that fails there
+    (the metadata itself past the cut) says it too."""
+    try:
+        asked: list[tuple[str, list[str]]] = [("SELECT max(block_id) FROM pragma_metadata_info()", [])]
+        asked += [("SELECT max(block_id) FROM pragma_storage_info(?)", [name]) for name in table_names(con)]
+        for query, name in asked:
+            found = con.execute(query, name).fetchone()
+            if found is not None and found[0] is not None and found[0] >= whole_blocks:
+                return True
+    except duckdb.IOException:
+        return True
+    return False
 
 
 def refuse_a_newer_schema(con: duckdb.DuckDBPyConnection, known: set[int]) -> None:

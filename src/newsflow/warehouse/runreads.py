@@ -55,3 +55,16 @@ def read_run_history(con: duckdb.DuckDBPyConnection, limit: int) -> RunHistory |
         f"SELECT {_COLUMNS} FROM runs WHERE status = 'completed' {_NEWEST_FIRST} LIMIT 1").fetchall()
     last_completed = RecordedRun(*completed[0]) if completed else None
     return RunHistory(recorded, last_completed, [RecordedRun(*row) for row in latest])
+
+
+def other_runs(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """How many runs the warehouse recorded besides `run_id`: none in a warehouse this run is the first of."""
+    [(found,)] = con.execute("SELECT count(*) FROM runs WHERE run_id <> ?", [run_id]).fetchall()
+    return int(found)
+
+
+def made_at(con: duckdb.DuckDBPyConnection) -> str:
+    """When this warehouse was made (its first migration's time, ISO): a copy of the file keeps it, a new file
+    made at the same path does not. "" when not recorded."""
+    rows = con.execute("SELECT applied_at FROM schema_migrations WHERE version = 1").fetchall()
+    return rows[0][0].isoformat() if rows and rows[0][0] is not None else ""
