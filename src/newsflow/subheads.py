@@ -100,3 +100,42 @@ def is_subhead(lines: Sequence[str], index: int, headings: Container[str]) -> bo
         return False
     neighbours = min(word_count(lines[index - 1]), word_count(lines[index + 1]))
     return neighbours >= SUBHEAD_NEIGHBOUR_WORDS and lines[index] in headings
+
+
+def own_headings(*bodies: Any) -> frozenset[str]:
+    """The headings (`<head>`) of trafilatura's output elements, each as a line of the text."""
+    return frozenset(line for body in bodies if body is not None for line in map(_text, body.iter("head")) if line)
+
+
+def _set_as_subheads(page: Any, lines: frozenset[str]) -> frozenset[str]:
+    """Those of `lines` that no heading of the page showing them marks as something else than a subhead
+    (`_not_subhead`)."""
+    return lines - {_text(heading) for heading in page.iter(*_PAGE_HEADINGS) if _not_subhead(heading)}
+
+
+def _not_subhead(heading: Any) -> bool:
+    """A teaser's headline (the heading holds a link or sits in one), an accessibility label (the heading names its
+    container for screen readers: an ancestor's `aria-labelledby` is its id, as Seznam Zprávy's `<h6>` "Článek"
+    over the story) or a box's heading over a list (a summary's "Summary" over its points): not the story's subhead."""
+    if next(heading.iter("a"), None) is not None or any(node.tag == "a" for node in heading.iterancestors()):
+        return True
+    name = heading.get("id")
+    if name and any(name in (node.get("aria-labelledby") or "").split() for node in heading.iterancestors()):
+        return True
+    following = heading.getnext()
+    return getattr(following, "tag", None) in ("ul", "ol")
+
+
+class StoryHeadings(ShownHeadings):
+    """`ShownHeadings`, and trafilatura's own headings standing among the story's text on the page, whether or not
+    readability shows them (forty-sixth pass): readability-lxml leaves out a heading whose CMS block holds nothing else
+    (9News's `div.block-content > h3`, the LA Times' story stack), so its silence is no evidence against a subhead
+    set between two story paragraphs. A teaser's linked headline, an accessibility label and a box's heading over a
+    list are no subheads (`_not_subhead`)."""
+
+    def __contains__(self, line: object) -> bool:
+        if self._lines is None:
+            shown = among_story_text(self._page, shown_headings(self._readability, *self._bodies))
+            found = among_story_text(self._page, own_headings(*self._bodies) - shown)
+            self._lines = shown | (_set_as_subheads(self._page, found) if found else found)
+        return line in self._lines
