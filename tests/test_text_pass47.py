@@ -98,6 +98,15 @@ def test_a_boxs_heading_over_a_list_is_no_subhead() -> None:
     assert "Summary points" in _headings(page.replace("<ul>", "<div>").replace("</ul>", "</div>"), ["Summary points"])
 
 
+def test_a_newsletter_boxs_heading_over_its_own_paragraphs_is_no_subhead() -> None:
+    """coaching-magazin.de: the box's paragraphs are long, so the heading stands among a paragraph's worth of words."""
+    box = f"<div class='box'><div><h3>Get our newsletter</h3></div><div><p>{STORY}</p></div>{{form}}</div>"
+    page = f"<p>{STORY}</p>{box}<p>{STORY}</p>"
+    assert "Get our newsletter" not in _headings(page.format(form="<form><input name='mail'></form>"),
+                                                 ["Get our newsletter"])
+    assert "Get our newsletter" in _headings(page.format(form=""), ["Get our newsletter"])
+
+
 def test_a_heading_outside_the_output_or_beside_no_story_is_no_subhead() -> None:
     assert "What the council decided" not in _headings(f"<p>{STORY}</p><h3>What the council decided</h3>", [])
     assert "Newsletter" not in _headings("<div><h3>Newsletter</h3><form><input></form></div>", ["Newsletter"])

@@ -116,14 +116,26 @@ def _set_as_subheads(page: Any, lines: frozenset[str]) -> frozenset[str]:
 def _not_subhead(heading: Any) -> bool:
     """A teaser's headline (the heading holds a link or sits in one), an accessibility label (the heading names its
     container for screen readers: an ancestor's `aria-labelledby` is its id, as Seznam Zprávy's `<h6>` "Článek"
-    over the story) or a box's heading over a list (a summary's "Summary" over its points): not the story's subhead."""
+    over the story), a box's heading over a list (a summary's "Summary" over its points) or a form's box's heading
+    (`_in_a_form_box`): not the story's subhead."""
     if next(heading.iter("a"), None) is not None or any(node.tag == "a" for node in heading.iterancestors()):
         return True
     name = heading.get("id")
     if name and any(name in (node.get("aria-labelledby") or "").split() for node in heading.iterancestors()):
         return True
     following = heading.getnext()
-    return getattr(following, "tag", None) in ("ul", "ol")
+    return getattr(following, "tag", None) in ("ul", "ol") or _in_a_form_box(heading)
+
+
+def _in_a_form_box(heading: Any) -> bool:
+    """Whether the heading's nearest ancestor with more text than it holds a form or a player: a newsletter box's
+    heading over its own paragraphs (coaching-magazin.de's "Coaching-Newsletter erhalten"), which `among_story_text`
+    counts as the story's when the box's paragraphs are long."""
+    own = word_count(_text(heading))
+    for ancestor in heading.iterancestors():
+        if word_count(_text(ancestor)) > own:
+            return next(ancestor.iter(*_BOX_PARTS), None) is not None
+    return False
 
 
 class StoryHeadings(ShownHeadings):
