@@ -29,6 +29,10 @@ SUBHEAD_NEIGHBOUR_WORDS = 15
 is no subhead."""
 
 
+FORM_BOX_MAX_WORDS = 150
+"""A box of its own beside the story (a newsletter's heading, its two paragraphs and its form) is short; a story's
+body is longer (Tageblatt's and the Washington Post's bodies, holding a newsletter form, hold subheads too)."""
+
 _PAGE_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -128,13 +132,15 @@ def _not_subhead(heading: Any) -> bool:
 
 
 def _in_a_form_box(heading: Any) -> bool:
-    """Whether the heading's nearest ancestor with more text than it holds a form or a player: a newsletter box's
+    """Whether the heading's nearest ancestor with more text than it, of FORM_BOX_MAX_WORDS words at most (a box, not
+    the story's body, which may hold a form of its own further down), holds a form or a player: a newsletter box's
     heading over its own paragraphs (coaching-magazin.de's "Coaching-Newsletter erhalten"), which `among_story_text`
     counts as the story's when the box's paragraphs are long."""
     own = word_count(_text(heading))
     for ancestor in heading.iterancestors():
-        if word_count(_text(ancestor)) > own:
-            return next(ancestor.iter(*_BOX_PARTS), None) is not None
+        words = word_count(_text(ancestor))
+        if words > own:
+            return words <= FORM_BOX_MAX_WORDS and next(ancestor.iter(*_BOX_PARTS), None) is not None
     return False
 
 
