@@ -10,10 +10,13 @@ headline, an accessibility label (an ancestor's `aria-labelledby`), a box's head
 
 from __future__ import annotations
 
+import re
+
 import lxml.etree
 import lxml.html
 import pytest
 
+from newsflow.breaksplits import join_break_splits
 from newsflow.extract import extract_article
 from newsflow.subheads import StoryHeadings
 from tests.test_text_pass45 import EDITOR_CUTS
@@ -128,3 +131,61 @@ def test_an_own_lists_headlines_in_li_cards_are_put_back(case: CardCase) -> None
     code); it reads the list's cards now. Every headline and summary is stored once, as a line of its own."""
     lang, at, items, cuts, style = case
     assert own_list_lines_lost(lang, "soup", "ul", at, items, cuts, style) == []
+
+
+def _wrapped(text: str) -> tuple[str, str]:
+    """The paragraph split where a sentence breaks after eight words or more before a lowercase word."""
+    words = text.split(" ")
+    at = next(index for index in range(8, len(words)) if words[index][0].islower()
+              and not words[index - 1].endswith((".", ",", ":")))
+    return " ".join(words[:at]), " ".join(words[at:])
+
+
+def _br_page(lang: str, middle: str) -> tuple[list[str], str]:
+    story = paragraphs(TextPage(lang=lang, sizes=(3, 2, 3, 2), layout="article", body_class=1))
+    body = "".join(f"<p>{text}</p>" for text in story[:2]) + middle + "".join(f"<p>{text}</p>" for text in story[2:])
+    html = (f'<!DOCTYPE html><html lang="{lang}"><head><title>A story | Example</title></head><body><main><article>'
+            f'<h1>A story</h1><div class="body">{body}</div></article></main></body></html>')
+    return story, html
+
+
+def _text_of(html: str) -> list[str]:
+    article = extract_article(html, "https://example.test/news/story")
+    assert article is not None
+    return article.text.split("\n")
+
+
+@pytest.mark.parametrize(("lang", "form"), [(lang, n % 3) for n, lang in enumerate(LANGS)])
+def test_a_sentence_a_br_breaks_is_one_line(lang: str, form: int) -> None:
+    """TheCitizen's "… as weather conditions<br>deteriorate," he stated.", a WordPress soft break, a blog export
+    breaking every line: main's code stored the sentence's rest as a line of its own."""
+    story, html = _br_page(lang, "")
+    head, rest = _wrapped(story[1])
+    wrapped = [f"{head}<br>{rest}", f'{head}<br class="soft-break">\n{rest}', f"<em>{head}</em><br>{rest}"][form]
+    assert _text_of(html.replace(f"<p>{story[1]}</p>", f"<p>{wrapped}</p>")) == story
+
+
+@pytest.mark.parametrize("middle", [
+    "<p>Anna Berger<br>Market Street 12<br>Springfield</p>",  # an address: capitals and digits
+    "<p>1 TL (zirka) Absinthe<br>etwas Zitronenzeste<br>ein Spritzer Wasser</p>",  # a recipe's short lines
+    "<p>The council will meet again on Tuesday to vote on the plan.<br>iPhone owners can watch it live.</p>",
+    "<p>市议会周二表示新的公交线路将在未来五年内花费一千二百万英镑<br>市民对此表示欢迎并希望尽快开通</p>",  # no case
+    "<pre>for line in lines and the rest of the loop here\nprint(line)</pre>",
+])
+def test_lines_a_br_ends_on_purpose_keep_their_lines(middle: str) -> None:
+    """A sentence's end, a capital, a digit, short lines, a script without case, code: the `<br>` is a line's end."""
+    story, html = _br_page("en", middle)
+    lines = _text_of(html)
+    pieces = [piece for piece in re.split(r"<br>|\n", re.sub(r"</?(p|pre)>", "", middle)) if piece]
+    assert [line for line in lines if line not in story] == pieces or "pre" in middle
+
+
+def test_join_break_splits_on_a_tree() -> None:
+    page = lxml.html.fromstring("<div><p>one two three four five six seven eight<br>nine ten.</p>"
+                                "<p>Short line here<br>and the rest.</p></div>")
+    text = "one two three four five six seven eight\nnine ten.\nShort line here\nand the rest."
+    assert join_break_splits(text, page) == "one two three four five six seven eight nine ten.\nShort line here\n" \
+        "and the rest."
+    assert join_break_splits(text, None) == text
+    no_break = lxml.html.fromstring("<div><p>one two three four five six seven eight</p><p>nine ten.</p></div>")
+    assert join_break_splits(text, no_break) == text
