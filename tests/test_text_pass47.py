@@ -169,6 +169,8 @@ def test_a_sentence_a_br_breaks_is_one_line(lang: str, form: int) -> None:
     "<p>Anna Berger<br>Market Street 12<br>Springfield</p>",  # an address: capitals and digits
     "<p>1 TL (zirka) Absinthe<br>etwas Zitronenzeste<br>ein Spritzer Wasser</p>",  # a recipe's short lines
     "<p>The council will meet again on Tuesday to vote on the plan.<br>iPhone owners can watch it live.</p>",
+    "<p>Read the letter the bishop wrote about the world day of social communication<br>kath.net keeps the right to "
+    "delete comments.</p>",  # a name written in lowercase opens a sentence (kath.net)
     "<p>市议会周二表示新的公交线路将在未来五年内花费一千二百万英镑<br>市民对此表示欢迎并希望尽快开通</p>",  # no case
     "<pre>for line in lines and the rest of the loop here\nprint(line)</pre>",
 ])

@@ -8,8 +8,9 @@ breaks every line), so one paragraph was stored as two or more lines, the later 
 A line is joined to the one above it when three things hold, in any script that has letter case: the page shows a
 `<br>` with the line above's end right before it and the line's start right after it (in its parent, the text
 node or inline element next to it); the line above is ABOVE_MIN_WORDS words or more and does not end a sentence or a
-label (no ".", "!", "?", ":", ";" or "…", or a closing quote after one); and the line opens with a lowercase word of
-two letters or more (no list mark such as "a)"). An address, a signature, a headline over its text open their lines
+label (no ".", "!", "?", ":", ";" or "…", or a closing quote after one); and the line opens with a word of two
+lowercase letters or more and nothing else (no list mark such as "a)", no name written in lowercase such as
+"kath.net" or "iPhone", which open sentences). An address, a signature, a headline over its text open their lines
 with a capital, a digit or a mark, and a list written over `<br>`s (a recipe's ingredients, "etwas Zitronenzeste")
 has short lines: each keeps its lines. Scripts without case (Chinese, Japanese, Arabic, Hebrew) are left as they
 are: nothing in their lines tells a wrapped sentence from a line of its own. A poem whose lines open in lowercase
@@ -35,7 +36,7 @@ ABOVE_MIN_WORDS = 8
 MAX_BREAKS_READ = 5000
 BUCKET_READ = 64
 """`<br>`s read for one line, at most: those whose text after starts with the line's first two letters."""
-_OPENS_LOWER = re.compile(r"[^\W\d_]{2}", re.UNICODE)
+_CLOSING = ",;:.!?)]\"'»”’"  # noqa: RUF001 (typographic quotes close words)
 _ENDS_SENTENCE = re.compile(r"[.!?:;…][\"'»”’)\]]*$")  # noqa: RUF001 (typographic quotes close sentences)
 _CODE = frozenset(("pre", "code"))
 
@@ -71,7 +72,8 @@ def _continues(above: str, line: str) -> bool:
     lowercase word (the cheap test, before the page is read)."""
     if not line or above.startswith("- ") or _ENDS_SENTENCE.search(above) or word_count(above) < ABOVE_MIN_WORDS:
         return False
-    return line[0].islower() and _OPENS_LOWER.match(line) is not None
+    word = line.split(" ", 1)[0].rstrip(_CLOSING)
+    return len(word) >= 2 and word.isalpha() and word.islower()
 
 
 def _break_edges(page: Any) -> dict[str, list[tuple[str, str]]]:
