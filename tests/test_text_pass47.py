@@ -110,6 +110,13 @@ def test_a_newsletter_boxs_heading_over_its_own_paragraphs_is_no_subhead() -> No
     assert "Get our newsletter" in _headings(page.format(form=""), ["Get our newsletter"])
 
 
+def test_a_storys_body_holding_a_form_further_down_keeps_its_subheads() -> None:
+    """Tageblatt's and the Washington Post's bodies hold a newsletter form: the body is no box (FORM_BOX_MAX_WORDS)."""
+    paragraphs_below = f"<p>{STORY}</p>" * 4
+    body = f"<div><p>{STORY}</p><h3>What the council decided</h3>{paragraphs_below}<form><input></form></div>"
+    assert "What the council decided" in _headings(body, ["What the council decided"])
+
+
 def test_a_heading_outside_the_output_or_beside_no_story_is_no_subhead() -> None:
     assert "What the council decided" not in _headings(f"<p>{STORY}</p><h3>What the council decided</h3>", [])
     assert "Newsletter" not in _headings("<div><h3>Newsletter</h3><form><input></form></div>", ["Newsletter"])
