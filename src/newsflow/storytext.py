@@ -20,8 +20,7 @@ containers of one kind; subheads and lists trafilatura's wild-text recovery lost
 again for start furniture), the standfirst the page shows between headline and story put back
 (`newsflow.standfirst`), a last line calling the reader to a link dropped (`newsflow.tails`), and the author's box
 after the story dropped (`newsflow.authorbox`), and an embedded social post's platform links ("View this post on
-Instagram") dropped (`newsflow.socialembeds`), and a sentence a `<br>` broke in two made one line again
-(`newsflow.breaksplits`). `is_article_text` then says whether what is left is an article at all.
+Instagram") dropped (`newsflow.socialembeds`). `is_article_text` then says whether what is left is an article at all.
 Measurements behind each rule: docs/extraction.md.
 """
 
@@ -32,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsflow.authorbox import drop_author_box
-from newsflow.breaksplits import join_break_splits
 from newsflow.captions import drop_alt_captions, drop_caption_lines
 from newsflow.choose import choose_extraction
 from newsflow.completion import blocks_of, complete_story
@@ -118,8 +116,7 @@ def story_text(
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_excerpt_teasers(drop_author_box(text, page, html), page)
-    text = drop_video_chrome(drop_embed_chrome(drop_link_hints(text, page), page), page)
-    return join_break_splits(text, page)
+    return drop_video_chrome(drop_embed_chrome(drop_link_hints(text, page), page), page)
 
 
 def _unconfirmed_after_tail(text: str, cut: str, readability: str | None, subheads: ShownHeadings) -> str:
