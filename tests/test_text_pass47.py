@@ -128,7 +128,7 @@ NOT_SUBHEADS = {  # the reviewer's cases (forty-sixth pass): each heading was st
     "related": ("en", _block("<h3>Related</h3>") + _teaser(
         '<a href="/news/other-story">A different story about the harbour and its future plans</a>')),
     "most read": ("en", _block("<h2>Most read</h2>") + _teaser(
-        '<a href="/news/a">First popular story headline of the day here</a><a href="/news/b">Second popular story</a>')),
+        '<a href="/news/a">First popular story headline of the day here</a><a href="/news/b">Second story</a>')),
     "meistgelesen": ("de", _block("<h2>Meistgelesen</h2>") + _teaser(
         '<a href="/news/a">Die erste meistgelesene Geschichte des Tages</a>')),
     "leer más": ("es", _block("<h4>Leer más</h4>") + _block(

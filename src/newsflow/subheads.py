@@ -161,7 +161,8 @@ def _hidden(node: Any) -> bool:
     """Whether the page hides the node from the reader: `hidden`, `aria-hidden="true"`, a screen-reader class (a
     "Main content" label over the story is no subhead; reviewer, forty-sixth pass)."""
     classes = (node.get("class") or "").lower().split()
-    return node.get("hidden") is not None or node.get("aria-hidden") == "true" or not _HIDDEN_CLASSES.isdisjoint(classes)
+    hidden = node.get("hidden") is not None or node.get("aria-hidden") == "true"
+    return hidden or not _HIDDEN_CLASSES.isdisjoint(classes)
 
 
 def _next_with_text(node: Any) -> Any:
