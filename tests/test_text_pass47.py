@@ -6,7 +6,8 @@ story counted as a subhead only when readability showed it too. readability leav
 holds nothing else (9News's `div.block-content > h3`, the LA Times' story stack), so such a story lost its subheads
 and trafilatura alone kept them. A heading trafilatura's own output holds, standing among the story's text on the
 page, between two story paragraphs, stays now, unless the page marks it as something else: a teaser's linked
-headline, an accessibility label (an ancestor's `aria-labelledby`), a box's heading over a list."""
+headline, an accessibility label (an ancestor's `aria-labelledby`), a hidden heading, a box's heading over a list or
+over a block of links only (the review's "Related", "Most read", newsletter and hidden cases)."""
 
 from __future__ import annotations
 
