@@ -54,6 +54,7 @@ LABELS = frozenset({
     "story continues below", "article continues below", "continue reading below", "story continues below advertisement",
     # the page's controls: the comments' and sharing buttons, the "skip to main content" link
     "comments", "kommentare", "comentarios", "commentaires", "commenti", "komentarze", "share", "share this article",
+    "reacties", "kommentarer", "comentários",  # forty-sixth pass (reviewer: a Dutch "Reacties" block was stored)
     "teilen", "hauptinhalt", "zum inhalt", "skip to main content", "skip to content",
     # ninth pass: blog and news templates' sharing, rating and image controls (WordPress: "Teilen mit:",
     # "Gefällt mir:", "Wird geladen …")

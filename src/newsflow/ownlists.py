@@ -56,8 +56,9 @@ def restore_own_headlines(text: str, page: Any) -> str:
     lost = [head for line, head in _linked_headings(page, over_p=True) if line not in held and _next_held(head, held)]
     if not lost:
         return text
-    above = {item[1]: item[0] for own, run in _runs_of({head.getparent() for head in lost}) if own
-             for item in run if len(item) == 2}
+    parents = {head.getparent() for head in lost}
+    runs = _runs_of(parents) + [found for box in _lists_of(parents) for found in _card_runs(box)]
+    above = {item[1]: item[0] for own, run in runs if own for item in run if len(item) == 2}
     result: list[str] = []
     for line in lines:
         headline = above.get(line)
@@ -65,6 +66,13 @@ def restore_own_headlines(text: str, page: Any) -> str:
             result.append(headline)
         result.append(line)
     return PARAGRAPH_SEPARATOR.join(result)
+
+
+def _lists_of(parents: set[Any]) -> set[Any]:
+    """The `<ul>`/`<ol>` each `<li>` card of `parents` stands in: a lost headline's item is a card of that list, so its
+    run is read over the list's cards (`_card_runs`), not among the `<li>`'s own children (forty-sixth pass)."""
+    return {parent.getparent() for parent in parents
+            if parent.tag == "li" and getattr(parent.getparent(), "tag", None) in _LISTS}
 
 
 def _linked_headings(page: Any, over_p: bool = False) -> list[tuple[str, Any]]:

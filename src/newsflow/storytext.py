@@ -54,7 +54,7 @@ from newsflow.refine import (
 from newsflow.socialembeds import drop_embed_chrome
 from newsflow.standfirst import restore_standfirst
 from newsflow.storystart import drop_start_furniture
-from newsflow.subheads import ShownHeadings
+from newsflow.subheads import ShownHeadings, StoryHeadings
 from newsflow.summarybox import drop_summary_box
 from newsflow.tails import drop_offer_box, drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
@@ -103,8 +103,8 @@ def story_text(
     chosen = complete_story(choose_extraction(found.final_text, found.own_text, readability), blocks)
     chosen = join_inline_splits(chosen, (found.final_body, found.own_body), page)
     text = refined_text(drop_start_furniture(drop_furniture_lines(chosen, author), page), title, description, page)
-    text = drop_unconfirmed_lines(text, readability)
-    subheads = ShownHeadings(readability, page, found.final_body, found.own_body)
+    subheads = StoryHeadings(readability, page, found.final_body, found.own_body)
+    text = drop_unconfirmed_lines(text, readability, subheads)
     text = drop_start_furniture(drop_unconfirmed_lines(text, json_ld_article_body(page), subheads), page)  # new head
     text = _unconfirmed_after_tail(text, drop_story_tail(text, readability, page), readability, subheads)
     text = drop_alt_captions(drop_caption_lines(text, found.readability), page)

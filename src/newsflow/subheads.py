@@ -9,8 +9,10 @@ subhead, and the `articleBody` check leaves it (docs/extraction.md, "Nineteenth 
 when the page's heading stands among the story's text (its nearest ancestor with more text holds a
 paragraph's worth of words besides it): a box's own heading (a newsletter form's, a player's) has
 only the box beside it.
-Readability's own silence still counts: a heading it lacks (a teaser card's linked headline in the
-story, an accessibility label) goes as before.
+Since the forty-sixth pass readability's silence alone no longer removes a heading (`StoryHeadings`): it leaves out
+a heading whose CMS block holds nothing else. A heading it lacks stays when it stands among the story's text and the
+page marks it as nothing else (`_not_subhead`: a teaser's linked headline, an accessibility label, a hidden heading,
+a box's heading over a list or over a block of links only, a form's box's heading).
 
 Over normalised text and trafilatura's output elements (only their methods are used, so lxml is not
 imported).
@@ -28,6 +30,10 @@ SUBHEAD_NEIGHBOUR_WORDS = 15
 `storytext.MIN_PARAGRAPH_WORDS` counts them. A heading above teasers, a list or the end of the text
 is no subhead."""
 
+
+FORM_BOX_MAX_WORDS = 150
+"""A box of its own beside the story (a newsletter's heading, its two paragraphs and its form) is short; a story's
+body is longer (Tageblatt's and the Washington Post's bodies, holding a newsletter form, hold subheads too)."""
 
 _PAGE_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -100,3 +106,120 @@ def is_subhead(lines: Sequence[str], index: int, headings: Container[str]) -> bo
         return False
     neighbours = min(word_count(lines[index - 1]), word_count(lines[index + 1]))
     return neighbours >= SUBHEAD_NEIGHBOUR_WORDS and lines[index] in headings
+
+
+def own_headings(*bodies: Any) -> frozenset[str]:
+    """The headings (`<head>`) of trafilatura's output elements, each as a line of the text."""
+    return frozenset(line for body in bodies if body is not None for line in map(_text, body.iter("head")) if line)
+
+
+def _set_as_subheads(page: Any, lines: frozenset[str]) -> frozenset[str]:
+    """Those of `lines` that no heading of the page showing them marks as something else than a subhead
+    (`_not_subhead`; only the headings showing one of `lines` are asked: the question reads the page after them).
+    An ancestor's words are counted once: a hostile page's 2,000 headings each counted the whole body's (36 s CPU at
+    0.5 MB; 1.6 s with the count shared, main 1.1 s)."""
+    words: dict[Any, int] = {}
+    return lines - {line for heading in page.iter(*_PAGE_HEADINGS)
+                    if (line := _text(heading)) in lines and _not_subhead(heading, words)}
+
+
+def _not_subhead(heading: Any, words: dict[Any, int]) -> bool:
+    """A teaser's headline (the heading holds a link or sits in one), an accessibility label (the heading names its
+    container for screen readers: an ancestor's `aria-labelledby` is its id, as Seznam Zprávy's `<h6>` "Článek"
+    over the story), a heading the page hides (`_hidden`, on it or a wrapper holding only it), a box's heading over a
+    list (a summary's "Summary" over its points) or over a block of links only (`_links_only`: "Related", "Most
+    read") or a form's box's heading (`_in_a_form_box`): not the story's subhead."""
+    if next(heading.iter("a"), None) is not None or any(node.tag == "a" for node in heading.iterancestors()):
+        return True
+    name = heading.get("id")
+    if name and any(name in (node.get("aria-labelledby") or "").split() for node in heading.iterancestors()):
+        return True
+    following = heading.getnext()
+    if getattr(following, "tag", None) in ("ul", "ol") or _in_a_form_box(heading, words):
+        return True
+    block = _own_block(heading)
+    return any(_hidden(node) for node in block) or _links_only(_next_with_text(block[-1]))
+
+
+_HIDDEN_CLASSES = frozenset({
+    "hidden", "is-hidden", "u-hidden", "sr-only", "sr-text", "screen-reader-text", "screen-reader-only",
+    "visually-hidden", "visuallyhidden", "visually_hidden", "element-invisible", "a11y-hidden", "offscreen",
+})  # fmt: skip
+"""Classes that hide an element from the reader's eyes (Bootstrap's, WordPress's, Drupal's screen-reader classes)."""
+
+
+def _own_block(heading: Any) -> list[Any]:
+    """The heading and its wrappers that hold nothing but it (9News's `div.block-content > div > h3`), innermost
+    first."""
+    own = _text(heading)
+    block = [heading]
+    for ancestor in heading.iterancestors():
+        if len(ancestor) > 1 or (ancestor.text or "").strip() or _text(ancestor) != own:
+            break
+        block.append(ancestor)
+    return block
+
+
+def _hidden(node: Any) -> bool:
+    """Whether the page hides the node from the reader: `hidden`, `aria-hidden="true"`, a screen-reader class (a
+    "Main content" label over the story is no subhead; reviewer, forty-sixth pass)."""
+    classes = (node.get("class") or "").lower().split()
+    hidden = node.get("hidden") is not None or node.get("aria-hidden") == "true"
+    return hidden or not _HIDDEN_CLASSES.isdisjoint(classes)
+
+
+def _next_with_text(node: Any) -> Any:
+    """The first element after `node` in the page's order, not inside it, that holds text; None if none does."""
+    for step in (node, *node.iterancestors()):
+        for sibling in step.itersiblings():
+            if isinstance(sibling.tag, str) and any(piece.strip() for piece in sibling.itertext()):
+                return sibling
+    return None
+
+
+def _links_only(block: Any) -> bool:
+    """Whether all of the block's text stands in links: a teaser's card, "Most read"'s headlines, a newsletter's
+    "Sign up here" (the heading over it is theirs, not the story's; reviewer, forty-sixth pass). Stops at the first
+    text outside a link (a story paragraph: its first words)."""
+    if block is None:
+        return False
+    stack: list[tuple[Any, bool]] = [(block, False)]
+    while stack:
+        node, linked = stack.pop()
+        linked = linked or node.tag == "a"
+        if not linked and isinstance(node.tag, str) and (node.text or "").strip():
+            return False
+        for child in node:
+            if not linked and (child.tail or "").strip():
+                return False
+            stack.append((child, linked))
+    return True
+
+
+def _in_a_form_box(heading: Any, words: dict[Any, int]) -> bool:
+    """Whether the heading's nearest ancestor with more text than it, of FORM_BOX_MAX_WORDS words at most (a box, not
+    the story's body, which may hold a form of its own further down), holds a form or a player: a newsletter box's
+    heading over its own paragraphs (coaching-magazin.de's "Coaching-Newsletter erhalten"), which `among_story_text`
+    counts as the story's when the box's paragraphs are long."""
+    own = word_count(_text(heading))
+    for ancestor in heading.iterancestors():
+        if ancestor not in words:
+            words[ancestor] = word_count(_text(ancestor))
+        if words[ancestor] > own:
+            return words[ancestor] <= FORM_BOX_MAX_WORDS and next(ancestor.iter(*_BOX_PARTS), None) is not None
+    return False
+
+
+class StoryHeadings(ShownHeadings):
+    """`ShownHeadings`, and trafilatura's own headings standing among the story's text on the page, whether or not
+    readability shows them (forty-sixth pass): readability-lxml leaves out a heading whose CMS block holds nothing else
+    (9News's `div.block-content > h3`, the LA Times' story stack), so its silence is no evidence against a subhead
+    set between two story paragraphs. A teaser's linked headline, an accessibility label, a hidden heading, a box's
+    heading over a list or over a block of links only and a form's box's heading are no subheads (`_not_subhead`)."""
+
+    def __contains__(self, line: object) -> bool:
+        if self._lines is None:
+            shown = among_story_text(self._page, shown_headings(self._readability, *self._bodies))
+            found = among_story_text(self._page, own_headings(*self._bodies) - shown)
+            self._lines = shown | (_set_as_subheads(self._page, found) if found else found)
+        return line in self._lines
