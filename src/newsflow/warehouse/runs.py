@@ -12,7 +12,7 @@ from datetime import datetime
 import duckdb
 
 from newsflow.credentials import optional_without_credentials
-from newsflow.models import FeedConfig, FeedPollState, FeedState
+from newsflow.models import TAKEN_WHOLE_OUTCOMES, FeedConfig, FeedPollState, FeedState
 from newsflow.warehouse.loads import insert_columns, unnested
 from newsflow.warehouse.renames import follow_renames
 
@@ -32,8 +32,9 @@ def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
     """Runs still marked running were killed: whoever calls this holds the run lock.
 
     Such a run never wrote its counts (a kill, or a full disk that failed its row after its batches had
-    committed), so its row says what carries its id: the articles it stored, the pages it fetched, the entries it
-    first saw (hunt 49: the row said 0 stored beside 14 articles under its id). Counted only when such a run is
+    committed), so its row says what carries its id: the articles it stored, the pages it fetched (taken whole, as a
+    run counts them: `TAKEN_WHOLE_OUTCOMES`, hunt 50), the entries it first saw (hunt 49: the row said 0 stored
+    beside 14 articles under its id). Counted only when such a run is
     left: the common start scans none of the big tables."""
     stale = [row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
     if not stale:
@@ -42,10 +43,10 @@ def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
         "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished', "
         "articles_stored = (SELECT count(*) FROM articles a WHERE a.run_id = runs.run_id), "
         "articles_fetched = (SELECT count(*) FROM fetch_events e WHERE e.run_id = runs.run_id "
-        "AND e.kind = 'article' AND e.status_code BETWEEN 200 AND 299), "
+        "AND e.kind = 'article' AND e.status_code BETWEEN 200 AND 299 AND list_contains($whole, e.outcome)), "
         "entries_new = (SELECT count(*) FROM entries n WHERE n.run_id = runs.run_id) "
         "WHERE status = 'running' AND list_contains($stale, run_id)",
-        {"stale": stale},
+        {"stale": stale, "whole": sorted(str(outcome) for outcome in TAKEN_WHOLE_OUTCOMES)},
     )
     return len(stale)
 
