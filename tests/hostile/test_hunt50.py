@@ -13,11 +13,18 @@ it found and what was mended: docs/scheduling.md ("Hunt 50").
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from newsflow import readersafe, warehouse
+import pytest
+
+from newsflow import polls, readersafe, runner, warehouse
 from newsflow.config import load_config
 from newsflow.extractpool import ExtractionResult
 from newsflow.models import FeedConfig, FetchResult, Outcome, PendingArticle
@@ -26,7 +33,40 @@ from newsflow.runbatches import load_fetched
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
+from tests.hostile import hunt49world
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import generated_story, rss_feed
 from tests.test_runs53 import FEED, SITE, entry, extracted, fetched
+
+EXAMPLES = int(os.environ.get("NEWSFLOW_HUNT50_EXAMPLES", "0"))
+HUNT_SEED = os.environ.get("NEWSFLOW_HUNT50_SEED", "5001")
+FLOW = os.environ.get("NEWSFLOW_HUNT49_FLOW") == "1"
+KEPT_IN = Path(os.environ.get("NEWSFLOW_HUNT49_KEEP") or Path(tempfile.gettempdir()) / "newsflow-hunt49-kept")
+
+
+def run_drawn(seed: str, tmp_path: Path, request: pytest.FixtureRequest, flow: bool = False) -> None:
+    drawn = hunt49world.draw(seed, flow=flow)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    if flow:
+        env["PREFECT_API_URL"] = request.getfixturevalue("prefect_api")
+    found, outcome = hunt49world.run_example(tmp_path, drawn, env)
+    if log := os.environ.get("NEWSFLOW_HUNT49_LOG"):  # a file: each example's summary, one JSON line
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"seed": seed, "drawn": drawn.describe(), "code": outcome.code,
+                                  "seconds": round(outcome.seconds, 1), "notes": [n for n in outcome.notes
+                                  if "batch" not in n], "last": outcome.stderr.strip()[-300:], "found": found}) + "\n")
+    said = f"{drawn.describe()}\nexit {outcome.code}, {outcome.seconds:.1f} s\n{outcome.stderr[-2000:]}"
+    if found:  # pytest rotates tmp_path away: the only evidence of a failure that came of timing goes with it
+        said += f"\nkept in {hunt49world.keep_evidence(tmp_path, seed, drawn, outcome, found, KEPT_IN)}"
+    assert not found, said + "\n" + "\n".join(found)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(not EXAMPLES, reason="a hunt (seconds an example): NEWSFLOW_HUNT50_EXAMPLES=<n> runs it by hand")
+@pytest.mark.parametrize("example", range(max(EXAMPLES, 1)))
+def test_stopped_runs_keep_every_invariant(example: int, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    run_drawn(f"{HUNT_SEED}:{example}", tmp_path, request, FLOW)
 
 # How each article of the run below came out: what the fetcher answered, then its extraction's outcome.
 PAGES = (
@@ -79,3 +119,45 @@ def test_an_abandoned_rows_fetched_count_means_what_a_runs_own_row_means(tmp_pat
     readersafe.record_start(store, "next", config.feeds)
     swept = run_read_query(store, f"SELECT status, {columns} FROM runs WHERE run_id = 'whole'").rows
     assert swept == [("abandoned", *written[0][1:])]
+
+
+def test_a_poll_committed_after_the_stop_is_counted_in_the_runs_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Hunt 50 (seeds 5001:3, :4, :6: SIGTERM or SIGINT before or inside the poll's commit, minimised): the stop
+    cancelled the poll stage's await, not its commit, whose thread went on and committed the feed's entries under the
+    run's id; the counts it returned were dropped, and the `cancelled` row said 0 polled, 0 new entries beside them.
+    The poll's commit is one of the run's writes now (`WritesInThreads.run`): the row counts it."""
+    server = LocalServer()
+    items = [(story.title, f"/a/{story.slug}", story.published) for story in map(generated_story, range(3))]
+    server.add("/feed.xml", Page(rss_feed("Wire", items), "application/rss+xml"))
+    config = load_config(write_config(tmp_path, server.base_url, {FEED: "/feed.xml"}, extract={"workers": 1}))
+    end_began, commit_polls, end_stopped_run = threading.Event(), polls.commit_polls, runner.end_stopped_run
+
+    running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = []
+
+    def commit_once_the_end_began(*args: Any) -> RunCounts:  # as the hunt's stop inside the poll's commit
+        loop, run_task = running[0]
+        loop.call_soon_threadsafe(run_task.cancel)
+        assert end_began.wait(30), "the stop reached the run's end"
+        return commit_polls(*args)
+
+    def ending(*args: Any) -> None:
+        end_began.set()
+        end_stopped_run(*args)
+
+    monkeypatch.setattr(polls, "commit_polls", commit_once_the_end_began)
+    monkeypatch.setattr(runner, "end_stopped_run", ending)
+
+    async def run() -> None:
+        running.append((asyncio.get_running_loop(), asyncio.current_task()))  # type: ignore[arg-type]
+        await run_ingest(config, "stopped")
+
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            asyncio.run(run())
+    finally:
+        server.close()
+    row = run_read_query(Warehouse(config.warehouse_path), "SELECT status, feeds_polled, entries_new, "
+                         "(SELECT count(*) FROM entries WHERE run_id = 'stopped') FROM runs").rows
+    assert row == [("cancelled", 1, len(items), len(items))]

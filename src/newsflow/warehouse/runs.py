@@ -28,17 +28,17 @@ def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime)
     )
 
 
-def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
+def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     """Runs still marked running were killed: whoever calls this holds the run lock.
 
     Such a run never wrote its counts (a kill, or a full disk that failed its row after its batches had
     committed), so its row says what carries its id: the articles it stored, the pages it fetched (taken whole, as a
     run counts them: `TAKEN_WHOLE_OUTCOMES`, hunt 50), the entries it first saw (hunt 49: the row said 0 stored
     beside 14 articles under its id). Counted only when such a run is
-    left: the common start scans none of the big tables."""
+    left: the common start scans none of the big tables. Returns each run marked, with the articles it stored."""
     stale = [row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
     if not stale:
-        return 0
+        return []
     con.execute(
         "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished', "
         "articles_stored = (SELECT count(*) FROM articles a WHERE a.run_id = runs.run_id), "
@@ -48,7 +48,9 @@ def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
         "WHERE status = 'running' AND list_contains($stale, run_id)",
         {"stale": stale, "whole": sorted(str(outcome) for outcome in TAKEN_WHOLE_OUTCOMES)},
     )
-    return len(stale)
+    marked = con.execute("SELECT run_id, articles_stored FROM runs WHERE list_contains($stale, run_id) "
+                         "ORDER BY run_seq", {"stale": stale}).fetchall()
+    return [(str(run_id), int(stored)) for run_id, stored in marked]
 
 
 def finish_run(
