@@ -161,3 +161,15 @@ def test_a_poll_committed_after_the_stop_is_counted_in_the_runs_row(
     row = run_read_query(Warehouse(config.warehouse_path), "SELECT status, feeds_polled, entries_new, "
                          "(SELECT count(*) FROM entries WHERE run_id = 'stopped') FROM runs").rows
     assert row == [("cancelled", 1, len(items), len(items))]
+
+
+def test_hunt50_draws_every_stop_kind_at_every_point_and_keeps_hunt49s_draws() -> None:
+    drawn = [hunt49world.draw(str(seed), flow=True) for seed in range(300)]
+    assert {d.signal for d in drawn} == set(hunt49world.STOPS)
+    assert {d.point for d in drawn if d.signal == "SIGKILL"} == {*hunt49world.POINTS, *hunt49world.POLL_POINTS}
+    assert {d.signal for d in drawn if d.point in hunt49world.POLL_POINTS} == set(hunt49world.STOPS)
+    assert not any(d.again or d.disk == "stop" for d in drawn if d.signal == "SIGKILL"), "no handler runs after it"
+    assert all(d.release == "landed" for d in drawn if d.point in hunt49world.POLL_POINTS), "no end waits for a poll"
+    assert hunt49world.draw("7311:3").describe() == (  # hunt 49's review's example, drawn as it was
+        '{"feeds": [4, 7], "batch_size": 4, "point": "row", "at": 1, "signal": "SIGTERM", "release": "end", '
+        '"disk": "stop", "reader": "none", "again": false, "flow": false}')
