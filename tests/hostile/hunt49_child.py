@@ -106,9 +106,9 @@ class Plan:
 
     def stop_here(self, in_main_thread: bool) -> None:
         """The stop at the point: the disk and the reader first, then the signal; a write waits for it to land."""
+        self.note(stop=self.point, at=self.at, signal=self.how)  # first: once the disk is full no note is written
         self.fill_disk("point")
         self.start_reader()
-        self.note(stop=self.point, at=self.at, signal=self.how)
         if self.how == "SIGKILL":
             os.kill(os.getpid(), signal.SIGKILL)  # nothing of this process runs after it, in any thread
         if self.how == "CANCEL":  # the UI's Cancel: the run's cancel watch sends the SIGTERM (flows/cancelwatch.py)

@@ -140,9 +140,10 @@ def serve(server: LocalServer, example: Example, child: list[int], sent: list[in
     return total
 
 
-def config_for(tmp_path: Path, server: LocalServer, example: Example) -> Path:
+def config_for(tmp_path: Path, server: LocalServer, example: Example, workers: int = 2) -> Path:
+    """`workers`: extraction (and parse) processes; the CI variant's 1 costs less CPU to start."""
     feeds = {f"wire{i}": f"/feed{i}.xml" for i in range(len(example.feeds))}
-    path = write_config(tmp_path, server.base_url, feeds, extract={"batch_size": example.batch_size})
+    path = write_config(tmp_path, server.base_url, feeds, extract={"batch_size": example.batch_size, "workers": workers})
     text = path.read_text(encoding="utf-8").replace('path = "warehouse/news.duckdb"',
                                                     'path = "warehouse/news.duckdb"\nwrite_patience = 0.5')
     path.write_text(text, encoding="utf-8")
@@ -319,13 +320,13 @@ def code_digest(env: dict[str, str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[list[str], Outcome]:
+def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int = 2) -> tuple[list[str], Outcome]:
     """The example's stopped run and its follow-up, and every invariant they broke; and whether the code changed
     meanwhile. Seed 7311:3's one failure (its row `abandoned` with 0 stored beside 11 articles) is what main's sweep
     gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it."""
     (tmp_path / EVIDENCE).mkdir(parents=True, exist_ok=True)
     before = code_digest(env)
-    found, outcome = _run_example(tmp_path, example, env)
+    found, outcome = _run_example(tmp_path, example, env, workers)
     after = code_digest(env)
     (tmp_path / EVIDENCE / "code.txt").write_text(f"{before} {after} PYTHONPATH={env.get('PYTHONPATH', '')!r}\n")
     if after != before:
@@ -333,11 +334,11 @@ def run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[
     return found, outcome
 
 
-def _run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[list[str], Outcome]:
+def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int) -> tuple[list[str], Outcome]:
     server, child, sent = LocalServer(), list[int](), list[int]()
     try:
         total = serve(server, example, child, sent)
-        config = config_for(tmp_path, server, example)
+        config = config_for(tmp_path, server, example, workers)
         outcome = run_stopped(tmp_path, config, example, child, env, sent)
         found = stopped_run_said(outcome)
         if example.reader == "none":  # else its row may wait in the spool: the table does not say it yet

@@ -44,12 +44,12 @@ FLOW = os.environ.get("NEWSFLOW_HUNT49_FLOW") == "1"
 KEPT_IN = Path(os.environ.get("NEWSFLOW_HUNT49_KEEP") or Path(tempfile.gettempdir()) / "newsflow-hunt49-kept")
 
 
-def run_drawn(seed: str, tmp_path: Path, request: pytest.FixtureRequest, flow: bool = False) -> None:
+def run_drawn(seed: str, tmp_path: Path, request: pytest.FixtureRequest, flow: bool = False, workers: int = 2) -> None:
     drawn = hunt49world.draw(seed, flow=flow)
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     if flow:
         env["PREFECT_API_URL"] = request.getfixturevalue("prefect_api")
-    found, outcome = hunt49world.run_example(tmp_path, drawn, env)
+    found, outcome = hunt49world.run_example(tmp_path, drawn, env, workers)
     if log := os.environ.get("NEWSFLOW_HUNT49_LOG"):  # a file: each example's summary, one JSON line
         with open(log, "a", encoding="utf-8") as out:
             out.write(json.dumps({"seed": seed, "drawn": drawn.describe(), "code": outcome.code,
@@ -59,6 +59,19 @@ def run_drawn(seed: str, tmp_path: Path, request: pytest.FixtureRequest, flow: b
     if found:  # pytest rotates tmp_path away: the only evidence of a failure that came of timing goes with it
         said += f"\nkept in {hunt49world.keep_evidence(tmp_path, seed, drawn, outcome, found, KEPT_IN)}"
     assert not found, said + "\n" + "\n".join(found)
+
+
+# CI's real-process examples, one per stop kind, drawn by seed: a SIGINT inside the poll's commit (the feed states'
+# save; the disk full at the row, the stop asked again), a SIGKILL there, and a SIGTERM at the run's row as the disk
+# fills up (the kind of hunt 49's seed 7311:3). Each costs two `newsflow run` processes, ~3 cpu-s.
+CI_SEEDS = ("ci:0", "ci:96", "ci:54")
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("seed", CI_SEEDS)
+def test_a_drawn_stopped_run_of_each_kind_keeps_every_invariant(seed: str, tmp_path: Path,
+                                                               request: pytest.FixtureRequest) -> None:
+    run_drawn(seed, tmp_path, request, workers=1)
 
 
 @pytest.mark.slow
