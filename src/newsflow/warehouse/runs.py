@@ -34,8 +34,8 @@ def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     Such a run never wrote its counts (a kill, or a full disk that failed its row after its batches had
     committed), so its row says what carries its id: the articles it stored, the pages it fetched (taken whole, as a
     run counts them: `TAKEN_WHOLE_OUTCOMES`, hunt 50), the entries it first saw (hunt 49: the row said 0 stored
-    beside 14 articles under its id). Counted only when such a run is
-    left: the common start scans none of the big tables. Returns each run marked, with the articles it stored."""
+    beside 14 articles under its id). Counted only when such a run is left: the common start scans none of the big
+    tables. Returns each run marked, with the articles it stored (the run's start says them: hunt 50)."""
     stale = [row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
     if not stale:
         return []
