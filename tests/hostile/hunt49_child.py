@@ -228,7 +228,8 @@ if __name__ == "__main__":
     the_plan = Plan(settings, Path(settings["warehouse"]), plan_path.with_suffix(".notes"))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _process_context()
-    forkserver.ensure_running()  # before any limit: it copies the language model to a temporary file
+    if the_plan.disk in ("point", "stop"):  # the limit may come before the extraction pool starts its forkserver,
+        forkserver.ensure_running()  # which copies the language model to a temporary file: started before it then
     noting_stops(the_plan)
     hooked(the_plan)
     if not flow:
