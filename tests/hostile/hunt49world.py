@@ -143,7 +143,8 @@ def serve(server: LocalServer, example: Example, child: list[int], sent: list[in
 def config_for(tmp_path: Path, server: LocalServer, example: Example, workers: int = 2) -> Path:
     """`workers`: extraction (and parse) processes; the CI variant's 1 costs less CPU to start."""
     feeds = {f"wire{i}": f"/feed{i}.xml" for i in range(len(example.feeds))}
-    path = write_config(tmp_path, server.base_url, feeds, extract={"batch_size": example.batch_size, "workers": workers})
+    extract = {"batch_size": example.batch_size, "workers": workers}
+    path = write_config(tmp_path, server.base_url, feeds, extract=extract)
     text = path.read_text(encoding="utf-8").replace('path = "warehouse/news.duckdb"',
                                                     'path = "warehouse/news.duckdb"\nwrite_patience = 0.5')
     path.write_text(text, encoding="utf-8")
