@@ -129,7 +129,7 @@ class Stages:
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
                           min(ctx.deadline, ctx.poll_deadline), ctx.write_lock,
                           {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled},
-                          ctx.answered_sites, ctx.portal_pages, ctx.articles_held, ctx.writes.run)
+                          ctx.answered_sites, ctx.portal_pages, ctx.articles_held, ctx.writes)
             return await poll_feeds(job, feeds)
 
     def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:

@@ -13,6 +13,7 @@ it found and what was mended: docs/scheduling.md ("Hunt 50").
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import tempfile
@@ -34,7 +35,7 @@ from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.hostile import hunt49world
-from tests.localserver import LocalServer, Page
+from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import generated_story, rss_feed
 from tests.test_runs53 import FEED, SITE, entry, extracted, fetched
 
@@ -134,32 +135,56 @@ def test_an_abandoned_rows_fetched_count_means_what_a_runs_own_row_means(tmp_pat
     assert swept == [("abandoned", *written[0][1:])]
 
 
-def test_a_poll_committed_after_the_stop_is_counted_in_the_runs_row(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("feeds", [1, 2])
+def test_polls_committed_before_and_after_the_stop_are_counted_in_the_runs_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, feeds: int,
 ) -> None:
-    """Hunt 50 (seeds 5001:3, :4, :6: SIGTERM or SIGINT before or inside the poll's commit, minimised): the stop
+    """Hunt 50 (seeds 5001:3, :6: SIGTERM before or inside the second feed's poll commit, minimised): the stop
     cancelled the poll stage's await, not its commit, whose thread went on and committed the feed's entries under the
-    run's id; the counts it returned were dropped, and the `cancelled` row said 0 polled, 0 new entries beside them.
-    The poll's commit is one of the run's writes now (`WritesInThreads.run`): the row counts it."""
-    server = LocalServer()
-    items = [(story.title, f"/a/{story.slug}", story.published) for story in map(generated_story, range(3))]
-    server.add("/feed.xml", Page(rss_feed("Wire", items), "application/rss+xml"))
-    config = load_config(write_config(tmp_path, server.base_url, {FEED: "/feed.xml"}, extract={"workers": 1}))
-    end_began, commit_polls, end_stopped_run = threading.Event(), polls.commit_polls, runner.end_stopped_run
+    run's id; the counts it returned were dropped, and so were the counts of the polls committed before the stop,
+    which the stage had not returned yet: the `cancelled` row said 0 polled, 0 new entries beside 17 entries. The
+    poll's commit is one of the run's writes now (`WritesInThreads.run`), and a stopped poll stage keeps what it had
+    committed for the row (`keep_for_the_row`). With 2 feeds, the first is committed alone before the stop."""
+    server, names, items, first_began = LocalServer(), {}, 0, threading.Event()
 
+    def answer_once_the_first_commit_began(handler: Any, feed: bytes) -> None:  # so it is a group of its own
+        assert first_began.wait(30), "the first feed's commit began"
+        send_bytes(handler, 200, feed, "application/rss+xml")
+
+    for n in range(feeds):
+        stories = [(story.title, f"/a/{story.slug}", story.published)
+                   for story in map(generated_story, range(10 * n, 10 * n + 3))]
+        feed = rss_feed(f"Wire {n}", stories)
+        server.add(f"/feed{n}.xml", functools.partial(answer_once_the_first_commit_began, feed=feed) if n else
+                   Page(feed, "application/rss+xml"))
+        names[f"wire{n}"], items = f"/feed{n}.xml", items + len(stories)
+    config = load_config(write_config(tmp_path, server.base_url, names, extract={"workers": 1}))
+    end_began, all_added, commits = threading.Event(), threading.Event(), []
+    commit_polls, end_stopped_run, add = polls.commit_polls, runner.end_stopped_run, polls.PollCommitter.add
     running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = []
 
-    def commit_once_the_end_began(*args: Any) -> RunCounts:  # as the hunt's stop inside the poll's commit
+    def commit(*args: Any) -> RunCounts:  # the last commit is stopped inside, as the hunt's SIGTERM inside_poll
+        commits.append(args)
+        first_began.set()
+        if len(commits) < feeds:
+            assert all_added.wait(30), "every feed's poll reached the committer"  # so the next one is a group alone
+            return commit_polls(*args)
         loop, run_task = running[0]
         loop.call_soon_threadsafe(run_task.cancel)
         assert end_began.wait(30), "the stop reached the run's end"
         return commit_polls(*args)
 
+    def adding(committer: polls.PollCommitter, *args: Any, **kwargs: Any) -> None:
+        add(committer, *args, **kwargs)
+        if len(committer._waiting) + len(commits) >= feeds:
+            all_added.set()
+
     def ending(*args: Any) -> None:
         end_began.set()
         end_stopped_run(*args)
 
-    monkeypatch.setattr(polls, "commit_polls", commit_once_the_end_began)
+    monkeypatch.setattr(polls, "commit_polls", commit)
+    monkeypatch.setattr(polls.PollCommitter, "add", adding)
     monkeypatch.setattr(runner, "end_stopped_run", ending)
 
     async def run() -> None:
@@ -171,9 +196,10 @@ def test_a_poll_committed_after_the_stop_is_counted_in_the_runs_row(
             asyncio.run(run())
     finally:
         server.close()
+    assert [len(group[1]) for group in commits] == [1] * feeds, "one group a feed: the first before the stop"
     row = run_read_query(Warehouse(config.warehouse_path), "SELECT status, feeds_polled, entries_new, "
                          "(SELECT count(*) FROM entries WHERE run_id = 'stopped') FROM runs").rows
-    assert row == [("cancelled", 1, len(items), len(items))]
+    assert row == [("cancelled", feeds, items, items)]
 
 
 def test_hunt50_draws_every_stop_kind_at_every_point_and_keeps_hunt49s_draws() -> None:
