@@ -157,7 +157,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         for poll, penalise in held:
             committer.add(poll, penalise=penalise)
         await committer.flush()
-    except BaseException:  # a stop: what was committed before it is counted in the run's row, not dropped with it
+    except BaseException:  # a stop or a bug: what was committed before it is counted in the run's row, not dropped
         if job.writes is not None:
             job.writes.keep_for_the_row(committer.counts)
         raise

@@ -54,7 +54,7 @@ def record_start(store: Warehouse, run_id: str, configured: Sequence[FeedConfig]
 
 def record_run_start(store: Warehouse, run_id: str, started_at: datetime, configured: list[FeedConfig]) -> None:
     with store.writing() as con, warehouse.transaction(con):
-        abandoned = warehouse.abandon_stale_runs(con)
+        abandoned = warehouse.abandon_stale_runs(con, run_id)
         warehouse.sync_feeds(con, configured)
         warehouse.begin_run(con, run_id, started_at)
     for stale, stored in abandoned:  # a SIGKILL said nothing, and a refused row said it once: the log says it here

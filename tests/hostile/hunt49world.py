@@ -4,10 +4,10 @@
 stop (SIGTERM or SIGINT, at the n-th article request, before/inside/after the n-th batch's write, or at the run's
 row), and what fails meanwhile (the disk fills up at the point, as the stop lands or at the row; a reader holds the
 warehouse from the point; the stop is asked again while the run records its end). Hunt 50 draws two more from a
-stream of its own (a hunt 49 seed's other draws stay as they were): a stop at the poll's commit (before, inside or
-after the n-th group of polls' write: the feed states' save) and a SIGKILL, which no handler sees. `run_example`
-runs it as a real process (`tests/hostile/hunt49_child.py`), then a clean follow-up run, and returns every
-invariant it broke:
+stream of its own, only when asked (`hunt50=True`, test_hunt50; without it a seed draws hunt 49's example): a stop
+at the poll's commit (before, inside or after the n-th group of polls' write: the feed states' save) and a SIGKILL,
+which no handler sees. `run_example` runs it as a real process (`tests/hostile/hunt49_child.py`), then a clean
+follow-up run, and returns every invariant it broke:
 
 - the stopped run ends within RUN_BOUND_S, with exit 0, 3 or 130 and, when not 0, one `newsflow: ` line on stderr as
   its last (a SIGKILL: killed, or 0 when the point never came, and no line); no traceback and no asyncio "never
@@ -85,7 +85,9 @@ class Example:
         return json.dumps(asdict(self))
 
 
-def draw(seed: str, flow: bool = False) -> Example:
+def draw(seed: str, flow: bool = False, hunt50: bool = False) -> Example:
+    """An example by seed. Hunt 50's kinds (a SIGKILL, a stop at the poll's commit) only with `hunt50`: hunt 49's
+    seeds replay the examples recorded of them (review of hunt 50: half of them drew another)."""
     rng = random.Random(f"hunt49:{seed}")
     feeds = tuple(rng.randint(2, 9) for _ in range(rng.choice((1, 2))))
     batch_size = rng.randint(1, 5)
@@ -103,7 +105,9 @@ def draw(seed: str, flow: bool = False) -> Example:
         reader = "point_rw"
     elif reader == "none" and more.random() < 0.2:
         reader = "start"  # a read-only holder from before the run: its start, loads and row are spooled
-    late = random.Random(f"hunt50:{seed}")  # hunt 50's own stream, drawn last: hunt 49's draws stay as they were
+    late = random.Random(f"hunt50:{seed}")  # hunt 50's own stream, drawn last: hunt 50's seeds are hunt 49's, changed
+    if not hunt50:
+        return Example(feeds, batch_size, point, at, how, release, disk, reader, again < 0.3, flow)
     if late.random() < 0.3:
         point, at, release = late.choice(POLL_POINTS), late.randint(1, len(feeds)), "landed"  # `end` waits for no poll
     if how != "CANCEL" and late.random() < 0.3:
