@@ -159,7 +159,7 @@ def test_a_log_cut_at_a_runs_row_is_said_as_the_row_is_left_not_as_articles_pend
     log.write_bytes(log.read_bytes()[:-7])
     with caplog.at_level(logging.WARNING, logger="newsflow"), Warehouse(wh).writing() as con:
         con.execute("BEGIN")
-        warehouse.abandon_stale_runs(con)  # the next run's start
+        warehouse.abandon_stale_runs(con, "next")  # the next run's start
         con.execute("COMMIT")
         row = con.execute("SELECT status FROM runs WHERE run_id = 'r'").fetchall()
     said = [r.getMessage() for r in caplog.records if "ended part way through a write" in r.getMessage()]

@@ -44,6 +44,12 @@ class Outcome(StrEnum):
 LEFT_OUTCOMES = frozenset({Outcome.LEFT_BY_BUDGET, Outcome.LEFT_BY_CLUSTER})
 """An article the run left, saying nothing of its page: no failure, no attempt counted, deferred to the next run."""
 
+TAKEN_WHOLE_OUTCOMES = frozenset({Outcome.OK, Outcome.EXTRACT_EMPTY, Outcome.EXTRACT_TIMEOUT, Outcome.EXTRACT_ERROR,
+                                  Outcome.LEFT_BY_BUDGET, Outcome.FAILED})
+"""The stored outcome of an article page the fetcher took whole (`FetchResult.ok`), answered 2xx: its extraction's,
+or `failed` when building its row failed. A run's `articles_fetched` counts such pages; so does the sweep of an
+abandoned run, from its fetch events (hunt 50). A fetcher's own `failed` has no status code, so 2xx tells it apart."""
+
 
 class FailureClass(StrEnum):
     """How a failure should be treated on the next poll (see `errors.classify_outcome`)."""

@@ -16,13 +16,15 @@ offline, and those polls are recorded without penalising any feed (no failure co
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Protocol
 
 from newsflow import boottime, feedmoves, outages, warehouse
 from newsflow import polling as polling_policy
@@ -77,6 +79,14 @@ class FeedPoll:
 UNREACHABLE_VALUES = frozenset(outcome.value for outcome in polling_policy.UNREACHABLE_OUTCOMES)  # feeds.last_outcome
 
 
+class RunWrites(Protocol):
+    """`runbatches.WritesInThreads`, as the poll stage uses it (runbatches imports pipeline, which imports this)."""
+
+    async def run(self, write: Callable[[], RunCounts]) -> RunCounts: ...
+
+    def keep_for_the_row(self, counts: RunCounts) -> None: ...
+
+
 @dataclass(frozen=True)
 class PollJob:
     """What the poll stage of one run works with."""
@@ -95,6 +105,10 @@ class PollJob:
     portal_pages: set[str] = field(default_factory=set)
     # Holds `run_id` once the polls told an outage that holds the run's articles back (outage_holds_articles).
     articles_held: set[str] = field(default_factory=set)
+    # The run's writes (`runbatches.WritesInThreads`): each commit runs through them, and a stop keeps for the run's
+    # row what the polls committed (hunt 50: a stop at the poll's commit left `entries_new` 0 beside the entries
+    # committed under the run's id). None: commits in `asyncio.to_thread`, nothing kept.
+    writes: RunWrites | None = None
 
 
 async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
@@ -143,6 +157,10 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
         for poll, penalise in held:
             committer.add(poll, penalise=penalise)
         await committer.flush()
+    except BaseException:  # a stop or a bug: what was committed before it is counted in the run's row, not dropped
+        if job.writes is not None:
+            job.writes.keep_for_the_row(committer.counts)
+        raise
     finally:  # a cancelled run (Ctrl-C, SIGTERM) or a failed commit leaves no commit running orphaned
         await committer.aclose()
     counts = committer.counts
@@ -305,7 +323,9 @@ class PollCommitter:
     async def _drain(self) -> None:
         while self._waiting:
             group, self._waiting = self._waiting, []
-            self.counts.add(await asyncio.to_thread(commit_polls_safely, self.job, group))
+            commit = functools.partial(commit_polls_safely, self.job, group)
+            writes = self.job.writes
+            self.counts.add(await (writes.run(commit) if writes else asyncio.to_thread(commit)))
 
 
 def commit_polls_safely(job: PollJob, group: Sequence[tuple[FeedPoll, bool]]) -> RunCounts:

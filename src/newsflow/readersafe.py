@@ -59,9 +59,13 @@ def record_start(store: Warehouse, run_id: str, configured: Sequence[FeedConfig]
 
 def record_run_start(store: Warehouse, run_id: str, started_at: datetime, configured: list[FeedConfig]) -> None:
     with store.writing() as con, warehouse.transaction(con):
-        warehouse.abandon_stale_runs(con)
+        abandoned = warehouse.abandon_stale_runs(con, run_id)
         warehouse.sync_feeds(con, configured)
         warehouse.begin_run(con, run_id, started_at)
+    for stale, stored in abandoned:  # a SIGKILL said nothing, and a refused row said it once: the log says it here
+        log.warning("run %s ended without recording its end (its process was killed, or its row could not be "
+                    "written): marked abandoned, with the %d articles it stored; what it had not stored stays "
+                    "pending", stale, stored)
 
 
 def close_run(

@@ -76,6 +76,15 @@ class WritesInThreads:
                 self._stopped.append(done)  # a write that raised itself counted nothing: it adds nothing
             raise
 
+    def keep_for_the_row(self, counts: RunCounts) -> None:
+        """What writes that ended before a stop counted, when the stage that awaited them is stopped before it
+        returns them: the poll stage's polls committed before a stop (hunt 50)."""
+        done = _Write()
+        done.counts = counts
+        done.ended.set()
+        with self._lock:
+            self._stopped.append(done)
+
     def add_committed_after_stop(self, counts: RunCounts) -> None:
         """Add to `counts` what each write whose batch was stopped counted, once it has ended (a load takes seconds
         at most; a wait cut short by a second stop keeps what the writes that had ended counted)."""

@@ -129,7 +129,7 @@ class Stages:
             job = PollJob(ctx.store, ctx.run_id, ctx.fetcher, ctx.states, ctx.config.polling, parser,
                           min(ctx.deadline, ctx.poll_deadline), ctx.write_lock,
                           {feed_key(feed.url): feed.name for feed in ctx.config.feeds if feed.enabled},
-                          ctx.answered_sites, ctx.portal_pages, ctx.articles_held)
+                          ctx.answered_sites, ctx.portal_pages, ctx.articles_held, ctx.writes)
             return await poll_feeds(job, feeds)
 
     def batches_for(self, pending: Sequence[PendingArticle], size: int) -> list[Sequence[PendingArticle]]:
@@ -331,7 +331,12 @@ async def poll_safely(ctx: RunContext, feeds: Sequence[FeedConfig], stages: Stag
     except Exception as exc:
         log.exception("the poll stage failed; feeds it had not committed stay due")
         errors.append(f"poll stage: {describe_error(exc)}")
-        return RunCounts()
+        # What its polls committed before the bug, kept for the row (`keep_for_the_row`): counted in a run that
+        # completes as in one stopped or failed later (review of hunt 50, F6), and once (taken from `writes`).
+        # Not awaited: a stop landing in the wait for a commit still running would drop what was taken.
+        committed = RunCounts()
+        ctx.writes.add_committed_after_stop(committed)
+        return committed
 
 
 def end_run(store: Warehouse, summary: RunSummary, error: str | None, html_budget_mb: int | None = None) -> None:

@@ -6,9 +6,13 @@ The plan (JSON) names a point of the run and what happens there:
 - `point`: `before_load` / `after_load` (a batch's write in its worker thread, before `commit_or_spool` or once it
   has returned: committed), `inside_load` (`warehouse.load_articles`, inside the batch's transaction), `row` (the
   run's `end_run`, in the main thread), or `fetch` (the world's server signals this process as it answers the
-  n-th article request: no hook here); `at`: the n-th time the run reaches it.
+  n-th article request: no hook here); the poll's commit (hunt 50): `before_poll` / `after_poll` (a group of
+  polls' write, in its worker thread, before `commit_or_spool` or once it has returned) and `inside_poll`
+  (`warehouse.update_feed_states`, the feed states' save inside the poll's transaction); `at`: the n-th time the
+  run reaches it.
 - `signal`: `SIGTERM` or `SIGINT`, sent to this process at the point (a real signal, through the handlers
-  `newsflow run` installs), or `CANCEL` (a flow run, at a write point): its flow run set Cancelling through
+  `newsflow run` installs), `SIGKILL` (hunt 50: no handler runs, nothing after it; the OOM killer, a power cut),
+  or `CANCEL` (a flow run, at a write point): its flow run set Cancelling through
   Prefect's API, as the UI's Cancel does, and the SIGTERM its cancel watch sends then. A write point waits for the
   stop to have landed before the write goes on (`release`: `landed`, or `end`: once the run's end has begun
   waiting for its stopped writes).
@@ -44,7 +48,7 @@ from types import FrameType
 from typing import Any
 from uuid import UUID
 
-from newsflow import runbatches, runner, runstops, warehouse
+from newsflow import polls, runbatches, runner, runstops, warehouse
 from newsflow.cli import main
 from newsflow.extractpool import _process_context
 from tests.world.prefectevents import _cancel
@@ -102,9 +106,11 @@ class Plan:
 
     def stop_here(self, in_main_thread: bool) -> None:
         """The stop at the point: the disk and the reader first, then the signal; a write waits for it to land."""
+        self.note(stop=self.point, at=self.at, signal=self.how)  # first: once the disk is full no note is written
         self.fill_disk("point")
         self.start_reader()
-        self.note(stop=self.point, at=self.at)
+        if self.how == "SIGKILL":
+            os.kill(os.getpid(), signal.SIGKILL)  # nothing of this process runs after it, in any thread
         if self.how == "CANCEL":  # the UI's Cancel: the run's cancel watch sends the SIGTERM (flows/cancelwatch.py)
             self.note(cancel_refused=asyncio.run(_cancel(os.environ["PREFECT_API_URL"], UUID(self.run_id))))
             self.stopped.wait(CANCEL_LANDS_WITHIN_S)
@@ -133,7 +139,9 @@ class Plan:
 
 def hooked(plan: Plan) -> None:
     commit_or_spool = runbatches.commit_or_spool  # type: ignore[attr-defined]  # the name runbatches calls
+    commit_polls = polls.commit_or_spool  # the name polls calls
     load_articles, end_run = warehouse.load_articles, runner.end_run
+    update_feed_states = warehouse.update_feed_states
     add_committed = runbatches.WritesInThreads.add_committed_after_stop
 
     def write(*args: Any, **kwargs: Any) -> Any:
@@ -145,6 +153,21 @@ def hooked(plan: Plan) -> None:
         if plan.due("after_load"):
             plan.stop_here(False)
         return done
+
+    def poll_write(*args: Any, **kwargs: Any) -> Any:
+        plan.run_id = args[1]
+        plan.note(run_id=args[1], polls=[poll.feed.name for poll, _ in args[4]])
+        if plan.due("before_poll"):
+            plan.stop_here(False)
+        done = commit_polls(*args, **kwargs)
+        if plan.due("after_poll"):
+            plan.stop_here(False)
+        return done
+
+    def save_states(*args: Any, **kwargs: Any) -> Any:
+        if plan.due("inside_poll"):
+            plan.stop_here(False)
+        return update_feed_states(*args, **kwargs)
 
     def load(*args: Any, **kwargs: Any) -> Any:
         if plan.due("inside_load"):
@@ -166,6 +189,8 @@ def hooked(plan: Plan) -> None:
 
     runbatches.commit_or_spool = write  # type: ignore[attr-defined]
     warehouse.load_articles = load
+    polls.commit_or_spool = poll_write  # type: ignore[attr-defined]
+    warehouse.update_feed_states = save_states
     runner.end_run = row
     runbatches.WritesInThreads.add_committed_after_stop = waits  # type: ignore[method-assign]
     runstops.HOLD_AT_MOST_S = HOLD_S
@@ -203,7 +228,8 @@ if __name__ == "__main__":
     the_plan = Plan(settings, Path(settings["warehouse"]), plan_path.with_suffix(".notes"))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _process_context()
-    forkserver.ensure_running()  # before any limit: it copies the language model to a temporary file
+    if the_plan.disk in ("point", "stop"):  # the limit may come before the extraction pool starts its forkserver,
+        forkserver.ensure_running()  # which copies the language model to a temporary file: started before it then
     noting_stops(the_plan)
     hooked(the_plan)
     if not flow:

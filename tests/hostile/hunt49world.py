@@ -3,20 +3,30 @@
 `draw` makes one example from a seed: a world (feeds of generated stories on a loopback server, a batch size), a
 stop (SIGTERM or SIGINT, at the n-th article request, before/inside/after the n-th batch's write, or at the run's
 row), and what fails meanwhile (the disk fills up at the point, as the stop lands or at the row; a reader holds the
-warehouse from the point; the stop is asked again while the run records its end). `run_example` runs it as a real
-process (`tests/hostile/hunt49_child.py`), then a clean follow-up run, and returns every invariant it broke:
+warehouse from the point; the stop is asked again while the run records its end). Hunt 50 draws two more from a
+stream of its own, only when asked (`hunt50=True`, test_hunt50; without it a seed draws hunt 49's example): a stop
+at the poll's commit (before, inside or after the n-th group of polls' write: the feed states' save) and a SIGKILL,
+which no handler sees. `run_example` runs it as a real process (`tests/hostile/hunt49_child.py`), then a clean
+follow-up run, and returns every invariant it broke:
 
 - the stopped run ends within RUN_BOUND_S, with exit 0, 3 or 130 and, when not 0, one `newsflow: ` line on stderr as
-  its last; no traceback and no asyncio "never retrieved" noise anywhere on stderr; the follow-up exits 0;
+  its last (a SIGKILL: killed, or 0 when the point never came, and no line); no traceback and no asyncio "never
+  retrieved" noise anywhere on stderr; the follow-up exits 0, without noise, its last line its summary, and a
+  `newsflow:`-less warning of the run it marked abandoned exactly when the stopped run's row was left `running`;
 - what that line says of the run's row (`recorded cancelled`, `recorded completed`, `could not be written`; exit 0:
   completed) is what its row says before the follow-up (no reader beside: a spooled row is not in the table yet);
 - after the follow-up, every item is stored exactly once;
-- every run's row counts what carries its id (`articles_stored`, `articles_fetched`), and none is left `running`;
-- no batch is half loaded: of each batch the stopped run wrote, all of its fetch events are under its id or none.
+- every run's row counts what carries its id (`articles_stored`, `articles_fetched`, `entries_new`), and none is
+  left `running`;
+- no batch is half loaded: of each batch the stopped run wrote, all of its fetch events are under its id or none;
+- no poll is half committed: of each group of polls the stopped run wrote, each feed has its poll row, its feed
+  event and its entries under the stopped run's id, or none of them; and, as it left the warehouse, a feed's state
+  says it was polled exactly when its poll row is there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -27,6 +37,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -37,6 +48,7 @@ from typing import Any
 from newsflow.errors import NOTHING_OF_THE_LOAD
 from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
+from tests.hostile.hunt49checks import NOISE, follow_up_said, half_loaded, half_polled, warehouse_said
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.world.invariants import query
@@ -46,13 +58,14 @@ REPO = Path(__file__).resolve().parents[2]
 RUN_BOUND_S = 60.0  # a stopped run ends within this: its budget is 30 s, a reader's wait 0.5 s, a held stop 0.3 s
 POINTS = ("fetch", "before_load", "inside_load", "after_load", "row")
 WRITE_POINTS = ("before_load", "inside_load", "after_load")
+POLL_POINTS = ("before_poll", "inside_poll", "after_poll")  # hunt 50: the poll's commit, the feed states' save
+STOPS = ("SIGTERM", "SIGINT", "SIGKILL", "CANCEL")
 HOLD_FROM_THE_START = """
 import sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
 print("ready", flush=True)
 sys.stdin.read()
 """
-NOISE = ("Traceback", "never retrieved", "Exception ignored", "Task was destroyed")
 
 
 @dataclass(frozen=True)
@@ -72,7 +85,9 @@ class Example:
         return json.dumps(asdict(self))
 
 
-def draw(seed: str, flow: bool = False) -> Example:
+def draw(seed: str, flow: bool = False, hunt50: bool = False) -> Example:
+    """An example by seed. Hunt 50's kinds (a SIGKILL, a stop at the poll's commit) only with `hunt50`: hunt 49's
+    seeds replay the examples recorded of them (review of hunt 50: half of them drew another)."""
     rng = random.Random(f"hunt49:{seed}")
     feeds = tuple(rng.randint(2, 9) for _ in range(rng.choice((1, 2))))
     batch_size = rng.randint(1, 5)
@@ -90,11 +105,21 @@ def draw(seed: str, flow: bool = False) -> Example:
         reader = "point_rw"
     elif reader == "none" and more.random() < 0.2:
         reader = "start"  # a read-only holder from before the run: its start, loads and row are spooled
+    late = random.Random(f"hunt50:{seed}")  # hunt 50's own stream, drawn last: hunt 50's seeds are hunt 49's, changed
+    if not hunt50:
+        return Example(feeds, batch_size, point, at, how, release, disk, reader, again < 0.3, flow)
+    if late.random() < 0.3:
+        point, at, release = late.choice(POLL_POINTS), late.randint(1, len(feeds)), "landed"  # `end` waits for no poll
+    if how != "CANCEL" and late.random() < 0.3:
+        how, again = "SIGKILL", 1.0  # asked again: no process is left to ask
+        if disk == "stop":  # no handler runs: the disk fills at the point, where this process has a hook of its own
+            disk = "none" if point in ("fetch", "row") else "point"
     return Example(feeds, batch_size, point, at, how, release, disk, reader, again < 0.3, flow)
 
 
-def serve(server: LocalServer, example: Example, child: list[int]) -> int:
-    """Each feed's stories; the n-th article request (`fetch` point) signals the run's process first."""
+def serve(server: LocalServer, example: Example, child: list[int], sent: list[int] | None = None) -> int:
+    """Each feed's stories; the n-th article request (`fetch` point) signals the run's process first (its pid noted
+    in `sent`)."""
     asked, counting = [0], threading.Lock()
     total = 0
 
@@ -104,6 +129,8 @@ def serve(server: LocalServer, example: Example, child: list[int]) -> int:
             nth = asked[0]
         if example.point == "fetch" and nth == example.at and child:
             os.kill(child[0], signal.Signals[example.signal])
+            if sent is not None:
+                sent.append(child[0])
         send_bytes(handler, 200, page.encode() if isinstance(page, str) else page, "text/html; charset=utf-8")
 
     for index, count in enumerate(example.feeds):
@@ -117,9 +144,11 @@ def serve(server: LocalServer, example: Example, child: list[int]) -> int:
     return total
 
 
-def config_for(tmp_path: Path, server: LocalServer, example: Example) -> Path:
+def config_for(tmp_path: Path, server: LocalServer, example: Example, workers: int = 2) -> Path:
+    """`workers`: extraction (and parse) processes; the CI variant's 1 costs less CPU to start."""
     feeds = {f"wire{i}": f"/feed{i}.xml" for i in range(len(example.feeds))}
-    path = write_config(tmp_path, server.base_url, feeds, extract={"batch_size": example.batch_size})
+    extract = {"batch_size": example.batch_size, "workers": workers}
+    path = write_config(tmp_path, server.base_url, feeds, extract=extract)
     text = path.read_text(encoding="utf-8").replace('path = "warehouse/news.duckdb"',
                                                     'path = "warehouse/news.duckdb"\nwrite_patience = 0.5')
     path.write_text(text, encoding="utf-8")
@@ -132,27 +161,21 @@ class Outcome:
     stderr: str
     seconds: float
     notes: list[dict[str, Any]]
+    killed: bool = False  # the drawn SIGKILL was sent (the child notes it as it sends it; the server as it does)
 
 
-def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int], env: dict[str, str]) -> Outcome:
+def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int], env: dict[str, str],
+                child_killed: list[int] | None = None) -> Outcome:
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(asdict(example) | {"warehouse": str(tmp_path / "warehouse" / "news.duckdb")}))
     command = [sys.executable, "-m", "tests.hostile.hunt49_child", str(plan), *(["--flow"] if example.flow else []),
                "run", "--config", str(config)]
     holder = held_from_the_start(tmp_path / "warehouse" / "news.duckdb") if example.reader == "start" else None
     started = time.monotonic()
-    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    child.append(proc.pid)
-    try:
-        _, err = proc.communicate(timeout=RUN_BOUND_S)
-        code: int | None = proc.returncode
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        _, err = proc.communicate()
-        code = None
-    finally:
-        child.clear()  # the server signals the stopped run only: never the follow-up, nor a pid reused since
+    if example.signal == "SIGKILL":
+        code, err = killed_run(command, env, child)
+    else:
+        code, err = ended_run(command, env, child)
     if holder is not None:
         holder.communicate("", timeout=30)  # let go once the run has ended: the follow-up replays its spool
     notes_path = plan.with_suffix(".notes")
@@ -160,7 +183,45 @@ def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int]
     for note in notes:  # a reader the run started ends with the run (its stdin closes): the follow-up has the file
         if pid := note.get("reader_pid"):
             _wait_gone(int(pid))
-    return Outcome(code, err, time.monotonic() - started, notes)
+    sent = example.signal == "SIGKILL" and (any("stop" in note for note in notes) or bool(child_killed))
+    return Outcome(code, err, time.monotonic() - started, notes, sent)
+
+
+def ended_run(command: list[str], env: dict[str, str], child: list[int]) -> tuple[int | None, str]:
+    """The run's exit code (None: killed at RUN_BOUND_S) and stderr, once every process holding its stderr ended."""
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    child.append(proc.pid)
+    try:
+        _, err = proc.communicate(timeout=RUN_BOUND_S)
+        return proc.returncode, err
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        _, err = proc.communicate()
+        return None, err
+    finally:
+        child.clear()  # the server signals the stopped run only: never the follow-up, nor a pid reused since
+
+
+def killed_run(command: list[str], env: dict[str, str], child: list[int]) -> tuple[int | None, str]:
+    """A run drawn to be SIGKILLed: once its process has ended, what it started is killed too, as `systemctl kill -s
+    KILL` kills the unit's processes (its extraction workers, the forkserver, a reader it started). Its stderr goes
+    to a file: those would hold a pipe open, and the OOM killer's orphans end on their own once their pipes close."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True,
+                                start_new_session=True)
+        child.append(proc.pid)
+        try:
+            code: int | None = proc.wait(timeout=RUN_BOUND_S)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            child.clear()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        err.seek(0)
+        return code, err.read()
 
 
 def held_from_the_start(path: Path) -> subprocess.Popen[str]:
@@ -193,11 +254,12 @@ def stopped_run_said(outcome: Outcome) -> list[str]:
     found = []
     if outcome.code is None:
         return [f"not ended within {RUN_BOUND_S:.0f} s"]
-    if outcome.code not in (0, 3, 130):
+    killed = -signal.SIGKILL
+    if outcome.code not in (0, 3, 130, killed) or (outcome.code == killed) is not outcome.killed:
         found.append(f"exit {outcome.code}")
     found += [f"stderr carries {noise!r}" for noise in NOISE if noise in outcome.stderr]
     lines = outcome.stderr.strip().splitlines()
-    if outcome.code != 0 and (not lines or not lines[-1].startswith("newsflow: ")):
+    if outcome.code not in (0, killed) and (not lines or not lines[-1].startswith("newsflow: ")):
         found.append(f"exit {outcome.code} without its one line: {lines[-1:]}")
     cancelled = any("cancel_refused" in note and not note["cancel_refused"] for note in outcome.notes)
     if cancelled and outcome.code == 130 and (why := cancel_exit_is_wrong(outcome.code, lines[-1] if lines else "")):
@@ -223,34 +285,6 @@ def line_is_the_row(path: Path, outcome: Outcome) -> list[str]:
     if rows != [(said[0],)]:
         return [f"the line says the row is {said[0]}; it is {rows}: {lines[-1:]}"]
     return []
-
-
-def warehouse_said(path: Path, total: int) -> list[str]:
-    found = []
-    stored = query(path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles")[0]
-    if stored != (total, total):
-        found.append(f"articles stored {stored[0]} ({stored[1]} distinct) of {total} items")
-    miscounted = query(path, """
-        SELECT r.run_id, r.status, r.articles_stored, r.articles_fetched,
-               (SELECT count(*) FROM articles a WHERE a.run_id = r.run_id),
-               (SELECT count(*) FROM fetch_events e WHERE e.run_id = r.run_id AND e.kind = 'article'
-                AND e.status_code BETWEEN 200 AND 299)
-        FROM runs r ORDER BY r.started_at""")
-    for run_id, status, said_stored, said_fetched, carries, fetched in miscounted:
-        if status == "running" or (said_stored, said_fetched) != (carries, fetched):
-            found.append(f"run {run_id[:8]} {status}: row says {said_stored} stored, {said_fetched} fetched; "
-                         f"{carries} articles and {fetched} pages answered (2xx) carry its id")
-    return found
-
-
-def half_loaded(path: Path, batches: list[list[str]], run_id: str) -> list[str]:
-    found = []
-    for urls in batches:
-        present = query(path, "SELECT count(*) FROM fetch_events WHERE run_id = $r AND kind = 'article' AND "
-                              "list_contains($u, url)", {"r": run_id, "u": urls})[0][0]
-        if present not in (0, len(urls)):
-            found.append(f"a batch of {len(urls)} half loaded: {present} under the stopped run")
-    return found
 
 
 EVIDENCE = "evidence"  # in the example's folder: what `keep_evidence` keeps of a failing example
@@ -291,13 +325,13 @@ def code_digest(env: dict[str, str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[list[str], Outcome]:
+def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int = 2) -> tuple[list[str], Outcome]:
     """The example's stopped run and its follow-up, and every invariant they broke; and whether the code changed
     meanwhile. Seed 7311:3's one failure (its row `abandoned` with 0 stored beside 11 articles) is what main's sweep
     gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it."""
     (tmp_path / EVIDENCE).mkdir(parents=True, exist_ok=True)
     before = code_digest(env)
-    found, outcome = _run_example(tmp_path, example, env)
+    found, outcome = _run_example(tmp_path, example, env, workers)
     after = code_digest(env)
     (tmp_path / EVIDENCE / "code.txt").write_text(f"{before} {after} PYTHONPATH={env.get('PYTHONPATH', '')!r}\n")
     if after != before:
@@ -305,12 +339,12 @@ def run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[
     return found, outcome
 
 
-def _run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple[list[str], Outcome]:
-    server, child = LocalServer(), list[int]()
+def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int) -> tuple[list[str], Outcome]:
+    server, child, sent = LocalServer(), list[int](), list[int]()
     try:
-        total = serve(server, example, child)
-        config = config_for(tmp_path, server, example)
-        outcome = run_stopped(tmp_path, config, example, child, env)
+        total = serve(server, example, child, sent)
+        config = config_for(tmp_path, server, example, workers)
+        outcome = run_stopped(tmp_path, config, example, child, env, sent)
         found = stopped_run_said(outcome)
         if example.reader == "none":  # else its row may wait in the spool: the table does not say it yet
             found += line_is_the_row(tmp_path / "warehouse" / "news.duckdb", outcome)
@@ -327,9 +361,15 @@ def _run_example(tmp_path: Path, example: Example, env: dict[str, str]) -> tuple
     finally:
         server.close()
     path = tmp_path / "warehouse" / "news.duckdb"
+    found += follow_up_said(path, after.stderr)
     found += warehouse_said(path, total)
     batches = [note["batch"] for note in outcome.notes if "batch" in note]
     run_ids = {note["run_id"] for note in outcome.notes if "run_id" in note}
+    groups = [note["polls"] for note in outcome.notes if "polls" in note]
+    before = tmp_path / EVIDENCE / "warehouse_before_follow_up" / "news.duckdb"
+    if example.reader != "none":  # its polls may wait in the spool: the table did not say them yet
+        before = tmp_path / EVIDENCE / "no such file"
     for run_id in run_ids:
         found += half_loaded(path, batches, run_id)
+        found += half_polled(path, before, groups, run_id)
     return found, outcome

@@ -74,7 +74,7 @@ def test_stopped_runs_keep_every_invariant(example: int, tmp_path: Path, request
 def test_examples_are_drawn_by_seed_and_every_point_and_failure_comes() -> None:
     drawn = [hunt49world.draw(str(seed)) for seed in range(200)]
     assert drawn == [hunt49world.draw(str(seed)) for seed in range(200)], "replayed by seed"
-    assert {d.point for d in drawn} == set(hunt49world.POINTS)
+    assert {d.point for d in drawn} == set(hunt49world.POINTS)  # hunt 50's points: test_hunt50
     assert {d.disk for d in drawn} == {"none", "point", "stop", "row"}
     assert {d.reader for d in drawn} == {"none", "point", "point_rw", "start"}
     assert {d.again for d in drawn} == {True, False}
@@ -340,9 +340,9 @@ def test_a_spill_folder_unusable_at_the_runs_row_is_said_of_the_row(
 
 
 def test_an_abandoned_rows_fetched_count_is_its_pages_answered_2xx(tmp_path: Path) -> None:
-    """Review of hunt 49 (4), as documented (warehouse/README.md, `articles_fetched`): the sweep counts a run's article
-    fetch events answered 2xx, so a 200 the fetcher refused (a PDF) counts there, though not in a run's own row; a
-    404, a feed's fetch and another run's page do not."""
+    """Review of hunt 49 (4), mended in hunt 50 (warehouse/README.md, `articles_fetched`): the sweep counts a run's
+    article pages taken whole and answered 2xx, as the run's own row does; a 200 the fetcher refused (a PDF), a 404,
+    a feed's fetch and another run's page do not."""
     config = load_config(write_config(tmp_path, SITE, {FEED: "/feed.xml"}))
     store = Warehouse(config.warehouse_path)
     readersafe.record_start(store, "killed", config.feeds)
@@ -355,7 +355,7 @@ def test_an_abandoned_rows_fetched_count_is_its_pages_answered_2xx(tmp_path: Pat
     readersafe.store_fetch_events(store, events)
     readersafe.record_start(store, "next", config.feeds)
     row = run_read_query(store, "SELECT status, articles_fetched FROM runs WHERE run_id = 'killed'").rows
-    assert row == [("abandoned", 2)]
+    assert row == [("abandoned", 1)]
 
 
 def test_a_failing_example_keeps_its_warehouse_before_the_follow_up_and_the_follow_ups_stderr(tmp_path: Path) -> None:

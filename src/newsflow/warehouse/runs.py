@@ -12,7 +12,7 @@ from datetime import datetime
 import duckdb
 
 from newsflow.credentials import optional_without_credentials
-from newsflow.models import FeedConfig, FeedPollState, FeedState
+from newsflow.models import TAKEN_WHOLE_OUTCOMES, FailureClass, FeedConfig, FeedPollState, FeedState
 from newsflow.warehouse.loads import insert_columns, unnested
 from newsflow.warehouse.renames import follow_renames
 
@@ -28,26 +28,41 @@ def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime)
     )
 
 
-def abandon_stale_runs(con: duckdb.DuckDBPyConnection) -> int:
+def abandon_stale_runs(con: duckdb.DuckDBPyConnection, starting_run_id: str) -> list[tuple[str, int]]:
     """Runs still marked running were killed: whoever calls this holds the run lock.
 
+    `starting_run_id` is the caller's own run, never one of them: a run stopped after its start committed records
+    its start again on its way out (review of hunt 50: it marked and named itself killed).
+
     Such a run never wrote its counts (a kill, or a full disk that failed its row after its batches had
-    committed), so its row says what carries its id: the articles it stored, the pages it fetched, the entries it
-    first saw (hunt 49: the row said 0 stored beside 14 articles under its id). Counted only when such a run is
-    left: the common start scans none of the big tables."""
-    stale = [row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()]
+    committed), so its row says what carries its id: the articles it stored, the pages it fetched (taken whole, as a
+    run counts them: `TAKEN_WHOLE_OUTCOMES`, hunt 50), the entries it first saw (hunt 49: the row said 0 stored
+    beside 14 articles under its id), its feeds polled, not modified and failed, from its `polls` rows (one a poll it
+    committed, as its own row counts them: fix of hunt 50's review). Counted only when such a run is left: the
+    common start scans none of the big tables. Returns each run marked, with the articles it stored (the run's
+    start says them: hunt 50)."""
+    stale = [row[0] for row in con.execute("SELECT run_id FROM runs WHERE status = 'running' AND run_id <> ?",
+                                               [starting_run_id]).fetchall()]
     if not stale:
-        return 0
+        return []
     con.execute(
         "UPDATE runs SET status = 'abandoned', error = 'the process ended before the run finished', "
         "articles_stored = (SELECT count(*) FROM articles a WHERE a.run_id = runs.run_id), "
         "articles_fetched = (SELECT count(*) FROM fetch_events e WHERE e.run_id = runs.run_id "
-        "AND e.kind = 'article' AND e.status_code BETWEEN 200 AND 299), "
-        "entries_new = (SELECT count(*) FROM entries n WHERE n.run_id = runs.run_id) "
+        "AND e.kind = 'article' AND e.status_code BETWEEN 200 AND 299 AND list_contains($whole, e.outcome)), "
+        "entries_new = (SELECT count(*) FROM entries n WHERE n.run_id = runs.run_id), "
+        "feeds_polled = (SELECT count(*) FROM polls p WHERE p.run_id = runs.run_id), "
+        "feeds_not_modified = (SELECT count(*) FROM polls p WHERE p.run_id = runs.run_id "
+        "AND p.outcome = 'not_modified'), "
+        "feeds_failed = (SELECT count(*) FROM polls p WHERE p.run_id = runs.run_id "
+        "AND list_contains($failures, p.status)) "
         "WHERE status = 'running' AND list_contains($stale, run_id)",
-        {"stale": stale},
+        {"stale": stale, "whole": sorted(str(outcome) for outcome in TAKEN_WHOLE_OUTCOMES),
+         "failures": sorted(str(failure) for failure in FailureClass)},
     )
-    return len(stale)
+    marked = con.execute("SELECT run_id, articles_stored FROM runs WHERE list_contains($stale, run_id) "
+                         "ORDER BY run_seq", {"stale": stale}).fetchall()
+    return [(str(run_id), int(stored)) for run_id, stored in marked]
 
 
 def finish_run(
