@@ -153,14 +153,32 @@ MOBILE_LABELS = ("m", "mobile", "amp")
 outlet: `outlet_of_host` folds it into the outlet (docs/search.md, "Analyst 53")."""
 
 
+def _suffix_pattern() -> str:
+    """What `site_of` takes for a public suffix, as a regex over a whole host: a generic second-level label under a
+    two-character top-level one (`co.uk`, `com.au`, `ne.jp`), or a shared hosting suffix (`blogspot.com`)."""
+    generic = "|".join(sorted(_GENERIC_SLDS))
+    shared = "|".join(sorted(s.replace(".", r"\.") for s in _SHARED_SUFFIXES))
+    return rf"(?:{generic})\.[^.][^.]|{shared}"  # no braces: search's SQL is a format string
+
+
+_EDITION = f"(?:{'|'.join(MOBILE_LABELS)})"
+OUTLET_PATTERN = rf"^(?:www\.)?(?:({_EDITION}\.(?:{_suffix_pattern()})$)|{_EDITION}\.([^.]*\.))?"
+"""The rule as one regex, replaced by `\\1\\2` (warehouse/views/_outlets.sql's macro `outlet_of_host` and search's
+SQL spell it so; tests/test_outlets54.py checks the view file holds this very pattern). Its first branch keeps an
+edition's label whose rest is a public suffix (`m.co.uk`, `amp.blogspot.com`: "Analyst 54"), before the second
+branch can drop it; RE2 tries the branches in order, and the first matches the whole host or nothing."""
+
+
 def outlet_of_host(host: str) -> str:
     """The outlet a lower-case host is (warehouse/views/_outlets.sql's macro `outlet_of_host`, spelt again here and
-    in search's SQL; tests/test_outlets53.py checks the three agree): the host less a leading "www.", then less a
-    leading "m.", "mobile." or "amp." when what is left still has a dot. `m.example` is a registrable name of its
-    own (the rest, `example`, would be a top-level domain) and stays whole; an IP address never starts so."""
+    in search's SQL; tests/test_outlets53.py and test_outlets54.py check the three agree): the host less a leading
+    "www.", then less a leading "m.", "mobile." or "amp." when what is left is still longer than its registrable
+    domain's suffix as `site_of` reads it. `m.example` is a registrable name of its own (the rest, `example`, would
+    be a top-level domain) and stays whole, as `m.co.uk`, `amp.com.au` and `m.blogspot.com` do ("Analyst 54": they
+    were `co.uk`, `com.au` and `blogspot.com`); an IP address never starts so."""
     host = host.removeprefix("www.")
     label, _, rest = host.partition(".")
-    return rest if label in MOBILE_LABELS and "." in rest else host
+    return rest if label in MOBILE_LABELS and "." in rest and site_of(host) != host else host
 
 
 def loop_key(url: str) -> str:
