@@ -10,7 +10,9 @@ Pure functions over strings; stdlib only. The rules, and why each one is safe, a
   outside RFC 3986 encoded as UTF-8) and resolves `.` and `..` path segments;
 - drops tracking query parameters (`TRACKING_PARAMS`, `TRACKING_PREFIXES`), sorts the rest
   by name (stable, so repeated names keep their order) and drops an empty `?`;
-- keeps the path's trailing slash as it is: `/a` and `/a/` can be different pages.
+- keeps the path's trailing slash as it is: `/a` and `/a/` can be different pages;
+- reads an AMP cache's or viewer's copy (`https://www-example-com.cdn.ampproject.org/c/s/example.com/x`,
+  `https://www.google.com/amp/s/example.com/x`) as the publisher's URL it copies (`newsflow.ampcache`).
 
 It is idempotent, and only accepts what `resolve_url` accepts: absolute http(s) URLs with a
 valid host. Anything else raises `ValueError`.
@@ -18,12 +20,15 @@ valid host. Anything else raises `ValueError`.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import socket
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import idna
+
+from newsflow.ampcache import publisher_url
 
 MAX_URL_CHARS = 8192
 
@@ -122,6 +127,7 @@ def _valid_host(host: str) -> bool:
 
 def canonicalize_url(url: str) -> str:
     """The canonical spelling of an absolute http(s) URL (rules in the module docstring)."""
+    url = publisher_of_copy(url)
     parts = _split_http(url.strip())
     if parts is None:
         raise ValueError(f"not an absolute http(s) URL: {url[:200]!r}")
@@ -131,6 +137,13 @@ def canonicalize_url(url: str) -> str:
     path = remove_dot_segments(_normalize_percent(split.path, _PATH_SAFE)) or "/"
     query = _canonical_query(split.query)
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def publisher_of_copy(url: str) -> str:
+    """The publisher's URL when `url` is an AMP cache's or viewer's copy of it (`ampcache.publisher_url`) that names
+    a valid http(s) URL, else `url`: what an entry fetches and is keyed by ("Analyst 54")."""
+    publisher = publisher_url(url)
+    return publisher if publisher is not None and _split_http(publisher.strip()) is not None else url
 
 
 def feed_key(url: str) -> str:
@@ -270,7 +283,7 @@ def _split_http(url: str) -> tuple[str, str, int | None] | None:
 
 def _canonical_host(raw_host: str) -> str | None:
     if ":" in raw_host:  # an IPv6 literal; urlsplit already checked the brackets
-        return f"[{raw_host.lower()}]" if re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()) else None
+        return f"[{_compressed_ipv6(raw_host)}]" if re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()) else None
     host = raw_host[:-1] if raw_host.endswith(".") else raw_host
     try:
         ascii_host = host.lower() if host.isascii() else _idna_2008(host)
@@ -279,6 +292,17 @@ def _canonical_host(raw_host: str) -> str | None:
     if not _HOST_CHARS.fullmatch(ascii_host):
         return None
     return _dotted_quad(ascii_host) or ascii_host
+
+
+def _compressed_ipv6(address: str) -> str:
+    """An IPv6 address in its one spelling (RFC 5952 as WHATWG's URL writer and Python's `ipaddress` write it: lower
+    case, no leading zeros, the longest run of zero groups as `::`, an embedded IPv4 address in hex):
+    `2001:0DB8:0:0:0:0:0:1` is `2001:db8::1`. Before "Analyst 54" each spelling was its own host, so one outlet
+    counted twice and its article stored once per spelling. Not an address (`1:2:3`): as written, lower case."""
+    try:
+        return ipaddress.IPv6Address(address).compressed
+    except ValueError:
+        return address.lower()
 
 
 def _idna_2008(host: str) -> str:
