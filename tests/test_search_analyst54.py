@@ -27,15 +27,16 @@ from newsflow.warehouse import Warehouse, search_index
 from tests.searchsample import empty_warehouse, examples
 
 MAIN_PIECES = r"""CREATE OR REPLACE MACRO {name}(s, numbers := true) AS
-search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))), numbers),
+search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_fold(nfc_normalize(
+                                      replace(s, chr(0), ' ')))), numbers),
                                   '([\x{{3040}}-\x{{30ff}}\x{{3400}}-\x{{4dbf}}\x{{4e00}}-\x{{9fff}}\x{{f900}}-\x{{faff}}])',
                                   ' \1 ', 'g'));"""
-"""search_phrase_pieces as main defined it before "Analyst 54"."""
+"""search_phrase_pieces as main defined it before "Analyst 54" (one line broken at a comma)."""
 PLAIN = [chr(c) for c in (*range(1, 0x80), *range(0xA0, 0x100), *range(0x2010, 0x2028), *range(0x2030, 0x205F))
          if chr(c) not in "µß"]
 # What each skipped step changes: folds, marks, letter variants, full-width forms, Thai, CJK, a decomposed accent,
 # the apostrophe mark, Greek, C1 controls, and the two Latin-1 letters left out of the short path
-SPECIAL = [*"µßİŉſςϐΐ\u0307\u0640\u064b\ufe0f\u0301ıیάϊ０Ａａʼ－／：ตลาด日本\u034f\u2028\u0085Ω\u212b\u0300"]
+SPECIAL = [*"µßİŉſςϐΐ\u0307\u0640\u064b\ufe0f\u0301ıیάϊ０Ａａʼ－／：ตลาด日本\u034f\u2028\u0085Ω\u212b\u0300"]  # noqa: RUF001
 NEWS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "readability-testpages-news"
 
 
@@ -68,7 +69,7 @@ def test_every_plain_character_is_read_as_main_reads_it(con: duckdb.DuckDBPyConn
 
 
 @settings(max_examples=examples(400, 12), deadline=None)
-@given(texts=st.lists(st.text(st.sampled_from([*PLAIN[:40], *"aZéÉ’“–…0123456789 ,.'\u00a0\u202f", *SPECIAL]),
+@given(texts=st.lists(st.text(st.sampled_from([*PLAIN[:40], *"aZéÉ’“–…0123456789 ,.'\u00a0\u202f", *SPECIAL]),  # noqa: RUF001
                               max_size=40), min_size=1, max_size=40))
 def test_generated_texts_give_mains_pieces(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
     assert differing(con, texts) == []
@@ -85,11 +86,12 @@ def test_real_news_texts_give_mains_pieces(con: duckdb.DuckDBPyConnection) -> No
     assert short is not None and short[0] >= len(texts) // 2
 
 
-WORLD_TEXTS = [  # plain and special texts, each phrase found in both kinds"The Security Council met on Monday; the security council’s vote was 1,000 to 3.",
+WORLD_TEXTS = [  # plain and special texts, each phrase found in both kinds
+               "The Security Council met on Monday; the security council’s vote was 1,000 to 3.",  # noqa: RUF001
                "Straße und Maß: der Sicherheitsrat tagte. Security  Council—members said “yes”.",
-               "ＳＥＣＵＲＩＴＹ ＣＯＵＮＣＩＬ met in full-width letters, and O’Brien spoke.",
-               "Le Conseil de sécurité s’est réuni; security council reform, 9/11 and 3-2.",
-               "A 1.000.000 budget for the Security Council (UN) was approved; ſecurity council too.",
+               "ＳＥＣＵＲＩＴＹ ＣＯＵＮＣＩＬ met in full-width letters, and O’Brien spoke.",  # noqa: RUF001
+               "Le Conseil de sécurité s’est réuni; security council reform, 9/11 and 3-2.",  # noqa: RUF001
+               "A 1.000.000 budget for the Security Council (UN) was approved; ſecurity council too.",  # noqa: RUF001
                "日本 security council ตลาดหุ้น met, Ωmega and the Å angstrom security council."]
 PHRASES = ['"security council"', '"1000000 budget"', '"9/11"', '"security council" met', '"strasse und mass"',
            '"conseil de securite"', '"obrien spoke"', '"der sicherheitsrat"', '"1000 to 3"']
