@@ -56,7 +56,7 @@ names = st.one_of(st.sampled_from(SUFFIXES), dotted,
                   st.sampled_from(TLDS))
 
 
-@settings(max_examples=examples(400, 20), deadline=None)
+@settings(max_examples=examples(400, 12), deadline=None)
 @given(hosts=st.lists(st.tuples(st.sampled_from(("", "www.", "WWW.")), st.sampled_from(EDITIONS), names,
                                 st.sampled_from(("", ":8443"))), min_size=1, max_size=12))
 @example(hosts=[("", "m.", "co.uk", ""), ("www.", "amp.", "com.au", ""), ("", "amp.", "co.jp", ""),
@@ -107,7 +107,7 @@ def spelt(address: ipaddress.IPv6Address, how: str) -> str:
     return address.compressed
 
 
-@settings(max_examples=examples(300, 20), deadline=None)
+@settings(max_examples=examples(300, 12), deadline=None)
 @given(address=st.one_of(st.ip_addresses(v=6), st.sampled_from([ipaddress.IPv6Address(a) for a in (
            "2001:db8::1", "::1", "::ffff:192.0.2.1", "1:0:0:1::1", "fe80::", "2001:db8:0:1:0:0:0:0")])),
        ways=st.lists(st.sampled_from(("exploded", "upper", "unzeroed", "compressed")), min_size=2, max_size=4),

@@ -68,7 +68,7 @@ def test_every_plain_character_is_read_as_main_reads_it(con: duckdb.DuckDBPyConn
     assert outside == ([True] * len(SPECIAL),) and plain == ([False] * len(PLAIN),)
 
 
-@settings(max_examples=examples(400, 12), deadline=None)
+@settings(max_examples=examples(400, 8), deadline=None)
 @given(texts=st.lists(st.text(st.sampled_from([*PLAIN[:40], *"aZéÉ’“–…0123456789 ,.'\u00a0\u202f", *SPECIAL]),  # noqa: RUF001
                               max_size=40), min_size=1, max_size=40))
 def test_generated_texts_give_mains_pieces(con: duckdb.DuckDBPyConnection, texts: list[str]) -> None:
@@ -95,9 +95,9 @@ WORLD_TEXTS = [  # plain and special texts, each phrase found in both kinds
                "日本 security council ตลาดหุ้น met, Ωmega and the Å angstrom security council."]
 PHRASES = ['"security council"', '"1000000 budget"', '"9/11"', '"security council" met', '"strasse und mass"',
            '"conseil de securite"', '"obrien spoke"', '"der sicherheitsrat"', '"1000 to 3"']
-# CI searches three (plain, full-width and long-s texts; numbers; a separator; each statement ~0.06 cpu-s), all
+# CI searches two (plain, full-width and long-s texts; numbers written in groups; each statement ~0.06 cpu-s), all
 # nine by hand
-SEARCHED = PHRASES[:examples(len(PHRASES), 3)]
+SEARCHED = PHRASES[:examples(len(PHRASES), 2)]
 
 
 def test_phrase_searches_find_what_mains_definition_finds(tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ def test_phrase_searches_find_what_mains_definition_finds(tmp_path: Path) -> Non
         con.execute(MAIN_PIECES.format(name="search_phrase_pieces"))
         after = answers(con)
     assert before == after
-    assert all(before[phrase] for phrase in PHRASES[:3])  # they find articles
+    assert all(before[phrase] for phrase in SEARCHED[:3])  # they find articles
 
 
 def load_texts(store: Warehouse, texts: list[str]) -> None:
