@@ -126,9 +126,20 @@ def _valid_host(host: str) -> bool:
 
 
 def canonicalize_url(url: str) -> str:
-    """The canonical spelling of an absolute http(s) URL (rules in the module docstring)."""
-    url = publisher_of_copy(url)
-    parts = _split_http(url.strip())
+    """The canonical spelling of an absolute http(s) URL (rules in the module docstring). A copy is unwrapped from
+    the canonical spelling again until none is left: `https://www.google.com/%61mp/s/example.com/x` reads as a copy
+    only once `%61` is `a` (or `/x/../amp/` is `/amp/`), so one pass gave a URL a second pass changed (fix F1)."""
+    canonical = _canonical_spelling(url)
+    while (publisher := publisher_of_copy(canonical)) != canonical:  # ends: each unwrap drops a cache's host
+        canonical = _canonical_spelling(publisher)
+    return canonical
+
+
+def _canonical_spelling(url: str, *, former: bool = False) -> str:
+    """`url` canonicalised, a copy unwrapped where it reads as one as written: one pass of `canonicalize_url`; by
+    the rule before "Analyst 54" when `former` (no copy unwrapped, an IPv6 host as written)."""
+    url = url if former else publisher_of_copy(url)
+    parts = _split_http(url.strip(), compress_ipv6=not former)
     if parts is None:
         raise ValueError(f"not an absolute http(s) URL: {url[:200]!r}")
     scheme, host, port = parts
@@ -139,11 +150,33 @@ def canonicalize_url(url: str) -> str:
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 
 
+def former_canonical_url(url: str) -> str | None:
+    """The canonical URL the rule before "Analyst 54" made of `url` when today's differs, else None: a copy on an
+    AMP cache was keyed by the cache's URL, an IPv6 host as written (lower case). `warehouse.insert_entries` matches
+    an entry by it too, so an item still in a feed after the upgrade is not stored a second time (fix F3)."""
+    try:
+        former = _canonical_spelling(url, former=True)
+        return former if former != canonicalize_url(url) else None
+    except ValueError:
+        return None
+
+
 def publisher_of_copy(url: str) -> str:
     """The publisher's URL when `url` is an AMP cache's or viewer's copy of it (`ampcache.publisher_url`) that names
     a valid http(s) URL, else `url`: what an entry fetches and is keyed by ("Analyst 54")."""
     publisher = publisher_url(url)
     return publisher if publisher is not None and _split_http(publisher.strip()) is not None else url
+
+
+def fetched_url(url: str) -> str:
+    """What an entry linking `url` fetches: the publisher's URL of a copy (`publisher_of_copy`); of a copy that reads
+    as one only once canonical (`/%61mp/s/…`), the canonical URL, not the viewer's frame (fix F1)."""
+    found = publisher_of_copy(url)
+    try:
+        canonical = canonicalize_url(url)
+    except ValueError:
+        return found
+    return found if _canonical_spelling(found) == canonical else canonical
 
 
 def feed_key(url: str) -> str:
@@ -264,8 +297,9 @@ def remove_dot_segments(path: str) -> str:
     return "/".join(output)
 
 
-def _split_http(url: str) -> tuple[str, str, int | None] | None:
-    """(scheme, canonical host, port) of a valid absolute http(s) URL, else None."""
+def _split_http(url: str, *, compress_ipv6: bool = True) -> tuple[str, str, int | None] | None:
+    """(scheme, canonical host, port) of a valid absolute http(s) URL, else None; an IPv6 host as written (lower
+    case) unless `compress_ipv6` (the rule before "Analyst 54": `former_canonical_url`)."""
     if len(url) > MAX_URL_CHARS:
         return None
     try:
@@ -277,13 +311,15 @@ def _split_http(url: str) -> tuple[str, str, int | None] | None:
         return None
     if scheme not in _DEFAULT_PORTS or not raw_host or "\\" in split.netloc:
         return None
-    host = _canonical_host(raw_host)
+    host = _canonical_host(raw_host, compress_ipv6=compress_ipv6)
     return (scheme, host, port) if host is not None else None
 
 
-def _canonical_host(raw_host: str) -> str | None:
+def _canonical_host(raw_host: str, *, compress_ipv6: bool = True) -> str | None:
     if ":" in raw_host:  # an IPv6 literal; urlsplit already checked the brackets
-        return f"[{_compressed_ipv6(raw_host)}]" if re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()) else None
+        if not re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()):
+            return None
+        return f"[{_compressed_ipv6(raw_host) if compress_ipv6 else raw_host.lower()}]"
     host = raw_host[:-1] if raw_host.endswith(".") else raw_host
     try:
         ascii_host = host.lower() if host.isascii() else _idna_2008(host)
@@ -295,14 +331,23 @@ def _canonical_host(raw_host: str) -> str | None:
 
 
 def _compressed_ipv6(address: str) -> str:
-    """An IPv6 address in its one spelling (RFC 5952 as WHATWG's URL writer and Python's `ipaddress` write it: lower
-    case, no leading zeros, the longest run of zero groups as `::`, an embedded IPv4 address in hex):
-    `2001:0DB8:0:0:0:0:0:1` is `2001:db8::1`. Before "Analyst 54" each spelling was its own host, so one outlet
-    counted twice and its article stored once per spelling. Not an address (`1:2:3`): as written, lower case."""
+    """An IPv6 address in its one spelling (RFC 5952 as WHATWG's URL writer writes it: lower case, no leading zeros,
+    the longest run of two or more zero groups, the first of equals, as `::`, an embedded IPv4 address in hex):
+    `2001:0DB8:0:0:0:0:0:1` is `2001:db8::1`, `::ffff:127.0.0.1` is `::ffff:7f00:1`. Before "Analyst 54" each
+    spelling was its own host, so one outlet counted twice and its article stored once per spelling. Written here,
+    not by `IPv6Address.compressed`, which writes a mapped IPv4 address dotted from Python 3.13 (fix F2). Not an
+    address (`1:2:3`): as written, lower case."""
     try:
-        return ipaddress.IPv6Address(address).compressed
+        packed = ipaddress.IPv6Address(address).packed
     except ValueError:
         return address.lower()
+    groups = [f"{packed[i] << 8 | packed[i + 1]:x}" for i in range(0, 16, 2)]
+    runs = [(start, end - start) for start in range(8) for end in range(start + 2, 9)
+            if all(g == "0" for g in groups[start:end])]
+    if not runs:
+        return ":".join(groups)
+    start, length = max(runs, key=lambda run: (run[1], -run[0]))
+    return ":".join(groups[:start]) + "::" + ":".join(groups[start + length:])
 
 
 def _idna_2008(host: str) -> str:
