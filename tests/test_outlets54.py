@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 from newsflow.config import load_config
 from newsflow.dedup import site_of_url
 from newsflow.runner import run_ingest
-from newsflow.urls import OUTLET_PATTERN, canonicalize_url, host_of, site_of
+from newsflow.feedentries import EntryContext, make_entry
+from newsflow.urls import OUTLET_PATTERN, canonicalize_url, host_key, host_of, site_of
 from newsflow.warehouse import schema
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
@@ -117,10 +118,39 @@ def test_an_ipv6_host_has_one_spelling(con: duckdb.DuckDBPyConnection, address: 
     """Before: `[2001:db8::1]` and `[2001:0db8:0:0:0:0:0:1]` were two canonical URLs (two articles) and two outlets.
     Now every spelling's canonical URL is the compressed one, and so its outlet in the macro, search and dedup."""
     urls = [canonicalize_url(f"https://[{spelt(address, how)}]{port}/a") for how in ways]
-    netloc = f"[{address.compressed}]" + ("" if port in ("", ":443") else port)
+    netloc = f"[{rfc5952(address)}]" + ("" if port in ("", ":443") else port)
     assert urls == [f"https://{netloc}/a"] * len(ways)
-    assert spellings(con, urls) == [(address.compressed,) * 3] * len(ways)
-    assert host_of(urls[0]) == address.compressed
+    assert spellings(con, urls) == [(rfc5952(address),) * 3] * len(ways)
+    assert host_of(urls[0]) == rfc5952(address)
+
+
+def rfc5952(address: ipaddress.IPv6Address) -> str:
+    """The address as WHATWG writes it: `compressed`, but a mapped IPv4 address in hex, as Python wrote it up to
+    3.12 (3.13 writes it dotted)."""
+    mapped = address.ipv4_mapped
+    return f"::ffff:{int(mapped) >> 16:x}:{int(mapped) & 0xFFFF:x}" if mapped is not None else address.compressed
+
+
+@pytest.mark.parametrize(("written", "spelling"), [
+    ("::ffff:127.0.0.1", "::ffff:7f00:1"), ("::FFFF:C000:0201", "::ffff:c000:201"),
+    ("0:0:0:0:0:ffff:c0a8:1", "::ffff:c0a8:1"), ("::1.2.3.4", "::102:304"), ("1:0:0:1:0:0:0:1", "1:0:0:1::1"),
+    ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"), ("0:0:0:0:0:0:0:0", "::"), ("1:2:3:4:5:6:7:0", "1:2:3:4:5:6:7:0")])
+def test_an_ipv6_host_is_written_one_way_on_every_python(written: str, spelling: str) -> None:
+    """Review of Analyst 54, F2: `IPv6Address.compressed` writes a mapped IPv4 address dotted from Python 3.13
+    (`::ffff:127.0.0.1`), in hex before, so two installs keyed one page two ways. The spelling is pinned here."""
+    assert canonicalize_url(f"http://[{written}]:81/a") == f"http://[{spelling}]:81/a"
+    assert host_key(written) == spelling
+
+
+def test_a_copy_read_only_once_canonical_is_fetched_from_the_publisher() -> None:
+    """Review of Analyst 54, F1: `/%61mp/s/` is `/amp/s/` once canonical; the entry fetched Google's frame and was
+    keyed by it. Now the entry fetches and is keyed by the publisher's URL."""
+    context = EntryContext("agg", "http://agg.example/feed", datetime.now(UTC))
+    for link in ("https://www.google.com/%61mp/s/example.com/x", "https://www.google.com/amp/s/%65xample.com/x",
+                 "https://www.google.com/y/../amp/s/example.com/x"):
+        entry = make_entry(context, guid=None, url=link, title="t", summary_html=None, published_at=None)
+        assert (entry.url, entry.canonical_url, entry.former_canonical_url) == (
+            "https://example.com/x", "https://example.com/x", "https://www.google.com/amp/s/example.com/x")
 
 
 @pytest.mark.parametrize(("copy", "publisher"), [
