@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from newsflow.config import load_config
 from newsflow.dedup import site_of_url
-from newsflow.runner import run_ingest
 from newsflow.feedentries import EntryContext, make_entry
+from newsflow.runner import run_ingest
 from newsflow.urls import OUTLET_PATTERN, canonicalize_url, host_key, host_of, site_of
 from newsflow.warehouse import schema
 from tests.conftest import write_config

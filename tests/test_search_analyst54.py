@@ -32,8 +32,8 @@ search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_f
                                   '([\x{{3040}}-\x{{30ff}}\x{{3400}}-\x{{4dbf}}\x{{4e00}}-\x{{9fff}}\x{{f900}}-\x{{faff}}])',
                                   ' \1 ', 'g'));"""
 """search_phrase_pieces as main defined it before "Analyst 54" (one line broken at a comma)."""
-PLAIN = [chr(c) for c in (*range(1, 0x80), *range(0xA0, 0x100), *range(0x2010, 0x2028), *range(0x2030, 0x205F))
-         if chr(c) not in "µß"]
+PLAIN = [chr(c) for c in (*range(1, 0x80), *range(0xA0, 0x180), *range(0x2010, 0x2028), *range(0x2030, 0x205F), 0x20AC)
+         if chr(c) not in "µßİıŉſ"]
 # What each skipped step changes: folds, marks, letter variants, full-width forms, Thai, CJK, a decomposed accent,
 # the apostrophe mark, Greek, C1 controls, and the two Latin-1 letters left out of the short path
 SPECIAL = [*"µßİŉſςϐΐ\u0307\u0640\u064b\ufe0f\u0301ıیάϊ０Ａａʼ－／：ตลาด日本\u034f\u2028\u0085Ω\u212b\u0300"]  # noqa: RUF001

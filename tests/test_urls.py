@@ -165,7 +165,8 @@ def copied_urls(draw: st.DrawFn) -> str:
     url = draw(http_urls())
     for wrapper in draw(st.lists(st.sampled_from(COPY_WRAPPERS), max_size=3)):
         rest = url.split("://", 1)[1]
-        url = wrapper + (rest.replace("e", "%65", 1) if draw(st.booleans()) and rest.find("e") < rest.find("/") else rest)
+        encoded = draw(st.booleans()) and rest.find("e") < rest.find("/")  # an `e` of the host (or none)
+        url = wrapper + (rest.replace("e", "%65", 1) if encoded else rest)
     return url
 
 
