@@ -170,8 +170,11 @@ or send it to another disk, exit 1 (the rest of the output is dropped).
 
 A *source* (an outlet, a site) is the host of the page's canonical URL less `www.`, and less a mobile or AMP
 edition's `m.`, `mobile.` or `amp.` (since migration 0106: `m.bbc.co.uk` is `bbc.co.uk`; `m.example`, a name of its
-own, stays whole), in every query and view (warehouse/README.md, "Outlets"): `news.bbc.co.uk` and `bbc.co.uk` are
-two, and `--site bbc.co.uk` takes both.
+own, stays whole, and since 0107 so do `m.co.uk`, `amp.com.au`, `m.blogspot.com`: a fold never leaves a public
+suffix), in every query and view (warehouse/README.md, "Outlets"): `news.bbc.co.uk` and `bbc.co.uk` are
+two, and `--site bbc.co.uk` takes both. An IPv6 host is written compressed (`2001:db8::1`), and an AMP cache's copy
+(`https://www-example-com.cdn.ampproject.org/c/s/www.example.com/x`) is stored under the publisher's URL, so its
+outlet is the publisher's (docs/urls.md; "Analyst 54").
 Before migration 0104 most queries took the page's sitename, else the host, and counted one outlet twice where some
 of its pages gave no sitename (docs/search.md, "Analyst 52"); `articles.sitename` is still there to join by name.
 The output below is real:

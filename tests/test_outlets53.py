@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -62,8 +63,8 @@ class Host:
         return self.www + self.edition + self.name
 
     def outlet(self) -> str:
-        if ":" in self.name:
-            return self.name.lower()
+        if ":" in self.name:  # one spelling since "Analyst 54" (canonicalize_url compresses it)
+            return ipaddress.IPv6Address(self.name).compressed
         name = host_of(f"http://{self.name}/")  # the name as stored: punycode, lower case
         return name if "." in name or not self.edition else self.edition + name  # m.example stays whole
 

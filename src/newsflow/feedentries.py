@@ -18,7 +18,7 @@ from newsflow.datechecks import plausible
 from newsflow.errors import FeedParseError
 from newsflow.localtime import url_zone
 from newsflow.models import FeedEntry
-from newsflow.urls import MAX_URL_CHARS, canonicalize_url
+from newsflow.urls import MAX_URL_CHARS, canonicalize_url, fetched_url, former_canonical_url
 
 MAX_TITLE_CHARS = 500
 MAX_SUMMARY_CHARS = 2000
@@ -77,6 +77,8 @@ def make_entry(
 ) -> FeedEntry:
     """An entry; `zone_read` False where the feed's text names a zone that was read as UTC though it says none
     (`feeddates.says_utc`: its mark is then 'unread', not 'utc')."""
+    former = former_canonical_url(url)  # the key before Analyst 54, to match what was stored by it
+    url = fetched_url(url)  # an AMP cache's copy: the publisher's page is fetched and stored (Analyst 54)
     canonical = canonicalize_url(url)
     key = guid.strip()[:MAX_KEY_CHARS] if isinstance(guid, str) and guid.strip() else canonical
     published, zone_given = placed(published_at, url)
@@ -87,6 +89,7 @@ def make_entry(
         key=key,
         url=url,
         canonical_url=canonical,
+        former_canonical_url=former,
         title=clean_title(title, context.markup),
         summary=clean_summary(summary_html, context.markup),
         published_at=published.astimezone(UTC) if published is not None else None,

@@ -178,6 +178,9 @@ class FeedEntry:
     published_at: datetime | None
     published_date: date | None = None  # the feed date's day in the offset the feed gave (publisher's day)
     published_zone_given: str | None = None  # 'offset' | 'utc' | 'none' | 'unread': its date's zone (feeds)
+    # The canonical URL the rule before Analyst 54 made of the link when it differs (an AMP copy's, an IPv6 host as
+    # written): an entry stored by that rule is this one (`warehouse.insert_entries`).
+    former_canonical_url: str | None = None
 
 
 @dataclass(frozen=True)

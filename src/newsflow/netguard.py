@@ -56,8 +56,9 @@ from newsflow.answerlimits import (
     request_written_on,
     unasked_bytes,
 )
+from newsflow.hostnames import address_with_trailing_dot
 from newsflow.lookups import NameResolutionError, system_resolver
-from newsflow.urls import address_with_trailing_dot, fetch_problem
+from newsflow.urls import fetch_problem
 
 Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 """Async `(host, port) -> IP address strings`. Raise `NameResolutionError` when there is none."""

@@ -10,7 +10,9 @@ Pure functions over strings; stdlib only. The rules, and why each one is safe, a
   outside RFC 3986 encoded as UTF-8) and resolves `.` and `..` path segments;
 - drops tracking query parameters (`TRACKING_PARAMS`, `TRACKING_PREFIXES`), sorts the rest
   by name (stable, so repeated names keep their order) and drops an empty `?`;
-- keeps the path's trailing slash as it is: `/a` and `/a/` can be different pages.
+- keeps the path's trailing slash as it is: `/a` and `/a/` can be different pages;
+- reads an AMP cache's or viewer's copy (`https://www-example-com.cdn.ampproject.org/c/s/example.com/x`,
+  `https://www.google.com/amp/s/example.com/x`) as the publisher's URL it copies (`newsflow.ampcache`).
 
 It is idempotent, and only accepts what `resolve_url` accepts: absolute http(s) URLs with a
 valid host. Anything else raises `ValueError`.
@@ -19,11 +21,11 @@ valid host. Anything else raises `ValueError`.
 from __future__ import annotations
 
 import re
-import socket
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import idna
+from newsflow.ampcache import publisher_url
+from newsflow.hostnames import canonical_host, valid_host
 
 MAX_URL_CHARS = 8192
 
@@ -47,7 +49,7 @@ _SUB_DELIMS = "!$&'()*+,;="
 _PATH_SAFE = _UNRESERVED | frozenset(_SUB_DELIMS + ":@/")
 _QUERY_SAFE = _PATH_SAFE | frozenset("?")
 _HEX = frozenset("0123456789abcdefABCDEF")
-_HOST_CHARS = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+
 
 # Second-level labels under which a ccTLD sells names (bbc.co.uk, abc.net.au).
 _GENERIC_SLDS = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "or", "ne", "go", "gob", "mil"})
@@ -100,29 +102,26 @@ def fetch_problem(url: str) -> str | None:
         return "URL has a control character"
     if port == 0:
         return "port 0 is not a port one can connect to"
-    if not _valid_host(host):
+    if not valid_host(host):
         return f"host {host!r} is not a host name (a space or a character DNS cannot spell, or IDNA 2008 refuses it)"
     return None
 
 
-def _valid_host(host: str) -> bool:
-    """A host the fetcher can connect to: letters, digits, `-` and `_` in dot-separated labels (an
-    IP literal too), and, beyond ASCII, a name IDNA 2008 spells, as httpx requires (`http://☃.net/`
-    passes the older IDNA 2003 that Python's own codec follows, and failed every request)."""
-    if ":" in host:  # an IPv6 literal; urlsplit checked its brackets
-        return _canonical_host(host) is not None
-    if host.isascii():  # labels too long for DNS are left to the resolver (`dns_error`)
-        return _HOST_CHARS.fullmatch(host.lower().rstrip(".")) is not None
-    try:
-        idna.encode(host.lower().rstrip("."))
-    except (idna.IDNAError, UnicodeError, ValueError):
-        return False
-    return True
-
-
 def canonicalize_url(url: str) -> str:
-    """The canonical spelling of an absolute http(s) URL (rules in the module docstring)."""
-    parts = _split_http(url.strip())
+    """The canonical spelling of an absolute http(s) URL (rules in the module docstring). A copy is unwrapped from
+    the canonical spelling again until none is left: `https://www.google.com/%61mp/s/example.com/x` reads as a copy
+    only once `%61` is `a` (or `/x/../amp/` is `/amp/`), so one pass gave a URL a second pass changed (fix F1)."""
+    canonical = _canonical_spelling(url)
+    while (publisher := publisher_of_copy(canonical)) != canonical:  # ends: each unwrap drops a cache's host
+        canonical = _canonical_spelling(publisher)
+    return canonical
+
+
+def _canonical_spelling(url: str, *, former: bool = False) -> str:
+    """`url` canonicalised, a copy unwrapped where it reads as one as written: one pass of `canonicalize_url`; by
+    the rule before "Analyst 54" when `former` (no copy unwrapped, an IPv6 host as written)."""
+    url = url if former else publisher_of_copy(url)
+    parts = _split_http(url.strip(), compress_ipv6=not former)
     if parts is None:
         raise ValueError(f"not an absolute http(s) URL: {url[:200]!r}")
     scheme, host, port = parts
@@ -131,6 +130,35 @@ def canonicalize_url(url: str) -> str:
     path = remove_dot_segments(_normalize_percent(split.path, _PATH_SAFE)) or "/"
     query = _canonical_query(split.query)
     return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def former_canonical_url(url: str) -> str | None:
+    """The canonical URL the rule before "Analyst 54" made of `url` when today's differs, else None: a copy on an
+    AMP cache was keyed by the cache's URL, an IPv6 host as written (lower case). `warehouse.insert_entries` matches
+    an entry by it too, so an item still in a feed after the upgrade is not stored a second time (fix F3)."""
+    try:
+        former = _canonical_spelling(url, former=True)
+        return former if former != canonicalize_url(url) else None
+    except ValueError:
+        return None
+
+
+def publisher_of_copy(url: str) -> str:
+    """The publisher's URL when `url` is an AMP cache's or viewer's copy of it (`ampcache.publisher_url`) that names
+    a valid http(s) URL, else `url`: what an entry fetches and is keyed by ("Analyst 54")."""
+    publisher = publisher_url(url)
+    return publisher if publisher is not None and _split_http(publisher.strip()) is not None else url
+
+
+def fetched_url(url: str) -> str:
+    """What an entry linking `url` fetches: the publisher's URL of a copy (`publisher_of_copy`); of a copy that reads
+    as one only once canonical (`/%61mp/s/…`), the canonical URL, not the viewer's frame (fix F1)."""
+    found = publisher_of_copy(url)
+    try:
+        canonical = canonicalize_url(url)
+    except ValueError:
+        return found
+    return found if _canonical_spelling(found) == canonical else canonical
 
 
 def feed_key(url: str) -> str:
@@ -153,14 +181,32 @@ MOBILE_LABELS = ("m", "mobile", "amp")
 outlet: `outlet_of_host` folds it into the outlet (docs/search.md, "Analyst 53")."""
 
 
+def _suffix_pattern() -> str:
+    """What `site_of` takes for a public suffix, as a regex over a whole host: a generic second-level label under a
+    two-character top-level one (`co.uk`, `com.au`, `ne.jp`), or a shared hosting suffix (`blogspot.com`)."""
+    generic = "|".join(sorted(_GENERIC_SLDS))
+    shared = "|".join(sorted(s.replace(".", r"\.") for s in _SHARED_SUFFIXES))
+    return rf"(?:{generic})\.[^.][^.]|{shared}"  # no braces: search's SQL is a format string
+
+
+_EDITION = f"(?:{'|'.join(MOBILE_LABELS)})"
+OUTLET_PATTERN = rf"^(?:www\.)?(?:({_EDITION}\.(?:{_suffix_pattern()})$)|{_EDITION}\.([^.]*\.))?"
+"""The rule as one regex, replaced by `\\1\\2` (warehouse/views/_outlets.sql's macro `outlet_of_host` and search's
+SQL spell it so; tests/test_outlets54.py checks the view file holds this very pattern). Its first branch keeps an
+edition's label whose rest is a public suffix (`m.co.uk`, `amp.blogspot.com`: "Analyst 54"), before the second
+branch can drop it; RE2 tries the branches in order, and the first matches the whole host or nothing."""
+
+
 def outlet_of_host(host: str) -> str:
     """The outlet a lower-case host is (warehouse/views/_outlets.sql's macro `outlet_of_host`, spelt again here and
-    in search's SQL; tests/test_outlets53.py checks the three agree): the host less a leading "www.", then less a
-    leading "m.", "mobile." or "amp." when what is left still has a dot. `m.example` is a registrable name of its
-    own (the rest, `example`, would be a top-level domain) and stays whole; an IP address never starts so."""
+    in search's SQL; tests/test_outlets53.py and test_outlets54.py check the three agree): the host less a leading
+    "www.", then less a leading "m.", "mobile." or "amp." when what is left is still longer than its registrable
+    domain's suffix as `site_of` reads it. `m.example` is a registrable name of its own (the rest, `example`, would
+    be a top-level domain) and stays whole, as `m.co.uk`, `amp.com.au` and `m.blogspot.com` do ("Analyst 54": they
+    were `co.uk`, `com.au` and `blogspot.com`); an IP address never starts so."""
     host = host.removeprefix("www.")
     label, _, rest = host.partition(".")
-    return rest if label in MOBILE_LABELS and "." in rest else host
+    return rest if label in MOBILE_LABELS and "." in rest and site_of(host) != host else host
 
 
 def loop_key(url: str) -> str:
@@ -181,7 +227,7 @@ def loop_key(url: str) -> str:
 def host_key(host: str) -> str:
     """One spelling per host name: punycode, lower-case, no trailing dot, a dotted quad for an IPv4 address;
     `host` itself when it is no valid name. What the host gate keys its turns and pauses by."""
-    return (_canonical_host(host) or host).strip("[]") if host else host
+    return (canonical_host(host) or host).strip("[]") if host else host
 
 
 def prefer_page_canonical(entry_canonical: str, page_canonical: str | None) -> str:
@@ -233,8 +279,9 @@ def remove_dot_segments(path: str) -> str:
     return "/".join(output)
 
 
-def _split_http(url: str) -> tuple[str, str, int | None] | None:
-    """(scheme, canonical host, port) of a valid absolute http(s) URL, else None."""
+def _split_http(url: str, *, compress_ipv6: bool = True) -> tuple[str, str, int | None] | None:
+    """(scheme, canonical host, port) of a valid absolute http(s) URL, else None; an IPv6 host as written (lower
+    case) unless `compress_ipv6` (the rule before "Analyst 54": `former_canonical_url`)."""
     if len(url) > MAX_URL_CHARS:
         return None
     try:
@@ -246,57 +293,8 @@ def _split_http(url: str) -> tuple[str, str, int | None] | None:
         return None
     if scheme not in _DEFAULT_PORTS or not raw_host or "\\" in split.netloc:
         return None
-    host = _canonical_host(raw_host)
+    host = canonical_host(raw_host, compress_ipv6=compress_ipv6)
     return (scheme, host, port) if host is not None else None
-
-
-def _canonical_host(raw_host: str) -> str | None:
-    if ":" in raw_host:  # an IPv6 literal; urlsplit already checked the brackets
-        return f"[{raw_host.lower()}]" if re.fullmatch(r"[0-9a-f:.]+", raw_host.lower()) else None
-    host = raw_host[:-1] if raw_host.endswith(".") else raw_host
-    try:
-        ascii_host = host.lower() if host.isascii() else _idna_2008(host)
-    except (UnicodeError, ValueError):
-        return None
-    if not _HOST_CHARS.fullmatch(ascii_host):
-        return None
-    return _dotted_quad(ascii_host) or ascii_host
-
-
-def _idna_2008(host: str) -> str:
-    """`host` in punycode as httpx spells it for the request (IDNA 2008, lower-cased first), so an article's key
-    names the host it was fetched from. Python's codec follows IDNA 2003, which maps `ß` to `ss` and a final
-    sigma to a medial one: `http://faß.example/` was keyed (and stored, and deduplicated) as
-    `http://fass.example/`, another registrant's domain (red team 44). A name IDNA 2008 refuses (`☃.net`) keeps
-    its IDNA 2003 spelling, as before: the fetcher refuses it (`fetch_problem`)."""
-    try:
-        return idna.encode(host.lower()).decode("ascii")
-    except idna.IDNAError:
-        return host.encode("idna").decode("ascii").lower()
-
-
-_NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}")
-
-
-def _dotted_quad(host: str) -> str | None:
-    """An IPv4 address written as the C library reads it (`2130706433`, `0x7f.1`, `017700000001`,
-    `127.1`) in its one dotted-decimal spelling, as the resolver and the address guard read it;
-    None for a name or for numbers that are no address."""
-    if not _NUMERIC_HOST.fullmatch(host):
-        return None
-    try:
-        return socket.inet_ntoa(socket.inet_aton(host))
-    except OSError:
-        return None
-
-
-def address_with_trailing_dot(host: str) -> str | None:
-    """The IPv4 address `host` names when it is one written with a trailing dot (`1.2.3.4.`, `0x7f.1.`),
-    as the WHATWG URL parser (every browser) reads it; else None. getaddrinfo reads no number with a dot
-    after it, so such a `Location` was a `dns_error` (red team 24)."""
-    if not host.endswith(".") or host.endswith(".."):
-        return None
-    return _dotted_quad(host[:-1].lower())
 
 
 def _canonical_query(query: str) -> str:

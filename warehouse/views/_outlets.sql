@@ -14,10 +14,16 @@
 -- "mobile." or "amp." goes when what is left still has a dot, so m.bbc.co.uk and amp.theguardian.com are
 -- bbc.co.uk and theguardian.com, and `m.example` (whose rest would be a top-level domain) stays itself.
 -- newsflow.urls.outlet_of_host spells the same rule; tests/test_outlets53.py checks the three spellings agree.
+-- Since 0107 ("Analyst 54") the fold never leaves a public suffix as newsflow.urls.site_of reads one: an edition's
+-- label stays when what is left is a generic second-level label under a two-character top-level one (co.uk, com.au,
+-- ne.jp) or a shared hosting suffix (blogspot.com), so m.co.uk and amp.blogspot.com are themselves (they were
+-- co.uk and blogspot.com). The regex's first branch matches such a whole host and keeps it (\1), before the
+-- second can drop the label (\2 is the rest's first label); RE2 tries them in order. newsflow.urls.OUTLET_PATTERN
+-- is this very pattern (tests/test_outlets54.py checks it).
 -- One regex names the host once: a CASE per prefix named it seven times and took 1.1x the regex's time.
 -- The file's name starts with "_" so that it runs before the views that call it (view files run in name order).
 CREATE OR REPLACE MACRO outlet_of_host(host) AS
-regexp_replace(host, '^(?:www\.)?(?:(?:m|mobile|amp)\.([^.]*\.))?', '\1');
+regexp_replace(host, '^(?:www\.)?(?:((?:m|mobile|amp)\.(?:(?:ac|co|com|edu|go|gob|gov|mil|ne|net|or|org)\.[^.][^.]|appspot\.com|blogspot\.com|github\.io|gitlab\.io|herokuapp\.com|medium\.com|netlify\.app|pages\.dev|substack\.com|tumblr\.com|vercel\.app|wordpress\.com)$)|(?:m|mobile|amp)\.([^.]*\.))?', '\1\2');
 
 -- One regex cuts the host out (as the stories views did before 0104): 0.20 s per million URLs, where newsflow search's
 -- four split_part took 0.30 s (docs/search.md, "Analyst 52"). It stops at an IPv6 literal's first colon (`[2001`), so

@@ -104,6 +104,10 @@ list_transform([s], lambda t: CASE
                                                                              || right(x[2], 1) END, '')), '')
     ELSE t END)[1];
 
+-- search_plain_text_outside(): a character outside the plain text search_phrase_pieces takes its short path for.
+CREATE OR REPLACE MACRO search_plain_text_outside() AS
+'[^\x{01}-\x{7f}\x{a0}-\x{b4}\x{b6}-\x{de}\x{e0}-\x{12f}\x{132}-\x{148}\x{14a}-\x{17e}\x{2010}-\x{2027}\x{2030}-\x{205e}\x{20ac}]';
+
 CREATE OR REPLACE MACRO search_unit() AS
 '[\x{0e01}-\x{0e3a}\x{0e40}-\x{0e4e}\x{0e50}-\x{0e59}\x{0e81}-\x{0e82}\x{0e84}\x{0e86}-\x{0e8a}\x{0e8c}-\x{0ea3}\x{0ea5}\x{0ea7}-\x{0ebd}\x{0ec0}-\x{0ec4}\x{0ec6}\x{0ec8}-\x{0ecd}\x{0ed0}-\x{0ed9}\x{0edc}-\x{0edf}\x{1000}-\x{1049}\x{1050}-\x{109d}\x{1780}-\x{17d3}\x{17d7}\x{17dc}-\x{17dd}\x{17e0}-\x{17e9}\x{17f0}-\x{17f9}\x{1950}-\x{196d}\x{1970}-\x{1974}\x{1980}-\x{19ab}\x{19b0}-\x{19c9}\x{19d0}-\x{19da}\x{1a20}-\x{1a5e}\x{1a60}-\x{1a7c}\x{1a7f}-\x{1a89}\x{1a90}-\x{1a99}\x{1aa7}\x{a9e0}-\x{a9fe}\x{aa60}-\x{aa76}\x{aa7a}-\x{aac2}\x{aadb}-\x{aadd}]';
 
@@ -112,10 +116,19 @@ CREATE OR REPLACE MACRO search_units_apart(s) AS
 list_transform([s], lambda t: CASE WHEN regexp_matches(t, '[\x{0e00}-\x{0eff}\x{1000}-\x{109f}\x{1780}-\x{17ff}\x{1950}-\x{19ff}\x{1a20}-\x{1aaf}\x{a9e0}-\x{a9ff}\x{aa60}-\x{aadf}]')
      THEN regexp_replace(t, '(' || search_unit() || '\pM*)', ' \1 ', 'g') ELSE t END)[1];
 
+-- A text of ASCII, Latin-1 (but `µ` and `ß`, which casefold otherwise), Latin Extended-A (but `İ ı ŉ ſ`, which the folds
+-- and letter variants change; its review), `€` and General Punctuation (`’ “ ” – — …`, which
+-- nearly every real article holds) takes a shorter path ("Analyst 54"): NFC, the folds, the marks, the letter variants,
+-- the units and the CJK characters leave such a text as lower() does (each step's class holds none of its characters,
+-- NFC composes none of them: tests/test_search_analyst54.py checks every one), so only its numbers are joined. One
+-- scan for a character outside that set instead of six passes: a phrase search's text preparation ~0.6x.
 CREATE OR REPLACE MACRO search_phrase_pieces(s, numbers := true) AS
-search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_fold(nfc_normalize(replace(s, chr(0), ' ')))), numbers),
-                                  '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
-                                  ' \1 ', 'g'));
+list_transform([replace(s, chr(0), ' ')], lambda raw: CASE
+    WHEN regexp_matches(raw, search_plain_text_outside())
+    THEN search_units_apart(regexp_replace(search_numbers_joined(search_unmarked(search_fold(nfc_normalize(raw))), numbers),
+                                           '([\x{3040}-\x{30ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}])',
+                                           ' \1 ', 'g'))
+    ELSE search_numbers_joined(lower(raw), numbers) END)[1];
 
 CREATE OR REPLACE MACRO search_phrase_body(s, numbers := true) AS
 ' ' || regexp_replace(search_phrase_pieces(replace(s, chr(847), ''), numbers), '[^\pL\pN\pM_]+', ' ', 'g') || ' ';

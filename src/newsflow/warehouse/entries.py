@@ -27,7 +27,9 @@ def insert_entries(
     A new GUID for a link, title and summary (when both have one) the feed listed before is the same
     entry: some CMSs make new GUIDs on every poll (docs/polling.md, "Entries and their identity").
     `seen_at`, one per entry, is when its feed was polled: `first_seen_at` keeps it, so a load
-    replayed from the spool by a later run keeps the time of the poll (default: now).
+    replayed from the spool by a later run keeps the time of the poll (default: now). An entry stored by the rule
+    before "Analyst 54" under its `former_canonical_url` (an AMP copy's URL, an IPv6 host as written; its GUID that
+    URL when it had none) is the same entry: an item still in a feed after the upgrade is not stored twice.
     """
     if not entries:
         return {}
@@ -36,6 +38,7 @@ def insert_entries(
         "guid": [url_without_credentials(e.key) for e in entries],  # a GUID is often the link
         "url": [url_without_credentials(e.url) for e in entries],  # never sent, so not needed to fetch
         "canonical_url": [e.canonical_url for e in entries],
+        "former_canonical_url": [e.former_canonical_url for e in entries],
         "title": [e.title for e in entries],
         "summary": [e.summary for e in entries],
         "published_at": [e.published_at for e in entries],
@@ -47,7 +50,7 @@ def insert_entries(
         f"""
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, published_date,
                              published_zone_given, first_seen_at, run_id)
-        SELECT n.* EXCLUDE (first_seen_at), coalesce(n.first_seen_at, now()), $run_id FROM (
+        SELECT n.* EXCLUDE (former_canonical_url, first_seen_at), coalesce(n.first_seen_at, now()), $run_id FROM (
             SELECT DISTINCT ON (feed_id, canonical_url, title, summary) * FROM (
                 SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)}))
         ) AS n
@@ -56,6 +59,11 @@ def insert_entries(
             WHERE e.feed_id = n.feed_id AND e.canonical_url = n.canonical_url
               AND (e.guid = n.guid OR (e.title IS NOT DISTINCT FROM n.title
                                        AND coalesce(e.summary = n.summary, TRUE))))
+        AND NOT EXISTS (  -- two equality joins, not an OR in one: each stays a hash join
+            SELECT 1 FROM entries e
+            WHERE e.feed_id = n.feed_id AND e.canonical_url = n.former_canonical_url::VARCHAR  -- all NULL: no type
+              AND (e.guid IN (n.guid, n.former_canonical_url::VARCHAR) OR (e.title IS NOT DISTINCT FROM n.title
+                                                                  AND coalesce(e.summary = n.summary, TRUE))))
         RETURNING feed_id
         """,
         {**columns, "run_id": run_id},

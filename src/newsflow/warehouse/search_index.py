@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from newsflow.errors import InputError, WarehouseError
+from newsflow.urls import OUTLET_PATTERN
 from newsflow.warehouse import search_run, search_topk, search_writes
 from newsflow.warehouse.reads import QueryResult
 
@@ -59,8 +60,9 @@ _URL_AUTHORITY = "split_part(a.canonical_url, '/', 3)"
 _HOST = (f"lower(split_part(split_part(split_part(ltrim({_URL_AUTHORITY}, '['), "
          f"if(starts_with({_URL_AUTHORITY}, '['), ']', ':'), 1), '?', 1), '#', 1))")
 # The host less "www." and a mobile or AMP edition's "m.", "mobile." or "amp." (since "Analyst 53"; urls.outlet_of_host
-# says when): the macro `outlet_of_host`'s one regex, spelt here for a warehouse whose views predate 0106.
-_SITE = fr"regexp_replace({_HOST}, '^(?:www\.)?(?:(?:m|mobile|amp)\.([^.]*\.))?', '\1')"
+# says when, never leaving a public suffix since "Analyst 54"): the macro `outlet_of_host`'s one regex, spelt here for
+# a warehouse whose views predate 0107.
+_SITE = fr"regexp_replace({_HOST}, '{OUTLET_PATTERN}', '\1\2')"
 _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYPES['stops']},
                              $alts::{RANKED_TYPES['alts']})"""
 # Each filter is a list (`--site a --site b`: either; docs/search.md "Analyst 49"): a site matches one of the
