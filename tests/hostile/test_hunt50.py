@@ -229,8 +229,9 @@ def test_hunt50_draws_every_stop_kind_at_every_point_and_keeps_hunt49s_draws() -
         '"disk": "stop", "reader": "none", "again": false, "flow": false}')
 
 
-KILLED_LINE = ("run {} ended without recording its end (its process was killed, or its row could not be written): "
-               "marked abandoned, with the {} articles it stored; what it had not stored stays pending")
+KILLED_LINE = ("run {} ended without recording its end (its process was killed, or its row could not be written, "
+               "or the warehouse lost it): marked abandoned, with the {} articles it stored; what it had not stored "
+               "stays pending")
 
 
 def said_abandoned(caplog: pytest.LogCaptureFixture) -> list[str]:
