@@ -206,6 +206,11 @@ def test_a_log_cut_at_a_commits_end_is_told_by_the_next_run_from_the_copy_of_the
     assert states["planet"].last_polled_at is None, "the poll was dropped: the feed is due again"
     with store.reading() as con:
         assert con.execute("SELECT status FROM runs WHERE run_id = 'first'").fetchall() == [("abandoned",)]
+    # Hunt 50's line for the run it marked abandoned: this run was neither killed nor refused its row, and the line
+    # gave only those causes above this one (read-through of session 46)
+    [abandoned] = [r.getMessage() for r in caplog.records if "ended without recording its end" in r.getMessage()]
+    assert abandoned.startswith("run first ended without recording its end (its process was killed, or its row "
+                                "could not be written, or the warehouse lost it): "), abandoned
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="newsflow"):  # said once: the next run's copy is the warehouse's
         readersafe.open_run(store, "after", PLANET, PLANET)

@@ -62,10 +62,12 @@ def record_run_start(store: Warehouse, run_id: str, started_at: datetime, config
         abandoned = warehouse.abandon_stale_runs(con, run_id)
         warehouse.sync_feeds(con, configured)
         warehouse.begin_run(con, run_id, started_at)
-    for stale, stored in abandoned:  # a SIGKILL said nothing, and a refused row said it once: the log says it here
+    # A SIGKILL said nothing, and a refused row said it once: the log says it here. A row whose end the warehouse
+    # lost (a `.wal` cut at a commit's end, an older copy put back: `lostwrites`, Local 28) is left `running` too.
+    for stale, stored in abandoned:
         log.warning("run %s ended without recording its end (its process was killed, or its row could not be "
-                    "written): marked abandoned, with the %d articles it stored; what it had not stored stays "
-                    "pending", stale, stored)
+                    "written, or the warehouse lost it): marked abandoned, with the %d articles it stored; what it "
+                    "had not stored stays pending", stale, stored)
 
 
 def close_run(

@@ -35,7 +35,7 @@ from newsflow.runbatches import load_fetched
 from newsflow.runner import RunContext, Stages, run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
-from tests.hostile import hunt49world
+from tests.hostile import hunt49checks, hunt49world
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import generated_story, rss_feed
 from tests.test_runs53 import FEED, SITE, entry, extracted, fetched
@@ -139,6 +139,10 @@ def test_an_abandoned_rows_fetched_count_means_what_a_runs_own_row_means(
     swept = run_read_query(store, f"SELECT status, {columns} FROM runs WHERE run_id = 'whole'").rows
     assert swept == [("abandoned", *written[0][1:])]
     assert said_abandoned(caplog) == [KILLED_LINE.format("whole", 1)], "a SIGKILL said nothing: the next run says it"
+    # The property's own check of the rows counts as the sweep does (read-through of session 46: it still counted
+    # every 2xx, so it flagged this row, right by the data dictionary, as miscounted: 3 said, 5 answered 2xx)
+    found = hunt49checks.warehouse_said(config.warehouse_path, 1)
+    assert not [said for said in found if said.startswith("run whole ")], found  # "next" is running: its start only
 
 
 @pytest.mark.parametrize("feeds", [1, 2])
@@ -225,8 +229,9 @@ def test_hunt50_draws_every_stop_kind_at_every_point_and_keeps_hunt49s_draws() -
         '"disk": "stop", "reader": "none", "again": false, "flow": false}')
 
 
-KILLED_LINE = ("run {} ended without recording its end (its process was killed, or its row could not be written): "
-               "marked abandoned, with the {} articles it stored; what it had not stored stays pending")
+KILLED_LINE = ("run {} ended without recording its end (its process was killed, or its row could not be written, "
+               "or the warehouse lost it): marked abandoned, with the {} articles it stored; what it had not stored "
+               "stays pending")
 
 
 def said_abandoned(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -5,8 +5,9 @@ Prefect flow run on the API `soak` is given, or, without one, the CLI's run path
 taken out (tests/world/child.py says why), in its own process group, with the tree's memory
 sampled (tests/world/runproc.py). Between runs the driver moves the warehouse's clock: every
 feed's `last_polled_at`, `next_poll_at` and `unreachable_since` go back by `SIMULATED_INTERVAL` (the default
-schedule, 15 minutes), as if that much time had passed, so back-off and due times play out over
-many runs in seconds. Nothing else is touched. The runs' config: tests/world/worldconfig.py.
+schedule, 15 minutes), in the warehouse and in the copy of the feed states beside it, as if that much time had
+passed, so back-off and due times play out over many runs in seconds. Nothing else is touched. The runs' config:
+tests/world/worldconfig.py.
 
 Kill points and mid-run readers are synchronised with the world's server: the driver waits
 on an event the server sets when it has seen the n-th request of the run.
@@ -37,6 +38,8 @@ from tests.world.world import World, WorldSpec, open_world
 from tests.world.worldconfig import EXTRACT_TIMEOUT, world_config
 
 SIMULATED_INTERVAL = 900  # seconds of simulated time between two runs
+# The feed states' times `_advance_clock` moves (`FeedState`'s names), in the warehouse and in the copy beside it
+ADVANCED_STATE_TIMES = frozenset({"last_polled_at", "next_poll_at", "unreachable_since", "turned_away_since"})
 SIGNAL_SPACING = 0.3  # seconds between the signals of one RunEvents.signals sequence
 # what other modules import from here (the records and checks were split out of this module: hunt 47)
 __all__ = ["MAX_TREE_MIB", "SIGTERM_GRACE", "START_SLACK", "RunRecord", "SoakReport", "WorldDriver", "soak"]
@@ -132,6 +135,7 @@ class WorldDriver(RunChecks):
             with Warehouse(self.warehouse_path, 5.0).writing() as con:  # a failed shift must fail the world
                 invariants.shift_timestamps(con, seconds)
         spoolclock.shift_spool(self.warehouse_path, seconds)
+        spoolclock.shift_saved_states(self.warehouse_path, seconds)
 
     def finish(self) -> None:
         self.report.faults_injected = dict(self.world.ledger.faults_injected)
@@ -217,13 +221,19 @@ class WorldDriver(RunChecks):
         """Move the warehouse's feed schedule back by one simulated interval (see the module docstring)."""
         if not self.warehouse_path.exists():
             return
-        seconds = SIMULATED_INTERVAL + self.world.spell.seconds_after  # + red team 34's hours
-        shift = f"INTERVAL {seconds} SECOND"
-        with contextlib.suppress(Exception), Warehouse(self.warehouse_path, 5.0).writing() as con:
-            con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
-                        f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}, "
-                        f"turned_away_since = turned_away_since - {shift}, "  # the boot clock too (red team 35)
-                        f"unreachable_uptime = unreachable_uptime - {seconds}")
+        move_schedule_back(self.warehouse_path, SIMULATED_INTERVAL + self.world.spell.seconds_after)  # + red team 34
+
+
+def move_schedule_back(warehouse_path: Path, seconds: int) -> None:
+    """Every feed's schedule `seconds` back, as if that much time had passed: in the warehouse, and in the copy of the
+    feed states the last run saved beside it (which the next run compares with the warehouse: Local 28)."""
+    shift = f"INTERVAL {seconds} SECOND"
+    with contextlib.suppress(Exception), Warehouse(warehouse_path, 5.0).writing() as con:
+        con.execute(f"UPDATE feeds SET last_polled_at = last_polled_at - {shift}, "
+                    f"next_poll_at = next_poll_at - {shift}, unreachable_since = unreachable_since - {shift}, "
+                    f"turned_away_since = turned_away_since - {shift}, "  # the boot clock too (red team 35)
+                    f"unreachable_uptime = unreachable_uptime - {seconds}")
+    spoolclock.shift_saved_states(warehouse_path, -seconds, ADVANCED_STATE_TIMES)
 
 
 def soak(spec: WorldSpec, workdir: Path, prefect_api: str | None = None) -> SoakReport:

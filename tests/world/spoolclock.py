@@ -17,19 +17,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from newsflow import readersafe
 from newsflow.spool import SUFFIX, SpoolFileError, dump_load, parse_load, spool_dir_for
 
 
-def moved(value: Any, by: timedelta) -> Any:
-    """`value` with every datetime in it (in tuples, lists, dicts and dataclasses, at any depth) moved `by`."""
+def moved(value: Any, by: timedelta, names: frozenset[str] | None = None) -> Any:
+    """`value` with every datetime in it (in tuples, lists, dicts and dataclasses, at any depth) moved `by`; with
+    `names`, a dataclass's datetimes only in the fields so named."""
     if isinstance(value, datetime):
         return value + by
     if isinstance(value, tuple | list):
-        return type(value)(moved(item, by) for item in value)
+        return type(value)(moved(item, by, names) for item in value)
     if isinstance(value, dict):
-        return {key: moved(item, by) for key, item in value.items()}
+        return {key: moved(item, by, names) for key, item in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changed = {f.name: moved(getattr(value, f.name), by) for f in dataclasses.fields(value) if f.init}
+        changed = {f.name: moved(getattr(value, f.name), by, names) for f in dataclasses.fields(value)
+                   if f.init and (names is None or f.name in names or not isinstance(getattr(value, f.name), datetime))}
         return dataclasses.replace(value, **changed)
     return value
 
@@ -48,3 +51,18 @@ def shift_spool(warehouse_path: Path, seconds: int) -> int:
             os.replace(staged, path)
             shifted += 1
     return shifted
+
+
+def shift_saved_states(warehouse_path: Path, seconds: int, names: frozenset[str] | None = None) -> bool:
+    """Move the copy of the feed states each run saves beside the warehouse (`readersafe.STATES_FILE`) as the
+    warehouse's own states were moved (`names`: only those fields). Since Local 28 the next run compares the two, and
+    a copy left at the real clock held later polls than a warehouse the driver had moved back: every run after the
+    first said the warehouse had lost writes (read-through of session 46). True when a copy was moved."""
+    path = spool_dir_for(warehouse_path) / readersafe.STATES_FILE
+    if not seconds or not path.is_file():
+        return False
+    copy = readersafe.load_saved_copy(path)
+    if not copy.states:
+        return False
+    readersafe.save_states(path, moved(copy.states, timedelta(seconds=seconds), names), {}, copy.of)
+    return True

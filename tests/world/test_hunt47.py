@@ -18,6 +18,7 @@ line. What it found is in docs/security.md ("Hunt 47").
 from __future__ import annotations
 
 import json
+import logging
 import os
 import random
 import time
@@ -27,11 +28,12 @@ from tempfile import TemporaryDirectory
 
 import pytest
 
-from newsflow.models import HostPause
+from newsflow import readersafe, warehouse
+from newsflow.models import FeedConfig, FeedPollState, HostPause
 from newsflow.spool import SUFFIX, SpooledLoad, dump_load, parse_load, spool_dir_for
 from newsflow.warehouse import Warehouse
 from tests.world import beside, duechecks, prefectevents, spoolclock
-from tests.world.driver import RunRecord, SoakReport
+from tests.world.driver import SIMULATED_INTERVAL, RunRecord, SoakReport, move_schedule_back
 from tests.world.flowdriver import flow_soak
 from tests.world.strategies import ENDPOINT_KINDS, GUID_KINDS
 from tests.world.test_hunt46 import EVERY_CONTENT_FAULT, EVERY_EVENT, NETWORK_DOWN, PAUSES_LOAD
@@ -109,6 +111,28 @@ def test_a_clock_event_moves_the_spools_timestamps_as_the_warehouses(tmp_path: P
     assert back.args[0][0].asked_at == pause.asked_at - timedelta(hours=2)
     assert (back.args[1], back.spooled_at) == (now - timedelta(hours=2),) * 2
     assert [p.name for p in spool_dir_for(warehouse_path).iterdir()] == [f"1.pauses{SUFFIX}"], "nothing staged left"
+
+
+# Read-through of session 46: Local 28's next run compares the copy of the feed states a run saves beside the
+# warehouse with the warehouse, and the driver moved only the warehouse's schedule back between runs: the copy then
+# held a later poll than the warehouse, and every world run after the first said the warehouse had lost writes.
+def test_the_drivers_simulated_interval_moves_the_copy_of_the_feed_states_too(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store, polled = Warehouse(tmp_path / "news.duckdb"), datetime.now(UTC) - timedelta(minutes=1)
+    planet = [FeedConfig("planet", "http://127.0.0.1:9/feed.xml")]
+    readersafe.open_run(store, "first", planet, planet)
+    with store.writing() as con, warehouse.transaction(con):
+        warehouse.update_feed_states(con, [FeedPollState("planet", polled, "ok", "ok", False)])
+    readersafe.close_run(store, "first", {"articles_stored": 0}, "completed", None)
+    move_schedule_back(store.path, SIMULATED_INTERVAL)
+    with caplog.at_level(logging.WARNING, logger="newsflow"):
+        states = readersafe.open_run(store, "second", planet, planet)
+    assert not [r for r in caplog.records if "lost writes" in r.getMessage()], caplog.text
+    moved_back = polled - timedelta(seconds=SIMULATED_INTERVAL)
+    assert states["planet"].last_polled_at == moved_back
+    copy = readersafe.load_saved_copy(spool_dir_for(store.path) / readersafe.STATES_FILE)
+    assert copy.states["planet"].last_polled_at == moved_back and copy.of is not None, copy
 
 
 # Hunt 47's first harness finding (its third example, 5 runs: a read-write `reader` held through run 3, a `newsflow
