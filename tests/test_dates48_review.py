@@ -19,7 +19,8 @@ from newsflow.config import load_config
 from newsflow.extract import extract_article
 from newsflow.feeds import parse_feed
 from newsflow.models import FeedEntry
-from newsflow.numericorder import order_open
+from newsflow.numericorder import _either_reading, _in_the_source, order_open
+from newsflow.printeddates import SLASHED
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
@@ -80,10 +81,12 @@ def test_blogger_s_slashed_day_is_open_and_its_abbr_states_the_other_reading() -
     footer = '<abbr class="published" title="2026-12-02T14:07:00.000-05:00">14:07</abbr>'
     page = extract_article(_page(None, "12/02/2026", footer), "https://blog.example.com/2026/budget.html")
     assert page is not None and page.published_date == date(2026, 2, 12) and page.published_order_open
-    tree = lxml.html.fromstring(_page(None, "12/02/2026"))
-    assert order_open(date(2026, 2, 12), tree, "https://blog.example.com/x")
-    assert not order_open(date(2026, 2, 12), tree, "https://blog.example.com/2026/02/12/x")  # the URL states it
-    assert not order_open(date(2026, 2, 13), tree, "https://blog.example.com/x")  # not this page's day's figures
+    source = _page(None, "12/02/2026")
+    tree = lxml.html.fromstring(source)
+    assert order_open(date(2026, 2, 12), tree, "https://blog.example.com/x", source)
+    assert not order_open(date(2026, 2, 12), tree, "https://blog.example.com/2026/02/12/x", source)  # the URL states it
+    assert not order_open(date(2026, 2, 13), tree, "https://blog.example.com/x", source)  # not its day's figures
+    assert not order_open(date(2026, 2, 12), tree, "https://blog.example.com/x", "")  # not in the source: not walked
 
 
 def test_the_reviews_rows_end_to_end_store_the_pages_day(extraction_stack_loaded: None) -> None:
@@ -145,3 +148,17 @@ def test_a_zero_offset_read_from_its_text_is_no_unread_zone(zone: str) -> None:
     entry = _entry(_feed("rss", f"Sat, 05 Dec 2026 20:00:00 {zone}", "https://news.example.com/story"))
     assert entry.published_at == datetime(2026, 12, 5, 20, 0, tzinfo=UTC)
     assert entry.published_zone_given == "utc"
+
+
+@pytest.mark.parametrize(("source", "printed"), [
+    ("<p>Posted 12/02/2026</p>", True), ("<p>Posted 2/12/2026 at noon</p>", True), ("<p>12-02-2026</p>", True),
+    ("12/02/2026", True), ("<p>12/02-2026</p>", False), ("<p>112/02/2026</p>", False), ("<p>12/02/20261</p>", False),
+    ("<p>1/12/02/2026</p>", False), ("<p>12/03/2026</p>", False), ("<p>12/02/2025</p>", False),
+])
+def test_the_source_search_finds_the_day_slashed_as_the_text_reading_does(source: str, printed: bool) -> None:
+    """The search of the page's source that spares the tree's walk finds exactly the dates `printeddates.SLASHED`
+    reads as the day (read-through 46: the walk cost 6% of extraction on every page with a day of 12 or less)."""
+    day = date(2026, 2, 12)
+    tree = lxml.html.fromstring(f"<html><body><div>{source}</div></body></html>")
+    walked = any(_either_reading(day, match) for text in tree.itertext() for match in SLASHED.finditer(text))
+    assert _in_the_source(day, source) is printed is walked

@@ -160,7 +160,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         published_by_update=(by_update := dated_by_update_only(published, tree, url)),
         update_printed=by_update and update_printed(published, tree),
         published_offset_given=offset_given(published),
-        published_order_open=order_open(publication_day(published), tree, url),
+        published_order_open=order_open(publication_day(published), tree, url, html),
     )
 
 

@@ -17,16 +17,40 @@ from typing import Any
 from newsflow.printeddates import SLASHED, first_date
 
 
-def order_open(day: date | None, tree: Any, url: str) -> bool:
+def order_open(day: date | None, tree: Any, url: str, html: str) -> bool:
     """Whether `day` (the page's publication day) is one of an all-figures date's two readings, printed on the page
     with a slash or a dash, and the page states it nowhere in a form whose order is known (module docstring)."""
-    if day is None or day.day > 12 or day.day == day.month:
+    if day is None or day.day > 12 or day.day == day.month or not _in_the_source(day, html):
         return False
     texts = [str(text) for text in tree.itertext()]
     if not any(_either_reading(day, match) for text in texts for match in SLASHED.finditer(text)):
         return False  # the page's day came from elsewhere
     values = [str(value) for element in tree.iter() for value in element.attrib.values()]
     return not _stated_by_figures(day, [url, *texts, *values]) and not _stated_in_words(day, texts)
+
+
+def _in_the_source(day: date, html: str) -> bool:
+    """Whether the page's source holds `day` slashed or dashed in either order, found from its year's places (a
+    search for a literal): the tree is walked only on the few pages that print it, since walking every page with a day
+    of 12 or less cost 6% of extraction (read-through 46). A date the tree's text holds is in the source too, unless
+    its figures are written as entities, which leaves the day's order closed, as before the forty-seventh pass."""
+    readings = {(day.day, day.month), (day.month, day.day)}
+    for separator in "/-":
+        year = f"{separator}{day.year}"
+        at = html.find(year)
+        while at != -1:
+            after = html[at + len(year):at + len(year) + 1]
+            head = _HEAD[separator].search(html, max(0, at - 6), at) if not after or after not in _CLOSED else None
+            if head is not None and (int(head[1]), int(head[2])) in readings:
+                return True
+            at = html.find(year, at + 1)
+    return False
+
+
+# "12/02" right before "/2026": one or two figures, the same separator, nothing of a date before them
+_HEAD = {separator: re.compile(rf"(?:^|(?<=[^\d/-]))(\d{{1,2}}){separator}(\d{{1,2}})$")
+         for separator in "/-"}
+_CLOSED = frozenset("0123456789/-")
 
 
 def _either_reading(day: date, match: re.Match[str]) -> bool:
