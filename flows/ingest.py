@@ -44,6 +44,7 @@ from prefect.task_runners import TaskRunner
 from flows import take_back_sigterm
 from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.observerpolling import observer_polling_on_one_line
+from flows.runcancel import ended_cancelled, raise_a_cancel
 from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import hostholds, warehouse
@@ -101,24 +102,27 @@ class RunLogHandler(APILogHandler):
 # One task per stage call, never per article: poll (and commit) the due feeds, then one task per
 # batch that fetches, extracts and loads it and returns only counts, so a task result never holds
 # pages. (Prefect keeps a task's parameters and result for the whole flow run.)
+# A task the run's cancel stops ends Cancelled, not Crashed, and the stop goes on in the flow (flows/runcancel.py).
 @task(name="poll-feeds", cache_policy=NO_CACHE)
-async def poll_feeds_task(poll: StageCall, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
-    return await poll(ctx, feeds)
+async def poll_feeds_task(poll: StageCall, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts | State[Any]:
+    return await ended_cancelled(poll(ctx, feeds))
 
 
 @task(name="fetch-extract-load", cache_policy=NO_CACHE)
-async def batch_task(run_batch: StageCall, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-    return await run_batch(ctx, batch)
+async def batch_task(
+    run_batch: StageCall, ctx: RunContext, batch: Sequence[PendingArticle]
+) -> RunCounts | State[Any]:
+    return await ended_cancelled(run_batch(ctx, batch))
 
 
 class PrefectStages(Stages):
     """Each stage call as a Prefect task, so the UI shows them with their timings and logs."""
 
     async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
-        return await poll_feeds_task(super().poll, ctx, feeds)
+        return raise_a_cancel(await poll_feeds_task(super().poll, ctx, feeds))
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-        return await batch_task(super().batch, ctx, batch)
+        return raise_a_cancel(await batch_task(super().batch, ctx, batch))
 
 
 # --- Dask: fetch and extract on the cluster, load here ------------------------------------------
