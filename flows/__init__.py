@@ -119,8 +119,8 @@ def run_stoppably(flow_run: Coroutine[Any, Any, T], on_the_stop: Callable[[], No
     _run_cancelled, _on_the_stop = False, on_the_stop
     try:
         return asyncio.run(the_run())
-    except (asyncio.CancelledError, *stop_raised_as):
-        if not a_stop_was_asked():
+    except BaseException as stopped:  # CancelledError, or one of `stop_raised_as`
+        if not isinstance(stopped, (asyncio.CancelledError, *stop_raised_as)) or not a_stop_was_asked():
             raise
         raise KeyboardInterrupt from None
     finally:

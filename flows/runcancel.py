@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from prefect._internal import control_listener
 from prefect.client.schemas.objects import State
@@ -32,8 +32,8 @@ from prefect.states import Cancelled
 from flows import take_back_sigterm
 
 T = TypeVar("T")
-CANCEL = "cancel"  # the engine's word for the intent (`prefect._internal.attempt_control.Intent`)
-TASK_STOPPED = "the run was stopped (cancelled) while this task ran"
+CANCEL: Final[Literal["cancel"]] = "cancel"  # the engine's word for the intent (`prefect._internal.attempt_control.Intent`)
+TASK_STOPPED = "the run was stopped (cancelled)"
 
 
 def intent_is_there() -> bool:
@@ -66,6 +66,19 @@ async def ended_cancelled(work: Awaitable[T]) -> T | State[Any]:
         if not a_cancel_is_under_way():
             raise
         return Cancelled(message=TASK_STOPPED)
+
+
+async def stopped_as_a_cancel(work: Awaitable[T]) -> T:
+    """`work`'s result; an error it raised while a cancel is under way is the cancel. DuckDB, running a statement
+    in the main thread as the stop's SIGTERM lands, calls the engine's handler, swallows its `TerminationSignal` and
+    raises `RuntimeError('Query interrupted')` (no cause, no context): the engine recorded the run Failed with
+    that traceback at ERROR, then the runner Cancelled, and the run's start was never recorded."""
+    try:
+        return await work
+    except Exception as error:
+        if not a_cancel_is_under_way():
+            raise
+        raise asyncio.CancelledError(TASK_STOPPED) from error
 
 
 def raise_a_cancel(result: T | State[Any]) -> T:

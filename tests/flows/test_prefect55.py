@@ -1,0 +1,124 @@
+"""Prefect 55 (docs/scheduling.md, "Prefect 55"): a run stopped by hand ends Cancelled in Prefect, never Crashed; its
+task in flight too; a stop DuckDB turned into its own error is the stop, not a failure with a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from uuid import UUID
+
+import duckdb
+import pytest
+from prefect._internal import control_listener
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.utilities.engine import capture_sigterm
+
+import flows
+from flows.runcancel import a_cancel_is_under_way, intent_is_there, stopped_as_a_cancel
+from newsflow import cli
+from newsflow.cli_signals import forget_stops_asked
+from newsflow.runstops import is_cancellation, stops_told_by
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.flows.test_run_modes import planet_site
+from tests.localserver import LocalServer
+
+
+@pytest.fixture
+def signals_kept() -> Iterator[None]:
+    """`newsflow run` in-process leaves its own SIGTERM and Ctrl-C handlers, and a noted stop (ci140): put back."""
+    kept = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    forget_stops_asked()
+    try:
+        yield
+    finally:
+        for number, handler in kept.items():
+            signal.signal(number, handler)
+        forget_stops_asked()
+        control_listener.clear_intent()
+
+
+def stopping_as_fetched(signum: int) -> tuple[list[bool], Callable[[BaseHTTPRequestHandler], None]]:
+    """A page whose request stops the run (the signal to this process, as `kill` or Ctrl-C sends it) and then
+    never ends: the stop lands while the run's batch is in flight, by the run's own request, not by time."""
+    sent: list[bool] = []
+
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        handler.wfile.write(b"<html><body><p>")
+        handler.wfile.flush()
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signum)
+        stopped = threading.Event()
+        stopped.wait(30)  # the run closes the connection as it stops; the server's thread ends with the test
+
+    return sent, handle
+
+
+def states_of(run_id: str) -> tuple[list[str], dict[str, str]]:
+    """The flow run's state types, oldest first, and its task runs' final state types by task name."""
+    with get_client(sync_client=True) as client:
+        history = sorted(client.read_flow_run_states(UUID(run_id)), key=lambda state: state.timestamp)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])))
+    return ([state.type.value for state in history],
+            {task.name.rsplit("-", 1)[0]: task.state.type.value for task in tasks if task.state})
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_a_run_by_hand_stopped_mid_batch_ends_cancelled_in_prefect_never_crashed(
+    tmp_path: Path, server: LocalServer, prefect_api: str, signals_kept: None, signum: int,
+) -> None:
+    """Before: Pending -> Running -> Crashed ("Execution was cancelled by the runtime environment"), its
+    fetch-extract-load task Crashed, while the row said cancelled. Now the engine's own cancel: Cancelling ->
+    Cancelled, the task Cancelled; and nothing of the cancel is left for a later run in this process."""
+    assert intent_is_there(), "this Prefect has no cancel intent: the stop is recorded Crashed (flows/runcancel.py)"
+    sent, handle = stopping_as_fetched(signum)
+    config_path = planet_site(tmp_path, server, stories=1, extra={"/stops.html": handle})
+    assert cli.main(["run", "--config", str(config_path), "--quiet"]) == 130
+    assert sent == [True]
+    [(run_id, status)] = run_read_query(Warehouse(tmp_path / "warehouse" / "news.duckdb"),
+                                        "SELECT run_id, status FROM runs").rows
+    assert status == "cancelled"
+    history, tasks = states_of(str(run_id))
+    assert "CRASHED" not in history and history[-1] == "CANCELLED", history
+    assert tasks["fetch-extract-load"] == "CANCELLED" and tasks["poll-feeds"] == "COMPLETED", tasks
+    assert control_listener.get_intent() is None, "a later run in this process would be taken as cancelled"
+    assert signal.getsignal(signal.SIGTERM) is flows._interrupt, "SIGTERM is newsflow run's again, not the engine's"
+
+
+def test_a_stop_duckdb_turned_into_query_interrupted_is_the_cancel_under_the_engines_handler(signals_kept: None) -> None:
+    """A served run's stop: the runner commits the cancel intent (its ack), then sends SIGTERM, which the engine's
+    handler turns into `TerminationSignal`. Landing in a DuckDB statement in the main thread (the run's migration,
+    its start row), DuckDB swallowed it and raised `RuntimeError('Query interrupted')`: the run was recorded Failed,
+    with that traceback at ERROR, and got no `runs` row (the runner recorded a start only for a stop)."""
+    stops_told_by(a_cancel_is_under_way)  # as the flow does at its start
+    connection = duckdb.connect()
+    connection.execute("SET threads = 1")
+    connection.execute("SET enable_progress_bar = false")
+    with capture_sigterm():  # the engine's SIGTERM handler, as around a served run
+        control_listener._set_intent("cancel")
+        try:
+            timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM))
+            timer.start()
+            with pytest.raises(RuntimeError, match="Query interrupted") as interrupted:
+                connection.execute("SELECT sum(i * i % 7) FROM range(2000000000) t(i)").fetchall()
+            timer.join()
+            assert is_cancellation(interrupted.value), "recorded cancelled (with its start), not failed"
+
+            async def the_run() -> None:
+                raise interrupted.value
+
+            with pytest.raises(asyncio.CancelledError):
+                asyncio.run(stopped_as_a_cancel(the_run()))  # the engine's cancel, not its Failed and traceback
+        finally:
+            control_listener.clear_intent()
+    assert not is_cancellation(RuntimeError("Query interrupted")), "with no cancel under way, an error is an error"
