@@ -32,7 +32,7 @@ from prefect.states import Cancelled
 from flows import take_back_sigterm
 
 T = TypeVar("T")
-CANCEL: Final[Literal["cancel"]] = "cancel"  # the engine's word for the intent (`prefect._internal.attempt_control.Intent`)
+CANCEL: Final[Literal["cancel"]] = "cancel"  # the engine's word (`prefect._internal.attempt_control.Intent`)
 TASK_STOPPED = "the run was stopped (cancelled)"
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from newsflow import cli_signals
 from newsflow.cli_signals import a_stop_was_asked, note_a_stop_asked
 
-
 # What the orchestrator running the run says of a stop under way (flows/runcancel.py: Prefect's cancel intent)
 _stops_told: list[Callable[[], bool]] = []
 

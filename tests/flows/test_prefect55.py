@@ -14,13 +14,13 @@ from uuid import UUID
 
 import duckdb
 import pytest
+from flows.runcancel import a_cancel_is_under_way, intent_is_there, stopped_as_a_cancel
 from prefect._internal import control_listener
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.utilities.engine import capture_sigterm
 
 import flows
-from flows.runcancel import a_cancel_is_under_way, intent_is_there, stopped_as_a_cancel
 from newsflow import cli
 from newsflow.cli_signals import forget_stops_asked
 from newsflow.runstops import is_cancellation, stops_told_by
@@ -95,7 +95,9 @@ def test_a_run_by_hand_stopped_mid_batch_ends_cancelled_in_prefect_never_crashed
     assert signal.getsignal(signal.SIGTERM) is flows._interrupt, "SIGTERM is newsflow run's again, not the engine's"
 
 
-def test_a_stop_duckdb_turned_into_query_interrupted_is_the_cancel_under_the_engines_handler(signals_kept: None) -> None:
+def test_a_stop_duckdb_turned_into_query_interrupted_is_the_cancel_under_the_engines_handler(
+    signals_kept: None,
+) -> None:
     """A served run's stop: the runner commits the cancel intent (its ack), then sends SIGTERM, which the engine's
     handler turns into `TerminationSignal`. Landing in a DuckDB statement in the main thread (the run's migration,
     its start row), DuckDB swallowed it and raised `RuntimeError('Query interrupted')`: the run was recorded Failed,
