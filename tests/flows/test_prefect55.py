@@ -21,7 +21,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.utilities.engine import capture_sigterm
 
 import flows
-from newsflow import cli
+from newsflow import cli, runstops
 from newsflow.cli_signals import forget_stops_asked
 from newsflow.runstops import is_cancellation, stops_told_by
 from newsflow.warehouse import Warehouse, run_read_query
@@ -93,6 +93,7 @@ def test_a_run_by_hand_stopped_mid_batch_ends_cancelled_in_prefect_never_crashed
     assert tasks["fetch-extract-load"] == "CANCELLED" and tasks["poll-feeds"] == "COMPLETED", tasks
     assert control_listener.get_intent() is None, "a later run in this process would be taken as cancelled"
     assert signal.getsignal(signal.SIGTERM) is flows._interrupt, "SIGTERM is newsflow run's again, not the engine's"
+    assert a_cancel_is_under_way in runstops._stops_told, "the flow tells the runner a cancel is a stop (below)"
 
 
 def test_a_stop_duckdb_turned_into_query_interrupted_is_the_cancel_under_the_engines_handler(
