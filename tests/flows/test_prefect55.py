@@ -15,6 +15,7 @@ from uuid import UUID
 import duckdb
 import pytest
 from flows.runcancel import a_cancel_is_under_way, intent_is_there, stopped_as_a_cancel
+from prefect import flow as flow_for_the_watch
 from prefect._internal import control_listener
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
@@ -22,7 +23,7 @@ from prefect.utilities.engine import capture_sigterm
 
 import flows
 from newsflow import cli, runstops
-from newsflow.cli_signals import forget_stops_asked
+from newsflow.cli_signals import forget_stops_asked, note_a_stop_asked
 from newsflow.runstops import is_cancellation, stops_told_by
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.flows.test_run_modes import planet_site
@@ -125,3 +126,45 @@ def test_a_stop_duckdb_turned_into_query_interrupted_is_the_cancel_under_the_eng
         finally:
             control_listener.clear_intent()
     assert not is_cancellation(RuntimeError("Query interrupted")), "with no cancel under way, an error is an error"
+
+
+@pytest.mark.parametrize("stopping", [True, False], ids=["stopping already", "not stopping"])
+def test_the_cancel_watch_takes_the_engines_own_cancelling_for_no_cancel_from_prefect(
+    prefect_api: str, monkeypatch: pytest.MonkeyPatch, signals_kept: None, stopping: bool,
+) -> None:
+    """The engine records a stopped run by hand Cancelling, then Cancelled. `newsflow run`'s CancelWatch, asking
+    every 2 s for a Cancelling run of this process, met the Cancelling between the two and took it for a cancel from
+    Prefect's UI: it sent SIGTERM again and the line said `cancelled from Prefect (flow run …)` of a run stopped by
+    `docker stop` (tests/hostile/test_sigterm.py, once in 2). A run already stopping is left alone; one that is not,
+    Cancelling from Prefect, is stopped as before. A real flow run on the session's server, Cancelling."""
+    from prefect.states import Cancelling
+
+    from flows import cancelwatch, zombies
+
+    @flow_for_the_watch(name=zombies.FLOW_NAME)
+    def ingest() -> None: ...
+
+    with get_client(sync_client=True) as client:
+        this_run = client.create_flow_run(ingest)
+        client.set_flow_run_state(this_run.id, Cancelling(), force=True)
+    asked: list[str | None] = []
+    real_query = cancelwatch.cancelling_run_among
+
+    def counted(api_url: str, run_ids: list[str]) -> str | None:
+        found = real_query(api_url, run_ids)
+        asked.append(found)
+        return found
+
+    signalled: list[int] = []
+    signal.signal(signal.SIGTERM, lambda number, frame: signalled.append(number))
+    monkeypatch.setattr(cancelwatch, "cancelling_run_among", counted)
+    monkeypatch.setattr(zombies, "_RUNS_STARTED_HERE", [])
+    forget_stops_asked()
+    if stopping:
+        note_a_stop_asked()  # Ctrl-C or SIGTERM, which committed the cancel the engine records
+    watch = cancelwatch.CancelWatch(prefect_api, every=0.05).start()
+    zombies.started_here(this_run)
+    watch._thread.join(30)  # the watch ends once it has found the run Cancelling, whether it stopped it or not
+    watch.stop()
+    assert str(this_run.id) in asked, ("the watch saw the run Cancelling", asked)
+    assert (watch.cancelled_run, signalled) == ((None, []) if stopping else (str(this_run.id), [signal.SIGTERM]))
