@@ -11,7 +11,9 @@ said `cancelled`. `take_the_stop_as_a_cancel` commits the intent itself, on the 
 
 Its tasks have no cancel of their own: the task engine records every stop Crashed. `ended_cancelled` turns the stop
 a task meets, once the intent says `cancel`, into the Cancelled state the task returns (`Running -> Cancelled`), and
-`raise_a_cancel` raises the stop again in the flow, where it goes on as before.
+`raise_a_cancel` raises the stop again in the flow, where it goes on as before. And under a committed cancel an error
+out of the run is the stop (`stopped_as_a_cancel`; `a_cancel_is_under_way` is what the runner asks, through
+`newsflow.runstops.stops_told_by`): DuckDB turns a SIGTERM landing in its statement into its own error.
 
 The intent is Prefect's private state (the one thing read here and nowhere public): `intent_is_there` says whether
 this Prefect still has it, `tests/flows/test_prefect55.py` fails when it does not, and without it a stop is recorded
