@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
@@ -168,3 +169,26 @@ def test_the_cancel_watch_takes_the_engines_own_cancelling_for_no_cancel_from_pr
     watch.stop()
     assert str(this_run.id) in asked, ("the watch saw the run Cancelling", asked)
     assert (watch.cancelled_run, signalled) == ((None, []) if stopping else (str(this_run.id), [signal.SIGTERM]))
+
+
+def test_a_run_a_dead_process_left_cancelling_is_ended_cancelled_by_the_next_runs_sweep(prefect_api: str) -> None:
+    """A second stop (or SIGKILL) between the engine's Cancelling and Cancelled writes left the run Cancelling for
+    good: the sweep took only Running runs, and a CancelWatch watches its own process's. Now the next run's sweep
+    ends it Cancelled, as it ends a Running one Crashed; a live process's Cancelling run is left to it."""
+    from flows.ingest import ingest
+    from flows.zombies import mark_crashed_zombies, process_record
+    from prefect.states import Cancelling
+
+    from tests.flows.test_zombies import dead_pid
+
+    async def sweep() -> list[str]:
+        async with get_client() as client:
+            ids = []
+            for where in (f"{socket.gethostname()}:{dead_pid()}", process_record()):
+                flow_run = await client.create_flow_run(ingest, state=Cancelling())
+                await client.update_flow_run(flow_run.id, infrastructure_pid=where)
+                ids.append(flow_run.id)
+            await mark_crashed_zombies(client)
+            return [(await client.read_flow_run(i)).state.type.value for i in ids]  # type: ignore[union-attr]
+
+    assert asyncio.run(sweep()) == ["CANCELLED", "CANCELLING"]
