@@ -20,6 +20,7 @@ from prefect import flow as flow_for_the_watch
 from prefect._internal import control_listener
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from prefect.exceptions import TerminationSignal
 from prefect.utilities.engine import capture_sigterm
 
 import flows
@@ -35,6 +36,8 @@ from tests.localserver import LocalServer
 def signals_kept() -> Iterator[None]:
     """`newsflow run` in-process leaves its own SIGTERM and Ctrl-C handlers, and a noted stop (ci140): put back."""
     kept = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    told = list(runstops._stops_told)
+    runstops._stops_told.clear()  # what a test checks the flow registers, no earlier test registered for it
     forget_stops_asked()
     try:
         yield
@@ -43,6 +46,7 @@ def signals_kept() -> Iterator[None]:
             signal.signal(number, handler)
         forget_stops_asked()
         control_listener.clear_intent()
+        runstops._stops_told[:] = told
 
 
 def stopping_as_fetched(signum: int) -> tuple[list[bool], Callable[[BaseHTTPRequestHandler], None]]:
@@ -192,3 +196,30 @@ def test_a_run_a_dead_process_left_cancelling_is_ended_cancelled_by_the_next_run
             return [(await client.read_flow_run(i)).state.type.value for i in ids]  # type: ignore[union-attr]
 
     assert asyncio.run(sweep()) == ["CANCELLED", "CANCELLING"]
+
+
+def test_a_served_runs_stop_duckdb_turned_into_its_error_in_open_run_ends_the_run_cancelled_with_its_row(
+    tmp_path: Path, server: LocalServer, prefect_api: str, signals_kept: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The flow's own two lines (flows/ingest.py): it tells the runner a cancel under way is a stop
+    (`stops_told_by`), and turns the error out of the run into the engine's cancel (`stopped_as_a_cancel`). The
+    runner's ack (the intent) then DuckDB's `RuntimeError('Query interrupted')` out of the run's start, as a
+    served run's SIGTERM in that statement gives (the DuckDB test above); here raised at that seam, in the flow
+    run in-process. Before: Failed, with the traceback, and no `runs` row."""
+    from flows.ingest import ingest
+
+    from newsflow import readersafe
+
+    def interrupted(*args: object) -> None:
+        control_listener._set_intent("cancel")  # the runner's ack, before its SIGTERM
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr(readersafe, "open_run", interrupted)
+    config_path = planet_site(tmp_path, server, stories=1)
+    with pytest.raises(TerminationSignal):  # the engine's cancel, as in a served run's process (which it ends)
+        asyncio.run(ingest(config_path=str(config_path)))
+    [(run_id, status)] = run_read_query(Warehouse(tmp_path / "warehouse" / "news.duckdb"),
+                                        "SELECT run_id, status FROM runs").rows
+    assert status == "cancelled"
+    history, _ = states_of(str(run_id))
+    assert "FAILED" not in history and history[-1] == "CANCELLED", history
