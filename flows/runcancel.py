@@ -11,9 +11,10 @@ said `cancelled`. `take_the_stop_as_a_cancel` commits the intent itself, on the 
 
 Its tasks have no cancel of their own: the task engine records every stop Crashed. `ended_cancelled` turns the stop
 a task meets, once the intent says `cancel`, into the Cancelled state the task returns (`Running -> Cancelled`), and
-`raise_a_cancel` raises the stop again in the flow, where it goes on as before. And under a committed cancel an error
-out of the run is the stop (`stopped_as_a_cancel`; `a_cancel_is_under_way` is what the runner asks, through
-`newsflow.runstops.stops_told_by`): DuckDB turns a SIGTERM landing in its statement into its own error.
+`raise_a_cancel` raises the stop again in the flow, where it goes on as before. And under a committed cancel
+DuckDB's interruption out of the run is the stop (`stopped_as_a_cancel`; `a_cancel_is_under_way` is what the
+runner asks, through `newsflow.runstops.stops_told_by`): DuckDB turns a SIGTERM landing in its statement into
+its own error. Any other error during a cancel is still the error it is.
 
 The intent is Prefect's private state (the one thing read here and nowhere public): `intent_is_there` says whether
 this Prefect still has it, `tests/flows/test_prefect55.py` fails when it does not, and without it a stop is recorded
@@ -32,6 +33,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.states import Cancelled
 
 from flows import take_back_sigterm
+from newsflow.runstops import is_an_interrupted_query
 
 T = TypeVar("T")
 CANCEL: Final[Literal["cancel"]] = "cancel"  # the engine's word (`prefect._internal.attempt_control.Intent`)
@@ -71,14 +73,15 @@ async def ended_cancelled(work: Awaitable[T]) -> T | State[Any]:
 
 
 async def stopped_as_a_cancel(work: Awaitable[T]) -> T:
-    """`work`'s result; an error it raised while a cancel is under way is the cancel. DuckDB, running a statement
-    in the main thread as the stop's SIGTERM lands, calls the engine's handler, swallows its `TerminationSignal` and
-    raises `RuntimeError('Query interrupted')` (no cause, no context): the engine recorded the run Failed with
-    that traceback at ERROR, then the runner Cancelled, and the run's start was never recorded."""
+    """`work`'s result; DuckDB's interruption it raised while a cancel is under way is the cancel (any other
+    error is still the error). DuckDB, running a statement in the main thread as the stop's SIGTERM lands, calls
+    the engine's handler, swallows its `TerminationSignal` and raises `RuntimeError('Query interrupted')` (no
+    cause, no context): the engine recorded the run Failed with that traceback at ERROR, then the runner
+    Cancelled, and the run's start was never recorded."""
     try:
         return await work
     except Exception as error:
-        if not a_cancel_is_under_way():
+        if not (a_cancel_is_under_way() and is_an_interrupted_query(error)):  # any other error is still an error
             raise
         raise asyncio.CancelledError(TASK_STOPPED) from error
 

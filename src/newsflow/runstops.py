@@ -24,8 +24,18 @@ def is_cancellation(exc: BaseException) -> bool:
     asyncio.CancelledError, and Prefect's TerminationSignal, which SIGTERM raises in a served or
     deployed run (it was recorded `failed`, red team 17). So is any exception once a stop signal reached the
     command, or once the orchestrator has said the run is being stopped (`stops_told_by`): a stop that a library
-    turned into its own error (`newsflow.cli_signals`; DuckDB's `RuntimeError('Query interrupted')`, Prefect 55)."""
-    return not isinstance(exc, Exception) or a_stop_was_asked() or any(told() for told in _stops_told)
+    turned into its own error (`newsflow.cli_signals`). What the orchestrator says (`stops_told_by`) makes a stop
+    of DuckDB's interruption only (`RuntimeError('Query interrupted')`, Prefect 55): any other error during a
+    runner's cancel is still the error it is (review of Prefect 55)."""
+    return (not isinstance(exc, Exception) or a_stop_was_asked()
+            or (is_an_interrupted_query(exc) and any(told() for told in _stops_told)))
+
+
+def is_an_interrupted_query(exc: BaseException) -> bool:
+    """DuckDB's error for a signal that landed in its statement: a RuntimeError (or DuckDB's own error class)
+    saying `Query interrupted`."""
+    from_duckdb = isinstance(exc, RuntimeError) or type(exc).__module__.partition(".")[0] == "duckdb"
+    return from_duckdb and str(exc).strip() == "Query interrupted"
 
 
 def stops_told_by(told: Callable[[], bool]) -> None:

@@ -102,35 +102,59 @@ def test_a_run_by_hand_stopped_mid_batch_ends_cancelled_in_prefect_never_crashed
     assert a_cancel_is_under_way in runstops._stops_told, "the flow tells the runner a cancel is a stop (below)"
 
 
+def interrupted_in_a_duckdb_statement() -> RuntimeError:
+    """What DuckDB raises for a SIGTERM, under the engine's handler, landing in its statement: the signal is sent
+    once the statement has started (a Python UDF in it sets the event the sender waits on), not after a timer."""
+    connection = duckdb.connect()
+    connection.execute("SET threads = 1")
+    connection.execute("SET enable_progress_bar = false")
+    started = threading.Event()
+
+    def statement_started(value: int) -> int:
+        started.set()
+        return value
+
+    connection.create_function("statement_started", statement_started, ["BIGINT"], "BIGINT")
+
+    def stop_once_started() -> None:
+        if started.wait(30):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    sender = threading.Thread(target=stop_once_started, daemon=True)
+    with capture_sigterm():  # the engine's SIGTERM handler, as around a served run
+        sender.start()
+        with pytest.raises(RuntimeError, match="Query interrupted") as interrupted:
+            connection.execute("WITH s AS (SELECT statement_started(0) AS z) "  # evaluated once, as it starts
+                               "SELECT sum(i * i % 7) FROM range(2000000000) t(i), s WHERE i > z").fetchall()
+        sender.join(30)
+    return interrupted.value
+
+
 def test_a_stop_duckdb_turned_into_query_interrupted_is_the_cancel_under_the_engines_handler(
     signals_kept: None,
 ) -> None:
     """A served run's stop: the runner commits the cancel intent (its ack), then sends SIGTERM, which the engine's
     handler turns into `TerminationSignal`. Landing in a DuckDB statement in the main thread (the run's migration,
     its start row), DuckDB swallowed it and raised `RuntimeError('Query interrupted')`: the run was recorded Failed,
-    with that traceback at ERROR, and got no `runs` row (the runner recorded a start only for a stop)."""
-    stops_told_by(a_cancel_is_under_way)  # as the flow does at its start
-    connection = duckdb.connect()
-    connection.execute("SET threads = 1")
-    connection.execute("SET enable_progress_bar = false")
-    with capture_sigterm():  # the engine's SIGTERM handler, as around a served run
-        control_listener._set_intent("cancel")
-        try:
-            timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGTERM))
-            timer.start()
-            with pytest.raises(RuntimeError, match="Query interrupted") as interrupted:
-                connection.execute("SELECT sum(i * i % 7) FROM range(2000000000) t(i)").fetchall()
-            timer.join()
-            assert is_cancellation(interrupted.value), "recorded cancelled (with its start), not failed"
+    with that traceback at ERROR, and got no `runs` row (the runner recorded a start only for a stop). Only that
+    interruption is the cancel: any other error during a cancel is still an error (its row `failed`, its
+    traceback kept)."""
+    stops_told_by(a_cancel_is_under_way)  # as the flow does at its start (the fixture takes it back)
+    control_listener._set_intent("cancel")
+    interrupted = interrupted_in_a_duckdb_statement()
+    assert is_cancellation(interrupted), "recorded cancelled (with its start), not failed"
 
-            async def the_run() -> None:
-                raise interrupted.value
+    async def raising(error: Exception) -> None:
+        raise error
 
-            with pytest.raises(asyncio.CancelledError):
-                asyncio.run(stopped_as_a_cancel(the_run()))  # the engine's cancel, not its Failed and traceback
-        finally:
-            control_listener.clear_intent()
-    assert not is_cancellation(RuntimeError("Query interrupted")), "with no cancel under way, an error is an error"
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(stopped_as_a_cancel(raising(interrupted)))  # the engine's cancel, not its Failed and traceback
+    for bug in (KeyError("feeds"), RuntimeError("Query interrupted by a typo"), ZeroDivisionError()):
+        assert not is_cancellation(bug), bug
+        with pytest.raises(type(bug)):
+            asyncio.run(stopped_as_a_cancel(raising(bug)))
+    control_listener.clear_intent()
+    assert not is_cancellation(interrupted), "with no cancel under way, an error is an error"
 
 
 @pytest.mark.parametrize("stopping", [True, False], ids=["stopping already", "not stopping"])
