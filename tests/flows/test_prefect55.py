@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import duckdb
@@ -247,3 +248,27 @@ def test_a_served_runs_stop_duckdb_turned_into_its_error_in_open_run_ends_the_ru
     assert status == "cancelled"
     history, _ = states_of(str(run_id))
     assert "FAILED" not in history and history[-1] == "CANCELLED", history
+
+
+def test_a_run_by_hand_stopped_before_its_start_row_says_it_has_no_row(
+    tmp_path: Path, server: LocalServer, prefect_api: str, signals_kept: None, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A stop as Prefect starts the run, before the runner opens it: the line said "the run is recorded cancelled"
+    of a run with no `runs` row (review of Prefect 55, F7; main too). The SIGTERM is sent by the flow's sweep for
+    killed processes' runs, the last thing before the runner, then the real sweep goes on."""
+    from flows import ingest as ingest_module
+
+    real_sweep = ingest_module.mark_crashed_zombies
+
+    async def stopped_then_swept(*args: Any) -> list[UUID]:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return await real_sweep(*args)
+
+    monkeypatch.setattr(ingest_module, "mark_crashed_zombies", stopped_then_swept)
+    config_path = planet_site(tmp_path, server, stories=1)
+    assert cli.main(["run", "--config", str(config_path), "--quiet"]) == 130
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "stopped before it started, so it has no row" in line and "recorded cancelled" not in line, line
+    warehouse_file = tmp_path / "warehouse" / "news.duckdb"
+    assert not warehouse_file.exists() or run_read_query(Warehouse(warehouse_file), "SELECT * FROM runs").rows == []
