@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 import tomllib
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
@@ -45,6 +45,7 @@ PREFECT_DEFAULTS = {
 _sigterm_interrupts = False
 _run_task: asyncio.Task[Any] | None = None  # the flow's task, while `run_stoppably` runs it
 _run_cancelled = False  # the first stop signal has cancelled it
+_on_the_stop: Callable[[], None] | None = None  # run on the loop before the task's cancel lands (`run_stoppably`)
 
 
 def sigterm_interrupts() -> None:
@@ -96,11 +97,16 @@ def take_back_sigterm() -> None:
         signal.signal(signal.SIGTERM, _interrupt)
 
 
-def run_stoppably(flow_run: Coroutine[Any, Any, T]) -> T:
+def run_stoppably(flow_run: Coroutine[Any, Any, T], on_the_stop: Callable[[], None] | None = None,
+                  stop_raised_as: tuple[type[BaseException], ...] = ()) -> T:
     """`asyncio.run(flow_run)`, whose task the first stop signal cancels, as asyncio.run's Ctrl-C does: its batch
     rolls back and its row says cancelled; it then raises KeyboardInterrupt. A signal after that (or once the
-    task is done) raises KeyboardInterrupt where the main thread is, as a second Ctrl-C does in asyncio.run."""
-    global _run_cancelled
+    task is done) raises KeyboardInterrupt where the main thread is, as a second Ctrl-C does in asyncio.run.
+
+    `on_the_stop` runs on the run's loop, before the cancel reaches the task (flows/runcancel.py: the engine is
+    told the stop is a cancel); `stop_raised_as` are what the run may raise for the stop besides CancelledError
+    (the engine's `TerminationSignal` once it has recorded the cancel), also raised as KeyboardInterrupt."""
+    global _run_cancelled, _on_the_stop
 
     async def the_run() -> T:
         global _run_task
@@ -110,13 +116,15 @@ def run_stoppably(flow_run: Coroutine[Any, Any, T]) -> T:
         finally:
             _run_task = None
 
-    _run_cancelled = False
+    _run_cancelled, _on_the_stop = False, on_the_stop
     try:
         return asyncio.run(the_run())
-    except asyncio.CancelledError:
-        if not a_stop_was_asked():
+    except BaseException as stopped:  # CancelledError, or one of `stop_raised_as`
+        if not isinstance(stopped, (asyncio.CancelledError, *stop_raised_as)) or not a_stop_was_asked():
             raise
         raise KeyboardInterrupt from None
+    finally:
+        _on_the_stop = None
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -127,6 +135,8 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     task = _run_task
     if task is not None and not task.done() and not _run_cancelled:
         _run_cancelled = True
+        if _on_the_stop is not None:  # on the loop, not here: it takes a lock the interrupted code may hold
+            task.get_loop().call_soon_threadsafe(_on_the_stop)  # queued before the cancel's wake-up: it runs first
         task.cancel()
         task.get_loop().call_soon_threadsafe(lambda: None)  # wake a loop blocked in select()
         return

@@ -28,6 +28,7 @@ import urllib.request
 
 from flows.loopback import open_url
 from flows.zombies import FLOW_NAME, runs_started_here
+from newsflow.cli_signals import a_stop_was_asked
 
 CHECK_S = 2.0
 QUERY_TIMEOUT_S = 10.0
@@ -100,6 +101,8 @@ class CancelWatch:
                 continue
             with self._lock:
                 if self._stopped.is_set():  # the run is over: a SIGTERM now would hit what follows it
+                    return
+                if a_stop_was_asked():  # stopping already (Ctrl-C, SIGTERM): the engine's own Cancelling (Prefect 55)
                     return
                 self.cancelled_run = run_id
                 os.kill(os.getpid(), signal.SIGTERM)

@@ -313,19 +313,24 @@ def quiet_prefects_console(mode: str) -> None:
 def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
     quiet_prefects_console(mode)
     configure_prefect_environment()
+    from prefect.exceptions import TerminationSignal
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.ingest import SKIPPED, ingest
+    from flows.runcancel import forget_the_cancel, take_the_stop_as_a_cancel
 
     spare_the_collector()
     with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
         try:
-            result: dict[str, Any] = run_stoppably(  # asyncio.run, whose task a stop signal cancels
-                ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all)
-            )
+            # asyncio.run, whose task a stop signal cancels; the engine records the stop Cancelled (Prefect 55)
+            result: dict[str, Any] = run_stoppably(
+                ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all),
+                on_the_stop=take_the_stop_as_a_cancel, stop_raised_as=(TerminationSignal,))
         except SKIPPED as exc:
             reason = str(exc)  # the flow's Cancelled state says "skipped: <why>" already
             raise SkippedRun(reason if reason.startswith("skipped:") else f"skipped: {reason}") from exc
+        finally:
+            forget_the_cancel()
     return result
 
 

@@ -44,6 +44,7 @@ from prefect.task_runners import TaskRunner
 from flows import take_back_sigterm
 from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.observerpolling import observer_polling_on_one_line
+from flows.runcancel import a_cancel_is_under_way, ended_cancelled, raise_a_cancel, stopped_as_a_cancel
 from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import hostholds, warehouse
@@ -57,6 +58,7 @@ from newsflow.remote import WorkerFetched, fetch_and_extract_here
 from newsflow.report import ReportRows, report_markdown, report_rows
 from newsflow.runbatches import load_fetched
 from newsflow.runner import RunContext, RunSummary, Stages, run_ingest
+from newsflow.runstops import stops_told_by
 from newsflow.servicewatch import end_with_the_service
 from newsflow.warehouse import Warehouse
 
@@ -101,24 +103,27 @@ class RunLogHandler(APILogHandler):
 # One task per stage call, never per article: poll (and commit) the due feeds, then one task per
 # batch that fetches, extracts and loads it and returns only counts, so a task result never holds
 # pages. (Prefect keeps a task's parameters and result for the whole flow run.)
+# A task the run's cancel stops ends Cancelled, not Crashed, and the stop goes on in the flow (flows/runcancel.py).
 @task(name="poll-feeds", cache_policy=NO_CACHE)
-async def poll_feeds_task(poll: StageCall, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
-    return await poll(ctx, feeds)
+async def poll_feeds_task(poll: StageCall, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts | State[Any]:
+    return await ended_cancelled(poll(ctx, feeds))
 
 
 @task(name="fetch-extract-load", cache_policy=NO_CACHE)
-async def batch_task(run_batch: StageCall, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-    return await run_batch(ctx, batch)
+async def batch_task(
+    run_batch: StageCall, ctx: RunContext, batch: Sequence[PendingArticle]
+) -> RunCounts | State[Any]:
+    return await ended_cancelled(run_batch(ctx, batch))
 
 
 class PrefectStages(Stages):
     """Each stage call as a Prefect task, so the UI shows them with their timings and logs."""
 
     async def poll(self, ctx: RunContext, feeds: Sequence[FeedConfig]) -> RunCounts:
-        return await poll_feeds_task(super().poll, ctx, feeds)
+        return raise_a_cancel(await poll_feeds_task(super().poll, ctx, feeds))
 
     async def batch(self, ctx: RunContext, batch: Sequence[PendingArticle]) -> RunCounts:
-        return await batch_task(super().batch, ctx, batch)
+        return raise_a_cancel(await batch_task(super().batch, ctx, batch))
 
 
 # --- Dask: fetch and extract on the cluster, load here ------------------------------------------
@@ -348,6 +353,7 @@ async def ingest(
     end_with_the_service()  # a served run ends when `newsflow serve` does, SIGKILLed too (red team 36)
     say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
     quiet_engine_stop_lines()  # ... nor the engine's ERROR lines restating the stop
+    stops_told_by(a_cancel_is_under_way)  # a stop DuckDB turned into its own error is the stop (Prefect 55)
     send_newsflow_logs_to_run()
     # A served run is its own process: Prefect's observers there log a lost API with a traceback too
     keep_lost_connections_on_one_line()
@@ -367,7 +373,7 @@ async def ingest(
     run_id = str(flow_run.get_id())
     try:
         await look_after_runs()
-        summary = await run_on_configured_runner(config, run_id, feeds, all_feeds)
+        summary = await stopped_as_a_cancel(run_on_configured_runner(config, run_id, feeds, all_feeds))
     except (asyncio.CancelledError, TerminationSignal):
         if line := stopped_line():
             get_run_logger().warning(line)

@@ -39,6 +39,7 @@ from typing import Any
 from prefect.context import FlowRunContext
 from prefect.exceptions import TerminationSignal
 
+from flows.runcancel import a_cancel_is_under_way
 from newsflow.cli_signals import a_stop_was_asked, how_the_stopped_run_is_recorded
 
 logger = logging.getLogger("newsflow.serve")
@@ -69,7 +70,7 @@ class EngineStopLinesAtDebug(logging.Filter):
             return True
         message = record.getMessage()
         restated = message.startswith(STOP_RESTATED) and (_stop_received.is_set() or a_stop_was_asked()
-                                                          or _a_stop_is_in_flight())
+                                                          or a_cancel_is_under_way() or _a_stop_is_in_flight())
         if not (restated or message.startswith(SKIP_RESTATED)):
             return True
         record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)

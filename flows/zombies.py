@@ -1,4 +1,5 @@
-"""Flow runs a killed process left Running are marked Crashed by the next run or service start.
+"""Flow runs a killed process left Running are marked Crashed by the next run or service start (left
+Cancelling, by a second stop or a SIGKILL between the engine's Cancelling and Cancelled writes: Cancelled).
 
 Each `ingest` run records where it runs as its `infrastructure_pid`, `<hostname>:<pid>`, unless a
 worker already set one; where Linux says so, followed by which process that is, `(boot <id>, tick <n>)`: the
@@ -141,30 +142,40 @@ def is_the_recorded_process(infrastructure_pid: str) -> bool:
 
 
 async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None) -> list[UUID]:
-    """Mark Crashed the Running `ingest` runs whose process on this host is gone; their ids."""
-    running = await client.read_flow_runs(
+    """Mark Crashed the Running `ingest` runs whose process on this host is gone, and Cancelled the Cancelling
+    ones (a second stop or a SIGKILL between the engine's Cancelling and Cancelled writes, Prefect 55); their ids."""
+    stuck = await client.read_flow_runs(
         flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
-        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING]))),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+            any_=[StateType.RUNNING, StateType.CANCELLING]))),
     )
-    crashed = []
-    for zombie in running:
+    ended = []
+    for zombie in stuck:
         if zombie.id == own_id or not process_is_gone(zombie.infrastructure_pid):
             continue
-        message = f"its process ({zombie.infrastructure_pid}) ended before the run finished; found by {this_process()}"
-        try:
-            await client.set_flow_run_state(zombie.id, Crashed(message=message), force=True)
-        except Exception as exc:
-            if server_error(exc) is None:  # a lost API, a 4xx: the caller's to judge
-                raise
-            if await deleted_for_good(client, zombie):
-                continue
-            log.warning("flow run %s (%s) was left Running by a killed process and the Prefect API refused to mark "
-                        "it Crashed (%s); it stays Running in Prefect's UI (a run of a deployment deleted while it "
-                        "ran is refused for good)", zombie.id, zombie.name, server_error(exc))
-            continue
-        log.warning("flow run %s (%s) was left Running by a killed process: marked Crashed", zombie.id, zombie.name)
-        crashed.append(zombie.id)
-    return crashed
+        if await _ended_zombie(client, zombie):
+            ended.append(zombie.id)
+    return ended
+
+
+async def _ended_zombie(client: PrefectClient, zombie: FlowRun) -> bool:
+    cancelling = zombie.state is not None and zombie.state.type is StateType.CANCELLING
+    left, marked = ("Cancelling", "Cancelled") if cancelling else ("Running", "Crashed")
+    message = f"its process ({zombie.infrastructure_pid}) ended before the run finished; found by {this_process()}"
+    end: State[None] = Cancelled(message=message) if cancelling else Crashed(message=message)
+    try:
+        await client.set_flow_run_state(zombie.id, end, force=True)
+    except Exception as exc:
+        if server_error(exc) is None:  # a lost API, a 4xx: the caller's to judge
+            raise
+        if await deleted_for_good(client, zombie):
+            return False
+        log.warning("flow run %s (%s) was left %s by a killed process and the Prefect API refused to mark "
+                    "it %s (%s); it stays %s in Prefect's UI (a run of a deployment deleted while it "
+                    "ran is refused for good)", zombie.id, zombie.name, left, marked, server_error(exc), left)
+        return False
+    log.warning("flow run %s (%s) was left %s by a killed process: marked %s", zombie.id, zombie.name, left, marked)
+    return True
 
 
 async def deleted_for_good(client: PrefectClient, zombie: FlowRun) -> bool:

@@ -28,6 +28,7 @@ _stops_before_the_command = [0]  # `_stops_noted` as the command started (`forge
 _run_recorded = threading.Event()  # set by the runner once the run's end is recorded completed
 _dropped_at: list[float] = []  # when the first stop after that was dropped
 _row_unwritten = threading.Event()  # set by the runner when a stopped or failed run's row could not be written
+_run_opened = threading.Event()  # set by the runner as it opens the run: from there on a stop is recorded in a row
 # How long a run's end may hold Ctrl-C and SIGTERM back (runstops.interrupts_held, and after it the command's
 # end): longer than recording it takes (red team 7's second Ctrl-C came 0.3 s after the first), far shorter
 # than a reader's write_patience can be.
@@ -61,6 +62,12 @@ def forget_the_run_recorded() -> None:
     _run_recorded.clear()
     _dropped_at.clear()
     _row_unwritten.clear()
+    _run_opened.clear()
+
+
+def note_the_run_opened() -> None:
+    """The runner opens the run (its start row next): a stop from here on is recorded, in a row or the spool."""
+    _run_opened.set()
 
 
 def note_the_row_unwritten(unwritten: bool) -> None:
@@ -80,6 +87,8 @@ def how_the_stopped_run_is_recorded() -> str:
     """What the command's `interrupted` line says of the stopped run's row (flows/cli.py)."""
     if _row_unwritten.is_set():
         return "the run's row could not be written (said above), so the next run marks it abandoned"
+    if not _run_opened.is_set():  # stopped as Prefect started it: there is no row to say cancelled (review F7)
+        return "the run was stopped before it started, so it has no row"
     return "the run is recorded cancelled"
 
 

@@ -247,6 +247,7 @@ def open_run(
     Stopped here, most likely while it waits `write_patience` for a reader, the run's start and end
     are recorded, or spooled at once, as `cancelled`: its row was nowhere, neither in the warehouse
     nor in the spool, and a served run said `Finished in state Running()` (red team 17)."""
+    cli_signals.note_the_run_opened()  # a stop from here on is recorded, started and ended (below)
     try:
         return readersafe.open_run(store, summary.run_id, configured, selected)
     except BaseException as exc:

@@ -7,11 +7,14 @@ import contextlib
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsflow import cli_signals
 from newsflow.cli_signals import a_stop_was_asked, note_a_stop_asked
+
+# What the orchestrator running the run says of a stop under way (flows/runcancel.py: Prefect's cancel intent)
+_stops_told: list[Callable[[], bool]] = []
 
 
 def is_cancellation(exc: BaseException) -> bool:
@@ -20,8 +23,26 @@ def is_cancellation(exc: BaseException) -> bool:
     Every stop from outside is a BaseException that is no Exception: KeyboardInterrupt, SystemExit,
     asyncio.CancelledError, and Prefect's TerminationSignal, which SIGTERM raises in a served or
     deployed run (it was recorded `failed`, red team 17). So is any exception once a stop signal reached the
-    command: a KeyboardInterrupt that a library turned into its own error (`newsflow.cli_signals`)."""
-    return not isinstance(exc, Exception) or a_stop_was_asked()
+    command, or once the orchestrator has said the run is being stopped (`stops_told_by`): a stop that a library
+    turned into its own error (`newsflow.cli_signals`). What the orchestrator says (`stops_told_by`) makes a stop
+    of DuckDB's interruption only (`RuntimeError('Query interrupted')`, Prefect 55): any other error during a
+    runner's cancel is still the error it is (review of Prefect 55)."""
+    return (not isinstance(exc, Exception) or a_stop_was_asked()
+            or (is_an_interrupted_query(exc) and any(told() for told in _stops_told)))
+
+
+def is_an_interrupted_query(exc: BaseException) -> bool:
+    """DuckDB's error for a signal that landed in its statement: a RuntimeError (or DuckDB's own error class)
+    saying `Query interrupted`."""
+    from_duckdb = isinstance(exc, RuntimeError) or type(exc).__module__.partition(".")[0] == "duckdb"
+    return from_duckdb and str(exc).strip() == "Query interrupted"
+
+
+def stops_told_by(told: Callable[[], bool]) -> None:
+    """From now on in this process, `told()` saying True means a stop is under way (idempotent). A served run's
+    stop is Prefect's SIGTERM, whose handler newsflow does not replace (Prefect 54): what notes it is Prefect's."""
+    if told not in _stops_told:
+        _stops_told.append(told)
 
 
 HOLD_AT_MOST_S = cli_signals.HOLD_AT_MOST_S  # how long the end holds a stop back (a test shortens it here)

@@ -46,6 +46,7 @@ from newsflow.cli_signals import (
     forget_the_run_recorded,
     note_a_stop_asked,
     note_the_row_unwritten,
+    note_the_run_opened,
 )
 from newsflow.config import load_config
 from newsflow.servicewatch import end_with_the_service
@@ -110,6 +111,7 @@ def test_a_served_runs_stop_line_says_what_the_runner_noted_of_its_row(
     this_run = FlowRun(flow_id=uuid4(), name="calm-otter", deployment_id=uuid4())
     monkeypatch.setattr(FlowRunContext, "get", classmethod(lambda cls: SimpleNamespace(flow_run=this_run)))
     forget_the_run_recorded()
+    note_the_run_opened()  # the runner opened it: its row was tried
     note_the_row_unwritten(unwritten)
     try:
         line = stopped_line()
