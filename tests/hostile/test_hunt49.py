@@ -122,7 +122,9 @@ def test_a_stopped_run_whose_row_the_full_disk_refused_is_abandoned_counting_wha
                                 "WHERE run_id = 'stopped'").rows
     assert row == [("abandoned", ARTICLES, ARTICLES, ARTICLES)], "the abandoned row counts what carries its id"
     cli_signals.forget_the_run_recorded()
+    cli_signals.note_the_run_opened()  # a new run, opened (Prefect 55: a run stopped before it opens has no row)
     assert "recorded cancelled" in cli_signals.how_the_stopped_run_is_recorded(), "a new run starts unwritten-free"
+    cli_signals.forget_the_run_recorded()
 
 
 @pytest.mark.parametrize(("row", "said"), [
@@ -140,6 +142,7 @@ def test_the_interrupted_line_says_whether_the_row_was_written(
 
     monkeypatch.setattr(flows.cli, "drop_further_interrupts", lambda: None)  # the test process's own handlers stay
     cli_signals.forget_the_run_recorded()
+    cli_signals.note_the_run_opened()  # each row's case is of a run the runner opened (Prefect 55)
     if row == "unwritten":
         cli_signals.note_the_row_unwritten(True)
     elif row == "completed":
@@ -302,6 +305,7 @@ def test_a_stopped_runs_row_written_then_what_follows_failing_is_said_so(
     store = Warehouse(config.warehouse_path)
     readersafe.record_start(store, "r", config.feeds)
     cli_signals.forget_the_run_recorded()
+    cli_signals.note_the_run_opened()  # as `runner.open_run` notes it before the start row (Prefect 55)
     fail_at(monkeypatch, "close", duckdb.IOException)
     caplog.set_level(logging.WARNING)
     end_stopped_run(store, RunSummary("r", status="cancelled"), WritesInThreads(), asyncio.CancelledError())
