@@ -339,6 +339,27 @@ def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: 
     return found, outcome
 
 
+def check_example(tmp_path: Path, seed: str, example: Example, prefect_api: str | None, kept_in: Path,
+                  workers: int = 2) -> None:
+    """Run the example drawn from `seed` (on `prefect_api` when given, none otherwise) and fail with what it broke;
+    hunts 49 and 50 run theirs here. A failing example's evidence is kept in `kept_in` (pytest rotates tmp_path
+    away: the only evidence of a failure that came of timing goes with it); with $NEWSFLOW_HUNT49_LOG set, each
+    example's summary is one JSON line there."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    if prefect_api is not None:
+        env["PREFECT_API_URL"] = prefect_api
+    found, outcome = run_example(tmp_path, example, env, workers)
+    if log := os.environ.get("NEWSFLOW_HUNT49_LOG"):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"seed": seed, "drawn": example.describe(), "code": outcome.code,
+                                  "seconds": round(outcome.seconds, 1), "notes": [n for n in outcome.notes
+                                  if "batch" not in n], "last": outcome.stderr.strip()[-300:], "found": found}) + "\n")
+    said = f"{example.describe()}\nexit {outcome.code}, {outcome.seconds:.1f} s\n{outcome.stderr[-2000:]}"
+    if found:
+        said += f"\nkept in {keep_evidence(tmp_path, seed, example, outcome, found, kept_in)}"
+    assert not found, said + "\n" + "\n".join(found)
+
+
 def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int) -> tuple[list[str], Outcome]:
     server, child, sent = LocalServer(), list[int](), list[int]()
     try:
