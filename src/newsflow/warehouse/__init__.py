@@ -207,8 +207,8 @@ class Warehouse:
             try:
                 compat.refuse_a_file_cut_short(con, self.path, screen)  # what survives the cut read as if whole
                 tables = compat.table_names(con)
-                compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
-                if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed
+                compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table (Local 25)
+                if compat.is_unmade_warehouse(con, tables):  # a first run killed before its migrations committed
                     raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
                                          "was stopped before it made them); run `newsflow run` first")
                 yield con
