@@ -2,7 +2,7 @@
 
 DuckDB lets no process write while another holds the file open, read-only or not. A run does
 not wait for DBeaver, a notebook or `duckdb -readonly` to let go: after `warehouse.write_patience`
-seconds (once per run) it writes the *inputs* of each load to `<warehouse>.spool/` instead, and
+seconds (once per run) it writes the *inputs* of each load to `<warehouse>-spool/` instead, and
 later runs replay them through the very same load functions, before they write anything else.
 
     commit_or_spool(store, run_id, load_fn, *args)  -- load_fn(store, *args), or a spool file
@@ -29,10 +29,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsflow import spoolcodec, warehouse
+from newsflow import spoolcodec, spoolfolders, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.files import PARTIAL_SUFFIX, read_capped, replace_file
 from newsflow.runlock import DISK_FULL, room_question
+from newsflow.spoolfolders import spool_dir_for as spool_dir_for  # where every caller finds it
 from newsflow.warehouse import BorrowedWarehouse, Warehouse
 
 log = logging.getLogger(__name__)
@@ -68,10 +69,6 @@ class SpooledLoad:
     # What the run counted for this load when it spooled it; a replay adds only the difference.
     counted: dict[str, int] = field(default_factory=dict)
     format: int = SPOOL_FORMAT
-
-
-def spool_dir_for(warehouse_path: Path) -> Path:
-    return warehouse_path.with_suffix(".spool")
 
 
 KIND_PEEK_BYTES = 512  # a spool file's kind is in its first bytes (`dump_load` writes it fourth)
@@ -146,6 +143,9 @@ class Spool:
 
 
 def spool_of(store: Warehouse) -> Spool:
+    """The warehouse's own spool folder, with what an older version spooled for it moved in (spoolfolders)."""
+    spoolfolders.adopt_legacy(store.path)
+    spoolfolders.say_orphans(store.path)
     return Spool(spool_dir_for(store.path))
 
 

@@ -20,7 +20,7 @@ import logging
 import pathlib
 import pickle
 
-from newsflow.spool import Spool, SpooledLoad, SpoolFileError, dump_load, spool_dir_for
+from newsflow.spool import SpooledLoad, SpoolFileError, dump_load, spool_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,10 @@ def read_legacy(content: bytes) -> SpooledLoad:
 
 def convert_legacy(store: Warehouse) -> tuple[int, list[str]]:
     """Convert the pickled files in the spool folder and its failed/; returns (converted, problems)."""
-    spool = Spool(spool_dir_for(store.path))
-    candidates = sorted(spool.directory.glob("*.spool")) + sorted((spool.directory / "failed").glob("*.spool"))
-    converted, problems = 0, []
+    converted, problems = 0, list[str]()
     with store.run_lock("spool-convert"):  # no run replays the folder meanwhile
+        spool = spool_of(store)  # an older version's shared folder taken over first, if it is this warehouse's
+        candidates = sorted(spool.directory.glob("*.spool")) + sorted((spool.directory / "failed").glob("*.spool"))
         for path in candidates:
             content = path.read_bytes()
             if content[:1] != b"\x80":
