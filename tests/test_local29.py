@@ -203,3 +203,13 @@ def test_warehouses_sharing_a_folder_lose_and_duplicate_no_spooled_load(
     for what, which in steps:
         world.act(what, which)
     _check_world(world)
+
+
+def test_a_warehouse_name_with_no_room_for_its_spool_folders_name_is_refused_in_one_line(tmp_path: Path) -> None:
+    """`<name>-spool` is 6 bytes longer than the name: a 250-byte name's folder cannot be made (255 at most)."""
+    from newsflow.configfile import resolve_warehouse_path
+    from newsflow.errors import ConfigError
+
+    assert resolve_warehouse_path(tmp_path / "c.toml", "n" * 249).name == "n" * 249
+    with pytest.raises(ConfigError, match="room for its spool folder"):
+        resolve_warehouse_path(tmp_path / "c.toml", "n" * 250)
