@@ -117,7 +117,7 @@ def say_orphans(warehouse_path: Path) -> None:
     for folder in sorted(folders):
         owner = folder.with_name(folder.name.removesuffix(FOLDER_SUFFIX))
         waiting = len(loads_in(folder))
-        if waiting and not owner.exists() and _first_time("orphan", folder):
+        if waiting and owner != warehouse_path and not owner.exists() and _first_time("orphan", folder):
             log.error("spool: %s holds %d spooled loads of the warehouse %s, which is not there: if %s is that "
                       "warehouse renamed or moved, move the folder to %s (no newsflow running) and the next run "
                       "loads them; else put that warehouse back and run it", folder, waiting, owner,
