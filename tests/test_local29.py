@@ -213,3 +213,25 @@ def test_a_warehouse_name_with_no_room_for_its_spool_folders_name_is_refused_in_
     assert resolve_warehouse_path(tmp_path / "c.toml", "n" * 249).name == "n" * 249
     with pytest.raises(ConfigError, match="room for its spool folder"):
         resolve_warehouse_path(tmp_path / "c.toml", "n" * 250)
+
+
+def test_an_older_versions_folder_this_user_cannot_change_stops_no_run_and_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The takeover's rename refused (EPERM: another user's folder, `chattr +i`) escaped `spool_of` as a traceback."""
+    store = _made(Warehouse(tmp_path / "news.duckdb"))
+    legacy = tmp_path / "news.spool"
+    _legacy_start(legacy, "old-1")
+    done = subprocess.run(["chattr", "+i", str(legacy)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"chattr +i needs root and a filesystem with attributes: {done.stderr.strip()}")
+    try:
+        with caplog.at_level(logging.ERROR, logger="newsflow.spoolfolders"):
+            _spool_start(store, "new-1")
+            assert spool.replay(store) and spool.replay(store)
+    finally:
+        subprocess.run(["chattr", "-i", str(legacy)], check=True)
+    assert _runs_in(store) == ["new-1"]
+    [line] = [r.getMessage() for r in caplog.records]
+    assert f"from {legacy} to " in line and "Operation not permitted" in line
+    assert spool.replay(store) and _runs_in(store) == ["new-1", "old-1"]  # writable again: taken over

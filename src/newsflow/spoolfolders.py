@@ -65,7 +65,14 @@ def adopt_legacy(warehouse_path: Path) -> None:
         if _first_time("shared", warehouse_path):
             _say_shared(legacy, warehouse_path, others, len(files))
         return
-    moved = move_loads(files, legacy, spool_dir_for(warehouse_path))
+    try:
+        moved = move_loads(files, legacy, spool_dir_for(warehouse_path))
+    except OSError as exc:  # a folder this user cannot change (another user's, immutable, read-only)
+        if _first_time("stuck", warehouse_path):
+            log.error("spool: cannot move the loads an older newsflow spooled for %s from %s to %s (%s): they "
+                      "wait there, loaded by no run; make both folders writable by the user that runs newsflow",
+                      warehouse_path, legacy, spool_dir_for(warehouse_path), exc.strerror or exc)
+        return
     log.info("spool: moved %d loads an older newsflow spooled for %s from %s to %s", moved, warehouse_path,
              legacy, spool_dir_for(warehouse_path))
 
