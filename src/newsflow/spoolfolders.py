@@ -16,9 +16,12 @@ A spool folder whose warehouse is not there (renamed without its folder) is said
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from newsflow.warehouse import compat
@@ -53,28 +56,41 @@ def loads_in(folder: Path) -> list[Path]:
 
 def adopt_legacy(warehouse_path: Path) -> None:
     """Move an older version's spooled loads of this warehouse into its own folder, or say why not (once a
-    process). Costs one listing when that folder is there. Call it holding the run lock."""
+    process). Costs one listing when that folder is there."""
     legacy = legacy_dir_for(warehouse_path)
     if legacy is None or not legacy.is_dir():
         return
-    files = loads_in(legacy)
-    if not files:
-        return
-    others = sharers(legacy, warehouse_path)
-    if others:
-        if _first_time("shared", warehouse_path):
-            _say_shared(legacy, warehouse_path, others, len(files))
+    if not loads_in(legacy):
         return
     try:
-        moved = move_loads(files, legacy, spool_dir_for(warehouse_path))
+        with _holding(legacy):  # one taker at a time, whichever process (a reader's command calls this too)
+            files = loads_in(legacy)
+            others = sharers(legacy, warehouse_path)
+            if others:
+                if files and _first_time("shared", warehouse_path):
+                    _say_shared(legacy, warehouse_path, others, len(files))
+                return
+            moved = move_loads(files, legacy, spool_dir_for(warehouse_path))
     except OSError as exc:  # a folder this user cannot change (another user's, immutable, read-only)
         if _first_time("stuck", warehouse_path):
             log.error("spool: cannot move the loads an older newsflow spooled for %s from %s to %s (%s): they "
                       "wait there, loaded by no run; make both folders writable by the user that runs newsflow",
                       warehouse_path, legacy, spool_dir_for(warehouse_path), exc.strerror or exc)
         return
-    log.info("spool: moved %d loads an older newsflow spooled for %s from %s to %s", moved, warehouse_path,
-             legacy, spool_dir_for(warehouse_path))
+    if moved:
+        log.info("spool: moved %d loads an older newsflow spooled for %s from %s to %s", moved, warehouse_path,
+                 legacy, spool_dir_for(warehouse_path))
+
+
+@contextmanager
+def _holding(folder: Path) -> Iterator[None]:
+    """An flock on the folder itself: not the warehouse's file, so no lock of DuckDB's is touched."""
+    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def sharers(legacy: Path, warehouse_path: Path) -> list[Path]:
