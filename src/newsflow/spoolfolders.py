@@ -6,22 +6,22 @@ run of any of them loaded the others' loads and deleted them. Now each warehouse
 `<its file name>-spool/` (`news.duckdb-spool/`): a name no older folder has (theirs end in `.spool`), and
 one that moves with the file's whole name.
 
-A folder an older version left (`legacy_dir_for`) is taken over by the one warehouse it can be: when no
-other DuckDB file beside it maps to that folder, its loads (and `failed/`) are moved into the warehouse's
-own folder, oldest first, after whatever is there already (`adopt_legacy`). When another one does, no
-load of it is loaded and the run says so in one line, naming the folder and what to do: never a guess.
-A spool folder whose warehouse is not there (renamed without its folder) is said in one line too
-(`say_orphans`), so a rename does not strand its loads unsaid.
+A replay (under the run lock) loads, oldest first (`folders_before`): an older version's folder
+(`legacy_dir_for`), read where it is (no move: it may be a link to another disk, and a reader's command
+changes nothing), then the folders a user moved into the warehouse's own as a line said, then its own.
+An older version's load is loaded only when it is certainly this warehouse's: its run is recorded in the
+warehouse (`runs` or `spool_replays`), and no other warehouse beside could be its own. Else nothing of it
+is loaded and one line names the folder and the command that hands it over: never a guess. A spool folder
+whose warehouse is not there (renamed without its folder) is said in one line too (`say_orphans`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
+import shlex
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import suppress
 from pathlib import Path
 
 from newsflow.warehouse import compat
@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 FOLDER_SUFFIX = "-spool"
 LEGACY_SUFFIX = ".spool"
 LOAD_GLOB = "*.spool"  # a spooled load's file name ends so (newsflow.spool.SUFFIX)
-_SEEN: set[tuple[str, str]] = set()  # (what, folder) said or done once per process
+FAILED = "failed"
+_SEEN: set[tuple[str, str]] = set()  # (what, folder) said once per process
 _GUARD = threading.Lock()
 
 
@@ -49,83 +50,81 @@ def legacy_dir_for(warehouse_path: Path) -> Path | None:
 def loads_in(folder: Path) -> list[Path]:
     """The spooled loads in a folder and its `failed/`, oldest first; none for a folder that is not there."""
     try:
-        return sorted(folder.glob(LOAD_GLOB)) + sorted((folder / "failed").glob(LOAD_GLOB))
+        found = sorted(folder.glob(LOAD_GLOB)) + sorted((folder / FAILED).glob(LOAD_GLOB))
+        return [path for path in found if not path.is_dir()]  # a folder moved in is not a load
     except OSError:
         return []
 
 
-def adopt_legacy(warehouse_path: Path) -> None:
-    """Move an older version's spooled loads of this warehouse into its own folder, or say why not (once a
-    process). Costs one listing when that folder is there."""
+def folders_before(warehouse_path: Path) -> list[tuple[Path, bool]]:
+    """The folders whose loads a replay loads before the warehouse's own, oldest first, each with whether its
+    loads are certainly this warehouse's: an older version's folder (False: a load of it only when its run is
+    known to the warehouse; none while another warehouse beside could be its own, said), then the folders moved
+    into the own folder (True: a user put them there, as `say_orphans` and `say_unknown` say to)."""
+    found: list[tuple[Path, bool]] = []
     legacy = legacy_dir_for(warehouse_path)
-    if legacy is None or not legacy.is_dir():
-        return
-    if not loads_in(legacy):
-        return
-    try:
-        with _holding(legacy):  # one taker at a time, whichever process (a reader's command calls this too)
-            files = loads_in(legacy)
-            others = sharers(legacy, warehouse_path)
-            if others:
-                if files and _first_time("shared", warehouse_path):
-                    _say_shared(legacy, warehouse_path, others, len(files))
-                return
-            moved = move_loads(files, legacy, spool_dir_for(warehouse_path))
-    except OSError as exc:  # a folder this user cannot change (another user's, immutable, read-only)
-        if _first_time("stuck", warehouse_path):
-            log.error("spool: cannot move the loads an older newsflow spooled for %s from %s to %s (%s): they "
-                      "wait there, loaded by no run; make both folders writable by the user that runs newsflow",
-                      warehouse_path, legacy, spool_dir_for(warehouse_path), exc.strerror or exc)
-        return
-    if moved:
-        log.info("spool: moved %d loads an older newsflow spooled for %s from %s to %s", moved, warehouse_path,
-                 legacy, spool_dir_for(warehouse_path))
+    if legacy is not None and _has_loads(legacy):
+        others = sharers(legacy, warehouse_path)
+        if not others:
+            found.append((legacy, False))
+        elif _first_time("shared", warehouse_path):
+            _say_shared(legacy, warehouse_path, others)
+    return found + [(folder, True) for folder in moved_in(spool_dir_for(warehouse_path))]
 
 
-@contextmanager
-def _holding(folder: Path) -> Iterator[None]:
-    """An flock on the folder itself: not the warehouse's file, so no lock of DuckDB's is touched."""
-    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+def moved_in(folder: Path) -> list[Path]:
+    """Spool folders a user moved into this one (`mv news.duckdb-spool old.duckdb-spool/`), by name."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+        inside = sorted(p for p in folder.iterdir() if p.name != FAILED and p.is_dir())
+    except OSError:
+        return []
+    return [p for p in inside if _has_loads(p)]
+
+
+def _has_loads(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and next(folder.glob(LOAD_GLOB), None) is not None
+    except OSError:
+        return False
 
 
 def sharers(legacy: Path, warehouse_path: Path) -> list[Path]:
-    """The other DuckDB files beside the warehouse whose older spool folder was `legacy` too."""
+    """The other files beside the warehouse whose older spool folder was `legacy` too and that are, or could be,
+    DuckDB files: one that cannot be read (a link to a disk not mounted, another user's) could be its owner."""
     try:
         beside = sorted(legacy.parent.iterdir())
     except OSError:
-        return []
+        return [legacy.parent]  # cannot be told
     return [path for path in beside if path != warehouse_path and path != legacy
-            and path.with_suffix(LEGACY_SUFFIX) == legacy and _is_duckdb_file(path)]
+            and path.with_suffix(LEGACY_SUFFIX) == legacy and _could_be_duckdb(path)]
 
 
-def move_loads(files: list[Path], legacy: Path, folder: Path) -> int:
-    """Each file, in order, renamed into `folder` (its `failed/` into `failed/`) after the files there: a kill
-    between two leaves the rest for the next run, in their order. Returns how many moved."""
-    moved = 0
-    for path in files:
-        into = folder / "failed" if path.parent != legacy else folder
-        into.mkdir(parents=True, exist_ok=True)
-        target = into / _next_name(into, path.name)
-        try:
-            os.rename(path, target)  # same folder tree, so same file system: one atomic step
-        except FileNotFoundError:  # another process moved it: not ours to count
-            continue
-        moved += 1
-    return moved
+def _could_be_duckdb(path: Path) -> bool:
+    try:
+        if path.is_dir():
+            return False
+        return compat.storage_version(path) is not None  # through heldfiles: no lock dropped
+    except OSError:
+        return True
 
 
-def _next_name(folder: Path, name: str) -> str:
-    """`name` with the sequence number after the folder's last (names start `<sequence>.`)."""
-    numbers = [int(p.name.split(".", 1)[0]) for p in folder.glob(LOAD_GLOB)
-               if p.name.split(".", 1)[0].isascii() and p.name.split(".", 1)[0].isdigit()]
-    if not numbers:
-        return name
-    return f"{max(numbers) + 1:09d}.{name.split('.', 1)[1] if '.' in name else name}"
+def mv_into(folder: Path, warehouse_path: Path) -> str:
+    """The command that hands `folder`'s loads to the warehouse: into its spool folder, which is made first so
+    that the command means the same whether or not a run made it already."""
+    own = spool_dir_for(warehouse_path)
+    with suppress(OSError):  # the line's command then makes it (mv renames into a missing folder)
+        own.mkdir(exist_ok=True)
+    return f"mv {shlex.quote(str(folder))} {shlex.quote(str(own))}/"
+
+
+def say_unknown(legacy: Path, warehouse_path: Path, count: int) -> None:
+    """Loads of an older version's folder whose runs this warehouse has no record of: said once a process."""
+    if _first_time("unknown", warehouse_path):
+        log.error("spool: %s holds %d loads an older newsflow spooled, of runs %s has no record of, so whose they "
+                  "are cannot be told and none is loaded: if they are this warehouse's, move the folder into its "
+                  "spool folder (`%s`, no newsflow running) and the next run loads them; else move it into the "
+                  "spool folder of the warehouse they are from", legacy, count, warehouse_path,
+                  mv_into(legacy, warehouse_path))
 
 
 def say_orphans(warehouse_path: Path) -> None:
@@ -134,33 +133,38 @@ def say_orphans(warehouse_path: Path) -> None:
     if not _first_time("orphans", warehouse_path):
         return
     try:
-        folders = [p for p in warehouse_path.parent.iterdir() if p.name.endswith(FOLDER_SUFFIX) and p.is_dir()]
+        folders = sorted(p for p in warehouse_path.parent.iterdir()
+                         if p.name.endswith((FOLDER_SUFFIX, LEGACY_SUFFIX)) and p.is_dir())
     except OSError:
         return
-    for folder in sorted(folders):
-        owner = folder.with_name(folder.name.removesuffix(FOLDER_SUFFIX))
-        waiting = len(loads_in(folder))
-        if waiting and owner != warehouse_path and not owner.exists() and _first_time("orphan", folder):
+    for folder in folders:
+        owner = _owner_gone(folder, warehouse_path)
+        waiting = len(loads_in(folder)) if owner else 0
+        if waiting and _first_time("orphan", folder):
             log.error("spool: %s holds %d spooled loads of the warehouse %s, which is not there: if %s is that "
-                      "warehouse renamed or moved, move the folder to %s (no newsflow running) and the next run "
-                      "loads them; else put that warehouse back and run it", folder, waiting, owner,
-                      warehouse_path, spool_dir_for(warehouse_path))
+                      "warehouse renamed or moved, move the folder into its spool folder (`%s`, no newsflow "
+                      "running) and the next run loads them; else put that warehouse back and run it", folder,
+                      waiting, owner, warehouse_path, mv_into(folder, warehouse_path))
 
 
-def _say_shared(legacy: Path, warehouse_path: Path, others: list[Path], count: int) -> None:
+def _owner_gone(folder: Path, warehouse_path: Path) -> str:
+    """The warehouse a spool folder beside is of, when no file of it is there (else ""): `news.duckdb` for
+    `news.duckdb-spool/`, `news.*` for an older version's `news.spool/`."""
+    if folder.name.endswith(FOLDER_SUFFIX):
+        owner = folder.with_name(folder.name.removesuffix(FOLDER_SUFFIX))
+        return "" if owner == warehouse_path or os.path.lexists(owner) else str(owner)
+    if folder == legacy_dir_for(warehouse_path) or sharers(folder, warehouse_path):
+        return ""
+    return str(folder.with_suffix(".*"))
+
+
+def _say_shared(legacy: Path, warehouse_path: Path, others: list[Path]) -> None:
     names = ", ".join(p.name for p in [warehouse_path, *others])
-    folders = ", ".join(spool_dir_for(p).name for p in [warehouse_path, *others])
     log.error("spool: %s holds %d loads an older newsflow spooled for one of %s, which shared that folder, and "
-              "cannot tell whose they are: none is loaded. Move each into the spool folder of the warehouse it is "
-              "from (%s), or move the other warehouses out of %s, and the next run loads them", legacy, count,
-              names, folders, legacy.parent)
-
-
-def _is_duckdb_file(path: Path) -> bool:
-    try:
-        return path.is_file() and compat.storage_version(path) is not None  # through heldfiles: no lock dropped
-    except OSError:
-        return False
+              "cannot tell whose they are: none is loaded. Move the folder into the spool folder of the warehouse "
+              "they are from (for %s: `%s`, no newsflow running), or move the other warehouses out of %s, and "
+              "the next run loads them", legacy, len(loads_in(legacy)), names, warehouse_path.name,
+              mv_into(legacy, warehouse_path), legacy.parent)
 
 
 def _first_time(what: str, path: Path) -> bool:

@@ -20,7 +20,8 @@ import logging
 import pathlib
 import pickle
 
-from newsflow.spool import SpooledLoad, SpoolFileError, dump_load, spool_of
+from newsflow import spoolfolders
+from newsflow.spool import Spool, SpooledLoad, SpoolFileError, dump_load, spool_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -58,23 +59,33 @@ def read_legacy(content: bytes) -> SpooledLoad:
 
 
 def convert_legacy(store: Warehouse) -> tuple[int, list[str]]:
-    """Convert the pickled files in the spool folder and its failed/; returns (converted, problems)."""
+    """Convert the pickled files in the spool folder and its failed/, and in an older version's folder (0.1's
+    `news.spool/`), each in its own folder: which warehouse loads them is the replay's to tell (spoolfolders);
+    returns (converted, problems)."""
     converted, problems = 0, list[str]()
     with store.run_lock("spool-convert"):  # no run replays the folder meanwhile
-        spool = spool_of(store)  # an older version's shared folder taken over first, if it is this warehouse's
-        candidates = sorted(spool.directory.glob("*.spool")) + sorted((spool.directory / "failed").glob("*.spool"))
-        for path in candidates:
-            content = path.read_bytes()
-            if content[:1] != b"\x80":
-                continue
-            try:
-                load = read_legacy(content)
-                spool.write_named(path.name, dump_load(load))
-            except (SpoolFileError, TypeError, ValueError) as exc:
-                problems.append(f"{path}: {exc}")
-                continue
-            if path.parent != spool.directory:
-                path.unlink()
-            converted += 1
-            log.info("converted %s", path.name)
+        legacy = spoolfolders.legacy_dir_for(store.path)
+        for spool in [spool_of(store), *([Spool(legacy)] if legacy is not None else [])]:
+            done, failed = _convert_folder(spool)
+            converted, problems = converted + done, problems + failed
+    return converted, problems
+
+
+def _convert_folder(spool: Spool) -> tuple[int, list[str]]:
+    converted, problems = 0, list[str]()
+    candidates = sorted(spool.directory.glob("*.spool")) + sorted((spool.directory / "failed").glob("*.spool"))
+    for path in candidates:
+        content = path.read_bytes()
+        if content[:1] != b"\x80":
+            continue
+        try:
+            load = read_legacy(content)
+            spool.write_named(path.name, dump_load(load))
+        except (SpoolFileError, TypeError, ValueError) as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        if path.parent != spool.directory:
+            path.unlink()
+        converted += 1
+        log.info("converted %s", path.name)
     return converted, problems
