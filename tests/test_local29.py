@@ -298,7 +298,7 @@ _KILLS = [("killed_after_older_load", 0), ("spool", 1), ("replay", 0), ("killed_
 
 @example(count=1, legacy=_OLDER, steps=_KILLS)
 @example(count=2, legacy=_OLDER, steps=_KILLS)
-@settings(max_examples=WORLD_EXAMPLES or 3, deadline=None, database=None,
+@settings(max_examples=WORLD_EXAMPLES or 1, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(count=st.integers(1, 3), legacy=st.lists(st.tuples(st.integers(0, 2), st.booleans()), max_size=3),
        steps=st.lists(STEP, max_size=6 if not WORLD_EXAMPLES else 14))
