@@ -282,22 +282,23 @@ def _check_world(world: SharedFolder) -> None:
     for run_id, owner in world.owner.items():
         where = [name for name, runs in loaded.items() if run_id in runs]
         assert where.count(owner.path.name) <= 1 and set(where) <= {owner.path.name}, (run_id, where)
-        if run_id in legacy_left:  # waiting, said: another warehouse could be its own, or its run is unknown
-            assert where == [] and (len(world.stores) > 1 or run_id not in world.known), run_id
+        older = run_id.startswith("legacy")
+        if older and (len(world.stores) > 1 or run_id not in world.known):  # cannot be told: waits, said
+            assert where == [] and run_id in legacy_left, (run_id, where)
         else:
             assert where == [owner.path.name], (run_id, where)
     for name, runs in loaded.items():
         assert len(runs) == len(set(runs)), name
 
 
-# CI's few examples start from the smallest world: these have what the property is about, whatever is drawn (a
-# known and an unknown older load, one killed after its load, beside one warehouse and beside two).
+# CI's few examples start from the smallest world: this one has what the property is about, whatever is drawn (a
+# known and an unknown older load, one killed after its load, spools and a kill of the own folder's; beside two
+# warehouses: test_an_older_versions_folder_beside_another_or_an_unreadable_warehouse_is_loaded_into_neither).
 _OLDER = [(0, True), (0, False), (1, True)]
 _KILLS = [("killed_after_older_load", 0), ("spool", 1), ("replay", 0), ("killed_after_load", 1), ("spool", 0)]
 
 
 @example(count=1, legacy=_OLDER, steps=_KILLS)
-@example(count=2, legacy=_OLDER, steps=_KILLS)
 @settings(max_examples=WORLD_EXAMPLES or 1, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(count=st.integers(1, 3), legacy=st.lists(st.tuples(st.integers(0, 2), st.booleans()), max_size=3),

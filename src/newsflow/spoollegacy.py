@@ -1,7 +1,7 @@
 """`newsflow spool-convert`: spool files that newsflow 0.1 pickled, turned into today's format once.
 
 newsflow 0.1 wrote each spooled load as a pickle (spool format 1). Loading a pickle can run any
-code, so a run never loads one: it moves it to `<warehouse>-spool/failed/` with a line naming
+code, so a run never loads one: it moves it to `failed/` of its spool folder with a line naming
 this command. A user who trusts those files (they were written by their own runs) converts them
 here: each is read by an unpickler that builds only newsflow's data classes, enums, datetimes and
 paths (anything else is refused, so even here a planted file runs nothing), written back into the
