@@ -265,11 +265,15 @@ def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
     if files and certain:  # an empty spool costs one listing; a killed writer's temporary file waits for the next
         discard_stale_tmp(spool.directory)
     for path in files:
+        if not certain and (store.path, path) in _UNKNOWN:  # its run stays unknown: not one open a replay for it
+            unknown += 1
+            continue
         try:
             load = spool.read(path)
             if certain:
                 replay_one(store, load)
             elif not replay_one(store, load, certain=False):
+                _UNKNOWN.add((store.path, path))
                 unknown += 1
                 continue
         except WarehouseHeldError as exc:
@@ -293,6 +297,8 @@ def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
 
 
 _STUCK: set[Path] = set()
+# Older loads whose run this process found unknown to the warehouse: a run replays before each of its loads
+_UNKNOWN: set[tuple[Path, Path]] = set()
 
 
 def note_stuck(path: Path, what: str) -> None:
