@@ -24,11 +24,21 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from collections.abc import AsyncIterable, Callable, Mapping
 
 from newsflow import charset
 from newsflow.fetchrecord import Trail
-from newsflow.heldopen import DOCUMENT_END_PATIENCE, TAIL_BYTES, held_open, may_end, pieces_until_silence
+from newsflow.heldopen import (
+    DOCUMENT_END_PATIENCE,
+    TAIL_BYTES,
+    held_open,
+    may_end,
+    may_end_line,
+    patient,
+    pieces_until_silence,
+    until_deadline,
+)
 from newsflow.models import FetchKind
 from newsflow.netguard import AnswerTooLarge
 
@@ -109,20 +119,21 @@ async def read_body(
     packed_cap, came = max_bytes + max_bytes // PACKED_OVERHEAD_SHARE + PACKED_OVERHEAD_BYTES, 0
     blank = False  # the head so far is white space: only a piece that is not can change that
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
-    silence_ends = held_open(headers) and trail.kind is not FetchKind.ROBOTS  # may a silence end it?
-    patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4) if silence_ends else None
-    tail = [b""]  # the body's last bytes, while a silence may end it
+    kept_alive = held_open(headers) and not first_only  # a short silence may end it; else only one to the deadline
+    patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4)
+    wait = patient(patience) if kept_alive else until_deadline(trail) if framed_by_close(headers) else None
+    tail, last_came = [b""], [0.0]  # the body's last bytes and when they came, while a silence may end it
 
     def may_end_now() -> bool:
-        return may_end(tail[0]) if decoder.identity else decoder.complete
+        return (may_end_line if first_only else may_end)(tail[0]) if decoder.identity else decoder.complete
 
-    async with contextlib.aclosing(pieces_until_silence(stream, patience, may_end_now)) as pieces_read:
+    async with contextlib.aclosing(pieces_until_silence(stream, wait, may_end_now)) as pieces_read:
         async for count, chunk in pieces_read:
             if chunk is None:
-                if decoder.complete if not decoder.identity else closed_its_root(b"".join(parts), trail.kind):
-                    logger.info("GET %s: its document ended, then nothing came for %.1f s on a connection the "
-                                "server keeps open with no length: taken as whole", trail.url[:200], patience or 0)
+                if _ended_by_silence(b"".join(parts), decoder, trail, time.monotonic() - last_came[0], patience):
                     break
+                if not kept_alive:  # the deadline came: its `until_deadline` wait left it unarmed
+                    raise TimeoutError
                 continue
             if count % CHUNKS_BETWEEN_YIELDS == 0:
                 await asyncio.sleep(0)  # see CHUNKS_BETWEEN_YIELDS
@@ -133,8 +144,9 @@ async def read_body(
                                          f"{'its 500 KiB limit' if first_only else 'fetch.max_bytes'}; stopped")
             trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
             parts.append(piece := decoder.feed(chunk))
-            if silence_ends:
+            if wait is not None:
                 tail[0] = piece[-TAIL_BYTES:] if len(piece) >= TAIL_BYTES else (tail[0] + piece)[-TAIL_BYTES:]
+                last_came[0] = time.monotonic()
             if first_only and decoder.produced >= max_bytes:
                 return first_lines(b"".join(parts)[:max_bytes])
             if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
@@ -160,6 +172,26 @@ async def read_body(
         if trail.kind is FetchKind.ROBOTS:
             return whole_lines(body)
     return body
+
+
+SILENCE_SLACK = 0.95
+
+
+def _ended_by_silence(body: bytes, decoder: charset.BoundedDecoder, trail: Trail, silence: float,
+                      patience: float) -> bool:
+    """After a silence (`heldopen`): whether the body read is whole. A packed stream that finished, a document that
+    closed its root (a page its `</html>` or `</body>`, a feed its root), a robots.txt's whole lines, then nothing
+    for `patience` or longer (a chunk that came just before the deadline may be one of many)."""
+    if silence < patience * SILENCE_SLACK:  # (a timer may fire a hair early)
+        return False
+    if not decoder.identity:
+        whole = decoder.complete
+    else:
+        whole = may_end_line(body) if trail.kind is FetchKind.ROBOTS else closed_its_root(body, trail.kind)
+    if whole:
+        logger.info("GET %s: its document ended, then nothing came for %.1f s on a connection the server keeps "
+                    "open with no length: taken as whole", trail.url[:200], silence)
+    return whole
 
 
 def _finished_from(decoder: charset.BoundedDecoder, rest: bytes, trail: Trail) -> bytes:
