@@ -24,7 +24,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import time
 from collections.abc import AsyncIterable, Callable, Mapping
 
 from newsflow import charset
@@ -121,8 +120,8 @@ async def read_body(
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
     kept_alive = held_open(headers) and not first_only  # a short silence may end it; else only one to the deadline
     patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4)
-    wait = patient(patience) if kept_alive else until_deadline(trail) if framed_by_close(headers) else None
-    tail, last_came = [b""], [0.0]  # the body's last bytes and when they came, while a silence may end it
+    wait = patient(patience) if kept_alive else until_deadline(trail, patience) if framed_by_close(headers) else None
+    tail = [b""]  # the body's last bytes, while a silence may end it
 
     def may_end_now() -> bool:
         return (may_end_line if first_only else may_end)(tail[0]) if decoder.identity else decoder.complete
@@ -130,7 +129,7 @@ async def read_body(
     async with contextlib.aclosing(pieces_until_silence(stream, wait, may_end_now)) as pieces_read:
         async for count, chunk in pieces_read:
             if chunk is None:
-                if _ended_by_silence(b"".join(parts), decoder, trail, time.monotonic() - last_came[0], patience):
+                if _ended_by_silence(b"".join(parts), decoder, trail, patience):
                     break
                 if not kept_alive:  # the deadline came: its `until_deadline` wait left it unarmed
                     raise TimeoutError
@@ -146,7 +145,6 @@ async def read_body(
             parts.append(piece := decoder.feed(chunk))
             if wait is not None:
                 tail[0] = piece[-TAIL_BYTES:] if len(piece) >= TAIL_BYTES else (tail[0] + piece)[-TAIL_BYTES:]
-                last_came[0] = time.monotonic()
             if first_only and decoder.produced >= max_bytes:
                 return first_lines(b"".join(parts)[:max_bytes])
             if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first
@@ -174,16 +172,10 @@ async def read_body(
     return body
 
 
-SILENCE_SLACK = 0.95
-
-
-def _ended_by_silence(body: bytes, decoder: charset.BoundedDecoder, trail: Trail, silence: float,
-                      patience: float) -> bool:
-    """After a silence (`heldopen`): whether the body read is whole. A packed stream that finished, a document that
-    closed its root (a page its `</html>` or `</body>`, a feed its root), a robots.txt's whole lines, then nothing
-    for `patience` or longer (a chunk that came just before the deadline may be one of many)."""
-    if silence < patience * SILENCE_SLACK:  # (a timer may fire a hair early)
-        return False
+def _ended_by_silence(body: bytes, decoder: charset.BoundedDecoder, trail: Trail, silence: float) -> bool:
+    """After a silence of `silence` s or more (`heldopen`): whether the body read is whole. A packed stream that
+    finished, a document that closed its root (a page its `</html>` or `</body>`, a feed its root), a robots.txt's
+    whole lines."""
     if not decoder.identity:
         whole = decoder.complete
     else:

@@ -54,23 +54,26 @@ def patient(seconds: float) -> Wait:
     return wait
 
 
-def until_deadline(trail: Trail) -> Wait:
+def until_deadline(trail: Trail, patience: float) -> Wait:
     """Wait for the next chunk until the step's deadline, which is held meanwhile so the wait ends first (both firing
     in one turn of a late loop, the deadline's cancel won): the deadline back as it was if a chunk came; else left
     unarmed, for the caller to take the body as whole, its last awaits (closing the answer) done past it, or raise
     `TimeoutError` (red team 51: an answer that may end by its close, held open after its document's end, timed out
-    every run)."""
+    every run). A deadline less than `patience` after the last bytes is `TimeoutError` here: they may be one piece
+    of many."""
     async def wait(coming: asyncio.Future[bytes]) -> bool:
-        deadline = trail.deadline
+        deadline, loop = trail.deadline, asyncio.get_running_loop()
         when = deadline.when() if deadline is not None else None
         if deadline is None or when is None:
             return bool((await asyncio.wait({coming}))[0])
         deadline.reschedule(None)
-        left = when - asyncio.get_running_loop().time()
-        came = bool((await asyncio.wait({coming}, timeout=max(0.0, left)))[0])
-        if came:
+        began = loop.time()
+        if bool((await asyncio.wait({coming}, timeout=max(0.0, when - began)))[0]):
             deadline.reschedule(when)
-        return came
+            return True
+        if when - began < patience:
+            raise TimeoutError
+        return False
     return wait
 
 
