@@ -32,6 +32,7 @@ from newsflow.heldopen import (
     DOCUMENT_END_PATIENCE,
     TAIL_BYTES,
     held_open,
+    holds_a_rule,
     may_end,
     may_end_line,
     patient,
@@ -173,13 +174,17 @@ async def read_body(
 
 
 def _ended_by_silence(body: bytes, decoder: charset.BoundedDecoder, trail: Trail, silence: float) -> bool:
-    """After a silence of `silence` s or more (`heldopen`): whether the body read is whole. A packed stream that
-    finished, a document that closed its root (a page its `</html>` or `</body>`, a feed its root), a robots.txt's
-    whole lines."""
-    if not decoder.identity:
-        whole = decoder.complete
+    """After a silence of `silence` s or more (`heldopen`): whether the body read (unpacked) is whole. A document
+    that closed its root (a page its `</html>` or `</body>`, a feed its root); a robots.txt's whole lines holding a
+    group's rule (`heldopen.holds_a_rule`); a packed body so, its stream finished too. A finished stream alone was
+    taken whole: a gzip member's end is not the document's, and a server flushing one member at a time had its
+    page's header, the first member, stored as the page (review of red team 51; on red team 50's keep-alive path
+    too)."""
+    if trail.kind is FetchKind.ROBOTS:
+        whole = may_end_line(body) and holds_a_rule(body)
     else:
-        whole = may_end_line(body) if trail.kind is FetchKind.ROBOTS else closed_its_root(body, trail.kind)
+        whole = closed_its_root(body, trail.kind)
+    whole = whole and (decoder.identity or decoder.complete)
     if whole:
         logger.info("GET %s: its document ended, then nothing came for %.1f s on a connection the server keeps "
                     "open with no length: taken as whole", trail.url[:200], silence)
