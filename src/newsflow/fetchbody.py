@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import re
 from collections.abc import AsyncIterable, Callable, Mapping
@@ -130,7 +131,7 @@ async def read_body(
     async with contextlib.aclosing(pieces_until_silence(stream, wait, may_end_now)) as pieces_read:
         async for count, chunk in pieces_read:
             if chunk is None:
-                if _ended_by_silence(b"".join(parts), decoder, trail, patience):
+                if _ended_by_silence(b"".join(parts), decoder, trail, patience, max_bytes):
                     break
                 if not kept_alive:  # the deadline came: its `until_deadline` wait left it unarmed
                     raise TimeoutError
@@ -173,22 +174,33 @@ async def read_body(
     return body
 
 
-def _ended_by_silence(body: bytes, decoder: charset.BoundedDecoder, trail: Trail, silence: float) -> bool:
-    """After a silence of `silence` s or more (`heldopen`): whether the body read (unpacked) is whole. A document
-    that closed its root (a page its `</html>` or `</body>`, a feed its root); a robots.txt's whole lines holding a
-    group's rule (`heldopen.holds_a_rule`); a packed body so, its stream finished too. A finished stream alone was
-    taken whole: a gzip member's end is not the document's, and a server flushing one member at a time had its
-    page's header, the first member, stored as the page (review of red team 51; on red team 50's keep-alive path
-    too)."""
-    if trail.kind is FetchKind.ROBOTS:
-        whole = may_end_line(body) and holds_a_rule(body)
-    else:
-        whole = closed_its_root(body, trail.kind)
-    whole = whole and (decoder.identity or decoder.complete)
+def _ended_by_silence(body: bytes, decoder: charset.BoundedDecoder, trail: Trail, silence: float,
+                      max_bytes: int) -> bool:
+    """After a silence of `silence` s or more (`heldopen`): whether the body read is whole: its document, unpacked,
+    ended, its packed stream too. A gzip member's end alone had a page's header, its first, stored as the page (review
+    of red team 51; on red team 50's keep-alive path too)."""
+    try:
+        document = unpacked(body, 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)
+    except (BodyCutShort, charset.UndecodableBody, charset.BodyTooLarge):
+        return False
+    whole = (decoder.identity or decoder.complete) and _document_ended(document, trail.kind)
     if whole:
         logger.info("GET %s: its document ended, then nothing came for %.1f s on a connection the server keeps "
                     "open with no length: taken as whole", trail.url[:200], silence)
     return whole
+
+
+def _document_ended(document: bytes, kind: FetchKind) -> bool:
+    """A page or XML feed closed its root; a JSON feed parses; a robots.txt's whole lines hold a group's rule."""
+    if kind is FetchKind.ROBOTS:
+        return may_end_line(document) and holds_a_rule(document)
+    if kind is FetchKind.FEED and document.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        try:
+            json.loads(document)
+        except (ValueError, RecursionError):
+            return False
+        return True
+    return closed_its_root(document, kind)
 
 
 def _finished_from(decoder: charset.BoundedDecoder, rest: bytes, trail: Trail) -> bytes:

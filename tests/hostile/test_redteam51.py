@@ -14,14 +14,17 @@ Every server real, on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import itertools
 import threading
 import time
 
-from newsflow.models import Outcome
+from newsflow.extract import extract_article
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchResult, Outcome
 from tests.hostile.rawserver import RawAnswer, RawServer
-from tests.hostile.servers import fetch_articles, fetch_feed, settings
+from tests.hostile.servers import fetch_articles, settings
 from tests.sitefactory import rss_feed
 
 ARTICLE = (b"<!doctype html><html><head><title>A story</title></head><body><article><p>" + b"words " * 200
@@ -71,14 +74,24 @@ def test_a_pause_longer_than_the_silence_never_cuts_a_page_that_may_end_by_its_c
 
 
 def test_a_feed_of_no_length_held_open_after_its_root_is_whole_at_its_deadline() -> None:
-    feed = rss_feed("wire", [("a story", "http://127.0.0.1/a", None)])
+    """An RSS feed, and a gzip JSON feed (whole when it parses: no root to close; the review's fix first required
+    a root of it and timed it out, as a page packed twice, its inner gzip layer undeclared), each held open."""
+    feed, json_feed = rss_feed("wire", [("a story", "http://127.0.0.1/a", None)]), b'{"version": "1.1", "items": []}'
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n"
-    server = RawServer(lambda path: [(head + feed, HELD)])
+    json_head = b"HTTP/1.1 200 OK\r\nContent-Type: application/feed+json\r\nContent-Encoding: gzip\r\n\r\n"
+    answers = {"/feed.xml": [(head + feed, HELD)], "/feed.json": [(json_head + gzip.compress(json_feed), HELD)]}
+    server = RawServer(lambda path: answers[path])
+
+    async def both() -> list[FetchResult]:
+        async with Fetcher(settings(timeout=0.5, per_host_concurrency=2)) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch_feed(server.url(path)) for path in answers)))
+
     try:
-        result = fetch_feed(settings(timeout=0.5), server.url("/feed.xml"))
+        rss, json = asyncio.run(both())
     finally:
         server.close()
-    assert (result.outcome, result.body) == (Outcome.OK, feed), result.error
+    assert (rss.outcome, rss.body) == (Outcome.OK, feed), rss.error
+    assert (json.outcome, json.body) == (Outcome.OK, json_feed), json.error
 
 
 ROBOTS_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n"
@@ -86,7 +99,7 @@ PAGE = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\
 
 
 ROBOTS_HELD = {
-    "paused-then-held": [(ROBOTS_HEAD + b"User-agent: *\n", 0.2), (b"Disallow: /private/\n", HELD)],
+    "paused-then-held": [(ROBOTS_HEAD + b"User-agent: *\n", 0.3), (b"Disallow: /private/\n", HELD)],
     "http-1.0-keep-alive": [(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: keep-alive\r\n\r\n"
                              b"User-agent: *\nDisallow: /private/\n", HELD)],
 }
@@ -99,7 +112,7 @@ def test_a_robots_txt_of_no_length_held_open_is_read_and_obeyed() -> None:
     servers = [RawServer(lambda path, robots=robots: robots if path == "/robots.txt" else PAGE)
                for robots in ROBOTS_HELD.values()]
     try:
-        results = fetch_articles(settings(timeout=1.0, per_host_concurrency=4),
+        results = fetch_articles(settings(timeout=1.6, per_host_concurrency=4),
                                  [server.url(path) for server in servers for path in ("/story", "/private/x")])
     finally:
         for server in servers:
@@ -166,8 +179,8 @@ def test_a_held_open_page_stalled_past_its_deadline_is_whole_only_if_its_documen
     team 50's keep-alive path too). Now a packed body, like a plain one, is whole only when the document closed its
     root: a header, or a shell whose root is still open, stays `timeout`, tried again next run; a whole page, `ok`.
     The risk taken (docs/security.md, "Left by red team 51"): a shell that closed its root (`</html>`), then that
-    stall, then the story, is the page, `ok` at the deadline (base47: `timeout`); a story before the deadline is
-    read (the test above on pauses)."""
+    stall, then the story, is the page, `ok` at the deadline (base47: `timeout`), and its extraction finds no story;
+    a story before the deadline is read (the test above on pauses)."""
     answers: dict[str, RawAnswer] = {"/plain-header": [(HEADS["http-1.1"] + SHELL_HEADER, 1.5), (STORY, 0)],
                                      "/closed-shell": [(HEADS["http-1.1"] + CLOSED_SHELL, 1.5), (STORY, 0)]}
     for name, connection in {"close": b"", "keep-alive": b"Connection: keep-alive\r\n"}.items():
@@ -175,7 +188,8 @@ def test_a_held_open_page_stalled_past_its_deadline_is_whole_only_if_its_documen
         answers |= {f"/{name}/header": [(head + gzip.compress(SHELL_HEADER), 1.5), (gzip.compress(STORY), 0)],
                     f"/{name}/open-shell": [(head + gzip.compress(OPEN_SHELL), 1.5),
                                             (gzip.compress(STORY + b"</body></html>"), 0)],
-                    f"/{name}/whole": [(head + gzip.compress(ARTICLE), HELD)]}
+                    f"/{name}/whole": [(head + gzip.compress(ARTICLE), HELD)],
+                    f"/{name}/packed-twice/whole": [(head + gzip.compress(gzip.compress(ARTICLE)), HELD)]}
     server = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else answers[path])
     try:
         results = dict(zip(answers, fetch_articles(settings(timeout=0.5, per_host_concurrency=len(answers)),
@@ -185,10 +199,11 @@ def test_a_held_open_page_stalled_past_its_deadline_is_whole_only_if_its_documen
     outcomes = {path: result.outcome for path, result in results.items()
                 if not path.endswith(("/whole", "/closed-shell"))}
     assert outcomes == dict.fromkeys(outcomes, Outcome.TIMEOUT), {path: results[path].error for path in outcomes}
-    for path in ("/close/whole", "/keep-alive/whole"):
+    for path in ("/close/whole", "/keep-alive/whole", "/close/packed-twice/whole", "/keep-alive/packed-twice/whole"):
         assert (results[path].outcome, results[path].html) == (Outcome.OK, ARTICLE), results[path].error
     shell = results["/closed-shell"]
     assert (shell.outcome, shell.html) == (Outcome.OK, CLOSED_SHELL), shell.error
+    assert extract_article(CLOSED_SHELL.decode(), shell.url) is None, "no story: `extract_empty`, parked at once"
 
 
 def test_a_server_that_closes_every_second_new_connection_unanswered_serves_every_page() -> None:
