@@ -78,6 +78,7 @@ from newsflow.headline_date import (
     printed_zone_abbreviation,
     published_ago,
     update_bound,
+    update_times,
 )
 from newsflow.headlinechecks import headline_checked
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
@@ -353,6 +354,9 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     agree on another day and none states the chosen one, or (twenty-fourth pass) one states it and two, the
     byline one of them, another day (`newsflow.datechecks`)."""
     bound = update_bound(tree)
+    scheduled = _published_after_the_edit(bound, tree) if bound is not None else None
+    if scheduled is not None:  # a scheduled post's last edit bounds nothing; taken for the publication, it gives way
+        chosen, bound = (scheduled if chosen.date() == bound else chosen), None
     if bound is not None and chosen.date() > bound:
         earlier = [moment for _, moment in sources if moment.date() <= bound]
         stamp = as_datetime(bound)
@@ -362,6 +366,17 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     agreed = agreed_day([moment.date() for _, moment in sources], chosen.date())
     agreed = agreed or outvoted_day(stated_days(sources, chosen), chosen.date())  # a zone's day is no vote
     return next((moment for _, moment in sources if moment.date() == agreed), chosen)
+
+
+def _published_after_the_edit(bound: date, tree: Any) -> datetime | None:
+    """The byline's publication `<time>`, when the update stamp under the headline is a scheduled post's last edit:
+    an update `<time>` on `bound` whose instant is before it (WordPress prints `time.updated` beside
+    `time.entry-date.published`; forty-eighth pass, hrjournal.de). No version was published before that edit."""
+    published = parse_page(byline_time(tree))
+    if published is None or published.date() <= bound:
+        return None
+    edits = [edit for value in update_times(tree) if (edit := parse_page(value)) is not None]
+    return published if any(edit.date() == bound and edit < published for edit in edits) else None
 
 
 def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tuple[str, datetime]]:

@@ -261,7 +261,7 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
         if _is_update(line, found[0]) or UPDATE_CUE.search(cue) or (as_of and _AS_OF.search(cue)):
             stamps.append(found[1])
         previous = ""
-    stamps += [day for value in _update_times(tree) if (day := numeric_date(value[:10])) is not None]
+    stamps += [day for value in update_times(tree) if (day := numeric_date(value[:10])) is not None]
     return min(stamps, default=None)
 
 
@@ -308,7 +308,7 @@ def _yearless_order(tree: Any) -> str | None:
     return "mdy" if language in ("zh", "ja", "ko") else slash_order(tree)
 
 
-def _update_times(tree: Any) -> list[str]:
+def update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that dates an update (`newsflow.bylinetimes`)."""
     return [value for value, update in _byline_times(tree) if update]
 
