@@ -34,7 +34,8 @@ OWN = {  # CMS shapes writing an ISO machine date of the publication beside the 
 NOT_OWN = {  # the same ISO date, which states nothing of the publication's order: main's reading stays
     "an update's": BYLINE + f'<div><time class="updated" datetime="{STAMP}">23:07</time></div>',
     "another story's": BYLINE + '<aside class="related"><ul><li><a href="/x">Other story</a> '
-                                f'<time datetime="{STAMP}">23:07</time></li><li><a href="/y">Another</a></li></ul></aside>',
+                                f'<time datetime="{STAMP}">23:07</time></li><li><a href="/y">Another</a></li></ul>'
+                                "</aside>",
 }
 
 

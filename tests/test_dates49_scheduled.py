@@ -1,0 +1,62 @@
+"""The forty-eighth pass on dates (docs/extraction.md, "Forty-eighth pass, dates"): a WordPress scheduled post prints
+its last edit (`time.updated`, before the publication) beside its publication (`time.entry-date.published`) under the
+headline. That edit is no update of a published version, so it bounds nothing (`dates._published_after_the_edit`):
+the publication's day is stored (hrjournal.de, trafdates' tune half: 29 December stored, published on the 30th).
+A real update, a later day, and an update stamp in words keep main's handling."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from newsflow.extract import extract_article
+
+TITLE = "Council approves the school budget"
+STORY = "".join(f"<p>The council met on Tuesday and approved the budget for schools, roads and the library; item {n} "
+                "gives the city's parks more money than last year.</p>" for n in range(5))
+PUBLISHED = datetime(2026, 12, 5, 7, 0, tzinfo=timezone(timedelta(hours=1)))
+SHOWN = {"en": "{d:%B} {d.day}, {d.year}", "de": "{d.day}. Dezember {d.year}", "es": "{d.day} diciembre {d.year}"}
+
+
+def _page(lang: str, edit: datetime, *, updated_first: bool = True, declared: bool = True) -> str:
+    def time(kind: str, moment: datetime) -> str:
+        return f'<time class="{kind}" datetime="{moment.isoformat()}">{SHOWN[lang].format(d=moment)}</time>'
+    published, updated = time("entry-date published", PUBLISHED), time("updated", edit)
+    times = updated + published if updated_first else published + updated
+    head = (f'<script type="application/ld+json">{{"@graph":[{{"@type":"Article","headline":"{TITLE}","datePublished":'
+            f'"{PUBLISHED.isoformat()}","dateModified":"{max(PUBLISHED, edit).isoformat()}"}}]}}</script>'
+            f'<meta property="article:published_time" content="{PUBLISHED.isoformat()}">') if declared else ""
+    return (f'<html lang="{lang}"><head><title>{TITLE}</title>{head}</head><body><article><header>'
+            f'<h1 class="entry-title">{TITLE}</h1><span class="posted-on"><a href="/x" rel="bookmark">{times}</a>'
+            '</span> <span class="byline">by A. Writer</span></header>'
+            f'<div class="entry-content">{STORY}</div></article></body></html>')
+
+
+def _stored(html: str) -> date | None:
+    page = extract_article(html, "https://news.example.com/budget/")
+    assert page is not None
+    return page.published_date
+
+
+@pytest.mark.parametrize("declared", [True, False])
+@pytest.mark.parametrize("updated_first", [True, False])
+@pytest.mark.parametrize(("lang", "days"), [("en", 3), ("de", 1), ("es", 20)])
+def test_a_scheduled_posts_earlier_edit_leaves_the_publication(lang: str, days: int, updated_first: bool,
+                                                                declared: bool) -> None:
+    """Main stored the edit's day in all twelve (the update stamp bounded the publication, or htmldate took it)."""
+    edit = PUBLISHED - timedelta(days=days, hours=-1)
+    assert _stored(_page(lang, edit, updated_first=updated_first, declared=declared)) == PUBLISHED.date()
+
+
+def test_a_real_update_on_a_later_day_leaves_the_publication() -> None:
+    assert _stored(_page("en", PUBLISHED + timedelta(days=2))) == PUBLISHED.date()
+
+
+def test_an_update_stamp_in_words_still_bounds_the_publication() -> None:
+    """No update `<time>` states the edit's instant: "Aktualisiert: 02.12.2026" stays the bound it was on main."""
+    html = _page("de", PUBLISHED - timedelta(days=3), declared=False).replace(
+        '<time class="updated" datetime="2026-12-02T07:00:00+01:00">2. Dezember 2026</time>',
+        "<span>Aktualisiert: 02.12.2026</span>")
+    assert "Aktualisiert" in html
+    assert _stored(html) == date(2026, 12, 2)
