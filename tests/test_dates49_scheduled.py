@@ -60,3 +60,11 @@ def test_an_update_stamp_in_words_still_bounds_the_publication() -> None:
         "<span>Aktualisiert: 02.12.2026</span>")
     assert "Aktualisiert" in html
     assert _stored(html) == date(2026, 12, 2)
+
+
+def test_an_edit_on_an_earlier_local_day_but_a_later_instant_is_an_update() -> None:
+    """The edit's day is before the publication's only by the two offsets (-10:00 against +01:00): its instant is
+    after the publication, so it is an update and bounds the publication as on main."""
+    edit = datetime(2026, 12, 4, 23, 0, tzinfo=timezone(timedelta(hours=-10)))  # 5 December 09:00 UTC
+    assert edit > PUBLISHED and edit.date() < PUBLISHED.date()
+    assert _stored(_page("en", edit, declared=False)) == date(2026, 12, 4)
