@@ -76,6 +76,7 @@ from newsflow.headline_date import (
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
+    publication_time,
     published_ago,
     update_bound,
     update_times,
@@ -356,7 +357,7 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     bound = update_bound(tree)
     scheduled = _published_after_the_edit(bound, tree) if bound is not None else None
     if scheduled is not None:  # a scheduled post's last edit bounds nothing; taken for the publication, it gives way
-        chosen, bound = (scheduled if chosen.date() == bound else chosen), None
+        chosen, bound = (scheduled if chosen.date() == bound and chosen < scheduled else chosen), None
     if bound is not None and chosen.date() > bound:
         earlier = [moment for _, moment in sources if moment.date() <= bound]
         stamp = as_datetime(bound)
@@ -369,14 +370,17 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
 
 
 def _published_after_the_edit(bound: date, tree: Any) -> datetime | None:
-    """The byline's publication `<time>`, when the update stamp under the headline is a scheduled post's last edit:
-    an update `<time>` on `bound` whose instant is before it (WordPress prints `time.updated` beside
-    `time.entry-date.published`; forty-eighth pass, hrjournal.de). No version was published before that edit."""
-    published = parse_page(byline_time(tree))
-    if published is None or published.date() <= bound:
+    """The byline's publication `<time>` (marked so, and plausible), when the update stamp under the headline is a
+    scheduled post's last edit: an update `<time>` on `bound` whose instant is before it, on an earlier day in the
+    publication's offset (WordPress prints `time.updated` beside `time.entry-date.published`; forty-eighth pass,
+    hrjournal.de). No version was published before that edit. An event's `<time>` is no publication (review)."""
+    published = parse_page(publication_time(tree))
+    if not plausible(published):
         return None
-    edits = [edit for value in update_times(tree) if (edit := parse_page(value)) is not None]
-    return published if any(edit.date() == bound and edit < published for edit in edits) else None
+    edits = [edit for value in update_times(tree) if (edit := parse_page(value)) is not None and edit.date() == bound]
+    # in one clock: a publication written in UTC beside a local edit an hour before is on the edit's local day
+    earlier = any(edit < published and edit.astimezone(published.tzinfo).date() < published.date() for edit in edits)
+    return published if earlier else None
 
 
 def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tuple[str, datetime]]:

@@ -37,15 +37,33 @@ def order_read(published: datetime | None, tree: Any, url: str, html: str) -> tu
 
 
 def _other_reading_stated(other: date, tree: Any) -> datetime | None:
-    """The first ISO value of `other` in an attribute of the page's own (`order_read`), parsed."""
+    """The first ISO value of `other` in an attribute beside the printed figures or naming the publication
+    (`order_read`), parsed."""
+    holders = _printed_holders(other, tree)
+    near = {id(up) for element in holders.values() for up in list(element.iterancestors())[:2]
+            if up.tag not in _PAGE_PARTS}
+    near |= {id(inner) for element in holders.values() for inner in element.iter()}  # itself and inside it
     for element in tree.iter():
         for name, value in element.items() if isinstance(element.tag, str) else ():
-            if not _ISO_VALUE.match(value) or _UPDATE.search(f"{name} {_marks(element)}"):
+            marks = f"{name} {_marks(element)}"
+            if not _ISO_VALUE.match(value) or _UPDATE.search(marks):
                 continue
+            if id(element) not in near and not _PUBLISHED.search(marks):
+                continue  # a comment's, an event's, an ad's, a form's date on the swapped day (review of the pass)
             parsed = parse_page(value)
             if plausible(parsed) and parsed.date() == other and not in_other_block(tree, element, site_bars=False):
                 return parsed.replace(tzinfo=UTC) if parsed.tzinfo is WALL_CLOCK else parsed
     return None
+
+
+def _printed_holders(other: date, tree: Any) -> dict[int, Any]:
+    """The elements whose own text prints the figures of `other` (in either order), by id."""
+    holders: dict[int, Any] = {}
+    for text in tree.xpath("//text()"):
+        element = text.getparent() if not text.is_tail else text.getparent().getparent()
+        if element is not None and any(_either_reading(other, match) for match in SLASHED.finditer(str(text))):
+            holders[id(element)] = element
+    return holders
 
 
 def _marks(element: Any) -> str:
@@ -55,6 +73,10 @@ def _marks(element: Any) -> str:
 # a whole value that is a year-first date, maybe with its time ("2026-12-02", "2026-12-02T23:07:00.000-05:00")
 _ISO_VALUE = re.compile(r"\s*(?:19|20)\d{2}-\d{2}-\d{2}"
                         r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
+# beside the printed date: its element, the two nearest parents that are no whole page part, or inside it;
+# elsewhere only an attribute naming the publication (Blogger's `abbr.published` under its `h2.date-header`)
+_PAGE_PARTS = frozenset(("article", "main", "body", "html"))
+_PUBLISHED = re.compile(r"publish|posted|created|issued|date-?header|entry-date", re.IGNORECASE)
 # an update's or an edit's time is no publication's: a modification on the swapped day says nothing of the order
 _UPDATE = re.compile(r"modif|updat|edit|revis", re.IGNORECASE)
 
