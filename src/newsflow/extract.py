@@ -10,11 +10,10 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
-The text is trafilatura's, its layout tables taken apart (`newsflow.layouttables`), corrected by
-newsflow's rules (`newsflow.storytext`); the declared language is checked against the text
-(`newsflow.language`), and the date checked against JSON-LD and kept in the publisher's own offset
-(`newsflow.dates`; what the page prints: `newsflow.extractdates`). Options, fallbacks and the
-measurements behind them: docs/extraction.md.
+The text is trafilatura's, its layout tables taken apart (`newsflow.layouttables`), corrected by newsflow's rules
+(`newsflow.storytext`); the declared language is checked against the text (`newsflow.language`), and the date
+checked against JSON-LD and kept in the publisher's own offset (`newsflow.dates`; what the page prints:
+`newsflow.extractdates`). Options, fallbacks and the measurements behind them: docs/extraction.md.
 """
 
 from __future__ import annotations
