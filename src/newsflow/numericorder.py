@@ -26,9 +26,9 @@ from newsflow.printeddates import SLASHED, first_date
 
 def order_read(published: datetime | None, tree: Any, url: str, html: str) -> tuple[datetime | None, bool]:
     """The page's publication time, and whether its day's order stays open (`order_open`). An open day gives way
-    to the other reading of its figures when an attribute of the page's own (not another story's block, not an
-    update's) holds that reading as an ISO date: the machine date a CMS writes beside the human one states the
-    order (module docstring). The time is then that attribute's, in its offset."""
+    to the other reading of its figures when an attribute beside the printed date or naming the publication (not
+    another story's block, not an update's) holds that reading as an ISO date: the machine date a CMS writes beside
+    the human one states the order (module docstring). The time is then that attribute's, in its offset."""
     day = published.date() if published is not None else None
     if day is None or not order_open(day, tree, url, html):
         return published, False
