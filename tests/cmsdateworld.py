@@ -278,8 +278,6 @@ def expected_days(story: Story, now: datetime) -> frozenset[date | None]:
         return frozenset({at.date(), swapped(at.date())})  # the feed's word on the order of "03/05/2026"
     if story.cms in UTC_ONLY and no_publication and not story.zone_known():
         return frozenset({at.date(), at.astimezone(UTC).date()})
-    if story.cms == "blogger" and story.numeric and story.lang == "en" and no_publication:
-        return frozenset({at.date(), swapped(at.date())})  # left (docs): htmldate reads "12/02/2026" day first
     return frozenset({at.date()})
 
 

@@ -78,9 +78,13 @@ def test_a_later_feed_date_on_the_swapped_day_never_replaces_a_day_the_page_stat
 
 
 def test_blogger_s_slashed_day_is_open_and_its_abbr_states_the_other_reading() -> None:
+    """The abbr's ISO day decides the order at extraction (forty-eighth pass, `numericorder.order_read`): the
+    page is no longer open; without it, "12/02/2026" alone is."""
     footer = '<abbr class="published" title="2026-12-02T14:07:00.000-05:00">14:07</abbr>'
     page = extract_article(_page(None, "12/02/2026", footer), "https://blog.example.com/2026/budget.html")
-    assert page is not None and page.published_date == date(2026, 2, 12) and page.published_order_open
+    assert page is not None and page.published_date == date(2026, 12, 2) and not page.published_order_open
+    bare = extract_article(_page(None, "12/02/2026"), "https://blog.example.com/2026/budget.html")
+    assert bare is not None and bare.published_date == date(2026, 2, 12) and bare.published_order_open
     source = _page(None, "12/02/2026")
     tree = lxml.html.fromstring(source)
     assert order_open(date(2026, 2, 12), tree, "https://blog.example.com/x", source)

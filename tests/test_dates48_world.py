@@ -29,6 +29,7 @@ KEPT = (
         Story("ja", "bare", 13, 2, None, "generic", False, "iso_name"),  # "…T13:07:00 JST": undated on main
         Story("id", "bare", 23, 4, None, "generic", False, "rfc_name"),  # "23:07:00 WIB": Jakarta's next day on main
         Story("en", "blogger", 13, 5, None, "generic", True, "rfc822"),  # "12/02/2026" under the feed's 2 December
+        Story("en", "blogger", 23, 6, None, "generic", True, "none"),  # "12/01/2026", no feed date: 12 January on main
         # review: the swap rule put these on the feed's later day (4 October, 3 May), main on the page's
         Story("ru", "medium", 13, 241, None, "generic", True, "rfc822", SWAP),  # JSON-LD and "Apr 10, 2026"
         Story("en", "wordpress", 13, 277, 20, "generic", True, "iso", SWAP),  # ISO metas and "03/05/2026"

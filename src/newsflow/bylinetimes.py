@@ -39,6 +39,15 @@ def byline_times(headline: Any, texts: list[Any], update_cue: re.Pattern[str]) -
             for (element, cued), names in zip(found, classes, strict=True)]
 
 
+def marked_published(headline: Any, texts: list[Any]) -> list[str]:
+    """The `datetime` of each byline `<time>` marked as the publication: a class naming it (WordPress's
+    `time.entry-date.published`) or itemprop `datePublished`, not an event's or a deadline's `<time>`."""
+    elements = [element for text in texts if (element := time_element(text, headline)) is not None]
+    marked = [element for element in elements if _PUBLISHED_CLASS.search(str(element.get("class") or ""))
+              or element.get("itemprop") == "datePublished"]
+    return [value for element in marked if (value := str(element.get("datetime") or "").strip())]
+
+
 def _an_update_class(names: str) -> bool:
     return bool(_UPDATE_CLASS.search(names)) and not _PUBLISHED_CLASS.search(names)
 

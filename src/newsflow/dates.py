@@ -76,8 +76,10 @@ from newsflow.headline_date import (
     headline_date,
     numeric_date,
     printed_zone_abbreviation,
+    publication_time,
     published_ago,
     update_bound,
+    update_times,
 )
 from newsflow.headlinechecks import headline_checked
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
@@ -353,6 +355,9 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     agree on another day and none states the chosen one, or (twenty-fourth pass) one states it and two, the
     byline one of them, another day (`newsflow.datechecks`)."""
     bound = update_bound(tree)
+    scheduled = _published_after_the_edit(bound, tree) if bound is not None else None
+    if scheduled is not None:  # a scheduled post's last edit bounds nothing; taken for the publication, it gives way
+        chosen, bound = (scheduled if chosen.date() == bound and chosen < scheduled else chosen), None
     if bound is not None and chosen.date() > bound:
         earlier = [moment for _, moment in sources if moment.date() <= bound]
         stamp = as_datetime(bound)
@@ -362,6 +367,20 @@ def _cross_checked(chosen: datetime, tree: Any, sources: list[tuple[str, datetim
     agreed = agreed_day([moment.date() for _, moment in sources], chosen.date())
     agreed = agreed or outvoted_day(stated_days(sources, chosen), chosen.date())  # a zone's day is no vote
     return next((moment for _, moment in sources if moment.date() == agreed), chosen)
+
+
+def _published_after_the_edit(bound: date, tree: Any) -> datetime | None:
+    """The byline's publication `<time>` (marked so, and plausible), when the update stamp under the headline is a
+    scheduled post's last edit: an update `<time>` on `bound` whose instant is before it, on an earlier day in the
+    publication's offset (WordPress prints `time.updated` beside `time.entry-date.published`; forty-eighth pass,
+    hrjournal.de). No version was published before that edit. An event's `<time>` is no publication (review)."""
+    published = parse_page(publication_time(tree))
+    if not plausible(published):
+        return None
+    edits = [edit for value in update_times(tree) if (edit := parse_page(value)) is not None and edit.date() == bound]
+    # in one clock: a publication written in UTC beside a local edit an hour before is on the edit's local day
+    earlier = any(edit < published and edit.astimezone(published.tzinfo).date() < published.date() for edit in edits)
+    return published if earlier else None
 
 
 def _source_dates(tree: Any, zone: ZoneInfo | None, url: str | None) -> list[tuple[str, datetime]]:

@@ -10,11 +10,10 @@ and turns every failure into an `Outcome` instead of an exception:
     EXTRACT_TIMEOUT  the page took longer than the pool's timeout (the batch goes on)
     EXTRACT_ERROR    trafilatura raised, or its worker process died; `error` says what
 
-The text is trafilatura's, its layout tables taken apart (`newsflow.layouttables`), corrected by
-newsflow's rules (`newsflow.storytext`); the declared language is checked against the text
-(`newsflow.language`), and the date checked against JSON-LD and kept in the publisher's own offset
-(`newsflow.dates`; what the page prints: `newsflow.extractdates`). Options, fallbacks and the
-measurements behind them: docs/extraction.md.
+The text is trafilatura's, its layout tables taken apart (`newsflow.layouttables`), corrected by newsflow's rules
+(`newsflow.storytext`); the declared language is checked against the text (`newsflow.language`), and the date
+checked against JSON-LD and kept in the publisher's own offset (`newsflow.dates`; what the page prints:
+`newsflow.extractdates`). Options, fallbacks and the measurements behind them: docs/extraction.md.
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ from newsflow.language import declared_language, load_language_model, resolve_la
 from newsflow.layouttables import unlay_tables
 from newsflow.localtime import zone_guessed, zone_name
 from newsflow.models import ExtractedArticle
-from newsflow.numericorder import order_open
+from newsflow.numericorder import order_read
 from newsflow.pageblocks import bounded_text
 from newsflow.pagebounds import bounded_page_tree, texts_split
 from newsflow.pagememo import one_page
@@ -142,6 +141,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         return None
     language, language_source = resolve_language(declared_language(tree), text, word_count(text))
     published, ago, month_day, by_image = page_dates(document.date, tree, url, _htmldate_of)
+    published, order_open = order_read(published, tree, url, html)  # "12/02/2026" beside a machine date's order
     return ExtractedArticle(
         text=text,
         title=title_without_suffix(_title_uncut(title, tree), story_headlines(tree), sitename, headings_beside(tree)),
@@ -160,7 +160,7 @@ def _extracted_article(html: str, url: str) -> ExtractedArticle | None:
         published_by_update=(by_update := dated_by_update_only(published, tree, url)),
         update_printed=by_update and update_printed(published, tree),
         published_offset_given=offset_given(published),
-        published_order_open=order_open(publication_day(published), tree, url, html),
+        published_order_open=order_open,
     )
 
 

@@ -51,7 +51,7 @@ from newsflow.bylinetexts import byline_lines
 from newsflow.bylinetexts import byline_texts as byline_texts
 from newsflow.bylinetexts import in_other_block as in_other_block
 from newsflow.bylinetexts import page_headline as page_headline
-from newsflow.bylinetimes import byline_times, byline_titles
+from newsflow.bylinetimes import byline_times, byline_titles, marked_published
 from newsflow.lunardates import YEAR_FIRST, is_korean
 from newsflow.pagememo import per_page
 from newsflow.printeddates import ASCII_DIGITS, DOTTED_SHORT, MONTHS, SLASHED, SLASHED_SHORT, first_date
@@ -261,7 +261,7 @@ def update_bound(tree: Any, as_of: bool = True) -> date | None:
         if _is_update(line, found[0]) or UPDATE_CUE.search(cue) or (as_of and _AS_OF.search(cue)):
             stamps.append(found[1])
         previous = ""
-    stamps += [day for value in _update_times(tree) if (day := numeric_date(value[:10])) is not None]
+    stamps += [day for value in update_times(tree) if (day := numeric_date(value[:10])) is not None]
     return min(stamps, default=None)
 
 
@@ -308,9 +308,17 @@ def _yearless_order(tree: Any) -> str | None:
     return "mdy" if language in ("zh", "ja", "ko") else slash_order(tree)
 
 
-def _update_times(tree: Any) -> list[str]:
+def update_times(tree: Any) -> list[str]:
     """The `datetime` of each `<time>` under the headline that dates an update (`newsflow.bylinetimes`)."""
     return [value for value, update in _byline_times(tree) if update]
+
+
+def publication_time(tree: Any) -> str | None:
+    """The `datetime` of the first `<time>` under the headline marked as the publication
+    (`bylinetimes.marked_published`) that dates no update."""
+    updates = set(update_times(tree))
+    return next((value for value in marked_published(page_headline(tree), byline_texts(tree))
+                 if value not in updates), None)
 
 
 def byline_title_date(tree: Any) -> datetime | None:
