@@ -223,3 +223,53 @@ class StoryHeadings(ShownHeadings):
             found = among_story_text(self._page, own_headings(*self._bodies) - shown)
             self._lines = shown | (_set_as_subheads(self._page, found) if found else found)
         return line in self._lines
+
+
+
+LINK_BOX_MIN_WORDS = 3
+"""A block of links a heading stands over has at least this many words of links ("Related"'s one linked headline,
+"Sign up for our newsletter"): a picture's credit link ("AP") under a subhead is no box."""
+SHORT_HEADING_WORDS = 12
+"""A navigation heading is short; a line of more words is read as the story's, whatever shows it."""
+_NOT_A_BOX = ("figure", "figcaption", "picture")
+
+
+def drop_link_box_headings(text: str, page: Any) -> str:
+    """The text less each line that only headings over a box of links show ("Related", "Most read", "Meistgelesen",
+    a newsletter's "Sign up" over its button), when no link of the box is in the text: the box went as furniture, so
+    its heading heads nothing stored (forty-seventh pass: on the plain layout, an `<h3>` then a `<div>` of cards
+    between two story paragraphs, readability shows the heading and it stayed). Markup only: any language."""
+    lines = text.split("\n") if page is not None else []
+    short = {line for line in lines if 0 < word_count(line) <= SHORT_HEADING_WORDS}
+    if not short:
+        return text
+    over_links: dict[str, bool] = {}
+    boxes: dict[tuple[Any, str], bool] = {}  # a block read once: a hostile page's many headings may share one
+    for heading in page.iter(*_PAGE_HEADINGS[1:]):
+        line = _text(heading)
+        if line in short and over_links.get(line, True):
+            over_links[line] = _over_dropped_links(heading, "\n".join(other for other in lines if other != line), boxes)
+    gone = {line for line, dropped in over_links.items() if dropped}
+    return "\n".join(line for line in lines if line not in gone) if gone else text
+
+
+def _over_dropped_links(heading: Any, text: str, boxes: dict[tuple[Any, str], bool]) -> bool:
+    """Whether the heading (holding no link itself: a teaser's linked headline is another rule's) stands over a block
+    of links only, of LINK_BOX_MIN_WORDS words or more, not in a picture, none of whose links `text` (the text less
+    the heading's line: a newsletter's "Sign up" button often repeats its heading) holds."""
+    if next(heading.iter("a"), None) is not None:
+        return False
+    block = _next_with_text(_own_block(heading)[-1])
+    if block is None:
+        return False
+    if (block, text) not in boxes:
+        boxes[block, text] = _dropped_link_box(block, text)
+    return boxes[block, text]
+
+
+def _dropped_link_box(block: Any, text: str) -> bool:
+    if block.tag in _NOT_A_BOX or any(node.tag in _NOT_A_BOX for node in block.iterancestors()):
+        return False
+    if word_count(_text(block)) < LINK_BOX_MIN_WORDS or not _links_only(block):
+        return False
+    return not any((link := _text(a)) and link in text for a in block.iter("a"))
