@@ -97,8 +97,9 @@ LONG = "This paragraph of the story is long enough to count as one of its paragr
         ('<div><a href="/n/1">A different story about the harbour</a> and what the council said</div>', True),
         ('<div><a href="/n/1">Two words</a></div>', True),
         ('<figure><figcaption><a href="/credit">Photo by Jane Doe Agency</a></figcaption></figure>', True),
+        ('<a href="/photo.jpg"><img src="/photo-s.jpg"><br>From left to right: the mayor and her deputy</a>', True),
     ],
-    ids=["links-only", "text-beside-links", "too-few-words", "a-picture's-credit"],
+    ids=["links-only", "text-beside-links", "too-few-words", "a-picture's-credit", "a-linked-picture"],
 )
 def test_only_a_block_of_links_only_makes_its_heading_navigation(box: str, kept: bool) -> None:
     """A block with unlinked text (a story paragraph), a link of two words, a picture's credit: the heading stays."""
