@@ -138,3 +138,12 @@ def test_a_linked_heading_is_left_to_the_teaser_rules() -> None:
     page = _tree(f'<p>{LONG}</p><h3><a href="/r">Related</a></h3><div><a href="/n">Other news of the day</a></div>'
                  f"<p>{LONG}</p>")
     assert drop_link_box_headings(text, page) == text
+
+
+def test_the_first_line_is_left_to_the_standfirst_rules() -> None:
+    """A subtitle under the headline over the byline's link (Aftonbladet's, fundus tune) is the standfirst's place."""
+    text = f"Police ask for tips\n{LONG}"
+    page = _tree(f'<h1>Girl missing</h1><h2>Police ask for tips</h2><div><a href="/by/jane">See all articles by Jane '
+                 f"Doe</a></div><p>{LONG}</p>")
+    assert drop_link_box_headings(text, page) == text
+    assert drop_link_box_headings(f"{LONG}\n{text}", page) == LONG

@@ -243,9 +243,10 @@ def drop_link_box_headings(text: str, page: Any) -> str:
     """The text less each line that only headings over a box of links show ("Related", "Most read", "Meistgelesen",
     a newsletter's "Sign up" over its button), when no link of the box is in the text: the box went as furniture, so
     its heading heads nothing stored (forty-seventh pass: on the plain layout, an `<h3>` then a `<div>` of cards
-    between two story paragraphs, readability shows the heading and it stayed). Markup only: any language."""
+    between two story paragraphs, readability shows the heading and it stayed). Markup only: any language. The first
+    line is left: a standfirst's place (Aftonbladet's subtitle over its byline's link, fundus tune, went otherwise)."""
     lines = text.split("\n") if page is not None else []
-    short = {line for line in lines if 0 < word_count(line) <= SHORT_HEADING_WORDS}
+    short = {line for line in lines[1:] if 0 < word_count(line) <= SHORT_HEADING_WORDS}  # the first: a standfirst's
     if not short:
         return text
     over_links: dict[str, bool] = {}
