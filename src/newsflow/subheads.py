@@ -246,7 +246,7 @@ def drop_link_box_headings(text: str, page: Any) -> str:
     between two story paragraphs, readability shows the heading and it stayed). Markup only: any language. The first
     line is left: a standfirst's place (Aftonbladet's subtitle over its byline's link, fundus tune, went otherwise)."""
     lines = text.split("\n") if page is not None else []
-    short = {line for line in lines[1:] if 0 < word_count(line) <= SHORT_HEADING_WORDS}  # the first: a standfirst's
+    short = {line for line in lines[1:] if 0 < word_count(line) <= SHORT_HEADING_WORDS}
     if not short:
         return text
     over_links: dict[str, bool] = {}
