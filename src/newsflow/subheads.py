@@ -235,8 +235,8 @@ _NOT_A_BOX = ("figure", "figcaption", "picture", "ul", "ol", "p", "a")
 """Blocks this rule leaves alone: a picture's credit; a bare link, no box (a press release's linked photo with its
 caption under its subtitle, iwrpressedienst.de on the blind tune half); a list, whose links `ownlists` and
 `_not_subhead` read (a story's own "Further link" over its source's address, uepo.de on the blind tune half, is the
-reference's text); a paragraph, the story's own markup (a product review's heading over its shop's price link, "£79.99, Lakeland", fundus
-TheTelegraph on the tune half, is the story's heading)."""
+reference's text); a paragraph, the story's own markup (a product review's heading over its shop's price link,
+"£79.99, Lakeland", fundus TheTelegraph on the tune half, is the story's heading)."""
 
 
 def drop_link_box_headings(text: str, page: Any) -> str:
