@@ -13,6 +13,8 @@ Since the forty-sixth pass readability's silence alone no longer removes a headi
 a heading whose CMS block holds nothing else. A heading it lacks stays when it stands among the story's text and the
 page marks it as nothing else (`_not_subhead`: a teaser's linked headline, an accessibility label, a hidden heading,
 a box's heading over a list or over a block of links only, a form's box's heading).
+Since the forty-seventh pass a heading readability shows goes too when it stands over a box of links only that went
+as furniture (`drop_link_box_headings`: "Related", "Most read" on the plain layout).
 
 Over normalised text and trafilatura's output elements (only their methods are used, so lxml is not
 imported).
