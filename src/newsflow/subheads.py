@@ -23,7 +23,7 @@ imported).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -246,7 +246,8 @@ caption under its subtitle, iwrpressedienst.de on the blind tune half); a list, 
 reference's text); a paragraph, the story's own markup (a product review's heading over its shop's price link,
 "£79.99, Lakeland", fundus TheTelegraph on the tune half, is the story's heading)."""
 HEADINGS_READ = 200
-"""The headings this rule reads on a page at most (a real page has tens): a hostile page's thousands are kept."""
+"""The headings showing a short line of the text this rule reads on a page at most (a real page has tens): on a page
+of more, every line stays (a hostile page's thousands)."""
 LINKS_READ = 50
 """The links of a box looked for in the text: a hostile box's thousands would each search the whole text."""
 SEARCH_BUDGET_CHARS = 40_000_000
@@ -275,13 +276,16 @@ def link_box_lines(text: str, lines: list[str], page: Any) -> tuple[frozenset[st
     stored = StoredText(text, lines if short else [])
     over_links: dict[str, bool] = {}
     boxes: dict[Any, tuple[str, ...] | None] = {}  # a block read once: a hostile page's many headings may share one
-    headings = (heading for heading in page.iter(*_PAGE_HEADINGS[1:]) if _text(heading) in short) if short else ()
+    page_headings: Iterator[Any] = page.iter(*_PAGE_HEADINGS[1:]) if short else iter(())
+    headings = (heading for heading in page_headings if _text(heading) in short)
     read = 0
     for heading in islice(headings, HEADINGS_READ):
         read += 1
         line = _text(heading)
         if over_links.get(line, True):
             over_links[line] = _over_dropped_links(heading, line, stored, boxes)
+    if next(headings, None) is not None:
+        return frozenset(), stored, read  # a line's heading past the cap may head the story: nothing goes
     return frozenset(line for line, dropped in over_links.items() if dropped), stored, read
 
 
