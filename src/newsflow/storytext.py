@@ -54,7 +54,7 @@ from newsflow.refine import (
 from newsflow.socialembeds import drop_embed_chrome
 from newsflow.standfirst import restore_standfirst
 from newsflow.storystart import drop_start_furniture
-from newsflow.subheads import ShownHeadings, StoryHeadings
+from newsflow.subheads import ShownHeadings, StoryHeadings, drop_link_box_headings
 from newsflow.summarybox import drop_summary_box
 from newsflow.tails import drop_offer_box, drop_reader_call, drop_story_tail
 from newsflow.text import PARAGRAPH_SEPARATOR, word_count
@@ -116,7 +116,8 @@ def story_text(
     text = restore_standfirst(_head_after_summary_box(text, drop_summary_box(text, page), page), page, title)
     text = drop_offer_box(drop_reader_call(text, page), page)
     text = drop_excerpt_teasers(drop_author_box(text, page, html), page)
-    return drop_video_chrome(drop_embed_chrome(drop_link_hints(text, page), page), page)
+    text = drop_video_chrome(drop_embed_chrome(drop_link_hints(text, page), page), page)
+    return drop_link_box_headings(text, page)
 
 
 def _unconfirmed_after_tail(text: str, cut: str, readability: str | None, subheads: ShownHeadings) -> str:

@@ -13,6 +13,8 @@ Since the forty-sixth pass readability's silence alone no longer removes a headi
 a heading whose CMS block holds nothing else. A heading it lacks stays when it stands among the story's text and the
 page marks it as nothing else (`_not_subhead`: a teaser's linked headline, an accessibility label, a hidden heading,
 a box's heading over a list or over a block of links only, a form's box's heading).
+Since the forty-seventh pass a heading readability shows goes too when it stands over a box of links only that went
+as furniture (`drop_link_box_headings`: "Related", "Most read" on the plain layout).
 
 Over normalised text and trafilatura's output elements (only their methods are used, so lxml is not
 imported).
@@ -20,7 +22,9 @@ imported).
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections import Counter
+from collections.abc import Container, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from newsflow.text import normalized_line, word_count
@@ -223,3 +227,135 @@ class StoryHeadings(ShownHeadings):
             found = among_story_text(self._page, own_headings(*self._bodies) - shown)
             self._lines = shown | (_set_as_subheads(self._page, found) if found else found)
         return line in self._lines
+
+
+
+LINK_BOX_MIN_WORDS = 3
+"""A block of links a heading stands over has at least this many words of links ("Most read"'s linked headlines): a
+picture's credit link ("AP") under a subhead is no box."""
+LINK_BOX_MIN_TARGETS = 2
+"""A box of links leads to at least this many places (distinct addresses): a single link under a heading (an embed's
+fallback, a video's or a podcast's link, a linked photo, a byline, a liveblog entry's time, one "Read also" card, an
+Instagram embed's two links to its post) is the story's, whatever its words (reviewer, forty-seventh pass)."""
+SHORT_HEADING_WORDS = 12
+"""A navigation heading is short; a line of more words is read as the story's, whatever shows it."""
+_NOT_A_BOX = ("figure", "figcaption", "picture", "ul", "ol", "p", "a")
+"""Blocks this rule leaves alone: a picture's credit; a bare link, no box (a press release's linked photo with its
+caption under its subtitle, iwrpressedienst.de on the blind tune half); a list, whose links `ownlists` and
+`_not_subhead` read (a story's own "Further link" over its source's address, uepo.de on the blind tune half, is the
+reference's text); a paragraph, the story's own markup (a product review's heading over its shop's price link,
+"£79.99, Lakeland", fundus TheTelegraph on the tune half, is the story's heading)."""
+HEADINGS_READ = 200
+"""The headings showing a short line of the text this rule reads on a page at most (a real page has tens): on a page
+of more, every line stays (a hostile page's thousands)."""
+LINKS_READ = 50
+"""The links of a box looked for in the text: a hostile box's thousands would each search the whole text."""
+SEARCH_BUDGET_CHARS = 40_000_000
+"""The characters all of a page's link searches may read (~0.05 s): a hostile page's thousands of boxes, each of
+LINKS_READ links, searched a text of megabytes each (24 s at 6 MB). A heading whose links the budget does not reach
+stays."""
+
+
+def drop_link_box_headings(text: str, page: Any) -> str:
+    """The text less each line that only headings over a box of links show ("Related", "Most read", "Meistgelesen"),
+    when no link of the box is in the text: the box went as furniture, so its heading heads nothing stored
+    (forty-seventh pass: on the plain layout, an `<h3>` then a `<div>` of cards between two story paragraphs,
+    readability shows the heading and it stayed). Markup only: any language. The first line is left: a standfirst's
+    place (Aftonbladet's subtitle over its byline's link, fundus tune, went otherwise). The work is linear in the
+    page: HEADINGS_READ headings, each block read once, the links searched within SEARCH_BUDGET_CHARS
+    (`StoredText`)."""
+    lines = text.split("\n") if page is not None else []
+    gone, _, _ = link_box_lines(text, lines, page)
+    return "\n".join(line for line in lines if line not in gone) if gone else text
+
+
+def link_box_lines(text: str, lines: list[str], page: Any) -> tuple[frozenset[str], StoredText, int]:
+    """The lines `drop_link_box_headings` drops, the text's index its link searches went through and the number of
+    headings read (both bounded: tests/test_text_pass48.py counts them on a hostile page)."""
+    short = {line for line in lines[1:] if 0 < word_count(line) <= SHORT_HEADING_WORDS}
+    stored = StoredText(text, lines if short else [])
+    over_links: dict[str, bool] = {}
+    boxes: dict[Any, tuple[str, ...] | None] = {}  # a block read once: a hostile page's many headings may share one
+    page_headings: Iterator[Any] = page.iter(*_PAGE_HEADINGS[1:]) if short else iter(())
+    headings = (heading for heading in page_headings if _text(heading) in short)
+    read = 0
+    for heading in islice(headings, HEADINGS_READ):
+        read += 1
+        line = _text(heading)
+        if over_links.get(line, True):
+            over_links[line] = _over_dropped_links(heading, line, stored, boxes)
+    if next(headings, None) is not None:
+        return frozenset(), stored, read  # a line's heading past the cap may head the story: nothing goes
+    return frozenset(line for line, dropped in over_links.items() if dropped), stored, read
+
+
+class StoredText:
+    """The stored text, indexed once for the rule's link searches: its lines counted, each link searched once a page
+    (`searches` counts them), all within SEARCH_BUDGET_CHARS characters read."""
+
+    def __init__(self, text: str, lines: list[str]) -> None:
+        self._text, self._lines = text, Counter(lines)
+        self._found: dict[str, bool] = {}
+        self._counts: dict[str, int] = {}
+        self.searches = 0
+        self.chars_read = 0
+
+    def holds_besides(self, link: str, line: str) -> bool | None:
+        """Whether the text holds `link` outside its lines equal to `line` (a newsletter's "Sign up" button often
+        repeats its heading); None when the budget is spent. A link holds no line break, so each of its hits lies
+        in one line: the text's count of it less the `line`s' own."""
+        if link in self._lines and link != line:
+            return True
+        if link not in line:
+            if link not in self._found:
+                if not self._spend():
+                    return None
+                self._found[link] = link in self._text
+            return self._found[link]
+        if link not in self._counts:
+            if not self._spend():
+                return None
+            self._counts[link] = self._text.count(link)
+        return self._counts[link] > line.count(link) * self._lines[line]
+
+    def _spend(self) -> bool:
+        if self.chars_read + len(self._text) > SEARCH_BUDGET_CHARS:
+            return False
+        self.searches += 1
+        self.chars_read += len(self._text)
+        return True
+
+
+def _over_dropped_links(heading: Any, line: str, stored: StoredText, boxes: dict[Any, tuple[str, ...] | None]) -> bool:
+    """Whether the heading (holding no link itself: a teaser's linked headline is another rule's) stands over a box
+    of links (`_link_box`), none of which the text holds besides the heading's own `line`."""
+    if next(heading.iter("a"), None) is not None:
+        return False
+    block = _next_with_text(_own_block(heading)[-1])
+    if block is None:
+        return False
+    if block not in boxes:
+        boxes[block] = _link_box(block)
+    links = boxes[block]
+    if links is None:
+        return False
+    for link in links:
+        held = stored.holds_besides(link, line)
+        if held is None or held:
+            return False
+    return True
+
+
+def _link_box(block: Any) -> tuple[str, ...] | None:
+    """The first LINKS_READ links' texts of the block when it is a box of links only, of LINK_BOX_MIN_WORDS words or
+    more, leading to LINK_BOX_MIN_TARGETS places or more, not one `_NOT_A_BOX` leaves alone; None otherwise."""
+    if block.tag in _NOT_A_BOX or any(node.tag in _NOT_A_BOX for node in block.iterancestors()):
+        return None
+    if word_count(_text(block)) < LINK_BOX_MIN_WORDS or not _links_only(block):
+        return None
+    anchors = block.iter("a")
+    targets = {anchor.get("href") or _text(anchor) for anchor, _ in zip(anchors, range(LINKS_READ), strict=False)}
+    if len(targets) < LINK_BOX_MIN_TARGETS:
+        return None
+    texts = (link for link in map(_text, block.iter("a")) if link)
+    return tuple(link for link, _ in zip(texts, range(LINKS_READ), strict=False))
