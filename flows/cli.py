@@ -317,11 +317,12 @@ def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: Prefec
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.ingest import SKIPPED, ingest
-    from flows.runcancel import forget_the_cancel, take_the_stop_as_a_cancel
+    from flows.runcancel import forget_the_cancel, take_early_stops_as_a_cancel, take_the_stop_as_a_cancel
 
     spare_the_collector()
     with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
         try:
+            take_early_stops_as_a_cancel()  # a SIGTERM before the flow's first line meets the engine's handler
             # asyncio.run, whose task a stop signal cancels; the engine records the stop Cancelled (Prefect 55)
             result: dict[str, Any] = run_stoppably(
                 ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all),

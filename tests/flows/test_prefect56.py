@@ -1,0 +1,68 @@
+"""Prefect 56 (docs/scheduling.md, "Prefect 56"): a `newsflow run` stopped between the engine's Running write and the
+flow's first line ends Cancelled, not Crashed; what of Prefect's that relies on, pinned."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect._internal import control_listener
+from prefect.utilities.engine import is_prefect_sigterm_handler_installed
+
+import flows
+from newsflow import cli
+from newsflow.warehouse import Warehouse, run_read_query
+from tests.flows.test_prefect55 import signals_kept, states_of  # noqa: F401  (a fixture, used by name)
+from tests.flows.test_run_modes import planet_site
+from tests.localserver import LocalServer
+
+
+def sigterm_in_the_hook(flow: Any, flow_run: Any, state: Any) -> None:
+    """Inside the engine's Running write (`set_state` calls its on_running hooks once the server took it): the
+    engine's own SIGTERM handler raises `TerminationSignal` here, before the flow's first line."""
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+async def sigterm_as_the_loop_waits(flow: Any, flow_run: Any, state: Any) -> None:
+    """The same, landing where the run waits most of that window: the loop idle between the engine's API calls.
+    The handler then raises out of the loop itself (a callback), not out of the engine's code."""
+    asyncio.get_running_loop().call_soon(os.kill, os.getpid(), signal.SIGTERM)
+    await asyncio.sleep(5)  # never reached in full: the stop ends the run first
+
+
+@pytest.mark.parametrize("hook", [sigterm_in_the_hook, sigterm_as_the_loop_waits], ids=["engine", "loop"])
+def test_a_sigterm_after_the_running_write_before_the_flows_first_line_ends_cancelled(
+    tmp_path: Path, server: LocalServer, prefect_api: str, signals_kept: None, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], hook: Callable[..., Any],
+) -> None:
+    """Before: `PENDING, RUNNING, CRASHED` ('aborted by a termination signal'), exit 130 (Prefect 55's review, F2):
+    the engine's handler was in and no cancel intent committed. Now Cancelled, no row (the runner never opened the
+    run), its one line, exit 130; and the run leaves nothing armed for a later run in this process."""
+    from flows import ingest as ingest_module
+
+    flow_runs: list[str] = []
+
+    def noted(flow: Any, flow_run: Any, state: Any) -> Any:
+        flow_runs.append(str(flow_run.id))
+        # what Prefect 56 relies on: here the engine's handler has SIGTERM (a Prefect that moved it fails here)
+        assert is_prefect_sigterm_handler_installed(), signal.getsignal(signal.SIGTERM)
+        return hook(flow, flow_run, state)
+
+    monkeypatch.setattr(ingest_module, "ingest", ingest_module.ingest.with_options(on_running=[noted]))
+    config_path = planet_site(tmp_path, server, stories=1)
+    assert cli.main(["run", "--config", str(config_path), "--quiet"]) == 130
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line for line in lines if line.startswith("newsflow:")] == [lines[-1]], lines
+    assert "stopped before it started, so it has no row" in lines[-1], lines
+    [run_id] = flow_runs
+    history, _ = states_of(run_id)
+    assert "CRASHED" not in history and history[-1] == "CANCELLED", history
+    warehouse_file = tmp_path / "warehouse" / "news.duckdb"
+    assert not warehouse_file.exists() or run_read_query(Warehouse(warehouse_file), "SELECT * FROM runs").rows == []
+    assert control_listener.get_intent() is None, "a later run in this process would start cancelled"
+    assert signal.getsignal(signal.SIGTERM) is flows._interrupt, "SIGTERM is newsflow run's again"
