@@ -245,8 +245,11 @@ def _wait_gone(pid: int) -> None:
         time.sleep(0.05)  # an orphan of the stopped run: nothing to wait on but its pid
 
 
-def follow_up(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tests.hostile.run_child", "run", "--config", str(config)],
+def follow_up(config: Path, env: dict[str, str], flow: bool = False) -> subprocess.CompletedProcess[str]:
+    """A clean run: the CLI's own path without the flow, or (`flow`, Prefect 56) a real `newsflow run`, whose flow
+    sweeps the flow runs a killed process left (flows/zombies.py)."""
+    child = ["newsflow"] if flow else ["tests.hostile.run_child"]
+    return subprocess.run([sys.executable, "-m", *child, "run", "--config", str(config)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_BOUND_S)
 
 
@@ -325,13 +328,17 @@ def code_digest(env: dict[str, str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int = 2) -> tuple[list[str], Outcome]:
+def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int = 2,
+                follow_up_env: dict[str, str] | None = None, flow_follow_up: bool = False,
+                ) -> tuple[list[str], Outcome]:
     """The example's stopped run and its follow-up, and every invariant they broke; and whether the code changed
     meanwhile. Seed 7311:3's one failure (its row `abandoned` with 0 stored beside 11 articles) is what main's sweep
-    gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it."""
+    gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it.
+    `follow_up_env`: the follow-up's own (Prefect 56: the stopped run's API fails, the follow-up's does not), and
+    `flow_follow_up` makes it a flow run."""
     (tmp_path / EVIDENCE).mkdir(parents=True, exist_ok=True)
     before = code_digest(env)
-    found, outcome = _run_example(tmp_path, example, env, workers)
+    found, outcome = _run_example(tmp_path, example, env, workers, follow_up_env or env, flow_follow_up)
     after = code_digest(env)
     (tmp_path / EVIDENCE / "code.txt").write_text(f"{before} {after} PYTHONPATH={env.get('PYTHONPATH', '')!r}\n")
     if after != before:
@@ -339,7 +346,8 @@ def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: 
     return found, outcome
 
 
-def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int) -> tuple[list[str], Outcome]:
+def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int,
+                 follow_up_env: dict[str, str], flow_follow_up: bool) -> tuple[list[str], Outcome]:
     server, child, sent = LocalServer(), list[int](), list[int]()
     try:
         total = serve(server, example, child, sent)
@@ -354,7 +362,7 @@ def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers:
         if outcome.code is None:
             return found, outcome
         before_follow_up(tmp_path)
-        after = follow_up(config, env)
+        after = follow_up(config, follow_up_env, flow_follow_up)
         (tmp_path / EVIDENCE / "follow_up.stderr").write_text(after.stderr, encoding="utf-8")
         if after.returncode != 0:
             found.append(f"follow-up exit {after.returncode}: {after.stderr.strip()[-300:]}")
