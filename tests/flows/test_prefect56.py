@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 from prefect._internal import control_listener
+from prefect.exceptions import TerminationSignal
 from prefect.utilities.engine import is_prefect_sigterm_handler_installed
 
 import flows
 from newsflow import cli
+from newsflow.cli_signals import a_stop_was_asked
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.flows.test_prefect55 import signals_kept, states_of  # noqa: F401  (a fixture, used by name)
 from tests.flows.test_run_modes import planet_site
@@ -69,3 +71,24 @@ def test_a_sigterm_after_the_running_write_before_the_flows_first_line_ends_canc
     assert not warehouse_file.exists() or run_read_query(Warehouse(warehouse_file), "SELECT * FROM runs").rows == []
     assert control_listener.get_intent() is None, "a later run in this process would start cancelled"
     assert signal.getsignal(signal.SIGTERM) is flows._interrupt, "SIGTERM is newsflow run's again"
+
+
+@pytest.mark.usefixtures("signals_kept")
+def test_any_other_error_asyncio_catches_in_a_callback_is_still_asyncios_to_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The run's loop takes only the engine's `TerminationSignal` out of a callback as the stop; a bug in a callback
+    is logged by asyncio's own handler as before, and the run goes on, unstopped."""
+    def broken() -> None:
+        raise ValueError("a callback's bug")
+
+    async def the_run() -> str:
+        asyncio.get_running_loop().call_soon(broken)
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        return "done"
+
+    with caplog.at_level("ERROR", logger="asyncio"):
+        assert flows.run_stoppably(the_run(), stop_raised_as=(TerminationSignal,)) == "done"
+    assert "Exception in callback" in caplog.text and "a callback's bug" in caplog.text, caplog.text
+    assert not a_stop_was_asked()
