@@ -313,14 +313,17 @@ def quiet_prefects_console(mode: str) -> None:
 def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
     quiet_prefects_console(mode)
     configure_prefect_environment()
+    from prefect import tags
     from prefect.exceptions import TerminationSignal
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.ingest import SKIPPED, ingest
     from flows.runcancel import forget_the_cancel, take_early_stops_as_a_cancel, take_the_stop_as_a_cancel
+    from flows.zombies import process_tag
 
     spare_the_collector()
-    with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
+    # Prefect may have been imported before the API was known; the flow run names its process from its creation
+    with temporary_settings({PREFECT_API_URL: api.url}), tags(process_tag()):
         try:
             take_early_stops_as_a_cancel()  # a SIGTERM before the flow's first line meets the engine's handler
             # asyncio.run, whose task a stop signal cancels; the engine records the stop Cancelled (Prefect 55)

@@ -64,6 +64,19 @@ FLOW_NAME = "ingest"
 _RUNS_STARTED_HERE: list[str] = []
 
 
+# A `newsflow run`'s flow run carries its process from its creation (Prefect 56): a run the process left Pending
+# (a 500 to its Running write, a kill before it) has no `infrastructure_pid` yet, recorded only once the flow begins.
+PROCESS_TAG = "newsflow-process:"
+
+
+def process_tag() -> str:
+    return PROCESS_TAG + process_record()
+
+
+def tagged_process(flow_run: FlowRun) -> str | None:
+    return next((tag.removeprefix(PROCESS_TAG) for tag in flow_run.tags if tag.startswith(PROCESS_TAG)), None)
+
+
 def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -143,15 +156,17 @@ def is_the_recorded_process(infrastructure_pid: str) -> bool:
 
 async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None) -> list[UUID]:
     """Mark Crashed the Running `ingest` runs whose process on this host is gone, and Cancelled the Cancelling
-    ones (a second stop or a SIGKILL between the engine's Cancelling and Cancelled writes, Prefect 55); their ids."""
+    ones (a second stop or a SIGKILL between the engine's Cancelling and Cancelled writes, Prefect 55) and the
+    Pending ones `newsflow run` created (its tag names the process: a 500 to the Running write, Prefect 56); their
+    ids. A Pending run with no such tag (a deployment's, a worker's) is left to its runner."""
     stuck = await client.read_flow_runs(
         flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
         flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
-            any_=[StateType.RUNNING, StateType.CANCELLING]))),
+            any_=[StateType.RUNNING, StateType.CANCELLING, StateType.PENDING]))),
     )
     ended = []
     for zombie in stuck:
-        if zombie.id == own_id or not process_is_gone(zombie.infrastructure_pid):
+        if zombie.id == own_id or not process_is_gone(zombie.infrastructure_pid or tagged_process(zombie)):
             continue
         if await _ended_zombie(client, zombie):
             ended.append(zombie.id)
@@ -159,9 +174,12 @@ async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None
 
 
 async def _ended_zombie(client: PrefectClient, zombie: FlowRun) -> bool:
-    cancelling = zombie.state is not None and zombie.state.type is StateType.CANCELLING
-    left, marked = ("Cancelling", "Cancelled") if cancelling else ("Running", "Crashed")
-    message = f"its process ({zombie.infrastructure_pid}) ended before the run finished; found by {this_process()}"
+    state = zombie.state.type if zombie.state is not None else None
+    cancelling = state in (StateType.CANCELLING, StateType.PENDING)  # a Pending run never ran: nothing crashed
+    left, marked = ("Pending" if state is StateType.PENDING else "Cancelling", "Cancelled") if cancelling else (
+        "Running", "Crashed")
+    where = zombie.infrastructure_pid or tagged_process(zombie)
+    message = f"its process ({where}) ended before the run finished; found by {this_process()}"
     end: State[None] = Cancelled(message=message) if cancelling else Crashed(message=message)
     try:
         await client.set_flow_run_state(zombie.id, end, force=True)
@@ -174,7 +192,8 @@ async def _ended_zombie(client: PrefectClient, zombie: FlowRun) -> bool:
                     "it %s (%s); it stays %s in Prefect's UI (a run of a deployment deleted while it "
                     "ran is refused for good)", zombie.id, zombie.name, left, marked, server_error(exc), left)
         return False
-    log.warning("flow run %s (%s) was left %s by a killed process: marked %s", zombie.id, zombie.name, left, marked)
+    by = "a process that ended before it started" if left == "Pending" else "a killed process"
+    log.warning("flow run %s (%s) was left %s by %s: marked %s", zombie.id, zombie.name, left, by, marked)
     return True
 
 

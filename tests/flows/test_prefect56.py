@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,27 @@ def test_any_other_error_asyncio_catches_in_a_callback_is_still_asyncios_to_log(
         assert flows.run_stoppably(the_run(), stop_raised_as=(TerminationSignal,)) == "done"
     assert "Exception in callback" in caplog.text and "a callback's bug" in caplog.text, caplog.text
     assert not a_stop_was_asked()
+
+
+def test_a_run_its_process_left_pending_is_ended_cancelled_by_the_next_runs_sweep(prefect_api: str) -> None:
+    """A 500 to the engine's Running write (the property's seed 5601:6) ends `newsflow run` with exit 4 and its flow run
+    Pending for good: no sweep took Pending runs, and its process was recorded only once the flow began. The flow
+    run now carries its process as a tag from its creation, and the next run's sweep ends it Cancelled (it never
+    ran); one of a live process, and a Pending run with no such tag (a deployment's), are left alone."""
+    from flows.ingest import ingest
+    from flows.zombies import PROCESS_TAG, mark_crashed_zombies, process_tag
+    from prefect.client.orchestration import get_client
+    from prefect.states import Pending
+
+    from tests.flows.test_zombies import dead_pid
+
+    async def sweep() -> list[str]:
+        async with get_client() as client:
+            ids = []
+            for tags in ([f"{PROCESS_TAG}{socket.gethostname()}:{dead_pid()}"], [process_tag()], []):
+                flow_run = await client.create_flow_run(ingest, state=Pending(), tags=tags)
+                ids.append(flow_run.id)
+            await mark_crashed_zombies(client)
+            return [(await client.read_flow_run(i)).state.type.value for i in ids]  # type: ignore[union-attr]
+
+    assert asyncio.run(sweep()) == ["CANCELLED", "PENDING", "PENDING"]
