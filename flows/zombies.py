@@ -6,7 +6,9 @@ worker already set one; where Linux says so, followed by which process that is, 
 kernel's boot id and the process's start in clock ticks since boot (`/proc/<pid>/stat`), which no clock change
 moves. A pid that names another process (a reboot, a container's restart, pids wrapping round) is then told
 from the run's own exactly (`process_is_gone`). A later run (or `newsflow serve` as it starts) reads the `ingest` runs
-that Prefect still has Running and marks Crashed those whose process on this host is gone. Runs
+that Prefect still has Running and marks Crashed those whose process on this host is gone (a `newsflow run`'s
+run carries its process as a tag from its creation, so one left Pending, or Running before it recorded its pid, is
+found too: Prefect 56). Runs
 on other hosts, and runs whose worker recorded a bare pid, are left to their worker, which marks
 a run Crashed when its process dies. The warehouse marks the same runs `abandoned` on its side
 (`runner.begin_run`), under its run lock.
