@@ -117,3 +117,34 @@ def test_a_run_its_process_left_pending_is_ended_cancelled_by_the_next_runs_swee
             return [(await client.read_flow_run(i)).state.type.value for i in ids]  # type: ignore[union-attr]
 
     assert asyncio.run(sweep()) == ["CANCELLED", "PENDING", "PENDING"]
+
+
+@pytest.mark.parametrize("gone", [True, False], ids=["API gone", "API answers"])
+def test_a_stopped_run_whose_api_went_away_ends_as_its_line_is_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], server: LocalServer, gone: bool,
+) -> None:
+    """The property's seed 5602:6 (a cancel from Prefect, then the API gone): the command said its one line, exit
+    130, and its process was still there 60 s later, Prefect's services retrying what they held at exit. The
+    command's own process now ends as the line is said when its API does not answer (a real refused port here;
+    `end_now`, which ends the process, recorded instead); one that answers (a real server) returns as before."""
+    import flows.cli
+    from flows.cancelwatch import CancelWatch
+    from flows.localserver import PrefectApi
+
+    from newsflow import cli_signals
+
+    ended: list[int] = []
+
+    def end_now(code: int) -> None:
+        ended.append(code)
+
+    monkeypatch.setattr(flows.cli, "end_now", end_now)
+    monkeypatch.setattr(flows.cli, "drop_further_interrupts", lambda: None)  # the test process's handlers stay
+    url = "http://127.0.0.1:9/api" if gone else f"{server.base_url}/api"
+    cli_signals.mark_as_the_command()
+    try:
+        code = flows.cli.interrupted(None, "quiet", PrefectApi(url, local=False, started=False), CancelWatch(url))
+    finally:
+        cli_signals._the_command.clear()
+    assert code == 130 and capsys.readouterr().err.startswith("newsflow: interrupted")
+    assert ended == ([130] if gone else [])

@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -34,6 +35,9 @@ FAULTS = ("none", "500", "cut", "gone")
 API_CALLS = re.compile(rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)")  # every call but the liveness probe
 FLOW_RUN_IN = re.compile(rb"/api/flow_runs/([0-9a-f-]{36})/")
 FINAL = {"COMPLETED", "CANCELLED", "CRASHED", "FAILED"}
+# What a run whose API went away may take on top of hunt 49's bound: Prefect's client retries each call for about a
+# minute before the run ends, exit 4 (flows/cli.py `leave_without_prefect`; red team 7, Prefect 54).
+API_GONE_S = 90.0
 # The flow run's final state each `runs` row may stand beside once the follow-up swept (None: no row). A row left
 # `running` is marked abandoned by the follow-up: the run was killed (Crashed by the sweep) or its row refused
 # (its stop still Cancelled). Exit 4 (the API failed) may leave a completed or cancelled row whose flow run the
@@ -124,9 +128,11 @@ def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, s
     proxy = ApiProxy(int(urlsplit(api_url).port or 0))
     fail_the_api(proxy, example)
     through = env | {"PREFECT_API_URL": f"http://127.0.0.1:{proxy.port}/api"}
+    bound = hunt49world.RUN_BOUND_S + (API_GONE_S if example.fault in ("cut", "gone") else 0.0)
     try:
-        found, outcome = hunt49world.run_example(tmp_path, example.stop, through, workers, follow_up_env=env,
-                                                 flow_follow_up=True)
+        with mock.patch.object(hunt49world, "RUN_BOUND_S", bound):  # the stopped run's bound, and the follow-up's
+            found, outcome = hunt49world.run_example(tmp_path, example.stop, through, workers, follow_up_env=env,
+                                                     flow_follow_up=True)
     finally:
         proxy.faults.first_failed.set()
         proxy.close()
