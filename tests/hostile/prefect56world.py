@@ -19,6 +19,7 @@ import dataclasses
 import json
 import random
 import re
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,16 @@ def flow_run_said(api_url: str, flow_run: str | None, warehouse: Path, outcome: 
     return []
 
 
+def one_line_said(outcome: hunt49world.Outcome) -> list[str]:
+    """Exactly one `newsflow:` line (the UI's address aside) for an exit that is not 0, none for 0 or a SIGKILL."""
+    said = [line for line in outcome.stderr.splitlines()
+            if line.startswith("newsflow: ") and not line.startswith("newsflow: Prefect UI at")]
+    quiet = outcome.code in (0, None, -signal.SIGKILL)
+    if len(said) != (0 if quiet else 1):
+        return [f"{len(said)} `newsflow:` lines for exit {outcome.code}: {said}"]
+    return []
+
+
 def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, str],
                 workers: int = 1) -> tuple[list[str], hunt49world.Outcome]:
     proxy = ApiProxy(int(urlsplit(api_url).port or 0))
@@ -138,6 +149,7 @@ def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, s
         proxy.close()
     if example.fault != "none" and outcome.code == 4:
         found = [said for said in found if said != "exit 4"]  # documented: the API failed (one line, still checked)
+    found += one_line_said(outcome)
     found += flow_run_said(api_url, flow_run_of(proxy, outcome), tmp_path / "warehouse" / "news.duckdb", outcome)
     return found, outcome
 
