@@ -9,28 +9,19 @@ CI runs the kept worlds only (a world's two runs cost a few seconds); hunt by ha
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import os
-import tempfile
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 
-from newsflow.config import load_config
-from newsflow.runner import run_ingest
-from newsflow.warehouse import Warehouse, run_read_query
-from tests.conftest import write_config
+from tests import dateworldruns
 from tests.dates45world import Story, World, expected_days, feed_body, page_html, worlds
-from tests.localserver import LocalServer, Page
+from tests.localserver import LocalServer
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_DATES45_EXAMPLES", "0"))
 PHASES = (*(() if EXAMPLES else (Phase.explicit,)), *((Phase.generate,) if EXAMPLES else ()),
           *((Phase.shrink,) if os.environ.get("NEWSFLOW_DATES45_SHRINK") else ()))
-_WORLD_NUMBERS = itertools.count()
 
 KEPT = (
     World("rss", (Story("ja", "ld_utc", "wrong_zone", 3 * 24 * 60 + 21 * 60, 5, "country"),  # 03:00 Z, noon in Tokyo
@@ -57,47 +48,18 @@ the Chinese-language outlet's "-05:00" with a colon (index 5: Shanghai's day bef
 guards failed on its pass's main or its branch before the review."""
 
 
-@pytest.fixture(scope="module")
-def world_server() -> Iterator[LocalServer]:
-    server = LocalServer()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-def stored_days(world: World, server: LocalServer, now: datetime) -> list[dict[int, date | None]]:
-    """Serve the world drawn at `now`, run it twice (the second under a feed re-sending every item), and return each
-    run's stored day per story."""
-    prefix = f"/w{next(_WORLD_NUMBERS)}"
-    for index, story in enumerate(world.stories):
-        server.add(f"{prefix}/story-{index}", Page(page_html(story, now, index)))
-    body, kind = feed_body(world, server.base_url, prefix, now)
-    server.add(f"{prefix}/feed", Page(body, kind, validators=False))
-    runs = []
-    with tempfile.TemporaryDirectory() as folder:
-        config = load_config(write_config(Path(folder), server.base_url, {"world": f"{prefix}/feed"},
-                                          extract={"workers": 1, "timeout": 60.0}))  # a loaded machine
-        for run in range(2):
-            if run == 1:
-                body, kind = feed_body(world, server.base_url, prefix, now, resent=True)
-                server.add(f"{prefix}/feed", Page(body, kind, validators=False))
-            asyncio.run(run_ingest(config, f"run-{run}", all_feeds=True))
-            rows = run_read_query(Warehouse(config.warehouse_path),
-                                  "SELECT regexp_extract(url, '[0-9]+$'), published_date FROM articles").rows
-            runs.append({int(str(number)): day for number, day in rows})
-    return runs
+world_server = pytest.fixture(scope="module")(dateworldruns.serving)
 
 
 def check_world(world: World, server: LocalServer) -> None:
-    now = datetime.now(UTC)
-    runs = stored_days(world, server, now)
+    """Two runs of the world drawn now, the second under a feed that re-sends every item with a new date."""
+    now, prefix = datetime.now(UTC), dateworldruns.world_prefix()
+    pages = [page_html(story, now, index) for index, story in enumerate(world.stories)]
+    feeds = [feed_body(world, server.base_url, prefix, now, resent=resent) for resent in (False, True)]
+    runs = dateworldruns.stored_days(server, prefix, pages, feeds)
     expected = {i: expected_days(story, i, world.format, now) for i, story in enumerate(world.stories)}
     for run, stored in enumerate(runs):
-        assert set(stored) == set(expected), f"run {run}: stories stored {sorted(stored)}"
-        wrong = {i: (world.stories[i], stored[i], sorted(expected[i], key=str)) for i in expected
-                 if stored[i] not in expected[i]}
-        assert not wrong, f"run {run}: {wrong}"
+        dateworldruns.assert_days_expected(world.stories, stored, expected, run)
     assert runs[1] == runs[0], "a re-sent item's new date changed a stored day"
 
 

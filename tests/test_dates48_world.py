@@ -8,28 +8,19 @@ CI runs the kept world only (one run, about a second); hunt by hand with `NEWSFL
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import os
-import tempfile
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 
-from newsflow.config import load_config
-from newsflow.runner import run_ingest
-from newsflow.warehouse import Warehouse, run_read_query
+from tests import dateworldruns
 from tests.cmsdateworld import SWAP, Story, World, expected_days, feed_body, page_html, worlds
-from tests.conftest import write_config
-from tests.localserver import LocalServer, Page
+from tests.localserver import LocalServer
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_DATES48_EXAMPLES", "0"))
 PHASES = (*(() if EXAMPLES else (Phase.explicit,)), *((Phase.generate,) if EXAMPLES else ()),
           *((Phase.shrink,) if os.environ.get("NEWSFLOW_DATES48_SHRINK") else ()))
-_WORLD_NUMBERS = itertools.count()
 
 KEPT = (
     World("rss", (
@@ -50,39 +41,16 @@ KEPT_AT = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 """A drawing time that puts the kept stories on the days their comments say (a past one: the pipeline fetches now)."""
 
 
-@pytest.fixture(scope="module")
-def world_server() -> Iterator[LocalServer]:
-    server = LocalServer()
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-def stored_days(world: World, server: LocalServer, now: datetime) -> dict[int, date | None]:
-    """Serve the world drawn at `now`, run it once into a fresh warehouse, and return the stored day per story."""
-    prefix = f"/c{next(_WORLD_NUMBERS)}"
-    for index, story in enumerate(world.stories):
-        server.add(f"{prefix}/story-{index}", Page(page_html(story, now, index)))
-    body, kind = feed_body(world, server.base_url, prefix, now)
-    server.add(f"{prefix}/feed", Page(body, kind, validators=False))
-    with tempfile.TemporaryDirectory() as folder:
-        config = load_config(write_config(Path(folder), server.base_url, {"world": f"{prefix}/feed"},
-                                          extract={"workers": 1, "timeout": 60.0}))  # a loaded machine
-        asyncio.run(run_ingest(config, "run-0", all_feeds=True))
-        rows = run_read_query(Warehouse(config.warehouse_path),
-                              "SELECT regexp_extract(url, '[0-9]+$'), published_date FROM articles").rows
-    return {int(str(number)): day for number, day in rows}
+world_server = pytest.fixture(scope="module")(dateworldruns.serving)
 
 
 def check_world(world: World, server: LocalServer) -> None:
-    now = KEPT_AT if world in KEPT else datetime.now(UTC)
-    stored = stored_days(world, server, now)
+    """One run of the world, drawn at KEPT_AT if kept, now if drawn."""
+    now, prefix = KEPT_AT if world in KEPT else datetime.now(UTC), dateworldruns.world_prefix()
+    pages = [page_html(story, now, index) for index, story in enumerate(world.stories)]
+    [stored] = dateworldruns.stored_days(server, prefix, pages, [feed_body(world, server.base_url, prefix, now)])
     expected = {i: expected_days(story, now) for i, story in enumerate(world.stories)}
-    assert set(stored) == set(expected), f"stories stored {sorted(stored)}"
-    wrong = {i: (world.stories[i], stored[i], sorted(expected[i], key=str)) for i in expected
-             if stored[i] not in expected[i]}
-    assert not wrong, f"{wrong}"
+    dateworldruns.assert_days_expected(world.stories, stored, expected)
 
 
 @pytest.mark.usefixtures("extraction_stack_loaded")

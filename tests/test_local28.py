@@ -9,6 +9,7 @@ import logging
 import os
 import random
 import resource
+import shutil
 import struct
 import subprocess
 import sys
@@ -307,11 +308,13 @@ def test_two_warehouses_sharing_a_spool_folder_never_say_the_other_lost_writes(
     b_path = tmp_path / "news.2026-12-01"
     b_path.write_bytes(a.path.read_bytes())
     b = Warehouse(b_path)
-    assert spool_dir_for(a.path) == spool_dir_for(b.path)
+    assert spool_dir_for(a.path) != spool_dir_for(b.path)  # shared `news.spool/` before Local 29
     with caplog.at_level(logging.WARNING, logger="newsflow"):
         _a_run(b, "B1", now - timedelta(minutes=20))
         readersafe.open_run(a, "A2", PLANET, PLANET)  # the third run: its start compares
     assert not [r for r in caplog.records if "lost writes" in r.getMessage()], caplog.text
+    # the spool folder copied along with the file (`cp -r`): b's folder holds a's copy
+    shutil.copyfile(spool_dir_for(a.path) / readersafe.STATES_FILE, spool_dir_for(b.path) / readersafe.STATES_FILE)
     b_path.write_bytes(b"not a warehouse: reading it is refused")
     with caplog.at_level(logging.WARNING, logger="newsflow"):
         assert readersafe.read_feed_states(b, ["planet"]) == {}

@@ -102,8 +102,10 @@ def resolve_warehouse_path(config_path: Path, path: str) -> Path:
     if _dangles(resolved, given):
         resolved = Path(os.path.abspath(given))  # kept as given: the warehouse names the link that leads nowhere
     _check_utf8(resolved)
-    longest_name = max((len(os.fsencode(part)) for part in resolved.parts), default=0)
-    if len(os.fsencode(str(resolved))) > MAX_PATH_BYTES - len(".spool/failed/") or longest_name > MAX_NAME_BYTES:
+    # the spool folder's name is the warehouse's and `-spool` (spoolfolders): room for both
+    longest_name = max((len(os.fsencode(part)) for part in resolved.parts[:-1]), default=0)
+    longest_name = max(longest_name, len(os.fsencode(resolved.name + "-spool")))
+    if len(os.fsencode(str(resolved))) > MAX_PATH_BYTES - len("-spool/failed/") or longest_name > MAX_NAME_BYTES:
         raise ConfigError("warehouse.path", f"{shown_path(resolved)} is longer than a path may be ({MAX_PATH_BYTES} "
                           f"bytes, {MAX_NAME_BYTES} for one name, with room for its spool folder); set a shorter one")
     return resolved

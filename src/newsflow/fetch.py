@@ -132,6 +132,20 @@ def _closed_before_answer(exc: httpx.TransportError) -> bool:
     return isinstance(exc, httpx.ReadError | httpx.WriteError)
 
 
+def _closed_unanswered(trail: Trail, exc: httpx.TransportError) -> bool:
+    """A new connection ended (closed, reset, broken as we wrote) and not one byte came back on it."""
+    ended = isinstance(exc, httpx.ReadError | httpx.WriteError) or (
+        isinstance(exc, httpx.RemoteProtocolError) and _NOT_AN_ANSWER[0] in str(exc))
+    return ended and trail.connection is not None and trail.connection.unanswered
+
+
+def _may_send_again(trail: Trail, exc: httpx.TransportError) -> bool:
+    """The GET may go out again on a new connection (`Fetcher._send_request`)."""
+    if trail.on_stale_connection:
+        return _closed_before_answer(exc)
+    return _closed_unanswered(trail, exc)
+
+
 class Fetcher(FetchWalk):
     """Fetch feeds and articles for one run. Use as `async with Fetcher(settings) as fetcher:`.
 
@@ -267,21 +281,26 @@ class Fetcher(FetchWalk):
         reused one it went out on ended before any answer, answered with bytes that are no status line (left past
         the last answer's `Content-Length`) or with a 408 (REQUEST_TIMEOUT): the server may have closed it before
         the GET came, and browsers and curl send an idempotent GET again then. Inside the same deadline, the gate's
-        wait not counted (`fetchdeadline`). A new connection that ends so is the server's doing (red team 42)."""
+        wait not counted (`fetchdeadline`). A new connection closed or reset with not one byte back is sent again too
+        (`_closed_unanswered`, red team 51), as Firefox restarts a GET that got no byte: a server shedding every
+        second connection had each page a run fail, counted, and parked; red team 42 sent it once."""
         probing = "Host" in headers  # only the catch-all probe names another host (its first hop only)
         transport = self._probe_transport() if probing else self._transport_for(host_of(url))
         for tries_left in range(MAX_FRESH_CONNECTIONS, -1, -1):
             try:
                 response = await self._send_once(url, trail, headers, transport, tries_left < MAX_FRESH_CONNECTIONS)
             except httpx.TransportError as exc:
-                if tries_left == 0 or not (trail.on_stale_connection and _closed_before_answer(exc)):
+                if tries_left == 0 or not _may_send_again(trail, exc):
                     raise
             else:
                 if tries_left == 0 or not (trail.on_stale_connection and response.status_code == REQUEST_TIMEOUT):
                     return response
                 await response.aclose()
-            logger.info("GET %s: reused connection closed, garbled or timed out (408) before an answer; sent again",
-                        url[:200])
+            if trail.on_stale_connection:
+                logger.info("GET %s: reused connection closed, garbled or timed out (408) before an answer; sent "
+                            "again", url[:200])
+            else:
+                logger.info("GET %s: new connection closed before a byte of an answer; sent again", url[:200])
         raise AssertionError("unreachable: the last try returns or raises")
 
     async def _send_once(

@@ -65,7 +65,8 @@ class Trail:
     def on_stale_connection(self) -> bool:
         """The request in progress went out on a connection the server may have closed before it came: a reused
         keep-alive one. A new one is made only once the host's gate lets the request be written (red team 42):
-        nothing of ours holds it idle, so its close is the server's answer."""
+        nothing of ours holds it idle; its close with not one byte back is sent again all the same (red team 51:
+        a server shedding connections, `fetch._closed_unanswered`)."""
         return self.connection is not None and self.connection.reused
 
     def time_left(self) -> float:

@@ -3,7 +3,7 @@
 A `.wal` cut exactly at the end of a commit ends whole, so DuckDB replays the commits before the cut and drops the
 later ones without a word, and `warehouse.logends` cannot see it: the state it leaves is the one a writer killed
 between those two commits leaves. What tells them apart is outside the file: every run, after its own row is
-stored, reads every feed's state from the warehouse and saves it to `<warehouse>.spool/feed_states.json`
+stored, reads every feed's state from the warehouse and saves it to `<warehouse>-spool/feed_states.json`
 (`readersafe.close_run`), and a feed's `last_polled_at` is only ever moved on by a poll, in the same commit as the
 poll's entries. So a copy that holds a later poll of a feed than the warehouse does was read from commits the
 warehouse no longer has: its log lost them (cut at a commit's end: a copy or restore of the warehouse taken as a
@@ -12,9 +12,10 @@ its own copy replaces that one. A cut that drops the run's polls before its end 
 well), or drops a warehouse's first run whole, leaves nothing outside the file: those stay unknowable.
 
 The copy is compared only with the warehouse it was read from (`WarehouseMark`: its resolved path and the time it
-was made, both saved in the copy). `news.duckdb`, `news.db` and a dated copy `news.2026-12-01` share one spool
-folder, `news.spool` (`spool.spool_dir_for`), and a warehouse moved aside leaves its copy to the new one made in
-its place: another warehouse's later polls are no evidence (review of Local 28, F1 and F3).
+was made, both saved in the copy). `news.duckdb`, `news.db` and a dated copy `news.2026-12-01` shared one spool
+folder, `news.spool`, before Local 29 gave each its own (`spool.spool_dir_for`), and a warehouse moved aside
+leaves its copy to the new one made in its place: another warehouse's later polls are no evidence (review of
+Local 28, F1 and F3).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsflow import search, spoolcodec, warehouse
+from newsflow import search, spoolcodec, spoolfolders, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
@@ -88,7 +88,7 @@ def close_run(
     except WarehouseError:  # held: the copy saved at the start of the run stays
         return dropped
     saved, mark = spool_dir_for(store.path) / STATES_FILE, mark_of(store, made)
-    copy = load_saved_copy(saved)
+    copy = load_own_copy(store, saved)
     save_states(saved, states, copy.states if copy.of == mark else {}, mark)
     return dropped
 
@@ -178,7 +178,7 @@ def read_feed_states(store: Warehouse, feed_ids: list[str], run_id: str | None =
             READ_PATIENCE_SECONDS)
     except WarehouseError as exc:
         return states_from_the_copy(store, saved, feed_ids, exc)
-    mark, copy = mark_of(store, made), load_saved_copy(saved)
+    mark, copy = mark_of(store, made), load_own_copy(store, saved)
     ours = copy.of == mark  # not another warehouse's, nor one saved before copies named theirs
     if ours:
         say_if_writes_were_lost(store.path, saved, copy.states, states, others)
@@ -188,7 +188,7 @@ def read_feed_states(store: Warehouse, feed_ids: list[str], run_id: str | None =
 
 def states_from_the_copy(store: Warehouse, saved: Path, feed_ids: list[str], exc: WarehouseError
                          ) -> dict[str, FeedState]:
-    copy = load_saved_copy(saved)
+    copy = load_own_copy(store, saved)
     if copy.of is not None and copy.of.path != mark_of(store, "").path:
         log.warning("cannot read the feed states (%s); polling every feed unconditionally: the copy in %s is of "
                     "another warehouse, %s", exc, saved, copy.of.path)
@@ -200,6 +200,17 @@ def states_from_the_copy(store: Warehouse, saved: Path, feed_ids: list[str], exc
 
 def mark_of(store: Warehouse, made: str) -> WarehouseMark:
     return WarehouseMark(os.path.realpath(store.path), made)  # never raises, a symlink loop included
+
+
+def load_own_copy(store: Warehouse, saved: Path) -> SavedCopy:
+    """The copy in the warehouse's own spool folder; before its first, the one an older newsflow saved in the
+    folder it shared (`news.spool/`) when that copy names this warehouse (Local 29: the first run after the
+    upgrade then polls by it, and compares it)."""
+    legacy = spoolfolders.legacy_dir_for(store.path)
+    if legacy is None or saved.exists():
+        return load_saved_copy(saved)
+    old = load_saved_copy(legacy / STATES_FILE)
+    return old if old.of is not None and old.of.path == mark_of(store, "").path else SavedCopy()
 
 
 def load_saved_states(path: Path) -> dict[str, FeedState]:

@@ -2,7 +2,7 @@
 
 DuckDB lets no process write while another holds the file open, read-only or not. A run does
 not wait for DBeaver, a notebook or `duckdb -readonly` to let go: after `warehouse.write_patience`
-seconds (once per run) it writes the *inputs* of each load to `<warehouse>.spool/` instead, and
+seconds (once per run) it writes the *inputs* of each load to `<warehouse>-spool/` instead, and
 later runs replay them through the very same load functions, before they write anything else.
 
     commit_or_spool(store, run_id, load_fn, *args)  -- load_fn(store, *args), or a spool file
@@ -29,11 +29,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsflow import spoolcodec, warehouse
+from newsflow import spoolcodec, spoolfolders, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.files import PARTIAL_SUFFIX, read_capped, replace_file
 from newsflow.runlock import DISK_FULL, room_question
+from newsflow.spoolfolders import spool_dir_for as spool_dir_for  # where every caller finds it
 from newsflow.warehouse import BorrowedWarehouse, Warehouse
+from newsflow.warehouse.replays import run_known
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +72,6 @@ class SpooledLoad:
     format: int = SPOOL_FORMAT
 
 
-def spool_dir_for(warehouse_path: Path) -> Path:
-    return warehouse_path.with_suffix(".spool")
-
-
 KIND_PEEK_BYTES = 512  # a spool file's kind is in its first bytes (`dump_load` writes it fourth)
 
 
@@ -87,7 +85,8 @@ class Spool:
         """The spooled loads, oldest first (names start with a sequence number)."""
         if not self.directory.is_dir():
             return []
-        return sorted(self.directory.glob(f"*{SUFFIX}"))
+        # a folder moved in (`news.spool/`, an older version's: spoolfolders.moved_in) is not a load
+        return sorted(path for path in self.directory.glob(f"*{SUFFIX}") if not path.is_dir())
 
     def write(self, load: SpooledLoad) -> Path:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -146,6 +145,7 @@ class Spool:
 
 
 def spool_of(store: Warehouse) -> Spool:
+    """The warehouse's own spool folder. Changes nothing: a reader's command reads it too, without the run lock."""
     return Spool(spool_dir_for(store.path))
 
 
@@ -252,14 +252,30 @@ def replay(store: Warehouse) -> bool:
 
 
 def replay_files(store: Warehouse) -> bool:
-    spool = spool_of(store)
-    files = spool.files()
-    if files:  # an empty spool costs one listing; a killed writer's temporary file waits for the next spool
-        discard_stale_tmp(store)
+    """An older version's folder and the folders moved into the own one first (older loads: `spoolfolders`)."""
+    spoolfolders.say_orphans(store.path)
+    for folder, certain in spoolfolders.folders_before(store.path):
+        if not replay_folder(store, Spool(folder), certain):
+            return False
+    return replay_folder(store, spool_of(store), True)
+
+
+def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
+    files, unknown = spool.files(), 0
+    if files and certain:  # an empty spool costs one listing; a killed writer's temporary file waits for the next
+        discard_stale_tmp(spool.directory)
     for path in files:
+        if not certain and (store.path, path) in _UNKNOWN:  # its run stays unknown: not one open a replay for it
+            unknown += 1
+            continue
         try:
             load = spool.read(path)
-            replay_one(store, load)
+            if certain:
+                replay_one(store, load)
+            elif not replay_one(store, load, certain=False):
+                _UNKNOWN.add((store.path, path))
+                unknown += 1
+                continue
         except WarehouseHeldError as exc:
             note_held(store, exc)
             return False
@@ -275,10 +291,14 @@ def replay_files(store: Warehouse) -> bool:
             path.unlink()
         except OSError as exc:  # loaded and recorded in spool_replays: a later replay skips it, never loads it twice
             note_stuck(path, f"was loaded but cannot be deleted ({exc.strerror or exc})")
+    if unknown:
+        spoolfolders.say_unknown(spool.directory, store.path, unknown)
     return True
 
 
 _STUCK: set[Path] = set()
+# Older loads whose run this process found unknown to the warehouse: a run replays before each of its loads
+_UNKNOWN: set[tuple[Path, Path]] = set()
 
 
 def note_stuck(path: Path, what: str) -> None:
@@ -290,16 +310,20 @@ def note_stuck(path: Path, what: str) -> None:
                   "owner or permissions", path.name, what, path.parent)
 
 
-def replay_one(store: Warehouse, load: SpooledLoad) -> None:
-    """Run the load and record it in one transaction; a load already recorded is skipped."""
+def replay_one(store: Warehouse, load: SpooledLoad, certain: bool = True) -> bool:
+    """Run the load and record it in one transaction; a load already recorded is skipped. False, and nothing
+    loaded, for a load not `certain` to be this warehouse's whose run the warehouse has no record of."""
     load_fn = spoolcodec.load_function(load.kind)
     with store.writing() as con, warehouse.transaction(con):
         if warehouse.spool_replayed(con, load.spool_id):
-            return
+            return True
+        if not certain and not run_known(con, load.run_id):
+            return False
         result = load_fn(BorrowedWarehouse(store, con), *load.args)
         added = counts_added(result, load.counted)
         warehouse.record_spool_replay(con, load.spool_id, load.run_id, load.kind, load.spooled_at, added)
     log.info("loaded spooled %s of run %s", load.kind.rpartition(":")[2], load.run_id)
+    return True
 
 
 def counts_added(result: object, counted: dict[str, int]) -> dict[str, int]:
@@ -310,9 +334,8 @@ def counts_added(result: object, counted: dict[str, int]) -> dict[str, int]:
             if int(value) != counted.get(name, 0)}
 
 
-def discard_stale_tmp(store: Warehouse) -> None:
+def discard_stale_tmp(directory: Path) -> None:
     """Temporary files of a process killed while writing one: never renamed, never loaded."""
-    directory = spool_dir_for(store.path)
     for path in directory.glob(f".*{PARTIAL_SUFFIX}") if directory.is_dir() else []:
         with suppress(OSError):  # gone already, or a folder this user cannot change (note_stuck says so)
             path.unlink()

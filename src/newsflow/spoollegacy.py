@@ -1,7 +1,7 @@
 """`newsflow spool-convert`: spool files that newsflow 0.1 pickled, turned into today's format once.
 
 newsflow 0.1 wrote each spooled load as a pickle (spool format 1). Loading a pickle can run any
-code, so a run never loads one: it moves it to `<warehouse>.spool/failed/` with a line naming
+code, so a run never loads one: it moves it to `failed/` of its spool folder with a line naming
 this command. A user who trusts those files (they were written by their own runs) converts them
 here: each is read by an unpickler that builds only newsflow's data classes, enums, datetimes and
 paths (anything else is refused, so even here a planted file runs nothing), written back into the
@@ -20,7 +20,8 @@ import logging
 import pathlib
 import pickle
 
-from newsflow.spool import Spool, SpooledLoad, SpoolFileError, dump_load, spool_dir_for
+from newsflow import spoolfolders
+from newsflow.spool import Spool, SpooledLoad, SpoolFileError, dump_load, spool_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -58,23 +59,33 @@ def read_legacy(content: bytes) -> SpooledLoad:
 
 
 def convert_legacy(store: Warehouse) -> tuple[int, list[str]]:
-    """Convert the pickled files in the spool folder and its failed/; returns (converted, problems)."""
-    spool = Spool(spool_dir_for(store.path))
-    candidates = sorted(spool.directory.glob("*.spool")) + sorted((spool.directory / "failed").glob("*.spool"))
-    converted, problems = 0, []
+    """Convert the pickled files in the spool folder and its failed/, and in an older version's folder (0.1's
+    `news.spool/`), each in its own folder: which warehouse loads them is the replay's to tell (spoolfolders);
+    returns (converted, problems)."""
+    converted, problems = 0, list[str]()
     with store.run_lock("spool-convert"):  # no run replays the folder meanwhile
-        for path in candidates:
-            content = path.read_bytes()
-            if content[:1] != b"\x80":
-                continue
-            try:
-                load = read_legacy(content)
-                spool.write_named(path.name, dump_load(load))
-            except (SpoolFileError, TypeError, ValueError) as exc:
-                problems.append(f"{path}: {exc}")
-                continue
-            if path.parent != spool.directory:
-                path.unlink()
-            converted += 1
-            log.info("converted %s", path.name)
+        legacy = spoolfolders.legacy_dir_for(store.path)
+        for spool in [spool_of(store), *([Spool(legacy)] if legacy is not None else [])]:
+            done, failed = _convert_folder(spool)
+            converted, problems = converted + done, problems + failed
+    return converted, problems
+
+
+def _convert_folder(spool: Spool) -> tuple[int, list[str]]:
+    converted, problems = 0, list[str]()
+    candidates = sorted(spool.directory.glob("*.spool")) + sorted((spool.directory / "failed").glob("*.spool"))
+    for path in candidates:
+        content = path.read_bytes()
+        if content[:1] != b"\x80":
+            continue
+        try:
+            load = read_legacy(content)
+            spool.write_named(path.name, dump_load(load))
+        except (SpoolFileError, TypeError, ValueError) as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        if path.parent != spool.directory:
+            path.unlink()
+        converted += 1
+        log.info("converted %s", path.name)
     return converted, problems

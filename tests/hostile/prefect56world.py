@@ -24,7 +24,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from unittest import mock
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -140,10 +139,9 @@ def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, s
     fail_the_api(proxy, example)
     through = env | {"PREFECT_API_URL": f"http://127.0.0.1:{proxy.port}/api"}
     bound = hunt49world.RUN_BOUND_S + (API_GONE_S if example.fault in ("cut", "gone") else 0.0)
-    try:
-        with mock.patch.object(hunt49world, "RUN_BOUND_S", bound):  # the stopped run's bound, and the follow-up's
-            found, outcome = hunt49world.run_example(tmp_path, example.stop, through, workers, follow_up_env=env,
-                                                     flow_follow_up=True)
+    try:  # `bound`: the stopped run's, and the follow-up's
+        found, outcome = hunt49world.run_example(tmp_path, example.stop, through, workers, follow_up_env=env,
+                                                 flow_follow_up=True, bound_s=bound)
     finally:
         proxy.faults.first_failed.set()
         proxy.close()

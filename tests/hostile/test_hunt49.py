@@ -17,7 +17,6 @@ $NEWSFLOW_HUNT49_KEEP (default <tmp>/newsflow-hunt49-kept). What it found and wh
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import tempfile
@@ -54,21 +53,9 @@ KEPT_IN = Path(os.environ.get("NEWSFLOW_HUNT49_KEEP") or Path(tempfile.gettempdi
 @pytest.mark.skipif(not EXAMPLES, reason="a hunt (seconds an example): NEWSFLOW_HUNT49_EXAMPLES=<n> runs it by hand")
 @pytest.mark.parametrize("example", range(max(EXAMPLES, 1)))
 def test_stopped_runs_keep_every_invariant(example: int, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    drawn = hunt49world.draw(f"{HUNT_SEED}:{example}", flow=FLOW)
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    if FLOW:
-        env["PREFECT_API_URL"] = request.getfixturevalue("prefect_api")
-    found, outcome = hunt49world.run_example(tmp_path, drawn, env)
-    if log := os.environ.get("NEWSFLOW_HUNT49_LOG"):  # a file: each example's summary, one JSON line
-        with open(log, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"example": example, "drawn": drawn.describe(), "code": outcome.code,
-                                  "seconds": round(outcome.seconds, 1), "notes": [n for n in outcome.notes
-                                  if "batch" not in n], "last": outcome.stderr.strip()[-300:], "found": found}) + "\n")
-    said = f"{drawn.describe()}\nexit {outcome.code}, {outcome.seconds:.1f} s\n{outcome.stderr[-2000:]}"
-    if found:  # pytest rotates tmp_path away: the only evidence of a failure that came of timing goes with it
-        kept = hunt49world.keep_evidence(tmp_path, f"{HUNT_SEED}:{example}", drawn, outcome, found, KEPT_IN)
-        said += f"\nkept in {kept}"
-    assert not found, said + "\n" + "\n".join(found)
+    seed = f"{HUNT_SEED}:{example}"
+    prefect_api = request.getfixturevalue("prefect_api") if FLOW else None
+    hunt49world.check_example(tmp_path, seed, hunt49world.draw(seed, flow=FLOW), prefect_api, KEPT_IN)
 
 
 def test_examples_are_drawn_by_seed_and_every_point_and_failure_comes() -> None:

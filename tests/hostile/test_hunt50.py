@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 import os
 import tempfile
@@ -47,20 +46,9 @@ KEPT_IN = Path(os.environ.get("NEWSFLOW_HUNT49_KEEP") or Path(tempfile.gettempdi
 
 
 def run_drawn(seed: str, tmp_path: Path, request: pytest.FixtureRequest, flow: bool = False, workers: int = 2) -> None:
-    drawn = hunt49world.draw(seed, flow=flow, hunt50=True)
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    if flow:
-        env["PREFECT_API_URL"] = request.getfixturevalue("prefect_api")
-    found, outcome = hunt49world.run_example(tmp_path, drawn, env, workers)
-    if log := os.environ.get("NEWSFLOW_HUNT49_LOG"):  # a file: each example's summary, one JSON line
-        with open(log, "a", encoding="utf-8") as out:
-            out.write(json.dumps({"seed": seed, "drawn": drawn.describe(), "code": outcome.code,
-                                  "seconds": round(outcome.seconds, 1), "notes": [n for n in outcome.notes
-                                  if "batch" not in n], "last": outcome.stderr.strip()[-300:], "found": found}) + "\n")
-    said = f"{drawn.describe()}\nexit {outcome.code}, {outcome.seconds:.1f} s\n{outcome.stderr[-2000:]}"
-    if found:  # pytest rotates tmp_path away: the only evidence of a failure that came of timing goes with it
-        said += f"\nkept in {hunt49world.keep_evidence(tmp_path, seed, drawn, outcome, found, KEPT_IN)}"
-    assert not found, said + "\n" + "\n".join(found)
+    prefect_api = request.getfixturevalue("prefect_api") if flow else None
+    hunt49world.check_example(tmp_path, seed, hunt49world.draw(seed, flow=flow, hunt50=True), prefect_api, KEPT_IN,
+                              workers)
 
 
 # CI's real-process examples, drawn by seed (the lead's choice after the review: two, ~3 cpu-s each, two `newsflow

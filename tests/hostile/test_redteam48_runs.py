@@ -31,6 +31,10 @@ Red team 50 added hops that answer HTTP/1.0 with no length, say `Connection: kee
 open after the body (`held_open`): a chain of only fast and held-open hops, with no pause on its way, never ends
 `timeout` (its page came whole; before, every run timed it out, counted).
 
+Red team 51 added hops that answer HTTP/1.1 with no length and no `Connection` and hold the connection open after
+the body (`held_close`: whole at its deadline, the same invariant), and hops that close a run's first request to
+them unanswered (`shed`: asked twice at most, never a `protocol_error`, which `check_result` allows none of).
+
 CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
 
@@ -40,6 +44,7 @@ import asyncio
 import contextlib
 import gzip
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -63,7 +68,9 @@ PHASES = (Phase.explicit, *((Phase.generate,) if EXAMPLES else ()),
 HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
-ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying", "held_open")
+ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying", "held_open", "held_close",
+           "shed")
+HELD = ("held_open", "held_close")
 # `lying` (red team 49): the hop says `Content-Encoding: gzip` on every run, over plain bytes on every second run
 LIE = b"<html><body><p>plain bytes under a gzip label</p></body></html>"
 # `held_open` (red team 50): the hop answers HTTP/1.0 with no length, says `Connection: keep-alive` and keeps the
@@ -216,6 +223,12 @@ KEPT = [
     # of silence (a quarter of the deadline): `ok` on the first run.
     Runs(World(chains=((Hop(0, "held_open", 0.0), Hop(1, "held_open", 0.0)),), kept=(0.0, 0.0), timeout=2.0,
                per_host=4, robots=True), gaps=(0.0,), robots_txt="plain"),
+    # Red team 51's: a redirect that closes the run's first request to it unanswered, then a page answered HTTP/1.1
+    # with no length and no `Connection`, held open after its body. Before: the redirect `protocol_error` (sent
+    # once on a new connection, counted), and behind it the page `timeout` every run (counted). Now the redirect
+    # is sent again on a new connection and the page is whole at its deadline: `ok` on the first run.
+    Runs(World(chains=((Hop(0, "shed", 0.0), Hop(1, "held_close", 0.0)),), kept=(0.0, 0.0), timeout=1.0,
+               per_host=4, robots=False), gaps=(0.0,)),
 ]
 
 
@@ -224,6 +237,7 @@ class RepeatedWorld(ServedWorld):
 
     def __init__(self, runs: Runs, servers: list[LoopbackServer], number: int) -> None:
         self.run = 0
+        self.shed_lock, self.shed_paths = threading.Lock(), set[tuple[int, str]]()
         super().__init__(runs.world, servers, number)
         self.runs, self.decoy = runs, f"/w{number}/{DECOY}"
         robots_txt = ROBOTS_SHAPES.get(runs.robots_txt, "").format(p=f"/w{number}/").encode()
@@ -242,24 +256,35 @@ class RepeatedWorld(ServedWorld):
             if drawn.answer == "lying":
                 self._lie(handler, article, hop)
                 return
-            if drawn.answer == "held_open":
-                self._held_open(handler, article, hop)
+            if drawn.answer in HELD:
+                self._held_open(handler, article, hop, drawn.answer == "held_close")
+                return
+            if drawn.answer == "shed" and self.shed(self.paths[article][hop]):
+                handler.close_connection = True  # the request read, the connection closed: not one byte back
                 return
             handle(handler)
         return answer
 
-    def _held_open(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
-        """An HTTP/1.0 answer of no length saying `Connection: keep-alive`, its connection held open after the body
-        (a page whose document ends, or a redirect): every page of it `timeout` before red team 50, counted."""
+    def shed(self, path: str) -> bool:
+        """The run's first request to `path` (red team 51: a server shedding connections)."""
+        with self.shed_lock:
+            first = (self.run, path) not in self.shed_paths
+            self.shed_paths.add((self.run, path))
+        return first
+
+    def _held_open(self, handler: BaseHTTPRequestHandler, article: int, hop: int, http_11: bool = False) -> None:
+        """An HTTP/1.0 answer of no length saying `Connection: keep-alive` (or, `http_11`, an HTTP/1.1 one saying
+        nothing of its connection), held open after the body (a page whose document ends, or a redirect): every
+        page of it `timeout` before red team 50 (51), counted."""
         chain = self.world.chains[article]
         if chain[hop].pauses_next and hop + 1 < len(chain):
             self._pause_host(chain[hop + 1].host, chain[hop].pauses_next)
         last = hop + 1 == len(chain)
         head = b"HTTP/1.0 200 OK\r\n" if last else b"HTTP/1.0 302 Found\r\nLocation: %s\r\n" % self.url(
             article, hop + 1).encode()
+        head = head.replace(b"HTTP/1.0", b"HTTP/1.1") if http_11 else head + b"Connection: keep-alive\r\n"
         handler.close_connection = True
-        handler.wfile.write(head + b"Content-Type: text/html\r\nConnection: keep-alive\r\n\r\n"
-                            + (self.page(article) if last else b""))
+        handler.wfile.write(head + b"Content-Type: text/html\r\n\r\n" + (self.page(article) if last else b""))
         handler.wfile.flush()
         handler.connection.settimeout(HELD_OPEN_AT_MOST)
         with contextlib.suppress(OSError):
@@ -269,9 +294,9 @@ class RepeatedWorld(ServedWorld):
         """A chain of only fast and held-open hops, no pause on its way, whose held-open page ended `timeout`: its
         document came whole, and nothing else in the world could time it out (red team 50's class)."""
         chain = self.world.chains[article]
-        calm = all(hop.answer in ("fast", "held_open") and not hop.pauses_next and not self.world.kept[hop.host]
+        calm = all(hop.answer in ("fast", "shed", *HELD) and not hop.pauses_next and not self.world.kept[hop.host]
                    for hop in chain)
-        return calm and chain[-1].answer == "held_open" and outcome is Outcome.TIMEOUT
+        return calm and chain[-1].answer in HELD and outcome is Outcome.TIMEOUT
 
     def _lie(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
         """Every run `Content-Encoding: gzip`: the page (or a redirect's body) gzipped on odd runs, plain on even
@@ -387,7 +412,7 @@ class RepeatedWorld(ServedWorld):
         after = self.hits()
         for chain, paths in zip(self.world.chains, self.paths, strict=True):
             for hop, path in zip(chain, paths, strict=True):
-                allowed = 2 if hop.answer.endswith("_once") else 1
+                allowed = 2 if hop.answer.endswith("_once") or hop.answer == "shed" else 1
                 assert after[path] - before[path] <= allowed, (self.runs, self.run, path, results)
 
 
@@ -415,5 +440,6 @@ def servers() -> Iterator[list[LoopbackServer]]:
 @example(KEPT[5])
 @example(KEPT[6])
 @example(KEPT[7])
+@example(KEPT[8])
 def test_runs_alike_end_in_bound_and_starve_nothing(servers: list[LoopbackServer], runs: Runs) -> None:
     RepeatedWorld(runs, servers, next(_worlds)).check_runs()

@@ -48,7 +48,7 @@ from newsflow.runlock import (
     run_lock_is_held,
     write_holder,
 )
-from newsflow.warehouse import compat, freelist, logends
+from newsflow.warehouse import compat, freelist, heldfiles, logends
 from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -120,29 +120,30 @@ class Warehouse:
         compat.start_over_an_empty_file(self.path)
         # new files in the v1.4.0 format (created by this open), old ones converted (compat.py)
         compat.ensure_compatible_storage(self.path, create=False)
-        screen = freelist.read_free_list(self.path)  # before DuckDB holds it: a close would drop DuckDB's lock
-        con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
-        migrating = False
-        try:
-            compat.refuse_a_file_cut_short(con, self.path, screen)  # before a write past the cut leaves a hole
-            logends.say_if_cut_short(self.path)  # before this writer's checkpoint removes the log (Local 27)
-            identity = (self.path, self.path.stat().st_ino)
-            if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
-                migrating = True
-                migrate(con)
-                _MIGRATED.add(identity)
-                migrating = False
-            # Scans of the growing tables go through the buffer pool; capped, a batch's memory
-            # stays the same whatever the warehouse holds (migration 0007).
-            con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
-            yield con
-        except duckdb.Error as exc:
-            failure = self._write_failure(exc, migrating)
-            if failure is None:
-                raise
-            raise failure from exc
-        finally:
-            self._close(con, migrating)
+        screen = freelist.read_free_list(self.path)  # before this open; heldfiles keeps an open one's lock
+        with heldfiles.holding(self.path):  # before the connect: see heldfiles
+            con = self._connect(read_only=False, patience=self.write_patience, config=compat.connect_config())
+            migrating = False
+            try:
+                compat.refuse_a_file_cut_short(con, self.path, screen)  # before a write past the cut leaves a hole
+                logends.say_if_cut_short(self.path)  # before this writer's checkpoint removes the log (Local 27)
+                identity = (self.path, self.path.stat().st_ino)
+                if identity not in _MIGRATED:  # once per process and file: a run opens the file once per batch
+                    migrating = True
+                    migrate(con)
+                    _MIGRATED.add(identity)
+                    migrating = False
+                # Scans of the growing tables go through the buffer pool; capped, a batch's memory
+                # stays the same whatever the warehouse holds (migration 0007).
+                con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+                yield con
+            except duckdb.Error as exc:
+                failure = self._write_failure(exc, migrating)
+                if failure is None:
+                    raise
+                raise failure from exc
+            finally:
+                self._close(con, migrating)
 
     def _close(self, con: duckdb.DuckDBPyConnection, migrating: bool = False) -> None:
         """Close a writer; closing checkpoints, so it writes too, and can find the disk full."""
@@ -200,23 +201,24 @@ class Warehouse:
                                  "your warehouse is elsewhere, point warehouse.path at it, or copy it here again; "
                                  "else run `newsflow run` first, which makes one in this file")
         self._refuse_what_is_not_a_warehouse()
-        screen = freelist.read_free_list(self.path)  # before DuckDB holds it: a close would drop DuckDB's lock
-        con = self._connect(read_only=True, patience=patience)
-        try:
-            compat.refuse_a_file_cut_short(con, self.path, screen)  # what survives the cut read as if whole
-            tables = compat.table_names(con)
-            compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table: a traceback (Local 25)
-            if compat.is_unmade_warehouse(con, tables):  # the first run was killed before its migrations committed
-                raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
-                                     "was stopped before it made them); run `newsflow run` first")
-            yield con
-        except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
-            if not is_damaged_file_error(exc):
-                raise
-            raise WarehouseError(f"cannot read {self.path}: {' '.join(str(exc).split())}"
-                                 f"{open_hint(str(exc), read_only=True)}") from exc
-        finally:
-            con.close()
+        screen = freelist.read_free_list(self.path)  # before this open; heldfiles keeps an open one's lock
+        with heldfiles.holding(self.path):  # before the connect: see heldfiles
+            con = self._connect(read_only=True, patience=patience)
+            try:
+                compat.refuse_a_file_cut_short(con, self.path, screen)  # what survives the cut read as if whole
+                tables = compat.table_names(con)
+                compat.refuse_a_foreign_database(con, tables)  # a reader's SQL met a missing table (Local 25)
+                if compat.is_unmade_warehouse(con, tables):  # a first run killed before its migrations committed
+                    raise NoWarehouseYet(f"no warehouse at {self.path} yet (the file holds no tables: the first run "
+                                         "was stopped before it made them); run `newsflow run` first")
+                yield con
+            except duckdb.IOException as exc:  # a file cut short opens, then a read past its end fails
+                if not is_damaged_file_error(exc):
+                    raise
+                raise WarehouseError(f"cannot read {self.path}: {' '.join(str(exc).split())}"
+                                     f"{open_hint(str(exc), read_only=True)}") from exc
+            finally:
+                con.close()
 
     def _refuse_what_is_not_a_warehouse(self) -> None:
         logends.refuse_a_log_that_is_no_file(self.path)  # first: DuckDB's open of a FIFO there waits for ever

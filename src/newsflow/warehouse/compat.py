@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.warehouse import freelist
+from newsflow.warehouse import freelist, heldfiles
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,7 @@ def connect_config() -> dict[str, str | bool | int | float | list[str]]:
 
 def storage_version(path: Path) -> int | None:
     """The storage version number in the file's header, or None if it is not a DuckDB file."""
-    with open(path, "rb") as handle:
-        header = handle.read(20)
+    header = heldfiles.read_header(path, lambda fd: os.pread(fd, 20, 0))
     if len(header) < 20 or header[8:12] != _MAGIC:
         return None
     return int.from_bytes(header[12:20], "little")
@@ -183,7 +182,7 @@ def start_over_an_empty_file(path: Path) -> None:
     DuckDB refuses a 0-byte file ("not a valid DuckDB database file"), so every run failed, exit 3,
     saying to restore a backup of a file that never held a byte. Removed only while no process holds
     DuckDB's lock on it (a writer creating it this instant holds it)."""
-    if not is_empty_file(path):
+    if not is_empty_file(path) or heldfiles.is_held(path):  # a close here would drop a connection's lock
         return
     try:
         with open(path, "rb+") as handle:
@@ -199,8 +198,7 @@ def start_over_an_empty_file(path: Path) -> None:
 def is_sqlite(path: Path) -> bool:
     """Whether the file starts as a SQLite database does (DuckDB would load its sqlite extension)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(16) == b"SQLite format 3\x00"
+        return heldfiles.read_header(path, lambda fd: os.pread(fd, 16, 0)) == b"SQLite format 3\x00"
     except OSError:
         return False
 

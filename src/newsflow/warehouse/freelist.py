@@ -22,6 +22,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsflow.warehouse import heldfiles
+
 HEADER = 4096
 BLOCKS_START = 3 * HEADER  # a main header and two database headers, then the blocks
 _CHECKSUM = 8  # each block, and each database header, begins with its checksum
@@ -53,10 +55,10 @@ class FreeList:
 
 def read_free_list(path: Path) -> FreeList | None:
     """The newer database header's block count and block size, and the free list it points at; None when the file
-    does not read as DuckDB 2.0.1 lays it out. Call it only before DuckDB opens `path` in this process."""
+    does not read as DuckDB 2.0.1 lays it out. Read through `heldfiles`, so a connection of this process
+    keeps DuckDB's lock."""
     try:
-        with open(path, "rb") as handle:
-            return _read(handle.fileno())
+        return heldfiles.read_header(path, _read)
     except (OSError, OverflowError, struct.error):
         return None
 

@@ -21,6 +21,14 @@ def spool_replayed(con: duckdb.DuckDBPyConnection, spool_id: str) -> bool:
     return rows != [(0,)]
 
 
+def run_known(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
+    """Whether a run reached this warehouse: its row, or a load of it replayed (Local 29: an older version's
+    shared spool folder's load is this warehouse's only then)."""
+    rows = con.execute("SELECT (SELECT count(*) FROM runs WHERE run_id = ?) + "
+                       "(SELECT count(*) FROM spool_replays WHERE run_id = ?)", [run_id, run_id]).fetchall()
+    return rows != [(0,)]
+
+
 def record_spool_replay(
     con: duckdb.DuckDBPyConnection, spool_id: str, run_id: str, kind: str, spooled_at: datetime,
     counts: Mapping[str, int],
