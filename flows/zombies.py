@@ -84,15 +84,37 @@ def this_process() -> str:
 
 
 def process_record(pid: int | None = None) -> str:
-    """`<hostname>:<pid>` of `pid` (this process), with `(boot <id>, tick <n>)` where /proc gives them. Older
-    newsflow reads the pid part as no pid and leaves the run, the safe direction."""
+    """`<hostname>:<pid>` of `pid` (this process), with `(boot <id>, tick <n>, machine <id>)` where /proc and
+    /etc/machine-id give them. Older newsflow reads the pid part as no pid and leaves the run, the safe direction."""
     pid = os.getpid() if pid is None else pid
-    boot, tick = _boot_id(), _start_tick(pid)
-    identity = f" (boot {boot}, tick {tick})" if boot is not None and tick is not None else ""
+    boot, tick, machine = _boot_id(), _start_tick(pid), _machine_id()
+    identity = f" (boot {boot}, tick {tick}" if boot is not None and tick is not None else ""
+    if identity:
+        identity += f", machine {machine})" if machine is not None else ")"
     return f"{socket.gethostname()}:{pid}{identity}"
 
 
-_RECORD = re.compile(r"(?P<host>[^\s:]+):(?P<pid>\d+)(?: \(boot (?P<boot>[0-9a-f]+), tick (?P<tick>\d+)\))?")
+_RECORD = re.compile(r"(?P<host>[^\s:]+):(?P<pid>\d+)"
+                     r"(?: \(boot (?P<boot>[0-9a-f]+), tick (?P<tick>\d+)(?:, machine (?P<machine>[0-9a-f]+))?\))?")
+MACHINE_IDS = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
+
+
+def _machine_id() -> str | None:
+    """This machine's id (machine-id(5)): a boot id other than ours is an earlier boot only on this machine, and
+    two machines (cloned VMs, a container given the host's hostname) may share a hostname (review of Prefect 56)."""
+    for path in MACHINE_IDS:
+        try:
+            if (machine := path.read_text().strip().lower()) and all(c in "0123456789abcdef" for c in machine):
+                return machine
+        except OSError:
+            continue
+    return None
+
+
+def elsewhere(record: re.Match[str]) -> bool:
+    """Whether a parsed record names another machine: another hostname, or this one's with another machine id."""
+    machine = record["machine"]
+    return record["host"] != socket.gethostname() or (machine is not None and machine != _machine_id())
 
 
 def _boot_id() -> str | None:
@@ -132,7 +154,7 @@ def process_is_gone(infrastructure_pid: str | None, hostname: str | None = None)
     """True only when `<host>:<pid>` names this host and no such process exists; with the process's identity
     recorded, also when it was recorded in another boot, or the pid now names a process that started later."""
     record = _RECORD.fullmatch(infrastructure_pid or "")
-    if record is None or record["host"] != (hostname or socket.gethostname()):
+    if record is None or record["host"] != (hostname or socket.gethostname()) or elsewhere(record):
         return False
     pid = int(record["pid"])
     if record["boot"] is not None and (boot := _boot_id()) is not None:
@@ -152,7 +174,7 @@ def process_is_gone(infrastructure_pid: str | None, hostname: str | None = None)
 def is_the_recorded_process(infrastructure_pid: str) -> bool:
     """Whether the record names its process's identity and that very process lives here."""
     record = _RECORD.fullmatch(infrastructure_pid)
-    return bool(record and record["boot"] and record["host"] == socket.gethostname()
+    return bool(record and record["boot"] and not elsewhere(record)
                 and record["boot"] == _boot_id() and _start_tick(int(record["pid"])) == int(record["tick"]))
 
 
@@ -160,7 +182,8 @@ async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None
     """Mark Crashed the Running `ingest` runs whose process on this host is gone, and Cancelled the Cancelling
     ones (a second stop or a SIGKILL between the engine's Cancelling and Cancelled writes, Prefect 55) and the
     Pending ones `newsflow run` created (its tag names the process: a 500 to the Running write, Prefect 56); their
-    ids. A Pending run with no such tag (a deployment's, a worker's) is left to its runner."""
+    ids. A Pending run is judged by its tag alone: one with no such tag (a deployment's, a worker's, a served run
+    retried from the UI, which keeps its dead first process's `infrastructure_pid`) is left to its runner."""
     stuck = await client.read_flow_runs(
         flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
         flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
@@ -168,11 +191,18 @@ async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None
     )
     ended = []
     for zombie in stuck:
-        if zombie.id == own_id or not process_is_gone(zombie.infrastructure_pid or tagged_process(zombie)):
+        if zombie.id == own_id or not process_is_gone(recorded_process(zombie)):
             continue
         if await _ended_zombie(client, zombie):
             ended.append(zombie.id)
     return ended
+
+
+def recorded_process(zombie: FlowRun) -> str | None:
+    """The process a left run names: a Pending run's tag only (a retried run keeps its first process's pid)."""
+    if zombie.state is not None and zombie.state.type is StateType.PENDING:
+        return tagged_process(zombie)
+    return zombie.infrastructure_pid or tagged_process(zombie)
 
 
 async def _ended_zombie(client: PrefectClient, zombie: FlowRun) -> bool:
@@ -180,7 +210,7 @@ async def _ended_zombie(client: PrefectClient, zombie: FlowRun) -> bool:
     cancelling = state in (StateType.CANCELLING, StateType.PENDING)  # a Pending run never ran: nothing crashed
     left, marked = ("Pending" if state is StateType.PENDING else "Cancelling", "Cancelled") if cancelling else (
         "Running", "Crashed")
-    where = zombie.infrastructure_pid or tagged_process(zombie)
+    where = recorded_process(zombie)
     message = f"its process ({where}) ended before the run finished; found by {this_process()}"
     end: State[None] = Cancelled(message=message) if cancelling else Crashed(message=message)
     try:
@@ -277,7 +307,7 @@ def runs_elsewhere_or_here(infrastructure_pid: str) -> bool:
     if process_is_gone(infrastructure_pid):
         return False
     record = _RECORD.fullmatch(infrastructure_pid)
-    if record is None or record["host"] != socket.gethostname() or is_the_recorded_process(infrastructure_pid):
+    if record is None or elsewhere(record) or is_the_recorded_process(infrastructure_pid):
         return True
     pid = record["pid"]
     try:
