@@ -4,7 +4,8 @@ Cancelling, by a second stop or a SIGKILL between the engine's Cancelling and Ca
 Each `ingest` run records where it runs as its `infrastructure_pid`, `<hostname>:<pid>`, unless a
 worker already set one; where Linux says so, followed by which process that is, `(boot <id>, tick <n>)`: the
 kernel's boot id and the process's start in clock ticks since boot (`/proc/<pid>/stat`), which no clock change
-moves. A pid that names another process (a reboot, a container's restart, pids wrapping round) is then told
+moves, then `machine <id>` (machine-id(5)): another machine's record is never judged here, though it share our
+hostname. A pid that names another process (a reboot, a container's restart, pids wrapping round) is then told
 from the run's own exactly (`process_is_gone`). A later run (or `newsflow serve` as it starts) reads the `ingest` runs
 that Prefect still has Running and marks Crashed those whose process on this host is gone (a `newsflow run`'s
 run carries its process as a tag from its creation, so one left Pending, or Running before it recorded its pid, is
@@ -111,10 +112,10 @@ def _machine_id() -> str | None:
     return None
 
 
-def elsewhere(record: re.Match[str]) -> bool:
+def elsewhere(record: re.Match[str], hostname: str | None = None) -> bool:
     """Whether a parsed record names another machine: another hostname, or this one's with another machine id."""
     machine = record["machine"]
-    return record["host"] != socket.gethostname() or (machine is not None and machine != _machine_id())
+    return record["host"] != (hostname or socket.gethostname()) or (machine is not None and machine != _machine_id())
 
 
 def _boot_id() -> str | None:
@@ -154,7 +155,7 @@ def process_is_gone(infrastructure_pid: str | None, hostname: str | None = None)
     """True only when `<host>:<pid>` names this host and no such process exists; with the process's identity
     recorded, also when it was recorded in another boot, or the pid now names a process that started later."""
     record = _RECORD.fullmatch(infrastructure_pid or "")
-    if record is None or record["host"] != (hostname or socket.gethostname()) or elsewhere(record):
+    if record is None or elsewhere(record, hostname):
         return False
     pid = int(record["pid"])
     if record["boot"] is not None and (boot := _boot_id()) is not None:
