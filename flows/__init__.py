@@ -46,6 +46,7 @@ _sigterm_interrupts = False
 _run_task: asyncio.Task[Any] | None = None  # the flow's task, while `run_stoppably` runs it
 _run_cancelled = False  # the first stop signal has cancelled it
 _on_the_stop: Callable[[], None] | None = None  # run on the loop before the task's cancel lands (`run_stoppably`)
+_stops_raised_as: tuple[type[BaseException], ...] = ()  # `run_stoppably`'s `stop_raised_as`, while it runs
 
 
 def sigterm_interrupts() -> None:
@@ -105,45 +106,69 @@ def run_stoppably(flow_run: Coroutine[Any, Any, T], on_the_stop: Callable[[], No
 
     `on_the_stop` runs on the run's loop, before the cancel reaches the task (flows/runcancel.py: the engine is
     told the stop is a cancel); `stop_raised_as` are what the run may raise for the stop besides CancelledError
-    (the engine's `TerminationSignal` once it has recorded the cancel), also raised as KeyboardInterrupt."""
-    global _run_cancelled, _on_the_stop
+    (the engine's `TerminationSignal` once it has recorded the cancel), also raised as KeyboardInterrupt. Each of
+    those is a stop signal the engine's own handler took (SIGTERM before the flow's first line: Prefect 56), which
+    `_interrupt` never saw: it is noted here."""
+    global _run_cancelled, _on_the_stop, _stops_raised_as
 
     async def the_run() -> T:
         global _run_task
         _run_task = asyncio.current_task()
+        asyncio.get_running_loop().set_exception_handler(_a_stop_asyncio_swallowed)
         try:
             return await flow_run
         finally:
             _run_task = None
 
-    _run_cancelled, _on_the_stop = False, on_the_stop
+    _run_cancelled, _on_the_stop, _stops_raised_as = False, on_the_stop, stop_raised_as
     try:
         return asyncio.run(the_run())
     except BaseException as stopped:  # CancelledError, or one of `stop_raised_as`
+        if isinstance(stopped, stop_raised_as):
+            note_a_stop_asked()
         if not isinstance(stopped, (asyncio.CancelledError, *stop_raised_as)) or not a_stop_was_asked():
             raise
         raise KeyboardInterrupt from None
     finally:
-        _on_the_stop = None
+        _on_the_stop, _stops_raised_as = None, ()
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    global _run_cancelled
     if dropped_as_recorded():  # the run is recorded completed: its report and summary are all that is left
         return
     note_a_stop_asked()
-    task = _run_task
-    if task is not None and not task.done() and not _run_cancelled:
-        _run_cancelled = True
-        if _on_the_stop is not None:  # on the loop, not here: it takes a lock the interrupted code may hold
-            task.get_loop().call_soon_threadsafe(_on_the_stop)  # queued before the cancel's wake-up: it runs first
-        task.cancel()
-        task.get_loop().call_soon_threadsafe(lambda: None)  # wake a loop blocked in select()
+    if _cancel_the_run():
         return
     on_ctrl_c = signal.getsignal(signal.SIGINT)  # a direct run's asyncio.run (tests/world/child.py): its handler
     if not callable(on_ctrl_c) or on_ctrl_c is _interrupt:
         raise KeyboardInterrupt
     on_ctrl_c(signal.SIGINT, frame)
+
+
+def _cancel_the_run() -> bool:
+    """The first stop cancels the run's task (`run_stoppably`); False once it is cancelled or done, or none runs."""
+    global _run_cancelled
+    task = _run_task
+    if task is None or task.done() or _run_cancelled:
+        return False
+    _run_cancelled = True
+    if _on_the_stop is not None:  # on the loop, not here: it takes a lock the interrupted code may hold
+        task.get_loop().call_soon_threadsafe(_on_the_stop)  # queued before the cancel's wake-up: it runs first
+    task.cancel()
+    task.get_loop().call_soon_threadsafe(lambda: None)  # wake a loop blocked in select()
+    return True
+
+
+def _a_stop_asyncio_swallowed(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncio catches what a callback raises, but KeyboardInterrupt and SystemExit, and logs it: the engine's
+    `TerminationSignal`, raised by its SIGTERM handler wherever the main thread is, was lost when it landed in a
+    callback (a socket's read of the API's answer) before the flow's first line: "Exception in callback" at
+    ERROR, and the run went on as if never stopped (Prefect 56). Here it is the stop it is."""
+    if not isinstance(context.get("exception"), _stops_raised_as):
+        loop.default_exception_handler(context)
+    elif not dropped_as_recorded():
+        note_a_stop_asked()
+        _cancel_the_run()
 
 
 def configure_prefect_environment() -> None:

@@ -51,6 +51,7 @@ from newsflow.cli_signals import (
     drop_further_interrupts,
     forget_stops_asked,
     how_the_stopped_run_is_recorded,
+    is_the_command,
     the_run_was_recorded,
 )
 from newsflow.config import Config
@@ -142,7 +143,16 @@ def note_an_unserved_schedule(config: Config, api: PrefectApi, mode: str) -> Non
 
 def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cancel_watch: CancelWatch) -> int:
     """A stop signal reached the run: Ctrl-C, SIGTERM or SIGHUP (sigterm_interrupts), or CancelWatch's SIGTERM,
-    whether it came out as KeyboardInterrupt or as what a library made of one."""
+    whether it came out as KeyboardInterrupt or as what a library made of one. Its line said, a `newsflow run`
+    whose API went away meanwhile ends now: Prefect's services would retry what they hold at exit for about a
+    minute more, after the line (Prefect 56's property, seed 5602:6: not ended 60 s after it)."""
+    code = say_interrupted(result, mode, api, cancel_watch)
+    if is_the_command() and not answers(api.url, timeout_s=2.0):
+        end_now(code)
+    return code
+
+
+def say_interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cancel_watch: CancelWatch) -> int:
     drop_further_interrupts()  # a second Ctrl-C now could not change the 130 this line promises
     # A Ctrl-C inside asyncio.run's own shutdown leaves its shutdown coroutine unawaited; Python's warning
     # about it would print after the one line below (seen in CI at high load: Ctrl-C twice)
@@ -313,15 +323,19 @@ def quiet_prefects_console(mode: str) -> None:
 def run_as_flow(config: Config, args: argparse.Namespace, mode: str, api: PrefectApi) -> dict[str, Any]:
     quiet_prefects_console(mode)
     configure_prefect_environment()
+    from prefect import tags
     from prefect.exceptions import TerminationSignal
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.ingest import SKIPPED, ingest
-    from flows.runcancel import forget_the_cancel, take_the_stop_as_a_cancel
+    from flows.runcancel import forget_the_cancel, take_early_stops_as_a_cancel, take_the_stop_as_a_cancel
+    from flows.zombies import process_tag
 
     spare_the_collector()
-    with temporary_settings({PREFECT_API_URL: api.url}):  # Prefect may have been imported before the API was known
+    # Prefect may have been imported before the API was known; the flow run names its process from its creation
+    with temporary_settings({PREFECT_API_URL: api.url}), tags(process_tag()):
         try:
+            take_early_stops_as_a_cancel()  # a SIGTERM before the flow's first line meets the engine's handler
             # asyncio.run, whose task a stop signal cancels; the engine records the stop Cancelled (Prefect 55)
             result: dict[str, Any] = run_stoppably(
                 ingest(config_path=str(config.path), feeds=args.feed, all_feeds=args.all),

@@ -41,7 +41,7 @@ from prefect.runtime import flow_run
 from prefect.states import Cancelled, Failed
 from prefect.task_runners import TaskRunner
 
-from flows import take_back_sigterm
+from flows import runcancel
 from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.observerpolling import observer_polling_on_one_line
 from flows.runcancel import a_cancel_is_under_way, ended_cancelled, raise_a_cancel, stopped_as_a_cancel
@@ -349,7 +349,7 @@ async def ingest(
 
     A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised.
     """
-    take_back_sigterm()
+    runcancel.own_the_stops_from_here()  # `newsflow run`: SIGTERM its own again, the early cancel taken back
     end_with_the_service()  # a served run ends when `newsflow serve` does, SIGKILLed too (red team 36)
     say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
     quiet_engine_stop_lines()  # ... nor the engine's ERROR lines restating the stop

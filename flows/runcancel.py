@@ -33,11 +33,13 @@ from prefect.exceptions import TerminationSignal
 from prefect.states import Cancelled
 
 from flows import take_back_sigterm
+from newsflow.cli_signals import a_stop_was_asked
 from newsflow.runstops import is_an_interrupted_query
 
 T = TypeVar("T")
 CANCEL: Final[Literal["cancel"]] = "cancel"  # the engine's word (`prefect._internal.attempt_control.Intent`)
 TASK_STOPPED = "the run was stopped (cancelled)"
+_armed_before_the_flow = [False]  # `newsflow run` committed the cancel before the engine started (Prefect 56)
 
 
 def intent_is_there() -> bool:
@@ -51,8 +53,32 @@ def take_the_stop_as_a_cancel() -> None:
         control_listener._set_intent(CANCEL)
 
 
+def take_early_stops_as_a_cancel() -> None:
+    """`newsflow run`, before the engine starts: a stop before the flow's first line is a cancel too (Prefect 56).
+
+    From its `capture_sigterm` (after it created the flow run) to the flow's first line (`take_back_sigterm`) the
+    engine's own handler has SIGTERM: newsflow's never sees it, so it cannot commit the intent then, and the
+    engine's `except TerminationSignal` found none and recorded the run Crashed (its Running write and the run
+    context's read are two API calls of that window). Committed before, it is there whenever that SIGTERM lands;
+    the flow's first line takes it back (`own_the_stops_from_here`) unless a stop came meanwhile."""
+    if intent_is_there():
+        control_listener._set_intent(CANCEL)
+        _armed_before_the_flow[0] = True
+
+
+def own_the_stops_from_here() -> None:
+    """The flow's first line: SIGTERM is `newsflow run`'s again, which commits the intent at the stop itself, so the
+    one committed before the engine started is taken back, unless a stop already came (Ctrl-C in the window)."""
+    take_back_sigterm()
+    if _armed_before_the_flow[0]:
+        _armed_before_the_flow[0] = False
+        if not a_stop_was_asked():  # a signal landing after this check queues its own commit (flows._interrupt)
+            control_listener.clear_intent()
+
+
 def forget_the_cancel() -> None:
     """The run is over: no intent for a later run in this process, and SIGTERM is `newsflow run`'s again."""
+    _armed_before_the_flow[0] = False
     if intent_is_there() and control_listener.get_intent() == CANCEL:
         control_listener.clear_intent()
         take_back_sigterm()

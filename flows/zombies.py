@@ -4,9 +4,12 @@ Cancelling, by a second stop or a SIGKILL between the engine's Cancelling and Ca
 Each `ingest` run records where it runs as its `infrastructure_pid`, `<hostname>:<pid>`, unless a
 worker already set one; where Linux says so, followed by which process that is, `(boot <id>, tick <n>)`: the
 kernel's boot id and the process's start in clock ticks since boot (`/proc/<pid>/stat`), which no clock change
-moves. A pid that names another process (a reboot, a container's restart, pids wrapping round) is then told
+moves, then `machine <id>` (machine-id(5)): another machine's record is never judged here, though it share our
+hostname. A pid that names another process (a reboot, a container's restart, pids wrapping round) is then told
 from the run's own exactly (`process_is_gone`). A later run (or `newsflow serve` as it starts) reads the `ingest` runs
-that Prefect still has Running and marks Crashed those whose process on this host is gone. Runs
+that Prefect still has Running and marks Crashed those whose process on this host is gone (a `newsflow run`'s
+run carries its process as a tag from its creation, so one left Pending, or Running before it recorded its pid, is
+found too: Prefect 56). Runs
 on other hosts, and runs whose worker recorded a bare pid, are left to their worker, which marks
 a run Crashed when its process dies. The warehouse marks the same runs `abandoned` on its side
 (`runner.begin_run`), under its run lock.
@@ -64,20 +67,55 @@ FLOW_NAME = "ingest"
 _RUNS_STARTED_HERE: list[str] = []
 
 
+# A `newsflow run`'s flow run carries its process from its creation (Prefect 56): a run the process left Pending
+# (a 500 to its Running write, a kill before it) has no `infrastructure_pid` yet, recorded only once the flow begins.
+PROCESS_TAG = "newsflow-process:"
+
+
+def process_tag() -> str:
+    return PROCESS_TAG + process_record()
+
+
+def tagged_process(flow_run: FlowRun) -> str | None:
+    return next((tag.removeprefix(PROCESS_TAG) for tag in flow_run.tags if tag.startswith(PROCESS_TAG)), None)
+
+
 def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def process_record(pid: int | None = None) -> str:
-    """`<hostname>:<pid>` of `pid` (this process), with `(boot <id>, tick <n>)` where /proc gives them. Older
-    newsflow reads the pid part as no pid and leaves the run, the safe direction."""
+    """`<hostname>:<pid>` of `pid` (this process), with `(boot <id>, tick <n>, machine <id>)` where /proc and
+    /etc/machine-id give them. Older newsflow reads the pid part as no pid and leaves the run, the safe direction."""
     pid = os.getpid() if pid is None else pid
-    boot, tick = _boot_id(), _start_tick(pid)
-    identity = f" (boot {boot}, tick {tick})" if boot is not None and tick is not None else ""
+    boot, tick, machine = _boot_id(), _start_tick(pid), _machine_id()
+    identity = f" (boot {boot}, tick {tick}" if boot is not None and tick is not None else ""
+    if identity:
+        identity += f", machine {machine})" if machine is not None else ")"
     return f"{socket.gethostname()}:{pid}{identity}"
 
 
-_RECORD = re.compile(r"(?P<host>[^\s:]+):(?P<pid>\d+)(?: \(boot (?P<boot>[0-9a-f]+), tick (?P<tick>\d+)\))?")
+_RECORD = re.compile(r"(?P<host>[^\s:]+):(?P<pid>\d+)"
+                     r"(?: \(boot (?P<boot>[0-9a-f]+), tick (?P<tick>\d+)(?:, machine (?P<machine>[0-9a-f]+))?\))?")
+MACHINE_IDS = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
+
+
+def _machine_id() -> str | None:
+    """This machine's id (machine-id(5)): a boot id other than ours is an earlier boot only on this machine, and
+    two machines (cloned VMs, a container given the host's hostname) may share a hostname (review of Prefect 56)."""
+    for path in MACHINE_IDS:
+        try:
+            if (machine := path.read_text().strip().lower()) and all(c in "0123456789abcdef" for c in machine):
+                return machine
+        except OSError:
+            continue
+    return None
+
+
+def elsewhere(record: re.Match[str], hostname: str | None = None) -> bool:
+    """Whether a parsed record names another machine: another hostname, or this one's with another machine id."""
+    machine = record["machine"]
+    return record["host"] != (hostname or socket.gethostname()) or (machine is not None and machine != _machine_id())
 
 
 def _boot_id() -> str | None:
@@ -117,7 +155,7 @@ def process_is_gone(infrastructure_pid: str | None, hostname: str | None = None)
     """True only when `<host>:<pid>` names this host and no such process exists; with the process's identity
     recorded, also when it was recorded in another boot, or the pid now names a process that started later."""
     record = _RECORD.fullmatch(infrastructure_pid or "")
-    if record is None or record["host"] != (hostname or socket.gethostname()):
+    if record is None or elsewhere(record, hostname):
         return False
     pid = int(record["pid"])
     if record["boot"] is not None and (boot := _boot_id()) is not None:
@@ -137,31 +175,44 @@ def process_is_gone(infrastructure_pid: str | None, hostname: str | None = None)
 def is_the_recorded_process(infrastructure_pid: str) -> bool:
     """Whether the record names its process's identity and that very process lives here."""
     record = _RECORD.fullmatch(infrastructure_pid)
-    return bool(record and record["boot"] and record["host"] == socket.gethostname()
+    return bool(record and record["boot"] and not elsewhere(record)
                 and record["boot"] == _boot_id() and _start_tick(int(record["pid"])) == int(record["tick"]))
 
 
 async def mark_crashed_zombies(client: PrefectClient, own_id: UUID | None = None) -> list[UUID]:
     """Mark Crashed the Running `ingest` runs whose process on this host is gone, and Cancelled the Cancelling
-    ones (a second stop or a SIGKILL between the engine's Cancelling and Cancelled writes, Prefect 55); their ids."""
+    ones (a second stop or a SIGKILL between the engine's Cancelling and Cancelled writes, Prefect 55) and the
+    Pending ones `newsflow run` created (its tag names the process: a 500 to the Running write, Prefect 56); their
+    ids. A Pending run is judged by its tag alone: one with no such tag (a deployment's, a worker's, a served run
+    retried from the UI, which keeps its dead first process's `infrastructure_pid`) is left to its runner."""
     stuck = await client.read_flow_runs(
         flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
         flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
-            any_=[StateType.RUNNING, StateType.CANCELLING]))),
+            any_=[StateType.RUNNING, StateType.CANCELLING, StateType.PENDING]))),
     )
     ended = []
     for zombie in stuck:
-        if zombie.id == own_id or not process_is_gone(zombie.infrastructure_pid):
+        if zombie.id == own_id or not process_is_gone(recorded_process(zombie)):
             continue
         if await _ended_zombie(client, zombie):
             ended.append(zombie.id)
     return ended
 
 
+def recorded_process(zombie: FlowRun) -> str | None:
+    """The process a left run names: a Pending run's tag only (a retried run keeps its first process's pid)."""
+    if zombie.state is not None and zombie.state.type is StateType.PENDING:
+        return tagged_process(zombie)
+    return zombie.infrastructure_pid or tagged_process(zombie)
+
+
 async def _ended_zombie(client: PrefectClient, zombie: FlowRun) -> bool:
-    cancelling = zombie.state is not None and zombie.state.type is StateType.CANCELLING
-    left, marked = ("Cancelling", "Cancelled") if cancelling else ("Running", "Crashed")
-    message = f"its process ({zombie.infrastructure_pid}) ended before the run finished; found by {this_process()}"
+    state = zombie.state.type if zombie.state is not None else None
+    cancelling = state in (StateType.CANCELLING, StateType.PENDING)  # a Pending run never ran: nothing crashed
+    left, marked = ("Pending" if state is StateType.PENDING else "Cancelling", "Cancelled") if cancelling else (
+        "Running", "Crashed")
+    where = recorded_process(zombie)
+    message = f"its process ({where}) ended before the run finished; found by {this_process()}"
     end: State[None] = Cancelled(message=message) if cancelling else Crashed(message=message)
     try:
         await client.set_flow_run_state(zombie.id, end, force=True)
@@ -174,7 +225,8 @@ async def _ended_zombie(client: PrefectClient, zombie: FlowRun) -> bool:
                     "it %s (%s); it stays %s in Prefect's UI (a run of a deployment deleted while it "
                     "ran is refused for good)", zombie.id, zombie.name, left, marked, server_error(exc), left)
         return False
-    log.warning("flow run %s (%s) was left %s by a killed process: marked %s", zombie.id, zombie.name, left, marked)
+    by = "a process that ended before it started" if left == "Pending" else "a killed process"
+    log.warning("flow run %s (%s) was left %s by %s: marked %s", zombie.id, zombie.name, left, by, marked)
     return True
 
 
@@ -256,7 +308,7 @@ def runs_elsewhere_or_here(infrastructure_pid: str) -> bool:
     if process_is_gone(infrastructure_pid):
         return False
     record = _RECORD.fullmatch(infrastructure_pid)
-    if record is None or record["host"] != socket.gethostname() or is_the_recorded_process(infrastructure_pid):
+    if record is None or elsewhere(record) or is_the_recorded_process(infrastructure_pid):
         return True
     pid = record["pid"]
     try:

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -68,8 +69,8 @@ def test_serve_start_marks_crashed_only_runs_whose_process_here_is_gone() -> Non
 def another_start(record: str) -> str:
     """`record` as an earlier process with the same pid left it: the same boot, another start tick."""
     assert " (boot " in record, f"{record}: no /proc identity on this machine"
-    head, _, tick = record.rstrip(")").rpartition(" ")
-    return f"{head} {int(tick) + 1})"
+    head, tick, tail = re.split(r"(?<=tick )(\d+)", record, maxsplit=1)
+    return f"{head}{int(tick) + 1}{tail}"
 
 
 def another_boot(record: str) -> str:

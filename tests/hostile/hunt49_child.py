@@ -196,6 +196,30 @@ def hooked(plan: Plan) -> None:
     runstops.HOLD_AT_MOST_S = HOLD_S
 
 
+def hooked_at_running(plan: Plan) -> None:
+    """Prefect 56's `running` point: the engine's Running write (its on_running hooks), before the flow's first line;
+    every run notes its flow run's id there. The flow is wrapped once `newsflow run` set Prefect's environment up,
+    before it imports the flow (flows/cli.py `run_as_flow`): importing Prefect here first would skip that."""
+    import flows.cli as flows_cli
+
+    configure = flows_cli.configure_prefect_environment
+
+    def running(flow: Any, flow_run: Any, state: Any) -> None:
+        plan.run_id = str(flow_run.id)
+        plan.note(flow_run=plan.run_id)
+        if plan.due("running"):
+            plan.stop_here(True)
+
+    def configured() -> None:
+        configure()
+        import flows.ingest
+
+        if not flows.ingest.ingest.on_running_hooks:
+            flows.ingest.ingest = flows.ingest.ingest.with_options(on_running=[running])
+
+    flows_cli.configure_prefect_environment = configured  # type: ignore[assignment]
+
+
 def noting_stops(plan: Plan) -> None:
     """Every SIGTERM or SIGINT handler the run installs notes the first stop first (as tests/world/servedsite). The
     wrapper is invisible to `signal.getsignal`: `flows._interrupt` compares what it finds there with itself."""
@@ -232,6 +256,8 @@ if __name__ == "__main__":
         forkserver.ensure_running()  # which copies the language model to a temporary file: started before it then
     noting_stops(the_plan)
     hooked(the_plan)
+    if flow:
+        hooked_at_running(the_plan)
     if not flow:
         from flows import sigterm_interrupts
         from tests.world.child import install_direct_run

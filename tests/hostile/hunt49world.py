@@ -26,7 +26,6 @@ follow-up run, and returns every invariant it broke:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
@@ -35,37 +34,29 @@ import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from newsflow.errors import NOTHING_OF_THE_LOAD
-from newsflow.warehouse import Warehouse
 from tests.conftest import write_config
 from tests.hostile.hunt49checks import NOISE, follow_up_said, half_loaded, half_polled, warehouse_said
+from tests.hostile.hunt49procs import REPO, ended_run, follow_up, held_from_the_start, killed_run, wait_gone
 from tests.localserver import LocalServer, Page, send_bytes
 from tests.sitefactory import Site, generated_story, rss_feed
 from tests.world.invariants import query
 from tests.world.prefectevents import cancel_exit_is_wrong
 
-REPO = Path(__file__).resolve().parents[2]
 RUN_BOUND_S = 60.0  # a stopped run ends within this: its budget is 30 s, a reader's wait 0.5 s, a held stop 0.3 s
 POINTS = ("fetch", "before_load", "inside_load", "after_load", "row")
 WRITE_POINTS = ("before_load", "inside_load", "after_load")
 POLL_POINTS = ("before_poll", "inside_poll", "after_poll")  # hunt 50: the poll's commit, the feed states' save
 STOPS = ("SIGTERM", "SIGINT", "SIGKILL", "CANCEL")
-HOLD_FROM_THE_START = """
-import sys, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
-print("ready", flush=True)
-sys.stdin.read()
-"""
 
 
 @dataclass(frozen=True)
@@ -165,7 +156,7 @@ class Outcome:
 
 
 def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int], env: dict[str, str],
-                child_killed: list[int] | None = None) -> Outcome:
+                child_killed: list[int] | None = None, bound_s: float = RUN_BOUND_S) -> Outcome:
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(asdict(example) | {"warehouse": str(tmp_path / "warehouse" / "news.duckdb")}))
     command = [sys.executable, "-m", "tests.hostile.hunt49_child", str(plan), *(["--flow"] if example.flow else []),
@@ -173,87 +164,24 @@ def run_stopped(tmp_path: Path, config: Path, example: Example, child: list[int]
     holder = held_from_the_start(tmp_path / "warehouse" / "news.duckdb") if example.reader == "start" else None
     started = time.monotonic()
     if example.signal == "SIGKILL":
-        code, err = killed_run(command, env, child)
+        code, err = killed_run(command, env, child, bound_s)
     else:
-        code, err = ended_run(command, env, child)
+        code, err = ended_run(command, env, child, bound_s)
     if holder is not None:
         holder.communicate("", timeout=30)  # let go once the run has ended: the follow-up replays its spool
     notes_path = plan.with_suffix(".notes")
     notes = [json.loads(line) for line in notes_path.read_text().splitlines()] if notes_path.exists() else []
     for note in notes:  # a reader the run started ends with the run (its stdin closes): the follow-up has the file
         if pid := note.get("reader_pid"):
-            _wait_gone(int(pid))
+            wait_gone(int(pid))
     sent = example.signal == "SIGKILL" and (any("stop" in note for note in notes) or bool(child_killed))
     return Outcome(code, err, time.monotonic() - started, notes, sent)
 
 
-def ended_run(command: list[str], env: dict[str, str], child: list[int]) -> tuple[int | None, str]:
-    """The run's exit code (None: killed at RUN_BOUND_S) and stderr, once every process holding its stderr ended."""
-    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
-    child.append(proc.pid)
-    try:
-        _, err = proc.communicate(timeout=RUN_BOUND_S)
-        return proc.returncode, err
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        _, err = proc.communicate()
-        return None, err
-    finally:
-        child.clear()  # the server signals the stopped run only: never the follow-up, nor a pid reused since
-
-
-def killed_run(command: list[str], env: dict[str, str], child: list[int]) -> tuple[int | None, str]:
-    """A run drawn to be SIGKILLed: once its process has ended, what it started is killed too, as `systemctl kill -s
-    KILL` kills the unit's processes (its extraction workers, the forkserver, a reader it started). Its stderr goes
-    to a file: those would hold a pipe open, and the OOM killer's orphans end on their own once their pipes close."""
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=err, text=True,
-                                start_new_session=True)
-        child.append(proc.pid)
-        try:
-            code: int | None = proc.wait(timeout=RUN_BOUND_S)
-        except subprocess.TimeoutExpired:
-            code = None
-        finally:
-            child.clear()
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        err.seek(0)
-        return code, err.read()
-
-
-def held_from_the_start(path: Path) -> subprocess.Popen[str]:
-    """The warehouse made (migrated, empty), then held read-only by another process until told to let go."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with Warehouse(path).writing():
-        pass
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_FROM_THE_START, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline() == "ready\n", "the reader opened the warehouse"
-    return holder
-
-
-def _wait_gone(pid: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)  # an orphan of the stopped run: nothing to wait on but its pid
-
-
-def follow_up(config: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tests.hostile.run_child", "run", "--config", str(config)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_BOUND_S)
-
-
-def stopped_run_said(outcome: Outcome) -> list[str]:
+def stopped_run_said(outcome: Outcome, bound_s: float = RUN_BOUND_S) -> list[str]:
     found = []
     if outcome.code is None:
-        return [f"not ended within {RUN_BOUND_S:.0f} s"]
+        return [f"not ended within {bound_s:.0f} s"]
     killed = -signal.SIGKILL
     if outcome.code not in (0, 3, 130, killed) or (outcome.code == killed) is not outcome.killed:
         found.append(f"exit {outcome.code}")
@@ -297,7 +225,13 @@ def before_follow_up(tmp_path: Path) -> None:
                     ignore_dangling_symlinks=True)
 
 
-def keep_evidence(tmp_path: Path, seed: str, example: Example, outcome: Outcome, found: list[str],
+class Drawn(Protocol):
+    """An example that says what was drawn: hunt 49's, or one that wraps it (prefect56world's)."""
+
+    def describe(self) -> str: ...
+
+
+def keep_evidence(tmp_path: Path, seed: str, example: Drawn, outcome: Outcome, found: list[str],
                   kept_in: Path) -> Path:
     """A failing example's evidence, in a folder pytest does not rotate away: the warehouse before the follow-up and
     after it, the stopped run's stderr and notes, the follow-up's stderr, the plan, and what broke."""
@@ -325,13 +259,17 @@ def code_digest(env: dict[str, str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int = 2) -> tuple[list[str], Outcome]:
+def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int = 2,
+                follow_up_env: dict[str, str] | None = None, flow_follow_up: bool = False,
+                bound_s: float = RUN_BOUND_S) -> tuple[list[str], Outcome]:
     """The example's stopped run and its follow-up, and every invariant they broke; and whether the code changed
     meanwhile. Seed 7311:3's one failure (its row `abandoned` with 0 stored beside 11 articles) is what main's sweep
-    gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it."""
+    gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it.
+    `follow_up_env`: the follow-up's own (Prefect 56: the stopped run's API fails, the follow-up's does not), and
+    `flow_follow_up` makes it a flow run; `bound_s`, each process's (a failing API's retries take more)."""
     (tmp_path / EVIDENCE).mkdir(parents=True, exist_ok=True)
     before = code_digest(env)
-    found, outcome = _run_example(tmp_path, example, env, workers)
+    found, outcome = _run_example(tmp_path, example, env, workers, follow_up_env or env, flow_follow_up, bound_s)
     after = code_digest(env)
     (tmp_path / EVIDENCE / "code.txt").write_text(f"{before} {after} PYTHONPATH={env.get('PYTHONPATH', '')!r}\n")
     if after != before:
@@ -339,16 +277,24 @@ def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: 
     return found, outcome
 
 
-def check_example(tmp_path: Path, seed: str, example: Example, prefect_api: str | None, kept_in: Path,
-                  workers: int = 2) -> None:
+Ran = tuple[list[str], Outcome]
+
+
+def check_example(tmp_path: Path, seed: str, example: Drawn, prefect_api: str | None, kept_in: Path,
+                  workers: int = 2, run: Callable[[dict[str, str]], Ran] | None = None) -> None:
     """Run the example drawn from `seed` (on `prefect_api` when given, none otherwise) and fail with what it broke;
     hunts 49 and 50 run theirs here. A failing example's evidence is kept in `kept_in` (pytest rotates tmp_path
     away: the only evidence of a failure that came of timing goes with it); with $NEWSFLOW_HUNT49_LOG set, each
-    example's summary is one JSON line there."""
+    example's summary is one JSON line there. `run` runs an example hunt 49's `run_example` does not (Prefect 56's,
+    given the env), and returns what it broke."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     if prefect_api is not None:
         env["PREFECT_API_URL"] = prefect_api
-    found, outcome = run_example(tmp_path, example, env, workers)
+    if run is None:
+        assert isinstance(example, Example), "another kind of example comes with its own `run`"
+        found, outcome = run_example(tmp_path, example, env, workers)
+    else:
+        found, outcome = run(env)
     if log := os.environ.get("NEWSFLOW_HUNT49_LOG"):
         with open(log, "a", encoding="utf-8") as out:
             out.write(json.dumps({"seed": seed, "drawn": example.describe(), "code": outcome.code,
@@ -360,13 +306,14 @@ def check_example(tmp_path: Path, seed: str, example: Example, prefect_api: str 
     assert not found, said + "\n" + "\n".join(found)
 
 
-def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int) -> tuple[list[str], Outcome]:
+def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int,
+                 follow_up_env: dict[str, str], flow_follow_up: bool, bound_s: float) -> tuple[list[str], Outcome]:
     server, child, sent = LocalServer(), list[int](), list[int]()
     try:
         total = serve(server, example, child, sent)
         config = config_for(tmp_path, server, example, workers)
-        outcome = run_stopped(tmp_path, config, example, child, env, sent)
-        found = stopped_run_said(outcome)
+        outcome = run_stopped(tmp_path, config, example, child, env, sent, bound_s)
+        found = stopped_run_said(outcome, bound_s)
         if example.reader == "none":  # else its row may wait in the spool: the table does not say it yet
             found += line_is_the_row(tmp_path / "warehouse" / "news.duckdb", outcome)
         last = outcome.stderr.strip().splitlines()[-1:]
@@ -375,7 +322,7 @@ def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers:
         if outcome.code is None:
             return found, outcome
         before_follow_up(tmp_path)
-        after = follow_up(config, env)
+        after = follow_up(config, follow_up_env, bound_s, flow_follow_up)
         (tmp_path / EVIDENCE / "follow_up.stderr").write_text(after.stderr, encoding="utf-8")
         if after.returncode != 0:
             found.append(f"follow-up exit {after.returncode}: {after.stderr.strip()[-300:]}")

@@ -1,0 +1,45 @@
+"""Prefect 56 (docs/scheduling.md, "Prefect 56"): a flow run stopped at a drawn point while its Prefect API fails at a
+drawn call keeps every invariant (`tests/hostile/prefect56world.py`). Each example is two real `newsflow run`
+processes (seconds of CPU), so CI runs none of them: its share is the draw's own test below and the in-process
+findings (tests/flows/test_prefect56.py). By hand:
+
+    NEWSFLOW_PREFECT56_EXAMPLES=20 [NEWSFLOW_PREFECT56_SEED=5601] uv run pytest -n0 tests/hostile/test_prefect56.py
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import hunt49world, prefect56world
+
+EXAMPLES = int(os.environ.get("NEWSFLOW_PREFECT56_EXAMPLES", "0"))
+HUNT_SEED = os.environ.get("NEWSFLOW_PREFECT56_SEED", "5601")
+# A failing example's evidence (hunt 49's `check_example`): pytest rotates tmp_path away.
+KEPT_IN = Path(os.environ.get("NEWSFLOW_HUNT49_KEEP") or Path(tempfile.gettempdir()) / "newsflow-hunt49-kept")
+
+
+def test_the_draw_gives_every_stop_every_point_and_every_fault() -> None:
+    drawn = [prefect56world.draw(f"{HUNT_SEED}:{n}") for n in range(200)]
+    kinds = prefect56world.describe_all(drawn)
+    assert {"running", "fetch", "row"} <= set(kinds["points"]), kinds
+    assert set(kinds["points"]) & set(hunt49world.POLL_POINTS) and set(kinds["points"]) & set(hunt49world.WRITE_POINTS)
+    assert set(kinds["signals"]) == {"SIGTERM", "SIGINT", "SIGKILL", "CANCEL"}, kinds
+    assert set(kinds["faults"]) == set(prefect56world.FAULTS) and kinds["again"], kinds
+    assert drawn == [prefect56world.draw(f"{HUNT_SEED}:{n}") for n in range(200)], "a seed replays its example"
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+@pytest.mark.skipif(not EXAMPLES, reason="a hunt (seconds an example): NEWSFLOW_PREFECT56_EXAMPLES=<n> runs it by hand")
+@pytest.mark.parametrize("example", range(max(EXAMPLES, 1)))
+def test_stopped_flow_runs_behind_a_failing_api_keep_every_invariant(example: int, tmp_path: Path,
+                                                                    prefect_api: str) -> None:
+    seed = f"{HUNT_SEED}:{example}"
+    drawn = prefect56world.draw(seed)
+    hunt49world.check_example(tmp_path, seed, drawn, prefect_api, KEPT_IN, workers=1,
+                              run=functools.partial(prefect56world.run_example, tmp_path, drawn, prefect_api))
