@@ -4,7 +4,7 @@ Cancelling, by a second stop or a SIGKILL between the engine's Cancelling and Ca
 Each `ingest` run records where it runs as its `infrastructure_pid`, `<hostname>:<pid>`, unless a
 worker already set one; where Linux says so, followed by which process that is, `(boot <id>, tick <n>)`: the
 kernel's boot id and the process's start in clock ticks since boot (`/proc/<pid>/stat`), which no clock change
-moves, then `machine <id>` (machine-id(5)): another machine's record is never judged here, though it share our
+moves, then `machine <id>` (machine-id(5)): another machine's record is never judged here, though it shares our
 hostname. A pid that names another process (a reboot, a container's restart, pids wrapping round) is then told
 from the run's own exactly (`process_is_gone`). A later run (or `newsflow serve` as it starts) reads the `ingest` runs
 that Prefect still has Running and marks Crashed those whose process on this host is gone (a `newsflow run`'s
