@@ -12,8 +12,8 @@ the URL a copy names, so this step reads the few stored URLs that can be such (`
   are then one URL (the copy and the publisher's own page, two spellings of one address) are merged into one row:
   the one already under the new URL (the publisher's page, not a cache's stale copy or a viewer's frame), else the
   first fetched; it takes the earliest `first_seen_at` of them and that row's `feed_id` (the first feed that carried
-  it), and the other rows' entries, while their own pages, story rows and index rows go. Every row rewritten or merged away is
-  kept whole in `articles_rekeyed` (with the id it became), so nothing stored is lost;
+  it), and the other rows' entries, while their own pages, story rows and index rows go. Every row rewritten or
+  merged away is kept whole in `articles_rekeyed` (with the id it became), so nothing stored is lost;
 - a story named after a re-keyed article takes its new id, and a merged-away copy's story is merged into the
   survivor's (`story_merges` records both, run `migration 0108`, so an old story id still resolves);
 - an entry takes the new canonical URL, the publisher's URL to fetch (`urls.fetched_url`), and, where its GUID was
