@@ -157,7 +157,8 @@ def _rename_stories(con: duckdb.DuckDBPyConnection) -> None:
 
 def _rekey_entries(con: duckdb.DuckDBPyConnection) -> None:
     """New canonical URL, URL fetched and (for an item without a GUID) GUID of each entry the old rule keyed
-    otherwise; entries that are then one key are one row, the stored one, else the first seen."""
+    otherwise; entries that are then one key are one row, the stored one, else the first seen, which takes the earliest
+    sighting of them and its run (as one entry first seen then). Rows rewritten or dropped are archived as they were."""
     rows = con.execute(f"SELECT DISTINCT url, canonical_url FROM entries WHERE {CANDIDATE}").fetchall()
     changes = [(url, old, fetched_url(url), _new_url(url, old)) for url, old in rows]
     changes = [c for c in changes if c[2:] != c[:2]]
@@ -166,17 +167,38 @@ def _rekey_entries(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TEMP TABLE entry_0108 (url VARCHAR, old_url VARCHAR, new_fetch VARCHAR, new_url VARCHAR)")
     con.executemany("INSERT INTO entry_0108 VALUES (?, ?, ?, ?)", changes)
     con.execute("""
-        INSERT INTO entries_rekeyed SELECT e.*, c.new_url, now() FROM entries e
-        JOIN entry_0108 c ON e.url = c.url AND e.canonical_url = c.old_url""")
+        CREATE TEMP TABLE entry_keys_0108 AS
+        SELECT *, row_number() OVER (key_group ORDER BY article_id IS NULL, first_seen_at, url, r) AS n,
+               min(first_seen_at) OVER key_group AS group_first_seen,
+               arg_min(run_id, first_seen_at) OVER key_group AS group_run
+        FROM (SELECT e.rowid AS r, e.feed_id, e.article_id, e.first_seen_at, e.run_id, c.url IS NOT NULL AS rewritten,
+                     coalesce(c.new_fetch, e.url) AS url, coalesce(c.new_url, e.canonical_url) AS canonical_url,
+                     CASE WHEN e.guid = c.old_url THEN c.new_url ELSE e.guid END AS guid
+              FROM entries e LEFT JOIN entry_0108 c ON e.url = c.url AND e.canonical_url = c.old_url
+              WHERE c.url IS NOT NULL OR e.canonical_url IN (SELECT new_url FROM entry_0108))
+        WINDOW key_group AS (PARTITION BY feed_id, guid, canonical_url)""")
+    con.execute("""INSERT INTO entries_rekeyed SELECT e.*, k.canonical_url, now() FROM entries e
+                   JOIN entry_keys_0108 k ON e.rowid = k.r
+                   WHERE k.rewritten OR k.n > 1 OR k.first_seen_at <> k.group_first_seen""")
+    con.execute("DELETE FROM entries WHERE rowid IN (SELECT r FROM entry_keys_0108 WHERE n > 1)")
     con.execute("""
-        UPDATE entries SET url = c.new_fetch, canonical_url = c.new_url,
-                           guid = CASE WHEN entries.guid = c.old_url THEN c.new_url ELSE entries.guid END
-        FROM entry_0108 c WHERE entries.url = c.url AND entries.canonical_url = c.old_url""")
-    doubles = """SELECT rowid FROM (
-                     SELECT rowid, row_number() OVER (PARTITION BY feed_id, guid, canonical_url
-                                                      ORDER BY article_id IS NULL, first_seen_at, url) AS n
-                     FROM entries WHERE canonical_url IN (SELECT new_url FROM entry_0108)) WHERE n > 1"""
-    con.execute(f"""INSERT INTO entries_rekeyed SELECT e.*, e.canonical_url, now() FROM entries e
-                    WHERE rowid IN ({doubles}) AND (e.feed_id, e.guid, e.url) NOT IN (
-                        SELECT (feed_id, guid, url) FROM entries_rekeyed)""")
-    con.execute(f"DELETE FROM entries WHERE rowid IN ({doubles})")
+        UPDATE entries SET url = k.url, canonical_url = k.canonical_url, guid = k.guid,
+                           first_seen_at = k.group_first_seen, run_id = k.group_run
+        FROM entry_keys_0108 k WHERE entries.rowid = k.r AND k.n = 1""")
+    _follow_earlier_sightings(con)
+
+
+def _follow_earlier_sightings(con: duckdb.DuckDBPyConnection) -> None:
+    """An entry merged into an article's entry took an earlier sighting: the article's `first_seen_at` (the earliest
+    of its entries') follows; the row as it was is archived unless the article rewrite archived it already."""
+    con.execute("""
+        CREATE TEMP TABLE seen_0108 AS
+        SELECT s.article_id, s.seen FROM (
+            SELECT article_id, min(first_seen_at) AS seen FROM entries
+            WHERE article_id IN (SELECT article_id FROM entry_keys_0108) GROUP BY article_id) s
+        JOIN articles a USING (article_id) WHERE s.seen < coalesce(a.first_seen_at, 'infinity')""")
+    con.execute("""INSERT INTO articles_rekeyed SELECT a.*, a.article_id, now() FROM articles a
+                   WHERE a.article_id IN (SELECT article_id FROM seen_0108)
+                     AND a.article_id NOT IN (SELECT rekeyed_to FROM articles_rekeyed)""")
+    con.execute("""UPDATE articles SET first_seen_at = s.seen, ingest_latency = s.seen - articles.published_at
+                   FROM seen_0108 s WHERE articles.article_id = s.article_id""")
