@@ -157,7 +157,7 @@ items = st.lists(st.builds(Item, st.sampled_from(("agg", "pub")),
                            st.integers(0, 2), st.booleans()), min_size=1, max_size=10)
 
 
-@settings(max_examples=examples(150, 3), deadline=None)
+@settings(max_examples=examples(150, 1), deadline=None)
 @given(items=items)
 @example(items=[Item("agg", link("cache", "herald.example", "/news/1"), 0, True),
                 Item("pub", link("direct", "www.herald.example", "/news/1"), 0, True),
