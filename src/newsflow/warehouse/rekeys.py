@@ -29,12 +29,11 @@ number of rows to re-key).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import duckdb
 
-from newsflow.dedup import article_id_for, site_of_url
 from newsflow.urls import canonicalize_url, fetched_url, former_canonical_url
 from newsflow.warehouse.rekey_entries import ENTRY_TABLES, archive_entries, entry_keys, rewrite_entries
 from newsflow.warehouse.rekey_stories import STORY_TABLES, apply_story_map, story_map
@@ -61,11 +60,13 @@ class Rekey:
 
 def rekey_former_urls(con: duckdb.DuckDBPyConnection) -> None:
     """Re-key the articles and entries the rule before "Analyst 54" keyed otherwise (module docstring)."""
-    rekeys = _article_rekeys(con)
+    from newsflow.dedup import article_id_for, site_of_url  # here: dedup loads numpy, and every CLI command migrates
+
+    rekeys = _article_rekeys(con, article_id_for)
     entry_changes = _entry_changes(con)
     if not rekeys and not entry_changes:
         return
-    _load_rekeys(con, rekeys)
+    _load_rekeys(con, rekeys, site_of_url)
     _group_articles(con)
     story_map(con, MIGRATION_RUN)
     entry_keys(con, entry_changes)
@@ -94,7 +95,7 @@ def _new_url(given: str, canonical: str) -> str:
     return canonical
 
 
-def _article_rekeys(con: duckdb.DuckDBPyConnection) -> list[Rekey]:
+def _article_rekeys(con: duckdb.DuckDBPyConnection, article_id_for: Callable[[str], str]) -> list[Rekey]:
     rows = con.execute(f"SELECT article_id, url, canonical_url FROM articles WHERE {CANDIDATE}").fetchall()
     found = [(old_id, _new_url(url, canonical)) for old_id, url, canonical in rows]
     return [Rekey(old_id, article_id_for(new), new) for old_id, new in found if article_id_for(new) != old_id]
@@ -108,7 +109,7 @@ def _entry_changes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, 
     return [c for c in changes if c[2:] != c[:2]]
 
 
-def _load_rekeys(con: duckdb.DuckDBPyConnection, rekeys: Iterable[Rekey]) -> None:
+def _load_rekeys(con: duckdb.DuckDBPyConnection, rekeys: Iterable[Rekey], site_of_url: Callable[[str], str]) -> None:
     """`rekey_0108` (old_id, new_id, new_url, site): every re-keyed article, and, when the new URL was stored already,
     that article too (old_id = new_id), so each group of one new URL is complete. Loaded as four lists, one
     statement."""
