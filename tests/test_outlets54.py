@@ -23,8 +23,17 @@ from newsflow.config import load_config
 from newsflow.dedup import site_of_url
 from newsflow.feedentries import EntryContext, make_entry
 from newsflow.runner import run_ingest
-from newsflow.urls import OUTLET_PATTERN, canonicalize_url, host_key, host_of, site_of
-from newsflow.warehouse import schema
+from newsflow.urls import (
+    EDITION_FOLD,
+    OUTLET_PATTERN,
+    SUFFIX_CHARS,
+    SUFFIX_PATTERN,
+    canonicalize_url,
+    host_key,
+    host_of,
+    site_of,
+)
+from newsflow.warehouse import schema, search_index
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.searchsample import empty_warehouse, examples
@@ -73,9 +82,13 @@ def test_an_editions_fold_never_leaves_a_public_suffix(
 
 
 def test_the_view_the_search_sql_and_python_hold_one_pattern() -> None:
-    """The macro is written out in warehouse/views/_outlets.sql; it must be urls.OUTLET_PATTERN itself."""
+    """The macro is written out in warehouse/views/_outlets.sql: it must be built of urls.EDITION_FOLD, SUFFIX_PATTERN
+    and SUFFIX_CHARS ("Analyst 55"), as search's SQL is of urls.OUTLET_PATTERN."""
     view = (schema.sql_root() / "views" / "_outlets.sql").read_text(encoding="utf-8")
-    assert f"regexp_replace(host, '{OUTLET_PATTERN}', '\\1\\2')" in view
+    fold = f"regexp_replace(host, '{EDITION_FOLD}', '\\1')"
+    assert (f"CASE WHEN length({fold}) <= {SUFFIX_CHARS}\n          AND regexp_matches({fold}, '{SUFFIX_PATTERN}')\n"
+            f"     THEN regexp_replace(host, '^www\\.', '')\n     ELSE {fold} END;") in view
+    assert OUTLET_PATTERN in search_index._SITE
 
 
 def test_0107_gives_folded_suffixes_back_their_host(tmp_path: Path) -> None:

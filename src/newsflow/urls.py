@@ -191,10 +191,16 @@ def _suffix_pattern() -> str:
 
 _EDITION = f"(?:{'|'.join(MOBILE_LABELS)})"
 OUTLET_PATTERN = rf"^(?:www\.)?(?:({_EDITION}\.(?:{_suffix_pattern()})$)|{_EDITION}\.([^.]*\.))?"
-"""The rule as one regex, replaced by `\\1\\2` (warehouse/views/_outlets.sql's macro `outlet_of_host` and search's
-SQL spell it so; tests/test_outlets54.py checks the view file holds this very pattern). Its first branch keeps an
-edition's label whose rest is a public suffix (`m.co.uk`, `amp.blogspot.com`: "Analyst 54"), before the second
-branch can drop it; RE2 tries the branches in order, and the first matches the whole host or nothing."""
+"""The rule as one regex, replaced by `\\1\\2` (search's SQL spells it so). Its first branch keeps an edition's label
+whose rest is a public suffix (`m.co.uk`, `amp.blogspot.com`: "Analyst 54"), before the second branch can drop it;
+RE2 tries the branches in order, and the first matches the whole host or nothing. The macro `outlet_of_host` spells
+the rule as `EDITION_FOLD` then `SUFFIX_PATTERN` instead ("Analyst 55": this regex took 2.2x the fold's time)."""
+EDITION_FOLD = rf"^(?:www\.)?(?:{_EDITION}\.([^.]*\.))?"
+"""The fold as before "Analyst 54", replaced by `\\1`: `www.` and an edition's label go, whatever is left."""
+SUFFIX_PATTERN = rf"^(?:{_suffix_pattern()})$"
+"""A whole name that is a public suffix as `site_of` reads it: when `EDITION_FOLD` left one, the edition stays."""
+SUFFIX_CHARS = max(len(name) for name in (*_SHARED_SUFFIXES, *(f"{label}.xx" for label in _GENERIC_SLDS)))
+"""The longest public suffix `SUFFIX_PATTERN` takes: a longer name is none, with no regex asked (13)."""
 
 
 def outlet_of_host(host: str) -> str:
@@ -206,7 +212,18 @@ def outlet_of_host(host: str) -> str:
     were `co.uk`, `com.au` and `blogspot.com`); an IP address never starts so."""
     host = host.removeprefix("www.")
     label, _, rest = host.partition(".")
-    return rest if label in MOBILE_LABELS and "." in rest and site_of(host) != host else host
+    return rest if label in MOBILE_LABELS and "." in rest and not _public_suffix(rest) else host
+
+
+def _public_suffix(name: str) -> bool:
+    """Whether `name` is a whole public suffix as `site_of` reads one: `site_of(edition + "." + name) == that host`
+    exactly when this holds ("Analyst 55": `site_of` per edition host took `outlet_of_host` to 2.3x its time)."""
+    if len(name) > SUFFIX_CHARS:
+        return False
+    if name in _SHARED_SUFFIXES:
+        return True
+    label, _, top = name.partition(".")
+    return label in _GENERIC_SLDS and len(top) == 2 and "." not in top
 
 
 def loop_key(url: str) -> str:

@@ -17,13 +17,20 @@
 -- Since 0107 ("Analyst 54") the fold never leaves a public suffix as newsflow.urls.site_of reads one: an edition's
 -- label stays when what is left is a generic second-level label under a two-character top-level one (co.uk, com.au,
 -- ne.jp) or a shared hosting suffix (blogspot.com), so m.co.uk and amp.blogspot.com are themselves (they were
--- co.uk and blogspot.com). The regex's first branch matches such a whole host and keeps it (\1), before the
--- second can drop the label (\2 is the rest's first label); RE2 tries them in order. newsflow.urls.OUTLET_PATTERN
--- is this very pattern (tests/test_outlets54.py checks it).
--- One regex names the host once: a CASE per prefix named it seven times and took 1.1x the regex's time.
+-- co.uk and blogspot.com).
+-- Since "Analyst 55" the rule is the fold of 0106 (newsflow.urls.EDITION_FOLD) and, when what it left is a public
+-- suffix (newsflow.urls.SUFFIX_PATTERN, at most newsflow.urls.SUFFIX_CHARS characters long), the host less "www."
+-- instead: 0107's one regex of two branches, each starting with the edition's label, took 2.2x the fold's time (RE2
+-- cannot tell the branches apart by the next character, so it reads every host with its slower matcher), so outlet()
+-- took 1.42x its time before 0107; this takes 1.03-1.10x. DuckDB computes the fold once, though it is written three
+-- times (its common subexpressions), and asks the suffix's regex only of a fold of 13 characters or less.
+-- tests/test_outlets54.py checks the macro is built of those very patterns.
 -- The file's name starts with "_" so that it runs before the views that call it (view files run in name order).
 CREATE OR REPLACE MACRO outlet_of_host(host) AS
-regexp_replace(host, '^(?:www\.)?(?:((?:m|mobile|amp)\.(?:(?:ac|co|com|edu|go|gob|gov|mil|ne|net|or|org)\.[^.][^.]|appspot\.com|blogspot\.com|github\.io|gitlab\.io|herokuapp\.com|medium\.com|netlify\.app|pages\.dev|substack\.com|tumblr\.com|vercel\.app|wordpress\.com)$)|(?:m|mobile|amp)\.([^.]*\.))?', '\1\2');
+CASE WHEN length(regexp_replace(host, '^(?:www\.)?(?:(?:m|mobile|amp)\.([^.]*\.))?', '\1')) <= 13
+          AND regexp_matches(regexp_replace(host, '^(?:www\.)?(?:(?:m|mobile|amp)\.([^.]*\.))?', '\1'), '^(?:(?:ac|co|com|edu|go|gob|gov|mil|ne|net|or|org)\.[^.][^.]|appspot\.com|blogspot\.com|github\.io|gitlab\.io|herokuapp\.com|medium\.com|netlify\.app|pages\.dev|substack\.com|tumblr\.com|vercel\.app|wordpress\.com)$')
+     THEN regexp_replace(host, '^www\.', '')
+     ELSE regexp_replace(host, '^(?:www\.)?(?:(?:m|mobile|amp)\.([^.]*\.))?', '\1') END;
 
 -- One regex cuts the host out (as the stories views did before 0104): 0.20 s per million URLs, where newsflow search's
 -- four split_part took 0.30 s (docs/search.md, "Analyst 52"). It stops at an IPv6 literal's first colon (`[2001`), so

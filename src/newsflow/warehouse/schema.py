@@ -16,6 +16,10 @@ import duckdb
 
 from newsflow.errors import WarehouseError
 from newsflow.warehouse import compat
+from newsflow.warehouse.rekeys import rekey_former_urls
+
+_PYTHON_STEPS = {108: rekey_former_urls}
+"""Migrations whose rewrite SQL cannot spell, run after the file's SQL in its transaction (0108: canonical URLs)."""
 
 _SQL_ROOTS = (Path(__file__).parent / "_sql", Path(__file__).resolve().parents[3] / "warehouse")
 
@@ -49,6 +53,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         for path in pending:
             with _one_transaction(con, bool(done)):
                 con.execute(path.read_text(encoding="utf-8"))
+                if (step := _PYTHON_STEPS.get(int(path.name[:4]))) is not None:
+                    step(con)
                 con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [int(path.name[:4]), path.stem])
         view_files = sorted((sql_root() / "views").glob("*.sql"))
         digest = views_digest(view_files)
