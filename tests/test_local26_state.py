@@ -52,7 +52,7 @@ DEAD_PID = "999999"  # above the kernel's default pid_max (32768 / 4194304 is ra
 
 
 def _where(wh: Path, config: Path) -> dict[str, Path]:
-    spool = wh.with_name(wh.name + ".spool")
+    spool = wh.with_name(wh.name + "-spool")
     return {
         "run lock": wh.with_name(wh.name + ".run.lock"),
         "service lock": wh.with_name(wh.name + ".serve.lock"),

@@ -149,7 +149,7 @@ def test_an_older_versions_folder_is_loaded_first_and_only_with_its_runs_known(
     assert loaded.runs == ["old-1", "new-1"]
     assert _runs_in(duck) == ["new-1", "old-1"]
     [line] = [r.getMessage() for r in caplog.records if r.name == "newsflow.spoolfolders"]
-    assert f"{legacy} holds 1 loads" in line and "none is loaded" in line
+    assert f"{legacy} holds 1 load(s)" in line and "none is loaded" in line
     _follow(line)  # the user says they are this warehouse's
     assert spool.replay(duck) and _runs_in(duck) == ["gone-1", "new-1", "old-1"]
     assert spoolfolders.loads_in(spool_dir_for(duck.path)) == []
@@ -194,7 +194,7 @@ def test_a_warehouse_renamed_without_its_spool_folder_is_said_and_the_lines_comm
         assert spool.replay(renamed)
     readersafe.close_run(renamed, "r-2", {}, "completed", None)  # the run ends: its copy is saved
     [line] = [r.getMessage() for r in caplog.records if r.name == "newsflow.spoolfolders"]
-    assert "news.duckdb-spool holds 1 spooled loads of the warehouse" in line and "old.duckdb-spool" in line
+    assert "news.duckdb-spool holds 1 spooled load(s) of the warehouse" in line and "old.duckdb-spool" in line
     _follow(line)
     assert (spool_dir_for(renamed.path) / "news.duckdb-spool").is_dir()  # nested, as `mv` does
     assert spool.replay(renamed) and _runs_in(renamed) == ["r-1"]

@@ -65,7 +65,7 @@ logger = logging.getLogger(__name__)
 
 CONNECTIONS_PER_POOL = 8  # several small pools beat one big one (docs/stack-facts.md)
 MAX_POOLS = 8
-MAX_FRESH_CONNECTIONS = 1  # new connections for one send whose reused connection was stale (`_send_request`)
+MAX_FRESH_CONNECTIONS = 1  # new connections a send: a reused one stale or a new one closed unanswered (red team 51)
 REQUEST_TIMEOUT = 408  # on a stale connection, written unasked by the server's timer (mod_reqtimeout): no answer
 
 

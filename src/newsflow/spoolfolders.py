@@ -120,7 +120,7 @@ def mv_into(folder: Path, warehouse_path: Path) -> str:
 def say_unknown(legacy: Path, warehouse_path: Path, count: int) -> None:
     """Loads of an older version's folder whose runs this warehouse has no record of: said once a process."""
     if _first_time("unknown", warehouse_path):
-        log.error("spool: %s holds %d loads an older newsflow spooled, of runs %s has no record of, so whose they "
+        log.error("spool: %s holds %d load(s) an older newsflow spooled, of runs %s has no record of, so whose they "
                   "are cannot be told and none is loaded: if they are this warehouse's, move the folder into its "
                   "spool folder (`%s`, no newsflow running) and the next run loads them; else move it into the "
                   "spool folder of the warehouse they are from", legacy, count, warehouse_path,
@@ -141,7 +141,7 @@ def say_orphans(warehouse_path: Path) -> None:
         owner = _owner_gone(folder, warehouse_path)
         waiting = len(loads_in(folder)) if owner else 0
         if waiting and _first_time("orphan", folder):
-            log.error("spool: %s holds %d spooled loads of the warehouse %s, which is not there: if %s is that "
+            log.error("spool: %s holds %d spooled load(s) of the warehouse %s, which is not there: if %s is that "
                       "warehouse renamed or moved, move the folder into its spool folder (`%s`, no newsflow "
                       "running) and the next run loads them; else put that warehouse back and run it", folder,
                       waiting, owner, warehouse_path, mv_into(folder, warehouse_path))
@@ -160,7 +160,7 @@ def _owner_gone(folder: Path, warehouse_path: Path) -> str:
 
 def _say_shared(legacy: Path, warehouse_path: Path, others: list[Path]) -> None:
     names = ", ".join(p.name for p in [warehouse_path, *others])
-    log.error("spool: %s holds %d loads an older newsflow spooled for one of %s, which shared that folder, and "
+    log.error("spool: %s holds %d load(s) an older newsflow spooled for one of %s, which shared that folder, and "
               "cannot tell whose they are: none is loaded. Move the folder into the spool folder of the warehouse "
               "they are from (for %s: `%s`, no newsflow running), or move the other warehouses out of %s, and "
               "the next run loads them", legacy, len(loads_in(legacy)), names, warehouse_path.name,

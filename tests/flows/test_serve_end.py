@@ -103,7 +103,7 @@ def alive(pids: Collection[int]) -> set[int]:
 
 
 def warehouse_files_held(pid: int, warehouse_path: Path) -> list[str]:
-    """The files of the warehouse (`news.duckdb`, its `.wal`, `.serve.lock`, `.spool/`: every name beside it that
+    """The files of the warehouse (`news.duckdb`, its `.wal`, `.serve.lock`, `-spool/`: every name beside it that
     starts with its stem) that `pid` has open now."""
     stem = str(warehouse_path.with_suffix(""))
     try:

@@ -139,7 +139,7 @@ def test_a_fifo_in_the_spool_folder_does_not_hang_the_run(tmp_path: Path) -> Non
 
 
 def test_a_fifo_as_the_saved_feed_states_does_not_hang_the_run(tmp_path: Path) -> None:
-    """Every run merges its feed states into `news.spool/feed_states.json`, reading the old copy
+    """Every run merges its feed states into `news.duckdb-spool/feed_states.json`, reading the old copy
     first, then writing the new one: a FIFO there made every run wait for ever, for a writer and
     then for a reader (`replace_file` writes into a FIFO rather than replace it). Now the copy is
     ignored when read, and replaced by a regular file when written."""
