@@ -23,7 +23,8 @@ from newsflow.runner import run_ingest
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.searchsample import empty_warehouse
-from tests.sitefactory import Site, generated_story, rss_feed
+from tests.sitefactory import rss_feed
+from tests.test_outlets54 import serve_stories_and_copies
 
 NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 
@@ -59,13 +60,7 @@ def test_a_run_after_the_upgrade_stores_no_copy_twice(tmp_path: Path, server: Lo
     rows then written as main's rule stored them (entries and articles under the copies' URLs), and a second run
     on the same feed, which now lists a third article too. Before the fix the second run added two entries, fetched
     both articles again from the publisher and stored them a second time."""
-    site = Site("Courier")
-    origin = server.base_url.removeprefix("http://")
-    stories = [generated_story(5461 + n) for n in range(3)]
-    for n, story in enumerate(stories):
-        server.add(f"/news/{n}", Page(site.article_page(story)))
-    copies = [f"https://127-0-0-1.cdn.ampproject.org/c/{origin}/news/0?amp_js_v=0.1",
-              f"https://www.google.com/amp/{origin}/news/1"]
+    stories, copies = serve_stories_and_copies(server, 5461, 3)
     items = [(s.title, u, NOW) for s, u in zip(stories, copies, strict=False)]
     server.add("/gnews.xml", Page(rss_feed("gnews", items, guid=False), "application/rss+xml"))
     config = load_config(write_config(tmp_path, server.base_url, {"gnews": "/gnews.xml"}, extract={"workers": 1}))

@@ -37,7 +37,7 @@ from newsflow.warehouse import schema, search_index
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.searchsample import empty_warehouse, examples
-from tests.sitefactory import Site, generated_story, rss_feed
+from tests.sitefactory import Site, Story, generated_story, rss_feed
 from tests.test_outlets53 import spellings
 
 EDITIONS = ("", "m.", "mobile.", "amp.")
@@ -192,18 +192,24 @@ def test_other_urls_on_those_hosts_stay_theirs(url: str) -> None:
     assert host_of(canonicalize_url(url)) == host_of(url)
 
 
+def serve_stories_and_copies(server: LocalServer, seed: int, count: int) -> tuple[list[Story], list[str]]:
+    """`count` stories of one publisher at `/news/<n>`, and the links an aggregator gives the first two: through
+    Google's AMP cache and through its viewer."""
+    site, origin = Site("Courier"), server.base_url.removeprefix("http://")
+    stories = [generated_story(seed + n) for n in range(count)]
+    for n, story in enumerate(stories):
+        server.add(f"/news/{n}", Page(site.article_page(story)))
+    return stories, [f"https://127-0-0-1.cdn.ampproject.org/c/{origin}/news/0?amp_js_v=0.1",
+                     f"https://www.google.com/amp/{origin}/news/1"]
+
+
 def test_a_run_stores_an_amp_copy_under_the_publishers_url_once(tmp_path: Path, server: LocalServer) -> None:
     """An aggregator's feed links two articles through Google's AMP cache and viewer, the publisher's own feed links
     them directly. Before: the copies were fetched from the cache's hosts (here: refused, not loopback) and, where
     fetched, stored under the cache's URL and outlet, the same article twice. Now: two articles, each under the
     publisher's URL and outlet, fetched from the publisher only, never from a cache host."""
-    site, now = Site("Courier"), datetime.now(UTC)
-    origin = server.base_url.removeprefix("http://")
-    stories = [generated_story(5401 + n) for n in range(2)]
-    for n, story in enumerate(stories):
-        server.add(f"/news/{n}", Page(site.article_page(story)))
-    copies = [f"https://127-0-0-1.cdn.ampproject.org/c/{origin}/news/0?amp_js_v=0.1",
-              f"https://www.google.com/amp/{origin}/news/1"]
+    now = datetime.now(UTC)
+    stories, copies = serve_stories_and_copies(server, 5401, 2)
     server.add("/gnews.xml", Page(rss_feed("gnews", [(s.title, u, now) for s, u in zip(stories, copies, strict=True)]),
                                   "application/rss+xml"))
     server.add("/pub.xml", Page(rss_feed("pub", [(s.title, server.url(f"/news/{n}"), now - timedelta(minutes=1))
