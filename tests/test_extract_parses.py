@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import lxml.etree
+import lxml.html
 import pytest
 import trafilatura.core
+from trafilatura.utils import load_html
 
 from newsflow.extract import extract_article
 
@@ -57,14 +59,17 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Counte
         counted = Counted(len(html))
         for name in PARSERS:
             monkeypatch.setattr(lxml.etree, name, counted.parser(getattr(lxml.etree, name)))
-        monkeypatch.setattr(trafilatura.core, "trafilatura_sequence", counted.sequence(trafilatura.core.trafilatura_sequence))
+        sequence = counted.sequence(trafilatura.core.trafilatura_sequence)
+        monkeypatch.setattr(trafilatura.core, "trafilatura_sequence", sequence)
         return counted
 
     yield install
 
 
 @pytest.mark.parametrize("name", ARTICLES)
-def test_extraction_parses_the_page_once_and_runs_trafilatura_once(name: str, counting: Callable[[str], Counted]) -> None:
+def test_extraction_parses_the_page_once_and_runs_trafilatura_once(
+    name: str, counting: Callable[[str], Counted]
+) -> None:
     html = (PAGES / name).read_text(encoding="utf-8")
     counted = counting(html)
     article = extract_article(html, f"https://news.example/{name}")
@@ -75,9 +80,6 @@ def test_extraction_parses_the_page_once_and_runs_trafilatura_once(name: str, co
 
 def test_the_counters_see_a_second_parse(counting: Callable[[str], Counted]) -> None:
     """The counters see what they guard against: a second parse of the page as lxml.html or trafilatura makes it."""
-    import lxml.html
-    from trafilatura.utils import load_html
-
     html = (PAGES / ARTICLES[0]).read_text(encoding="utf-8")
     counted = counting(html)
     load_html(html)
