@@ -35,6 +35,7 @@ from newsflow.headline_date import byline_time, headline_date, in_other_block, p
 from newsflow.lastresortdates import as_datetime
 from newsflow.pageblocks import INLINE_TAGS, bounded_text, headline_ancestors, page_titles, text_element
 from newsflow.pagedates import page_url_day
+from newsflow.pagememo import per_page
 from newsflow.printeddates import SLASHED, first_date
 from newsflow.worlddates import slash_order
 
@@ -53,8 +54,11 @@ of the story ("Der Bericht wurde am 2. März veröffentlicht"), the entry's own 
 was published on … at 10:00 in Geneva", review)."""
 _LABEL_WORDS = ("ffentlicht|rschienen|ublished|ublizier|ubli[ée]|ublicad|ublicaci|en ligne|ubblicat|ubblicaz"
                 "|epubliceerd|eplaatst|posted|gepostet")
-_CANDIDATES = ("//text()[re:test(., $words, 'i')][not(ancestor::head)][not(ancestor::script)][not(ancestor::style)]"
-               "[not(ancestor::a)]")
+_CANDIDATES = ("//text()[not(ancestor::head)][not(ancestor::script)][not(ancestor::style)][not(ancestor::a)]"
+               "[re:test(., $words, 'i')]")
+"""The texts a label may open. The regex is tested last (perf49): each `re:test` is a call back into Python, and the
+ancestor tests before it, in C, leave out the head's, the scripts' and the links' texts first (the same texts, a
+scan 3.5x cheaper on the corpora: 15 against 4.3 ms a page)."""
 _NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
 _NOT_THE_STORYS = re.compile(r"comment|kommentar|reaction|repl|respond|discuss|diskussion|disqus|leserbrief|event"
                              r"|termin|veranstalt|related|teaser|verwandt|similar|more-|weitere|update|aktualis|modifi"
@@ -107,6 +111,7 @@ def labelled_over(found: datetime | None, tree: Any, url: str | None = None) -> 
     return labelled
 
 
+@per_page  # read by `labelled_over` and twice by `genericmetas` on the same page (perf49)
 def labelled_day(tree: Any) -> date | None:
     """The one publication day the page prints under a label of its own (module docstring); None when there is
     none, or two different ones."""
