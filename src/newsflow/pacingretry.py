@@ -11,6 +11,12 @@ from datetime import UTC, datetime
 MAX_RETRY_AFTER = 30 * 86400.0
 """Longer Retry-After values are read as this (30 days): the value is added to datetimes later,
 and `datetime + timedelta(seconds=1e12)` overflows."""
+UNREADABLE_RETRY_AFTER = 60.0
+"""The pause a 429 or 503 asks for when its Retry-After is there but unreadable (garbage, negative, a fraction, a date
+in no HTTP format; red team 52): the server asked us to wait and we cannot tell how long. FreshRSS waits 25 minutes
+(10 at least) for it, Miniflux its next poll, Scrapy (news-please's fetcher) not at all; RFC 9110 gives only the
+grammar. Read as `fetch.max_retry_after`'s default, as if the server had said 60: the host paused, one retry
+after it when the run allows that much, and a host asking again and again held to `max_retry_after` a run."""
 _DELTA_SECONDS = re.compile(r"[0-9]+")
 
 
