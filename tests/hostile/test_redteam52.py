@@ -2,14 +2,19 @@
 
 1. A 429 or 503 whose `Retry-After` is there but unreadable paused nothing: the host's other pages were asked on
    (and the 503 was a counted `http_error`). Now the host is paused `UNREADABLE_RETRY_AFTER`, `rate_limited`.
+2. A JSON feed of no length, held open after its end, timed out every run. Its end is knowable (it parses): now a
+   short silence after its last `}` ends it; one that does not parse yet is read on, whatever the pause.
 
 Every server real, on loopback.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from newsflow import netguard
-from newsflow.models import Outcome
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchResult, Outcome
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import fetch_articles, settings
 
@@ -54,3 +59,39 @@ def test_an_unreadable_retry_after_pauses_its_host_and_no_other() -> None:
         assert "a Retry-After we cannot read" in (asked[0].error or ""), asked[0].error
         assert [r.outcome for r in host_results] == [Outcome.RATE_LIMITED] * len(pages), kind
         assert all("\n" not in (r.error or "") for r in host_results)
+
+
+JSON_FEED = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "wire", "items": ['
+             b'{"id": "1", "url": "http://127.0.0.1/a", "content_text": "a } { story"}, '
+             b'{"id": "2", "url": "http://127.0.0.1/b", "content_text": "b"}]}\n')
+JSON_HEADS = {"keep-alive": b"HTTP/1.0 200 OK\r\nContent-Type: application/feed+json\r\nConnection: keep-alive\r\n\r\n",
+              "may-end-by-close": b"HTTP/1.1 200 OK\r\nContent-Type: application/feed+json\r\n\r\n"}
+HELD = 2.5  # longer than any deadline here: the server never closes first
+CUT_AT = JSON_FEED.index(b"}, ") + 1  # right after the first item's `}`: a tail a silence is timed after
+
+
+def test_a_json_feed_held_open_after_its_end_is_whole_at_a_short_silence_and_never_cut() -> None:
+    """Before: read to the deadline, `timeout`, on both heads (its `}` no end after which a silence was timed). Now
+    whole after a quarter of the deadline's silence once it parses, well before the deadline; a pause longer than
+    that silence right after an item's `}` (the document not parsing yet), then the rest: stored whole; a document
+    cut there and held still times out."""
+    answers = {f"/{name}/{shape}": pieces for name, head in JSON_HEADS.items() for shape, pieces in {
+        "whole": [(head + JSON_FEED, HELD)],
+        "paused": [(head + JSON_FEED[:CUT_AT], 0.45), (JSON_FEED[CUT_AT:], HELD)],
+        "cut": [(head + JSON_FEED[:CUT_AT], HELD)]}.items()}
+    server = RawServer(lambda path: answers[path])
+
+    async def every() -> list[FetchResult]:
+        async with Fetcher(settings(timeout=1.2, per_host_concurrency=len(answers))) as fetcher:
+            return list(await asyncio.gather(*(fetcher.fetch_feed(server.url(path)) for path in answers)))
+
+    try:
+        results = dict(zip(answers, asyncio.run(every()), strict=True))
+    finally:
+        server.close()
+    for name in JSON_HEADS:
+        whole, paused, cut = (results[f"/{name}/{shape}"] for shape in ("whole", "paused", "cut"))
+        assert (whole.outcome, whole.body) == (Outcome.OK, JSON_FEED), (name, whole.error)
+        assert whole.elapsed_ms < 900, (name, whole.elapsed_ms)  # the silence (0.3 s), not the deadline (1.2 s)
+        assert (paused.outcome, paused.body) == (Outcome.OK, JSON_FEED), (name, paused.error)
+        assert cut.outcome is Outcome.TIMEOUT, (name, cut.outcome, cut.error)
