@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 
-from newsflow import netguard
+import pytest
+
+from newsflow import fetchrules, netguard
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
 from tests.hostile.rawserver import RawServer
@@ -95,3 +97,20 @@ def test_a_json_feed_held_open_after_its_end_is_whole_at_a_short_silence_and_nev
         assert whole.elapsed_ms < 900, (name, whole.elapsed_ms)  # the silence (0.3 s), not the deadline (1.2 s)
         assert (paused.outcome, paused.body) == (Outcome.OK, JSON_FEED), (name, paused.error)
         assert cut.outcome is Outcome.TIMEOUT, (name, cut.outcome, cut.error)
+
+
+def test_an_unreadable_retry_after_within_max_retry_after_is_waited_and_the_page_asked_once_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As a readable `Retry-After: 60` under the default `max_retry_after` (60): the pause waited, one retry. The
+    default is scaled down to 0.3 s here (no test waits a minute); before red team 52 the page stayed `rate_limited`."""
+    monkeypatch.setattr(fetchrules, "UNREADABLE_RETRY_AFTER", 0.3)
+    answers = iter([slow_down(b"429 Too Many Requests", b"soon")])
+    server = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else next(answers, PAGE))
+    try:
+        result = fetch_articles(settings(max_retry_after=1.0), [server.url("/story")])[0]
+        asked = [request for request in server.requests if request.path == "/story"]
+    finally:
+        server.close()
+    assert (result.outcome, result.html) == (Outcome.OK, ARTICLE), result.error
+    assert len(asked) == 2
