@@ -4,6 +4,8 @@
    (and the 503 was a counted `http_error`). Now the host is paused `UNREADABLE_RETRY_AFTER`, `rate_limited`.
 2. A JSON feed of no length, held open after its end, timed out every run. Its end is knowable (it parses): now a
    short silence after its last `}` ends it; one that does not parse yet is read on, whatever the pause.
+Review fix: a robots.txt answering 429 or 503 is unreachable whatever its Retry-After says (RFC 9309: nothing of
+the site fetched that run), its host paused still.
 
 Every server real, on loopback.
 """
@@ -14,9 +16,9 @@ import asyncio
 
 import pytest
 
-from newsflow import fetchrules, netguard
+from newsflow import fetchrules, netguard, robots
 from newsflow.fetch import Fetcher
-from newsflow.models import FetchResult, Outcome
+from newsflow.models import FetchResult, HostPause, Outcome
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import fetch_articles, settings
 
@@ -114,3 +116,56 @@ def test_an_unreadable_retry_after_within_max_retry_after_is_waited_and_the_page
         server.close()
     assert (result.outcome, result.html) == (Outcome.OK, ARTICLE), result.error
     assert len(asked) == 2
+
+
+ROBOTS_ANSWERS = {"503 unreadable": slow_down(b"503 Service Unavailable", b"soon"),
+                  "503 zero": slow_down(b"503 Service Unavailable", b"0"),
+                  "503 one": slow_down(b"503 Service Unavailable", b"1"),
+                  "429 unreadable": slow_down(b"429 Too Many Requests", b"soon"),
+                  "429 zero": slow_down(b"429 Too Many Requests", b"0"),
+                  "429 none": b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 9\r\n\r\nslow down"}
+ROBOTS_PAUSES = {"503 unreadable": 0.3, "503 zero": 0.0, "503 one": 1.0, "429 unreadable": 0.3, "429 zero": 0.0}
+
+
+def test_a_robots_txt_answering_429_or_503_disallows_the_site_this_run_whatever_its_retry_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RFC 9309 2.3.1.4: a robots.txt that cannot be read means "disallow all". Before (review of red team 52), a 429
+    or 503 with a Retry-After the run could wait (`0`, `1`, an unreadable one read as the default, scaled to 0.3 s
+    here as a real 60 s is under the default `max_retry_after`), or a 429 with none, allowed all: the site's pages
+    were fetched with no rules once the pause ended. Now none of the site's pages is asked that run, each deferred
+    uncounted, the error one line naming the robots.txt; the host's pause is still taken as asked."""
+    monkeypatch.setattr(fetchrules, "UNREADABLE_RETRY_AFTER", 0.3)
+    servers = {kind: RawServer(lambda path, answer=answer: answer if path == "/robots.txt" else PAGE, f"127.0.0.{n}")
+               for n, (kind, answer) in enumerate(ROBOTS_ANSWERS.items(), start=2)}  # an origin and host each
+    pages = ("/story/1", "/story/2")
+    robots_urls = {kind: server.url("/robots.txt") for kind, server in servers.items()}
+
+    async def every() -> tuple[list[FetchResult], list[FetchResult], dict[str, HostPause]]:
+        async with Fetcher(settings(max_retry_after=2.0)) as fetcher:
+            urls = [server.url(path) for server in servers.values() for path in pages]
+            results = list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls)))
+            return results, fetcher.robots_results, dict(fetcher.gate.asked)
+
+    try:
+        results, robots_fetched, asked = asyncio.run(every())
+        for kind, server in servers.items():
+            assert [r.path for r in server.requests] == ["/robots.txt"], (kind, "its pages were fetched")
+    finally:
+        for server in servers.values():
+            server.close()
+    for kind, host_results in zip(servers, (results[n:n + len(pages)] for n in range(0, len(results), 2)),
+                                  strict=True):
+        for result in host_results:
+            assert (result.outcome, result.status_code) == (Outcome.RATE_LIMITED, None), (kind, result.error)
+            assert "robots.txt" in (result.error or "") and "could not be read" in (result.error or ""), result.error
+            assert "\n" not in (result.error or "")
+    assert all(robots.unreachable(fetched) for fetched in robots_fetched)  # what the next run remembers too
+    for kind, server in servers.items():  # the pause each asked for is its host's all the same
+        pause = asked.get(server.host)
+        if kind in ROBOTS_PAUSES:
+            assert pause is not None and pause.url == robots_urls[kind], kind
+            assert (pause.until_at - pause.asked_at).total_seconds() == pytest.approx(ROBOTS_PAUSES[kind]), kind
+        else:
+            assert pause is None, kind
+
