@@ -4,8 +4,8 @@
    (and the 503 was a counted `http_error`). Now the host is paused `UNREADABLE_RETRY_AFTER`, `rate_limited`.
 2. A JSON feed of no length, held open after its end, timed out every run. Its end is knowable (it parses): now a
    short silence after its last `}` ends it; one that does not parse yet is read on, whatever the pause.
-Review fix: a robots.txt answering 429 or 503 is unreachable whatever its Retry-After says (RFC 9309: nothing of
-the site fetched that run), its host paused still.
+Review fixes: a robots.txt answering 429 or 503 is unreachable whatever its Retry-After says (RFC 9309: nothing of
+the site fetched that run), its host paused still; a fractional Retry-After is read rounded up to whole seconds.
 
 Every server real, on loopback.
 """
@@ -35,7 +35,7 @@ def slow_down(status: bytes, retry_after: bytes) -> bytes:
 UNREADABLE = {"429 garbage": slow_down(b"429 Too Many Requests", b"soon"),
               "503 negative": slow_down(b"503 Service Unavailable", b"-5"),
               "503 iso date": slow_down(b"503 Service Unavailable", b"2026-12-07T21:00:00Z"),
-              "429 fraction": slow_down(b"429 Too Many Requests", b"1.5")}
+              "429 exponent": slow_down(b"429 Too Many Requests", b"1e3")}
 
 
 def test_an_unreadable_retry_after_pauses_its_host_and_no_other() -> None:
@@ -169,3 +169,28 @@ def test_a_robots_txt_answering_429_or_503_disallows_the_site_this_run_whatever_
         else:
             assert pause is None, kind
 
+
+def test_a_fractional_retry_after_is_read_rounded_up_to_whole_seconds() -> None:
+    """`0.5` and `1.5` are not RFC 9110's grammar but plain enough: read as 1 s and 2 s. Before (review of red team
+    52) they were unreadable, the default 60 s: a server asking for half a second had its host paused 120 times as
+    long. `max_retry_after` is below them here, so nothing is waited: the pause read is what is checked."""
+    asks = {"127.0.0.2": (b"429 Too Many Requests", b"0.5", 1.0),
+            "127.0.0.3": (b"503 Service Unavailable", b" 1.5 ", 2.0)}
+    servers = [RawServer(lambda path, ask=ask: ROBOTS_404 if path == "/robots.txt" else slow_down(*ask[:2]), host)
+               for host, ask in asks.items()]
+
+    async def both() -> tuple[list[FetchResult], dict[str, HostPause]]:
+        async with Fetcher(settings(max_retry_after=0.5)) as fetcher:
+            results = await asyncio.gather(*(fetcher.fetch_article(server.url("/story")) for server in servers))
+            return list(results), dict(fetcher.gate.asked)
+
+    try:
+        results, asked = asyncio.run(both())
+    finally:
+        for server in servers:
+            server.close()
+    for (host, (_, value, seconds)), result in zip(asks.items(), results, strict=True):
+        assert (result.outcome, result.retry_after) == (Outcome.RATE_LIMITED, seconds), (value, result.error)
+        assert f"with Retry-After {seconds:.0f} s" in (result.error or ""), result.error
+        pause = asked[host]
+        assert (pause.until_at - pause.asked_at).total_seconds() == pytest.approx(seconds), value
