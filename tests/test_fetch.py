@@ -107,6 +107,9 @@ NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
     [
         ("120", 120.0),
         (" 0 ", 0.0),
+        ("0.5", 1.0),  # a fraction, rounded up to whole seconds (review of red team 52)
+        ("1.5", 2.0),
+        ("1e3", None),
         ("Thu, 01 Jan 2026 12:05:00 GMT", 300.0),
         ("Thu, 01 Jan 2026 11:00:00 GMT", 0.0),  # already past
         ("soon", None),

@@ -31,12 +31,12 @@ from newsflow import charset
 from newsflow.fetchrecord import Trail
 from newsflow.heldopen import (
     DOCUMENT_END_PATIENCE,
-    TAIL_BYTES,
+    BodyTail,
     held_open,
     holds_a_rule,
-    may_end,
     may_end_line,
     patient,
+    patient_when,
     pieces_until_silence,
     until_deadline,
 )
@@ -122,18 +122,19 @@ async def read_body(
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
     kept_alive = held_open(headers) and not first_only  # a short silence may end it; else only one to the deadline
     patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4)
-    wait = patient(patience) if kept_alive else until_deadline(trail, patience) if framed_by_close(headers) else None
-    tail = [b""]  # the body's last bytes, while a silence may end it
+    tail = BodyTail(trail.kind is FetchKind.FEED, lines=first_only)  # its last bytes, while a silence may end it
+    wait = patient(patience) if kept_alive else patient_when(
+        lambda: bool(tail.json), patience, until_deadline(trail, patience)) if framed_by_close(headers) else None
 
     def may_end_now() -> bool:
-        return (may_end_line if first_only else may_end)(tail[0]) if decoder.identity else decoder.complete
+        return tail.may_end() if decoder.identity else decoder.complete
 
     async with contextlib.aclosing(pieces_until_silence(stream, wait, may_end_now)) as pieces_read:
         async for count, chunk in pieces_read:
             if chunk is None:
                 if _ended_by_silence(b"".join(parts), decoder, trail, patience, max_bytes):
                     break
-                if not kept_alive:  # the deadline came: its `until_deadline` wait left it unarmed
+                if not (kept_alive or tail.json):  # the deadline came: its `until_deadline` wait left it unarmed
                     raise TimeoutError
                 continue
             if count % CHUNKS_BETWEEN_YIELDS == 0:
@@ -146,7 +147,7 @@ async def read_body(
             trail.bytes_read, came = trail.bytes_read + len(chunk), came + len(chunk)
             parts.append(piece := decoder.feed(chunk))
             if wait is not None:
-                tail[0] = piece[-TAIL_BYTES:] if len(piece) >= TAIL_BYTES else (tail[0] + piece)[-TAIL_BYTES:]
+                tail.add(piece)
             if first_only and decoder.produced >= max_bytes:
                 return first_lines(b"".join(parts)[:max_bytes])
             if came > packed_cap:  # only a packed body can: an unpacked one passed the decoder's cap first

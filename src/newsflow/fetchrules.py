@@ -17,7 +17,7 @@ from newsflow import charset, netguard
 from newsflow.binaryhead import binary_kind
 from newsflow.fetchrecord import Trail
 from newsflow.models import FetchKind, FetchResult, Outcome
-from newsflow.pacing import HostGate, parse_retry_after
+from newsflow.pacing import UNREADABLE_RETRY_AFTER, HostGate, parse_retry_after
 from newsflow.urls import fetch_problem, loop_key
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -218,18 +218,21 @@ def status_outcome(
 
     A Retry-After pauses the host in `gate`. A 304 counts only as the answer to a conditional request.
     """
-    if status in RATE_LIMIT_STATUSES:
-        wait = parse_retry_after(headers.get("retry-after"), server_date=headers.get("date"))
-        if wait is not None:
-            gate.pause(host_of(url), wait, status, url)
+    if status in RATE_LIMIT_STATUSES and (asked := headers.get("retry-after")) is not None:
+        if (wait := parse_retry_after(asked, server_date=headers.get("date"))) is not None:
             error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
-            return trail.result(
-                Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers
-            )
-        if status == 429:
-            return trail.result(
-                Outcome.RATE_LIMITED, url, error=f"GET {url}: HTTP 429", status_code=status, headers=headers
-            )
+        else:  # it asked us to wait, how long we cannot tell: a default pause (red team 52)
+            wait = UNREADABLE_RETRY_AFTER
+            error = (f"GET {url}: HTTP {status} with a Retry-After we cannot read ({asked[:60]!r}); its host "
+                     f"paused {wait:.0f} s")
+        gate.pause(host_of(url), wait, status, url)
+        return trail.result(
+            Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers
+        )
+    if status == 429:
+        return trail.result(
+            Outcome.RATE_LIMITED, url, error=f"GET {url}: HTTP 429", status_code=status, headers=headers
+        )
     if status == 304 and not conditional:  # "not modified" since nothing: the server's bug, not a feed
         error = f"GET {url}: HTTP 304 Not Modified to a request that sent no ETag or date; nothing to reuse"
         return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)

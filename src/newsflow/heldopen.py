@@ -38,6 +38,28 @@ def may_end(tail: bytes) -> bool:
     return last.endswith(b">") and ROOT_END_TAG.fullmatch(last, max(last.rfind(b"</"), 0)) is not None
 
 
+class BodyTail:
+    """The last bytes of a body read while a silence may end it, and whether it is a JSON document (a feed's, when
+    `json_possible`): a JSON document's end is knowable, it parses and nothing but blanks may follow, so a short
+    silence after its last `}` may end it on any answer of no length (red team 52: held open, one timed out every run,
+    its end no piece after which a silence was timed). One that does not parse yet is read on: a pause inside it,
+    however long, cuts nothing."""
+
+    def __init__(self, json_possible: bool, lines: bool = False) -> None:
+        self.bytes, self.lines = b"", lines  # lines: a robots.txt's (`may_end_line`)
+        self.json: bool | None = None if json_possible else False  # None: not known until its first bytes
+
+    def add(self, piece: bytes) -> None:
+        self.bytes = piece[-TAIL_BYTES:] if len(piece) >= TAIL_BYTES else (self.bytes + piece)[-TAIL_BYTES:]
+        if self.json is None and (start := piece.lstrip(b"\xef\xbb\xbf \t\r\n")):
+            self.json = start.startswith(b"{")
+
+    def may_end(self) -> bool:
+        if self.lines:
+            return may_end_line(self.bytes)
+        return self.bytes.rstrip().endswith(b"}") if self.json else may_end(self.bytes)
+
+
 def may_end_line(tail: bytes) -> bool:
     """A robots.txt read so far may have ended: its last line is whole. It has no end of its own to tell."""
     return tail.endswith((b"\n", b"\r"))
@@ -64,6 +86,15 @@ def patient(seconds: float) -> Wait:
     """Wait `seconds` for the next chunk: a keep-alive answer's silence (`DOCUMENT_END_PATIENCE`)."""
     async def wait(coming: asyncio.Future[bytes]) -> bool:
         return bool((await asyncio.wait({coming}, timeout=seconds))[0])
+    return wait
+
+
+def patient_when(short: Callable[[], bool], seconds: float, otherwise: Wait) -> Wait:
+    """`patient(seconds)` while `short()` (a JSON document, `BodyTail.json`), else `otherwise`."""
+    quick = patient(seconds)
+
+    async def wait(coming: asyncio.Future[bytes]) -> bool:
+        return await (quick if short() else otherwise)(coming)
     return wait
 
 

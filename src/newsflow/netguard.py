@@ -313,6 +313,7 @@ async def drop_idle_connections(pool: object, scheme: bytes, host: bytes, port: 
 # Pacing lives in newsflow.pacing; re-exported here, where callers have always found it.
 from newsflow.pacing import (  # noqa: E402
     MAX_RETRY_AFTER,
+    UNREADABLE_RETRY_AFTER,
     HostGate,
     HostPaused,
     SendHeld,
@@ -322,6 +323,7 @@ from newsflow.pacing import (  # noqa: E402
 
 __all__ = [
     "MAX_RETRY_AFTER",
+    "UNREADABLE_RETRY_AFTER",
     "AnswerTooLarge",
     "BlockedAddressError",
     "EndlessInterimAnswers",

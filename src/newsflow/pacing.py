@@ -17,11 +17,12 @@ from datetime import UTC, datetime, timedelta
 
 from newsflow.models import HostPause
 from newsflow.pacingpauses import HostPaused, PauseBudget, PauseOutlasts, SendHeld, pause_budget
-from newsflow.pacingretry import MAX_RETRY_AFTER, parse_retry_after
+from newsflow.pacingretry import MAX_RETRY_AFTER, UNREADABLE_RETRY_AFTER, parse_retry_after
 from newsflow.urls import host_key
 
 __all__ = [
     "MAX_RETRY_AFTER",
+    "UNREADABLE_RETRY_AFTER",
     "HostGate",
     "HostPaused",
     "PauseBudget",

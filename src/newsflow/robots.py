@@ -6,7 +6,8 @@ complete disallow" for this run: `allows` answers with that robots.txt fetch (`U
 the fetcher defers each article of the origin without requesting it: `rate_limited`, not counted
 as an attempt, so never parked for it, fetched on the first run whose robots.txt reads (red team 16;
 parking them lost a site's articles for good when its robots.txt was down for 3 runs).
-A 429 or 503 with Retry-After pauses the host instead (the article waits for it, `netguard.HostGate`).
+A 429 or 503 is unreachable too, whatever its Retry-After says, and pauses the host as well (review of red team 52;
+before, one with a Retry-After allowed all once the pause ended: the site fetched with no rules).
 Fetching is the caller's (`fetch.Fetcher` passes its own GET, so robots.txt goes through the same
 guard, pacing and deadline; `ROBOTS_MAX_BYTES` and `ROBOTS_TIME_SHARE` bound it); every fetch made is kept
 in `results` for the run's fetch log. `RobotsRules.refusal` is the article's answer, waited for inside its
@@ -44,14 +45,18 @@ _PARSER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefi
 # robots.txt's share of `timeout`, inside the article's deadline: one missing allows all, leaving time.
 ROBOTS_TIME_SHARE = 0.5
 
-# What RFC 9309 calls "unreachable": the server's error or no whole answer. Not a 429 or a 503 with
-# Retry-After (`rate_limited`: the host's pause, waited for in the gate), nor what the article's own
+# What RFC 9309 calls "unreachable": the server's error or no whole answer. `rate_limited` with no status: our gate
+# held it, its host paused past `max_retry_after` (a probe beside a feed's 429, review of robots 43). With a status:
+# the server's own 429 or 503, whatever its Retry-After said (readable, unreadable, `0`, none); its host is paused
+# (`fetchrules.status_outcome`) and no rules came. Until the review of red team 52 that one allowed all, so the
+# site's pages were fetched with no rules once the pause ended. RFC 9309 2.3.1.4 takes a 5xx for unreachable; a 429
+# too, as Google's crawler does. Not what the article's own
 # request would meet the same way before reaching the server (`blocked`, `dns_error`, `invalid_url`).
 # `too_large`: a robots.txt's body is read to its first 500 KiB (`fetchbody.first_lines`), so only an answer that
 # never ends is, one whose framing (chunk sizes, 1xx answers, a packed stream) passed its caps: main read it until
 # the deadline (`timeout`, unreachable); allowing all for it fetched the site with no rules at all (red team 45).
 _UNREACHABLE = frozenset({Outcome.TIMEOUT, Outcome.CONNECT_ERROR, Outcome.PROTOCOL_ERROR, Outcome.FETCH_ERROR,
-                          Outcome.TOO_LARGE})
+                          Outcome.TOO_LARGE, Outcome.RATE_LIMITED})
 
 
 class Unreadable:
@@ -119,11 +124,6 @@ def unreachable_answer(outcome: Outcome | str, status_code: int | None) -> bool:
     if outcome == Outcome.HTTP_ERROR:
         # a 206/226 to a request that asked for no part: the file is there, only part of it came (world15)
         return status_code is not None and (status_code >= 500 or status_code in PARTIAL_STATUSES)
-    if outcome == Outcome.RATE_LIMITED:
-        # no status: our gate held it, its host paused past `max_retry_after` (a probe beside a feed's 429, review
-        # of robots 43). Never asked, it was not read: allowing all would fetch the site's pages, once the pause
-        # ends in the run, with no rules at all. A status: the server's own 429/503, answered (red team 16).
-        return status_code is None
     return outcome in _UNREACHABLE
 
 

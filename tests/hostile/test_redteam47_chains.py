@@ -188,8 +188,11 @@ class ServedWorld:
             calm = self.calm.is_set()
             if not calm and drawn.answer.endswith("_once") and path not in self.asked:
                 self.asked.add(path)
-                status = 429 if drawn.answer == "limited_once" else 503
-                send_bytes(handler, status, b"", None, {"Retry-After": str(int(drawn.seconds))})
+                status = 503 if drawn.answer == "busy_once" else 429
+                # `garbled_once` (red team 52, the runs world's): a Retry-After nobody can read, its host paused the
+                # default (its `seconds`, `UNREADABLE_RETRY_AFTER`)
+                retry_after = "soon" if drawn.answer == "garbled_once" else str(int(drawn.seconds))
+                send_bytes(handler, status, b"", None, {"Retry-After": retry_after})
                 return
             if not calm and drawn.answer == "slow":
                 time.sleep(min(drawn.seconds, HELD_AT_MOST))

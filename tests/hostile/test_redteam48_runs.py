@@ -35,6 +35,10 @@ Red team 51 added hops that answer HTTP/1.1 with no length and no `Connection` a
 the body (`held_close`: whole at its deadline, the same invariant), and hops that close a run's first request to
 them unanswered (`shed`: asked twice at most, never a `protocol_error`, which `check_result` allows none of).
 
+Red team 52 added hops that answer 429 with a `Retry-After` nobody can read to a run's first request
+(`garbled_once`: their host paused `UNREADABLE_RETRY_AFTER`, kept for the next run, its pages deferred uncounted)
+and hops that send `103 Early Hints` and `100 Continue` before their answer (`hinted`: as `fast`).
+
 CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
 
@@ -58,6 +62,7 @@ from hypothesis import strategies as st
 
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, HostPause, Outcome
+from newsflow.netguard import UNREADABLE_RETRY_AFTER
 from tests.hostile.servers import LoopbackServer, settings
 from tests.hostile.test_redteam47_chains import MAX_RETRY_AFTER, SLACK, Hop, ServedWorld, World
 from tests.localserver import send_bytes
@@ -69,8 +74,10 @@ HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
 ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying", "held_open", "held_close",
-           "shed")
+           "shed", "garbled_once", "hinted")
 HELD = ("held_open", "held_close")
+# `hinted` (red team 52): a `103 Early Hints` and a `100 Continue` before the hop's answer
+HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
 # `lying` (red team 49): the hop says `Content-Encoding: gzip` on every run, over plain bytes on every second run
 LIE = b"<html><body><p>plain bytes under a gzip label</p></body></html>"
 # `held_open` (red team 50): the hop answers HTTP/1.0 with no length, says `Connection: keep-alive` and keeps the
@@ -163,7 +170,8 @@ class Runs:
 def repeated_worlds(draw: st.DrawFn) -> Runs:
     hosts = draw(st.integers(2, 3))
     hop = st.builds(lambda host, answer, slow, retry, paused: Hop(
-        host, answer, slow if answer == "slow" else float(retry) if answer.endswith("_once") else 0.0, paused),
+        host, answer, slow if answer == "slow" else UNREADABLE_RETRY_AFTER if answer == "garbled_once"
+        else float(retry) if answer.endswith("_once") else 0.0, paused),
         st.integers(0, hosts - 1), st.sampled_from(ANSWERS), st.sampled_from(SLOW), st.sampled_from(RETRY_AFTER),
         st.sampled_from(PAUSED_AS_REACHED))
     chains = draw(st.lists(st.lists(hop, min_size=2, max_size=4).map(tuple), min_size=1, max_size=2))
@@ -229,6 +237,14 @@ KEPT = [
     # is sent again on a new connection and the page is whole at its deadline: `ok` on the first run.
     Runs(World(chains=((Hop(0, "shed", 0.0), Hop(1, "held_close", 0.0)),), kept=(0.0, 0.0), timeout=1.0,
                per_host=4, robots=False), gaps=(0.0,)),
+    # Red team 52's: a tracker answering 429 with `Retry-After: soon` to a run's first request, and a chain through
+    # hosts it does not touch whose first hop sends a `103 Early Hints` and a `100 Continue` first. Before: the 429
+    # paused nothing (`check_pauses_kept`: no pause asked; its host's other pages asked on). Now host 0 is paused
+    # the default (60 s, past `max_retry_after`: deferred, uncounted, kept for the next run, within the bound) and
+    # the other chain is `ok` on the first run.
+    Runs(World(chains=((Hop(0, "garbled_once", UNREADABLE_RETRY_AFTER), Hop(1, "fast", 0.0)),
+                       (Hop(1, "hinted", 0.0), Hop(2, "fast", 0.0))), kept=(0.0, 0.0, 0.0), timeout=1.0,
+               per_host=4, robots=False), gaps=(0.0, 3600.0)),
 ]
 
 
@@ -262,6 +278,8 @@ class RepeatedWorld(ServedWorld):
             if drawn.answer == "shed" and self.shed(self.paths[article][hop]):
                 handler.close_connection = True  # the request read, the connection closed: not one byte back
                 return
+            if drawn.answer == "hinted":
+                handler.wfile.write(HINTS)
             handle(handler)
         return answer
 
@@ -294,8 +312,8 @@ class RepeatedWorld(ServedWorld):
         """A chain of only fast and held-open hops, no pause on its way, whose held-open page ended `timeout`: its
         document came whole, and nothing else in the world could time it out (red team 50's class)."""
         chain = self.world.chains[article]
-        calm = all(hop.answer in ("fast", "shed", *HELD) and not hop.pauses_next and not self.world.kept[hop.host]
-                   for hop in chain)
+        calm = all(hop.answer in ("fast", "shed", "hinted", *HELD) and not hop.pauses_next
+                   and not self.world.kept[hop.host] for hop in chain)
         return calm and chain[-1].answer in HELD and outcome is Outcome.TIMEOUT
 
     def _lie(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
@@ -441,5 +459,6 @@ def servers() -> Iterator[list[LoopbackServer]]:
 @example(KEPT[6])
 @example(KEPT[7])
 @example(KEPT[8])
+@example(KEPT[9])
 def test_runs_alike_end_in_bound_and_starve_nothing(servers: list[LoopbackServer], runs: Runs) -> None:
     RepeatedWorld(runs, servers, next(_worlds)).check_runs()

@@ -120,11 +120,14 @@ def test_huge_retry_after_is_clamped_and_fits_in_a_datetime(raw: RawServer, valu
 
 
 @pytest.mark.parametrize("value", [b"-5", b"soon", b"\xb2", b"Mon, 99 Foo 0000 99:99:99 GMT", b"1e9", b"nan"])
-def test_garbage_retry_after_is_a_plain_429(raw: RawServer, value: bytes) -> None:
+def test_garbage_retry_after_pauses_the_host_for_the_default(raw: RawServer, value: bytes) -> None:
+    """Unreadable, it still asked us to wait: the host paused `UNREADABLE_RETRY_AFTER` (red team 52; before, a
+    plain 429 that paused nothing), past `max_retry_after` here, so not sent again."""
     url = serve(raw, response(b"HTTP/1.1 429 Too Many", [(b"Retry-After", value)]))
-    result = fetch_feed(settings(), url)
+    result = fetch_feed(settings(max_retry_after=1.0), url)
     assert result.outcome is Outcome.RATE_LIMITED
-    assert result.retry_after is None
+    assert result.retry_after == netguard.UNREADABLE_RETRY_AFTER
+    assert result.error is not None and "a Retry-After we cannot read" in result.error and "\n" not in result.error
     assert len(raw.requests) == 1
 
 

@@ -3,7 +3,7 @@
 -- description: not try, or tried without sending a request, so no attempt counted: `not tried` (over its
 -- description: cap, execution.max_articles_per_run; past its budget, execution.run_budget_seconds; held back
 -- description: by a network outage; of a feed the run was not asked to poll), `robots.txt unreadable` (its
--- description: site's robots.txt answered 5xx, timed out or came cut short: RFC 9309 says to assume all is
+-- description: site's robots.txt answered 5xx or 429, timed out or came cut short: RFC 9309 says to assume all is
 -- description: disallowed), `host asked to wait` (429, or a Retry-After pause beyond
 -- description: fetch.max_retry_after, or its pauses used up that budget), `left by the budget` (fetched whole,
 -- description: not extracted by the budget plus extract.timeout: `left_by_budget`), `left by the cluster` (the Dask
