@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsflow import search, spoolcodec, spoolfolders, warehouse
+from newsflow import search, spoolcodec, spoolfolders, spoolowners, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
@@ -29,7 +29,7 @@ from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Host
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending, not_sent
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, identity
 from newsflow.warehouse.runreads import made_at, other_runs
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,10 @@ def record_run_start(store: Warehouse, run_id: str, started_at: datetime, config
         abandoned = warehouse.abandon_stale_runs(con, run_id)
         warehouse.sync_feeds(con, configured)
         warehouse.begin_run(con, run_id, started_at)
+        moved_from = identity.note_path(con, store.path)  # Local 30: a warehouse moved to another folder
+        own = spoolowners.remember(store, identity.warehouse_id(con))
+    if moved_from is not None:
+        spoolowners.say_if_moved(store.path, moved_from, own)
     # A SIGKILL said nothing, and a refused row said it once: the log says it here. A row whose end the warehouse
     # lost (a `.wal` cut at a commit's end, an older copy put back: `lostwrites`, Local 28) is left `running` too.
     for stale, stored in abandoned:
