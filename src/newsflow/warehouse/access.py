@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from newsflow.errors import WarehouseError
+from newsflow.runlock import full_hint
 from newsflow.warehouse import heldfiles
 
 _WHAT_TO_DO = ("newsflow must read and write it as the user that runs it: fix its owner or mode (`chown`, `chmod "
@@ -59,6 +60,21 @@ def refuse_where_it_cannot_search(path: Path, exc: OSError) -> None:
     """The run lock (or another file beside the warehouse) not made for want of a folder's search permission."""
     if exc.errno == errno.EACCES and any(not os.access(folder, os.X_OK) for folder in path.parents):
         raise refuse_a_folder_it_cannot_search(path.with_name(path.name.removesuffix(".run.lock")), exc) from exc
+
+
+def refuse_a_full_disk(path: Path) -> None:
+    """A run's check before Prefect: a disk with no block left for this user lets the run lock be rewritten in
+    place (its block is there) and the file open, then fails the run's first commit (its log cannot grow), after
+    Prefect started. Said here instead: nothing done. A disk with a little room is met at that commit, exit 3 too."""
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:  # the open before said what it is
+        return
+    free = found.f_bavail if os.geteuid() != 0 else found.f_bfree  # root may write the blocks reserved for it
+    if found.f_blocks and not free:
+        raise WarehouseError(f"cannot write {path}: No space left on device: its disk has no block free for this "
+                             f"user ({path.parent}); {full_hint('No space left on device')}. What earlier runs "
+                             "spooled beside it is kept")
 
 
 def _who() -> str:
