@@ -155,6 +155,15 @@ def test_a_warehouse_moved_to_another_folder_names_the_folder_its_loads_were_lef
         readersafe.record_run_start(again, "r-5", datetime.now(UTC), [])
         assert spool.replay(again) and _runs_in(again) == ["r-2", "r-4"]
     assert _lines(caplog) == [] and list(tmp_path.rglob("*.spool")) == []
+    _start(again, "r-6")  # a copy run elsewhere: the loads beside the original are the original's
+    (tmp_path / "d").mkdir()
+    copy = Warehouse(tmp_path / "d" / "news.duckdb")
+    with again.reading():
+        pass
+    copy.path.write_bytes(again.path.read_bytes())
+    with caplog.at_level(logging.ERROR, logger="newsflow.spoolowners"):
+        readersafe.record_run_start(copy, "r-7", datetime.now(UTC), [])
+    assert _lines(caplog) == [] and len(list(spool_dir_for(again.path).glob("*.spool"))) == 1
 
 
 def _fill(filler: Path) -> None:

@@ -182,9 +182,9 @@ def check_warehouse_writable(config: Config) -> None:
     """
     store = Warehouse(config.warehouse_path, config.lock_timeout, write_patience=0.0)
     with store.run_lock():
-        access.refuse_a_full_disk(store.path)  # the lock rewritten in place, the first commit would fail (Local 30)
-        with suppress(WarehouseHeldError), store.writing():
+        with suppress(WarehouseHeldError), store.writing():  # a first run's or an upgrade's full disk said here
             pass
+        access.refuse_a_full_disk(store.path)  # the open wrote nothing; the run's first commit would fail (Local 30)
 
 
 def print_config_warnings(config: Config, mode: str) -> None:

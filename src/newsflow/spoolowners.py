@@ -77,11 +77,12 @@ def set_aside_foreign(path: Path, warehouse_id: str, warehouse_path: Path) -> Pa
             moved, folder = path, path.parent
     if (str(folder), warehouse_id) not in _SAID:
         _SAID.add((str(folder), warehouse_id))
-        _say_foreign(folder, warehouse_id, warehouse_path)
+        _say_foreign(folder, name.removeprefix(FOREIGN_PREFIX), warehouse_path)
     return moved
 
 
 def _say_foreign(folder: Path, warehouse_id: str, warehouse_path: Path) -> None:
+    """`warehouse_id` as its folder names it (an id that is no uuid, a planted file's, is "unnamed")."""
     waiting = len(spoolfolders.loads_in(folder))
     owner = owner_beside(warehouse_path, warehouse_id)
     if owner is not None:
@@ -121,8 +122,10 @@ def _is_duckdb_file(path: Path) -> bool:
 
 
 def say_if_moved(warehouse_path: Path, was: Path, warehouse_id: str | None) -> None:
-    """A warehouse whose last run started in another place: the loads of its id left in the spool folder there."""
-    if warehouse_id is None:
+    """A warehouse whose last run started in another folder: the loads of its id left in the spool folder there.
+    Not said of a warehouse renamed in its folder (`spoolfolders.say_orphans` says that one), nor while a file of
+    its id is at the old path (a copy: the loads there are that one's)."""
+    if warehouse_id is None or was.parent == warehouse_path.parent or _same_id_at(was, warehouse_id):
         return
     left = spoolfolders.spool_dir_for(was)
     mark = f'"warehouse":"{warehouse_id}"'.encode()
@@ -132,6 +135,15 @@ def say_if_moved(warehouse_path: Path, was: Path, warehouse_id: str | None) -> N
                   "none is loaded until they are in its own; move them there (`%s`, no newsflow running) and the "
                   "next run loads them", left, len(waiting), warehouse_path, was,
                   spoolfolders.mv_into(left, warehouse_path))
+
+
+def _same_id_at(path: Path, warehouse_id: str) -> bool:
+    if not os.path.lexists(path):
+        return False
+    try:
+        return warehouse.read_with(Warehouse(path), identity.warehouse_id, 0.0) == warehouse_id
+    except WarehouseError:  # held, or not a warehouse: whose the loads are cannot be told, so they are not named
+        return True
 
 
 def _peek(path: Path, mark: bytes) -> bool:

@@ -51,9 +51,16 @@ def exists(path: Path) -> bool:
         os.stat(path)
     except PermissionError as exc:
         raise refuse_a_folder_it_cannot_search(path, exc) from exc
-    except (OSError, ValueError):
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return False
+        raise
+    except ValueError:  # a NUL in the name, as Path.exists answers it
         return False
     return True
+
+
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() takes for "not there"
 
 
 def refuse_where_it_cannot_search(path: Path, exc: OSError) -> None:
