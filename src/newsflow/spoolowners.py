@@ -30,17 +30,19 @@ log = logging.getLogger(__name__)
 FOREIGN_PREFIX = "of-"
 PEEK_BYTES = 512  # a load's id is in its first bytes, after its kind (spool.dump_load)
 _SAFE_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
-# The id of each warehouse file this process read, by its path and inode: a new file made at a path is another
-_IDS: dict[tuple[str, int, int], str | None] = {}
+# The id of each warehouse file this process read, by its path, inode and change time: a new file made at a path
+# is another, even on the inode of one deleted (a long `serve`); a write changes the time, and the next spool reads
+# the id again (a spool happens while a reader holds the file, when it does not change)
+_IDS: dict[tuple[str, int, int, int], str | None] = {}
 _SAID: set[tuple[str, str]] = set()
 
 
-def _key(path: Path) -> tuple[str, int, int] | None:
+def _key(path: Path) -> tuple[str, int, int, int] | None:
     try:
         found = os.stat(path)
     except OSError:
         return None
-    return (os.path.realpath(path), found.st_dev, found.st_ino)
+    return (os.path.realpath(path), found.st_dev, found.st_ino, found.st_ctime_ns)
 
 
 def remember(store: Warehouse, warehouse_id: str | None) -> str | None:
