@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from newsflow import readersafe, spool, spoolfolders, spoolowners
 from newsflow.spool import spool_dir_for
@@ -65,6 +67,7 @@ def _lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 @pytest.fixture(autouse=True)
 def _a_new_process() -> None:
     """Each line is said once a process: each test is a process of its own."""
+    spool._FOREIGN.clear()
     spoolowners._SAID.clear()
     spoolowners._IDS.clear()
     spoolfolders._SEEN.clear()
@@ -258,3 +261,74 @@ def test_a_warehouse_file_or_folder_this_user_may_not_open_is_one_line_exit_3(tm
     assert len(found) == 4
     assert spool.replay(store) and _runs_in(store) == ["r-1"]
     assert list(folder.rglob("*.spool")) == []
+
+
+# --- the moves combined: spools, replays, moves aside, kills, the lines followed late ---------------------------
+
+MOVES_EXAMPLES = int(os.environ.get("NEWSFLOW_LOCAL30_EXAMPLES", "0"))
+STEP = st.sampled_from(["spool", "replay", "move_aside", "killed_after_load"])
+_EVERY_STEP = ["spool", "move_aside", "spool", "replay", "spool", "move_aside", "killed_after_load", "replay"]
+
+
+class _Moves:
+    """`news.duckdb` in one folder, moved aside as `news.old<n>.duckdb` and made anew; its spool folder stays."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.live = self._new()
+        self.stores = [self.live]
+        self.owner: dict[str, int] = {}  # each run's warehouse, by its place in `stores` (its moves follow it)
+
+    def _new(self) -> Warehouse:
+        store = _made(self.folder / "news.duckdb")
+        _own_id(store)
+        return store
+
+    def act(self, what: str) -> None:
+        if what == "spool":
+            run_id = f"r{len(self.owner)}"
+            self.owner[run_id] = self.stores.index(self.live)
+            _start(self.live, run_id)
+        elif what == "replay":
+            spool.replay(self.live)
+        elif what == "move_aside":
+            moved = Warehouse(self.folder / f"news.old{len(self.stores)}.duckdb")
+            self.live.path.rename(moved.path)
+            self.stores[self.stores.index(self.live)] = moved
+            self.live = self._new()
+            self.stores.append(self.live)
+        else:  # the load and its spool_replays row committed; the delete never came
+            files = spool.spool_of(self.live).files()
+            if files:
+                spool.replay_one(self.live, spool.spool_of(self.live).read(files[0]))
+
+    def settle(self, caplog: pytest.LogCaptureFixture) -> None:
+        """Later processes: each replays every warehouse, and the user does what each line says."""
+        for _ in range(4):
+            spoolowners._SAID.clear(), spool._FOREIGN.clear()  # a new process: said again, read again
+            caplog.clear()
+            with caplog.at_level(logging.ERROR, logger="newsflow.spoolowners"):
+                for store in self.stores:
+                    spool.replay(store)
+            for line in _lines(caplog):
+                _follow(line)
+            if not _lines(caplog):
+                return
+
+
+@example(steps=_EVERY_STEP)
+@settings(max_examples=MOVES_EXAMPLES or 1, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(STEP, max_size=6 if not MOVES_EXAMPLES else 14))
+def test_warehouses_moved_aside_lose_and_duplicate_no_spooled_load(
+    tmp_path_factory: pytest.TempPathFactory, caplog: pytest.LogCaptureFixture, steps: list[str]
+) -> None:
+    """Spools, replays, kills after a load's commit and moves aside in any order, then the lines followed: each
+    load is in the warehouse it was spooled for, once, and in no other; no spool file is left."""
+    world = _Moves(tmp_path_factory.mktemp("moves"))
+    for what in steps:
+        world.act(what)
+    world.settle(caplog)
+    for which, store in enumerate(world.stores):
+        assert _runs_in(store) == sorted(r for r, owner in world.owner.items() if owner == which), store.path
+    assert list(world.folder.rglob("*.spool")) == []

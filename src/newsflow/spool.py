@@ -295,11 +295,11 @@ def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
         except Exception as exc:  # a load's own bug must not stop every later run: park the file
             spool.set_aside(path, f"{type(exc).__name__}: {exc}")
             continue
-        if loaded is NOT_ITS_RUN:
+        if loaded == NOT_ITS_RUN:
             _UNKNOWN.add((store.path, path))
             unknown += 1
             continue
-        if loaded is NOT_ITS_WAREHOUSE:  # Local 30: spooled for another warehouse that was at this path
+        if loaded == NOT_ITS_WAREHOUSE:  # Local 30: spooled for another warehouse that was at this path
             _FOREIGN.add((store.path, spoolowners.set_aside_foreign(path, load.warehouse_id or "", store.path)))
             continue
         try:
