@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import readersafe, spool, spoolfolders, spoolowners
@@ -318,6 +318,8 @@ class _Moves:
 
 @example(steps=_EVERY_STEP)
 @settings(max_examples=MOVES_EXAMPLES or 1, deadline=None, database=None,
+          # CI: the explicit example alone (every step, two moves; the budget), drawn ones locally
+          phases=[Phase.explicit] if not MOVES_EXAMPLES else list(Phase),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(STEP, max_size=6 if not MOVES_EXAMPLES else 14))
 def test_warehouses_moved_aside_lose_and_duplicate_no_spooled_load(
