@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -22,7 +23,8 @@ from hypothesis import strategies as st
 
 from newsflow import readersafe, spool, spoolfolders, spoolowners
 from newsflow.spool import spool_dir_for
-from newsflow.warehouse import Warehouse, sql_root
+from newsflow.errors import WarehouseError
+from newsflow.warehouse import Warehouse, access, sql_root
 
 START = "newsflow.readersafe:record_run_start"
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
@@ -70,6 +72,8 @@ def _a_new_process() -> None:
     spool._FOREIGN.clear()
     spoolowners._SAID.clear()
     spoolowners._IDS.clear()
+    spoolowners._REMEMBERED.clear()
+    spoolowners._STAMPED.clear()
     spoolfolders._SEEN.clear()
 
 
@@ -85,28 +89,33 @@ def test_each_new_warehouse_gets_its_own_id() -> None:
 
 
 _READER = ("import duckdb, sys\n"
-           "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+           "con = duckdb.connect(sys.argv[1])\n"  # a notebook's default: read-write
            "print('held', flush=True)\n"
            "sys.stdin.read()\n")
 
 
 def test_a_warehouse_moved_aside_keeps_its_spooled_loads_from_the_new_one_made_in_its_place(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`news.duckdb` renamed `news.old.duckdb` and a new `news.duckdb` made in its place: the new one's first
     replay loaded the old one's spooled loads (the folder has its name). Now they are set aside, the line names
-    the warehouse beside with their id and the `mv` that hands them over, and that one's next run loads them."""
+    the warehouse beside with their id and the `mv` that hands them over, and that one's next run loads them.
+    The reader holds the file read-write (a notebook's default), so the id cannot be read beside it: the first
+    load has it from the run's start in this process, the second, a later process's, from the folder's stamp."""
     old = _made(tmp_path / "news.duckdb")
+    readersafe.record_run_start(old, "old-0", datetime.now(UTC), [])  # free: the run reads its id
     reader = subprocess.Popen([sys.executable, "-c", _READER, str(old.path)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
         assert reader.stdout is not None and reader.stdout.readline() == "held\n"
         old.write_patience = 0.0
-        spool.commit_or_spool(old, "old-1", readersafe.record_run_start, "old-1", datetime.now(UTC), [],
-                              if_spooled=None)  # a real reader holds it: spooled, marked with its id
+        for run_id in ("old-1", "old-2"):
+            spool.commit_or_spool(old, run_id, readersafe.record_run_start, run_id, datetime.now(UTC), [],
+                                  if_spooled=None)  # a real reader holds it: spooled, marked with its id
+            spoolowners._IDS.clear(), spoolowners._REMEMBERED.clear()  # the next one: a new process
     finally:
         reader.communicate("", timeout=60)
-    assert len(spool.spool_of(old).files()) == 1
+    assert len(spool.spool_of(old).files()) == 2
     moved = Warehouse(tmp_path / "news.old.duckdb")
     old.path.rename(moved.path)  # moved aside without its folder
     new = _made(tmp_path / "news.duckdb")
@@ -116,9 +125,16 @@ def test_a_warehouse_moved_aside_keeps_its_spooled_loads_from_the_new_one_made_i
         assert spool.replay(new) and spool.replay(new)
     assert _runs_in(new) == ["new-1"]
     [line] = _lines(caplog)
-    assert "holds 1 load(s) spooled for another warehouse than" in line and f"{moved.path} is that warehouse" in line
+    assert "holds 2 load(s) spooled for another warehouse than" in line and f"{moved.path} is that warehouse" in line
+    spool._FOREIGN.clear(), spoolowners._SAID.clear(), caplog.clear()  # a later process: said, none opened again
+    opened = []
+    monkeypatch.setattr(spool, "replay_one", lambda *args, **kw: opened.append(args) or spool.LOADED)
+    with caplog.at_level(logging.ERROR, logger="newsflow.spoolowners"):
+        assert spool.replay(new)
+    assert opened == [] and _lines(caplog) == [line]
+    monkeypatch.undo()
     _follow(line)
-    assert spool.replay(moved) and _runs_in(moved) == ["old-1"]
+    assert spool.replay(moved) and _runs_in(moved) == ["old-1", "old-2"]
     assert spool.replay(new) and _runs_in(new) == ["new-1"]
     assert list(tmp_path.rglob("*.spool")) == []
 
@@ -136,19 +152,32 @@ def test_a_load_spooled_before_the_id_was_kept_is_loaded_as_before(tmp_path: Pat
 def test_a_warehouse_moved_to_another_folder_names_the_folder_its_loads_were_left_in(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Moved without its spool folder, its loads waited where it had been, unsaid; moved with it, they load."""
+    """Moved without its spool folder, its loads waited where it had been, unsaid; moved with it, they load.
+    A new warehouse at the old path spools there too: the line's `mv` moves the moved one's loads alone (not
+    the folder), and is said at each run's start (each process) until they are moved."""
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir(), (tmp_path / "c").mkdir()
     store = _made(tmp_path / "a" / "news.duckdb")
     readersafe.record_run_start(store, "r-1", datetime.now(UTC), [])  # a run started here
     _start(store, "r-2")
     moved = Warehouse(tmp_path / "b" / "news.duckdb")
     store.path.rename(moved.path)
-    with caplog.at_level(logging.ERROR, logger="newsflow.spoolowners"):
-        readersafe.record_run_start(moved, "r-3", datetime.now(UTC), [])
-    [line] = _lines(caplog)
+    other = _made(store.path)
+    _own_id(other)
+    _start(other, "n-1")
+    lines = []
+    for run_id in ("r-3", "r-3b", "r-3c"):  # three runs, each its own process; the line followed after two
+        spoolowners._SAID.clear(), caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="newsflow.spoolowners"):
+            readersafe.record_run_start(moved, run_id, datetime.now(UTC), [])
+        lines.append(_lines(caplog))
+        if run_id == "r-3b":
+            _follow(lines[0][0])
+    assert lines[0] == lines[1] and lines[2] == [], lines
+    line = lines[0][0]
     assert f"{spool_dir_for(store.path)} holds 1 load(s) spooled for {moved.path} when it was at {store.path}" in line
-    _follow(line)
+    assert f"`mv {spool_dir_for(store.path)} " not in line
     assert spool.replay(moved) and _runs_in(moved) == ["r-2"]
+    assert spool.replay(other) and _runs_in(other) == ["n-1"]
     _start(moved, "r-4")
     again = Warehouse(tmp_path / "c" / "news.duckdb")  # with its folder this time
     moved.path.rename(again.path)
@@ -178,6 +207,14 @@ def _fill(filler: Path) -> None:
                     stream.write(b"\0" * size)
 
 
+def _fill_inodes(folder: Path) -> Path:
+    folder.mkdir()
+    with contextlib.suppress(OSError):
+        for n in range(4096):
+            (folder / str(n)).touch()
+    return folder
+
+
 def _newsflow(*args: str, preexec_fn: object = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "newsflow", *args], capture_output=True, text=True, timeout=120,
                           check=False, env=CHILD_ENV, preexec_fn=preexec_fn)  # type: ignore[arg-type]
@@ -189,8 +226,8 @@ def test_a_full_disk_at_a_runs_start_is_one_line_exit_3_before_prefect(tmp_path:
     grow). Now its check says so before Prefect, nothing done, the spooled load kept for the next run."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True,
-                             text=True, check=False)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,nr_inodes=64", "tmpfs", str(disk)],
+                             capture_output=True, text=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"mounting a tmpfs needs root: {mounted.stderr.strip()}")
     try:
@@ -206,6 +243,10 @@ def test_a_full_disk_at_a_runs_start_is_one_line_exit_3_before_prefect(tmp_path:
                                       "no block free"), done.stderr
         assert "Nothing was done: free space there and run it again" in done.stderr
         (disk / "filler").unlink()
+        made = _fill_inodes(disk / "inodes")  # blocks free, no file can be made (the log): refused too
+        with pytest.raises(WarehouseError, match="its disk has no inode .no new file can be made. free"):
+            access.refuse_a_full_disk(store.path)
+        shutil.rmtree(made)
         assert spool.replay(store) and _runs_in(store) == ["r-1"]
     finally:
         subprocess.run(["umount", str(disk)], check=True)
@@ -223,11 +264,13 @@ _CHILD = """
 import contextlib, io, json, os, sys
 from newsflow import cli
 found = {}
-for case, path in (("file", sys.argv[2]), ("folder", os.path.dirname(sys.argv[2]))):
+folder = os.path.dirname(sys.argv[2])
+for case, path, new, commands in (("file", sys.argv[2], 0, ("run", "feeds")), ("folder", folder, 0, ("run", "feeds")),
+                                  ("unwritable", folder, 0o500, ("run", "reextract"))):
     mode = os.stat(path).st_mode & 0o7777
-    os.chmod(path, 0)
+    os.chmod(path, new)
     try:
-        for command in ("run", "feeds"):
+        for command in commands:
             err = io.StringIO()
             with contextlib.redirect_stderr(err):
                 code = cli.main([command, "--config", sys.argv[1]])
@@ -241,10 +284,14 @@ print(json.dumps(found))
 def test_a_warehouse_file_or_folder_this_user_may_not_open_is_one_line_exit_3(tmp_path: Path) -> None:
     """Mode 000 on the warehouse, then on its folder, for a `run` and a `feeds` of an unprivileged process.
     Before: `run` ended `newsflow: X: Permission denied` (the last net, exit 1: README says 3), or `….run.lock:
-    Permission denied`; `feeds` in DuckDB's words, or the last net. The spooled load waits, loaded once after."""
+    Permission denied`; `feeds` in DuckDB's words, or the last net. The spooled load waits, loaded once after.
+    A folder this user may enter but not write (0500), its run lock left by an earlier run: `reextract` ended in
+    a traceback (exit 1), `run` went on to Prefect."""
     folder = tmp_path / "wh"
     folder.mkdir()
     store = _made(folder / "news.duckdb")
+    with store.run_lock():
+        pass  # an earlier run's
     _start(store, "r-1")
     config = tmp_path / "newsflow.toml"
     config.write_text(f'[warehouse]\npath = "{store.path}"\n' + FEED)
@@ -253,12 +300,15 @@ def test_a_warehouse_file_or_folder_this_user_may_not_open_is_one_line_exit_3(tm
     found = json.loads(done.stdout)
     for case, (code, err) in found.items():
         assert code == 3 and err.count("\n") == 1, (case, err)
-        assert f"newsflow: cannot open {store.path}: Permission denied: this user" in err, (case, err)
+        verb = "write" if case.startswith("unwritable") else "open"
+        assert f"newsflow: cannot {verb} {store.path}: Permission denied: this user" in err, (case, err)
         if case.startswith("file"):
             assert "may not read it (owner uid" in err and "mode ----------)" in err, (case, err)
-        else:
+        elif case.startswith("folder"):
             assert f"may not enter its folder {folder} (owner uid" in err, (case, err)
-    assert len(found) == 4
+        else:
+            assert f"may not write its folder {folder} (owner uid" in err and "mode dr-x------)" in err, (case, err)
+    assert len(found) == 6
     assert spool.replay(store) and _runs_in(store) == ["r-1"]
     assert list(folder.rglob("*.spool")) == []
 

@@ -62,10 +62,13 @@ def record_run_start(store: Warehouse, run_id: str, started_at: datetime, config
         abandoned = warehouse.abandon_stale_runs(con, run_id)
         warehouse.sync_feeds(con, configured)
         warehouse.begin_run(con, run_id, started_at)
-        moved_from = identity.note_path(con, store.path)  # Local 30: a warehouse moved to another folder
         own = spoolowners.remember(store, identity.warehouse_id(con))
-    if moved_from is not None:
-        spoolowners.say_if_moved(store.path, moved_from, own)
+        # Local 30: moved to another folder without its spool folder; the old path is kept while its loads wait there
+        left = spoolowners.loads_left(store.path, identity.last_path(con), own)
+        if left is None:
+            identity.note_path(con, store.path)
+    if left is not None:
+        spoolowners.say_left(store.path, *left)
     # A SIGKILL said nothing, and a refused row said it once: the log says it here. A row whose end the warehouse
     # lost (a `.wal` cut at a commit's end, an older copy put back: `lostwrites`, Local 28) is left `running` too.
     for stale, stored in abandoned:
@@ -94,6 +97,7 @@ def close_run(
     saved, mark = spool_dir_for(store.path) / STATES_FILE, mark_of(store, made)
     copy = load_own_copy(store, saved)
     save_states(saved, states, copy.states if copy.of == mark else {}, mark)
+    spoolowners.stamp(store)  # beside the copy: a next run that finds the file held read-write reads the id there
     return dropped
 
 

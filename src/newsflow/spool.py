@@ -237,6 +237,7 @@ def spool_load(store: Warehouse, run_id: str, kind: str, args: tuple[Any, ...], 
         raise WarehouseError(
             f"cannot spool to {spool.directory}: {exc.strerror or exc}. A reader holds {store.path}, so this run "
             f"writes its loads there instead. {_why_not_written(exc)} {NOTHING_OF_THE_LOAD}") from exc
+    spoolowners.stamp(store)  # the folder is there now: a later process beside a read-write holder reads the id
     log.info("spooled %s to %s", kind.rpartition(":")[2], path)
     return if_spooled
 
@@ -272,7 +273,9 @@ def replay_files(store: Warehouse) -> bool:
 
 
 def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
-    files, unknown = spool.files(), 0
+    if spoolowners.set_aside_for_another(spool.directory, store):  # Local 30: said, none of them opened
+        return True
+    files, unknown, aside = spool.files(), 0, set[Path]()
     if files and certain:  # an empty spool costs one listing; a killed writer's temporary file waits for the next
         discard_stale_tmp(spool.directory)
     for path in files:
@@ -300,7 +303,8 @@ def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
             unknown += 1
             continue
         if loaded == NOT_ITS_WAREHOUSE:  # Local 30: spooled for another warehouse that was at this path
-            _FOREIGN.add((store.path, spoolowners.set_aside_foreign(path, load.warehouse_id or "", store.path)))
+            moved = spoolowners.set_aside_foreign(path, load.warehouse_id or "")
+            _FOREIGN.add((store.path, moved)), aside.add(moved.parent)
             continue
         try:
             path.unlink()
@@ -308,6 +312,8 @@ def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
             note_stuck(path, f"was loaded but cannot be deleted ({exc.strerror or exc})")
     if unknown:
         spoolfolders.say_unknown(spool.directory, store.path, unknown)
+    for folder in aside:  # after the pass: the line counts every load set aside
+        spoolowners.say_foreign(folder, store.path)
     return True
 
 

@@ -94,6 +94,7 @@ class Warehouse:
             raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  f"{hint}") from exc
         with handle:
+            access.refuse_a_folder_it_cannot_write(self.path)  # Local 30: the lock opened, the log could not be made
             deadline = time.monotonic() + self.lock_timeout
             while True:
                 try:

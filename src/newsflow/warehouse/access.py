@@ -77,11 +77,29 @@ def refuse_a_full_disk(path: Path) -> None:
         found = os.statvfs(path.parent)
     except OSError:  # the open before said what it is
         return
-    free = found.f_bavail if os.geteuid() != 0 else found.f_bfree  # root may write the blocks reserved for it
-    if found.f_blocks and not free:
-        raise WarehouseError(f"cannot write {path}: No space left on device: its disk has no block free for this "
-                             f"user ({path.parent}); {full_hint('No space left on device')}. What earlier runs "
-                             "spooled beside it is kept")
+    root = os.geteuid() == 0  # root may use the blocks and inodes reserved for it
+    if found.f_blocks and not (found.f_bfree if root else found.f_bavail):
+        lacking = "block"
+    elif found.f_files and not (found.f_ffree if root else found.f_favail):  # no new file: not the log, no spool
+        lacking = "inode (no new file can be made)"
+    else:
+        return
+    raise WarehouseError(f"cannot write {path}: No space left on device: its disk has no {lacking} free for this "
+                         f"user ({path.parent}); {full_hint('No space left on device')}. What earlier runs "
+                         "spooled beside it is kept")
+
+
+def refuse_a_folder_it_cannot_write(path: Path) -> None:
+    """A writing command's, its run lock open: a folder this user may enter but not write (another user's 755,
+    a 0500) let the lock (left by an earlier run) open, and DuckDB's first commit fail (`….wal: Permission
+    denied`: a `reextract`'s traceback, exit 1; a `run` after Prefect started). Said here: nothing done."""
+    folder = path.parent
+    if os.access(folder, os.X_OK) and not os.access(folder, os.W_OK):
+        raise WarehouseError(
+            f"cannot write {path}: Permission denied: this user ({_who()}) may not write its folder {folder} "
+            f"({_owner_and_mode(folder)}), where the warehouse's log and spool folder are made; fix the folder's "
+            "owner or mode (`chmod u+rwx`), run newsflow as its owner, or point warehouse.path elsewhere; left "
+            "untouched")
 
 
 def _who() -> str:

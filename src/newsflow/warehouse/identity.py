@@ -26,12 +26,12 @@ def warehouse_id(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
-def note_path(con: duckdb.DuckDBPyConnection, path: Path) -> Path | None:
-    """Record where the warehouse is now (a writer's transaction); the path it was last at, when that differs."""
-    here = os.path.realpath(path)
+def last_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """Where a run last started (or, while loads of its id wait there, the folder it was moved from)."""
     rows = con.execute(f"SELECT path FROM {_TABLE} LIMIT 1").fetchall()
-    was = rows[0][0] if rows else None
-    if was == here:
-        return None
-    con.execute(f"UPDATE {_TABLE} SET path = ?", [here])
-    return Path(was) if was else None
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def note_path(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Record where the warehouse is now (a writer's transaction)."""
+    con.execute(f"UPDATE {_TABLE} SET path = ? WHERE path IS DISTINCT FROM ?", [os.path.realpath(path)] * 2)
