@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from newsflow import readersafe, spool, spoolfolders, spoolowners
-from newsflow.spool import spool_dir_for
 from newsflow.errors import WarehouseError
+from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, access, sql_root
 
 START = "newsflow.readersafe:record_run_start"
@@ -244,7 +244,7 @@ def test_a_full_disk_at_a_runs_start_is_one_line_exit_3_before_prefect(tmp_path:
         assert "Nothing was done: free space there and run it again" in done.stderr
         (disk / "filler").unlink()
         made = _fill_inodes(disk / "inodes")  # blocks free, no file can be made (the log): refused too
-        with pytest.raises(WarehouseError, match="its disk has no inode .no new file can be made. free"):
+        with pytest.raises(WarehouseError, match=r"its disk has no inode \(no new file can be made\) free"):
             access.refuse_a_full_disk(store.path)
         shutil.rmtree(made)
         assert spool.replay(store) and _runs_in(store) == ["r-1"]

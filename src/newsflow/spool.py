@@ -304,7 +304,8 @@ def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
             continue
         if loaded == NOT_ITS_WAREHOUSE:  # Local 30: spooled for another warehouse that was at this path
             moved = spoolowners.set_aside_foreign(path, load.warehouse_id or "")
-            _FOREIGN.add((store.path, moved)), aside.add(moved.parent)
+            _FOREIGN.add((store.path, moved))
+            aside.add(moved.parent)
             continue
         try:
             path.unlink()
