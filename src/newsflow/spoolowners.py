@@ -8,9 +8,10 @@ into nothing: it is set aside in `of-<id>/` inside the folder it was in, and one
 warehouse beside that has that id (else says what to look for) and the `mv` that hands the folder to it; its
 next run loads them (`spoolfolders.moved_in`). A load spooled before 0109 carries no id and is loaded as before.
 
-A warehouse moved to another folder without its spool folder is told at its next run's start: the warehouse
-keeps the path a run last started at (`identity.note_path`), and the folder there that holds loads of its id is
-named with the `mv` that brings them.
+Beside a read-write holder the id cannot be read: a writer that read it stamps it in the spool folder with the
+file's device and inode (`STAMP`), read then. A warehouse moved to another folder without its spool folder is told
+at each run's start (once a process) while loads of its id wait where it was: the warehouse keeps that path
+(`identity.last_path`) until they are moved, and the line gives the `mv` that brings them (their own alone).
 """
 
 from __future__ import annotations
