@@ -28,7 +28,7 @@ from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.runlock import holding_the_service_lock
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, access
 
 COMMANDS_GROUP = "newsflow.commands"
 
@@ -181,8 +181,10 @@ def check_warehouse_writable(config: Config) -> None:
     A reader holding it (DBeaver, a notebook) is no reason to stop: the run spools (newsflow.spool).
     """
     store = Warehouse(config.warehouse_path, config.lock_timeout, write_patience=0.0)
-    with store.run_lock(), suppress(WarehouseHeldError), store.writing():
-        pass
+    with store.run_lock():
+        with suppress(WarehouseHeldError), store.writing():  # a first run's or an upgrade's full disk said here
+            pass
+        access.refuse_a_full_disk(store.path)  # the open wrote nothing; the run's first commit would fail (Local 30)
 
 
 def print_config_warnings(config: Config, mode: str) -> None:

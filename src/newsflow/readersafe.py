@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsflow import search, spoolcodec, spoolfolders, warehouse
+from newsflow import search, spoolcodec, spoolfolders, spoolowners, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError
 from newsflow.extractpool import ExtractionResult
 from newsflow.files import read_capped, replace_file
@@ -29,7 +29,7 @@ from newsflow.models import FeedConfig, FeedState, FetchEvent, FetchResult, Host
 from newsflow.pages import pages_dir_for, remove_pages
 from newsflow.pipeline import RunCounts, list_pending, not_sent
 from newsflow.spool import commit_or_spool, note_held, replay, spool_dir_for, spool_of
-from newsflow.warehouse import Warehouse
+from newsflow.warehouse import Warehouse, identity
 from newsflow.warehouse.runreads import made_at, other_runs
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,13 @@ def record_run_start(store: Warehouse, run_id: str, started_at: datetime, config
         abandoned = warehouse.abandon_stale_runs(con, run_id)
         warehouse.sync_feeds(con, configured)
         warehouse.begin_run(con, run_id, started_at)
+        own = spoolowners.remember(store, identity.warehouse_id(con))
+        # Local 30: moved to another folder without its spool folder; the old path is kept while its loads wait there
+        left = spoolowners.loads_left(store.path, identity.last_path(con), own)
+        if left is None:
+            identity.note_path(con, store.path)
+    if left is not None:
+        spoolowners.say_left(store.path, *left)
     # A SIGKILL said nothing, and a refused row said it once: the log says it here. A row whose end the warehouse
     # lost (a `.wal` cut at a commit's end, an older copy put back: `lostwrites`, Local 28) is left `running` too.
     for stale, stored in abandoned:
@@ -90,6 +97,7 @@ def close_run(
     saved, mark = spool_dir_for(store.path) / STATES_FILE, mark_of(store, made)
     copy = load_own_copy(store, saved)
     save_states(saved, states, copy.states if copy.of == mark else {}, mark)
+    spoolowners.stamp(store)  # beside the copy: a next run that finds the file held read-write reads the id there
     return dropped
 
 

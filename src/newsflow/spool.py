@@ -29,12 +29,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsflow import spoolcodec, spoolfolders, warehouse
+from newsflow import spoolcodec, spoolfolders, spoolowners, warehouse
 from newsflow.errors import NOTHING_OF_THE_LOAD, WarehouseError, WarehouseHeldError, WarehouseLockedError
 from newsflow.files import PARTIAL_SUFFIX, read_capped, replace_file
 from newsflow.runlock import DISK_FULL, room_question
 from newsflow.spoolfolders import spool_dir_for as spool_dir_for  # where every caller finds it
-from newsflow.warehouse import BorrowedWarehouse, Warehouse
+from newsflow.warehouse import BorrowedWarehouse, Warehouse, identity
 from newsflow.warehouse.replays import run_known
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,8 @@ class SpooledLoad:
     # What the run counted for this load when it spooled it; a replay adds only the difference.
     counted: dict[str, int] = field(default_factory=dict)
     format: int = SPOOL_FORMAT
+    # The id of the warehouse it was spooled for (migration 0109, Local 30); None: spooled before, or unread
+    warehouse_id: str | None = None
 
 
 KIND_PEEK_BYTES = 512  # a spool file's kind is in its first bytes (`dump_load` writes it fourth)
@@ -161,6 +163,7 @@ def kind_of(load_fn: Callable[..., Any]) -> str:
 
 def dump_load(load: SpooledLoad) -> bytes:
     document = {"format": SPOOL_FORMAT, "spool_id": load.spool_id, "run_id": load.run_id, "kind": load.kind,
+                **({"warehouse": load.warehouse_id} if load.warehouse_id else {}),  # in the first bytes, as kind
                 "spooled_at": load.spooled_at.isoformat(), "counted": load.counted,
                 "args": spoolcodec.call_data(load.kind, load.args)}
     # surrogatepass: a lone surrogate a feed's text may carry round-trips instead of failing the spool
@@ -189,9 +192,16 @@ def parse_load(content: bytes) -> SpooledLoad:
             args=spoolcodec.call_args(str(document.get("kind")), document.get("args")),
             spooled_at=spoolcodec.decode(document.get("spooled_at"), datetime, "spooled_at"),
             counted=spoolcodec.decode(document.get("counted"), dict[str, int], "counted"),
+            warehouse_id=_warehouse_of(document.get("warehouse")),
         )
     except spoolcodec.SpoolDataError as exc:
         raise SpoolFileError(str(exc)) from exc
+
+
+def _warehouse_of(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(spoolcodec.decode(value, str, "warehouse"))
 
 
 # --- writing or spooling ----------------------------------------------------------------------
@@ -219,13 +229,15 @@ def spool_load(store: Warehouse, run_id: str, kind: str, args: tuple[Any, ...], 
     spool = spool_of(store)
     counted = dict(if_spooled.as_dict()) if hasattr(if_spooled, "as_dict") else {}
     # Unique for ever: `spool_replays` remembers every id, and a run can spool again after a replay.
-    load = SpooledLoad(f"{run_id}-{uuid.uuid4().hex[:16]}", run_id, kind, args, datetime.now(UTC), counted)
+    load = SpooledLoad(f"{run_id}-{uuid.uuid4().hex[:16]}", run_id, kind, args, datetime.now(UTC), counted,
+                       warehouse_id=spoolowners.id_of(store))
     try:
         path = spool.write(load)
     except OSError as exc:  # a full disk is the machine's failure, not the load's: the run stops, nothing is lost
         raise WarehouseError(
             f"cannot spool to {spool.directory}: {exc.strerror or exc}. A reader holds {store.path}, so this run "
             f"writes its loads there instead. {_why_not_written(exc)} {NOTHING_OF_THE_LOAD}") from exc
+    spoolowners.stamp(store)  # the folder is there now: a later process beside a read-write holder reads the id
     log.info("spooled %s to %s", kind.rpartition(":")[2], path)
     return if_spooled
 
@@ -261,21 +273,20 @@ def replay_files(store: Warehouse) -> bool:
 
 
 def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
-    files, unknown = spool.files(), 0
+    if spoolowners.set_aside_for_another(spool.directory, store):  # Local 30: said, none of them opened
+        return True
+    files, unknown, aside = spool.files(), 0, set[Path]()
     if files and certain:  # an empty spool costs one listing; a killed writer's temporary file waits for the next
         discard_stale_tmp(spool.directory)
     for path in files:
-        if not certain and (store.path, path) in _UNKNOWN:  # its run stays unknown: not one open a replay for it
+        if (store.path, path) in _UNKNOWN:  # its run stays unknown: not one open a replay for it
             unknown += 1
+            continue
+        if (store.path, path) in _FOREIGN:  # another warehouse's, said once a process
             continue
         try:
             load = spool.read(path)
-            if certain:
-                replay_one(store, load)
-            elif not replay_one(store, load, certain=False):
-                _UNKNOWN.add((store.path, path))
-                unknown += 1
-                continue
+            loaded = replay_one(store, load) if certain else replay_one(store, load, certain=False)
         except WarehouseHeldError as exc:
             note_held(store, exc)
             return False
@@ -287,18 +298,31 @@ def replay_folder(store: Warehouse, spool: Spool, certain: bool) -> bool:
         except Exception as exc:  # a load's own bug must not stop every later run: park the file
             spool.set_aside(path, f"{type(exc).__name__}: {exc}")
             continue
+        if loaded == NOT_ITS_RUN:
+            _UNKNOWN.add((store.path, path))
+            unknown += 1
+            continue
+        if loaded == NOT_ITS_WAREHOUSE:  # Local 30: spooled for another warehouse that was at this path
+            moved = spoolowners.set_aside_foreign(path, load.warehouse_id or "")
+            _FOREIGN.add((store.path, moved))
+            aside.add(moved.parent)
+            continue
         try:
             path.unlink()
         except OSError as exc:  # loaded and recorded in spool_replays: a later replay skips it, never loads it twice
             note_stuck(path, f"was loaded but cannot be deleted ({exc.strerror or exc})")
     if unknown:
         spoolfolders.say_unknown(spool.directory, store.path, unknown)
+    for folder in aside:  # after the pass: the line counts every load set aside
+        spoolowners.say_foreign(folder, store.path)
     return True
 
 
 _STUCK: set[Path] = set()
 # Older loads whose run this process found unknown to the warehouse: a run replays before each of its loads
 _UNKNOWN: set[tuple[Path, Path]] = set()
+# Loads spooled for another warehouse (Local 30), set aside in the folder of its id: not read again this process
+_FOREIGN: set[tuple[Path, Path]] = set()
 
 
 def note_stuck(path: Path, what: str) -> None:
@@ -310,20 +334,27 @@ def note_stuck(path: Path, what: str) -> None:
                   "owner or permissions", path.name, what, path.parent)
 
 
-def replay_one(store: Warehouse, load: SpooledLoad, certain: bool = True) -> bool:
-    """Run the load and record it in one transaction; a load already recorded is skipped. False, and nothing
-    loaded, for a load not `certain` to be this warehouse's whose run the warehouse has no record of."""
+LOADED, NOT_ITS_RUN, NOT_ITS_WAREHOUSE = "loaded", "not its run", "not its warehouse"
+
+
+def replay_one(store: Warehouse, load: SpooledLoad, certain: bool = True) -> str:
+    """Run the load and record it in one transaction; a load already recorded is skipped. Nothing is loaded of a
+    load spooled for another warehouse (its id differs: Local 30), nor of one not `certain` to be this warehouse's
+    whose run the warehouse has no record of."""
     load_fn = spoolcodec.load_function(load.kind)
     with store.writing() as con, warehouse.transaction(con):
         if warehouse.spool_replayed(con, load.spool_id):
-            return True
+            return LOADED
+        own = spoolowners.remember(store, identity.warehouse_id(con))
+        if load.warehouse_id is not None and own is not None and load.warehouse_id != own:
+            return NOT_ITS_WAREHOUSE
         if not certain and not run_known(con, load.run_id):
-            return False
+            return NOT_ITS_RUN
         result = load_fn(BorrowedWarehouse(store, con), *load.args)
         added = counts_added(result, load.counted)
         warehouse.record_spool_replay(con, load.spool_id, load.run_id, load.kind, load.spooled_at, added)
     log.info("loaded spooled %s of run %s", load.kind.rpartition(":")[2], load.run_id)
-    return True
+    return LOADED
 
 
 def counts_added(result: object, counted: dict[str, int]) -> dict[str, int]:

@@ -48,7 +48,7 @@ from newsflow.runlock import (
     run_lock_is_held,
     write_holder,
 )
-from newsflow.warehouse import compat, freelist, heldfiles, logends
+from newsflow.warehouse import access, compat, freelist, heldfiles, logends
 from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -85,6 +85,7 @@ class Warehouse:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
+            access.refuse_where_it_cannot_search(self.run_lock_path, exc)  # a folder this user may not enter
             compat.refuse_a_dangling_link(self.path)  # its folder is a link to nothing: say so, not "File exists"
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
@@ -93,6 +94,7 @@ class Warehouse:
             raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  f"{hint}") from exc
         with handle:
+            access.refuse_a_folder_it_cannot_write(self.path)  # Local 30: the lock opened, the log could not be made
             deadline = time.monotonic() + self.lock_timeout
             while True:
                 try:
@@ -186,7 +188,7 @@ class Warehouse:
     def exists(self) -> bool:
         """Whether the warehouse file is there, for a caller that skips or words its "no warehouse yet" itself; a
         `.wal` left without it raises (`compat.refuse_a_log_without_its_warehouse`), as `reading()` does."""
-        if self.path.exists():
+        if access.exists(self.path):  # a folder on its way this user may not enter is said (Local 30)
             return True
         compat.refuse_a_dangling_link(self.path)
         compat.refuse_a_log_without_its_warehouse(self.path)

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.warehouse import freelist, heldfiles
+from newsflow.warehouse import access, freelist, heldfiles
 
 log = logging.getLogger(__name__)
 
@@ -130,14 +130,15 @@ def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
         refuse_a_dangling_link(path)
         refuse_a_log_without_its_warehouse(path)
         return
-    except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search
-        raise WarehouseError(f"cannot open {path}: {exc.strerror or exc}; check warehouse.path") from exc
+    except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search (named: Local 30)
+        raise access.refuse_a_folder_it_cannot_search(path, exc) from exc
     if stat.S_ISDIR(mode):
         raise WarehouseError(f"cannot open {path}: it is a folder, not a DuckDB file; set warehouse.path "
                              "to a file, or move the folder aside and the next run starts a new warehouse")
     if not stat.S_ISREG(mode):
         raise WarehouseError(f"cannot open {path}: it is not a regular file (a FIFO, a socket or a "
                              "device); set warehouse.path to a DuckDB file")
+    access.refuse_a_file_it_cannot_read(path)
     refuse_an_empty_file_beside_its_log(path)
     if is_sqlite(path):
         raise WarehouseError(f"cannot open {path}: it is a SQLite database, not a DuckDB file; set "
