@@ -63,6 +63,7 @@ from zoneinfo import ZoneInfo
 
 from newsflow.clippedyears import misread
 from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days
+from newsflow.dates_assets import asset_version_only
 from newsflow.declareddates import (
     evidenced_order,
     json_ld_published_strings,
@@ -265,6 +266,8 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)
+    if day is not None and asset_version_only(tree, day):
+        return True  # a stylesheet's or a script's build day in its URL, written nowhere else (forty-ninth pass)
     if day is not None and (stub := _declared_published(tree, placeholders=True)) and stub[1].date() == day:
         return True  # htmldate read the template's placeholder `datePublished` (twenty-third pass)
     if day is not None and (misread(tree, day) or (_BARE_DAY.match(value) and image_month_first(tree, day))):
