@@ -29,6 +29,9 @@ PRINTED = {  # the same day written by the page: its day stays
     "ja figures": ("ja", "<p class='byline'>2025年6月15日</p>"),
     "fr dotted": ("fr", "<p class='date'>15.06.2025</p>"),
     "nl time": ("nl", '<time datetime="2025-06-15T09:00:00+02:00">15 juni 2025</time>'),
+    "en slashed month first": ("en", "<p class='date'>06/15/2025</p>"),
+    "pt words in a sentence": ("pt", "<p>A reunião de 15 de junho de 2025 aprovou o plano, disse o conselho.</p>"),
+    "a script's JSON": ("en", '<script>window.page = {"published": "2025-06-15T08:00:00Z"};</script>'),
 }
 
 
@@ -66,8 +69,9 @@ def test_a_printed_day_stays_through_extraction() -> None:
 
 def test_a_page_url_is_no_asset() -> None:
     """`<link rel="canonical">` and `alternate` name the page itself: their day is the story's (and so is the URL's)."""
-    canonical = '<link rel="canonical" href="https://news.example.com/2025/06/15/council">'
-    assert not asset_version_only(page_tree(page(ASSETS["stylesheet ?v="] + canonical)), BUILD)
+    for rel in ("canonical", "alternate", "amphtml"):
+        own = f'<link rel="{rel}" href="https://news.example.com/2025/06/15/council">'
+        assert not asset_version_only(page_tree(page(ASSETS["stylesheet ?v="] + own)), BUILD), rel
     assert stored_day(page(ASSETS["stylesheet ?v="]), "https://news.example.com/2025/06/15/council") == BUILD
 
 
