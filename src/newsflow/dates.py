@@ -208,13 +208,14 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
 
 
 def dated_by_image_only(published: datetime | None, tree: Any, url: str | None = None) -> bool:
-    """Whether `published` is a bare day that only an image's URL names (`pagedates.image_path_days`):
-    no JSON-LD, meta, byline or URL of the page states it (fourteenth pass). Such a day is the
-    photo's upload: kept for a page without another date, it gives way to the feed's
-    (`articledates.article_dates`)."""
+    """Whether `published` is a bare day that only an image's URL names (`pagedates.image_path_days`), or only the
+    URL of a file the page loads (forty-ninth pass: a stylesheet's or script's build day, a preloaded image's,
+    `dates_assets.asset_version_only`): no JSON-LD, meta, byline or URL of the page states it (fourteenth pass).
+    Such a day is the photo's upload or the build's: kept for a page without another date, it gives way to the
+    feed's (`articledates.article_dates`)."""
     if published is None or published.time() != time(0) or published.utcoffset():
         return False
-    if published.date() not in image_path_days(tree):
+    if published.date() not in image_path_days(tree) and not asset_version_only(tree, published.date()):
         return False
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     return all(moment.date() != published.date() for _, moment in _source_dates(tree, zone, url))
@@ -266,8 +267,6 @@ def _from_elsewhere(htmldate_value: str | None, tree: Any, sources: list[tuple[s
     if other_stories_only(tree, value[:10], site_bars) or listed_storys(value, tree, parse_local):
         return True
     day = _plain_day(value)
-    if day is not None and asset_version_only(tree, day):
-        return True  # a stylesheet's or a script's build day in its URL, written nowhere else (forty-ninth pass)
     if day is not None and (stub := _declared_published(tree, placeholders=True)) and stub[1].date() == day:
         return True  # htmldate read the template's placeholder `datePublished` (twenty-third pass)
     if day is not None and (misread(tree, day) or (_BARE_DAY.match(value) and image_month_first(tree, day))):
