@@ -1,17 +1,24 @@
-"""Forty-ninth pass on dates (docs/extraction.md, "Forty-ninth pass, dates"): a day that only the URLs of the page's
-stylesheets and scripts name is their build's, not the story's (`dates_assets.asset_version_only`). Before the pass
-htmldate's whole-page scan stored it (trafdates' galore.de: a print stylesheet's `?v=2022-06-15` for a column of 30
-November), and it beat the feed's date in a run. A day the page writes anywhere else is left to the other rules."""
+"""Forty-ninth pass on dates (docs/extraction.md, "Forty-ninth pass, dates"): a day that only the URLs of the files a
+page loads name (a stylesheet's or script's build day, a preloaded image) is weak, as a photo's upload day is
+(`dates.dated_by_image_only`, `ExtractedArticle.published_by_image`): stored for a page nothing else dates, as on main,
+it gives way to the feed's date in a run (on main it beat a later feed date: trafdates' galore.de, a print
+stylesheet's `?v=2022-06-15` for a column of 30 November). Review of the pass: refusing the day lost the story's own
+day where the page writes it in a shape `dates_assets` does not read (a badge split into spans, a meta in RFC 2822),
+and an asset carries the same day, as a daily cache-buster does on a fresh story."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from newsflow.articledates import article_dates
 from newsflow.dates_assets import asset_version_only
 from newsflow.extract import extract_article, page_tree
+from tests.localserver import LocalServer
+from tests.test_date_classes14 import days_stored_by_a_run
 
 BUILD = date(2025, 6, 15)
 STORY = "".join(f"<p>{text} ({n})</p>" for n in range(5) for text in [
@@ -41,19 +48,23 @@ def page(head: str, byline: str = "", lang: str = "en", foot: str = "") -> str:
             f"{byline}{STORY}</article></main><footer><p>Contact</p></footer>{foot}</body></html>")
 
 
-def stored_day(html: str, url: str = "https://news.example.com/story/council") -> date | None:
+URL = "https://news.example.com/story/council"
+
+
+def stored_day(html: str, url: str = URL) -> date | None:
     article = extract_article(html, url)
     assert article is not None
     return article.published_date
 
 
 @pytest.mark.parametrize("shape", list(ASSETS))
-def test_an_assets_build_day_alone_is_no_day(shape: str) -> None:
-    """The day only in an asset's URL: main stored it on each shape (and on 96 of 96 probe pages in 8 languages)."""
+def test_an_assets_build_day_alone_is_stored_weak(shape: str) -> None:
+    """The day only in an asset's URL: stored as on main, flagged to give way to a feed's date."""
     head, foot = (ASSETS[shape], "") if shape != "script ?ver=Ymd" else ("", ASSETS[shape])
     assert asset_version_only(page_tree(page(head, foot=foot)), BUILD)
     if shape in ("stylesheet ?v=", "script ?ver=Ymd"):  # the two real shapes through extraction (the rest: the tree)
-        assert stored_day(page(head, foot=foot)) is None
+        article = extract_article(page(head, foot=foot), URL)
+        assert article is not None and (article.published_date, article.published_by_image) == (BUILD, True)
 
 
 @pytest.mark.parametrize("shape", list(PRINTED))
@@ -81,11 +92,62 @@ def test_another_day_declared_is_stored() -> None:
     assert stored_day(page(ASSETS["stylesheet ?v="] + declared)) == date(2025, 12, 2)
 
 
-def test_the_feeds_day_dates_the_page_in_a_run() -> None:
-    """With the asset's day refused, a feed's date is the article's (main kept the asset's June day over it)."""
-    article = extract_article(page(ASSETS["stylesheet ?v="]), "https://news.example.com/story/council")
+def test_the_feeds_date_beats_an_assets_day() -> None:
+    """A weak day: a feed's date is the article's (main kept the asset's June day over November's)."""
+    article = extract_article(page(ASSETS["stylesheet ?v="]), URL)
     assert article is not None
     feed_at = datetime(2025, 11, 30, 9, 0, tzinfo=UTC)
     fetched = datetime(2025, 11, 30, 12, 0, tzinfo=UTC)
-    assert article_dates(article, feed_at, date(2025, 11, 30), fetched, "https://news.example.com/story/council")[1] \
-        == date(2025, 11, 30)
+    assert article_dates(article, feed_at, date(2025, 11, 30), fetched, URL)[1] == date(2025, 11, 30)
+
+
+# --- a run: the feed's date, later or earlier, over the asset's day; without one, the asset's day ------------------
+
+def test_a_run_gives_an_assets_day_way_to_the_feeds_date(tmp_path: Path, server: LocalServer) -> None:
+    """A real run (local server, DuckDB): the feed's November day and its day before the build's replace the asset's
+    day (on main both kept 15 June: within two days, an earlier feed date is no update the page shows); a feed item
+    without a date stores the asset's day, as on main (the first version of this pass stored none)."""
+    html = page(ASSETS["stylesheet ?v="])
+    rows = days_stored_by_a_run(tmp_path, server, {
+        "later": (html, "Sun, 30 Nov 2025 09:00:00 GMT"),
+        "earlier": (html, "Sat, 14 Jun 2025 09:00:00 GMT"),
+        "no-feed-date": (html, None),
+    })
+    assert rows == {"later": date(2025, 11, 30), "earlier": date(2025, 6, 14), "no-feed-date": BUILD}
+
+
+# --- review's counter-probe: the story's day in a shape `dates_assets` does not read, and an asset of that day -----
+
+MONTHS = {
+    "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", "de": "Jan Feb Mär Apr Mai Jun Jul Aug Sep Okt Nov Dez",
+    "fr": "janv. févr. mars avr. mai juin juil. août sept. oct. nov. déc.",
+    "es": "ene feb mar abr may jun jul ago sep oct nov dic", "it": "gen feb mar apr mag giu lug ago set ott nov dic",
+    "nl": "jan feb mrt apr mei jun jul aug sep okt nov dec",
+}
+DAYS = (date(2025, 6, 15), date(2025, 3, 4), date(2025, 11, 30))
+SAME_DAY_ASSETS = ('<link rel="stylesheet" href="/css/site.min.css?v={d:%Y-%m-%d}">',
+                   '<script src="/js/site.min.js?ver={d:%Y%m%d}"></script>',
+                   '<link rel="preload" as="style" href="/css/app.css?v={d:%Y-%m-%d}">')
+
+
+def unread_shape(shape: str, lang: str, day: date) -> tuple[str, str]:
+    """(head, byline): the day as a badge split into spans, or a meta in RFC 2822 (review's counterprobe.py)."""
+    if shape == "badge":
+        month = MONTHS[lang].split()[day.month - 1]
+        return "", (f'<div class="post-date"><span class="day">{day.day}</span> <span class="month">{month}</span> '
+                    f'<span class="year">{day.year}</span></div>')
+    return f'<meta name="date" content="{day:%a, %d %b %Y} 08:00:00 GMT">', ""
+
+
+FULL = os.environ.get("NEWSFLOW_DATES50_FULL") == "1"  # every language x day x asset (108 pages, local only)
+COUNTER = [pytest.param(shape, lang, day, asset, id=f"{shape}-{lang}-{day}-asset{j}")
+           for shape in ("badge", "rfc2822") for n, lang in enumerate(MONTHS)
+           for i, day in enumerate(DAYS) for j, asset in enumerate(SAME_DAY_ASSETS)
+           if FULL or (i, j) == (n % 3, (n + (shape == "rfc2822")) % 3)]
+
+
+@pytest.mark.parametrize(("shape", "lang", "day", "asset"), COUNTER)
+def test_the_storys_day_an_asset_also_carries_is_kept(shape: str, lang: str, day: date, asset: str) -> None:
+    """Review of the pass: 0 of 54 per shape on its first version, 54 of 54 on main and now (CI: 12 of the 108)."""
+    head, byline = unread_shape(shape, lang, day)
+    assert stored_day(page(head + asset.format(d=day), byline, lang)) == day
