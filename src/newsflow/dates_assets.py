@@ -1,15 +1,22 @@
-"""A day that only an asset's URL names: a stylesheet's or a script's version, not the story's (forty-ninth pass).
+"""A day that only the URL of a file the page loads names: a stylesheet's or a script's build, a preloaded image's
+upload, not surely the story's (forty-ninth pass).
 
 Many sites tag their stylesheets and scripts with the day they were built, so that browsers fetch the new file
 (`/css/print.css?v=2022-06-15`, `/js/site.min.js?ver=20220615`, `/assets/2022/06/15/app.css`). htmldate's whole-page
-scan reads such a day when the page dates its story nowhere it can read, and newsflow stored it: trafdates' galore.de
-(tune half) stored a print stylesheet's 15 June for a book column of 30 November. The day is the build's, not the
-story's, on any CMS in any language: refused (`dates._from_elsewhere`), the page stores no day unless something else
-dates it, and a feed's date dates it in a run (`articledates`).
+scan reads such a day when the page dates its story nowhere it can read, and newsflow stored it over a later feed
+date: trafdates' galore.de (tune half) has a print stylesheet's 15 June for a book column of 30 November. Such a day
+is weak, as a photo's upload day is (`dates.dated_by_image_only`, `ExtractedArticle.published_by_image`): stored for a
+page nothing else dates, as before, it gives way to a feed's date in a run (`articledates.article_dates`). It is not
+refused: on a fresh story a daily cache-buster carries the story's own day (review of the pass: TechCrunch's
+`typekit.js?ver=20240428` on a story of that day).
 
-A day the page writes anywhere else, in figures (year first, or with the day and month in either order before the
-year) or in words ("15. Juni 2022", "June 15, 2022", "2022年6月15日"), in any text or any other attribute (a `<time>`,
-a meta, a link to the page itself, `<link rel="canonical">`), is left to the other rules as before.
+What counts as the day written elsewhere (then it is no asset's alone, and stands as any other day): in a text node
+(scripts' too), the day in figures with its full year (year first, 2022-06-15, 2022/6/15, 20220615, or last with the
+day and month in either order, 15.06.2022, 06/15/2022) or in words within 32 characters of the year ("15. Juni 2022",
+"June 15, 2022", "2022年6月15日"); in an attribute other than an asset's URL (a `<time datetime>`, a meta's content, a
+canonical link), the day in those figures only. Not read: a day split across elements (`<span>15</span> <span>Jun
+</span> <span>2022</span>`), a two-digit year, an attribute in words or RFC 2822 ("Wed, 15 Jun 2022 08:00:00 GMT").
+Such a page keeps its day, flagged weak: a feed's date, if the run has one, replaces it (most often the same day).
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ _WORDS_REACH = 32
 
 
 def asset_version_only(tree: Any, day: date) -> bool:
-    """Whether `day` is written on the page only inside the URLs of the stylesheets and scripts it loads."""
+    """Whether `day` is written on the page only inside the URLs of the stylesheets, scripts and preloads it loads (in
+    the shapes the module docstring lists)."""
     figures = _figures(day)
     assets = _asset_urls(tree)
     if not any(figures.search(url) for url in assets):
