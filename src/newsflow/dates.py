@@ -63,6 +63,7 @@ from zoneinfo import ZoneInfo
 
 from newsflow.clippedyears import misread
 from newsflow.datechecks import agreed_day, is_bare, not_article, outvoted_day, plausible, stated_days
+from newsflow.dates_assets import asset_version_only
 from newsflow.declareddates import (
     evidenced_order,
     json_ld_published_strings,
@@ -207,13 +208,14 @@ def published_at(htmldate_value: str | None, tree: Any, url: str | None = None,
 
 
 def dated_by_image_only(published: datetime | None, tree: Any, url: str | None = None) -> bool:
-    """Whether `published` is a bare day that only an image's URL names (`pagedates.image_path_days`):
-    no JSON-LD, meta, byline or URL of the page states it (fourteenth pass). Such a day is the
-    photo's upload: kept for a page without another date, it gives way to the feed's
-    (`articledates.article_dates`)."""
+    """Whether `published` is a bare day that only an image's URL names (`pagedates.image_path_days`), or only the
+    URL of a file the page loads (forty-ninth pass: a stylesheet's or script's build day, a preloaded image's,
+    `dates_assets.asset_version_only`): no JSON-LD, meta, byline or URL of the page states it (fourteenth pass).
+    Such a day is the photo's upload or the build's: kept for a page without another date, it gives way to the
+    feed's (`articledates.article_dates`)."""
     if published is None or published.time() != time(0) or published.utcoffset():
         return False
-    if published.date() not in image_path_days(tree):
+    if published.date() not in image_path_days(tree) and not asset_version_only(tree, published.date()):
         return False
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
     return all(moment.date() != published.date() for _, moment in _source_dates(tree, zone, url))

@@ -18,7 +18,7 @@ from newsflow.genericmetas import age_beside_the_label
 from newsflow.headline_date import headline_date, page_headline, published_ago, published_month_day, update_bound
 from newsflow.kickerdates import kicker_age
 from newsflow.lastresortdates import as_datetime, self_posted_day
-from newsflow.pagedates import other_stories_holders, without_elements, without_image_urls
+from newsflow.pagedates import image_path_days, other_stories_holders, without_elements, without_image_urls
 
 log = logging.getLogger("newsflow.extract")  # the date warning has always been extraction's
 
@@ -95,9 +95,13 @@ def _past_the_photos_day(published: datetime, tree: Any, url: str, date_of: Date
     own when it is printed under the headline (a byline's day, an update stamp) and replaces the photo's upload day
     (twenty-eighth pass: "2019年04月21日 12時00分更新" under the headline, an `og:image` of the 19th, the photo's day
     stored); otherwise the photo's day stays, flagged for the feed's (a gallery caption's day, three years before
-    the story, was the page's next answer on a Washington Post page: no better than the photo's)."""
+    the story, was the page's next answer on a Washington Post page: no better than the photo's). A day only the URL
+    of a file the page loads names (a stylesheet's build, a preloaded image; forty-ninth pass) is flagged as it is:
+    `dates_assets.asset_version_only` found it written nowhere else already."""
     if not dated_by_image_only(published, tree, url):
         return published, False
+    if published.date() not in image_path_days(tree):
+        return published, True  # only a loaded file's URL names it, and nothing else writes it: weak (49th pass)
     bare = without_image_urls(tree)
     found = date_of(bare, url)
     again = published_at(found, bare, url)

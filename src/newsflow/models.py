@@ -211,7 +211,7 @@ class ExtractedArticle:
     publisher_zone: str | None = None  # the IANA zone the page's country or language names (newsflow.localtime)
     publisher_zone_guessed: bool = False  # that zone is only its language's or a several-zone country's (localtime)
     published_month_day: tuple[int, int] | None = None  # a page dated only "Mar 1": month, day (newsflow.yearless)
-    published_by_image: bool = False  # published_at is only an image URL's day: the feed's date wins (newsflow.dates)
+    published_by_image: bool = False  # only an image's or a loaded file's URL names that day: the feed's wins (dates)
     published_by_update: bool = False  # published_at is only the page's modification: the feed's date wins (dates)
     update_printed: bool = False  # that modification is an "Updated 12 March" the page prints, not only metadata
     published_offset_given: bool = False  # published_at was stated in an offset other than UTC's (articledates)
