@@ -3,8 +3,7 @@ spelling, re-keyed by migration 0108 (docs/search.md, "Analyst 55"; `newsflow.wa
 
 The property: generated feeds' items (publishers' links, their AMP cache and viewer copies, IPv6 hosts spelt several
 ways; some fetched, some not) stored once by the rule before "Analyst 54" in a warehouse at level 0107, which is then
-upgraded, and once by today's rule in a new warehouse (an entry the upgrade re-keyed and that was not stored
-waiting there, with no attempts: "Analyst 56"): every query the docs promise on articles, outlets, stories,
+upgraded, and once by today's rule in a new warehouse: every query the docs promise on articles, outlets, stories,
 entries, story lines and `newsflow search --site` answers alike, and every row the upgrade rewrote or merged away is
 kept whole in `articles_rekeyed` / `entries_rekeyed`."""
 
@@ -72,10 +71,10 @@ def drawn_item(feed: str, form: str, host: str, path: str, state: str) -> Item:
 
 
 def parked_entry(items: list[Item], *, old_rule: bool) -> bool:
-    """An entry of `items` none fetched stays parked when each of them was parked and, upgraded, none was re-keyed:
-    the upgrade tries again an entry it re-keys ("Analyst 56": a copy's failure was the cache's; an IPv6 spelling's
-    park was kept under a key that is no more)."""
-    return all(i.parked and (old_rule or former(i.url) == canonicalize_url(i.url)) for i in items)
+    """An entry of `items` none fetched stays parked when each of them was parked: today's rule fetches a copy from
+    the publisher, so a copy's failure (the cache's) does not count, and an upgrade unparks it; an IPv6 spelling's
+    URL to fetch is unchanged, so its park is kept ("Analyst 56")."""
+    return all(i.parked and (old_rule or fetched_url(i.url) == i.url) for i in items)
 
 
 def former(url: str) -> str:
@@ -201,8 +200,8 @@ items = st.lists(st.builds(drawn_item, st.sampled_from(("agg", "pub")), st.sampl
 # publisher); a page parked at its publisher, then its cache copy waiting (waiting); a copy seen and fetched, then the
 # page (one row, the page's, first seen at the copy's sighting; the copy's story renamed and merged); two old keys
 # of one page, both fetched (one row); a copy waiting, then its page fetched (one entry, the fetched one, first seen
-# at the copy's sighting); a page parked at an IPv6 spelling today's rule writes otherwise (waiting, no attempts:
-# "Analyst 56").
+# at the copy's sighting); a page parked at an IPv6 spelling today's rule writes otherwise (still parked, its
+# attempts kept: its URL to fetch is unchanged, "Analyst 56").
 @example(items=[Item("agg", link("viewer", "herald.example", "/news/1"), 0, False, True),
                 Item("agg", link("direct", "herald.example", "/news/1"), 0, False),
                 Item("pub", link("direct", "courier.example:8443", "/news/2"), 1, False, True),

@@ -3,11 +3,11 @@ entries then one key merged, all computed from the entries as stored, archived, 
 
 Of entries then one key (feed, GUID, canonical URL) the row kept is the stored one (it has an article), else a
 waiting one, else the first seen; it takes the earliest sighting of them and its run (as one entry first seen then).
-A parked entry the step re-keys is waiting, unparked with no attempts, as a feed's new link is: a copy's failed at
-the cache, never at the publisher; an IPv6 spelling's park was kept under a key that is no more (today's code parks
-a canonical URL, and the host gate of the code before "Analyst 54" held a pause asked under one spelling for that
-spelling only, so its 429s counted against the others; docs/search.md, "Analyst 56"). A waiting entry is never
-dropped for a parked one."""
+A re-keyed entry not stored whose URL to fetch changed (a copy's, now fetched from the publisher) is waiting with no
+attempts, as a feed's new link is: it failed at the cache, never at the URL fetched now. One whose URL to fetch is
+unchanged (an IPv6 spelling's) keeps its attempts, park and last outcome (a `killed_worker` park, the "send it alone"
+of `left_by_cluster`): it failed at the very URL that would be fetched again; only its key changes (docs/search.md,
+"Analyst 56"). A waiting entry is never dropped for a parked one."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def entry_keys(con: duckdb.DuckDBPyConnection, changes: list[tuple[str, str, str
                arg_min(run_id, (first_seen_at, r)) OVER key_group AS group_run
         FROM (SELECT e.rowid AS r, e.feed_id, e.first_seen_at, e.run_id, e.article_id AS old_article,
                      coalesce(g.new_id, e.article_id) AS article_id, c.url IS NOT NULL AS rewritten,
-                     e.parked_at IS NOT NULL AND c.url IS NULL AS parked,
+                     coalesce(c.new_fetch <> c.url, false) AS moved,
+                     e.parked_at IS NOT NULL AND NOT coalesce(c.new_fetch <> c.url, false) AS parked,
                      coalesce(c.new_fetch, e.url) AS url, coalesce(c.new_url, e.canonical_url) AS canonical_url,
                      CASE WHEN e.guid = c.old_url THEN c.new_url ELSE e.guid END AS guid
               FROM entries e LEFT JOIN entry_0108 c ON e.url = c.url AND e.canonical_url = c.old_url
@@ -49,7 +50,7 @@ def archive_entries(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def rewrite_entries(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the merged-away rows; give the rest their key, article, sighting, and (re-keyed, not stored) a fresh
+    """Drop the merged-away rows; give the rest their key, article, sighting, and (moved, not stored) a fresh
     start."""
     con.execute("DELETE FROM entries WHERE rowid IN (SELECT r FROM entry_keys_0108 WHERE n > 1)")
     con.execute("""
@@ -59,5 +60,5 @@ def rewrite_entries(con: duckdb.DuckDBPyConnection) -> None:
                            last_outcome = CASE WHEN fresh THEN NULL ELSE last_outcome END,
                            parked_at = CASE WHEN fresh THEN NULL ELSE parked_at END,
                            last_error = CASE WHEN fresh THEN NULL ELSE last_error END
-        FROM (SELECT *, rewritten AND article_id IS NULL AS fresh FROM entry_keys_0108 WHERE n = 1) k
+        FROM (SELECT *, moved AND article_id IS NULL AS fresh FROM entry_keys_0108 WHERE n = 1) k
         WHERE entries.rowid = k.r""")
