@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newsflow import cli
 from newsflow.config import load_config
 from newsflow.runner import run_ingest
 from newsflow.urls import former_canonical_url
@@ -141,6 +142,27 @@ def removed_feeds_history_kept(path: Path) -> None:
             ("http://[2001:db8::1]/lost", True), ("http://[2001:db8::1]/twice", False),
             ("https://herald.example/lost", False), ("https://herald.example/poison", False)]
         assert removed_with_pending(con, ["agg"]) == [("removed", "http://feed.example/rss", 4)]
+
+
+def test_query_host_pauses_shows_an_old_spelling_as_runs_read_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review F4: between the upgrade and the next run's write, `newsflow query host_pauses` showed a row the code
+    before "Analyst 54" wrote (`0:0:0:0:0:ffff:7f00:0002`) as stored, beside today's row for the same host. Now each
+    host once, in the host gate's spelling, with the later end; nothing said on stderr (no spool)."""
+    config = write_config(tmp_path, "", {"courier": "https://courier.example/feed.xml"})
+    now = datetime.now(UTC).replace(microsecond=0)
+    with empty_warehouse(load_config(config).warehouse_path).writing() as con:
+        con.executemany("INSERT INTO host_pauses VALUES (?, ?, ?, 429, NULL)", [
+            ("0:0:0:0:0:ffff:7f00:0002", now + timedelta(hours=2), now),
+            ("::ffff:7f00:2", now + timedelta(hours=1), now),
+            ("0:0:0:0:0:ffff:7f00:0003", now + timedelta(hours=3), now)])
+    capsys.readouterr()
+    assert cli.main(["query", "host_pauses", "--format", "csv", "--config", str(config)]) == 0
+    out, err = capsys.readouterr()
+    rows = [line.split(",")[:2] for line in out.splitlines()[1:]]
+    assert [(host, datetime.fromisoformat(until)) for host, until in rows] == [
+        ("::ffff:7f00:3", now + timedelta(hours=3)), ("::ffff:7f00:2", now + timedelta(hours=2))], out
+    assert err == ""
 
 
 OLD_RUN = ("import asyncio, sys; from newsflow.config import load_config; from newsflow.runner import run_ingest; "
