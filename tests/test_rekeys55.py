@@ -72,7 +72,8 @@ def drawn_item(feed: str, form: str, host: str, path: str, state: str) -> Item:
 
 def parked_entry(items: list[Item], *, old_rule: bool) -> bool:
     """An entry of `items` none fetched stays parked when each of them was parked: today's rule fetches a copy from
-    the publisher, so a copy's failure (the cache's) does not count, and an upgrade unparks it."""
+    the publisher, so a copy's failure (the cache's) does not count, and an upgrade unparks it; an IPv6 spelling's
+    URL to fetch is unchanged, so its park is kept ("Analyst 56")."""
     return all(i.parked and (old_rule or fetched_url(i.url) == i.url) for i in items)
 
 
@@ -199,7 +200,8 @@ items = st.lists(st.builds(drawn_item, st.sampled_from(("agg", "pub")), st.sampl
 # publisher); a page parked at its publisher, then its cache copy waiting (waiting); a copy seen and fetched, then the
 # page (one row, the page's, first seen at the copy's sighting; the copy's story renamed and merged); two old keys
 # of one page, both fetched (one row); a copy waiting, then its page fetched (one entry, the fetched one, first seen
-# at the copy's sighting).
+# at the copy's sighting); a page parked at an IPv6 spelling today's rule writes otherwise (still parked, its
+# attempts kept: its URL to fetch is unchanged, "Analyst 56").
 @example(items=[Item("agg", link("viewer", "herald.example", "/news/1"), 0, False, True),
                 Item("agg", link("direct", "herald.example", "/news/1"), 0, False),
                 Item("pub", link("direct", "courier.example:8443", "/news/2"), 1, False, True),
@@ -209,7 +211,8 @@ items = st.lists(st.builds(drawn_item, st.sampled_from(("agg", "pub")), st.sampl
                 Item("agg", link("bing", "[2001:db8::1]", "/a?b=1&utm_source=x"), 2, True),
                 Item("pub", link("direct", "[2001:0DB8:0:0:0:0:0:1]", "/a?b=1&utm_source=x"), 2, True),
                 Item("agg", link("cache", "[::FFFF:127.0.0.1]", "/news/1"), 0, False),
-                Item("agg", link("direct", "[::ffff:7f00:1]", "/news/1"), 0, True)])
+                Item("agg", link("direct", "[::ffff:7f00:1]", "/news/1"), 0, True),
+                Item("pub", link("direct", "[0:0::2]", "/news/2"), 1, False, True)])
 def test_an_upgraded_warehouse_answers_as_if_stored_by_todays_rule(tmp_path_factory: Any, items: list[Item]) -> None:
     """Before 0108: the copies' outlets (`x-herald-example.cdn.ampproject.org`, `google.com`), each IPv6 spelling an
     outlet, the copy and the publisher's page two articles, an unfetched entry fetched from the cache."""

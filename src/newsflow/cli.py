@@ -302,17 +302,17 @@ def cmd_query(args: argparse.Namespace) -> int:
     if named:
         result = run_named_query(store, named, args.param, folders)
         if named.name == "host_pauses":
-            result = _with_spooled_pauses(result, store, config.polling.max_interval)
+            result = _pauses_as_runs_read(result, store, config.polling.max_interval)
     else:
         result = run_read_query(store, args.sql, None, folders)
     print(format_result(result, args.format))
     return 0
 
 
-def _with_spooled_pauses(result: QueryResult, store: Warehouse, cap_seconds: float) -> QueryResult:
+def _pauses_as_runs_read(result: QueryResult, store: Warehouse, cap_seconds: float) -> QueryResult:
     from newsflow import hostholds  # its spool and gate imports are for this query only
 
-    result, from_spool = hostholds.with_spooled(result, store, cap_seconds)
+    result, from_spool = hostholds.as_runs_read(result, store, cap_seconds)
     if from_spool:
         print(f"newsflow: {from_spool} of these pauses are still in the spool beside the warehouse (a reader held it "
               "when the run kept them): runs honour them, and the next run stores them", file=sys.stderr)

@@ -139,18 +139,24 @@ def describe(pauses: Sequence[HostPause], shown: int = SHOWN) -> str:
     return ", ".join(said) + (f" and {len(pauses) - shown} more" if len(pauses) > shown else "")
 
 
-def with_spooled(result: QueryResult, store: Warehouse, cap_seconds: float) -> tuple[QueryResult, int]:
-    """`newsflow query host_pauses`'s rows with the pauses still in the spool (kept by a run killed or ended beside
-    a reader, not replayed yet), which runs honour as they do the stored ones: the query read the table alone,
-    so a user asking why a host is not fetched was shown nothing. Per host the later end; how many rows came
-    from the spool."""
-    spooled = in_force(spooled_pauses(store), cap_seconds)
-    if not spooled or result.columns != list(PAUSE_COLUMNS):
+def as_runs_read(result: QueryResult, store: Warehouse, cap_seconds: float) -> tuple[QueryResult, int]:
+    """`newsflow query host_pauses`'s rows as runs read them: with the pauses still in the spool (kept by a run
+    killed or ended beside a reader, not replayed yet), which runs honour as they do the stored ones (the query
+    read the table alone, so a user asking why a host is not fetched was shown nothing), and each host in its one
+    spelling (`urls.host_key`: a row the code before "Analyst 54" wrote as `0:0:0:0:0:ffff:7f00:0002` stays so until
+    a run rewrites the table; docs/search.md, "Analyst 56"). Per host the later end; how many rows came from the
+    spool."""
+    if result.columns != list(PAUSE_COLUMNS):
         return result, 0
-    stored = [HostPause(*row) for row in result.rows]
-    latest = latest_pauses([*stored, *spooled], datetime.now(UTC))
+    stored = [HostPause(host_key(host), *rest) for host, *rest in result.rows]
+    spooled = [replace(pause, host=host_key(pause.host)) for pause in in_force(spooled_pauses(store), cap_seconds)]
+    if not spooled and [pause.host for pause in stored] == [row[0] for row in result.rows]:
+        return result, 0
+    now = datetime.now(UTC)
+    latest = latest_pauses([*stored, *spooled], now)
     rows = sorted(latest.values(), key=lambda p: (-p.until_at.timestamp(), p.host))
-    from_spool = sum(1 for pause in rows if pause not in stored)
+    as_stored = [kept.as_of(now) for kept in stored]  # as `latest_pauses` gave them: a row asked "later" is no spool's
+    from_spool = sum(1 for pause in rows if pause not in as_stored)
     # in local time, as DuckDB's session gives the table's rows: the spool's are UTC (+00:00 beside +09:00)
     merged = [(p.host, p.until_at.astimezone(), p.asked_at.astimezone(), p.status, p.url) for p in rows]
     return QueryResult(list(PAUSE_COLUMNS), merged), from_spool

@@ -2,7 +2,10 @@
 
 One row per host. A write keeps, per host, the pause that ends last among the stored and the new ones, and
 drops those that have passed: all in one transaction, so a kill leaves the old rows or the new ones, and
-writing the same pauses again (a spooled write replayed) changes nothing."""
+writing the same pauses again (a spooled write replayed) changes nothing. A host is read in its one spelling
+(`urls.host_key`, the host gate's key): a row the code before "Analyst 54" wrote under another spelling of an IPv6
+address (`0:0:0:0:0:ffff:7f00:0001`) is one host with today's (`::ffff:7f00:1`), and the next write keeps it
+under that (docs/search.md, "Analyst 56")."""
 
 from __future__ import annotations
 
@@ -14,14 +17,15 @@ import duckdb
 from newsflow.credentials import optional_without_credentials
 from newsflow.errors import WarehouseError
 from newsflow.models import HostPause, latest_pauses
+from newsflow.urls import host_key
 from newsflow.warehouse.loads import insert_columns, transaction
 
 
 def read_host_pauses(con: duckdb.DuckDBPyConnection, now: datetime) -> list[HostPause]:
-    """The pauses still in force at `now`."""
+    """The pauses still in force at `now`, each host in its one spelling."""
     rows = con.execute("SELECT host, until_at, asked_at, status, url FROM host_pauses WHERE until_at > $now "
                        "ORDER BY until_at DESC, host", {"now": now}).fetchall()
-    return [HostPause(*row) for row in rows]
+    return [HostPause(host_key(host), *rest) for host, *rest in rows]
 
 
 def write_host_pauses(con: duckdb.DuckDBPyConnection, pauses: Sequence[HostPause], now: datetime) -> None:

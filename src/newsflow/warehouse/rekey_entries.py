@@ -3,9 +3,11 @@ entries then one key merged, all computed from the entries as stored, archived, 
 
 Of entries then one key (feed, GUID, canonical URL) the row kept is the stored one (it has an article), else a
 waiting one, else the first seen; it takes the earliest sighting of them and its run (as one entry first seen then).
-A parked entry whose URL to fetch changed is waiting: it failed at the cache, never at the publisher, so it is
-unparked with no attempts (as an entry today's rule had never tried), and a waiting entry is never dropped for a
-parked one."""
+A re-keyed entry not stored whose URL to fetch changed (a copy's, now fetched from the publisher) is waiting with no
+attempts, as a feed's new link is: it failed at the cache, never at the URL fetched now. One whose URL to fetch is
+unchanged (an IPv6 spelling's) keeps its attempts, park and last outcome (a `killed_worker` park, the "send it alone"
+of `left_by_cluster`): it failed at the very URL that would be fetched again; only its key changes (docs/search.md,
+"Analyst 56"). A waiting entry is never dropped for a parked one."""
 
 from __future__ import annotations
 

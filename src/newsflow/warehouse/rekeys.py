@@ -19,7 +19,9 @@ the URL a copy names, so this step reads the few stored URLs that can be such (`
 - an entry takes the new canonical URL, the publisher's URL to fetch (`urls.fetched_url`), and, where its GUID was
   its old canonical URL (an item with none), the new one as GUID; entries that are then one key (feed, GUID,
   canonical URL) are one row: the stored one, else a waiting one, else (all parked) the first seen. An entry whose
-  URL to fetch changed and that was not stored is unparked with no attempts: its failures were the cache's.
+  URL to fetch changed and that was not stored is unparked with no attempts: its failures were the cache's. One
+  whose URL to fetch is unchanged (an IPv6 spelling) keeps its attempts and park, and only its key changes: it
+  failed at the URL fetched now ("Analyst 56").
 
 Every row this step changes in any column, or merges away, is archived whole (`articles_rekeyed`, `entries_rekeyed`,
 with the key it became) before any column of it is rewritten. The work is set-based: the candidates are read once in
