@@ -11,14 +11,17 @@ Every server real, on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
+from datetime import UTC, datetime
 from collections.abc import Callable
 
 import pytest
 
-from newsflow import fetchrules, netguard
-from newsflow.models import Outcome
+from newsflow import fetchrules, hostholds, netguard
+from newsflow.fetch import Fetcher
+from newsflow.models import FetchKind, FetchResult, HostPause, Outcome
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import fetch_articles, settings
 
@@ -43,9 +46,14 @@ def test_no_retry_after_pauses_its_host_and_no_other() -> None:
                                  f"127.0.0.{n}") for n, (status, answer) in enumerate(BARE.items(), start=2)}
     healthy = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else PAGE)
     everyone = [*servers.values(), healthy]
+
+    async def every() -> tuple[list[FetchResult], dict[str, HostPause]]:
+        async with Fetcher(settings(max_retry_after=1.0, per_host_concurrency=1)) as fetcher:
+            urls = [server.url(path) for server in everyone for path in PAGES]
+            return list(await asyncio.gather(*(fetcher.fetch_article(url) for url in urls))), dict(fetcher.gate.asked)
+
     try:
-        results = fetch_articles(settings(max_retry_after=1.0, per_host_concurrency=1),
-                                 [server.url(path) for server in everyone for path in PAGES])
+        results, kept = asyncio.run(every())
         asked = {status: pages_asked(server) for status, server in servers.items()}
         assert sorted(pages_asked(healthy)) == PAGES
     finally:
@@ -64,6 +72,22 @@ def test_no_retry_after_pauses_its_host_and_no_other() -> None:
         unsent = [r for r in host_results if r.status_code is None]
         assert [r.outcome for r in unsent] == [Outcome.RATE_LIMITED] * (len(PAGES) - 1), status
         assert all("\n" not in (r.error or "") for r in host_results)
+        pause = kept[servers[status].host]  # what the run stores for the next runs (`hostholds`)
+        assert (pause.status, (pause.until_at - pause.asked_at).total_seconds()) == (status, 60.0)
+    assert healthy.host not in kept
+
+
+def test_a_counted_503_s_pause_heard_by_a_worker_holds_the_run_s_gate() -> None:
+    """A Dask worker's fetcher has a gate of its own: the run learns its pauses from the results
+    (`hostholds.note_asked_elsewhere`), the counted 503's too, so its later batches send that host nothing."""
+    url = "http://a.example/1"
+    result = FetchResult(url=url, final_url=url, kind=FetchKind.ARTICLE, outcome=Outcome.HTTP_ERROR,
+                         at=datetime.now(UTC), status_code=503, retry_after=netguard.UNREADABLE_RETRY_AFTER,
+                         error="GET http://a.example/1: HTTP 503 with no Retry-After; its host paused 60 s")
+    gate = netguard.HostGate(1, 1, 0.0, 60.0)
+    hostholds.note_asked_elsewhere([result], gate)
+    assert 59 < gate.pause_remaining("a.example") <= 60
+    assert gate.asked["a.example"].status == 503
 
 
 def _timed(first: bytes, at: dict[str, list[float]]) -> Callable[[str], bytes]:
