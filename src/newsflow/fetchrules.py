@@ -218,7 +218,7 @@ def status_outcome(
 
     A Retry-After pauses the host in `gate`. A 304 counts only as the answer to a conditional request.
     """
-    if status in RATE_LIMIT_STATUSES:
+    if status == 429 or (status in RATE_LIMIT_STATUSES and "retry-after" in headers):
         return _asked_to_wait(url, trail, status, headers, gate)
     if status == 304 and not conditional:  # "not modified" since nothing: the server's bug, not a feed
         error = f"GET {url}: HTTP 304 Not Modified to a request that sent no ETag or date; nothing to reuse"
@@ -245,26 +245,23 @@ def status_outcome(
 
 
 def _asked_to_wait(url: str, trail: Trail, status: int, headers: Mapping[str, str], gate: HostGate) -> FetchResult:
-    """A 429 or 503 pauses its host for its Retry-After, or `UNREADABLE_RETRY_AFTER` when it gives none we can
-    read (red teams 52, 53): `rate_limited`, uncounted; but a 503 with no Retry-After at all is also a broken
-    page's answer, so it is counted (`http_error`: parked after `max_article_attempts`), its host paused all the
-    same."""
+    """A 429, or a 503 with a Retry-After, pauses its host for its Retry-After, or `UNREADABLE_RETRY_AFTER` when
+    it gives none we can read (red teams 52, 53): `rate_limited`, uncounted. A 503 with no Retry-After is not
+    here: it is a counted `http_error`, its host not paused (docs/security.md, "Red team 53": often one broken
+    page's answer, and a whole site paused for it loses its healthy pages' turn)."""
     asked = headers.get("retry-after")
     wait = None if asked is None else parse_retry_after(asked, server_date=headers.get("date"))
-    outcome = Outcome.RATE_LIMITED
     if wait is not None:
         error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
     elif asked is not None:  # it asked us to wait, how long we cannot tell: a default pause (red team 52)
         wait = UNREADABLE_RETRY_AFTER
         error = (f"GET {url}: HTTP {status} with a Retry-After we cannot read ({asked[:60]!r}); its host "
                  f"paused {wait:.0f} s")
-    else:  # "too many requests" or "overloaded", for how long unsaid: the same default pause (red team 53)
+    else:  # a 429 saying "too many requests", for how long unsaid: the same default pause (red team 53)
         wait = UNREADABLE_RETRY_AFTER
-        counted = "; counted as an error, tried again later" if status == 503 else ""
-        outcome = Outcome.HTTP_ERROR if status == 503 else Outcome.RATE_LIMITED
-        error = f"GET {url}: HTTP {status} with no Retry-After; its host paused {wait:.0f} s{counted}"
+        error = f"GET {url}: HTTP {status} with no Retry-After; its host paused {wait:.0f} s"
     gate.pause(host_of(url), wait, status, url)
-    return trail.result(outcome, url, error=error, retry_after=wait, status_code=status, headers=headers)
+    return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers)
 
 
 def needs_sniffing(content_type: str | None) -> bool:

@@ -121,17 +121,13 @@ def not_paused(batch: Sequence[PendingArticle], gate: HostGate) -> list[PendingA
     return [article for article in batch if gate.pause_remaining(host_of(article.url)) <= 0]
 
 
-_PAUSING = (Outcome.RATE_LIMITED, Outcome.HTTP_ERROR)
-
-
 def note_asked_elsewhere(results: Iterable[FetchResult], gate: HostGate, now: datetime | None = None) -> None:
     """Give `gate` the pauses hosts asked of a fetcher with a gate of its own (a Dask worker's), measured from
     each answer: so the run keeps them for the runs after it, and sends its later batches none of those hosts'
     articles."""
     now = now or datetime.now(UTC)
     for result in results:
-        # a 503 with no Retry-After is counted (HTTP_ERROR) but paused its host all the same (red team 53)
-        if result.outcome in _PAUSING and result.status_code and result.retry_after is not None:
+        if result.outcome is Outcome.RATE_LIMITED and result.status_code and result.retry_after is not None:
             left = result.retry_after - (now - result.at).total_seconds()
             gate.pause(host_of(result.final_url), left, result.status_code, result.final_url)
 

@@ -6,8 +6,8 @@ import time
 from email.utils import formatdate
 
 from newsflow.fetch import Fetcher
-from newsflow.netguard import UNREADABLE_RETRY_AFTER
 from newsflow.models import FetchResult, Outcome
+from newsflow.netguard import UNREADABLE_RETRY_AFTER
 from tests.hostile.servers import (
     LoopbackServer,
     Timestamped,
