@@ -14,7 +14,8 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);
 - a request that sent nothing to its host (refused by the guard, no address) gives back its turn;
-- 429 and 503 with Retry-After pause the host (turns and sends); a retry when the wait is within
+- a 429, and a 503 with Retry-After, pause the host (turns and sends) for their Retry-After, 60 s when
+  none can be read (a 503 with none is a counted `HTTP_ERROR`); a retry when the wait is within
   `max_retry_after` (the first hop's, and one for the hops after it), else `RATE_LIMITED` without further I/O
   to that host (`netguard.HostGate`);
 - robots.txt waits count against the article's deadline; articles must be HTML (declared or sniffed)

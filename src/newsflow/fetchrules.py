@@ -218,21 +218,8 @@ def status_outcome(
 
     A Retry-After pauses the host in `gate`. A 304 counts only as the answer to a conditional request.
     """
-    if status in RATE_LIMIT_STATUSES and (asked := headers.get("retry-after")) is not None:
-        if (wait := parse_retry_after(asked, server_date=headers.get("date"))) is not None:
-            error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
-        else:  # it asked us to wait, how long we cannot tell: a default pause (red team 52)
-            wait = UNREADABLE_RETRY_AFTER
-            error = (f"GET {url}: HTTP {status} with a Retry-After we cannot read ({asked[:60]!r}); its host "
-                     f"paused {wait:.0f} s")
-        gate.pause(host_of(url), wait, status, url)
-        return trail.result(
-            Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers
-        )
-    if status == 429:
-        return trail.result(
-            Outcome.RATE_LIMITED, url, error=f"GET {url}: HTTP 429", status_code=status, headers=headers
-        )
+    if status == 429 or (status in RATE_LIMIT_STATUSES and "retry-after" in headers):
+        return _asked_to_wait(url, trail, status, headers, gate)
     if status == 304 and not conditional:  # "not modified" since nothing: the server's bug, not a feed
         error = f"GET {url}: HTTP 304 Not Modified to a request that sent no ETag or date; nothing to reuse"
         return trail.result(Outcome.HTTP_ERROR, url, error=error, status_code=status, headers=headers)
@@ -255,6 +242,26 @@ def status_outcome(
         error = f"GET {url}: Content-Type {media} is not HTML; body not read"
         return trail.result(Outcome.NOT_HTML, url, error=error, status_code=status, headers=headers)
     return None
+
+
+def _asked_to_wait(url: str, trail: Trail, status: int, headers: Mapping[str, str], gate: HostGate) -> FetchResult:
+    """A 429, or a 503 with a Retry-After, pauses its host for its Retry-After, or `UNREADABLE_RETRY_AFTER` when
+    it gives none we can read (red teams 52, 53): `rate_limited`, uncounted. A 503 with no Retry-After is not
+    here: it is a counted `http_error`, its host not paused (docs/security.md, "Red team 53": often one broken
+    page's answer, and a whole site paused for it loses its healthy pages' turn)."""
+    asked = headers.get("retry-after")
+    wait = None if asked is None else parse_retry_after(asked, server_date=headers.get("date"))
+    if wait is not None:
+        error = f"GET {url}: HTTP {status} with Retry-After {wait:.0f} s"
+    elif asked is not None:  # it asked us to wait, how long we cannot tell: a default pause (red team 52)
+        wait = UNREADABLE_RETRY_AFTER
+        error = (f"GET {url}: HTTP {status} with a Retry-After we cannot read ({asked[:60]!r}); its host "
+                 f"paused {wait:.0f} s")
+    else:  # a 429 saying "too many requests", for how long unsaid: the same default pause (red team 53)
+        wait = UNREADABLE_RETRY_AFTER
+        error = f"GET {url}: HTTP {status} with no Retry-After; its host paused {wait:.0f} s"
+    gate.pause(host_of(url), wait, status, url)
+    return trail.result(Outcome.RATE_LIMITED, url, error=error, retry_after=wait, status_code=status, headers=headers)
 
 
 def needs_sniffing(content_type: str | None) -> bool:

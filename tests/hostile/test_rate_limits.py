@@ -7,6 +7,7 @@ from email.utils import formatdate
 
 from newsflow.fetch import Fetcher
 from newsflow.models import FetchResult, Outcome
+from newsflow.netguard import UNREADABLE_RETRY_AFTER
 from tests.hostile.servers import (
     LoopbackServer,
     Timestamped,
@@ -75,11 +76,13 @@ def test_503_without_retry_after_is_an_http_error_not_retried(server: LoopbackSe
     assert _starts(server, "/feed") == 1
 
 
-def test_429_without_retry_after_is_rate_limited(server: LoopbackServer) -> None:
+def test_429_without_retry_after_is_rate_limited_and_pauses_its_host(server: LoopbackServer) -> None:
+    """Red team 53: no Retry-After still asked us to slow down: the host paused the default (60 s, past the
+    2 s `max_retry_after` here, so not asked again); before, `retry_after` None and nothing paused."""
     url = server.add("/feed", sequence((429, {}, b""), OK_BODY))
     result = fetch_feed(settings(), url)
     assert result.outcome is Outcome.RATE_LIMITED
-    assert result.retry_after is None
+    assert result.retry_after == UNREADABLE_RETRY_AFTER
     assert _starts(server, "/feed") == 1
 
 

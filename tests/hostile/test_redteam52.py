@@ -124,7 +124,8 @@ ROBOTS_ANSWERS = {"503 unreadable": slow_down(b"503 Service Unavailable", b"soon
                   "429 unreadable": slow_down(b"429 Too Many Requests", b"soon"),
                   "429 zero": slow_down(b"429 Too Many Requests", b"0"),
                   "429 none": b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 9\r\n\r\nslow down"}
-ROBOTS_PAUSES = {"503 unreadable": 0.3, "503 zero": 0.0, "503 one": 1.0, "429 unreadable": 0.3, "429 zero": 0.0}
+ROBOTS_PAUSES = {"503 unreadable": 0.3, "503 zero": 0.0, "503 one": 1.0, "429 unreadable": 0.3, "429 zero": 0.0,
+                 "429 none": 0.3}  # no Retry-After pauses as an unreadable one (red team 53)
 
 
 def test_a_robots_txt_answering_429_or_503_disallows_the_site_this_run_whatever_its_retry_after(
