@@ -1,0 +1,57 @@
+"""Prefect 57 (docs/scheduling.md, "Prefect 57"): a `newsflow run` stopped before the engine's `capture_sigterm`
+ends its flow run Cancelled itself; a stopped run whose API answers `/health` but fails its calls ends at its line."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prefect.client.orchestration import PrefectClient
+
+from newsflow import cli
+from tests.flows.test_prefect55 import signals_kept, states_of  # noqa: F401  (a fixture, used by name)
+from tests.flows.test_run_modes import planet_site
+from tests.localserver import LocalServer
+
+
+def stopped_as_the_flow_run_is_created(created: list[str]) -> Callable[..., Any]:
+    """Prefect's own `create_flow_run`, then the stop: SIGTERM to this process once the server has answered with
+    the new flow run, before the engine's next line (`capture_sigterm` is two lines later). `newsflow run`'s handler
+    cancels the run's task, and the cancel lands at the await below: the flow run exists, Pending, and the engine
+    never sees the stop."""
+    real = PrefectClient.create_flow_run
+
+    async def create_then_stop(self: PrefectClient, *args: Any, **kwargs: Any) -> Any:
+        import asyncio
+
+        flow_run = await real(self, *args, **kwargs)
+        created.append(str(flow_run.id))
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(0)  # the cancel the handler asked for lands here, in the engine's `initialize_run`
+        return flow_run
+
+    return create_then_stop
+
+
+@pytest.mark.usefixtures("signals_kept")
+def test_a_stop_before_the_engines_capture_sigterm_leaves_no_pending_flow_run(
+    tmp_path: Path, server: LocalServer, prefect_api: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before: the flow run stayed `PENDING` until the next run's sweep (Prefect 56's Left), for good if none came.
+    Now the stopping process ends it Cancelled before its one line, exit 130, no traceback."""
+    created: list[str] = []
+    monkeypatch.setattr(PrefectClient, "create_flow_run", stopped_as_the_flow_run_is_created(created))
+    config_path = planet_site(tmp_path, server, stories=1)
+    assert cli.main(["run", "--config", str(config_path), "--quiet"]) == 130
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line for line in lines if line.startswith("newsflow:")] == [lines[-1]], lines
+    assert "stopped before it started, so it has no row" in lines[-1], lines
+    assert not any("Traceback" in line for line in lines), lines
+    [run_id] = created
+    history, _ = states_of(run_id)
+    assert history == ["PENDING", "CANCELLED"], history
