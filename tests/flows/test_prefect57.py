@@ -55,3 +55,37 @@ def test_a_stop_before_the_engines_capture_sigterm_leaves_no_pending_flow_run(
     [run_id] = created
     history, _ = states_of(run_id)
     assert history == ["PENDING", "CANCELLED"], history
+
+
+@pytest.mark.parametrize("api", ["fails all but /health", "cut but /health", "answers"])
+def test_a_stopped_run_whose_api_answers_health_but_fails_its_calls_ends_as_its_line_is_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], prefect_api: str, api: str,
+) -> None:
+    """Prefect 56's review, F4: an API whose `/health` answers while every other call fails (a 500, a cut: a locked
+    database) kept a stopped `newsflow run` alive 60 s after its line (80.6 s against 20.4 s), Prefect's services
+    retrying at exit: the hard exit asked `/health` only. It now asks a question of the database (the Pending
+    runs the stop left), through a real proxy in front of the session's server; a real answering API is left."""
+    from urllib.parse import urlsplit
+
+    import flows.cli
+    from flows.cancelwatch import CancelWatch
+    from flows.localserver import PrefectApi
+
+    from newsflow import cli_signals
+    from tests.hostile.apiproxy import ApiProxy
+
+    ended: list[int] = []
+    monkeypatch.setattr(flows.cli, "end_now", ended.append)  # it ends the process: recorded instead
+    monkeypatch.setattr(flows.cli, "drop_further_interrupts", lambda: None)  # the test process's handlers stay
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    if api != "answers":
+        proxy.fail(rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)", 500 if api.startswith("fails") else None)
+    url = f"http://127.0.0.1:{proxy.port}/api"
+    cli_signals.mark_as_the_command()
+    try:
+        code = flows.cli.interrupted(None, "quiet", PrefectApi(url, local=False, started=False), CancelWatch(url))
+    finally:
+        cli_signals._the_command.clear()
+        proxy.close()
+    assert code == 130 and capsys.readouterr().err.startswith("newsflow: interrupted")
+    assert ended == ([] if api == "answers" else [130])
