@@ -57,6 +57,7 @@ def hooked_here(plan: hunt49_child.Plan) -> Iterator[None]:
 def _hook(plan: hunt49_child.Plan, monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.cli
     import flows.ingest
+
     from flows import zombies
 
     # The stopped run stands for a process of its own that has ended once the command returned (what the follow-up's

@@ -1,7 +1,7 @@
 """Prefect 56 (docs/scheduling.md, "Prefect 56"): a flow run stopped at a drawn point while its Prefect API fails at a
 drawn call keeps every invariant (`tests/hostile/prefect56world.py`). Each example is two real `newsflow run`
-processes (seconds of CPU), so CI runs none of them: its share is the draw's own test below and the in-process
-findings (tests/flows/test_prefect56.py). By hand:
+processes (seconds of CPU), so CI runs none of them: its share is the draw's own test below, the in-process
+findings (tests/flows/test_prefect56.py) and, since Prefect 57, fixed seeds run in-process (`CI_SEEDS`). By hand:
 
     NEWSFLOW_PREFECT56_EXAMPLES=20 [NEWSFLOW_PREFECT56_SEED=5601] uv run pytest -n0 tests/hostile/test_prefect56.py
 """
@@ -48,8 +48,8 @@ def test_stopped_flow_runs_behind_a_failing_api_keep_every_invariant(example: in
 
 # Prefect 57's CI variant (tests/hostile/prefect57world.py): fixed seeds, each stopped run and its follow-up in the
 # test's own process. 5601:6 found the Pending flow run (a cancel at a load, a 500 on the API's 4th call, the disk
-# full as the stop lands); 5604:2 is a Ctrl-C at the engine's Running write (before the flow's first line), the disk full as
-# it lands, the API gone from its 37th call.
+# full as the stop lands); 5604:2 is a Ctrl-C at the engine's Running write (before the flow's first line), the disk
+# full as it lands, the API gone from its 37th call.
 CI_SEEDS = ("5601:6", "5604:2")
 
 
