@@ -38,6 +38,7 @@ from flows.apiwatch import (
 from flows.cancelwatch import CancelWatch, cancel_what_the_stop_left_pending, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from flows.prefectsettings import check_prefect_settings
+from flows.stoppedend import StoppedRunWatch
 from newsflow.cli_run import (
     checked_run_config,
     output_mode,
@@ -94,10 +95,16 @@ def run_command(args: argparse.Namespace) -> int:
     note_an_unserved_schedule(config, api, mode)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
+    stopped_end = StoppedRunWatch(api.url, lambda error: leave_without_prefect(api, error))
+    if is_the_command():  # it ends the process: the command's own only
+        stopped_end.start()
     result: dict[str, Any] | None = None
     try:
         with showing_progress(mode):
-            result = run_as_flow(config, args, mode, api)
+            try:
+                result = run_as_flow(config, args, mode, api)
+            finally:  # from here the command says its line
+                stopped_end.end()
         cancel_watch.stop()  # inside the try: a SIGTERM it sent as the run ended lands here, not later
     except NewsflowError:
         if not a_stop_was_asked():

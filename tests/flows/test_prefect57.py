@@ -89,3 +89,43 @@ def test_a_stopped_run_whose_api_answers_health_but_fails_its_calls_ends_as_its_
         proxy.close()
     assert code == 130 and capsys.readouterr().err.startswith("newsflow: interrupted")
     assert ended == ([] if api == "answers" else [130])
+
+
+@pytest.mark.usefixtures("signals_kept")
+@pytest.mark.parametrize("api", ["cut but /health", "fails all but /health", "answers"])
+def test_a_stopped_runs_end_waiting_on_a_failing_api_ends_in_one_line_exit_4(
+    prefect_api: str, capsys: pytest.CaptureFixture[str], api: str,
+) -> None:
+    """Item 3: a `newsflow run` stopped while its API cuts every call but `/health` said its line 65.4 s after the
+    SIGTERM (main, measured): its end waited on Prefect's client's retries (2+4+8+16+32 s), past a stopped run's
+    60 s. Once a stop is asked and the run has not ended `grace_s` later, the watch asks the API (a real proxy in
+    front of the session's server) and, failing, gives the command's one line, exit 4; an API that answers is left."""
+    import threading
+    from urllib.parse import urlsplit
+
+    from flows.stoppedend import StoppedRunWatch
+
+    from newsflow.cli_signals import note_a_stop_asked
+    from tests.hostile.apiproxy import ApiProxy
+
+    proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
+    if api != "answers":
+        proxy.fail(rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)", 500 if api.startswith("fails") else None)
+    failed: list[Exception] = []
+    asked = threading.Event()
+
+    def on_failing(error: Exception) -> None:
+        failed.append(error)
+        asked.set()
+
+    watch = StoppedRunWatch(f"http://127.0.0.1:{proxy.port}/api", on_failing, grace_s=0.05).start()
+    try:
+        note_a_stop_asked()  # what the run's stop handler notes
+        if api == "answers":  # its first question answered: the watch asks again, never calling
+            assert proxy.wait_for_connections(1, 30)
+        else:
+            assert asked.wait(30)
+    finally:
+        watch.end()
+        proxy.close()
+    assert (failed == []) if api == "answers" else ("the stopped run's end waited" in str(failed[0])), failed
