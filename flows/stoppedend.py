@@ -5,9 +5,9 @@ API whose `/health` answers while its other calls are cut (a proxy, a server dyi
 call 5 times (2+4+8+16+32 s): the stopped run said its line 65.4 s after the SIGTERM (measured on main), past the 60 s
 a stopped run has to end (hunt 49's bound). `StoppedRunWatch` waits for a stop; every `grace_s` after it, while the
 run has not ended, it asks the API a question of its database (`apiwatch.database_question`); the first that fails
-(a 5xx, a cut, a refusal, `QUERY_TIMEOUT_S` of silence) is the API the run's end waits on, and `on_failing` gets it
-(a TimeoutError naming it: the command's one line, exit 4, the process ended). An API that answers is left to finish the run's end. A 4xx is
-an answer (a Prefect Cloud API wants a key the question does not carry).
+(a 5xx, a cut, a refusal, `QUERY_TIMEOUT_S` of silence) is the API the run's end waits on, and `on_failing` gets a
+TimeoutError naming it (the command's one line, exit 4, the process ended). An API that answers is left to finish
+the run's end. A 4xx is an answer (a Prefect Cloud API wants a key the question does not carry).
 """
 
 from __future__ import annotations
