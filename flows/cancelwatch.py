@@ -26,13 +26,13 @@ import threading
 import urllib.error
 import urllib.request
 
-from flows.loopback import open_url
+from flows.loopback import answer_within
 from flows.zombies import FLOW_NAME, process_tag, runs_started_here
 from newsflow.cli_signals import a_stop_was_asked
 
 CHECK_S = 2.0
 QUERY_TIMEOUT_S = 10.0
-STOPPED_QUERY_TIMEOUT_S = 2.0  # each of a stopped run's last calls: the stop's line is said, the exit waits on them
+STOPPED_QUERY_TIMEOUT_S = 2.0  # each of a stopped run's last calls, whole: the stop's line is said, the exit waits
 LEFT_PENDING = ("newsflow run was stopped as Prefect created this flow run, before the run started; marked by the "
                 "stopped process itself")
 
@@ -40,8 +40,7 @@ LEFT_PENDING = ("newsflow run was stopped as Prefect created this flow run, befo
 def _post(api_url: str, path: str, body: dict[str, object], timeout_s: float = QUERY_TIMEOUT_S) -> object:
     request = urllib.request.Request(api_url.rstrip("/") + path, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
-    with open_url(request, timeout_s) as response:
-        return json.loads(response.read(4 * 2**20) or b"null")
+    return json.loads(answer_within(request, timeout_s, 4 * 2**20) or b"null")  # the whole call within timeout_s
 
 
 def cancelling_run_among(api_url: str, run_ids: list[str]) -> str | None:

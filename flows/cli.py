@@ -17,6 +17,7 @@ import gc
 import logging
 import os
 import sys
+import urllib.error
 import warnings
 from typing import Any, NoReturn
 
@@ -228,14 +229,20 @@ def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
     what_happened, what_to_do = "stopped answering", (
         "the next `newsflow run` starts a new local server" if api.local
         else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
-    if (status := http_status(exc)) is not None:  # it answers, with an error (5xx, or 4xx: a key refused, say):
-        # restarting nothing helps (red team 20)
+    # It answers, with an error (5xx, or 4xx: a key refused, say): restarting nothing helps (red team 20). The
+    # stopped-run watch's line carries its question's 5xx as its cause (Prefect 57's review, F5).
+    if (status := http_status(exc) or answered_status(exc.__cause__)) is not None:
         server_log = f" ({prefect_home() / LOG_FILE})" if api.local else ""
         what_happened = f"answered {status} to a call"
         what_to_do = f"its server's log{server_log} says why; the next run calls it again"
     _fail(f"the Prefect API at {api.url} {what_happened} during the run ({type(exc).__name__}: {exc}); what "
           f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
     end_now(EXIT_PREFECT)
+
+
+def answered_status(error: BaseException | None) -> int | None:
+    """The status urllib's HTTPError carries: the stopped-run watch's question answered 5xx (its line's cause)."""
+    return error.code if isinstance(error, urllib.error.HTTPError) else None
 
 
 def end_now(code: int) -> NoReturn:
