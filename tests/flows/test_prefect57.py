@@ -141,6 +141,7 @@ def test_the_watch_rides_out_a_restart_and_a_slow_api_and_gives_up_within_the_st
     restart and the 21.6 s a 3.5 s-a-call API took main to end its stopped run Cancelled; a question waits longer
     than such a call; and the last question of an API that never answers ends within hunt 49's 60 s bound, with
     room for `end_now`'s wait on the children (`stop_children`, 5 s at most)."""
+
     from flows import stoppedend
     from tests.hostile.hunt49world import RUN_BOUND_S
 
@@ -166,6 +167,7 @@ def test_a_stopped_run_whose_api_fails_a_question_then_answers_ends_130_cancelle
     from urllib.parse import urlsplit
 
     import flows.cli
+    from prefect._internal.concurrency.services import _QueueServiceBase
 
     from flows import stoppedend
     from newsflow.warehouse import Warehouse, run_read_query
@@ -197,7 +199,9 @@ def test_a_stopped_run_whose_api_fails_a_question_then_answers_ends_130_cancelle
     config_path = planet_site(tmp_path, server, stories=1, extra={"/stops.html": stop_as_the_api_goes_down})
     try:
         code = cli.main(["run", "--config", str(config_path), "--quiet"])
-    finally:
+    finally:  # Prefect's services (logs, events, concurrency slots) keep the client they made through the proxy
+        # for the process's life: stopped now, later runs here make their own (test_prefect55 failed after this)
+        _QueueServiceBase.drain_all(timeout=30, at_exit=False)
         proxy.close()
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("newsflow:")]
     assert sent == [True] and code == 130 and left == [], (code, left, lines)
