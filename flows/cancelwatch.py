@@ -26,19 +26,21 @@ import threading
 import urllib.error
 import urllib.request
 
-from flows.loopback import open_url
-from flows.zombies import FLOW_NAME, runs_started_here
+from flows.loopback import answer_within
+from flows.zombies import FLOW_NAME, process_tag, runs_started_here
 from newsflow.cli_signals import a_stop_was_asked
 
 CHECK_S = 2.0
 QUERY_TIMEOUT_S = 10.0
+STOPPED_QUERY_TIMEOUT_S = 2.0  # each of a stopped run's last calls, whole: the stop's line is said, the exit waits
+LEFT_PENDING = ("newsflow run was stopped as Prefect created this flow run, before the run started; marked by the "
+                "stopped process itself")
 
 
 def _post(api_url: str, path: str, body: dict[str, object], timeout_s: float = QUERY_TIMEOUT_S) -> object:
     request = urllib.request.Request(api_url.rstrip("/") + path, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
-    with open_url(request, timeout_s) as response:
-        return json.loads(response.read(4 * 2**20) or b"null")
+    return json.loads(answer_within(request, timeout_s, 4 * 2**20) or b"null")  # the whole call within timeout_s
 
 
 def cancelling_run_among(api_url: str, run_ids: list[str]) -> str | None:
@@ -63,6 +65,30 @@ def mark_cancelled(api_url: str, run_id: str) -> None:
                         "all"}  # a load under way is committed whole (review of hunt 48)
     with contextlib.suppress(OSError, ValueError, http.client.HTTPException):
         _post(api_url, f"/flow_runs/{run_id}/set_state", {"state": state, "force": True})
+
+
+def cancel_what_the_stop_left_pending(api_url: str, timeout_s: float = STOPPED_QUERY_TIMEOUT_S) -> bool:
+    """A stop before the engine's `capture_sigterm` (as Prefect created the flow run, or just after) is newsflow's:
+    it cancels the run's task there, and the engine, which has not started its handling, leaves the flow run Pending
+    (until the next run's sweep: Prefect 56). This process's own Pending `ingest` runs (its tag, from their creation)
+    are moved to Cancelled now. Whether the API answered these database questions: False when it is gone, silent
+    past `timeout_s` a call, or answering 5xx (its `/health` may answer beside a locked database: Prefect 56's F4),
+    and then the caller does not wait on Prefect any more. A 4xx is an answer (a key wanted: nothing is marked)."""
+    try:
+        runs = _post(api_url, "/flow_runs/filter", {
+            "flows": {"name": {"any_": [FLOW_NAME]}},
+            "flow_runs": {"tags": {"all_": [process_tag()]}, "state": {"type": {"any_": ["PENDING"]}}},
+            "limit": 10,
+        }, timeout_s)
+        for run in runs if isinstance(runs, list) else []:
+            if isinstance(run, dict) and process_tag() in (run.get("tags") or []):  # whatever the filter did
+                state = {"type": "CANCELLED", "name": "Cancelled", "message": LEFT_PENDING}
+                _post(api_url, f"/flow_runs/{run.get('id')}/set_state", {"state": state, "force": True}, timeout_s)
+    except urllib.error.HTTPError as error:
+        return error.code < 500
+    except (OSError, ValueError, http.client.HTTPException):
+        return False
+    return True
 
 
 class CancelWatch:

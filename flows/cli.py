@@ -17,6 +17,7 @@ import gc
 import logging
 import os
 import sys
+import urllib.error
 import warnings
 from typing import Any, NoReturn
 
@@ -35,9 +36,10 @@ from flows.apiwatch import (
     stop_children,
     watch_stderr_line_ends,
 )
-from flows.cancelwatch import CancelWatch, mark_cancelled
+from flows.cancelwatch import CancelWatch, cancel_what_the_stop_left_pending, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from flows.prefectsettings import check_prefect_settings
+from flows.stoppedend import StoppedRunWatch
 from newsflow.cli_run import (
     checked_run_config,
     output_mode,
@@ -94,10 +96,16 @@ def run_command(args: argparse.Namespace) -> int:
     note_an_unserved_schedule(config, api, mode)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
+    stopped_end = StoppedRunWatch(api.url, lambda error: leave_without_prefect(api, error))
+    if is_the_command():  # it ends the process: the command's own only
+        stopped_end.start()
     result: dict[str, Any] | None = None
     try:
         with showing_progress(mode):
-            result = run_as_flow(config, args, mode, api)
+            try:
+                result = run_as_flow(config, args, mode, api)
+            finally:  # from here the command says its line
+                stopped_end.end()
         cancel_watch.stop()  # inside the try: a SIGTERM it sent as the run ended lands here, not later
     except NewsflowError:
         if not a_stop_was_asked():
@@ -143,11 +151,13 @@ def note_an_unserved_schedule(config: Config, api: PrefectApi, mode: str) -> Non
 
 def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cancel_watch: CancelWatch) -> int:
     """A stop signal reached the run: Ctrl-C, SIGTERM or SIGHUP (sigterm_interrupts), or CancelWatch's SIGTERM,
-    whether it came out as KeyboardInterrupt or as what a library made of one. Its line said, a `newsflow run`
-    whose API went away meanwhile ends now: Prefect's services would retry what they hold at exit for about a
-    minute more, after the line (Prefect 56's property, seed 5602:6: not ended 60 s after it)."""
+    whether it came out as KeyboardInterrupt or as what a library made of one. Its line said, the flow run a stop
+    before the engine's handling left Pending is ended Cancelled (Prefect 57), and a `newsflow run` whose API did
+    not answer that (gone, silent, or failing its calls beside a `/health` that answers) ends now: Prefect's
+    services would retry what they hold at exit for about a minute more, after the line (Prefect 56's property,
+    seed 5602:6: not ended 60 s after it; its review's F4: exit 80.6 s, the line at 20.4 s)."""
     code = say_interrupted(result, mode, api, cancel_watch)
-    if is_the_command() and not answers(api.url, timeout_s=2.0):
+    if not cancel_what_the_stop_left_pending(api.url) and is_the_command():
         end_now(code)
     return code
 
@@ -219,14 +229,20 @@ def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
     what_happened, what_to_do = "stopped answering", (
         "the next `newsflow run` starts a new local server" if api.local
         else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
-    if (status := http_status(exc)) is not None:  # it answers, with an error (5xx, or 4xx: a key refused, say):
-        # restarting nothing helps (red team 20)
+    # It answers, with an error (5xx, or 4xx: a key refused, say): restarting nothing helps (red team 20). The
+    # stopped-run watch's line carries its question's 5xx as its cause (Prefect 57's review, F5).
+    if (status := http_status(exc) or answered_status(exc.__cause__)) is not None:
         server_log = f" ({prefect_home() / LOG_FILE})" if api.local else ""
         what_happened = f"answered {status} to a call"
         what_to_do = f"its server's log{server_log} says why; the next run calls it again"
     _fail(f"the Prefect API at {api.url} {what_happened} during the run ({type(exc).__name__}: {exc}); what "
           f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
     end_now(EXIT_PREFECT)
+
+
+def answered_status(error: BaseException | None) -> int | None:
+    """The status urllib's HTTPError carries: the stopped-run watch's question answered 5xx (its line's cause)."""
+    return error.code if isinstance(error, urllib.error.HTTPError) else None
 
 
 def end_now(code: int) -> NoReturn:

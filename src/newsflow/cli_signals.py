@@ -29,6 +29,7 @@ _run_recorded = threading.Event()  # set by the runner once the run's end is rec
 _dropped_at: list[float] = []  # when the first stop after that was dropped
 _row_unwritten = threading.Event()  # set by the runner when a stopped or failed run's row could not be written
 _run_opened = threading.Event()  # set by the runner as it opens the run: from there on a stop is recorded in a row
+_told_of_stops: list[threading.Event] = []  # set at each stop noted (`tell_of_stops`)
 # How long a run's end may hold Ctrl-C and SIGTERM back (runstops.interrupts_held, and after it the command's
 # end): longer than recording it takes (red team 7's second Ctrl-C came 0.3 s after the first), far shorter
 # than a reader's write_patience can be.
@@ -37,6 +38,18 @@ HOLD_AT_MOST_S = 5.0
 
 def note_a_stop_asked() -> None:
     _stops_noted[0] += 1
+    for event in list(_told_of_stops):
+        event.set()
+
+
+def tell_of_stops(event: threading.Event) -> None:
+    """Set `event` at each stop noted from now on, until `stop_telling` (a watch waits on it: no flag to poll)."""
+    _told_of_stops.append(event)
+
+
+def stop_telling(event: threading.Event) -> None:
+    with contextlib.suppress(ValueError):
+        _told_of_stops.remove(event)
 
 
 def stops_noted() -> int:

@@ -4,10 +4,12 @@ task in flight too; a stop DuckDB turned into its own error is the stop, not a f
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -25,7 +27,7 @@ from prefect.exceptions import TerminationSignal
 from prefect.utilities.engine import capture_sigterm
 
 import flows
-from newsflow import cli, runstops
+from newsflow import cli, cli_signals, runstops
 from newsflow.cli_signals import forget_stops_asked, note_a_stop_asked
 from newsflow.runstops import is_cancellation, stops_told_by
 from newsflow.warehouse import Warehouse, run_read_query
@@ -35,8 +37,13 @@ from tests.localserver import LocalServer
 
 @pytest.fixture
 def signals_kept() -> Iterator[None]:
-    """`newsflow run` in-process leaves its own SIGTERM and Ctrl-C handlers, and a noted stop (ci140): put back."""
+    """`newsflow run` in-process leaves its own SIGTERM and Ctrl-C handlers, and a noted stop (ci140): put back.
+    With them the module state it sets (Prefect 57's review, F7): SIGTERM taken as Ctrl-C (`flows`), handler errors
+    unshown (`logging.raiseExceptions`, `quiet_prefects_console`), the run's opened and recorded flags, and the
+    warnings filter `say_interrupted` adds. A thread Prefect's services left is not this fixture's."""
     kept = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    module_state = (flows._sigterm_interrupts, logging.raiseExceptions, list(warnings.filters))
+    flags = {event: event.is_set() for event in (cli_signals._run_recorded, cli_signals._run_opened)}
     told = list(runstops._stops_told)
     runstops._stops_told.clear()  # what a test checks the flow registers, no earlier test registered for it
     forget_stops_asked()
@@ -48,6 +55,10 @@ def signals_kept() -> Iterator[None]:
         forget_stops_asked()
         control_listener.clear_intent()
         runstops._stops_told[:] = told
+        flows._sigterm_interrupts, logging.raiseExceptions, warnings.filters[:] = module_state
+        warnings._filters_mutated()  # type: ignore[attr-defined]  # as warnings' own catch_warnings does
+        for event, was_set in flags.items():
+            event.set() if was_set else event.clear()
 
 
 def stopping_as_fetched(signum: int) -> tuple[list[bool], Callable[[BaseHTTPRequestHandler], None]]:

@@ -183,12 +183,12 @@ def test_a_run_of_another_machine_with_our_hostname_is_never_swept(prefect_api: 
 
 @pytest.mark.parametrize("gone", [True, False], ids=["API gone", "API answers"])
 def test_a_stopped_run_whose_api_went_away_ends_as_its_line_is_said(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], server: LocalServer, gone: bool,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], prefect_api: str, gone: bool,
 ) -> None:
     """The property's seed 5602:6 (a cancel from Prefect, then the API gone): the command said its one line, exit
     130, and its process was still there 60 s later, Prefect's services retrying what they held at exit. The
     command's own process now ends as the line is said when its API does not answer (a real refused port here;
-    `end_now`, which ends the process, recorded instead); one that answers (a real server) returns as before."""
+    `end_now`, which ends the process, recorded instead); one that answers (the real Prefect API) returns as before."""
     import flows.cli
     from flows.cancelwatch import CancelWatch
     from flows.localserver import PrefectApi
@@ -202,7 +202,7 @@ def test_a_stopped_run_whose_api_went_away_ends_as_its_line_is_said(
 
     monkeypatch.setattr(flows.cli, "end_now", end_now)
     monkeypatch.setattr(flows.cli, "drop_further_interrupts", lambda: None)  # the test process's handlers stay
-    url = "http://127.0.0.1:9/api" if gone else f"{server.base_url}/api"
+    url = "http://127.0.0.1:9/api" if gone else prefect_api
     cli_signals.mark_as_the_command()
     try:
         code = flows.cli.interrupted(None, "quiet", PrefectApi(url, local=False, started=False), CancelWatch(url))

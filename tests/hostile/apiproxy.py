@@ -28,6 +28,7 @@ class Faults:
     status: int | None = 500
     spare: int = 0  # matching requests still to let through before the failures start
     delay_s: float = 0.0  # every request waits this long before it goes on (a slow server: Prefect 54)
+    heal_on: re.Pattern[bytes] | None = None  # once a request matching it has failed, nothing more fails
     seen: list[bytes] = field(default_factory=list)  # every request's first line
     failed: list[bytes] = field(default_factory=list)  # the first lines failed so far
     first_failed: threading.Event = field(default_factory=threading.Event)
@@ -44,6 +45,8 @@ class Faults:
                 return False
             self.failed.append(line)
             self.first_failed.set()
+            if self.heal_on is not None and self.heal_on.search(line):  # a server back from its restart
+                self.pattern = None
             return True
 
 
@@ -70,11 +73,12 @@ class ApiProxy:
         """Hold every connection, old and new, and forward nothing more."""
         self._frozen.set()
 
-    def fail(self, pattern: bytes, status: int | None = 500, spare: int = 0) -> None:
+    def fail(self, pattern: bytes, status: int | None = 500, spare: int = 0, heal_on: bytes | None = None) -> None:
         """From now on answer each request whose first line matches `pattern` with `status`, or cut it,
-        once `spare` of them have gone through."""
+        once `spare` of them have gone through; with `heal_on`, until a request matching it has failed."""
         with self.faults.lock:
             self.faults.pattern, self.faults.status, self.faults.spare = re.compile(pattern), status, spare
+            self.faults.heal_on = None if heal_on is None else re.compile(heal_on)
 
     def slow_down(self, delay_s: float) -> None:
         """From now on each request reaches the server `delay_s` later: an API that answers, slowly."""

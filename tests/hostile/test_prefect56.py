@@ -1,7 +1,7 @@
 """Prefect 56 (docs/scheduling.md, "Prefect 56"): a flow run stopped at a drawn point while its Prefect API fails at a
 drawn call keeps every invariant (`tests/hostile/prefect56world.py`). Each example is two real `newsflow run`
-processes (seconds of CPU), so CI runs none of them: its share is the draw's own test below and the in-process
-findings (tests/flows/test_prefect56.py). By hand:
+processes (seconds of CPU), so CI runs none of them: its share is the draw's own test below, the in-process
+findings (tests/flows/test_prefect56.py) and, since Prefect 57, fixed seeds run in-process (`CI_SEEDS`). By hand:
 
     NEWSFLOW_PREFECT56_EXAMPLES=20 [NEWSFLOW_PREFECT56_SEED=5601] uv run pytest -n0 tests/hostile/test_prefect56.py
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.flows.test_prefect55 import signals_kept  # noqa: F401  (a fixture, used by name)
 from tests.hostile import hunt49world, prefect56world
 
 EXAMPLES = int(os.environ.get("NEWSFLOW_PREFECT56_EXAMPLES", "0"))
@@ -43,3 +44,23 @@ def test_stopped_flow_runs_behind_a_failing_api_keep_every_invariant(example: in
     drawn = prefect56world.draw(seed)
     hunt49world.check_example(tmp_path, seed, drawn, prefect_api, KEPT_IN, workers=1,
                               run=functools.partial(prefect56world.run_example, tmp_path, drawn, prefect_api))
+
+
+# Prefect 57's CI variant (tests/hostile/prefect57world.py): fixed seeds, each stopped run and its follow-up in the
+# test's own process. 5601:6 found the Pending flow run (a cancel at a load, a 500 on the API's 4th call, the disk
+# full as the stop lands); 5604:2 is a Ctrl-C at the engine's Running write (before the flow's first line), the disk
+# full as it lands, the API gone from its 37th call.
+CI_SEEDS = ("5601:6", "5604:2")
+
+
+@pytest.mark.usefixtures("signals_kept")
+@pytest.mark.parametrize("seed", CI_SEEDS)
+def test_fixed_seeds_keep_every_invariant_in_process(seed: str, tmp_path: Path, prefect_api: str,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.hostile import prefect57world
+
+    drawn = prefect56world.draw(seed)
+    found, outcome = prefect57world.run_example(tmp_path, drawn, prefect_api, monkeypatch, capsys)
+    assert not found, f"{drawn.describe()}\nexit {outcome.code}, {outcome.seconds:.1f} s\n{outcome.stderr[-2000:]}" \
+        + "\n" + "\n".join(found)
