@@ -6,7 +6,8 @@ seconds (once per run) it writes the *inputs* of each load to `<warehouse>-spool
 later runs replay them through the very same load functions, before they write anything else.
 
     commit_or_spool(store, run_id, load_fn, *args)  -- load_fn(store, *args), or a spool file
-    replay(store)                                   -- load the spooled files in order, then delete them
+    replay(store)                                   -- load the spooled files in order, then delete them; another
+                                                       warehouse's set aside in of-<id>/ (spoolowners)
 
 A spool file is one `SpooledLoad` as JSON data (`newsflow.spoolcodec`: reading it cannot run
 code), written to a temporary name, fsynced and renamed (`files.replace_file`), so a file is there
