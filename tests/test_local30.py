@@ -13,7 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -21,12 +21,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import readersafe, spool, spoolfolders, spoolowners
+from newsflow import pausejournal, readersafe, spool, spoolfolders, spoolowners
 from newsflow.errors import WarehouseError
+from newsflow.models import HostPause
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, access, sql_root
 
 START = "newsflow.readersafe:record_run_start"
+PAUSES = "newsflow.readersafe:store_host_pauses"
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
 # If a check let a run through, it meets this dead API (exit 4) rather than starting a Prefect server
 CHILD_ENV = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api", "NO_COLOR": "1"}
@@ -147,6 +149,21 @@ def test_a_load_spooled_before_the_id_was_kept_is_loaded_as_before(tmp_path: Pat
         spool.SpooledLoad("r-1", "r-1", START, ("r-1", datetime.now(UTC), []), datetime.now(UTC)))
     assert '"warehouse"' not in next(spool_dir_for(store.path).glob("*.spool")).read_text()
     assert spool.replay(store) and _runs_in(store) == ["r-1"]
+
+
+def test_pauses_spooled_for_a_warehouse_moved_aside_are_not_the_new_ones(tmp_path: Path) -> None:
+    """Read-through 48: `newsflow query host_pauses` (`pausejournal.spooled_pauses`) counted the pauses spooled for a
+    warehouse moved aside as the new one's and said its next run stores them; that run's replay sets them aside. A
+    load stamped with the warehouse's own id, or with none (spooled before the id was kept), is still its own."""
+    store = _made(tmp_path / "news.duckdb")
+    _own_id(store)
+    spoolowners._IDS.clear()
+    now = datetime.now(UTC)
+    for n, stamp in enumerate([spoolowners.id_of(store), "moved-aside-warehouse", None]):
+        pause = HostPause(f"host{n}.example", now + timedelta(hours=1), now, 429)
+        spool.Spool(spool_dir_for(store.path)).write(spool.SpooledLoad(
+            f"r-{n}", f"r-{n}", PAUSES, ([pause], now), now, warehouse_id=stamp))
+    assert sorted(pause.host for pause in pausejournal.spooled_pauses(store)) == ["host0.example", "host2.example"]
 
 
 def test_a_warehouse_moved_to_another_folder_names_the_folder_its_loads_were_left_in(

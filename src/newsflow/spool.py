@@ -117,19 +117,22 @@ class Spool:
         except SpoolFileError as exc:
             raise SpoolFileError(f"{path.name}: {exc}") from exc
 
-    def loads_of(self, kind: str) -> list[SpooledLoad]:
+    def loads_of(self, kind: str, owner: str | None = None) -> list[SpooledLoad]:
         """The spooled loads of `kind` (`kind_of`), not replayed yet, for a run that reads beside a reader
         (`pausejournal`, `robotholds`). A file's kind is in its first bytes: only those of `kind` are read whole;
-        one replayed meanwhile, or not ours, is passed over (the replay says so)."""
+        one replayed meanwhile, or not ours, is passed over (the replay says so). One stamped for another
+        warehouse than `owner` (a warehouse moved aside: Local 30) is that one's, which its replay sets aside."""
         mark, found = f'"kind":"{kind}"'.encode(), list[SpooledLoad]()
         for path in self.files():
             try:
                 with open(path, "rb") as stream:
                     if mark not in stream.read(KIND_PEEK_BYTES):
                         continue
-                found.append(self.read(path))
+                load = self.read(path)
             except (OSError, SpoolFileError):
                 continue
+            if owner is None or load.warehouse_id in (None, owner):
+                found.append(load)
         return found
 
     def set_aside(self, path: Path, reason: str) -> None:
@@ -150,6 +153,11 @@ class Spool:
 def spool_of(store: Warehouse) -> Spool:
     """The warehouse's own spool folder. Changes nothing: a reader's command reads it too, without the run lock."""
     return Spool(spool_dir_for(store.path))
+
+
+def own_loads_of(store: Warehouse, kind: str) -> list[SpooledLoad]:
+    """The loads of `kind` in the warehouse's spool that are its own (`Spool.loads_of`)."""
+    return spool_of(store).loads_of(kind, spoolowners.id_of(store))
 
 
 def kind_of(load_fn: Callable[..., Any]) -> str:
