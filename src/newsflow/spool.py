@@ -75,9 +75,6 @@ class SpooledLoad:
     warehouse_id: str | None = None
 
 
-KIND_PEEK_BYTES = 512  # a spool file's kind is in its first bytes (`dump_load` writes it fourth)
-
-
 class Spool:
     """The spool folder of one warehouse; only a process holding the run lock writes or replays it."""
 
@@ -126,7 +123,7 @@ class Spool:
         for path in self.files():
             try:
                 with open(path, "rb") as stream:
-                    if mark not in stream.read(KIND_PEEK_BYTES):
+                    if mark not in stream.read(spoolfolders.PEEK_BYTES):
                         continue
                 load = self.read(path)
             except (OSError, SpoolFileError):
