@@ -26,6 +26,7 @@ from newsflow.errors import WarehouseError
 from newsflow.models import HostPause
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, access, sql_root
+from tests.hostile.fulldisk import fill
 
 START = "newsflow.readersafe:record_run_start"
 PAUSES = "newsflow.readersafe:store_host_pauses"
@@ -215,15 +216,6 @@ def test_a_warehouse_moved_to_another_folder_names_the_folder_its_loads_were_lef
     assert _lines(caplog) == [] and len(list(spool_dir_for(again.path).glob("*.spool"))) == 1
 
 
-def _fill(filler: Path) -> None:
-    """Append to `filler` until its disk refuses a byte more."""
-    with contextlib.suppress(OSError), open(filler, "ab", buffering=0) as stream:
-        for size in (65536, 4096, 1):
-            with contextlib.suppress(OSError):
-                while True:
-                    stream.write(b"\0" * size)
-
-
 def _fill_inodes(folder: Path) -> Path:
     folder.mkdir()
     with contextlib.suppress(OSError):
@@ -253,7 +245,7 @@ def test_a_full_disk_at_a_runs_start_is_one_line_exit_3_before_prefect(tmp_path:
             pass  # an earlier run's lock, its holder line written
         _start(store, "r-1")
         (tmp_path / "newsflow.toml").write_text(f'[warehouse]\npath = "{store.path}"\n' + FEED)
-        _fill(disk / "filler")
+        fill(disk / "filler")
         done = _newsflow("run", "--config", str(tmp_path / "newsflow.toml"))
         assert done.returncode == 3 and done.stderr.count("\n") == 1, done.stderr
         assert done.stderr.startswith(f"newsflow: cannot write {store.path}: No space left on device: its disk has "
