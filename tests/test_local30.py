@@ -13,7 +13,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -21,12 +21,15 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from newsflow import readersafe, spool, spoolfolders, spoolowners
+from newsflow import pausejournal, readersafe, spool, spoolfolders, spoolowners
 from newsflow.errors import WarehouseError
+from newsflow.models import HostPause
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, access, sql_root
+from tests.hostile.fulldisk import fill
 
 START = "newsflow.readersafe:record_run_start"
+PAUSES = "newsflow.readersafe:store_host_pauses"
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
 # If a check let a run through, it meets this dead API (exit 4) rather than starting a Prefect server
 CHILD_ENV = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api", "NO_COLOR": "1"}
@@ -149,6 +152,21 @@ def test_a_load_spooled_before_the_id_was_kept_is_loaded_as_before(tmp_path: Pat
     assert spool.replay(store) and _runs_in(store) == ["r-1"]
 
 
+def test_pauses_spooled_for_a_warehouse_moved_aside_are_not_the_new_ones(tmp_path: Path) -> None:
+    """Read-through 48: `newsflow query host_pauses` (`pausejournal.spooled_pauses`) counted the pauses spooled for a
+    warehouse moved aside as the new one's and said its next run stores them; that run's replay sets them aside. A
+    load stamped with the warehouse's own id, or with none (spooled before the id was kept), is still its own."""
+    store = _made(tmp_path / "news.duckdb")
+    _own_id(store)
+    spoolowners._IDS.clear()
+    now = datetime.now(UTC)
+    for n, stamp in enumerate([spoolowners.id_of(store), "moved-aside-warehouse", None]):
+        pause = HostPause(f"host{n}.example", now + timedelta(hours=1), now, 429)
+        spool.Spool(spool_dir_for(store.path)).write(spool.SpooledLoad(
+            f"r-{n}", f"r-{n}", PAUSES, ([pause], now), now, warehouse_id=stamp))
+    assert sorted(pause.host for pause in pausejournal.spooled_pauses(store)) == ["host0.example", "host2.example"]
+
+
 def test_a_warehouse_moved_to_another_folder_names_the_folder_its_loads_were_left_in(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -198,15 +216,6 @@ def test_a_warehouse_moved_to_another_folder_names_the_folder_its_loads_were_lef
     assert _lines(caplog) == [] and len(list(spool_dir_for(again.path).glob("*.spool"))) == 1
 
 
-def _fill(filler: Path) -> None:
-    """Append to `filler` until its disk refuses a byte more."""
-    with contextlib.suppress(OSError), open(filler, "ab", buffering=0) as stream:
-        for size in (65536, 4096, 1):
-            with contextlib.suppress(OSError):
-                while True:
-                    stream.write(b"\0" * size)
-
-
 def _fill_inodes(folder: Path) -> Path:
     folder.mkdir()
     with contextlib.suppress(OSError):
@@ -236,7 +245,7 @@ def test_a_full_disk_at_a_runs_start_is_one_line_exit_3_before_prefect(tmp_path:
             pass  # an earlier run's lock, its holder line written
         _start(store, "r-1")
         (tmp_path / "newsflow.toml").write_text(f'[warehouse]\npath = "{store.path}"\n' + FEED)
-        _fill(disk / "filler")
+        fill(disk / "filler")
         done = _newsflow("run", "--config", str(tmp_path / "newsflow.toml"))
         assert done.returncode == 3 and done.stderr.count("\n") == 1, done.stderr
         assert done.stderr.startswith(f"newsflow: cannot write {store.path}: No space left on device: its disk has "

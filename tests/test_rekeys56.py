@@ -167,6 +167,24 @@ def test_query_host_pauses_shows_an_old_spelling_as_runs_read_it(
     assert err == ""
 
 
+def test_query_host_pauses_moves_back_a_lone_row_asked_after_now_as_runs_read_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Read-through 48: a row in today's spelling asked "in an hour" (the clock set back) was shown as stored when it
+    was the table's only row, and moved back only when an old spelling's row stood beside it."""
+    config = write_config(tmp_path, "", {"courier": "https://courier.example/feed.xml"})
+    now = datetime.now(UTC).replace(microsecond=0)
+    with empty_warehouse(load_config(config).warehouse_path).writing() as con:
+        con.execute("INSERT INTO host_pauses VALUES ('courier.example', ?, ?, 429, NULL)",
+                    [now + timedelta(hours=2), now + timedelta(hours=1)])
+    capsys.readouterr()
+    assert cli.main(["query", "host_pauses", "--format", "csv", "--config", str(config)]) == 0
+    out, err = capsys.readouterr()
+    [(host, until)] = [line.split(",")[:2] for line in out.splitlines()[1:]]
+    assert host == "courier.example" and timedelta(hours=1) <= datetime.fromisoformat(until) - now <= timedelta(
+        hours=1, minutes=1), out
+    assert err == ""
+
+
 OLD_RUN = ("import asyncio, sys; from newsflow.config import load_config; from newsflow.runner import run_ingest; "
            "print(asyncio.run(run_ingest(load_config(sys.argv[1]), sys.argv[2], all_feeds=True)).status)")
 

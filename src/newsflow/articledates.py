@@ -2,9 +2,9 @@
 
 The page's date (`newsflow.dates`, the publisher's day in `published_date`) comes first; the feed's
 refines a bare day with its time, stands in when the page has none, and wins when the page's date is
-more than `LATER_THAN_FEED` after it (an update's), or when only an image's URL gives the page's day
-(`ExtractedArticle.published_by_image`: a photo's upload day, an archive photo's older, fourteenth
-pass), or only the page's modification (`published_by_update`: "Updated 12 March 2026" or a
+more than `LATER_THAN_FEED` after it (an update's), or when only an image's URL gives the page's day (or a
+loaded file's: forty-ninth pass) (`ExtractedArticle.published_by_image`: a photo's or asset's day, an archive photo's
+older, fourteenth pass), or only the page's modification (`published_by_update`: "Updated 12 March 2026" or a
 `dateModified` and no publication date; seventeenth pass) unless the feed's day is after a modification the page
 prints, or its stamp after the fetch (`_after_the_update`, thirty-fourth pass and review). A page dated only "2 hours
 ago" (`ExtractedArticle.published_ago`) is dated by the fetch time less that age when the feed gives no
@@ -62,10 +62,10 @@ def article_dates(
             month_day, feed_at, feed_day, url, zone, fetched_at)) is not None:
         return datetime(day.year, day.month, day.day, tzinfo=UTC), day
     page_at, page_day = page.published_at, page.published_date
-    weak = page.published_by_image or (page.published_by_update  # a photo's upload day, or the page's modification
+    weak = page.published_by_image or (page.published_by_update  # a photo's or asset's day, or the page's modification
                                        and not _after_the_update(page, feed_at, feed_day, url, zone, fetched_at))
     if _after_the_feed(page_at, feed_at) or (weak and feed_at is not None):
-        page_at, page_day = None, None  # an update's date, or only a photo's upload day or a modification: the feed's
+        page_at, page_day = None, None  # an update's date, only a photo's or asset's day, or a modification: the feed's
     if page.published_order_open and _swapped(page_day, feed_day):
         page_at, page_day = None, None  # "12/02/2026" read day first where the feed says 2 December (47th pass)
     return (best_published_at(page_at, feed_at, feed_day, url=url, zone=zone),

@@ -29,8 +29,8 @@ DateReader = Callable[[Any, str], "str | None"]
 def page_dates(
     found: str | None, tree: Any, url: str, date_of: DateReader
 ) -> tuple[datetime | None, timedelta | None, tuple[int, int] | None, bool]:
-    """The page's publication time (and whether only an image's URL gives it), or how long ago it says
-    it was published, or the month and day it prints without a year. A fault in the many date
+    """The page's publication time (and whether only an image's or a loaded file's URL gives it), or how long ago it
+    says it was published, or the month and day it prints without a year. A fault in the many date
     readers costs the date, not the article (a month table's miss once lost wevolver.com's articles
     whole: `extract_error`); it is logged, and the feed's date stands in."""
     try:
@@ -89,15 +89,15 @@ def _dated_again(found: str, tree: Any, url: str, date_of: DateReader) -> dateti
 
 
 def _past_the_photos_day(published: datetime, tree: Any, url: str, date_of: DateReader) -> tuple[datetime, bool]:
-    """The page's date, and whether only an image's URL gives it (`dates.dated_by_image_only`, checked first: most
-    pages end there). Such a page is dated again without its image URLs: a day its AMP URL, script state or other
-    markup states too is the page's, not a photo's (review of the fourteenth pass); another day the page gives is its
-    own when it is printed under the headline (a byline's day, an update stamp) and replaces the photo's upload day
-    (twenty-eighth pass: "2019年04月21日 12時00分更新" under the headline, an `og:image` of the 19th, the photo's day
-    stored); otherwise the photo's day stays, flagged for the feed's (a gallery caption's day, three years before
-    the story, was the page's next answer on a Washington Post page: no better than the photo's). A day only the URL
-    of a file the page loads names (a stylesheet's build, a preloaded image; forty-ninth pass) is flagged as it is:
-    `dates_assets.asset_version_only` found it written nowhere else already."""
+    """The page's date, and whether only an image's or a loaded file's URL gives it (`dates.dated_by_image_only`,
+    checked first: most pages end there). Such a page is dated again without its image URLs: a day its AMP URL, script
+    state or other markup states too is the page's, not a photo's (review of the fourteenth pass); another day the page
+    gives is its own when it is printed under the headline (a byline's day, an update stamp) and replaces the photo's
+    upload day (twenty-eighth pass: "2019年04月21日 12時00分更新" under the headline, an `og:image` of the 19th,
+    the photo's day stored); otherwise the photo's day stays, flagged for the feed's (a gallery caption's day, three
+    years before the story, was the page's next answer on a Washington Post page: no better than the photo's). A day
+    only the URL of a file the page loads names (a stylesheet's build, a preloaded image; forty-ninth pass) is flagged
+    as it is: `dates_assets.asset_version_only` found it written nowhere else already."""
     if not dated_by_image_only(published, tree, url):
         return published, False
     if published.date() not in image_path_days(tree):

@@ -122,7 +122,7 @@ async def read_body(
     sniffing = sniff is not None  # the head is sniffed as it streams, until it decides or is found packed
     kept_alive = held_open(headers) and not first_only  # a short silence may end it; else only one to the deadline
     patience = min(DOCUMENT_END_PATIENCE, trail.timeout / 4)
-    tail = BodyTail(trail.kind is FetchKind.FEED, lines=first_only)  # its last bytes, while a silence may end it
+    tail = BodyTail(trail.kind is FetchKind.FEED, lines=first_only)  # a pause inside a document must not end it
     wait = patient(patience) if kept_alive else patient_when(
         lambda: bool(tail.json), patience, until_deadline(trail, patience)) if framed_by_close(headers) else None
 

@@ -113,7 +113,8 @@ def without_fragment(url: str) -> str:
 
 
 def worth_retrying(result: FetchResult | str, trail: Trail, max_retry_after: float) -> bool:
-    """A 429 or 503 whose Retry-After is within `max_retry_after`, on the attempt's first send."""
+    """A 429 or 503 whose pause (its Retry-After, or UNREADABLE_RETRY_AFTER) is within `max_retry_after`, on the
+    attempt's first send."""
     # robots.txt is not waited for: its pause is the host's, so the article behind it waits for
     # it in the gate (outside its deadline) or is rate_limited, never timed out by robots.txt.
     if isinstance(result, str) or trail.retried or trail.kind is FetchKind.ROBOTS:
@@ -216,7 +217,8 @@ def status_outcome(
 ) -> FetchResult | None:
     """The result for any status that does not mean "read the body", else None.
 
-    A Retry-After pauses the host in `gate`. A 304 counts only as the answer to a conditional request.
+    A 429, or a 503 with a Retry-After, pauses the host in `gate` (`_asked_to_wait`). A 304 counts only as the answer
+    to a conditional request.
     """
     if status == 429 or (status in RATE_LIMIT_STATUSES and "retry-after" in headers):
         return _asked_to_wait(url, trail, status, headers, gate)

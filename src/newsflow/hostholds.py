@@ -150,9 +150,9 @@ def as_runs_read(result: QueryResult, store: Warehouse, cap_seconds: float) -> t
         return result, 0
     stored = [HostPause(host_key(host), *rest) for host, *rest in result.rows]
     spooled = [replace(pause, host=host_key(pause.host)) for pause in in_force(spooled_pauses(store), cap_seconds)]
-    if not spooled and [pause.host for pause in stored] == [row[0] for row in result.rows]:
-        return result, 0
     now = datetime.now(UTC)
+    if not spooled and [kept.as_of(now) for kept in stored] == [HostPause(*row) for row in result.rows]:
+        return result, 0  # each row as stored is as a run reads it: none respelled, none asked after `now`
     latest = latest_pauses([*stored, *spooled], now)
     rows = sorted(latest.values(), key=lambda p: (-p.until_at.timestamp(), p.host))
     as_stored = [kept.as_of(now) for kept in stored]  # as `latest_pauses` gave them: a row asked "later" is no spool's

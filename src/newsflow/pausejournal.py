@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from newsflow import readersafe
 from newsflow.errors import WarehouseError
 from newsflow.models import HostPause
-from newsflow.spool import SUFFIX, SpooledLoad, dump_load, kind_of, spool_of
+from newsflow.spool import SUFFIX, SpooledLoad, dump_load, kind_of, own_loads_of, spool_of
 from newsflow.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -150,4 +150,4 @@ class PauseJournal:
 def spooled_pauses(store: Warehouse) -> list[HostPause]:
     """The pauses in the spool, not yet replayed (a reader holds the warehouse): what a killed run, or one
     that ended beside a reader, kept there."""
-    return [pause for load in spool_of(store).loads_of(_KIND) for pause in load.args[0] if isinstance(pause, HostPause)]
+    return [pause for load in own_loads_of(store, _KIND) for pause in load.args[0] if isinstance(pause, HostPause)]

@@ -147,7 +147,8 @@ def updated_row(target: ArticleToReextract, result: ExtractionResult) -> tuple[o
         published_at, published_date = article_dates(page, None, None, target.fetched_at, target.url)
     else:  # the stored date stands in for the feed's: a page without a date (or only a photo's) keeps it
         zone = page.publisher_zone  # the publisher's day, as a run matches it (a .jp page's bare day)
-        weak = page.published_by_image or page.published_by_update  # a photo's day, the modification's (seventeenth)
+        # only a photo's or asset's day, or the modification's (seventeenth)
+        weak = page.published_by_image or page.published_by_update
         photo_only = weak and page.published_date != target.published_date  # the feed's stands
         page_at, page_day = (None, None) if photo_only else (page.published_at, page.published_date)
         published_at = best_published_at(page_at, target.published_at, target.published_date,

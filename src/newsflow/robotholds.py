@@ -29,7 +29,7 @@ from newsflow.fetch import Fetcher
 from newsflow.models import FetchEvent, FetchKind, FetchResult
 from newsflow.pacing import HostGate
 from newsflow.robots import RobotsRules, origin_of, unreachable_answer
-from newsflow.spool import commit_or_spool, kind_of, spool_of
+from newsflow.spool import commit_or_spool, kind_of, own_loads_of
 from newsflow.urls import host_key, host_of
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.entries import netloc_key
@@ -72,7 +72,7 @@ def spooled_robots_reads(store: Warehouse, since: datetime) -> list[tuple[str, s
     the warehouse alone would forget them while it stays (review of robots 43; `hostholds` reads spooled pauses
     the same way)."""
     return [(event.url, event.outcome.value, event.status_code, event.at)
-            for load in spool_of(store).loads_of(_EVENTS_KIND) for event in load.args[0]
+            for load in own_loads_of(store, _EVENTS_KIND) for event in load.args[0]
             if isinstance(event, FetchEvent) and event.kind is FetchKind.ROBOTS and event.at >= since]
 
 

@@ -1,13 +1,14 @@
 """robots.txt for one run: each origin's rules fetched once and shared by concurrent callers.
 
-RFC 9309 as newsflow applies it (docs/security.md): a robots.txt that is missing (4xx) allows
+RFC 9309 as newsflow applies it (docs/security.md): a robots.txt that is missing (a 4xx but 429) allows
 all; one that is unreachable (5xx, a timeout, no connection, a body cut short) means "assume
 complete disallow" for this run: `allows` answers with that robots.txt fetch (`Unreadable`), and
 the fetcher defers each article of the origin without requesting it: `rate_limited`, not counted
 as an attempt, so never parked for it, fetched on the first run whose robots.txt reads (red team 16;
 parking them lost a site's articles for good when its robots.txt was down for 3 runs).
-A 429 or 503 is unreachable too, whatever its Retry-After says, and pauses the host as well (review of red team 52;
-before, one with a Retry-After allowed all once the pause ended: the site fetched with no rules).
+A 429 or 503 is unreachable too, whatever its Retry-After says; a 429, or a 503 with a Retry-After, pauses the host
+as well (review of red team 52; before, one with a Retry-After allowed all once the pause ended: the site fetched
+with no rules).
 Fetching is the caller's (`fetch.Fetcher` passes its own GET, so robots.txt goes through the same
 guard, pacing and deadline; `ROBOTS_MAX_BYTES` and `ROBOTS_TIME_SHARE` bound it); every fetch made is kept
 in `results` for the run's fetch log. `RobotsRules.refusal` is the article's answer, waited for inside its
@@ -47,10 +48,10 @@ ROBOTS_TIME_SHARE = 0.5
 
 # What RFC 9309 calls "unreachable": the server's error or no whole answer. `rate_limited` with no status: our gate
 # held it, its host paused past `max_retry_after` (a probe beside a feed's 429, review of robots 43). With a status:
-# the server's own 429 or 503, whatever its Retry-After said (readable, unreadable, `0`, none); its host is paused
-# (`fetchrules.status_outcome`) and no rules came. Until the review of red team 52 that one allowed all, so the
-# site's pages were fetched with no rules once the pause ended. RFC 9309 2.3.1.4 takes a 5xx for unreachable; a 429
-# too, as Google's crawler does. Not what the article's own
+# the server's own 429 (with or without a Retry-After) or 503 with one (a bare 503 is an http_error, above); its host
+# is paused (`fetchrules.status_outcome`) and no rules came. Until the review of red team 52 that one allowed all, so
+# the site's pages were fetched with no rules once the pause ended. RFC 9309 2.3.1.4 takes a 5xx for unreachable; a
+# 429 too, as Google's crawler does. Not what the article's own
 # request would meet the same way before reaching the server (`blocked`, `dns_error`, `invalid_url`).
 # `too_large`: a robots.txt's body is read to its first 500 KiB (`fetchbody.first_lines`), so only an answer that
 # never ends is, one whose framing (chunk sizes, 1xx answers, a packed stream) passed its caps: main read it until

@@ -6,7 +6,8 @@ seconds (once per run) it writes the *inputs* of each load to `<warehouse>-spool
 later runs replay them through the very same load functions, before they write anything else.
 
     commit_or_spool(store, run_id, load_fn, *args)  -- load_fn(store, *args), or a spool file
-    replay(store)                                   -- load the spooled files in order, then delete them
+    replay(store)                                   -- load the spooled files in order, then delete them; another
+                                                       warehouse's set aside in of-<id>/ (spoolowners)
 
 A spool file is one `SpooledLoad` as JSON data (`newsflow.spoolcodec`: reading it cannot run
 code), written to a temporary name, fsynced and renamed (`files.replace_file`), so a file is there
@@ -74,9 +75,6 @@ class SpooledLoad:
     warehouse_id: str | None = None
 
 
-KIND_PEEK_BYTES = 512  # a spool file's kind is in its first bytes (`dump_load` writes it fourth)
-
-
 class Spool:
     """The spool folder of one warehouse; only a process holding the run lock writes or replays it."""
 
@@ -116,19 +114,22 @@ class Spool:
         except SpoolFileError as exc:
             raise SpoolFileError(f"{path.name}: {exc}") from exc
 
-    def loads_of(self, kind: str) -> list[SpooledLoad]:
+    def loads_of(self, kind: str, owner: str | None = None) -> list[SpooledLoad]:
         """The spooled loads of `kind` (`kind_of`), not replayed yet, for a run that reads beside a reader
         (`pausejournal`, `robotholds`). A file's kind is in its first bytes: only those of `kind` are read whole;
-        one replayed meanwhile, or not ours, is passed over (the replay says so)."""
+        one replayed meanwhile, or not ours, is passed over (the replay says so). One stamped for another
+        warehouse than `owner` (a warehouse moved aside: Local 30) is that one's, which its replay sets aside."""
         mark, found = f'"kind":"{kind}"'.encode(), list[SpooledLoad]()
         for path in self.files():
             try:
                 with open(path, "rb") as stream:
-                    if mark not in stream.read(KIND_PEEK_BYTES):
+                    if mark not in stream.read(spoolfolders.PEEK_BYTES):
                         continue
-                found.append(self.read(path))
+                load = self.read(path)
             except (OSError, SpoolFileError):
                 continue
+            if owner is None or load.warehouse_id in (None, owner):
+                found.append(load)
         return found
 
     def set_aside(self, path: Path, reason: str) -> None:
@@ -149,6 +150,11 @@ class Spool:
 def spool_of(store: Warehouse) -> Spool:
     """The warehouse's own spool folder. Changes nothing: a reader's command reads it too, without the run lock."""
     return Spool(spool_dir_for(store.path))
+
+
+def own_loads_of(store: Warehouse, kind: str) -> list[SpooledLoad]:
+    """The loads of `kind` in the warehouse's spool that are its own (`Spool.loads_of`)."""
+    return spool_of(store).loads_of(kind, spoolowners.id_of(store))
 
 
 def kind_of(load_fn: Callable[..., Any]) -> str:

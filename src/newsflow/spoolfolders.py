@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 FOLDER_SUFFIX = "-spool"
 LEGACY_SUFFIX = ".spool"
 LOAD_GLOB = "*.spool"  # a spooled load's file name ends so (newsflow.spool.SUFFIX)
+PEEK_BYTES = 512  # a load's kind and warehouse id are in its first bytes (spool.dump_load writes them first)
 FAILED = "failed"
 _SEEN: set[tuple[str, str]] = set()  # (what, folder) said once per process
 _GUARD = threading.Lock()

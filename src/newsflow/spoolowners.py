@@ -32,7 +32,6 @@ from newsflow.warehouse import Warehouse, compat, identity
 log = logging.getLogger(__name__)
 
 FOREIGN_PREFIX = "of-"
-PEEK_BYTES = 512  # a load's id is in its first bytes, after its kind (spool.dump_load)
 STAMP = ".warehouse"  # in the spool folder: the id a writer read, with the file's device and inode
 _SAFE_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
 # The id of each warehouse file this process read, by its path, device and inode: the inode survives DuckDB's
@@ -188,7 +187,8 @@ def loads_left(warehouse_path: Path, was: Path | None, warehouse_id: str | None)
 
 def say_left(warehouse_path: Path, was: Path, waiting: list[Path]) -> None:
     """Said at each run's start (once a process) until the loads are moved: the whole folder's `mv` when all in
-    it is this warehouse's (no file at the old path, no other load there), else the `mv` of its loads alone."""
+    it is this warehouse's (no file at the old path, no other load there), else the `mv` of its loads alone, into
+    this warehouse's spool folder, made here so that the line's `mv` has it to move into."""
     left = spoolfolders.spool_dir_for(was)
     if (str(left), "moved") in _SAID:
         return
@@ -217,6 +217,6 @@ def _same_id_at(path: Path, warehouse_id: str) -> bool:
 def _peek(path: Path, mark: bytes) -> bool:
     try:
         with open(path, "rb") as stream:
-            return mark in stream.read(PEEK_BYTES)
+            return mark in stream.read(spoolfolders.PEEK_BYTES)
     except OSError:
         return False

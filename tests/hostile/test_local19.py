@@ -30,6 +30,7 @@ from newsflow.errors import WarehouseError
 from newsflow.runlock import holding_the_service_lock
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse, compat, sql_root
+from tests.hostile.fulldisk import fill
 
 CONFIG = '[warehouse]\npath = "news.duckdb"\n\n[[feeds]]\nname = "planet"\nurl = "https://planet.example/rss.xml"\n'
 
@@ -147,15 +148,6 @@ def test_every_outline_is_added_once_or_skipped_and_the_config_warns_of_nothing(
     assert all(urlsplit(f.url).username is None for f in config.feeds)
 
 
-def _fill(filler: Path) -> None:
-    """Append to `filler` until its disk refuses a byte more."""
-    with contextlib.suppress(OSError), open(filler, "ab", buffering=0) as stream:
-        for size in (65536, 4096, 1):
-            with contextlib.suppress(OSError):
-                while True:
-                    stream.write(b"\0" * size)
-
-
 @pytest.fixture(scope="module")
 def new_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("made") / "news.duckdb"
@@ -176,7 +168,7 @@ def full_disk(tmp_path: Path, new_warehouse: Path) -> Iterator[Path]:
     try:
         shutil.copy(new_warehouse, folder / "news.duckdb")
         (folder / "newsflow.toml").write_text(CONFIG, encoding="utf-8")
-        _fill(folder / "filler")
+        fill(folder / "filler")
         yield folder / "newsflow.toml"
     finally:
         subprocess.run(["umount", str(folder)], check=True)
@@ -237,7 +229,7 @@ def test_a_first_run_on_a_full_disk_says_what_to_do_and_the_next_one_makes_the_w
     warehouse = full_disk.parent / "news.duckdb"
     warehouse.unlink()
     Path(f"{warehouse}.run.lock").write_text("1 run", encoding="utf-8")  # its block is the lock's to rewrite
-    _fill(full_disk.parent / "filler")
+    fill(full_disk.parent / "filler")
     config = load_config(full_disk)
     with pytest.raises(WarehouseError) as refused:
         check_warehouse_writable(config)
@@ -269,7 +261,7 @@ def test_a_full_disk_during_an_upgrades_migrations_says_so_and_the_next_run_fini
     warehouse.unlink()
     _behind(warehouse, 6)
     Path(f"{warehouse}.run.lock").write_text("1 run", encoding="utf-8")
-    _fill(full_disk.parent / "filler")
+    fill(full_disk.parent / "filler")
     config = load_config(full_disk)
     with pytest.raises(WarehouseError) as refused:
         check_warehouse_writable(config)

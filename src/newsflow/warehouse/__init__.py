@@ -85,7 +85,7 @@ class Warehouse:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
-            access.refuse_where_it_cannot_search(self.run_lock_path, exc)  # a folder this user may not enter
+            access.refuse_where_it_cannot_search(self.run_lock_path, exc)  # else a bare Permission denied, exit 1
             compat.refuse_a_dangling_link(self.path)  # its folder is a link to nothing: say so, not "File exists"
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "

@@ -2,8 +2,9 @@
 
 A file of mode 000, or another user's that this one may not read, and a folder this user may not search, made
 `newsflow run` end in the last net's `newsflow: X: Permission denied` (exit 1, no word of what to do: the first
-header read's `open`) and the readers in DuckDB's own words. Now each is one line, exit 3 (README: "the file is
-read-only to this user"), before DuckDB sees the file; nothing is changed, the spool keeps what it holds.
+header read's `open`) and the readers in DuckDB's own words. Now each is one line, exit 3 (README's exit 3:
+"this user may not read the file or enter its folder"), before DuckDB sees the file; nothing is changed, the spool
+keeps what it holds.
 """
 
 from __future__ import annotations
