@@ -61,9 +61,12 @@ def signals_kept() -> Iterator[None]:
             event.set() if was_set else event.clear()
 
 
-def stopping_as_fetched(signum: int) -> tuple[list[bool], Callable[[BaseHTTPRequestHandler], None]]:
+def stopping_as_fetched(
+    signum: int, before_stop: Callable[[], None] | None = None,
+) -> tuple[list[bool], Callable[[BaseHTTPRequestHandler], None]]:
     """A page whose request stops the run (the signal to this process, as `kill` or Ctrl-C sends it) and then
-    never ends: the stop lands while the run's batch is in flight, by the run's own request, not by time."""
+    never ends: the stop lands while the run's batch is in flight, by the run's own request, not by time.
+    `before_stop` runs once, just before the signal (test_prefect57: the API goes down then)."""
     sent: list[bool] = []
 
     def handle(handler: BaseHTTPRequestHandler) -> None:
@@ -75,6 +78,8 @@ def stopping_as_fetched(signum: int) -> tuple[list[bool], Callable[[BaseHTTPRequ
         handler.wfile.flush()
         if not sent:
             sent.append(True)
+            if before_stop is not None:
+                before_stop()
             os.kill(os.getpid(), signum)
         stopped = threading.Event()
         stopped.wait(30)  # the run closes the connection as it stops; the server's thread ends with the test

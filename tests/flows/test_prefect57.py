@@ -13,7 +13,7 @@ import pytest
 from prefect.client.orchestration import PrefectClient
 
 from newsflow import cli
-from tests.flows.test_prefect55 import signals_kept, states_of  # noqa: F401  (a fixture, used by name)
+from tests.flows.test_prefect55 import signals_kept, states_of, stopping_as_fetched  # noqa: F401  (a fixture, used by name)
 from tests.flows.test_run_modes import planet_site
 from tests.localserver import LocalServer
 
@@ -162,8 +162,6 @@ def test_a_stopped_run_whose_api_fails_a_question_then_answers_ends_130_cancelle
     next question is answered. Before, the first failed question gave exit 4 and left the flow run Running (the
     review's 13 s restart); main and now: 130, the row and the flow run Cancelled. Without the watch started, no
     question reaches the proxy and this fails too."""
-    import threading
-    from http.server import BaseHTTPRequestHandler
     from urllib.parse import urlsplit
 
     import flows.cli
@@ -181,20 +179,8 @@ def test_a_stopped_run_whose_api_fails_a_question_then_answers_ends_130_cancelle
     left: list[Exception] = []
     monkeypatch.setattr(flows.cli, "leave_without_prefect", lambda api, error: left.append(error))
     monkeypatch.setattr(flows.cli, "end_now", lambda code: left.append(RuntimeError(f"end_now({code})")))
-    sent: list[bool] = []
-
-    def stop_as_the_api_goes_down(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", "100000")
-        handler.end_headers()
-        handler.wfile.write(b"<html><body><p>")
-        handler.wfile.flush()
-        if not sent:
-            sent.append(True)
-            proxy.fail(rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)", None, heal_on=rb"^POST /api/flow_runs/count ")
-            os.kill(os.getpid(), signal.SIGTERM)
-        threading.Event().wait(30)  # the run closes the connection as it stops; the thread ends with the test
+    sent, stop_as_the_api_goes_down = stopping_as_fetched(signal.SIGTERM, before_stop=lambda: proxy.fail(
+        rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)", None, heal_on=rb"^POST /api/flow_runs/count "))
 
     config_path = planet_site(tmp_path, server, stories=1, extra={"/stops.html": stop_as_the_api_goes_down})
     try:
