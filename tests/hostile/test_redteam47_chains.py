@@ -192,7 +192,9 @@ class ServedWorld:
                 # `garbled_once` (red team 52, the runs world's): a Retry-After nobody can read, its host paused the
                 # default (its `seconds`, `UNREADABLE_RETRY_AFTER`)
                 retry_after = "soon" if drawn.answer == "garbled_once" else str(int(drawn.seconds))
-                send_bytes(handler, status, b"", None, {"Retry-After": retry_after})
+                # `bare_once` (red team 53): a 429 saying nothing of how long, paused the same default
+                asked = {} if drawn.answer == "bare_once" else {"Retry-After": retry_after}
+                send_bytes(handler, status, b"", None, asked)
                 return
             if not calm and drawn.answer == "slow":
                 time.sleep(min(drawn.seconds, HELD_AT_MOST))

@@ -37,7 +37,8 @@ them unanswered (`shed`: asked twice at most, never a `protocol_error`, which `c
 
 Red team 52 added hops that answer 429 with a `Retry-After` nobody can read to a run's first request
 (`garbled_once`: their host paused `UNREADABLE_RETRY_AFTER`, kept for the next run, its pages deferred uncounted)
-and hops that send `103 Early Hints` and `100 Continue` before their answer (`hinted`: as `fast`).
+and hops that send `103 Early Hints` and `100 Continue` before their answer (`hinted`: as `fast`). Red team 53's
+hops answer 429 with no `Retry-After` at all (`bare_once`: paused the same default, the same invariants).
 
 CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
@@ -74,7 +75,7 @@ HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
 ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying", "held_open", "held_close",
-           "shed", "garbled_once", "hinted")
+           "shed", "garbled_once", "bare_once", "hinted")
 HELD = ("held_open", "held_close")
 # `hinted` (red team 52): a `103 Early Hints` and a `100 Continue` before the hop's answer
 HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
@@ -170,7 +171,7 @@ class Runs:
 def repeated_worlds(draw: st.DrawFn) -> Runs:
     hosts = draw(st.integers(2, 3))
     hop = st.builds(lambda host, answer, slow, retry, paused: Hop(
-        host, answer, slow if answer == "slow" else UNREADABLE_RETRY_AFTER if answer == "garbled_once"
+        host, answer, slow if answer == "slow" else UNREADABLE_RETRY_AFTER if answer in ("garbled_once", "bare_once")
         else float(retry) if answer.endswith("_once") else 0.0, paused),
         st.integers(0, hosts - 1), st.sampled_from(ANSWERS), st.sampled_from(SLOW), st.sampled_from(RETRY_AFTER),
         st.sampled_from(PAUSED_AS_REACHED))
