@@ -54,14 +54,24 @@ ROOT = Path(__file__).resolve().parents[2]
 INTERVAL_S = 2
 
 
+# A look every 0.2 s at first, then less often, up to once a second. Many looks are a Prefect client's
+# call (asyncio.run, a new client, the server's query) or a warehouse's open (~40-50 ms of CPU each):
+# at five a second, a wait of a minute for served runs cost ~6 cpu-s of the test's own and the
+# server's more (ci49, docs/performance.md). Every caller waits for something that stays true once
+# it is (a count reached, a held page fetched, a state reached, a line written), so a later look
+# only costs that wait up to a second.
+FIRST_LOOK_S, LOOKS_GROW, LAST_LOOK_S = 0.2, 1.5, 1.0
+
+
 def wait_for(check: Callable[[], Any], deadline_s: float, what: str) -> Any:
     """Poll `check` until it returns something truthy, or fail after `deadline_s` seconds."""
-    deadline = time.monotonic() + deadline_s
+    deadline, pause = time.monotonic() + deadline_s, FIRST_LOOK_S
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
-        time.sleep(0.2)
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * LOOKS_GROW, LAST_LOOK_S)
     pytest.fail(f"timed out after {deadline_s:.0f} s waiting for {what}")
 
 
