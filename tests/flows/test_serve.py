@@ -60,8 +60,8 @@ INTERVAL_S = 2
 # (ci49, docs/performance.md). Growing fits a check whose answer, once true, stays readable: an API's
 # state that stays once reached. Not a look into the warehouse: it answers only between the served
 # runs' writes (a read-only open fails while one writes), and a look once a second has fewer chances at
-# those gaps (red team 15's reader test, every wait growing, timed out on its first wait at a load of ~26),
-# nor a check for a moment that passes (test_serve_end's "none going").
+# those gaps (a precaution: at a load of ~28 red team 15's first such wait timed out at 120 s with looks
+# every 0.2 s as with growing ones); nor a check for a moment that passes (test_serve_end's "none going").
 FIRST_LOOK_S, LOOKS_GROW, LAST_LOOK_S = 0.2, 1.5, 1.0
 
 
