@@ -54,14 +54,27 @@ ROOT = Path(__file__).resolve().parents[2]
 INTERVAL_S = 2
 
 
-def wait_for(check: Callable[[], Any], deadline_s: float, what: str) -> Any:
+# A look every 0.2 s; with `growing`, then less often, up to once a second. A look through Prefect's
+# API (asyncio.run, a new client, the server's query) costs ~50 ms of the test's CPU and more of the
+# server's: at five a second, a wait of two minutes for served runs cost ~6 cpu-s of the test's own
+# (ci49, docs/performance.md). Growing fits a check whose answer, once true, stays readable: an API's
+# state that stays once reached. Not a look into the warehouse: it answers only between the served
+# runs' writes (a read-only open fails while one writes), and a look once a second has fewer chances at
+# those gaps (a precaution: at a load of ~28 red team 15's first such wait timed out at 120 s with looks
+# every 0.2 s as with growing ones); nor a check for a moment that passes (test_serve_end's "none going").
+FIRST_LOOK_S, LOOKS_GROW, LAST_LOOK_S = 0.2, 1.5, 1.0
+
+
+def wait_for(check: Callable[[], Any], deadline_s: float, what: str, *, growing: bool = False) -> Any:
     """Poll `check` until it returns something truthy, or fail after `deadline_s` seconds."""
-    deadline = time.monotonic() + deadline_s
+    deadline, pause = time.monotonic() + deadline_s, FIRST_LOOK_S
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
-        time.sleep(0.2)
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        if growing:
+            pause = min(pause * LOOKS_GROW, LAST_LOOK_S)
     pytest.fail(f"timed out after {deadline_s:.0f} s waiting for {what}")
 
 
@@ -159,7 +172,7 @@ def test_serve_runs_on_schedule_one_at_a_time_and_stops_on_sigterm(
     serving.append(process)
     config_path = tmp_path / "newsflow.toml"
     done = wait_for(lambda: (runs := completed_flow_runs(prefect_api, process, since, config_path)) and len(runs) >= 2
-                    and runs, 240, "two completed scheduled runs")  # a run took 50 s to spawn at load 20
+                    and runs, 240, "two completed scheduled runs", growing=True)  # a run took 50 s to spawn at load 20
 
     warehouse_file = str(load_config(config_path).warehouse_path)
     held = [path for path in open_files(process.pid) if path.startswith(warehouse_file)]
