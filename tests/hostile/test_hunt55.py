@@ -1,0 +1,52 @@
+"""Hunt 55 (docs/scheduling.md, "Hunt 55"): hunt 49/50's stopped run while the world's server stalls its article
+answers (`tests/hostile/hunt55world.py`: a request held unanswered, or a body dripped a byte at a time), the same
+invariants. Each example is two real `newsflow run` processes, so CI runs only the draw's own test. By hand:
+
+    NEWSFLOW_HUNT55_EXAMPLES=20 [NEWSFLOW_HUNT55_SEED=5501] [NEWSFLOW_HUNT49_FLOW=1] \\
+        uv run pytest -n0 tests/hostile/test_hunt55.py -k stopped_runs
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import hunt49world, hunt55world
+
+EXAMPLES = int(os.environ.get("NEWSFLOW_HUNT55_EXAMPLES", "0"))
+HUNT_SEED = os.environ.get("NEWSFLOW_HUNT55_SEED", "5501")
+FLOW = os.environ.get("NEWSFLOW_HUNT49_FLOW") == "1"
+KEPT_IN = Path(os.environ.get("NEWSFLOW_HUNT49_KEEP") or Path(tempfile.gettempdir()) / "newsflow-hunt49-kept")
+
+
+def test_the_draw_gives_every_stall_and_leaves_hunt_50s_examples_as_they_were() -> None:
+    drawn = [hunt55world.draw(f"{HUNT_SEED}:{n}") for n in range(100)]
+    assert {(e.stall, e.scope) for e in drawn if e.stall != "none"} == {
+        (stall, scope) for stall in hunt55world.STALLS for scope in hunt55world.SCOPES}
+    assert any(e.stall != "none" and e.stop.point == "fetch" and e.start <= e.stop.at for e in drawn)
+    assert [e.stop for e in drawn] == [hunt49world.draw(f"{HUNT_SEED}:{n}", hunt50=True) for n in range(100)]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+@pytest.mark.skipif(not EXAMPLES, reason="a hunt (seconds an example): NEWSFLOW_HUNT55_EXAMPLES=<n> runs it by hand")
+@pytest.mark.parametrize("example", range(max(EXAMPLES, 1)))
+def test_stopped_runs_beside_a_stalling_server_keep_every_invariant(example: int, tmp_path: Path,
+                                                                   request: pytest.FixtureRequest) -> None:
+    seed = f"{HUNT_SEED}:{example}"
+    drawn = hunt55world.draw(seed, flow=FLOW)
+    prefect_api = request.getfixturevalue("prefect_api") if FLOW else None
+    stall = hunt55world.Stall(drawn)
+    run = functools.partial(_run, tmp_path, drawn, stall)
+    hunt49world.check_example(tmp_path, seed, drawn, prefect_api, KEPT_IN, run=run)
+
+
+def _run(tmp_path: Path, drawn: hunt55world.Example, stall: hunt55world.Stall,
+         env: dict[str, str]) -> hunt49world.Ran:
+    found, outcome = hunt49world.run_example(tmp_path, drawn.stop, env, stall=stall)
+    outcome.notes.append({"stalled": stall.held})
+    return found, outcome
