@@ -52,6 +52,19 @@ def draw(seed: str, flow: bool = False) -> Example:
     return Example(stop, stall, scope, rng.randint(1, max(1, most)))
 
 
+def meets_a_stall(example: Example) -> bool:
+    """Whether the stopped run fetches articles with a stall drawn: a reader from the start spools the run's polls
+    (no entry to fetch yet), and a stop at the poll's commit comes before any article."""
+    return example.stall != "none" and example.stop.reader != "start" and example.stop.point not in \
+        hunt49world.POLL_POINTS
+
+
+def seeds_that_stall(base: str, count: int) -> list[str]:
+    """The first `count` seeds `<base>:<n>` whose example meets a stall (the hunt's own examples; each replays)."""
+    seeds = (f"{base}:{n}" for n in range(100 * count + 100))
+    return [seed for seed in seeds if meets_a_stall(draw(seed))][:count]
+
+
 class Stall:
     """The drawn stall, for `hunt49world.serve`'s article answers; `end()` lets every held answer go."""
 

@@ -1,6 +1,7 @@
 """Hunt 55 (docs/scheduling.md, "Hunt 55"): hunt 49/50's stopped run while the world's server stalls its article
 answers (`tests/hostile/hunt55world.py`: a request held unanswered, or a body dripped a byte at a time), the same
-invariants. Each example is two real `newsflow run` processes, so CI runs only the draw's own test. By hand:
+invariants. Each example is two real `newsflow run` processes, so CI runs only the draw's own test. The hunt runs
+the seeds whose stopped run meets a stall (`hunt55world.seeds_that_stall`); by hand:
 
     NEWSFLOW_HUNT55_EXAMPLES=20 [NEWSFLOW_HUNT55_SEED=5501] [NEWSFLOW_HUNT49_FLOW=1] \\
         uv run pytest -n0 tests/hostile/test_hunt55.py -k stopped_runs
@@ -28,16 +29,16 @@ def test_the_draw_gives_every_stall_and_leaves_hunt_50s_examples_as_they_were() 
     assert {(e.stall, e.scope) for e in drawn if e.stall != "none"} == {
         (stall, scope) for stall in hunt55world.STALLS for scope in hunt55world.SCOPES}
     assert any(e.stall != "none" and e.stop.point == "fetch" and e.start <= e.stop.at for e in drawn)
+    assert len(hunt55world.seeds_that_stall(HUNT_SEED, 10)) == 10
     assert [e.stop for e in drawn] == [hunt49world.draw(f"{HUNT_SEED}:{n}", hunt50=True) for n in range(100)]
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(400)
 @pytest.mark.skipif(not EXAMPLES, reason="a hunt (seconds an example): NEWSFLOW_HUNT55_EXAMPLES=<n> runs it by hand")
-@pytest.mark.parametrize("example", range(max(EXAMPLES, 1)))
-def test_stopped_runs_beside_a_stalling_server_keep_every_invariant(example: int, tmp_path: Path,
+@pytest.mark.parametrize("seed", hunt55world.seeds_that_stall(HUNT_SEED, EXAMPLES) if EXAMPLES else ["none"])
+def test_stopped_runs_beside_a_stalling_server_keep_every_invariant(seed: str, tmp_path: Path,
                                                                    request: pytest.FixtureRequest) -> None:
-    seed = f"{HUNT_SEED}:{example}"
     drawn = hunt55world.draw(seed, flow=FLOW)
     prefect_api = request.getfixturevalue("prefect_api") if FLOW else None
     stall = hunt55world.Stall(drawn)
