@@ -72,14 +72,27 @@ class Stall:
         self.example = example
         self.over = threading.Event()
         self.held = 0  # answers held (the example's own summary: did the stall come?)
+        self.signalled_at: float | None = None  # a stop at an article's fetch: when the server sent it
+        self.ended_at: float | None = None  # when the stopped run was seen ended (the follow-up not begun)
 
     def end(self) -> None:
+        if self.ended_at is None:
+            self.ended_at = time.monotonic()
         self.over.set()
+
+    def stop_to_end_s(self) -> float | None:
+        """Seconds from a stop the server sent (point `fetch`) to the stopped run seen ended: what a held fetch cost
+        the stop (the hunt's summary; the bound is hunt 49's)."""
+        if self.signalled_at is None or self.ended_at is None:
+            return None
+        return round(self.ended_at - self.signalled_at, 1)
 
     def answer(self, handler: BaseHTTPRequestHandler, body: bytes, nth: int, child: list[int]) -> bool:
         """Hold the n-th answer as drawn while the stopped run lives (`child`: its pid, cleared once it has ended);
         False: answer it as usual."""
         example = self.example
+        if example.stop.point == "fetch" and nth == example.stop.at and child:
+            self.signalled_at = time.monotonic()  # `serve` has just sent the stop
         if example.stall == "none" or not child or self.over.is_set() or nth < example.start \
                 or (example.scope == "one" and nth != example.start):
             return False

@@ -49,5 +49,5 @@ def test_stopped_runs_beside_a_stalling_server_keep_every_invariant(seed: str, t
 def _run(tmp_path: Path, drawn: hunt55world.Example, stall: hunt55world.Stall,
          env: dict[str, str]) -> hunt49world.Ran:
     found, outcome = hunt49world.run_example(tmp_path, drawn.stop, env, stall=stall)
-    outcome.notes.append({"stalled": stall.held})
+    outcome.notes.append({"stalled": stall.held, "stop_to_end_s": stall.stop_to_end_s()})
     return found, outcome
