@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 
-from tests.hostile import hunt49world
+from tests.hostile import hunt49world, prefect56world
 
 STALLS = ("hang", "drip")
 SCOPES = ("one", "rest")
@@ -52,17 +52,36 @@ def draw(seed: str, flow: bool = False) -> Example:
     return Example(stop, stall, scope, rng.randint(1, max(1, most)))
 
 
+@dataclass(frozen=True)
+class WithApi:
+    """Prefect 56's example (its stop, and the API's fault) with the stall drawn for the same seed."""
+
+    api: prefect56world.Example
+    stalled: Example
+
+    def describe(self) -> str:
+        return json.dumps({"api": json.loads(self.api.describe()), "stall": self.stalled.stall,
+                           "scope": self.stalled.scope, "start": self.stalled.start})
+
+
+def draw_with_api(seed: str) -> WithApi:
+    api = prefect56world.draw(seed)
+    return WithApi(api, dataclasses.replace(draw(seed, flow=True), stop=api.stop))
+
+
 def meets_a_stall(example: Example) -> bool:
     """Whether the stopped run fetches articles with a stall drawn: a reader from the start spools the run's polls
-    (no entry to fetch yet), and a stop at the poll's commit comes before any article."""
+    (no entry to fetch yet), and a stop at the poll's commit or at the engine's Running write (Prefect 56's
+    `running`) comes before any article."""
     return example.stall != "none" and example.stop.reader != "start" and example.stop.point not in \
-        hunt49world.POLL_POINTS
+        (*hunt49world.POLL_POINTS, "running")
 
 
-def seeds_that_stall(base: str, count: int) -> list[str]:
-    """The first `count` seeds `<base>:<n>` whose example meets a stall (the hunt's own examples; each replays)."""
+def seeds_that_stall(base: str, count: int, api: bool = False) -> list[str]:
+    """The first `count` seeds `<base>:<n>` whose example meets a stall (the hunt's own examples; each replays);
+    `api`: Prefect 56's examples with a stall (`draw_with_api`)."""
     seeds = (f"{base}:{n}" for n in range(100 * count + 100))
-    return [seed for seed in seeds if meets_a_stall(draw(seed))][:count]
+    return [seed for seed in seeds if meets_a_stall(draw_with_api(seed).stalled if api else draw(seed))][:count]
 
 
 class Stall:

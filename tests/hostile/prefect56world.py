@@ -133,15 +133,16 @@ def one_line_said(outcome: hunt49world.Outcome) -> list[str]:
     return []
 
 
-def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, str],
-                workers: int = 1) -> tuple[list[str], hunt49world.Outcome]:
+def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, str], workers: int = 1,
+                stall: hunt49world.Stall | None = None) -> tuple[list[str], hunt49world.Outcome]:
+    """`stall`: the server's held article answers while the stopped run lives (hunt 55)."""
     proxy = ApiProxy(int(urlsplit(api_url).port or 0))
     fail_the_api(proxy, example)
     through = env | {"PREFECT_API_URL": f"http://127.0.0.1:{proxy.port}/api"}
     bound = hunt49world.RUN_BOUND_S + (API_GONE_S if example.fault in ("cut", "gone") else 0.0)
     try:  # `bound`: the stopped run's, and the follow-up's
         found, outcome = hunt49world.run_example(tmp_path, example.stop, through, workers, follow_up_env=env,
-                                                 flow_follow_up=True, bound_s=bound)
+                                                 flow_follow_up=True, bound_s=bound, stall=stall)
     finally:
         proxy.faults.first_failed.set()
         proxy.close()
