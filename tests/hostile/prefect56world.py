@@ -112,13 +112,21 @@ def flow_run_said(api_url: str, flow_run: str | None, warehouse: Path, outcome: 
     if not states or states[-1] not in FINAL:
         return [f"flow run {flow_run} left {states}"]
     rows = query(warehouse, f"SELECT status FROM runs WHERE run_id = '{flow_run}'") if warehouse.exists() else []
-    row = str(rows[0][0]) if rows else None
+    return states_beside_row(states, str(rows[0][0]) if rows else None, outcome.code)
+
+
+def states_beside_row(states: list[str], row: str | None, code: int | None) -> list[str]:
+    """A final flow run's states against its row (`STATE_FOR_ROW`) and the stopped run's exit."""
     allowed = STATE_FOR_ROW.get(row, set())
-    if outcome.code == 4 and row in ("completed", "cancelled", "abandoned"):
+    if code == 4 and row in ("completed", "cancelled", "abandoned"):
         allowed = allowed | {"CRASHED"}
+    if code == 3 and row in ("abandoned", "failed"):
+        # Exit 3: the warehouse refused a write the run needed (its row: hunt 55's seed 5505:5, a SIGTERM at the row
+        # of a completed run, dropped there as documented, the disk full as it landed): the run failed, in Prefect too
+        allowed = allowed | {"FAILED"}
     if states[-1] not in allowed:
-        return [f"flow run {states} beside its row {row!r} (exit {outcome.code})"]
-    if "CRASHED" in states and outcome.code == 130:
+        return [f"flow run {states} beside its row {row!r} (exit {code})"]
+    if "CRASHED" in states and code == 130:
         return [f"a stop that said its one line ended Crashed in Prefect: {states}"]
     return []
 
