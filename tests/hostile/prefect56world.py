@@ -41,7 +41,8 @@ API_GONE_S = 90.0
 # The flow run's final state each `runs` row may stand beside once the follow-up swept (None: no row). A row left
 # `running` is marked abandoned by the follow-up: the run was killed (Crashed by the sweep) or its row refused
 # (its stop still Cancelled). Exit 4 (the API failed) may leave a completed or cancelled row whose flow run the
-# engine could not end: the sweep marks it Crashed (Prefect 54's "Left").
+# engine could not end: the sweep marks it Crashed (Prefect 54's "Left"); exit 3 (the warehouse refused a write) may
+# leave an `abandoned` or `failed` row's flow run Failed (hunt 55's seed 5505:5, `states_beside_row`).
 STATE_FOR_ROW: dict[str | None, set[str]] = {
     "completed": {"COMPLETED"}, "cancelled": {"CANCELLED"}, "abandoned": {"CRASHED", "CANCELLED"},
     None: {"CANCELLED", "CRASHED"},
