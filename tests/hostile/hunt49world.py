@@ -108,9 +108,18 @@ def draw(seed: str, flow: bool = False, hunt50: bool = False) -> Example:
     return Example(feeds, batch_size, point, at, how, release, disk, reader, again < 0.3, flow)
 
 
-def serve(server: LocalServer, example: Example, child: list[int], sent: list[int] | None = None) -> int:
+class Stall(Protocol):
+    """What the server does with an article's answer instead (hunt 55, `hunt55world.Stall`): True once it has."""
+
+    def answer(self, handler: Any, body: bytes, nth: int, child: list[int]) -> bool: ...
+
+    def end(self) -> None: ...
+
+
+def serve(server: LocalServer, example: Example, child: list[int], sent: list[int] | None = None,
+          stall: Stall | None = None) -> int:
     """Each feed's stories; the n-th article request (`fetch` point) signals the run's process first (its pid noted
-    in `sent`)."""
+    in `sent`); a `stall` may hold the answer."""
     asked, counting = [0], threading.Lock()
     total = 0
 
@@ -122,7 +131,9 @@ def serve(server: LocalServer, example: Example, child: list[int], sent: list[in
             os.kill(child[0], signal.Signals[example.signal])
             if sent is not None:
                 sent.append(child[0])
-        send_bytes(handler, 200, page.encode() if isinstance(page, str) else page, "text/html; charset=utf-8")
+        body = page.encode() if isinstance(page, str) else page
+        if stall is None or not stall.answer(handler, body, nth, child):
+            send_bytes(handler, 200, body, "text/html; charset=utf-8")
 
     for index, count in enumerate(example.feeds):
         site, items = Site(f"Wire {index}"), list[tuple[str, str, datetime | None]]()
@@ -261,15 +272,17 @@ def code_digest(env: dict[str, str]) -> str:
 
 def run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int = 2,
                 follow_up_env: dict[str, str] | None = None, flow_follow_up: bool = False,
-                bound_s: float = RUN_BOUND_S) -> tuple[list[str], Outcome]:
+                bound_s: float = RUN_BOUND_S, stall: Stall | None = None) -> tuple[list[str], Outcome]:
     """The example's stopped run and its follow-up, and every invariant they broke; and whether the code changed
     meanwhile. Seed 7311:3's one failure (its row `abandoned` with 0 stored beside 11 articles) is what main's sweep
     gives when it runs the follow-up: a revert check beside the hunt, in the same checkout, would make it.
     `follow_up_env`: the follow-up's own (Prefect 56: the stopped run's API fails, the follow-up's does not), and
-    `flow_follow_up` makes it a flow run; `bound_s`, each process's (a failing API's retries take more)."""
+    `flow_follow_up` makes it a flow run; `bound_s`, each process's (a failing API's retries take more); `stall`, the
+    server's held answers while the stopped run lives (hunt 55)."""
     (tmp_path / EVIDENCE).mkdir(parents=True, exist_ok=True)
     before = code_digest(env)
-    found, outcome = _run_example(tmp_path, example, env, workers, follow_up_env or env, flow_follow_up, bound_s)
+    found, outcome = _run_example(tmp_path, example, env, workers, follow_up_env or env, flow_follow_up, bound_s,
+                                  stall)
     after = code_digest(env)
     (tmp_path / EVIDENCE / "code.txt").write_text(f"{before} {after} PYTHONPATH={env.get('PYTHONPATH', '')!r}\n")
     if after != before:
@@ -307,10 +320,11 @@ def check_example(tmp_path: Path, seed: str, example: Drawn, prefect_api: str | 
 
 
 def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers: int,
-                 follow_up_env: dict[str, str], flow_follow_up: bool, bound_s: float) -> tuple[list[str], Outcome]:
+                 follow_up_env: dict[str, str], flow_follow_up: bool, bound_s: float,
+                 stall: Stall | None = None) -> tuple[list[str], Outcome]:
     server, child, sent = LocalServer(), list[int](), list[int]()
     try:
-        total = serve(server, example, child, sent)
+        total = serve(server, example, child, sent, stall)
         config = config_for(tmp_path, server, example, workers)
         outcome = run_stopped(tmp_path, config, example, child, env, sent, bound_s)
         found = stopped_run_said(outcome, bound_s)
@@ -322,11 +336,15 @@ def _run_example(tmp_path: Path, example: Example, env: dict[str, str], workers:
         if outcome.code is None:
             return found, outcome
         before_follow_up(tmp_path)
+        if stall is not None:
+            stall.end()  # the follow-up is answered at once
         after = follow_up(config, follow_up_env, bound_s, flow_follow_up)
         (tmp_path / EVIDENCE / "follow_up.stderr").write_text(after.stderr, encoding="utf-8")
         if after.returncode != 0:
             found.append(f"follow-up exit {after.returncode}: {after.stderr.strip()[-300:]}")
     finally:
+        if stall is not None:
+            stall.end()
         server.close()
     path = tmp_path / "warehouse" / "news.duckdb"
     found += follow_up_said(path, after.stderr)

@@ -41,7 +41,8 @@ API_GONE_S = 90.0
 # The flow run's final state each `runs` row may stand beside once the follow-up swept (None: no row). A row left
 # `running` is marked abandoned by the follow-up: the run was killed (Crashed by the sweep) or its row refused
 # (its stop still Cancelled). Exit 4 (the API failed) may leave a completed or cancelled row whose flow run the
-# engine could not end: the sweep marks it Crashed (Prefect 54's "Left").
+# engine could not end: the sweep marks it Crashed (Prefect 54's "Left"); exit 3 (the warehouse refused a write) may
+# leave an `abandoned` or `failed` row's flow run Failed (hunt 55's seed 5505:5, `states_beside_row`).
 STATE_FOR_ROW: dict[str | None, set[str]] = {
     "completed": {"COMPLETED"}, "cancelled": {"CANCELLED"}, "abandoned": {"CRASHED", "CANCELLED"},
     None: {"CANCELLED", "CRASHED"},
@@ -112,13 +113,21 @@ def flow_run_said(api_url: str, flow_run: str | None, warehouse: Path, outcome: 
     if not states or states[-1] not in FINAL:
         return [f"flow run {flow_run} left {states}"]
     rows = query(warehouse, f"SELECT status FROM runs WHERE run_id = '{flow_run}'") if warehouse.exists() else []
-    row = str(rows[0][0]) if rows else None
+    return states_beside_row(states, str(rows[0][0]) if rows else None, outcome.code)
+
+
+def states_beside_row(states: list[str], row: str | None, code: int | None) -> list[str]:
+    """A final flow run's states against its row (`STATE_FOR_ROW`) and the stopped run's exit."""
     allowed = STATE_FOR_ROW.get(row, set())
-    if outcome.code == 4 and row in ("completed", "cancelled", "abandoned"):
+    if code == 4 and row in ("completed", "cancelled", "abandoned"):
         allowed = allowed | {"CRASHED"}
+    if code == 3 and row in ("abandoned", "failed"):
+        # Exit 3: the warehouse refused a write the run needed (its row: hunt 55's seed 5505:5, a SIGTERM at the row
+        # of a completed run, dropped there as documented, the disk full as it landed): the run failed, in Prefect too
+        allowed = allowed | {"FAILED"}
     if states[-1] not in allowed:
-        return [f"flow run {states} beside its row {row!r} (exit {outcome.code})"]
-    if "CRASHED" in states and outcome.code == 130:
+        return [f"flow run {states} beside its row {row!r} (exit {code})"]
+    if "CRASHED" in states and code == 130:
         return [f"a stop that said its one line ended Crashed in Prefect: {states}"]
     return []
 
@@ -133,15 +142,16 @@ def one_line_said(outcome: hunt49world.Outcome) -> list[str]:
     return []
 
 
-def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, str],
-                workers: int = 1) -> tuple[list[str], hunt49world.Outcome]:
+def run_example(tmp_path: Path, example: Example, api_url: str, env: dict[str, str], workers: int = 1,
+                stall: hunt49world.Stall | None = None) -> tuple[list[str], hunt49world.Outcome]:
+    """`stall`: the server's held article answers while the stopped run lives (hunt 55)."""
     proxy = ApiProxy(int(urlsplit(api_url).port or 0))
     fail_the_api(proxy, example)
     through = env | {"PREFECT_API_URL": f"http://127.0.0.1:{proxy.port}/api"}
     bound = hunt49world.RUN_BOUND_S + (API_GONE_S if example.fault in ("cut", "gone") else 0.0)
     try:  # `bound`: the stopped run's, and the follow-up's
         found, outcome = hunt49world.run_example(tmp_path, example.stop, through, workers, follow_up_env=env,
-                                                 flow_follow_up=True, bound_s=bound)
+                                                 flow_follow_up=True, bound_s=bound, stall=stall)
     finally:
         proxy.faults.first_failed.set()
         proxy.close()

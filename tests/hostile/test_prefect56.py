@@ -64,3 +64,15 @@ def test_fixed_seeds_keep_every_invariant_in_process(seed: str, tmp_path: Path, 
     found, outcome = prefect57world.run_example(tmp_path, drawn, prefect_api, monkeypatch, capsys)
     assert not found, f"{drawn.describe()}\nexit {outcome.code}, {outcome.seconds:.1f} s\n{outcome.stderr[-2000:]}" \
         + "\n" + "\n".join(found)
+
+
+def test_a_run_whose_row_the_full_disk_refused_may_end_failed_in_prefect() -> None:
+    """Hunt 55's seed 5505:5 (`NEWSFLOW_PREFECT56_SEED=5505`, example 5; in-process too, 3.4 cpu-s, so not a CI seed):
+    SIGTERM at a completed run's row, dropped there (docs/security.md), the disk full as it landed: exit 3, the row
+    refused, `abandoned` by the follow-up, the flow run Failed. A failure's exit and state agree; a stop's do not."""
+    ran = ["PENDING", "RUNNING", "FAILED"]
+    assert prefect56world.states_beside_row(ran, "abandoned", 3) == []
+    assert prefect56world.states_beside_row(ran, "failed", 3) == []
+    assert prefect56world.states_beside_row(ran, "abandoned", 130) != []
+    assert prefect56world.states_beside_row(ran, "completed", 3) != []
+    assert prefect56world.states_beside_row(["PENDING", "RUNNING", "CANCELLED"], "abandoned", 130) == []
