@@ -216,3 +216,16 @@ def count_parked(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) 
         {"urls": list(canonical_urls)},
     ).fetchall()
     return int(rows[0][0])
+
+
+def refused_runs(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, tuple[int, datetime]]:
+    """For each article URL its server answered `rate_limited` with a status (429, or 503 asking a pause) in
+    earlier runs: how many runs, and the first such answer's time (`refusedpages`)."""
+    rows = con.execute(
+        "SELECT url, count(DISTINCT run_id), min(\"at\") FROM fetch_events "
+        "WHERE kind = 'article' AND outcome = 'rate_limited' AND status_code IS NOT NULL "
+        "AND url IN (SELECT unnest($urls)) GROUP BY url",
+        {"urls": [url_without_credentials(url) for url in urls]},  # as `insert_fetch_events` stores them
+    ).fetchall()
+    asked = {url_without_credentials(url): url for url in urls}
+    return {asked[str(url)]: (int(runs), first_at) for url, runs, first_at in rows if str(url) in asked}
