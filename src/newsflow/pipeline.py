@@ -211,7 +211,7 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
         candidates = [b.article for b in built if b.article]
         pages = {b.page.article_id: b.page for b in built if b.page}
         attempts = park_refused([b.attempt for b in built], [b.event for b in built], settings.max_attempts,
-                                lambda urls: refused_runs(con, urls))
+                                lambda urls, since: refused_runs(con, urls, since))
         stored_ids = warehouse.existing_article_ids(con, [a.article_id for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.article_id not in stored_ids]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])

@@ -94,6 +94,6 @@ def test_only_a_page_refused_on_enough_runs_over_the_patience_is_parked(
     now = datetime.now(UTC)
     attempt = EntryAttempt("http://a.example/1", "rate_limited", None, error="x", counts=False)
     history = {"http://a.example/1": (runs_before, now - timedelta(days=first_days_ago))}
-    (after,) = park_refused([attempt], [_event(now, status)], 3, lambda urls: history)
+    (after,) = park_refused([attempt], [_event(now, status)], 3, lambda urls, since: history)
     assert (after.terminal is True) is parked
     assert first_days_ago < REFUSED_PATIENCE.days or runs_before < 2 or status is None or parked

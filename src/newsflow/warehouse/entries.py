@@ -218,14 +218,18 @@ def count_parked(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) 
     return int(rows[0][0])
 
 
-def refused_runs(con: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, tuple[int, datetime]]:
+def refused_runs(
+    con: duckdb.DuckDBPyConnection, urls: Sequence[str], since: datetime,
+) -> dict[str, tuple[int, datetime]]:
     """For each article URL its server answered `rate_limited` with a status (429, or 503 asking a pause) in
-    earlier runs: how many runs, and the first such answer's time (`refusedpages`)."""
+    runs since `since`: how many runs, and the first such answer's time (`refusedpages`). The rows are
+    appended in time order, so `since` skips the older row groups unread: 5 million rows over 69 days, a week
+    read, 90 ms where the whole table took 500-600 ms (red team 54, at a load of 11)."""
     rows = con.execute(
         "SELECT url, count(DISTINCT run_id), min(\"at\") FROM fetch_events "
-        "WHERE kind = 'article' AND outcome = 'rate_limited' AND status_code IS NOT NULL "
+        "WHERE \"at\" >= $since AND kind = 'article' AND outcome = 'rate_limited' AND status_code IS NOT NULL "
         "AND url IN (SELECT unnest($urls)) GROUP BY url",
-        {"urls": [url_without_credentials(url) for url in urls]},  # as `insert_fetch_events` stores them
+        {"since": since, "urls": [url_without_credentials(url) for url in urls]},  # as `insert_fetch_events` has
     ).fetchall()
     asked = {url_without_credentials(url): url for url in urls}
     return {asked[str(url)]: (int(runs), first_at) for url, runs, first_at in rows if str(url) in asked}
