@@ -24,6 +24,9 @@ from newsflow.refusedpages import REFUSED_PATIENCE, park_refused
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
+from tests.hostile.rawserver import RawServer
+from tests.hostile.servers import fetch_articles, settings
+from tests.hostile.test_redteam53 import ARTICLE, ROBOTS_404
 from tests.localserver import LocalServer, Page
 from tests.test_pipeline import query, serve_feed
 
@@ -97,3 +100,21 @@ def test_only_a_page_refused_on_enough_runs_over_the_patience_is_parked(
     (after,) = park_refused([attempt], [_event(now, status)], 3, lambda urls, since: history)
     assert (after.terminal is True) is parked
     assert first_days_ago < REFUSED_PATIENCE.days or runs_before < 2 or status is None or parked
+
+
+def test_a_head_past_the_limit_is_named_in_our_words_and_costs_no_other_page() -> None:
+    """3,000 `Set-Cookie` headers (a 360 KB head): `protocol_error`, one line naming the URL and the head's limit;
+    before, h11's words ("RemoteProtocolError: Receive buffer too long"). A page of the same host after it: `ok`."""
+    page = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(ARTICLE)) + ARTICLE
+    flood = b"".join(b"Set-Cookie: c%d=%s; Path=/\r\n" % (n, b"v" * 100) for n in range(3000))
+    flooded_page = page.replace(b"\r\n\r\n", b"\r\n" + flood + b"\r\n", 1)
+    server = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else flooded_page if path == "/flood" else page)
+    url = server.url("/flood")
+    try:
+        flooded, fine = fetch_articles(settings(), [url, server.url("/fine")])
+    finally:
+        server.close()
+    assert (flooded.outcome, flooded.status_code) == (Outcome.PROTOCOL_ERROR, None)
+    assert flooded.error == (f"GET {url}: the server's head passed 100 KiB (thousands of headers or "
+                             "cookies); not read, tried again later")
+    assert fine.outcome is Outcome.OK
