@@ -162,11 +162,15 @@ class Runs:
         two long pauses after its first host, pauses after it that, all but the longest (the free one), add up
         past what the deadline may count (review: three 1 s pauses on a 2 s deadline), a host past the gate's cap,
         or two hops after the first that each ask a retry on every run (the first hop's retry is its host's, red
-        team 49; one retry after it a fetch: the second's 429 or 503 stands)."""
+        team 49; one retry after it a fetch: the second's 429 or 503 stands). Red team 54: a slow hop before the
+        last counts with those pauses: its exchange may come between them, and the free pause, spent on the first,
+        moves to the longer one only if counting the first leaves the room a counted wait must leave
+        (`PauseBudget.outlasted_by`); a slow last hop comes after every pause (`KEPT[1]`)."""
         chain = self.world.chains[article]
         pauses = sorted(self.pauses_after_first(article))
+        slow_between = sum(hop.seconds for hop in chain[:-1] if hop.answer == "slow")
         return (self.long_pauses_after_first(article) >= 2
-                or sum(pauses[:-1]) > self.world.timeout * ROOM_SHARE  # all but the free one, past what counts
+                or sum(pauses[:-1]) + slow_between > self.world.timeout * ROOM_SHARE  # all but the free one
                 or any(hop.host in self.hosts_past_the_cap() for hop in chain)
                 or sum(1 for hop in chain[1:] if hop.answer.endswith("_once")) >= 2)
 
