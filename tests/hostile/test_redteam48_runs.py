@@ -17,9 +17,10 @@ pending articles. Invariants, every run:
   503 given asks a pause the run keeps for the next;
 - **nothing is starved for ever** (the bound, documented): an article all of whose runs end `rate_limited` (an
   uncounted deferral, which never parks it) must meet, in each run after its first host, two pauses each past
-  what its deadline may count, a host asking more than `max_retry_after` of pauses in a run (the gate's cap), or
-  two hops after the first each asking a retry (a fetch retries its first hop, as its first host's pause, and one
-  hop after it: red team 49).
+  what its deadline may count, pauses that, all but the longest, with its slow hops before the last (red team 54),
+  add up past it, a host asking more than `max_retry_after` of pauses in a run (the gate's cap), or two hops after
+  the first each asking a retry (a fetch retries its first hop, as its first host's pause, and one hop after it:
+  red team 49).
   Anything else is stored within the runs drawn (or fails counted, and is parked where the user sees it).
 
 Red team 49 added: hops that say `Content-Encoding: gzip` on every run over plain bytes every second run
