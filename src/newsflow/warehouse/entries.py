@@ -7,7 +7,7 @@ writes: column lists unnested into one statement, anti-joins instead of unique i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 
@@ -15,6 +15,10 @@ from newsflow.credentials import optional_without_credentials, url_without_crede
 from newsflow.models import EntryAttempt, FeedEntry, PendingArticle
 from newsflow.urls import host_key, host_of
 from newsflow.warehouse.loads import unnested
+
+# A run's events may come before its start as stored, by the clock set back during it (`run_parked`): read from a day
+# before, still a bounded read of a table appended in time order.
+RUN_CLOCK_SLACK = timedelta(days=1)
 
 
 def insert_entries(
@@ -218,18 +222,43 @@ def count_parked(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) 
     return int(rows[0][0])
 
 
-def refused_runs(
-    con: duckdb.DuckDBPyConnection, urls: Sequence[str], since: datetime,
-) -> dict[str, tuple[int, datetime]]:
-    """For each article URL its server answered `rate_limited` with a status (429, or 503 asking a pause) in
-    runs since `since`: how many runs, and the first such answer's time (`refusedpages`). The rows are
-    appended in time order, so `since` skips the older row groups unread: 5 million rows over 69 days, a week
-    read, 90 ms where the whole table took 500-600 ms (red team 54, at a load of 11)."""
+def refusal_history(
+    con: duckdb.DuckDBPyConnection, run_id: str, urls: Sequence[str], entry_urls: Sequence[str],
+) -> tuple[dict[str, list[tuple[datetime, bool]]], dict[str, datetime]]:
+    """For `refusedpages`: each article URL's asks in runs before `run_id` (time, and whether it was a counted
+    refusal: a 429 or 503 asking a pause, no article of its host served before it in that run), in time order;
+    and each host's first served article's time in `run_id` so far. Read from the entries' first sighting on
+    (no page is asked before it is seen), so the history is the pages' own life, whatever the schedule."""
+    seen = con.execute("SELECT min(first_seen_at) FROM entries WHERE canonical_url IN (SELECT unnest($urls))",
+                       {"urls": list(entry_urls)}).fetchall()[0][0]
+    clean = {url_without_credentials(url): url for url in urls}  # as `insert_fetch_events` stored them
     rows = con.execute(
-        "SELECT url, count(DISTINCT run_id), min(\"at\") FROM fetch_events "
-        "WHERE \"at\" >= $since AND kind = 'article' AND outcome = 'rate_limited' AND status_code IS NOT NULL "
-        "AND url IN (SELECT unnest($urls)) GROUP BY url",
-        {"since": since, "urls": [url_without_credentials(url) for url in urls]},  # as `insert_fetch_events` has
+        """
+        WITH asks AS (
+            SELECT url, run_id, "at", outcome = 'rate_limited' AS refused FROM fetch_events
+            WHERE "at" >= $seen AND kind = 'article' AND status_code IS NOT NULL AND run_id <> $run
+              AND url IN (SELECT unnest($urls))),
+        served AS (
+            SELECT run_id, split_part(url, '/', 3) AS host, min("at") AS first_at FROM fetch_events
+            WHERE "at" >= $seen AND kind = 'article' AND status_code BETWEEN 200 AND 299
+              AND run_id IN (SELECT run_id FROM asks)
+            GROUP BY ALL)
+        SELECT a.url, min(a."at") AS asked_at, bool_and(a.refused AND coalesce(s.first_at >= a."at", true))
+        FROM asks a LEFT JOIN served s ON s.run_id = a.run_id AND s.host = split_part(a.url, '/', 3)
+        GROUP BY a.url, a.run_id ORDER BY a.url, asked_at
+        """,
+        {"seen": seen, "run": run_id, "urls": list(clean)},
+    ).fetchall() if seen is not None else []
+    history: dict[str, list[tuple[datetime, bool]]] = {}
+    for url, at, counted in rows:
+        history.setdefault(clean[str(url)], []).append((at, bool(counted)))
+    hosts = {str(url).split("/")[2] for url in clean if url.count("/") >= 2}
+    (started,) = con.execute("SELECT min(started_at) FROM runs WHERE run_id = $run", {"run": run_id}).fetchall()[0]
+    since = min(t for t in (started, seen, datetime.now(UTC)) if t is not None) - RUN_CLOCK_SLACK
+    served_now = con.execute(
+        "SELECT split_part(url, '/', 3), min(\"at\") FROM fetch_events WHERE run_id = $run AND kind = 'article' "
+        "AND status_code BETWEEN 200 AND 299 AND \"at\" >= $since "
+        "AND split_part(url, '/', 3) IN (SELECT unnest($hosts)) GROUP BY 1",
+        {"run": run_id, "since": since, "hosts": sorted(hosts)},
     ).fetchall()
-    asked = {url_without_credentials(url): url for url in urls}
-    return {asked[str(url)]: (int(runs), first_at) for url, runs, first_at in rows if str(url) in asked}
+    return history, {str(host): at for host, at in served_now}
