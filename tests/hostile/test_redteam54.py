@@ -12,17 +12,22 @@ stored times back (as the generated world's clock events do), not waited.
 from __future__ import annotations
 
 import asyncio
+import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from newsflow import fetchrules
 from newsflow.config import load_config
-from newsflow.models import EntryAttempt, FetchEvent, FetchKind, Outcome
+from newsflow.models import EntryAttempt, FeedEntry, FetchEvent, FetchKind, Outcome
 from newsflow.refusedpages import REFUSED_PATIENCE, park_refused
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, run_read_query
+from newsflow.warehouse.entries import insert_entries, refusal_history
+from newsflow.warehouse.loads import insert_fetch_events
 from tests.conftest import write_config
 from tests.hostile.rawserver import RawServer
 from tests.hostile.servers import fetch_articles, settings
@@ -71,35 +76,104 @@ def test_a_page_refused_429_on_every_run_for_days_is_parked_and_its_sibling_stor
         assert parked is (run == 2), (run, error)
         if run == 1:
             _days_pass(config_path, 4)
-    assert "refused (HTTP 429) on 2 runs since" in str(error) and "parked" in str(error) and "\n" not in str(error)
+    assert "refused (HTTP 429) on 2 runs in a row since" in str(error) and "parked" in str(error)
+    assert "\n" not in str(error)
     assert len(server.hits(refused)) >= 2
     asked = run_read_query(Warehouse(config.warehouse_path),
                            "SELECT count(DISTINCT run_id) FROM fetch_events WHERE status_code = 429").rows
     assert asked == [(2,)], "each refusal is a fetch_events row: the attempts are visible"
 
 
-def _event(at: datetime, status: int | None) -> FetchEvent:
-    return FetchEvent(run_id="now", at=at, kind=FetchKind.ARTICLE, feed_id="f", url="http://a.example/1",
-                      status_code=status, outcome=Outcome.RATE_LIMITED, error="GET http://a.example/1: HTTP 429",
+_HOSTS = itertools.count()
+
+
+def _row(run: str, at: datetime, url: str, status: int | None) -> FetchEvent:
+    outcome = Outcome.OK if status == 200 else Outcome.RATE_LIMITED
+    return FetchEvent(run_id=run, at=at, kind=FetchKind.ARTICLE, feed_id="f", url=url, status_code=status,
+                      outcome=outcome, error=None if status == 200 else f"GET {url}: HTTP {status}",
                       bytes_read=0, elapsed_ms=0)
 
 
-@pytest.mark.parametrize(("runs_before", "first_days_ago", "status", "parked"), [
-    (2, 4, 429, True),  # three refusals, the first past the patience
-    (2, 4, 503, True),  # a 503 asking a pause, the same
-    (1, 4, 429, False),  # two refusals only: a page of a site refusing for a spell is kept
-    (9, 2.9, 429, False),  # many, but all within the patience: a busy weekend parks nothing
-    (9, 4, None, False),  # never sent (its host paused by a sibling's answer): never refused, never parked
+def _run_rows(run: str, at: datetime, page: str, shape: str) -> list[FetchEvent]:
+    """One run's rows for the page: "refused" (asked first on its host, 429), "after_served" (its sibling on the
+    same host served first, then the page 429: a site rate-limiting us), "after_refusal" (the page 429 first, its
+    sibling served after the pause), "served" (200), "unsent" (its host paused: never sent)."""
+    sibling, second = page.replace("/sport/", "/main/"), at + timedelta(seconds=1)
+    return {"refused": [_row(run, at, page, 429)],
+            "after_served": [_row(run, at, sibling, 200), _row(run, second, page, 429)],
+            "after_refusal": [_row(run, at, page, 429), _row(run, second, sibling, 200)],
+            "served": [_row(run, at, page, 200)],
+            "unsent": [_row(run, at, page, None)]}[shape]
+
+
+@pytest.fixture(scope="module")
+def refusals_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One real warehouse, one connection, for the rule's cases (each on a host of its own): one each cost 0.1 s."""
+    with Warehouse(tmp_path_factory.mktemp("refusals") / "w.duckdb").writing() as con:
+        yield con
+
+
+def _parks(con: duckdb.DuckDBPyConnection, runs: list[tuple[float, str]], max_attempts: int = 3,
+           zone: str = "UTC") -> str | None:
+    """`runs` (days ago, shape), the last this run: the rows before it stored in a real warehouse, the last run's
+    loaded by `park_refused` over `refusal_history`, as `pipeline._load_built` does. The error if parked."""
+    now, page = datetime.now(UTC).replace(microsecond=0), f"http://news{next(_HOSTS)}.example/sport/1"
+    con.execute(f"SET TimeZone = '{zone}'")
+    try:
+        insert_entries(con, "r0", [FeedEntry("f", page, page, page, "t", None, None)], [now - timedelta(days=200)])
+        for n, (days_ago, shape) in enumerate(runs[:-1]):
+            insert_fetch_events(con, _run_rows(f"r{n}", now - timedelta(days=days_ago), page, shape))
+        rows = _run_rows("now", now - timedelta(days=runs[-1][0]), page, runs[-1][1])
+        attempts = [EntryAttempt(row.url, "rate_limited", None, error=row.error, counts=False) for row in rows]
+        after = park_refused(attempts, rows, max_attempts,
+                             lambda urls, entry_urls: refusal_history(con, "now", urls, entry_urls))
+    finally:
+        con.execute("SET TimeZone = 'UTC'")
+    (mine,) = [a for a, row in zip(after, rows, strict=True) if row.url == page]
+    return mine.error if mine.terminal else None
+
+
+@pytest.mark.parametrize(("runs", "parked"), [
+    # refused on three runs in a row over four days: parked
+    ([(4, "refused"), (2, "refused"), (0, "refused")], True),
+    # the same where its sibling is served after the pause each run (the whole-run test's shape): parked
+    ([(4, "after_refusal"), (2, "after_refusal"), (0, "after_refusal")], True),
+    # finding 1: its host served a sibling first in each run, the page refused after it (one page a minute): kept
+    ([(6, "after_served"), (4, "after_served"), (2, "after_served"), (0, "after_served")], False),
+    ([(4, "refused"), (2, "refused"), (0, "after_served")], False),  # this run's refusal does not count
+    ([(4, "after_served"), (3, "refused"), (2, "refused"), (0, "refused")], True),  # three that count after it
+    ([(4, "refused"), (2, "served"), (1, "refused"), (0, "refused")], False),  # a served ask breaks the row
+    ([(9, "refused"), (4, "unsent"), (2, "refused"), (0, "refused")], True),  # an unsent one is no ask
+    # finding 3: asks, not days: a weekly schedule parks on its third refusal, a 3.5-day one too
+    ([(14, "refused"), (7, "refused"), (0, "refused")], True),
+    ([(7, "refused"), (3.5, "refused"), (0, "refused")], True),
+    # finding 7: parked on the third (day 10), un-parked, asked again: one fresh ask, then a new row of three
+    ([(14, "refused"), (12, "refused"), (10, "refused"), (0, "refused")], False),
+    ([(14, "refused"), (12, "refused"), (10, "refused"), (5, "refused"), (3, "refused"), (0, "refused")], True),
 ])
-def test_only_a_page_refused_on_enough_runs_over_the_patience_is_parked(
-    runs_before: int, first_days_ago: float, status: int | None, parked: bool,
+def test_a_page_is_parked_only_on_enough_refusals_in_a_row_that_count(
+    refusals_store: duckdb.DuckDBPyConnection, runs: list[tuple[float, str]], parked: bool,
 ) -> None:
-    now = datetime.now(UTC)
-    attempt = EntryAttempt("http://a.example/1", "rate_limited", None, error="x", counts=False)
-    history = {"http://a.example/1": (runs_before, now - timedelta(days=first_days_ago))}
-    (after,) = park_refused([attempt], [_event(now, status)], 3, lambda urls, since: history)
-    assert (after.terminal is True) is parked
-    assert first_days_ago < REFUSED_PATIENCE.days or runs_before < 2 or status is None or parked
+    assert (_parks(refusals_store, runs) is not None) is parked
+
+
+def test_the_patience_is_the_codes_and_a_row_within_it_parks_nothing(refusals_store: duckdb.DuckDBPyConnection) -> None:
+    """Finding 8: the boundary read from `REFUSED_PATIENCE`, not a table; eight daily refusals with
+    `max_article_attempts = 8` park (finding 3: a 6-day lookback never held eight runs)."""
+    days = REFUSED_PATIENCE / timedelta(days=1)
+    within = [(days - 0.01, "refused"), (days / 2, "refused"), (0, "refused")]
+    assert _parks(refusals_store, within) is None
+    assert _parks(refusals_store, [(days, "refused"), (days / 2, "refused"), (0, "refused")]) is not None
+    assert _parks(refusals_store, [(day, "refused") for day in range(7, -1, -1)], max_attempts=8) is not None
+
+
+def test_the_first_refusals_time_is_named_in_utc_whatever_the_sessions_zone(
+    refusals_store: duckdb.DuckDBPyConnection,
+) -> None:
+    """Finding 4: DuckDB hands `at` back in its session's zone; the error's "UTC" time is UTC's."""
+    error = _parks(refusals_store, [(4, "refused"), (2, "refused"), (0, "refused")], zone="America/New_York")
+    first = (datetime.now(UTC) - timedelta(days=4)).replace(microsecond=0)
+    assert f"refused (HTTP 429) on 3 runs in a row since {first:%Y-%m-%d %H:%M} UTC: parked" in str(error), error
 
 
 def test_a_head_past_the_limit_is_named_in_our_words_and_costs_no_other_page() -> None:
