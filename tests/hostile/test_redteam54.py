@@ -183,17 +183,26 @@ def test_the_first_refusals_time_is_named_in_utc_whatever_the_sessions_zone(
 
 def test_a_head_past_the_limit_is_named_in_our_words_and_costs_no_other_page() -> None:
     """3,000 `Set-Cookie` headers (a 360 KB head): `protocol_error`, one line naming the URL and the head's limit;
-    before, h11's words ("RemoteProtocolError: Receive buffer too long"). A page of the same host after it: `ok`."""
+    before, h11's words ("RemoteProtocolError: Receive buffer too long"). A page of the same host after it: `ok`.
+    A 200 KB chunk extension or trailer (h11's same words, past the head): named as the body's framing line."""
     page = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(ARTICLE)) + ARTICLE
     flood = b"".join(b"Set-Cookie: c%d=%s; Path=/\r\n" % (n, b"v" * 100) for n in range(3000))
     flooded_page = page.replace(b"\r\n\r\n", b"\r\n" + flood + b"\r\n", 1)
-    server = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else flooded_page if path == "/flood" else page)
+    chunked = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n"
+    answers = {"/flood": flooded_page, "/fine": page,  # review of red team 54: h11's words for the body's lines too
+               "/ext": chunked + b"%x;ext=%s\r\n%s\r\n0\r\n\r\n" % (len(ARTICLE), b"v" * 200_000, ARTICLE),
+               "/trailer": chunked + b"%x\r\n%s\r\n0\r\nX-T: %s\r\n\r\n" % (len(ARTICLE), ARTICLE, b"v" * 200_000)}
+    server = RawServer(lambda path: answers.get(path, ROBOTS_404))
     url = server.url("/flood")
     try:
-        flooded, fine = fetch_articles(settings(), [url, server.url("/fine")])
+        flooded, fine, *framed = fetch_articles(settings(), [server.url(path) for path in answers])
     finally:
         server.close()
     assert (flooded.outcome, flooded.status_code) == (Outcome.PROTOCOL_ERROR, None)
     assert flooded.error == (f"GET {url}: the server's head passed 100 KiB (thousands of headers or "
                              "cookies); not read, tried again later")
     assert fine.outcome is Outcome.OK
+    for result in framed:
+        assert result.outcome is Outcome.PROTOCOL_ERROR
+        assert str(result.error).endswith(": a line of the body's chunked framing (a chunk's size line or a trailer) "
+                                          "passed 100 KiB; not read, tried again later"), result.error
