@@ -158,18 +158,28 @@ class Runs:
                 past.add(host)
         return past
 
+    def paused(self, host: int) -> bool:
+        """Whether a run may pause `host` (kept from a run's start, asked by a retry, set as a chain reaches it)."""
+        world = self.world
+        return (world.kept[host] > 0 or any(hop.host == host and hop.answer.endswith("_once") and hop.seconds > 0
+                                            for c in world.chains for hop in c)
+                or any(c[n].pauses_next > 0 for c in world.chains for n in range(len(c) - 1) if c[n + 1].host == host))
+
     def may_starve(self, article: int) -> bool:
         """Within the documented bound, the article may wait for ever (docs/security.md, "Red team 48", Left):
         two long pauses after its first host, pauses after it that, all but the longest (the free one), add up
         past what the deadline may count (review: three 1 s pauses on a 2 s deadline), a host past the gate's cap,
         or two hops after the first that each ask a retry on every run (the first hop's retry is its host's, red
-        team 49; one retry after it a fetch: the second's 429 or 503 stands). Red team 54: a slow hop before the
-        last counts with those pauses: its exchange may come between them, and the free pause, spent on the first,
-        moves to the longer one only if counting the first leaves the room a counted wait must leave
-        (`PauseBudget.outlasted_by`); a slow last hop comes after every pause (`KEPT[1]`)."""
+        team 49; one retry after it a fetch: the second's 429 or 503 stands). Red team 54: a slow hop between two
+        pauses after the first host (a paused host at or before it, another after it) counts with those pauses: its
+        exchange comes between them, and the free pause, spent on the first, moves to the later one only if
+        counting the first leaves the room a counted wait must leave (`PauseBudget.outlasted_by`); a slow hop before
+        every pause, or after every pause (`KEPT[1]`), counts nothing (review of red team 54)."""
         chain = self.world.chains[article]
         pauses = sorted(self.pauses_after_first(article))
-        slow_between = sum(hop.seconds for hop in chain[:-1] if hop.answer == "slow")
+        slow_between = sum(hop.seconds for n, hop in enumerate(chain[:-1]) if hop.answer == "slow"
+                           and any(self.paused(h.host) for h in chain[1:n + 1])
+                           and any(self.paused(h.host) for h in chain[n + 1:]))
         return (self.long_pauses_after_first(article) >= 2
                 or sum(pauses[:-1]) + slow_between > self.world.timeout * ROOM_SHARE  # all but the free one
                 or any(hop.host in self.hosts_past_the_cap() for hop in chain)
