@@ -1,12 +1,15 @@
-"""Red team 54 (docs/security.md, "Red team 54"): a page its server answers 429 on every run, for good.
+"""Red team 54 (docs/security.md, "Red team 54" and its review): a page its server answers 429 on every run.
 
 Before, a 429 (or a 503 asking a pause) was `rate_limited` and uncounted whatever its history: a page a site
-refuses us for good stayed pending for ever, asked every run, never parked. Now a page answered so on at least
-`execution.max_article_attempts` runs, the first of them `refusedpages.REFUSED_PATIENCE` (3 days) or more ago,
-is parked, its error naming the runs; a page answered once, or refused only within the patience, is not.
+refuses us for good stayed pending for ever, asked every run, never parked. Now a page whose last
+`execution.max_article_attempts` or more asks in a row were counted refusals, the first of them
+`refusedpages.REFUSED_PATIENCE` (3 days) or more before the last, is parked, its error naming the row. A refusal
+counts only when its host served no article before it in its run (a site rate-limiting us parks nothing), and a
+park starts the row again (an un-parked page is asked afresh).
 
 A real server on loopback, real runs into a real DuckDB file; the days between runs are made by moving the
-stored times back (as the generated world's clock events do), not waited.
+stored times back (as the generated world's clock events do), not waited. The rule's cases: real `fetch_events`
+rows in a real warehouse, read by `warehouse.entries.refusal_history` as a run's load reads them.
 """
 
 from __future__ import annotations
