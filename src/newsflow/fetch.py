@@ -69,6 +69,13 @@ MAX_POOLS = 8
 MAX_FRESH_CONNECTIONS = 1  # new connections a send: a reused one stale or a new one closed unanswered (red team 51)
 REQUEST_TIMEOUT = 408  # on a stale connection, written unasked by the server's timer (mod_reqtimeout): no answer
 
+# h11's words for a head past httpcore's `MAX_INCOMPLETE_EVENT_SIZE` (100 KiB): a `Set-Cookie` flood was logged in
+# them, "the server broke the exchange: RemoteProtocolError: Receive buffer too long" (red team 54). h11 says the
+# same of a chunk's size line or a trailer past it, read with the body: named apart (review of red team 54).
+HEAD_TOO_LONG = "Receive buffer too long"
+HEAD_LIMIT_KIB = 100
+BODY_LINE_TOO_LONG = (f"a line of the body's chunked framing (a chunk's size line or a trailer) passed "
+                      f"{HEAD_LIMIT_KIB} KiB")
 
 class _UnusableURL(Exception):
     """httpx cannot build a request for the URL (bad host, IDNA, characters)."""
@@ -265,6 +272,11 @@ class Fetcher(FetchWalk):
             return Outcome.CONNECT_ERROR, certificate_problem(exc) or f"cannot connect: {exc}"
         if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | _UnusableURL):
             return Outcome.INVALID_URL, f"invalid URL: {exc}"
+        if isinstance(exc, httpx.RemoteProtocolError) and str(exc) == HEAD_TOO_LONG:
+            return Outcome.PROTOCOL_ERROR, (f"the server's head passed {HEAD_LIMIT_KIB} KiB (thousands of headers or "
+                                            "cookies); not read, tried again later")
+        if isinstance(exc, httpx.RemoteProtocolError) and str(exc) == BODY_LINE_TOO_LONG:
+            return Outcome.PROTOCOL_ERROR, f"{exc}; not read, tried again later"
         if isinstance(exc, httpx.TransportError):  # connected: the server's doing, not the network's
             return Outcome.PROTOCOL_ERROR, f"the server broke the exchange: {type(exc).__name__}: {exc}"
         return Outcome.FETCH_ERROR, f"unexpected {type(exc).__name__}: {exc}"
@@ -274,6 +286,10 @@ class Fetcher(FetchWalk):
         response = await self._send_request(url, trail, headers)
         try:
             return await self._read_response(response, url, trail, max_bytes)
+        except httpx.RemoteProtocolError as exc:
+            if str(exc) == HEAD_TOO_LONG:  # past the head: a framing line, not the head
+                raise httpx.RemoteProtocolError(BODY_LINE_TOO_LONG) from exc
+            raise
         finally:
             await response.aclose()
 

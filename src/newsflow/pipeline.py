@@ -37,10 +37,12 @@ from newsflow.models import (
     PendingArticle,
 )
 from newsflow.pages import StoredPage, page_file, remove_pages
+from newsflow.refusedpages import park_refused
 from newsflow.text import content_hash, word_count
 from newsflow.urls import prefer_page_canonical
 from newsflow.warehouse import Warehouse
 from newsflow.warehouse.claims import stored_titles
+from newsflow.warehouse.entries import refusal_history
 from newsflow.warehouse.loads import count_parked, record_attempts
 
 log = logging.getLogger(__name__)
@@ -208,7 +210,8 @@ def _load_built(store: Warehouse, run_id: str, built: Sequence[BuiltArticle], se
         built = _without_disputed_canonicals(built, lambda ids: stored_titles(con, ids))
         candidates = [b.article for b in built if b.article]
         pages = {b.page.article_id: b.page for b in built if b.page}
-        attempts = [b.attempt for b in built]
+        attempts = park_refused([b.attempt for b in built], [b.event for b in built], settings.max_attempts,
+                                lambda urls, entry_urls: refusal_history(con, run_id, urls, entry_urls))
         stored_ids = warehouse.existing_article_ids(con, [a.article_id for a in candidates])
         new = [a for a in dedup.unique_by_url(candidates) if a.article_id not in stored_ids]
         known_hashes = warehouse.existing_content_hashes(con, [a.content_hash for a in new])

@@ -17,9 +17,10 @@ pending articles. Invariants, every run:
   503 given asks a pause the run keeps for the next;
 - **nothing is starved for ever** (the bound, documented): an article all of whose runs end `rate_limited` (an
   uncounted deferral, which never parks it) must meet, in each run after its first host, two pauses each past
-  what its deadline may count, a host asking more than `max_retry_after` of pauses in a run (the gate's cap), or
-  two hops after the first each asking a retry (a fetch retries its first hop, as its first host's pause, and one
-  hop after it: red team 49).
+  what its deadline may count, pauses that, all but the longest, with its slow hops before the last (red team 54),
+  add up past it, a host asking more than `max_retry_after` of pauses in a run (the gate's cap), or two hops after
+  the first each asking a retry (a fetch retries its first hop, as its first host's pause, and one hop after it:
+  red team 49).
   Anything else is stored within the runs drawn (or fails counted, and is parked where the user sees it).
 
 Red team 49 added: hops that say `Content-Encoding: gzip` on every run over plain bytes every second run
@@ -38,7 +39,9 @@ them unanswered (`shed`: asked twice at most, never a `protocol_error`, which `c
 Red team 52 added hops that answer 429 with a `Retry-After` nobody can read to a run's first request
 (`garbled_once`: their host paused `UNREADABLE_RETRY_AFTER`, kept for the next run, its pages deferred uncounted)
 and hops that send `103 Early Hints` and `100 Continue` before their answer (`hinted`: as `fast`). Red team 53's
-hops answer 429 with no `Retry-After` at all (`bare_once`: paused the same default, the same invariants).
+hops answer 429 with no `Retry-After` at all (`bare_once`: paused the same default, the same invariants). Red team
+54's hops pack their page twice under `Content-Encoding: gzip, gzip` and redirect by a protocol-relative `Location`
+(`stacked`: as `fast`; `KEPT[9]`'s second chain ends on one).
 
 CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
@@ -75,9 +78,11 @@ HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
 ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying", "held_open", "held_close",
-           "shed", "garbled_once", "bare_once", "hinted")
+           "shed", "garbled_once", "bare_once", "hinted", "stacked")
 HELD = ("held_open", "held_close")
 # `hinted` (red team 52): a `103 Early Hints` and a `100 Continue` before the hop's answer
+# `stacked` (red team 54): the page packed twice under `Content-Encoding: gzip, gzip`, a redirect's `Location`
+# protocol-relative (`//host:port/path`): as `fast`
 HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
 # `lying` (red team 49): the hop says `Content-Encoding: gzip` on every run, over plain bytes on every second run
 LIE = b"<html><body><p>plain bytes under a gzip label</p></body></html>"
@@ -153,16 +158,30 @@ class Runs:
                 past.add(host)
         return past
 
+    def paused(self, host: int) -> bool:
+        """Whether a run may pause `host` (kept from a run's start, asked by a retry, set as a chain reaches it)."""
+        world = self.world
+        return (world.kept[host] > 0 or any(hop.host == host and hop.answer.endswith("_once") and hop.seconds > 0
+                                            for c in world.chains for hop in c)
+                or any(c[n].pauses_next > 0 for c in world.chains for n in range(len(c) - 1) if c[n + 1].host == host))
+
     def may_starve(self, article: int) -> bool:
         """Within the documented bound, the article may wait for ever (docs/security.md, "Red team 48", Left):
         two long pauses after its first host, pauses after it that, all but the longest (the free one), add up
         past what the deadline may count (review: three 1 s pauses on a 2 s deadline), a host past the gate's cap,
         or two hops after the first that each ask a retry on every run (the first hop's retry is its host's, red
-        team 49; one retry after it a fetch: the second's 429 or 503 stands)."""
+        team 49; one retry after it a fetch: the second's 429 or 503 stands). Red team 54: a slow hop between two
+        pauses after the first host (a paused host at or before it, another after it) counts with those pauses: its
+        exchange comes between them, and the free pause, spent on the first, moves to the later one only if
+        counting the first leaves the room a counted wait must leave (`PauseBudget.outlasted_by`); a slow hop before
+        every pause, or after every pause (`KEPT[1]`), counts nothing (review of red team 54)."""
         chain = self.world.chains[article]
         pauses = sorted(self.pauses_after_first(article))
+        slow_between = sum(hop.seconds for n, hop in enumerate(chain[:-1]) if hop.answer == "slow"
+                           and any(self.paused(h.host) for h in chain[1:n + 1])
+                           and any(self.paused(h.host) for h in chain[n + 1:]))
         return (self.long_pauses_after_first(article) >= 2
-                or sum(pauses[:-1]) > self.world.timeout * ROOM_SHARE  # all but the free one, past what counts
+                or sum(pauses[:-1]) + slow_between > self.world.timeout * ROOM_SHARE  # all but the free one
                 or any(hop.host in self.hosts_past_the_cap() for hop in chain)
                 or sum(1 for hop in chain[1:] if hop.answer.endswith("_once")) >= 2)
 
@@ -242,9 +261,9 @@ KEPT = [
     # hosts it does not touch whose first hop sends a `103 Early Hints` and a `100 Continue` first. Before: the 429
     # paused nothing (`check_pauses_kept`: no pause asked; its host's other pages asked on). Now host 0 is paused
     # the default (60 s, past `max_retry_after`: deferred, uncounted, kept for the next run, within the bound) and
-    # the other chain is `ok` on the first run.
+    # the other chain is `ok` on the first run. Red team 54: that chain ends on a page packed twice (`stacked`).
     Runs(World(chains=((Hop(0, "garbled_once", UNREADABLE_RETRY_AFTER), Hop(1, "fast", 0.0)),
-                       (Hop(1, "hinted", 0.0), Hop(2, "fast", 0.0))), kept=(0.0, 0.0, 0.0), timeout=1.0,
+                       (Hop(1, "hinted", 0.0), Hop(2, "stacked", 0.0))), kept=(0.0, 0.0, 0.0), timeout=1.0,
                per_host=4, robots=False), gaps=(0.0, 3600.0)),
 ]
 
@@ -278,6 +297,9 @@ class RepeatedWorld(ServedWorld):
                 return
             if drawn.answer == "shed" and self.shed(self.paths[article][hop]):
                 handler.close_connection = True  # the request read, the connection closed: not one byte back
+                return
+            if drawn.answer == "stacked":
+                self._stacked(handler, article, hop)
                 return
             if drawn.answer == "hinted":
                 handler.wfile.write(HINTS)
@@ -313,7 +335,7 @@ class RepeatedWorld(ServedWorld):
         """A chain of only fast and held-open hops, no pause on its way, whose held-open page ended `timeout`: its
         document came whole, and nothing else in the world could time it out (red team 50's class)."""
         chain = self.world.chains[article]
-        calm = all(hop.answer in ("fast", "shed", "hinted", *HELD) and not hop.pauses_next
+        calm = all(hop.answer in ("fast", "shed", "hinted", "stacked", *HELD) and not hop.pauses_next
                    and not self.world.kept[hop.host] for hop in chain)
         return calm and chain[-1].answer in HELD and outcome is Outcome.TIMEOUT
 
@@ -328,6 +350,19 @@ class RepeatedWorld(ServedWorld):
         headers = {"Content-Encoding": "gzip"} if last else {"Content-Encoding": "gzip", "Location": self.url(
             article, hop + 1)}
         send_bytes(handler, status, gzip.compress(body) if self.run % 2 else body, "text/html", headers)
+
+    def _stacked(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
+        """The page (or a redirect's body) packed twice, `Content-Encoding: gzip, gzip`; a redirect's `Location`
+        without its scheme (red team 54: both read whole on main; drawn so that they stay so)."""
+        chain = self.world.chains[article]
+        if chain[hop].pauses_next and hop + 1 < len(chain):
+            self._pause_host(chain[hop + 1].host, chain[hop].pauses_next)
+        last = hop + 1 == len(chain)
+        status, body = (200, self.page(article)) if last else (302, LIE)
+        headers = {"Content-Encoding": "gzip, gzip"}
+        if not last:
+            headers["Location"] = self.url(article, hop + 1).removeprefix("http:")
+        send_bytes(handler, status, gzip.compress(gzip.compress(body)), "text/html", headers)
 
     def failed_by_the_world(self, article: int, run: int, outcome: Outcome) -> bool:
         """The run's counted failure that the world drew: a flaky hop's 500, or a lying last hop's plain bytes, on

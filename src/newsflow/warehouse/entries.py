@@ -7,7 +7,7 @@ writes: column lists unnested into one statement, anti-joins instead of unique i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 
@@ -15,6 +15,12 @@ from newsflow.credentials import optional_without_credentials, url_without_crede
 from newsflow.models import EntryAttempt, FeedEntry, PendingArticle
 from newsflow.urls import host_key, host_of
 from newsflow.warehouse.loads import unnested
+
+FIRST_WINDOW = timedelta(days=4)  # a page's refusals read back in windows of 4 days, 16 days, ...
+MAX_WINDOW = timedelta(days=64)  # past it, the rest of its life at once
+# A run's events may come before its start as stored, by the clock set back during it (`run_parked`), and a run
+# is read back a day from a refusal: a bounded read of a table appended in time order.
+RUN_CLOCK_SLACK = timedelta(days=1)
 
 
 def insert_entries(
@@ -216,3 +222,100 @@ def count_parked(con: duckdb.DuckDBPyConnection, canonical_urls: Sequence[str]) 
         {"urls": list(canonical_urls)},
     ).fetchall()
     return int(rows[0][0])
+
+
+def refusal_history(
+    con: duckdb.DuckDBPyConnection, run_id: str, urls: Sequence[str], entry_urls: Sequence[str],
+) -> tuple[dict[str, list[tuple[datetime, bool]]], dict[str, datetime]]:
+    """For `refusedpages`: each article URL's asks in runs before `run_id` (time, and whether it was a counted
+    refusal: a 429 or 503 asking a pause, no article of its host served before it in that run), in time order, from
+    its last ask that was not one on (the row of counted refusals starts after it, whatever came before); and each
+    host's first served article's time in `run_id` so far. The asks are read from the entries' first sighting on
+    (no page is asked before it is seen: the pages' own life, whatever the schedule), and whether a host served a
+    page before a refusal is read ask by ask, newest first, over its own run's day, until one did."""
+    seen = con.execute("SELECT min(first_seen_at) FROM entries WHERE canonical_url IN (SELECT unnest($urls))",
+                       {"urls": list(entry_urls)}).fetchall()[0][0]
+    clean = {url_without_credentials(url): url for url in urls}  # as `insert_fetch_events` stored them
+    rows = con.execute(
+        "SELECT url, run_id, min(\"at\") AS asked_at, bool_and(outcome = 'rate_limited') FROM fetch_events "
+        "WHERE \"at\" >= $seen AND kind = 'article' AND status_code IS NOT NULL AND run_id <> $run "
+        "AND url IN (SELECT unnest($urls)) GROUP BY url, run_id ORDER BY url, asked_at",
+        {"seen": seen, "run": run_id, "urls": list(clean)},
+    ).fetchall() if seen is not None else []
+    asks: dict[str, list[tuple[str, datetime, bool]]] = {}
+    for url, run, at, refused in rows:
+        asks.setdefault(str(url), []).append((str(run), at, bool(refused)))
+    counted = _counted_back(con, {url: _trailing_refusals(ones) for url, ones in asks.items()})
+    history = {clean[url]: [(at, True) for _, at in counted[url][::-1]] for url in asks if url in clean}
+    for url, ones in asks.items():  # the ask before the row, if any, breaks it: kept as an ask that did not count
+        if url in clean and len(counted[url]) < len(ones):
+            history[clean[url]].insert(0, (ones[len(ones) - len(counted[url]) - 1][1], False))
+    return history, _served_first_in(con, run_id, {_authority(url) for url in clean})
+
+
+def _authority(url: str) -> str:
+    """The host (and port) as SQL's `split_part(url, '/', 3)` takes it."""
+    parts = url.split("/")
+    return parts[2] if len(parts) > 2 else ""
+
+
+def _trailing_refusals(asks: Sequence[tuple[str, datetime, bool]]) -> list[tuple[str, datetime]]:
+    """The refusals (run, time) after the last ask that was not one, newest first."""
+    back: list[tuple[str, datetime]] = []
+    for run, at, refused in reversed(asks):
+        if not refused:
+            break
+        back.append((run, at))
+    return back
+
+
+def _counted_back(
+    con: duckdb.DuckDBPyConnection, refusals: dict[str, list[tuple[str, datetime]]],
+) -> dict[str, list[tuple[str, datetime]]]:
+    """Of each URL's refusals (newest first), those that count, newest first up to the first whose host served an
+    article before it in its run. Read in windows back from the newest, each 4 times the last (4 days, 16...),
+    until every URL met one that does not count or ran out: a site rate-limiting us is read over days."""
+    counted: dict[str, list[tuple[str, datetime]]] = {url: [] for url in refusals}
+    left = {url: list(ones) for url, ones in refusals.items() if ones}
+    end, span = max((ones[0][1] for ones in left.values()), default=datetime.now(UTC)), FIRST_WINDOW
+    while left:
+        start = min(ones[-1][1] for ones in left.values()) if span > MAX_WINDOW else end - span
+        runs = sorted({run for ones in left.values() for run, at in ones if start <= at <= end})
+        first = _served_first_in_runs(con, runs, start - RUN_CLOCK_SLACK, end) if runs else {}
+        for url in list(left):
+            while left[url] and left[url][0][1] >= start:
+                run, at = left[url].pop(0)
+                if first.get((run, _authority(url)), at) < at:  # its host served one before it: not counted
+                    left[url] = []
+                    break
+                counted[url].append((run, at))
+            if not left[url]:
+                del left[url]
+        end, span = start, span * 4
+    return counted
+
+
+def _served_first_in_runs(
+    con: duckdb.DuckDBPyConnection, runs: list[str], since: datetime, until: datetime,
+) -> dict[tuple[str, str], datetime]:
+    """Each (run, host)'s first served article's time among `runs`, read between `since` and `until`."""
+    rows = con.execute(
+        "SELECT run_id, split_part(url, '/', 3), min(\"at\") FROM fetch_events WHERE \"at\" >= $since "
+        "AND \"at\" <= $until AND kind = 'article' AND status_code BETWEEN 200 AND 299 "
+        "AND run_id IN (SELECT unnest($runs)) GROUP BY ALL",
+        {"since": since, "until": until, "runs": runs},
+    ).fetchall()
+    return {(str(run), str(host)): at for run, host, at in rows}
+
+
+def _served_first_in(con: duckdb.DuckDBPyConnection, run_id: str, hosts: set[str]) -> dict[str, datetime]:
+    """Each of `hosts`' first served article's time in `run_id` so far (this run's batches loaded before)."""
+    (started,) = con.execute("SELECT min(started_at) FROM runs WHERE run_id = $run", {"run": run_id}).fetchall()[0]
+    since = min(t for t in (started, datetime.now(UTC)) if t is not None) - RUN_CLOCK_SLACK
+    served_now = con.execute(
+        "SELECT split_part(url, '/', 3), min(\"at\") FROM fetch_events WHERE run_id = $run AND kind = 'article' "
+        "AND status_code BETWEEN 200 AND 299 AND \"at\" >= $since "
+        "AND split_part(url, '/', 3) IN (SELECT unnest($hosts)) GROUP BY 1",
+        {"run": run_id, "since": since, "hosts": sorted(hosts)},
+    ).fetchall()
+    return {str(host): at for host, at in served_now}
