@@ -7,10 +7,13 @@ length (`shown`), and a URL past what servers accept is refused before any reque
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from newsflow.configlines import did_you_mean
 from newsflow.credentials import has_credentials, without_credentials
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
@@ -91,7 +94,8 @@ def read_feed(item: Any, where: str) -> FeedConfig:
         raise ConfigError(where, "must be a table with name and url")
     for key, value in item.items():
         if key not in FEED_KEYS:
-            raise ConfigError(f"{where}.{shown(key)[1:-1]}", f"unknown key; expected one of {sorted(FEED_KEYS)}")
+            raise ConfigError(f"{where}.{shown(key)[1:-1]}", f"unknown key; {did_you_mean(key, FEED_KEYS)}expected "
+                              f"one of {sorted(FEED_KEYS)}")
         if not isinstance(value, FEED_KEYS[key]):
             raise ConfigError(f"{where}.{key}", f"expected {type_name(FEED_KEYS[key])}, got {shown(value)}")
     for key in ("name", "url"):
@@ -107,7 +111,7 @@ def read_feed(item: Any, where: str) -> FeedConfig:
                           f"({MAX_FEED_URL_CHARS:,} characters: servers refuse longer ones)")
     problem = fetch_problem(url)
     if problem is not None:
-        raise ConfigError(f"{where}.url", f"{shown(url)} cannot be fetched: {problem}")
+        raise ConfigError(f"{where}.url", f"{shown(url)} cannot be fetched: {problem}{_meant(url)}")
     tags = item.get("tags", [])
     if not all(isinstance(t, str) and not CONTROL.search(t) for t in tags):
         raise ConfigError(f"{where}.tags", "must be a list of strings without control characters")
@@ -118,6 +122,19 @@ def read_feed(item: Any, where: str) -> FeedConfig:
     if long := next((t for t in tags if len(t) > MAX_TAG_CHARS), None):
         raise ConfigError(f"{where}.tags", f"{shown(long)} is longer than a tag may be ({MAX_TAG_CHARS} characters)")
     return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))
+
+
+def _meant(url: str) -> str:
+    """The URL a refused one likely meant: a bare host (`example.com/feed.xml`) with its scheme, an IPv6 address
+    in brackets (`http://2001:db8::1/feed` read as host `2001`, port `db8::1`)."""
+    if "://" not in url and fetch_problem(f"https://{url}") is None and "." in url.split("/")[0]:
+        return f"; did you mean {shown('https://' + url)}?"
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    with suppress(ValueError):
+        if ipaddress.ip_address(host).version == 6:
+            return f"; an IPv6 address is written in brackets: {shown(f'{scheme}://[{host}]{slash}{path}')}"
+    return ""
 
 
 def loosely(key: str) -> str:

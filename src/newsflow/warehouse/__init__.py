@@ -48,7 +48,7 @@ from newsflow.runlock import (
     run_lock_is_held,
     write_holder,
 )
-from newsflow.warehouse import access, compat, freelist, heldfiles, logends
+from newsflow.warehouse import access, compat, freelist, heldfiles, logends, pathkinds
 from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
@@ -81,6 +81,7 @@ class Warehouse:
         """Hold an exclusive lock file for a whole run, waiting up to `lock_timeout` seconds. A writing command
         that holds it too (`reextract`, `search --reindex`) says so in `command`: whoever waits is told which
         newsflow command holds the warehouse, not "another newsflow run" when a reextract does."""
+        pathkinds.refuse_what_is_no_file(self.path)  # before its lock is made beside it (Local 31)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
@@ -90,6 +91,8 @@ class Warehouse:
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
+            if (line := pathkinds.why_its_folder_cannot_be_written(self.path, exc)) is not None:
+                raise WarehouseError(line) from exc
             hint = full_hint(exc.strerror or "") if exc.errno in DISK_FULL else "check warehouse.path"
             raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  f"{hint}") from exc

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.warehouse import access, freelist, heldfiles
+from newsflow.warehouse import access, freelist, heldfiles, pathkinds
 
 log = logging.getLogger(__name__)
 
@@ -132,12 +132,8 @@ def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
         return
     except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search (named: Local 30)
         raise access.refuse_a_folder_it_cannot_search(path, exc) from exc
-    if stat.S_ISDIR(mode):
-        raise WarehouseError(f"cannot open {path}: it is a folder, not a DuckDB file; set warehouse.path "
-                             "to a file, or move the folder aside and the next run starts a new warehouse")
     if not stat.S_ISREG(mode):
-        raise WarehouseError(f"cannot open {path}: it is not a regular file (a FIFO, a socket or a "
-                             "device); set warehouse.path to a DuckDB file")
+        pathkinds.refuse_what_is_no_file(path)
     access.refuse_a_file_it_cannot_read(path)
     refuse_an_empty_file_beside_its_log(path)
     if is_sqlite(path):
