@@ -33,7 +33,7 @@ def refuse_what_is_no_file(path: Path) -> None:
 def why_its_folder_cannot_be_written(path: Path, exc: OSError) -> str | None:
     """The line for a warehouse folder on a read-only mount, or under a file; None for any other failure."""
     if exc.errno == errno.EROFS:
-        return (f"cannot write {path}: its folder {path.parent} is on a read-only file system (mounted read-only); "
+        return (f"cannot write {path}: Read-only file system: its folder {path.parent} is on a read-only mount; "
                 "remount it read-write, or point warehouse.path at a disk this machine may write (a copy of the "
                 "warehouse there); `query`, `search` and `feeds` still read it. Nothing was written")
     if exc.errno in (errno.EEXIST, errno.ENOTDIR):
