@@ -62,6 +62,7 @@ _MANY = "".join(f'[[feeds]]\nname = "f{n}"\nurl = "http://127.0.0.1:9/f{n}.xml"\
     ('fetch.timeout = -1\n', "fetch.timeout: must be greater than 0, got -1"),  # a dotted key at the top
     (FEED.replace("http://127.0.0.1:9/feed.xml", "example.com/feed.xml"),
      "scheme (none) is not http or https; did you mean 'https://example.com/feed.xml'?"),
+    ('[warehouse]\npath = " "\n', "warehouse.path: is ' '; set it to the warehouse's file"),
     (FEED.replace("127.0.0.1:9", "2001:db8::1"),
      "an IPv6 address is written in brackets: 'http://[2001:db8::1]/feed.xml'"),
 ])
@@ -71,7 +72,7 @@ def test_a_config_error_names_its_line_and_file_and_what_was_meant(tmp_path: Pat
     not be cast to integer value as 'db8::1'`."""
     line = _refused(tmp_path, text)
     [number] = [n for n, written in enumerate(text.splitlines(), 1) if written.startswith(("timout", "[fecth]",
-                "ulr", "max_entries", "fetch.timeout", 'url = "example', 'url = "http://2001'))]
+                "ulr", "max_entries", "fetch.timeout", "path =", 'url = "example', 'url = "http://2001'))]
     assert said in line and line.endswith(f" (line {number} of {tmp_path / 'newsflow.toml'})"), line
 
 

@@ -285,6 +285,9 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
 
 def _printable_path(path: str) -> str:
     """A path with a terminal escape or a line end would write it raw into every error line naming it."""
+    if not path.strip():  # "" named the config's own folder (exit 3, "it is a folder"), " " made a warehouse named so
+        raise ConfigError("warehouse.path", f"is {shown(path)}; set it to the warehouse's file, or delete the line for "
+                          "the default, \"../warehouse/news.duckdb\"")
     if "\x00" not in path and CONTROL.search(path):  # a NUL has its own line (configfile.py)
         raise ConfigError("warehouse.path", f"{shown(path)} holds a control character (a terminal escape, a line "
                           "end); set it to a file name")
