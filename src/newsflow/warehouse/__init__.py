@@ -91,10 +91,9 @@ class Warehouse:
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
-            if (line := pathkinds.why_its_folder_cannot_be_written(self.path, exc)) is not None:
-                raise WarehouseError(line) from exc
             hint = full_hint(exc.strerror or "") if exc.errno in DISK_FULL else "check warehouse.path"
-            raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
+            raise WarehouseError(pathkinds.why_its_folder_cannot_be_written(self.path, exc) or  # Local 31
+                                 f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  f"{hint}") from exc
         with handle:
             access.refuse_a_folder_it_cannot_write(self.path)  # Local 30: the lock opened, the log could not be made
