@@ -26,6 +26,8 @@ from newsflow.contentcoding import BoundedDecoder
 from newsflow.errors import ConfigError, WarehouseError
 from newsflow.models import HostPause
 from newsflow.pipeline import list_pending
+from newsflow.runhistory import run_history_lines
+from newsflow.runlock import serving_pid
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, read_host_pauses
 from tests.test_local30 import _made, _own_id, _runs_in, _start, _without_privileges
@@ -90,6 +92,96 @@ def test_a_key_given_twice_and_a_key_never_written_say_what_they_can(tmp_path: P
     assert cli.main(["feeds", "--config", str(tmp_path / "newsflow.toml")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "fetch.foo: unknown key; expected" in err and "(line 2 of" in err, err
+
+
+def test_finding_a_keys_line_is_linear_on_a_line_of_spaces() -> None:
+    r"""Review of Local 31, F1: `key_line`'s `(?P<key>[A-Za-z0-9_"'. -]+?)\s*=` (a lazy class holding a space, then
+    `\s*`) took quadratic time on a valid line in an array, `"a"` + N spaces + `# note`: 40,000 spaces cost 5 cpu-s.
+    At 1,000,000 the old form needs about an hour (past pytest's 300 s timeout); the new one reads it in
+    milliseconds."""
+    text = FEED + 'tags = [\n  "a"' + " " * 1_000_000 + '# note\n]\n[[feeds]]\nname = "b"\nurl = "ftp://b"\n'
+    assert key_line(text, "feeds[1].url") == 9
+
+
+_TAGS = '[[feeds]]\nname = "a"\ntags = [\n  "url = x",\n]\nurl = "ftp://x/"\n'
+
+
+@pytest.mark.parametrize(("text", "key", "number"), [
+    (_TAGS, "feeds[0].url", 6),  # was line 4: a string in the array read as `url =`
+    ('[[feed]]\nname = "a"\n', "feed", 1),  # the flagship typo had no line
+    ('[fetch]\ntimeout = 5\n[fetch.sub]\nx = 1\n' + FEED, "fetch.sub", 3),
+    (FEED + '[feeds.extra]\nx = 1\n', "feeds[0].extra", 4),
+    ('[fetch]\n"a.b" = 1\n' + FEED, "fetch.a.b", 2),
+    ('[fetch]\n"a\\u001b[2J" = 1\n' + FEED, "fetch.a\\x1b[2J", 2),  # a quoted key's escape, read as tomllib reads it
+    ('fetch = {timout = 5}\n' + FEED, "fetch.timout", 1),  # an inline table: its keys are on its line
+])
+def test_a_config_error_is_said_with_the_line_its_key_is_written_on(tmp_path: Path, text: str, key: str,
+                                                                    number: int) -> None:
+    """Review of Local 31, F3: these said a wrong line or none."""
+    line = _refused(tmp_path, text)
+    where = f" (line {number} of {tmp_path / 'newsflow.toml'})"
+    assert line.startswith(f"config error at {key}: ") and line.endswith(where), line
+
+
+def test_a_key_not_written_is_said_with_its_tables_line(tmp_path: Path) -> None:
+    """A feed without its required name, in 10,000: the line of the feed it is missing from."""
+    line = _refused(tmp_path, FEED + '[[feeds]]\nurl = "http://127.0.0.1:9/b"\n')
+    where = f"(not written; its table is on line 4 of {tmp_path / 'newsflow.toml'})"
+    assert line.endswith(f"feeds[1].name: is required {where}"), line
+
+
+@pytest.mark.parametrize("text", ['[fetch]\n"a\\u001b[2J\\nb" = 1\n', '["x\\u001b[2J"]\na = 1\n',
+                                  FEED + '"k\\u001b[2J" = 1\n'])
+def test_a_terminal_escape_in_a_key_or_section_is_shown_escaped(tmp_path: Path, text: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Review of Local 31, F4: a key's name reached stderr raw (`config error at fetch.a␛[2J`), where red team 12
+    shows `warehouse.path`'s escaped."""
+    (tmp_path / "newsflow.toml").write_text(text, encoding="utf-8")
+    assert cli.main(["feeds", "--config", str(tmp_path / "newsflow.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.isascii() and err.count("\n") == 1 and "\x1b" not in err and "\\x1b[2J" in err, err
+    assert " (line " in err, err
+
+
+def test_a_password_in_a_url_without_its_scheme_is_not_shown(tmp_path: Path) -> None:
+    """Review of Local 31, F5: `user:secret@example.com/feed.xml` was quoted whole, and `scheme user:` named the
+    user; the README says a URL's credentials are never shown."""
+    line = _refused(tmp_path, FEED.replace("http://127.0.0.1:9/feed.xml", "user:secret@example.com/feed.xml"))
+    assert "secret" not in line and "user" not in line, line
+    assert "'example.com/feed.xml' cannot be fetched: no scheme, http:// or https://; did you mean " in line, line
+
+
+def test_an_ipv6_address_with_a_zone_gets_no_hint_that_is_refused_too(tmp_path: Path) -> None:
+    """Review of Local 31, F6: `http://fe80::1%eth0/f` was told `'http://[fe80::1%eth0]/feed.xml'`, refused too."""
+    line = _refused(tmp_path, FEED.replace("127.0.0.1:9", "fe80::1%eth0"))
+    assert "[fe80" not in line and "an IPv6 address with a zone (%…) cannot be fetched" in line, line
+
+
+def test_the_root_folder_as_warehouse_is_one_line_for_every_command(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Review of Local 31, F2: `warehouse.path = "/"` (or `"../../../.."`) ended `feeds`, `query`, `search` and
+    `status` in `ValueError: PosixPath('/') has an empty name`, exit 1. `status`'s two readers are asked here
+    (in-process, its Prefect import costs ~1.5 cpu-s)."""
+    config = tmp_path / "newsflow.toml"
+    config.write_text('[warehouse]\npath = "/"\n' + FEED, encoding="utf-8")
+    folder = "newsflow: cannot open /: it is a folder, not a DuckDB file; set warehouse.path to a file"
+    for command in (["feeds"], ["query", "SELECT 1"], ["search", "x"], ["reextract"]):
+        assert cli.main([*command, "--config", str(config)]) == 3, command
+        err = capsys.readouterr().err
+        assert err.startswith(folder) and err.count("\n") == 1, (command, err)
+    assert serving_pid(Path("/")) is None
+    lines, code = run_history_lines(Path("/"), datetime.now(UTC))
+    assert code == 3 and lines == [f"runs: not read: {folder.removeprefix('newsflow: ')}, or move the folder aside "
+                                   "and the next run starts a new warehouse"], lines
+
+
+def test_a_link_to_nothing_at_warehouse_path_makes_no_lock_beside_it(tmp_path: Path) -> None:
+    """Review of Local 31, F6: the run lock was made beside a dangling link before the link was refused."""
+    (tmp_path / "news.duckdb").symlink_to(tmp_path / "unmounted" / "news.duckdb")
+    with pytest.raises(WarehouseError, match=r"is a symbolic link to .*, which is not there"), \
+            Warehouse(tmp_path / "news.duckdb").run_lock():
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.duckdb"]
 
 
 @pytest.mark.parametrize("key", [*_COUNT_KEYS, "fetch.max_bytes"])
@@ -200,6 +292,9 @@ def test_a_warehouse_on_a_read_only_mount_is_read_and_a_writer_says_to_remount(
     assert cli.main(["query", "SELECT count(*) AS runs FROM runs", "--config", str(config), "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == ["runs", "0"]
     assert sorted(os.listdir(mount)) == before
+    with pytest.raises(WarehouseError) as raised, Warehouse(mount / "fresh.duckdb").run_lock():
+        pass  # none there yet: readers would say to run, so the line does not send them there (review, F6)
+    assert str(raised.value).endswith("(a copy of the warehouse there); no warehouse is there yet. Nothing was written")
 
 
 def test_a_pause_journal_carries_its_warehouses_id(tmp_path: Path) -> None:

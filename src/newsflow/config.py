@@ -25,7 +25,7 @@ from newsflow.configfile import (
     resolve_warehouse_path,
     shown_path,
 )
-from newsflow.configlines import did_you_mean, located, toml_hint
+from newsflow.configlines import did_you_mean, key_shown, located, toml_hint
 from newsflow.configzones import search_zone
 from newsflow.errors import ConfigError
 from newsflow.files import stray_saves
@@ -249,8 +249,8 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     sections = {s.section for s in SETTINGS}
     for name in raw:
         if name not in sections and name != "feeds":
-            raise ConfigError(name, f"unknown section; {did_you_mean(name, sections | {'feeds'})}expected one of "
-                              f"{sorted(sections | {'feeds'})}")
+            raise ConfigError(key_shown(name), f"unknown section; {did_you_mean(name, sections | {'feeds'})}"
+                              f"expected one of {sorted(sections | {'feeds'})}")
     values = {s.dotted: _read_setting(raw, s) for s in SETTINGS}
     fetch = FetchSettings(
         **{s.key: values[s.dotted] for s in SETTINGS if s.section == "fetch" and s.key != "allowed_networks"},
@@ -307,8 +307,8 @@ def _read_setting(raw: dict[str, Any], setting: Setting) -> Any:
         if f"{setting.section}.{key}" in REMOVED_SETTINGS:
             raise ConfigError(f"{setting.section}.{key}", REMOVED_SETTINGS[f"{setting.section}.{key}"])
         if key not in known:
-            raise ConfigError(f"{setting.section}.{key}", f"unknown key; {did_you_mean(key, known)}expected one of "
-                              f"{sorted(known)}")
+            raise ConfigError(f"{setting.section}.{key_shown(key)}",
+                              f"unknown key; {did_you_mean(key, known)}expected one of {sorted(known)}")
     value = section.get(setting.key, setting.default)
     if isinstance(value, bool) and setting.type is not bool:
         raise ConfigError(setting.dotted, f"expected a number, got {shown(value)}")

@@ -4,7 +4,9 @@ A config error names its key (`fetch.timeout`, `feeds[3].url`); in a config of 1
 was misspelt, the key alone left the user to search the file. `located` adds the line the key is written on and
 the file; `did_you_mean` names the setting a misspelt key is closest to (`timout`: `timeout`). The line is
 found by reading the file's lines as TOML writes tables and keys (headers, `key =`, dotted keys, text inside a
-multi-line string skipped): where it cannot be told (an inline table, a key left at its default), no line is said.
+multi-line string skipped; an inline table's keys are on its line). A key not written (a feed's required `name`,
+a setting left at its default) is said with its table's line; a key whose table is not written either, and an
+error of no key (TOML that does not parse: tomllib says its line itself), have none.
 """
 
 from __future__ import annotations
@@ -13,16 +15,23 @@ import difflib
 import os
 import re
 import stat
+import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 from newsflow.errors import ConfigError
 
-# `feeds[3].url`, `fetch.allowed_networks[0]`, `fecth`: the table, the array index and the key an error names
-_KEY = re.compile(r"(?P<table>[A-Za-z0-9_-]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<key>[^.\[]+))?(?:\[\d+\])?")
-_ARRAY_HEADER = re.compile(r"\[\[\s*(?P<name>[A-Za-z0-9_\"'-]+)\s*\]\]")
-_HEADER = re.compile(r"\[\s*(?P<name>[A-Za-z0-9_\"'-]+)\s*\]")
-_ASSIGNED = re.compile(r"(?P<key>[A-Za-z0-9_\"'. -]+?)\s*=")
+# One part of a TOML key: bare, "basic" (escapes read) or 'literal'. No class holds a space, and the parts are told
+# apart by their first character: a line is matched in linear time (review of Local 31: a lazy class with a space,
+# then `\s*=`, took quadratic time on a line of spaces, minutes of CPU before the error's one line)
+_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_PARTS = re.compile(_PART)
+_NAME = rf"(?P<name>{_PART}(?:[ \t]*\.[ \t]*{_PART})*)"
+_ARRAY_HEADER = re.compile(rf"\[\[[ \t]*{_NAME}[ \t]*\]\]")
+_HEADER = re.compile(rf"\[[ \t]*{_NAME}[ \t]*\]")
+_ASSIGNED = re.compile(rf"{_NAME}[ \t]*=")
+_SHOWN_KEY_CHARS = 100
+_INDEX = re.compile(r"\[\d+\]$")
 # tomllib's words for a key or table given twice: said with what to do
 _TWICE = ("Cannot overwrite a value", "Cannot declare")
 
@@ -35,20 +44,21 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def located(exc: ConfigError, text: str, config_shown: str) -> ConfigError:
     """`exc` with the line its key is on and the file, when the key is written in the file."""
-    line = key_line(text, exc.key)
-    if line is None:
-        return exc
-    return ConfigError(exc.key, f"{exc.message} (line {line} of {config_shown})")
+    if (line := key_line(text, exc.key)) is not None:
+        return ConfigError(exc.key, f"{exc.message} (line {line} of {config_shown})")
+    table = exc.key.rpartition(".")[0]  # a key not written (`feeds[3].name` is required): where it would go
+    if table and (line := key_line(text, table)) is not None:
+        return ConfigError(exc.key, f"{exc.message} (not written; its table is on line {line} of {config_shown})")
+    return exc
 
 
 def key_line(text: str, dotted: str) -> int | None:
-    """The line (from 1) where `dotted` is written: its `key =` in its table, or its table's header."""
-    wanted = _KEY.fullmatch(dotted)
-    if wanted is None:
-        return None
-    table, index, key = wanted["table"], wanted["index"], wanted["key"]
+    """The line (from 1) where `dotted` is written: its `key =` in its table, or its table's header (the first that
+    starts it: `[[feed]]` for `feed`, `[fetch.sub]` for `fetch.sub`). Keys are named as errors name them (a part
+    that is no plain name as `key_shown` says it), so both are compared as written."""
+    wanted = {dotted, _INDEX.sub("", dotted) if "." in dotted else dotted}  # `fetch.allowed_networks[0]`: its key
     arrays: dict[str, int] = {}
-    here: tuple[str, int | None] = ("", None)
+    table = ""
     open_string: str | None = None
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
@@ -56,33 +66,61 @@ def key_line(text: str, dotted: str) -> int | None:
             open_string = None if line.count(open_string) % 2 else open_string
             continue
         if found := _ARRAY_HEADER.match(stripped):
-            name = _unquoted(found["name"])
+            name = _named(found["name"])
             arrays[name] = arrays.get(name, -1) + 1
-            here = (name, arrays[name])
-            if key is None and (table, index) == (name, str(arrays[name])):
+            table = f"{name}[{arrays[name]}]"
+            if _starts(table, wanted) or (arrays[name] == 0 and _starts(name, wanted)):
                 return number
         elif found := _HEADER.match(stripped):
-            here = (_unquoted(found["name"]), None)
-            if key is None and index is None and here[0] == table:
+            table = _in_array(_named(found["name"]), arrays)
+            if _starts(table, wanted):
                 return number
-        elif (found := _ASSIGNED.match(stripped)) and _is_the_key(found["key"], here, table, index, key):
+        elif (found := _ASSIGNED.match(stripped)) and _is_the_key(table, found, wanted):
             return number
         open_string = next((q for q in ('"""', "'''") if stripped.count(q) % 2), None)
     return None
 
 
-def _is_the_key(written: str, here: tuple[str, int | None], table: str, index: str | None, key: str | None) -> bool:
-    parts = [_unquoted(part.strip()) for part in written.split(".")]
-    at = (here[0], None if here[1] is None else str(here[1]))
-    if at == (table, index):
-        return key is not None and parts[0] == key
-    if here == ("", None):  # a dotted key at the top: `fetch.timeout = 5`, or a table's name as a key
-        return parts[0] == table and (key is None or parts[1:2] == [key])
-    return False
+def _is_the_key(table: str, found: re.Match[str], wanted: set[str]) -> bool:
+    """`key = …` in `table` is the error's key, inside it, or an inline table holding it (`fetch = {timout = 5}`:
+    TOML writes one on one line)."""
+    name = ".".join(filter(None, (table, _named(found["name"]))))
+    inline = found.string[found.end():].lstrip().startswith("{")
+    return _starts(name, wanted) or (inline and any(w.startswith((f"{name}.", f"{name}[")) for w in wanted))
 
 
-def _unquoted(name: str) -> str:
-    return name.strip("\"'")
+def key_shown(key: str) -> str:
+    """A key as an error line names it: a terminal escape or a line end in it shown escaped, never raw (as
+    `warehouse.path` is: red team 12), and a key of thousands of characters cut."""
+    text = repr(key)[1:-1]
+    return text if len(text) <= _SHOWN_KEY_CHARS else f"{text[:_SHOWN_KEY_CHARS]}… ({len(key):,} characters)"
+
+
+def _named(written: str) -> str:
+    """`fetch . "a.b"` as errors name it: its parts unquoted and shown, joined with dots."""
+    return ".".join(key_shown(_unquoted(part)) for part in _PARTS.findall(written))
+
+
+def _unquoted(part: str) -> str:
+    if part.startswith("'"):
+        return part[1:-1]
+    if part.startswith('"'):
+        try:  # a basic string's escapes (`\u001b`) as tomllib reads them
+            return str(tomllib.loads(f"k = {part}")["k"])
+        except tomllib.TOMLDecodeError:
+            return part[1:-1]
+    return part
+
+
+def _in_array(name: str, arrays: dict[str, int]) -> str:
+    """`[feeds.extra]` after a `[[feeds]]` is a table inside that feed: `feeds[0].extra`."""
+    head, _, rest = name.partition(".")
+    return f"{head}[{arrays[head]}].{rest}" if rest and head in arrays else name
+
+
+def _starts(name: str, wanted: set[str]) -> bool:
+    """Whether `name` is a key the error names, or is inside it (`fecth.timeout = 5` for the section `fecth`)."""
+    return any(name == w or name.startswith((f"{w}.", f"{w}[")) for w in wanted)
 
 
 def toml_hint(message: str) -> str:

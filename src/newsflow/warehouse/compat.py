@@ -33,6 +33,7 @@ import duckdb
 
 from newsflow.errors import WarehouseError
 from newsflow.warehouse import access, freelist, heldfiles, pathkinds
+from newsflow.warehouse.pathkinds import refuse_a_dangling_link
 
 log = logging.getLogger(__name__)
 
@@ -105,20 +106,6 @@ def refuse_a_log_without_its_warehouse(path: Path) -> None:
             "and a crash left unmerged): if you moved the warehouse, move this file beside it, named as it is plus "
             "`.wal`, before anything opens the warehouse, or those writes are lost; if you deleted the warehouse to "
             "start over, delete this file too")
-
-
-def refuse_a_dangling_link(path: Path) -> None:
-    """`path`, or a folder on the way to it, is a symbolic link to nothing: a disk not mounted, a warehouse moved
-    or deleted. DuckDB made a new warehouse at the link's target (in the empty mount point, on the wrong disk),
-    a second warehouse the real one would then hide or be hidden by. One line, nothing made. Only asked of a
-    path that is not there: a few `lstat`s."""
-    for link in (path, *path.parents):
-        if os.path.islink(link) and not os.path.exists(link):  # os.path's: no raise for a name too long
-            which = "it" if link == path else str(link)
-            raise WarehouseError(
-                f"cannot open {path}: {which} is a symbolic link to {os.readlink(link)}, which is not there (a disk "
-                "not mounted, or the warehouse moved or deleted?); mount it or put the warehouse back, or point "
-                "warehouse.path at it; nothing was made there, so no second warehouse starts beside the first")
 
 
 def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
