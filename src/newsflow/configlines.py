@@ -18,6 +18,7 @@ import stat
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from newsflow.errors import ConfigError
 
@@ -26,6 +27,7 @@ from newsflow.errors import ConfigError
 # then `\s*=`, took quadratic time on a line of spaces, minutes of CPU before the error's one line)
 _PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _PARTS = re.compile(_PART)
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 _NAME = rf"(?P<name>{_PART}(?:[ \t]*\.[ \t]*{_PART})*)"
 _ARRAY_HEADER = re.compile(rf"\[\[[ \t]*{_NAME}[ \t]*\]\]")
 _HEADER = re.compile(rf"\[[ \t]*{_NAME}[ \t]*\]")
@@ -56,7 +58,8 @@ def key_line(text: str, dotted: str) -> int | None:
     """The line (from 1) where `dotted` is written: its `key =` in its table, or its table's header (the first that
     starts it: `[[feed]]` for `feed`, `[fetch.sub]` for `fetch.sub`). Keys are named as errors name them (a part
     that is no plain name as `key_shown` says it), so both are compared as written."""
-    wanted = {dotted, _INDEX.sub("", dotted) if "." in dotted else dotted}  # `fetch.allowed_networks[0]`: its key
+    keys = {dotted, _INDEX.sub("", dotted) if "." in dotted else dotted}  # `fetch.allowed_networks[0]`: its key
+    wanted = _Wanted(keys, tuple(f"{key}{mark}" for key in keys for mark in ".["))
     arrays: dict[str, int] = {}
     table = ""
     open_string: str | None = None
@@ -81,12 +84,14 @@ def key_line(text: str, dotted: str) -> int | None:
     return None
 
 
-def _is_the_key(table: str, found: re.Match[str], wanted: set[str]) -> bool:
+def _is_the_key(table: str, found: re.Match[str], wanted: _Wanted) -> bool:
     """`key = …` in `table` is the error's key, inside it, or an inline table holding it (`fetch = {timout = 5}`:
     TOML writes one on one line)."""
     name = ".".join(filter(None, (table, _named(found["name"]))))
+    if _starts(name, wanted):
+        return True
     inline = found.string[found.end():].lstrip().startswith("{")
-    return _starts(name, wanted) or (inline and any(w.startswith((f"{name}.", f"{name}[")) for w in wanted))
+    return inline and any(w.startswith((f"{name}.", f"{name}[")) for w in wanted.keys)
 
 
 def key_shown(key: str) -> str:
@@ -98,6 +103,8 @@ def key_shown(key: str) -> str:
 
 def _named(written: str) -> str:
     """`fetch . "a.b"` as errors name it: its parts unquoted and shown, joined with dots."""
+    if _BARE.fullmatch(written):  # nearly every key: a bare name is as errors name it (half the time on 10,000 feeds)
+        return written
     return ".".join(key_shown(_unquoted(part)) for part in _PARTS.findall(written))
 
 
@@ -118,9 +125,14 @@ def _in_array(name: str, arrays: dict[str, int]) -> str:
     return f"{head}[{arrays[head]}].{rest}" if rest and head in arrays else name
 
 
-def _starts(name: str, wanted: set[str]) -> bool:
+class _Wanted(NamedTuple):
+    keys: set[str]  # the key an error names, and without its index (`fetch.allowed_networks[0]`)
+    inside: tuple[str, ...]  # what starts a key inside one of them: `fecth.`, `feeds[0].`, `feeds[`
+
+
+def _starts(name: str, wanted: _Wanted) -> bool:
     """Whether `name` is a key the error names, or is inside it (`fecth.timeout = 5` for the section `fecth`)."""
-    return any(name == w or name.startswith((f"{w}.", f"{w}[")) for w in wanted)
+    return name in wanted.keys or name.startswith(wanted.inside)
 
 
 def toml_hint(message: str) -> str:
