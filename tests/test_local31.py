@@ -4,6 +4,7 @@ without privileges."""
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import logging
@@ -20,6 +21,7 @@ import duckdb
 import pytest
 
 from newsflow import cli, pausejournal, spool, spoolfolders, spoolowners
+from newsflow.cli_run import served_config
 from newsflow.config import _COUNT_KEYS, MAX_BODY_BYTES, MAX_COUNT, load_config
 from newsflow.configlines import key_line
 from newsflow.contentcoding import BoundedDecoder
@@ -173,6 +175,17 @@ def test_the_root_folder_as_warehouse_is_one_line_for_every_command(tmp_path: Pa
     lines, code = run_history_lines(Path("/"), datetime.now(UTC))
     assert code == 3 and lines == [f"runs: not read: {folder.removeprefix('newsflow: ')}, or move the folder aside "
                                    "and the next run starts a new warehouse"], lines
+
+
+def test_a_service_of_a_folder_is_refused_before_its_lock_is_made(tmp_path: Path) -> None:
+    """`serve` took its service lock before any check of the warehouse's path: `/` would have made `/.serve.lock`
+    (once the lock's name no longer raised), a folder `<folder>.serve.lock` beside it."""
+    (tmp_path / "news.duckdb").mkdir()
+    config = tmp_path / "newsflow.toml"
+    config.write_text(f'[warehouse]\npath = "{tmp_path / "news.duckdb"}"\n' + FEED, encoding="utf-8")
+    with pytest.raises(WarehouseError, match="it is a folder"), served_config(argparse.Namespace(config=str(config))):
+        pass
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.duckdb", "newsflow.toml"]
 
 
 def test_a_link_to_nothing_at_warehouse_path_makes_no_lock_beside_it(tmp_path: Path) -> None:
