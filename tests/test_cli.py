@@ -114,6 +114,6 @@ def test_status_failing_its_config_stops_before_importing_prefect(tmp_path: Path
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "[2, 2, 2] False", (done.stdout, done.stderr)
     assert done.stderr.splitlines() == [
-        "newsflow: config error at fetch.concurrency: must be greater than 0, got 0",
+        f"newsflow: config error at fetch.concurrency: must be greater than 0, got 0 (line 2 of {bad})",
         f"newsflow: config error at --config: {tmp_path / 'missing.toml'} does not exist; pass --config PATH",
         f"newsflow: config error at --config: {tmp_path} is a folder; pass --config PATH of the .toml file in it"]

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from newsflow.cli_output import fail, format_result
 from newsflow.cli_run import print_config_warnings
-from newsflow.config import Config, load_config, resolve_config_path
+from newsflow.config import Config, load_config
 from newsflow.configfeeds import SHOWN_CHARS, shown
+from newsflow.configfile import resolve_config_path
 from newsflow.errors import InputError, OutputError
 from newsflow.files import replace_file
 from newsflow.opml import (

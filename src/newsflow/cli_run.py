@@ -28,7 +28,7 @@ from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.runlock import holding_the_service_lock
-from newsflow.warehouse import Warehouse, access
+from newsflow.warehouse import Warehouse, access, pathkinds
 
 COMMANDS_GROUP = "newsflow.commands"
 
@@ -69,6 +69,7 @@ def served_config(args: argparse.Namespace) -> Iterator[Config]:
     config = load_config(args.config)
     print_config_warnings(config, "plain")
     openfiles.refuse_too_few_for_a_run(config.fetch.concurrency, config.extract.worker_count)
+    pathkinds.refuse_what_is_no_file(config.warehouse_path)  # a folder (`/`): no lock made beside it (review, F2)
     with holding_the_service_lock(config.warehouse_path):
         yield config
 

@@ -19,14 +19,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
 from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, shown, type_name
-from newsflow.configfile import expand_home, read_config_text, resolve_warehouse_path, shown_path, unspellable
+from newsflow.configfile import (
+    read_config_text,
+    resolve_config_path,
+    resolve_warehouse_path,
+    shown_path,
+)
+from newsflow.configlines import did_you_mean, key_shown, located, toml_hint
 from newsflow.configzones import search_zone
 from newsflow.errors import ConfigError
 from newsflow.files import stray_saves
 from newsflow.models import FeedConfig
 
-DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
-CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
 # A run's default budget, as a share of the schedule's interval: it ends before the next one is due.
 RUN_BUDGET_SHARE = 0.8
 
@@ -116,6 +120,13 @@ MAX_WORKERS = 256
 # extract.html_budget_mb is turned into bytes for DuckDB, whose BIGINT it must fit: 1 EiB is plenty.
 MAX_HTML_BUDGET_MB = 2**40
 MAX_USER_AGENT_CHARS = 1000
+# Counts with no bound of their own: 10**20 reached DuckDB as a LIMIT (a traceback, exit 1) and zlib as a length
+# (OverflowError on every packed page). A billion is past any run's reach; a body's cap is 1 TiB (Local 31).
+MAX_COUNT = 10**9
+MAX_BODY_BYTES = 2**40
+_COUNT_KEYS = ("fetch.concurrency", "fetch.per_host_concurrency", "fetch.max_redirects", "extract.batch_size",
+               "polling.max_entries_per_feed", "polling.adopt_redirect_after_polls",
+               "execution.max_articles_per_run", "execution.max_article_attempts")
 
 
 @dataclass(frozen=True)
@@ -215,39 +226,19 @@ class Config:
         return tuple(known[n] for n in names)
 
 
-def resolve_config_path(path: str | Path | None) -> Path:
-    from_environment = not path and bool(os.environ.get(CONFIG_ENV_VAR))
-    chosen = path or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH
-    key = f"${CONFIG_ENV_VAR}" if from_environment else "--config"
-    try:
-        resolved = expand_home(key, str(chosen)).resolve()
-    except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11), a name too long
-        raise ConfigError(key, f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
-                          "config file itself") from exc
-    except UnicodeEncodeError as exc:  # `café` under an ASCII locale: was a traceback from os.path.realpath
-        raise ConfigError(key, unspellable(chosen)) from exc
-    if from_environment and not resolved.is_file():  # said of `--config`, which the user never passed
-        raise ConfigError(key, f"{shown_path(resolved)} {_not_a_config_file(resolved)}; set {CONFIG_ENV_VAR} to "
-                          "newsflow's .toml file (or unset it), or pass --config PATH")
-    return resolved
-
-
-def _not_a_config_file(path: Path) -> str:
-    if not path.exists():
-        return "does not exist"
-    return "is a folder" if path.is_dir() else "is not a regular file (a FIFO, a socket or a device)"
-
-
 def load_config(path: str | Path | None = None) -> Config:
     config_path = resolve_config_path(path)
     text = read_config_text(config_path)
     try:
         raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(config_path), f"not valid TOML: {exc}") from exc
+        raise ConfigError(str(config_path), f"not valid TOML: {exc}{toml_hint(str(exc))}") from exc
     except RecursionError as exc:  # `x = [[[[...]]]]` thousands deep: tomllib recurses per level
         raise ConfigError(str(config_path), "not a config: its arrays or tables nest thousands deep") from exc
-    config = parse_config(raw, config_path)
+    try:
+        config = parse_config(raw, config_path)
+    except ConfigError as exc:  # with the line it is on: a key in a config of 10,000 feeds is found at once
+        raise located(exc, text, shown_path(config_path)) from exc
     warnings = (*config.warnings, *stray_saves(config_path))  # an import killed as it replaced the config
     if not config.feeds:
         warnings = (*warnings, no_feeds_warning(shown_path(config_path), text))
@@ -258,7 +249,8 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
     sections = {s.section for s in SETTINGS}
     for name in raw:
         if name not in sections and name != "feeds":
-            raise ConfigError(name, f"unknown section; expected one of {sorted(sections | {'feeds'})}")
+            raise ConfigError(key_shown(name), f"unknown section; {did_you_mean(name, sections | {'feeds'})}"
+                              f"expected one of {sorted(sections | {'feeds'})}")
     values = {s.dotted: _read_setting(raw, s) for s in SETTINGS}
     fetch = FetchSettings(
         **{s.key: values[s.dotted] for s in SETTINGS if s.section == "fetch" and s.key != "allowed_networks"},
@@ -293,6 +285,9 @@ def parse_config(raw: dict[str, Any], config_path: Path) -> Config:
 
 def _printable_path(path: str) -> str:
     """A path with a terminal escape or a line end would write it raw into every error line naming it."""
+    if not path.strip():  # "" named the config's own folder (exit 3, "it is a folder"), " " made a warehouse named so
+        raise ConfigError("warehouse.path", f"is {shown(path)}; set it to the warehouse's file, or delete the line for "
+                          "the default, \"../warehouse/news.duckdb\"")
     if "\x00" not in path and CONTROL.search(path):  # a NUL has its own line (configfile.py)
         raise ConfigError("warehouse.path", f"{shown(path)} holds a control character (a terminal escape, a line "
                           "end); set it to a file name")
@@ -312,7 +307,8 @@ def _read_setting(raw: dict[str, Any], setting: Setting) -> Any:
         if f"{setting.section}.{key}" in REMOVED_SETTINGS:
             raise ConfigError(f"{setting.section}.{key}", REMOVED_SETTINGS[f"{setting.section}.{key}"])
         if key not in known:
-            raise ConfigError(f"{setting.section}.{key}", f"unknown key; expected one of {sorted(known)}")
+            raise ConfigError(f"{setting.section}.{key_shown(key)}",
+                              f"unknown key; {did_you_mean(key, known)}expected one of {sorted(known)}")
     value = section.get(setting.key, setting.default)
     if isinstance(value, bool) and setting.type is not bool:
         raise ConfigError(setting.dotted, f"expected a number, got {shown(value)}")
@@ -330,7 +326,8 @@ def _check_numbers(values: dict[str, Any]) -> None:
         if values[key] > MAX_SECONDS:
             raise ConfigError(key, f"must be at most {MAX_SECONDS} seconds (ten years), got {values[key]!r}")
     for key, most in (("stories.window_days", MAX_WINDOW_DAYS), ("extract.workers", MAX_WORKERS),
-                      ("extract.html_budget_mb", MAX_HTML_BUDGET_MB)):
+                      ("extract.html_budget_mb", MAX_HTML_BUDGET_MB), ("fetch.max_bytes", MAX_BODY_BYTES),
+                      *((count, MAX_COUNT) for count in _COUNT_KEYS)):
         if values[key] > most:
             raise ConfigError(key, f"must be at most {most}, got {values[key]!r}")
 

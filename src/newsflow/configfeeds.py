@@ -7,11 +7,14 @@ length (`shown`), and a URL past what servers accept is refused before any reque
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from newsflow.credentials import has_credentials, without_credentials
+from newsflow.configlines import did_you_mean, key_shown
+from newsflow.credentials import has_credentials, url_without_credentials, without_credentials
 from newsflow.errors import ConfigError
 from newsflow.models import FeedConfig
 from newsflow.urls import feed_key, fetch_problem
@@ -91,7 +94,8 @@ def read_feed(item: Any, where: str) -> FeedConfig:
         raise ConfigError(where, "must be a table with name and url")
     for key, value in item.items():
         if key not in FEED_KEYS:
-            raise ConfigError(f"{where}.{shown(key)[1:-1]}", f"unknown key; expected one of {sorted(FEED_KEYS)}")
+            raise ConfigError(f"{where}.{key_shown(key)}", f"unknown key; {did_you_mean(key, FEED_KEYS)}expected "
+                              f"one of {sorted(FEED_KEYS)}")
         if not isinstance(value, FEED_KEYS[key]):
             raise ConfigError(f"{where}.{key}", f"expected {type_name(FEED_KEYS[key])}, got {shown(value)}")
     for key in ("name", "url"):
@@ -103,11 +107,12 @@ def read_feed(item: Any, where: str) -> FeedConfig:
     if not _FEED_NAME.fullmatch(name):
         raise ConfigError(f"{where}.name", f"{shown(name)} must be letters, digits, '-', '_' or '.' (at most 100)")
     if len(url) > MAX_FEED_URL_CHARS:
-        raise ConfigError(f"{where}.url", f"{shown(url)} is longer than a feed URL may be "
+        raise ConfigError(f"{where}.url", f"{_shown_url(url)} is longer than a feed URL may be "
                           f"({MAX_FEED_URL_CHARS:,} characters: servers refuse longer ones)")
-    problem = fetch_problem(url)
+    if (problem := fetch_problem(url)) is not None and "://" not in url and has_credentials(f"https://{url}"):
+        problem = "no scheme, http:// or https://"  # not `scheme user:`, the user's name (review of Local 31)
     if problem is not None:
-        raise ConfigError(f"{where}.url", f"{shown(url)} cannot be fetched: {problem}")
+        raise ConfigError(f"{where}.url", f"{_shown_url(url)} cannot be fetched: {problem}{_meant(url)}")
     tags = item.get("tags", [])
     if not all(isinstance(t, str) and not CONTROL.search(t) for t in tags):
         raise ConfigError(f"{where}.tags", "must be a list of strings without control characters")
@@ -118,6 +123,29 @@ def read_feed(item: Any, where: str) -> FeedConfig:
     if long := next((t for t in tags if len(t) > MAX_TAG_CHARS), None):
         raise ConfigError(f"{where}.tags", f"{shown(long)} is longer than a tag may be ({MAX_TAG_CHARS} characters)")
     return FeedConfig(name=name, url=url, tags=tuple(tags), enabled=item.get("enabled", True))
+
+
+def _shown_url(url: str) -> str:
+    """`shown(url)`; a URL without its scheme has its `user:password@` dropped too (`shown` finds one only after
+    `://`): `user:secret@example.com/feed.xml` said `'user:secret@…'` (review of Local 31)."""
+    if "://" in url or not has_credentials(f"https://{url}"):
+        return shown(url)
+    return shown(url_without_credentials(f"https://{url}").removeprefix("https://"))
+
+
+def _meant(url: str) -> str:
+    """The URL a refused one likely meant: a bare host (`example.com/feed.xml`) with its scheme, an IPv6 address
+    in brackets (`http://2001:db8::1/feed` read as host `2001`, port `db8::1`)."""
+    if "://" not in url and fetch_problem(f"https://{url}") is None and "." in url.split("/")[0]:
+        return f"; did you mean {shown('https://' + url)}?"
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    with suppress(ValueError):
+        if (address := ipaddress.ip_address(host)).version == 6 and address.scope_id:  # `fe80::1%eth0`
+            return "; an IPv6 address with a zone (%…) cannot be fetched, bracketed or not: use the host's name"
+        if address.version == 6:
+            return f"; an IPv6 address is written in brackets: {shown(f'{scheme}://[{host}]{slash}{path}')}"
+    return ""
 
 
 def loosely(key: str) -> str:

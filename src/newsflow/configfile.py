@@ -10,9 +10,12 @@ import os
 import sys
 from pathlib import Path
 
+from newsflow.configlines import unreadable
 from newsflow.configtext import MAX_KEY_PARTS, ConfigText, NotUnicode, decode_config, overlong_key_line
 from newsflow.errors import ConfigError
 
+DEFAULT_CONFIG_PATH = Path("config/newsflow.toml")
+CONFIG_ENV_VAR = "NEWSFLOW_CONFIG"
 MAX_CONFIG_BYTES = 32 * 2**20
 # Linux's limits (PATH_MAX, NAME_MAX), in bytes: past them every open fails with "File name too long",
 # which reached the user as exit 1 and a line as long as the path.
@@ -42,6 +45,8 @@ def read_config(config_path: Path) -> tuple[bytes, ConfigText]:
             raise ConfigError(shown_path(config_path), f"is {size // 2**20} MiB; a config is at most "
                               f"{MAX_CONFIG_BYTES // 2**20} MiB (10,000 feeds take about 1 MiB): is it the right file?")
         raw = config_path.read_bytes()
+    except PermissionError as exc:  # was `cannot be read: Permission denied`, not saying whose or what to do
+        raise ConfigError(shown_path(config_path), unreadable(config_path, exc)) from exc
     except OSError as exc:  # permission denied, an I/O error, a name too long
         raise ConfigError(shown_path(config_path), f"cannot be read: {exc.strerror or exc}") from exc
     try:
@@ -133,3 +138,26 @@ def unspellable(path: Path | str) -> str:
     return (f"{shown_path(path)} holds letters this process's locale cannot spell (its encoding is "
             f"{sys.getfilesystemencoding()}: LC_ALL=C with PYTHONUTF8=0?); run newsflow under a UTF-8 locale "
             "(LC_ALL=C.UTF-8), or unset PYTHONUTF8")
+
+
+def resolve_config_path(path: str | Path | None) -> Path:
+    from_environment = not path and bool(os.environ.get(CONFIG_ENV_VAR))
+    chosen = path or os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH
+    key = f"${CONFIG_ENV_VAR}" if from_environment else "--config"
+    try:
+        resolved = expand_home(key, str(chosen)).resolve()
+    except (RuntimeError, OSError) as exc:  # a symlink loop (RuntimeError in 3.11), a name too long
+        raise ConfigError(key, f"{chosen} cannot be followed ({exc}); pass --config PATH to the "
+                          "config file itself") from exc
+    except UnicodeEncodeError as exc:  # `café` under an ASCII locale: was a traceback from os.path.realpath
+        raise ConfigError(key, unspellable(chosen)) from exc
+    if from_environment and not resolved.is_file():  # said of `--config`, which the user never passed
+        raise ConfigError(key, f"{shown_path(resolved)} {_not_a_config_file(resolved)}; set {CONFIG_ENV_VAR} to "
+                          "newsflow's .toml file (or unset it), or pass --config PATH")
+    return resolved
+
+
+def _not_a_config_file(path: Path) -> str:
+    if not path.exists():
+        return "does not exist"
+    return "is a folder" if path.is_dir() else "is not a regular file (a FIFO, a socket or a device)"

@@ -28,6 +28,7 @@ class NewsflowError(Exception):
 class ConfigError(NewsflowError):
     def __init__(self, key: str, message: str) -> None:
         self.key = key
+        self.message = message
         super().__init__(f"config error at {key}: {message}")
 
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from newsflow import readersafe
+from newsflow import readersafe, spoolowners
 from newsflow.errors import WarehouseError
 from newsflow.models import HostPause
 from newsflow.spool import SUFFIX, SpooledLoad, dump_load, kind_of, own_loads_of, spool_of
@@ -53,6 +53,9 @@ class PauseJournal:
 
     def __init__(self, store: Warehouse, run_id: str, cap_seconds: float, kept: Sequence[HostPause]) -> None:
         self._spool, self._run_id, self._cap = spool_of(store), run_id, timedelta(seconds=max(0.0, cap_seconds))
+        # whose the pauses are: a journal file carried no id, so a warehouse made in the place of one moved aside
+        # read (and loaded) the moved one's pauses as its own (Local 30's Left, closed in Local 31)
+        self._warehouse_id = spoolowners.id_of(store)
         self._kept = {pause.host: pause.until_at for pause in kept}  # per host, the end already durable
         self._waiting: dict[str, HostPause] = {}
         self._writes, self._last_write = 0, -math.inf
@@ -132,7 +135,8 @@ class PauseJournal:
     def _write(self, pauses: list[HostPause]) -> None:
         now = datetime.now(UTC)
         spool_id = f"{self._run_id}-{uuid.uuid4().hex[:16]}"
-        content = dump_load(SpooledLoad(spool_id, self._run_id, _KIND, (pauses, now), now))
+        content = dump_load(SpooledLoad(spool_id, self._run_id, _KIND, (pauses, now), now,
+                                        warehouse_id=self._warehouse_id))
         self._spool.directory.mkdir(parents=True, exist_ok=True)
         for attempt in range(WRITE_ATTEMPTS):
             try:

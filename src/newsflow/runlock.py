@@ -31,7 +31,9 @@ from newsflow.errors import WarehouseError, WarehouseLockedError
 
 
 def service_lock_path(warehouse_path: Path) -> Path:
-    return warehouse_path.with_name(warehouse_path.name + ".serve.lock")
+    # not `with_name`: `warehouse.path = "/"` has no name, and `status` asked this first (a traceback; review of
+    # Local 31); "/.serve.lock" is never there, and the warehouse's own check then says "/" is a folder
+    return Path(f"{warehouse_path}.serve.lock")
 
 
 CHECK = "check"  # the holder word of a command checking, for a moment, that no service lives

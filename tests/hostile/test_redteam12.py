@@ -235,7 +235,7 @@ def test_a_warehouse_path_with_terminal_escapes_is_refused_quoted(tmp_path: Path
     assert done.returncode == 2 and "\x1b" not in done.stderr, done.stderr
     assert done.stderr.splitlines() == ["newsflow: config error at warehouse.path: 'wh/\\x1b[2J\\x1b[31mred.duckdb' "
                                         "holds a control character (a terminal escape, a line end); set it to a file "
-                                        "name"]
+                                        f"name (line 2 of {path})"]
 
 
 def test_ten_thousand_feeds_are_checked_and_listed_in_seconds(tmp_path: Path) -> None:

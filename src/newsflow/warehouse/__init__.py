@@ -32,7 +32,6 @@ with signals_held():
     import duckdb
 
 from newsflow.errors import (
-    NOTHING_OF_THE_LOAD,
     NoWarehouseYet,
     WarehouseError,
     WarehouseHeldError,
@@ -43,13 +42,11 @@ from newsflow.runlock import (
     full_hint,
     holder_command,
     read_holder,
-    room_question,
-    room_remedy,
     run_lock_is_held,
     write_holder,
 )
-from newsflow.warehouse import access, compat, freelist, heldfiles, logends
-from newsflow.warehouse.openhints import damaged_file_message, is_damaged_file_error, open_hint
+from newsflow.warehouse import access, compat, freelist, heldfiles, logends, pathkinds, writefailures
+from newsflow.warehouse.openhints import is_damaged_file_error, open_hint
 from newsflow.warehouse.schema import create_views, migrate, sql_root
 
 log = logging.getLogger(__name__)
@@ -81,17 +78,19 @@ class Warehouse:
         """Hold an exclusive lock file for a whole run, waiting up to `lock_timeout` seconds. A writing command
         that holds it too (`reextract`, `search --reindex`) says so in `command`: whoever waits is told which
         newsflow command holds the warehouse, not "another newsflow run" when a reextract does."""
+        pathkinds.refuse_what_is_no_file(self.path)  # before its lock is made beside it (Local 31)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(self.run_lock_path, "a+")  # noqa: SIM115 - closed by the `with` below
         except OSError as exc:
             access.refuse_where_it_cannot_search(self.run_lock_path, exc)  # else a bare Permission denied, exit 1
-            compat.refuse_a_dangling_link(self.path)  # its folder is a link to nothing: say so, not "File exists"
+            pathkinds.refuse_a_dangling_link(self.path)  # its folder is a link to nothing: say so, not "File exists"
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
             hint = full_hint(exc.strerror or "") if exc.errno in DISK_FULL else "check warehouse.path"
-            raise WarehouseError(f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
+            raise WarehouseError(pathkinds.why_its_folder_cannot_be_written(self.path, exc) or  # Local 31
+                                 f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  f"{hint}") from exc
         with handle:
             access.refuse_a_folder_it_cannot_write(self.path)  # Local 30: the lock opened, the log could not be made
@@ -158,39 +157,14 @@ class Warehouse:
             raise failure from exc
 
     def _write_failure(self, exc: duckdb.Error, migrating: bool = False) -> WarehouseError | None:
-        """A WarehouseError when DuckDB could not write the file (a full disk, a file size limit);
-        None for any other error, which stays a bug of the load that raised it. While migrating (an
-        upgrade's first write) no load has begun: the line says the upgrade stopped, not a load."""
-        text = str(exc)
-        if not isinstance(exc, duckdb.IOException | duckdb.FatalException) and not any(
-            sign in text for sign in _WRITE_FAILURES
-        ):
-            return None
-        first = " ".join(text.split())[:300]
-        spill = f"{self.path}.tmp"  # DuckDB's temp_directory: where a write that outgrows memory_limit spills
-        # a file or FIFO in its place, or a folder it cannot write; not a full disk, or no inodes left (review of
-        # Local 27: `mkdir` failing with ENOSPC quotes the folder too, and nothing is there to move)
-        # The shared tail, so that a spill at the run's row is said of the row (readersafe.said_of_the_row)
-        if f'"{spill}"' in text and any(sign in text for sign in _SPILL_FOLDER_UNUSABLE):
-            return WarehouseError(
-                f"cannot write {self.path}: {first}. DuckDB puts what a write cannot hold in memory in the folder "
-                f"{spill}, and cannot use what is there (a file or a FIFO in its place, or a folder it cannot "
-                f"write?): move it aside, and DuckDB makes the folder when it needs it. {NOTHING_OF_THE_LOAD}")
-        if damaged_file_message(text):  # a read failed, not a write: no disk is full
-            return WarehouseError(f"cannot open {self.path}: {first}{open_hint(text, read_only=False)}")
-        if migrating:
-            return WarehouseError(f"cannot write {self.path}: {first}. {room_question(text)} Its migration to "
-                                  "this newsflow's schema stopped (each migration is stored whole or not at all) and "
-                                  f"nothing else was written: {room_remedy(text)}, and the next run finishes it")
-        return WarehouseError(
-            f"cannot write {self.path}: {first}. {room_question(text)} {NOTHING_OF_THE_LOAD}")
+        return writefailures.write_failure(self.path, exc, migrating)
 
     def exists(self) -> bool:
         """Whether the warehouse file is there, for a caller that skips or words its "no warehouse yet" itself; a
         `.wal` left without it raises (`compat.refuse_a_log_without_its_warehouse`), as `reading()` does."""
         if access.exists(self.path):  # a folder on its way this user may not enter is said (Local 30)
             return True
-        compat.refuse_a_dangling_link(self.path)
+        pathkinds.refuse_a_dangling_link(self.path)
         compat.refuse_a_log_without_its_warehouse(self.path)
         return False
 
@@ -223,7 +197,8 @@ class Warehouse:
                 con.close()
 
     def _refuse_what_is_not_a_warehouse(self) -> None:
-        logends.refuse_a_log_that_is_no_file(self.path)  # first: DuckDB's open of a FIFO there waits for ever
+        pathkinds.refuse_what_is_no_file(self.path)  # first: `/` has no name for its `.wal` (review of Local 31)
+        logends.refuse_a_log_that_is_no_file(self.path)  # DuckDB's open of a FIFO there waits for ever
         compat.refuse_what_is_not_a_duckdb_file(self.path)
 
     def _connect(self, *, read_only: bool, patience: float,
@@ -277,11 +252,6 @@ class BorrowedWarehouse(Warehouse):
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         yield self.con
-
-
-_SPILL_FOLDER_UNUSABLE = ("File exists", "Not a directory", "Permission denied")  # EEXIST, ENOTDIR, EACCES
-_WRITE_FAILURES = ("Could not write", "No space left", "File too large", "Could not truncate", "Could not fsync",
-                   "has been invalidated")
 
 
 def read_with(store: Warehouse, read_fn: Callable[[duckdb.DuckDBPyConnection], T], patience: float) -> T:

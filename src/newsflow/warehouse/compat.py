@@ -32,7 +32,8 @@ from pathlib import Path
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.warehouse import access, freelist, heldfiles
+from newsflow.warehouse import access, freelist, heldfiles, pathkinds
+from newsflow.warehouse.pathkinds import refuse_a_dangling_link
 
 log = logging.getLogger(__name__)
 
@@ -107,20 +108,6 @@ def refuse_a_log_without_its_warehouse(path: Path) -> None:
             "start over, delete this file too")
 
 
-def refuse_a_dangling_link(path: Path) -> None:
-    """`path`, or a folder on the way to it, is a symbolic link to nothing: a disk not mounted, a warehouse moved
-    or deleted. DuckDB made a new warehouse at the link's target (in the empty mount point, on the wrong disk),
-    a second warehouse the real one would then hide or be hidden by. One line, nothing made. Only asked of a
-    path that is not there: a few `lstat`s."""
-    for link in (path, *path.parents):
-        if os.path.islink(link) and not os.path.exists(link):  # os.path's: no raise for a name too long
-            which = "it" if link == path else str(link)
-            raise WarehouseError(
-                f"cannot open {path}: {which} is a symbolic link to {os.readlink(link)}, which is not there (a disk "
-                "not mounted, or the warehouse moved or deleted?); mount it or put the warehouse back, or point "
-                "warehouse.path at it; nothing was made there, so no second warehouse starts beside the first")
-
-
 def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     """A folder, a FIFO (DuckDB's open waited on it for ever) or a SQLite file (DuckDB went to the
     network for its sqlite extension) is not a warehouse: one line, before DuckDB sees it."""
@@ -132,12 +119,8 @@ def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
         return
     except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search (named: Local 30)
         raise access.refuse_a_folder_it_cannot_search(path, exc) from exc
-    if stat.S_ISDIR(mode):
-        raise WarehouseError(f"cannot open {path}: it is a folder, not a DuckDB file; set warehouse.path "
-                             "to a file, or move the folder aside and the next run starts a new warehouse")
     if not stat.S_ISREG(mode):
-        raise WarehouseError(f"cannot open {path}: it is not a regular file (a FIFO, a socket or a "
-                             "device); set warehouse.path to a DuckDB file")
+        pathkinds.refuse_what_is_no_file(path)
     access.refuse_a_file_it_cannot_read(path)
     refuse_an_empty_file_beside_its_log(path)
     if is_sqlite(path):
