@@ -21,10 +21,18 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from newsflow.refine import drop_marked_lines
-from newsflow.text import INVISIBLE_CHARACTERS, PARAGRAPH_SEPARATOR, normalize_text, word_tokens
+from newsflow.text import (
+    INVISIBLE_CHARACTERS,
+    PARAGRAPH_SEPARATOR,
+    REUSED_LINES,
+    REUSED_TOKENS_CHARS,
+    normalize_text,
+    word_tokens,
+)
 
 MATCHED_MIN_PARAGRAPHS = 3
 MATCHED_MIN_CHARACTERS = 25
@@ -285,8 +293,15 @@ def _joined_text(element: Any) -> str:
 def paragraph_key(line: str) -> str:
     """A line or a paragraph's text as normalize_text would write it (NFC, no invisible characters,
     spaces collapsed): string methods only, several times cheaper than tokenizing every `<p>` of a
-    page."""
+    page. A short one's is kept: the rules key the same lines and paragraphs again (64% of the calls; perf51)."""
+    return _short_paragraph_key(line) if len(line) < REUSED_TOKENS_CHARS else _paragraph_key(line)
+
+
+def _paragraph_key(line: str) -> str:
     for invisible in INVISIBLE_CHARACTERS:  # what normalize_text removes
         if invisible in line:
             line = line.replace(invisible, "")
     return " ".join(unicodedata.normalize("NFC", line).split())
+
+
+_short_paragraph_key = lru_cache(maxsize=REUSED_LINES)(_paragraph_key)
