@@ -68,9 +68,15 @@ _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYP
 # Each filter is a list (`--site a --site b`: either; docs/search.md "Analyst 49"): a site matches one of the
 # `$site`s or is a subdomain of one.
 _IN_SITES = "list_bool_or(list_transform($site::VARCHAR[], lambda s: {site} = s OR ends_with({site}, '.' || s)))"
-_UNSITED_FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
+# A feed's articles are those it carried: an entry of it leads to the article. `articles.feed_id` is only the feed
+# that carried it first, so a section feed (`bbc-politics`) repeating a story the outlet's main feed listed in the
+# same poll had none of it before "Analyst 57"; `a.feed_id` is kept for articles with no entry (loaded by tests).
+_IN_FEEDS = """($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id)
+           OR a.article_id IN (SELECT e.article_id FROM entries e
+                               WHERE $feed::VARCHAR[] IS NOT NULL AND list_contains($feed::VARCHAR[], e.feed_id)))"""
+_UNSITED_FILTERS = f"""($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
       AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
-      AND ($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id))
+      AND {_IN_FEEDS}
       AND ($language::VARCHAR[] IS NULL
            OR list_contains($language::VARCHAR[],
                             lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))))"""
@@ -381,8 +387,9 @@ def time_zone_names() -> list[str]:
 
 
 def feed_stored(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the warehouse knows the feed `name` (its `feeds` row, or an article of it)."""
+    """Whether the warehouse knows the feed `name` (its `feeds` row, an entry or an article of it)."""
     row = _execute(con, "SELECT EXISTS (SELECT 1 FROM feeds WHERE feed_id = $f) "
+                        "OR EXISTS (SELECT 1 FROM entries WHERE feed_id = $f) "
                         "OR EXISTS (SELECT 1 FROM articles WHERE feed_id = $f)", {"f": name}).fetchone()
     return bool(row and row[0])
 
