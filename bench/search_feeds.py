@@ -1,0 +1,53 @@
+"""`python -m bench.search_feeds --baseline-src DIR [--articles 100000] [--rounds 3]`: the CPU of a search's
+statements with and without `--feed`, against another checkout's code (main's `src`), in the same run
+(docs/search.md, "Analyst 57": `--feed` reads the feed's entries, not only `articles.feed_id`).
+
+Each round builds, with each code in turn (in a child process), a warehouse of `--articles` articles of
+bench/synth.py's `populate` (20 feeds, an entry per article, the search index as runs leave it), and times on one
+connection the top stories, `--articles` and `--by day` statements of a middling and a common word, without a
+filter, with `--feed`, and with `--language` alone (the feed clause's cost when no feed is given): process CPU,
+the median of 5 runs of each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.search_plans import _cpu
+from bench.search_scripts import compare
+
+QUERIES = ("w3000", "w20")
+FILTERS: dict[str, dict[str, Any]] = {"no filter": {}, "--feed": {"feed": "bench-feeds7"},
+                                      "--language": {"language": "en"}}
+
+
+def build(articles: int, folder: Path) -> dict[str, Any]:
+    """Build and index one warehouse with the code on sys.path; each statement's CPU per filter."""
+    from bench import synth
+    from newsflow import search
+    from newsflow.search import SearchFilters
+    from newsflow.search_query import parse_query
+    from newsflow.warehouse import Warehouse, search_index
+
+    path = folder / "news.duckdb"
+    synth.populate(path, articles, "bench-feeds", 20)
+    figures: dict[str, Any] = {}
+    with Warehouse(path).reading() as con:
+        for label, filters in FILTERS.items():
+            for query in QUERIES:
+                params = search_index.search_params(search.ranked_inputs(con, parse_query(query)),
+                                                    **vars(SearchFilters(**filters)))
+                statements = {"stories": lambda p=params: search_index.ranked_stories(con, p, 20),
+                              "articles": lambda p=params: search_index.matching_articles(con, p, 100),
+                              "by day": lambda p=params: search_index.attention(con, p, "day")}
+                for name, statement in statements.items():
+                    figures[f"{label}, {query}, {name}: ms"] = _cpu(statement) * 1000
+    return figures
+
+
+def main() -> None:
+    compare("bench.search_feeds", build, __doc__ or "")
+
+
+if __name__ == "__main__":
+    main()
