@@ -5,8 +5,8 @@ statements with and without `--feed`, against another checkout's code (main's `s
 Each round builds, with each code in turn (in a child process), a warehouse of `--articles` articles of
 bench/synth.py's `populate` (20 feeds, an entry per article, the search index as runs leave it), and times on one
 connection the top stories, `--articles` and `--by day` statements of a middling and a common word, without a
-filter, with `--feed`, and with `--language` alone (the feed clause's cost when no feed is given): process CPU,
-the median of 5 runs of each."""
+filter, with `--feed`, and with `--language` alone (the feed clause's cost when no feed is given), and the named
+query `search_attention` of the common word without and with `feed`: process CPU, the median of 5 runs of each."""
 
 from __future__ import annotations
 
@@ -24,15 +24,19 @@ FILTERS: dict[str, dict[str, Any]] = {"no filter": {}, "--feed": {"feed": "bench
 def build(articles: int, folder: Path) -> dict[str, Any]:
     """Build and index one warehouse with the code on sys.path; each statement's CPU per filter."""
     from bench import synth
-    from newsflow import search
+    from newsflow import queries, search
     from newsflow.search import SearchFilters
     from newsflow.search_query import parse_query
-    from newsflow.warehouse import Warehouse, search_index
+    from newsflow.warehouse import Warehouse, search_index, sql_root
 
     path = folder / "news.duckdb"
     synth.populate(path, articles, "bench-feeds", 20)
     figures: dict[str, Any] = {}
+    named = queries.load_query(sql_root() / "queries", "search_attention")
     with Warehouse(path).reading() as con:
+        for label, feed in (("search_attention", ()), ("search_attention feed=", ("feed=bench-feeds7",))):
+            params = queries.bind(named, ["q=w20", *feed]).values
+            figures[f"{label}: ms"] = _cpu(lambda p=params: con.execute(named.sql, p).fetchall()) * 1000
         for label, filters in FILTERS.items():
             for query in QUERIES:
                 params = search_index.search_params(search.ranked_inputs(con, parse_query(query)),
