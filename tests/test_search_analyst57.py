@@ -26,7 +26,7 @@ from newsflow import cli, search, warehouse
 from newsflow.models import FeedEntry
 from newsflow.search import SearchFilters
 from newsflow.search_query import parse_query
-from newsflow.warehouse import Warehouse, search_index
+from newsflow.warehouse import Warehouse, reads, search_index
 from tests.searchsample import Doc, empty_warehouse, examples, stories_on
 
 FEEDS = ("world", "politics", "wire", "sport")
@@ -128,9 +128,12 @@ def test_attention_per_day_counts_a_feeds_carried_articles_and_the_named_query_a
 
 def test_a_feed_that_only_carried_others_first_sightings_is_known(config: Path) -> None:
     """`sport` (not in this config, as a feed removed from it) listed only a story world listed first: `--feed
-    sport` knew it only by `articles.feed_id` and was refused as no stored feed; its entries name it now."""
+    sport` knew it only by `articles.feed_id` and was refused as no stored feed; its entries name it now. `newsflow
+    feeds`' `articles` still counts each article once, for the feed that carried it first (README.md)."""
     store = Warehouse(config.parent / "news.duckdb")
     assert search.feed_known(store, "sport") and not search.feed_known(store, "culture")
+    counts = {row[0]: row[5] for row in reads.feed_health(store, list(FEEDS)).rows}
+    assert counts == {"world": 3, "politics": 2, "wire": 2, "sport": 0}  # a1 a3 b1; a2 a5; a4 a6
 
 
 @settings(max_examples=examples(60, 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
