@@ -81,8 +81,10 @@ _IN_SITES = "list_bool_or(list_transform($site::VARCHAR[], lambda s: {site} = s 
 # same poll had none of it before "Analyst 57"; `a.feed_id` is kept for articles with no entry (loaded by tests).
 # Without --feed the entries' clause is taken out of the statement (`_run`): DuckDB plans and runs the subquery
 # whatever `$feed` is (1.1-1.3x a statement's CPU with --language alone at 100,000 articles, bench.search_feeds).
+# An entry not (yet) linked has no article_id: kept out, since NULLs in an IN list cost DuckDB their square.
 _CARRIED = """
-           OR a.article_id IN (SELECT e.article_id FROM entries e WHERE list_contains($feed::VARCHAR[], e.feed_id))"""
+           OR a.article_id IN (SELECT e.article_id FROM entries e
+                               WHERE e.article_id IS NOT NULL AND list_contains($feed::VARCHAR[], e.feed_id))"""
 _IN_FEEDS = f"""($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id){_CARRIED})"""
 _UNSITED_FILTERS = f"""($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
       AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
