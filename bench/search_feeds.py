@@ -3,10 +3,13 @@ statements with and without `--feed`, against another checkout's code (main's `s
 (docs/search.md, "Analyst 57": `--feed` reads the feed's entries, not only `articles.feed_id`).
 
 Each round builds, with each code in turn (in a child process), a warehouse of `--articles` articles of
-bench/synth.py's `populate` (20 feeds, an entry per article, the search index as runs leave it), and times on one
-connection the top stories, `--articles` and `--by day` statements of a middling and a common word, without a
-filter, with `--feed`, and with `--language` alone (the feed clause's cost when no feed is given), and the named
-query `search_attention` of the common word without and with `feed`: process CPU, the median of 5 runs of each."""
+bench/synth.py's `populate` (20 feeds, the search index as runs leave it) with the entries a real warehouse has:
+each article carried by 3 more feeds (`extra1-0` .. `extra3-49`, after its first feed), and 2 unlinked entries
+per article (parked, `article_id` NULL), spread over the 20 first feeds. It times on one connection the top
+stories, `--articles` and `--by day` statements of a middling and a common word, without a filter, with `--feed`
+of a first feed (`bench-feeds7`, its unlinked entries among its own), with `--feed` of a feed that carried its
+articles later (`extra1-7`), and with `--language` alone (the feed clause's cost when no feed is given), and the
+named query `search_attention` of the common word without and with `feed`: process CPU, the median of 5 runs."""
 
 from __future__ import annotations
 
@@ -18,7 +21,24 @@ from bench.search_scripts import compare
 
 QUERIES = ("w3000", "w20")
 FILTERS: dict[str, dict[str, Any]] = {"no filter": {}, "--feed": {"feed": "bench-feeds7"},
-                                      "--language": {"language": "en"}}
+                                      "--feed later": {"feed": "extra1-7"}, "--language": {"language": "en"}}
+LATER_FEEDS = 3  # more feeds carrying each article, as sections and aggregators do
+UNLINKED_PER_ARTICLE = 2  # parked entries (404s, paywalls, robots): Analyst 57's review found them decisive
+
+
+def add_entries(con: Any) -> None:
+    """Entries a real warehouse has beside populate's one per article: later feeds' and unlinked ones."""
+    for k in range(1, LATER_FEEDS + 1):
+        con.execute(f"""INSERT INTO entries (feed_id, guid, url, canonical_url, title, first_seen_at, run_id,
+                                             article_id, fetch_attempts, last_outcome)
+            SELECT 'extra{k}-' || (hash(article_id) % 50), canonical_url, canonical_url, canonical_url, title,
+                   fetched_at + INTERVAL {k} MINUTE, 'bench', article_id, 1, 'ok'
+            FROM articles""")
+    con.execute("""INSERT INTO entries (feed_id, guid, url, canonical_url, title, first_seen_at, run_id,
+                                        article_id, fetch_attempts, last_outcome, parked_at)
+        SELECT 'bench-feeds' || (i % 20), 'https://gone.example/' || i, 'https://gone.example/' || i,
+               'https://gone.example/' || i, 't', now(), 'bench', NULL, 3, 'http_error', now()
+        FROM range((SELECT count(*) FROM articles) * $per) t(i)""", {"per": UNLINKED_PER_ARTICLE})
 
 
 def build(articles: int, folder: Path) -> dict[str, Any]:
@@ -27,10 +47,12 @@ def build(articles: int, folder: Path) -> dict[str, Any]:
     from newsflow import queries, search
     from newsflow.search import SearchFilters
     from newsflow.search_query import parse_query
-    from newsflow.warehouse import Warehouse, search_index, sql_root
+    from newsflow.warehouse import Warehouse, search_index, sql_root, transaction
 
     path = folder / "news.duckdb"
     synth.populate(path, articles, "bench-feeds", 20)
+    with Warehouse(path).writing() as con, transaction(con):
+        add_entries(con)
     figures: dict[str, Any] = {}
     named = queries.load_query(sql_root() / "queries", "search_attention")
     with Warehouse(path).reading() as con:
