@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsflow import cli, queries, search, warehouse
-from newsflow.models import FeedEntry
+from newsflow.models import FeedConfig, FeedEntry
 from newsflow.search import SearchFilters
 from newsflow.search_query import parse_query
-from newsflow.warehouse import Warehouse, reads, search_index, sql_root
+from newsflow.warehouse import Warehouse, reads, renames, runs, search_index, sql_root
 from tests.searchsample import Doc, empty_warehouse, examples, stories_on
 
 FEEDS = ("world", "politics", "wire", "sport")
@@ -160,3 +160,35 @@ def test_the_feed_subqueries_leave_unlinked_entries_out(con: duckdb.DuckDBPyConn
     for sql in (search_index._CARRIED, named):
         subquery = sql[sql.index("IN (SELECT e.article_id FROM entries e"):]
         assert "e.article_id IS NOT NULL" in subquery[:subquery.index("e.feed_id)")]
+
+
+def _doc_sql(feed: str) -> str:
+    """docs/search.md "From SQL"'s statement for `--feed politics --articles`, for `feed`."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "search.md").read_text(encoding="utf-8")
+    start = text.index("SELECT * FROM search_articles('harbour')")
+    return text[start:text.index(";", start)].replace("'politics'", f"'{feed}'")
+
+
+def test_the_documented_sql_of_feed_finds_what_the_cli_finds(con: duckdb.DuckDBPyConnection) -> None:
+    """The feeds with unlinked entries, one carrying others' first sightings: the same articles as `--feed`."""
+    for feed in ("politics", "sport"):
+        assert {row[0] for row in con.execute(_doc_sql(feed)).fetchall()} == _carried_by({feed}), feed
+
+
+def test_a_renamed_feeds_old_name_finds_only_what_it_carried_first(config: Path, tmp_path: Path) -> None:
+    """docs/polling.md: after politics is renamed pol2 (same URL) its entries move; `--feed pol2` finds all it
+    carried, `--feed politics` only its first sightings (their feed_id), both names together each article once."""
+    path = tmp_path / "news.duckdb"
+    shutil.copyfile(config.parent / "news.duckdb", path)
+    store = Warehouse(path)
+    feeds = [FeedConfig(feed, f"https://planet.example/{feed}.xml") for feed in FEEDS]
+    renamed = [FeedConfig("pol2", feed.url) if feed.name == "politics" else feed for feed in feeds]
+    with store.writing() as held, warehouse.transaction(held):
+        runs.sync_feeds(held, feeds)
+    with store.writing() as held, warehouse.transaction(held):
+        renames.follow_renames(held, renamed)
+        runs.sync_feeds(held, renamed)
+    with store.reading() as held:
+        assert _articles(held, {"pol2"}) == _carried_by({"politics"})  # a1 a2 a4 a5
+        assert _articles(held, {"politics"}) == {"a2", "a5"}  # its feed_id
+        assert _articles(held, {"politics", "pol2"}) == _carried_by({"politics"})

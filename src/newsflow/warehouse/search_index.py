@@ -81,7 +81,8 @@ _IN_SITES = "list_bool_or(list_transform($site::VARCHAR[], lambda s: {site} = s 
 # same poll had none of it before "Analyst 57"; `a.feed_id` is kept for articles with no entry (loaded by tests).
 # Without --feed the entries' clause is taken out of the statement (`_run`): DuckDB plans and runs the subquery
 # whatever `$feed` is (1.1-1.3x a statement's CPU with --language alone at 100,000 articles, bench.search_feeds).
-# An entry not (yet) linked has no article_id: kept out, since NULLs in an IN list cost DuckDB their square.
+# Unlinked entries (article_id NULL: waiting, parked) are kept out, as in search_attention.sql, where their NULLs
+# made the correlated subquery cost their square (28 s for 40,000 of them: "Review of analyst 57, mended").
 _CARRIED = """
            OR a.article_id IN (SELECT e.article_id FROM entries e
                                WHERE e.article_id IS NOT NULL AND list_contains($feed::VARCHAR[], e.feed_id))"""
