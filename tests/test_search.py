@@ -194,11 +194,15 @@ def test_sql_examples_in_docs_search_md_run(store: Warehouse) -> None:
     text = (Path(__file__).resolve().parents[1] / "docs" / "search.md").read_text(encoding="utf-8")
     block = text.split("```sql\n", 1)[1].split("```", 1)[0]
     statements = [s.strip() for s in block.split(";") if s.strip()]
-    assert len(statements) == 2
+    assert len(statements) == 3
     first = run_read_query(store, statements[0])
     assert first.columns[:2] == ["article_id", "story_id"] and {r[1] for r in first.rows} == {"wire1"}
     second = run_read_query(store, statements[1].replace("'centcom syria'", "'\"air strikes\"'"))
     assert [r[0] for r in second.rows] == ["wire1"] and second.rows[0][1] == 3
+    feed = first.rows[0][first.columns.index("feed_id")]  # --feed in SQL ("Analyst 57"): a feed's matches
+    third = run_read_query(store, statements[2].replace("'harbour'", "'\"air strikes\" syria'")
+                           .replace("'politics'", f"'{feed}'"))
+    assert third.rows and {r[0] for r in third.rows} <= {r[0] for r in first.rows}
 
 
 def test_search_on_a_warehouse_without_the_index_says_how_to_create_it(

@@ -53,7 +53,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--until", type=day_argument, metavar="DATE",
                         help="only articles dated on or before DATE (as --since)")
     parser.add_argument("--feed", metavar="NAME", action="append",
-                        help="only articles of this feed (repeat for several: either)")
+                        help="only articles this feed carried (repeat for several: either)")
     parser.add_argument("--site", metavar="DOMAIN", action="append",
                         help="only articles of this site and its subdomains (e.g. reuters.com; repeat for several)")
     parser.add_argument("--language", metavar="xx", action="append",

@@ -22,7 +22,7 @@ from newsflow.search_query import Phrase, Query, QuerySyntaxError, dropped_in, p
 from newsflow.search_snippets import query_words, snippet
 from newsflow.search_stopwords import STOP_WORDS
 from newsflow.search_text import analyse, is_stop_word, is_unit, phrase_words, search_tokens, stem, unaccented
-from newsflow.warehouse import Warehouse, schema, search_index, search_segments, viewprint
+from newsflow.warehouse import Warehouse, schema, search_index, search_segments, search_sites, viewprint
 from newsflow.warehouse.reads import QueryResult
 
 log = logging.getLogger(__name__)
@@ -255,7 +255,7 @@ def feed_known(store: Warehouse, name: str, configured: Sequence[Any] = ()) -> b
     if any(feed.name == name for feed in configured):
         return True
     with store.reading() as con:
-        return search_index.feed_stored(con, name)
+        return search_sites.feed_stored(con, name)
 
 
 def _inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
@@ -274,7 +274,7 @@ def _inputs(con: Any, query: Query) -> dict[str, list[dict[str, Any]]]:
 def language_hint(store: Warehouse, code: str) -> str | None:
     """Why a --language filter may have matched nothing: no stored article is in that language."""
     with store.reading() as con:
-        stored = search_index.stored_languages(con)
+        stored = search_sites.stored_languages(con)
     if not stored or any(lang == code for lang, _ in stored):
         return None
     listed = ", ".join(lang for lang, _ in stored[:12]) + (", ..." if len(stored) > 12 else "")

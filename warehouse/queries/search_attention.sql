@@ -13,7 +13,7 @@
 -- param: since = 1970-01-01   (the first day counted; left at 1970-01-01, the series starts at the first match)
 -- param: until = 9999-12-31   (the last day counted; left as is, the series runs to the last period anything was collected in, not past today's, or to a later match)
 -- param: tz = 'UTC'   (the time zone of the days, e.g. America/New_York, as newsflow search --tz)
--- param: feed = ''   (only this feed's articles, as --feed; several comma-separated, either of them: wire,herald; empty: every feed)
+-- param: feed = ''   (only the articles this feed carried, as --feed; several comma-separated, either of them: wire,herald; empty: every feed)
 -- param: language = ''   (only articles in this language, as --language: en takes en-GB too, unknown those with none; several comma-separated: en,de; empty: every language)
 -- param: site = ''   (only this site and its subdomains, as --site: reuters.com; several comma-separated, either of them: reuters.com,apnews.com; empty: every site)
 -- columns: period, stories, articles, outlets, all_articles, share
@@ -43,7 +43,10 @@ dated AS (
     SELECT article_id, story_id, coalesce(published_at, fetched_at) AT TIME ZONE $tz AS appeared_at,
            outlet(canonical_url) AS site  -- the one outlet (warehouse/README.md, "Outlets"), an IPv6 literal's too
     FROM articles, checked
-    WHERE (checked.feeds IS NULL OR list_contains(checked.feeds, feed_id))
+    WHERE (checked.feeds IS NULL OR list_contains(checked.feeds, feed_id)  -- a feed's articles: those it carried,
+           OR article_id IN (SELECT e.article_id FROM entries e  -- not only those it carried first (Analyst 57);
+                             WHERE e.article_id IS NOT NULL AND checked.feeds IS NOT NULL  -- NULLs: 176x slower
+                               AND list_contains(checked.feeds, e.feed_id)))
       AND (checked.languages IS NULL
            OR list_contains(checked.languages, lower(split_part(replace(coalesce(language, ''), '_', '-'), '-', 1))))
 ),

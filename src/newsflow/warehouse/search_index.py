@@ -34,7 +34,15 @@ clear_index = search_writes.clear_index
 # Running a statement (in a zone, with the words macro where it may be) is search_run's, re-exported for callers.
 ranked_by_words = search_run.ranked_by_words
 NO_INDEX = search_run.NO_INDEX
-_run = search_run.run_in_zone
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> QueryResult:
+    """`sql` run in its zone (search_run), without the feed's entries clause when no feed is asked."""
+    if params.get("feed") is None:
+        sql = sql.replace(_CARRIED, "")
+    return search_run.run_in_zone(con, sql, params)
+
+
 _execute = search_run.execute
 
 
@@ -68,9 +76,20 @@ _RANKED = f"""search_ranked($terms::{RANKED_TYPES['terms']}, $stops::{RANKED_TYP
 # Each filter is a list (`--site a --site b`: either; docs/search.md "Analyst 49"): a site matches one of the
 # `$site`s or is a subdomain of one.
 _IN_SITES = "list_bool_or(list_transform($site::VARCHAR[], lambda s: {site} = s OR ends_with({site}, '.' || s)))"
-_UNSITED_FILTERS = """($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
+# A feed's articles are those it carried: an entry of it leads to the article. `articles.feed_id` is only the feed
+# that carried it first, so a section feed (`bbc-politics`) repeating a story the outlet's main feed listed in the
+# same poll had none of it before "Analyst 57"; `a.feed_id` is kept for articles with no entry (loaded by tests).
+# Without --feed the entries' clause is taken out of the statement (`_run`): DuckDB plans and runs the subquery
+# whatever `$feed` is (1.1-1.3x a statement's CPU with --language alone at 100,000 articles, bench.search_feeds).
+# Unlinked entries (article_id NULL: waiting, parked) are kept out, as in search_attention.sql, where their NULLs
+# made the correlated subquery cost their square (28 s for 40,000 of them: "Review of analyst 57, mended").
+_CARRIED = """
+           OR a.article_id IN (SELECT e.article_id FROM entries e
+                               WHERE e.article_id IS NOT NULL AND list_contains($feed::VARCHAR[], e.feed_id))"""
+_IN_FEEDS = f"""($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id){_CARRIED})"""
+_UNSITED_FILTERS = f"""($since IS NULL OR coalesce(a.published_at, a.fetched_at) >= $since::DATE)
       AND ($until IS NULL OR coalesce(a.published_at, a.fetched_at) < $until::DATE + 1)
-      AND ($feed::VARCHAR[] IS NULL OR list_contains($feed::VARCHAR[], a.feed_id))
+      AND {_IN_FEEDS}
       AND ($language::VARCHAR[] IS NULL
            OR list_contains($language::VARCHAR[],
                             lower(split_part(replace(coalesce(a.language, ''), '_', '-'), '-', 1))))"""
@@ -378,18 +397,3 @@ def time_zone_names() -> list[str]:
     that a --tz is checked before, and without, the warehouse."""
     with duckdb.connect() as con:
         return [str(r[0]) for r in con.execute("SELECT name FROM pg_timezone_names() ORDER BY 1").fetchall()]
-
-
-def feed_stored(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether the warehouse knows the feed `name` (its `feeds` row, or an article of it)."""
-    row = _execute(con, "SELECT EXISTS (SELECT 1 FROM feeds WHERE feed_id = $f) "
-                        "OR EXISTS (SELECT 1 FROM articles WHERE feed_id = $f)", {"f": name}).fetchone()
-    return bool(row and row[0])
-
-
-def stored_languages(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """The language codes (primary subtags, as --language compares them) of stored articles, commonest first."""
-    rows = _execute(con, "SELECT lower(split_part(replace(language, '_', '-'), '-', 1)) AS code, count(*) "
-                         "FROM articles WHERE coalesce(language, '') <> '' GROUP BY code ORDER BY 2 DESC, 1",
-                    {}).fetchall()
-    return [(str(code), int(n)) for code, n in rows]
