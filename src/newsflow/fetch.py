@@ -77,6 +77,7 @@ HEAD_LIMIT_KIB = 100
 BODY_LINE_TOO_LONG = (f"a line of the body's chunked framing (a chunk's size line or a trailer) passed "
                       f"{HEAD_LIMIT_KIB} KiB")
 
+
 class _UnusableURL(Exception):
     """httpx cannot build a request for the URL (bad host, IDNA, characters)."""
 

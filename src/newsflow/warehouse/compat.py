@@ -33,7 +33,6 @@ import duckdb
 
 from newsflow.errors import WarehouseError
 from newsflow.warehouse import access, freelist, heldfiles, pathkinds
-from newsflow.warehouse.pathkinds import refuse_a_dangling_link
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +113,7 @@ def refuse_what_is_not_a_duckdb_file(path: Path) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        refuse_a_dangling_link(path)
+        pathkinds.refuse_a_dangling_link(path)
         refuse_a_log_without_its_warehouse(path)
         return
     except OSError as exc:  # a symlink loop, a name too long, a folder it cannot search (named: Local 30)

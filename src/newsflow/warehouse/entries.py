@@ -13,6 +13,7 @@ import duckdb
 
 from newsflow.credentials import optional_without_credentials, url_without_credentials
 from newsflow.models import EntryAttempt, FeedEntry, PendingArticle
+from newsflow.refusedpages import authority
 from newsflow.urls import host_key, host_of
 from newsflow.warehouse.loads import unnested
 
@@ -250,13 +251,7 @@ def refusal_history(
     for url, ones in asks.items():  # the ask before the row, if any, breaks it: kept as an ask that did not count
         if url in clean and len(counted[url]) < len(ones):
             history[clean[url]].insert(0, (ones[len(ones) - len(counted[url]) - 1][1], False))
-    return history, _served_first_in(con, run_id, {_authority(url) for url in clean})
-
-
-def _authority(url: str) -> str:
-    """The host (and port) as SQL's `split_part(url, '/', 3)` takes it."""
-    parts = url.split("/")
-    return parts[2] if len(parts) > 2 else ""
+    return history, _served_first_in(con, run_id, {authority(url) for url in clean})
 
 
 def _trailing_refusals(asks: Sequence[tuple[str, datetime, bool]]) -> list[tuple[str, datetime]]:
@@ -285,7 +280,7 @@ def _counted_back(
         for url in list(left):
             while left[url] and left[url][0][1] >= start:
                 run, at = left[url].pop(0)
-                if first.get((run, _authority(url)), at) < at:  # its host served one before it: not counted
+                if first.get((run, authority(url)), at) < at:  # its host served one before it: not counted
                     left[url] = []
                     break
                 counted[url].append((run, at))
