@@ -36,7 +36,7 @@ from flows.apiwatch import (
     stop_children,
     watch_stderr_line_ends,
 )
-from flows.cancelwatch import CancelWatch, cancel_what_the_stop_left_pending, mark_cancelled
+from flows.cancelwatch import CancelWatch, cancel_what_the_stop_left_pending, end_what_exit_4_leaves, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from flows.prefectsettings import check_prefect_settings
 from flows.stoppedend import StoppedRunWatch
@@ -96,7 +96,8 @@ def run_command(args: argparse.Namespace) -> int:
     note_an_unserved_schedule(config, api, mode)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
-    stopped_end = StoppedRunWatch(api.url, lambda error: leave_without_prefect(api, error))
+    # Its line comes by 54 s, within a stopped run's 60 s: no time for exit 4's look at the runs left (Prefect 58)
+    stopped_end = StoppedRunWatch(api.url, lambda error: leave_without_prefect(api, error, end_own_runs=False))
     if is_the_command():  # it ends the process: the command's own only
         stopped_end.start()
     result: dict[str, Any] | None = None
@@ -157,7 +158,8 @@ def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cance
     services would retry what they hold at exit for about a minute more, after the line (Prefect 56's property,
     seed 5602:6: not ended 60 s after it; its review's F4: exit 80.6 s, the line at 20.4 s)."""
     code = say_interrupted(result, mode, api, cancel_watch)
-    if not cancel_what_the_stop_left_pending(api.url) and is_the_command():
+    # A stopped run whose engine's Cancelled write failed (a 500, a cut) was left Running: ended here too (Prefect 58)
+    if not cancel_what_the_stop_left_pending(api.url, running_too=code == EXIT_INTERRUPTED) and is_the_command():
         end_now(code)
     return code
 
@@ -214,14 +216,17 @@ def watch_the_api_while_serving(config: Config, api: PrefectApi) -> ApiWatch | N
     return ApiWatch(api.url, first_after=every, every=every, patience=patience, on_silent=leave).start()
 
 
-def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
+def leave_without_prefect(api: PrefectApi, exc: Exception, *, end_own_runs: bool = True) -> NoReturn:
     """The Prefect API went away during the run (its server was killed, or stopped): one line, exit 4.
 
     What the run committed stays (polls and batches commit as they go); the rest stays pending.
     Prefect's client retries each call for about a minute before the run fails (its design, to
     ride out a server restart); after that, its log and event services would retry every queued
     item for as long again at exit: 73 s measured, printing `--- Error logging to API ---` between
-    them. There is nothing left for them to reach, so the process ends now, without them.
+    them. There is nothing left for them to reach, so the process ends now, without them. With `end_own_runs`,
+    once its line is said, the process first ends the flow runs it leaves Pending or Running, if its API answers
+    within `EXIT_4_SWEEP_S` (4 s, each call bounded whole): before, the next run's sweep did, if one came
+    (Prefect 58).
     """
     from flows.apiwatch import http_status
     from flows.localserver import LOG_FILE
@@ -237,6 +242,8 @@ def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
         what_to_do = f"its server's log{server_log} says why; the next run calls it again"
     _fail(f"the Prefect API at {api.url} {what_happened} during the run ({type(exc).__name__}: {exc}); what "
           f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
+    if end_own_runs:
+        end_what_exit_4_leaves(api.url)
     end_now(EXIT_PREFECT)
 
 

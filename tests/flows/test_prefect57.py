@@ -177,7 +177,7 @@ def test_a_stopped_run_whose_api_fails_a_question_then_answers_ends_130_cancelle
     monkeypatch.setattr(stoppedend, "ASK_AGAIN_S", 0.3)
     monkeypatch.setattr(flows.cli, "is_the_command", lambda: True)  # the watch is the command's only
     left: list[Exception] = []
-    monkeypatch.setattr(flows.cli, "leave_without_prefect", lambda api, error: left.append(error))
+    monkeypatch.setattr(flows.cli, "leave_without_prefect", lambda api, error, **_: left.append(error))
     monkeypatch.setattr(flows.cli, "end_now", lambda code: left.append(RuntimeError(f"end_now({code})")))
     sent, stop_as_the_api_goes_down = stopping_as_fetched(signal.SIGTERM, before_stop=lambda: proxy.fail(
         rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)", None, heal_on=rb"^POST /api/flow_runs/count "))
