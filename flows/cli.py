@@ -289,9 +289,10 @@ def serve_config(config: Config) -> int:
 
     schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
     watch = watch_the_api_while_serving(config, api)
+    stopped = StoppedRunWatch(api.url, lambda error: leave_a_stopped_service(api, error)).start(on_noted_stops=False)
     try:
         with temporary_settings({PREFECT_API_URL: api.url}):
-            serve_ingest(config, api.url)
+            serve_ingest(config, api.url, on_stop=stopped.stop_asked)
     except DeploymentGone as exc:  # before, it polled for ever, starting nothing, saying nothing
         _fail(f"{exc}, so no scheduled run can start; stopping; restart `newsflow serve` (a supervisor's restart "
               "does): it creates the deployment again", EXIT_PREFECT)
@@ -303,10 +304,25 @@ def serve_config(config: Config) -> int:
             leave_serving(api, f"stopped answering ({type(exc).__name__}: {exc})")
         raise
     finally:
+        stopped.end()
         if watch is not None:
             watch.cancel()
     print("newsflow serve: stopped")
     return 0
+
+
+def leave_a_stopped_service(api: PrefectApi, error: Exception) -> NoReturn:
+    """`newsflow serve` stopped while its API failed: its runner's stop (the run's cancel, the schedule's pause)
+    waited on Prefect's client's retries, 129 s measured behind an API cutting every call but `/health`, past a
+    stop's 60 s (Prefect 58). Its stop watch (flows/stoppedend.py) gave up: one line, exit 4, its run ended with it."""
+    from flows.apiwatch import http_status
+
+    status = http_status(error) or answered_status(error.__cause__)
+    what_happened = "stopped answering" if status is None else f"answered {status} to a call"
+    _fail(f"the Prefect API at {api.url} {what_happened} while the service stopped ({type(error).__name__}: "
+          f"{error}); stopped without it: the run in flight ends with the service, and what it had stored is kept; "
+          "its flow run and the schedule are marked by the next `newsflow run` or `newsflow serve`", EXIT_PREFECT)
+    end_now(EXIT_PREFECT)
 
 
 def leave_serving(api: PrefectApi, what_happened: str) -> NoReturn:

@@ -59,13 +59,22 @@ class StoppedRunWatch:
         self.gave_up = False  # the watch says the line (and ends the process)
         self._over = threading.Event()
         self._woken = threading.Event()  # a stop noted (cli_signals sets it) or the run over
+        self._asked = threading.Event()  # a stop told by `stop_asked`
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._watch, name="newsflow-stopped-run-watch", daemon=True)
 
-    def start(self) -> StoppedRunWatch:
-        tell_of_stops(self._woken)
+    def start(self, on_noted_stops: bool = True) -> StoppedRunWatch:
+        """Watch from the first stop `cli_signals` notes (`newsflow run`), or, without `on_noted_stops`, from the
+        first `stop_asked()` (`newsflow serve`, whose runner takes its stop signals itself: Prefect 58)."""
+        if on_noted_stops:
+            tell_of_stops(self._woken)
         self._thread.start()
         return self
+
+    def stop_asked(self) -> None:
+        """A stop, told directly (safe in a signal handler: it sets an event, nothing else)."""
+        self._asked.set()
+        self._woken.set()
 
     def end(self) -> None:
         """The run is over. Once the watch has begun its line, this waits for it (it ends the process), a stop
@@ -83,7 +92,7 @@ class StoppedRunWatch:
                 self._thread.join()
 
     def _watch(self) -> None:
-        if not a_stop_was_asked():
+        if not (a_stop_was_asked() or self._asked.is_set()):
             self._woken.wait()
         failed: list[Exception] = []
         wait_s = self.grace_s

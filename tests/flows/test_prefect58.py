@@ -162,3 +162,47 @@ def test_a_stopped_run_whose_cancelling_write_met_a_500_is_not_left_running(
                                         "SELECT run_id, status FROM runs").rows
     history, _ = states_of(str(run_id))
     assert status == "cancelled" and history[-2:] == ["RUNNING", "CANCELLED"], history
+
+
+def test_the_services_runner_tells_its_stop_watch_of_each_stop_signal() -> None:
+    """Item 1 (`newsflow serve`): the runner takes its stop signals itself (no stop is noted as `newsflow run`
+    notes one), so its handler tells the stopped service's watch; Prefect's own path runs after it as before."""
+    from flows.servestop import ServiceRunner
+
+    told: list[bool] = []
+    runner = ServiceRunner(name="prefect58-told")
+    runner.on_stop = lambda: told.append(True)
+    with pytest.raises(SystemExit):  # Prefect's handler, the runner not started: `sys.exit(0)`
+        runner.handle_sigterm()
+    assert told == [True]
+
+
+@pytest.mark.parametrize("api", ["cuts", "answers"])
+def test_a_stopped_services_watch_starts_at_the_stop_it_is_told_of(proxy: ApiProxy, api: str) -> None:
+    """Measured: `newsflow serve` SIGTERMed while its API cuts every call but `/health` exited 4 after 129 s (its
+    runner's cancel and pause waited on Prefect's client's retries; the served run's Completed write after them).
+    Its watch is `newsflow run`'s, started on the stop its runner tells it of: two failed questions, its line."""
+    import threading
+
+    from flows.stoppedend import StoppedRunWatch
+
+    if api == "cuts":
+        proxy.fail(ALL_BUT_HEALTH, None)
+    failed: list[Exception] = []
+    called = threading.Event()
+
+    def on_failing(error: Exception) -> None:
+        failed.append(error)
+        called.set()
+
+    watch = StoppedRunWatch(f"http://127.0.0.1:{proxy.port}/api", on_failing, grace_s=0.0, again_s=0.0)
+    watch.start(on_noted_stops=False)
+    try:
+        watch.stop_asked()
+        if api == "answers":
+            assert proxy.wait_for_connections(2, 30)
+        else:
+            assert called.wait(30)
+    finally:
+        watch.end()
+    assert (failed == []) if api == "answers" else ("2 questions" in str(failed[0]) and watch.gave_up), failed
