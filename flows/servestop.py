@@ -75,6 +75,7 @@ class ServiceRunner(Runner):
         super().handle_sigterm(*args, **kwargs)
 
     async def __aenter__(self) -> ServiceRunner:
+        asyncio.get_running_loop().set_exception_handler(_shutdowns_own_cancels_unsaid)
         await super().__aenter__()
         try:
             self._check_prefects_internals()
@@ -181,6 +182,16 @@ class ServiceRunner(Runner):
                 return
             await self._cancellation_manager.cancel(flow_run, state_msg=STOPPING)
         return add_and_cancel_if_stopping
+
+
+def _shutdowns_own_cancels_unsaid(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """A stop whose schedule pause failed (its API answering 500) ended the runner's loop while a served run's
+    process was still connected to its control channel: asyncio cancelled the connection's task, and the stream's
+    callback (Python 3.11 `StreamReaderProtocol.connection_made`) read its exception, a CancelledError: "Exception in
+    callback" with two tracebacks at ERROR before the service's one line (Prefect 58, measured). A cancel is the
+    shutdown's own doing; anything else goes to asyncio's own handler."""
+    if not isinstance(context.get("exception"), asyncio.CancelledError):
+        loop.default_exception_handler(context)
 
 
 def kill_seeing_the_end(processes: ProcessManager) -> Callable[..., Coroutine[Any, Any, None]]:

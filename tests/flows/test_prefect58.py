@@ -51,10 +51,9 @@ def proxy(prefect_api: str) -> Iterator[ApiProxy]:
 
 
 async def _made(runs: list[tuple[str, list[str]]]) -> list[str]:
+    from flows.ingest import ingest
     from prefect.client.orchestration import get_client
     from prefect.states import Pending, Running
-
-    from flows.ingest import ingest
 
     async with get_client() as client:
         return [str((await client.create_flow_run(ingest, state=Pending() if state == "PENDING" else Running(),
@@ -105,8 +104,9 @@ def test_exit_4s_look_at_its_runs_ends_at_its_deadline(proxy: ApiProxy, monkeypa
     """No hang: behind an API that holds every call but `/health` (a locked database), or cuts them, exit 4's look
     gives up at `EXIT_4_SWEEP_S`, each call bounded whole (`answer_within`); a cut one is asked again meanwhile."""
     import flows.cli
-    from flows import cancelwatch
     from flows.localserver import PrefectApi
+
+    from flows import cancelwatch
 
     monkeypatch.setattr(cancelwatch, "EXIT_4_SWEEP_S", 1.0)
     proxy.fail(ALL_BUT_HEALTH, HOLD if fault == "holds" else None)
@@ -206,3 +206,27 @@ def test_a_stopped_services_watch_starts_at_the_stop_it_is_told_of(proxy: ApiPro
     finally:
         watch.end()
     assert (failed == []) if api == "answers" else ("2 questions" in str(failed[0]) and watch.gave_up), failed
+
+
+def test_a_cancel_read_by_a_callback_as_the_services_loop_ends_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """Measured (`newsflow serve` stopped behind an API answering 500): asyncio's "Exception in callback" with a
+    CancelledError's two tracebacks at ERROR, the runner's loop ending while a served run was still connected to
+    its control channel. The service's loop drops a cancel raised in a callback; any other error is logged."""
+    from flows.servestop import _shutdowns_own_cancels_unsaid
+
+    def cancelled() -> None:
+        raise asyncio.CancelledError
+
+    def a_bug() -> None:
+        raise ValueError("a callback's bug")
+
+    async def both() -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(_shutdowns_own_cancels_unsaid)
+        loop.call_soon(cancelled)
+        loop.call_soon(a_bug)
+        await asyncio.sleep(0)  # one turn of the loop: both callbacks have run
+
+    with caplog.at_level("ERROR", logger="asyncio"):
+        asyncio.run(both())
+    assert "a callback's bug" in caplog.text and "CancelledError" not in caplog.text, caplog.text

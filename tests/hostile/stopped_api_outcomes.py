@@ -64,9 +64,11 @@ def api_get(api_url: str, path: str, body: dict[str, object] | None = None) -> o
         return json.loads(answer.read())
 
 
-def flow_run_history(api_url: str, since: str) -> list[dict[str, object]]:
+def flow_run_history(api_url: str, since: str, run_ids: list[str]) -> list[dict[str, object]]:
+    """The flow runs of the warehouse's rows, or those started since `since` (a run with no row)."""
+    which = {"id": {"any_": run_ids}} if run_ids else {"start_time": {"after_": since}}
     runs = api_get(api_url, "/flow_runs/filter", {
-        "flows": {"name": {"any_": ["ingest"]}}, "flow_runs": {"start_time": {"after_": since}},
+        "flows": {"name": {"any_": ["ingest"]}}, "flow_runs": which,
         "sort": "EXPECTED_START_TIME_DESC", "limit": 5})
     found = []
     for run in runs if isinstance(runs, list) else []:
@@ -133,8 +135,8 @@ def main(mode: str, command: str, api_url: str, out: Path, checkout: Path) -> di
     tracebacks = sum("Traceback" in line for _, line in lines)
     result = {"mode": mode, "command": command, "exit": code, "exit_s": exit_s, "lines": with_own_line,
               "tracebacks": tracebacks, "other_lines": len(lines) - len(with_own_line),
-              "flow_runs": flow_run_history(api_url, since),
-              "rows": runs_rows(out / "warehouse" / "news.duckdb")}
+              "rows": (rows := runs_rows(out / "warehouse" / "news.duckdb")),
+              "flow_runs": flow_run_history(api_url, since, [str(row[0]) for row in rows])}
     (out / "stderr.txt").write_text("\n".join(f"{at} {line}" for at, line in lines), encoding="utf-8")
     proxy.close()
     server.close()
