@@ -6,7 +6,8 @@ state history (read from the real server once the command has ended) and the war
     uv run python -m tests.hostile.stopped_api_outcomes MODE COMMAND API_URL OUTDIR [CHECKOUT]
 
 MODE: `cut` (every call but /health cut), `500`, `503` (answered so), `hold` (taken, never answered),
-`restart13` (every call, /health too, cut for 13 s, then the server's answers again). COMMAND: `run` or `serve`.
+`restart13` (every call, /health too, cut for 13 s, then the server's answers again); `none` and `group`, no fault
+(`group`: the signal to the command's whole process group). COMMAND: `run` or `serve`.
 API_URL: a Prefect server of the caller's own (`http://127.0.0.1:PORT/api`); never the test session's. CHECKOUT:
 the newsflow checkout to run (default: this one; /work/base49 for an A/B). The stopped run's fetch is held by its
 own request (the article's handler waits on an event the script sets after the signal): no sleep decides when."""
@@ -35,6 +36,9 @@ RESTART_S = 13.0
 FAULTS: dict[str, tuple[bytes, int | None]] = {
     "cut": (ALL_BUT_HEALTH, None), "500": (ALL_BUT_HEALTH, 500), "503": (ALL_BUT_HEALTH, 503),
     "hold": (ALL_BUT_HEALTH, HOLD), "restart13": (EVERY_CALL, None)}
+# No fault: the signal to the command alone (`none`), or to its whole process group (`group`: a terminal's Ctrl-C,
+# `kill -TERM -PGID`; systemd's stop signals the unit's whole cgroup), a served run's process included.
+HEALTHY = ("none", "group")
 EXIT_WAIT_S = 400.0  # a command still there after this is killed, and said so (a hang)
 
 
@@ -115,10 +119,13 @@ def main(mode: str, command: str, api_url: str, out: Path, checkout: Path) -> di
     if not asked.wait(240):
         process.kill()
         return {"mode": mode, "command": command, "error": "no article asked", "lines": lines}
-    pattern, status = FAULTS[mode]
-    proxy.fail(pattern, status)
+    if mode not in HEALTHY:
+        proxy.fail(*FAULTS[mode])
     sent[0] = time.monotonic()
-    process.send_signal(signal.SIGTERM)
+    if mode == "group":
+        os.killpg(process.pid, signal.SIGTERM)  # its own session (start_new_session): the group is its own
+    else:
+        process.send_signal(signal.SIGTERM)
     release.set()
     if mode == "restart13":
         healing = threading.Timer(RESTART_S, proxy.heal)  # the fault's own length, not a wait on the command
