@@ -129,6 +129,7 @@ def run_example(tmp_path: Path, example: prefect56world.Example, api_url: str, m
         if example.fault != "none" and code == 4:
             found = [said for said in found if said != "exit 4"]  # documented: the API failed (one line, checked)
         found += prefect56world.one_line_said(outcome)
+        found += prefect56world.left_by_its_exit(api_url, prefect56world.flow_run_of(proxy, outcome), example, outcome)
         before = tmp_path / "before_follow_up.duckdb"
         if path.exists():
             before.write_bytes(path.read_bytes())
