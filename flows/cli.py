@@ -312,12 +312,9 @@ def serve_config(config: Config) -> int:
 
 
 def leave_a_stopped_service(api: PrefectApi, error: Exception) -> NoReturn:
-    """`newsflow serve` stopped while its API failed: its runner's stop (the run's cancel, the schedule's pause)
-    waited on Prefect's client's retries, 129 s measured behind an API cutting every call but `/health`, past a
-    stop's 60 s (Prefect 58). Its stop watch (flows/stoppedend.py) gave up: one line, exit 4, its run ended with it."""
-    from flows.apiwatch import http_status
-
-    status = http_status(error) or answered_status(error.__cause__)
+    """A stopped service's watch gave up on its API (flows/stoppedend.py): its runner's stop waited on Prefect's
+    client's retries, 129-325 s measured, past a stop's 60 s (Prefect 58). One line, exit 4, its run ended with it."""
+    status = answered_status(error.__cause__)
     what_happened = "stopped answering" if status is None else f"answered {status} to a call"
     _fail(f"the Prefect API at {api.url} {what_happened} while the service stopped ({type(error).__name__}: "
           f"{error}); stopped without it: the run in flight ends with the service, and what it had stored is kept; "
