@@ -211,3 +211,42 @@ def test_a_cancel_read_by_a_callback_as_the_services_loop_ends_is_not_logged(cap
     with caplog.at_level("ERROR", logger="asyncio"):
         asyncio.run(both())
     assert "a callback's bug" in caplog.text and "CancelledError" not in caplog.text, caplog.text
+
+
+def test_a_served_runs_stop_write_refused_by_its_api_is_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    """Measured (`newsflow serve` stopped behind 500s, its service's exit 4 ending its served run): the served run's
+    engine, handling the stop's TerminationSignal, wrote its state and met the 500; asyncio logged "unhandled
+    exception during asyncio.run() shutdown" with the engine's traceback at ERROR, after the service's one line.
+    Such an error (an API's, raised while handling the stop) is at debug now; the same error with no stop, or
+    another error inside the stop, is asyncio's ERROR as before."""
+    import logging
+
+    import httpx
+    from flows.runstop import say_stops_on_one_line
+    from prefect.exceptions import TerminationSignal
+
+    def refused() -> httpx.HTTPStatusError:
+        request = httpx.Request("POST", "http://127.0.0.1:1/api/flow_runs/x/set_state")
+        return httpx.HTTPStatusError("500", request=request, response=httpx.Response(500, request=request))
+
+    def raised_in_the_stop(error: Exception) -> Exception:
+        try:
+            try:
+                raise TerminationSignal(signal.SIGTERM)
+            except TerminationSignal:
+                raise error  # noqa: B904  (the engine's own write, as it handles the stop)
+        except Exception as raised:
+            return raised
+
+    async def report() -> None:
+        say_stops_on_one_line()
+        loop = asyncio.get_running_loop()
+        for error in (raised_in_the_stop(refused()), refused(), raised_in_the_stop(ValueError("a bug"))):
+            loop.call_exception_handler({"message": "unhandled exception during asyncio.run() shutdown",
+                                         "exception": error})
+
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="newsflow.serve"):
+        asyncio.run(report())
+    errors = [type(record.exc_info[1]).__name__ for record in caplog.records
+              if record.levelno >= logging.ERROR and record.exc_info]
+    assert errors == ["HTTPStatusError", "ValueError"], errors
