@@ -39,7 +39,7 @@ from flows.apiwatch import (
 from flows.cancelwatch import CancelWatch, cancel_what_the_stop_left_pending, end_what_exit_4_leaves, mark_cancelled
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
 from flows.prefectsettings import check_prefect_settings
-from flows.stoppedend import StoppedRunWatch
+from flows.stoppedend import SERVICE_STOP_GRACE_S, StoppedRunWatch
 from newsflow.cli_run import (
     checked_run_config,
     output_mode,
@@ -289,7 +289,8 @@ def serve_config(config: Config) -> int:
 
     schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
     watch = watch_the_api_while_serving(config, api)
-    stopped = StoppedRunWatch(api.url, lambda error: leave_a_stopped_service(api, error)).start(on_noted_stops=False)
+    stopped = StoppedRunWatch(api.url, lambda error: leave_a_stopped_service(api, error),
+                              grace_s=SERVICE_STOP_GRACE_S).start(on_noted_stops=False)
     try:
         with temporary_settings({PREFECT_API_URL: api.url}):
             serve_ingest(config, api.url, on_stop=stopped.stop_asked)

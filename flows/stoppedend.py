@@ -30,6 +30,10 @@ STOP_GRACE_S = 30.0  # how long a stopped run's end may wait on its API before t
 ASK_AGAIN_S = 8.0  # after a question that failed, the next one (an API restarting answers again within it)
 QUERY_TIMEOUT_S = 8.0  # a question's whole call (an API 3.5 s slow a call answers)
 FAILURES = 2  # questions failed in a row before the run's end is given up on
+# A stopped `newsflow serve`: its `end_now` waits up to 5 s on its served run (SIGTERM, then SIGKILL), which a held
+# API holds the whole 5 s: 30 s ended the service at 59.3 s (Prefect 58); 25 + 8 + 8 + 8 + 5 = 54 s. Still past the
+# 21.6 s a slow API took and the 13 s restart (review F1): the first question comes after both.
+SERVICE_STOP_GRACE_S = 25.0
 
 
 def query_failure(api_url: str, timeout_s: float = QUERY_TIMEOUT_S) -> Exception | None:
