@@ -38,7 +38,10 @@ LEFT_PENDING = ("newsflow run was stopped as Prefect created this flow run, befo
                 "stopped process itself")
 LEFT_UNENDED = ("newsflow run was stopped; its Prefect API failed the engine's own Cancelled write, so the stopped "
                 "process marked it itself")
-EXIT_4_SWEEP_S = 4.0  # exit 4's look for this process's own unfinished runs, whole (then end_now's wait on children)
+# Exit 4's look for this process's own unfinished runs, whole (then end_now's wait on children), as a stopped run's
+# (STOPPED_QUERY_TIMEOUT_S): a 500 that heals at once (seed 5643:5) is answered at the second ask, 0.5 s in; 4 s
+# cost every exit 4 behind an API that stays down 4 s (Prefect 58's review, F4); a 13 s restart outlasts either.
+EXIT_4_SWEEP_S = 2.0
 EXIT_4_ASK_AGAIN_S = 0.5
 _EXIT_4 = "newsflow run ended (exit 4) on a call its Prefect API failed, {when}; marked by the exiting process itself"
 EXIT_4_ENDS = {
@@ -103,8 +106,10 @@ def end_what_exit_4_leaves(api_url: str, within_s: float | None = None) -> bool:
     """`newsflow run` ends, exit 4, on a call its API failed (one 500 to the engine's Running write: Prefect 56's
     seed 5601:6): its flow run was left Pending (or Running) for the next run's sweep, for good if none came. Here
     the exiting process ends its own (its tag): Pending -> Cancelled (it never ran), Running -> Crashed, asking
-    again every `EXIT_4_ASK_AGAIN_S` while the API fails, `within_s` in all, each call bounded whole
-    (`answer_within`): an API that holds its calls costs the exit `within_s`, never a hang. Whether it answered."""
+    again every `EXIT_4_ASK_AGAIN_S` while the API answers with a failure (a 5xx, a cut, a call held past its time),
+    `within_s` in all, each call bounded whole (`answer_within`): an API that holds its calls costs the exit `within_s`,
+    never a hang. A refused connection (nothing listens: the server is gone) is asked once: asked again, it cost every
+    such exit 4 its whole 4 s (Prefect 58's review, F4). Whether it answered."""
     deadline = time.monotonic() + (EXIT_4_SWEEP_S if within_s is None else within_s)  # read now: a test sets it
     while (left_s := deadline - time.monotonic()) > 0:
         try:
@@ -113,10 +118,16 @@ def end_what_exit_4_leaves(api_url: str, within_s: float | None = None) -> bool:
         except urllib.error.HTTPError as error:
             if error.code < 500:  # a key wanted: nothing to mark with this process's means
                 return True
-        except (OSError, ValueError, http.client.HTTPException):
-            pass
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            if nobody_listens(error):
+                return False
         time.sleep(max(0.0, min(EXIT_4_ASK_AGAIN_S, deadline - time.monotonic())))  # the API's pause, not a test's
     return False
+
+
+def nobody_listens(error: BaseException) -> bool:
+    """A connection refused (urllib's URLError carries it as its reason): no server there to ask again."""
+    return isinstance(error.reason if isinstance(error, urllib.error.URLError) else error, ConnectionRefusedError)
 
 
 def _end_own_runs(api_url: str, ends: dict[str, tuple[str, str, str]], timeout_s: float) -> None:

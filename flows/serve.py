@@ -274,13 +274,13 @@ def deployment_gone(error: BaseException | None) -> DeploymentGone | None:
     return None
 
 
-def serve_ingest(config: Config, api_url: str, on_stop: Callable[[], None] | None = None) -> None:
+def serve_ingest(config: Config, api_url: str, on_stop: Callable[[], bool] | None = None) -> None:
     """Serve the schedule until SIGTERM or SIGINT; returns once the runner has stopped.
 
     The Prefect API must be a server (flows/cli.py finds or starts one): its scheduler creates the runs.
     This is what `ingest.serve` does, but for the schedule, active only while the runner polls: the runner
     pauses it as it stops (`pause_on_shutdown`), and a stop before it polls leaves it paused. `on_stop` is told of
-    each stop signal the runner takes.
+    each stop signal the runner takes (`ServiceRunner.on_stop`).
     """
     tidy_up_before_serving(config)
     name_this_process_the_service()  # its runs end with it, killed outright too (newsflow/servicewatch.py)

@@ -48,7 +48,8 @@ class ServiceRunner(Runner):
 
     _entered = False  # its __aenter__ has completed: from then on a stop is the runner's own, under way or not
     _said_stopping = False
-    on_stop: Callable[[], None] | None = None  # told of each stop signal (the stopped service's watch: Prefect 58)
+    # Told of each stop signal (the stopped service's watch: Prefect 58); False: the stop is no longer the runner's
+    on_stop: Callable[[], bool] | None = None
 
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
         """A stop signal once the stop is under way (a second Ctrl-C, a supervisor's SIGTERM after one) lets the
@@ -58,8 +59,10 @@ class ServiceRunner(Runner):
         team 31; tests/flows/test_serve_end.py). The stop is bounded by Prefect's cancel (SIGTERM to the run, then
         SIGKILL after 30 s) while the API answers, and by the API watch (`execution.api_patience_seconds`, exit 4)
         when it does not; SIGKILL is the way to end the service at once."""
-        if self.on_stop is not None:  # sets an event: nothing here can block a second signal's handler
-            self.on_stop()
+        # It sets an event: nothing here can block a second signal's handler. Once the stopped service's watch has
+        # given up, its line is the service's last: the process ends in there (Prefect 58's review, F2)
+        if self.on_stop is not None and not self.on_stop():
+            return
         # Counted before anything else: a second signal can run inside this handler (between two bytecodes of
         # the main thread) and must see the first one's stop as under way before Prefect's handler marks it so;
         # `next` on a count is one C call, which no handler interrupts (review: a second signal inside the first

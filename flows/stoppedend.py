@@ -75,10 +75,14 @@ class StoppedRunWatch:
         self._thread.start()
         return self
 
-    def stop_asked(self) -> None:
-        """A stop, told directly (safe in a signal handler: it sets an event, nothing else)."""
+    def stop_asked(self) -> bool:
+        """A stop, told directly (safe in a signal handler: it sets an event, nothing else). Whether the stop is still
+        the teller's own: False once the watch has given up (it says the line and ends the process), and then the
+        teller says nothing more: a service's runner said "stopping already" after the watch's exit-4 line (Prefect
+        58's review, F2)."""
         self._asked.set()
         self._woken.set()
+        return not self.gave_up
 
     def end(self) -> None:
         """The run is over. Once the watch has begun its line, this waits for it (it ends the process), a stop

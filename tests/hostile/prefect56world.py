@@ -36,7 +36,7 @@ API_CALLS = re.compile(rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)")  # ever
 FLOW_RUN_IN = re.compile(rb"/api/flow_runs/([0-9a-f-]{36})/")
 FINAL = {"COMPLETED", "CANCELLED", "CRASHED", "FAILED"}
 # What a run whose API went away may take on top of hunt 49's bound: Prefect's client retries each call for about a
-# minute before the run ends, exit 4 (flows/cli.py `leave_without_prefect`; red team 7, Prefect 54).
+# minute before the run ends, exit 4 (flows/leaving.py `leave_without_prefect`; red team 7, Prefect 54).
 API_GONE_S = 90.0
 # The flow run's final state each `runs` row may stand beside once the follow-up swept (None: no row). A row left
 # `running` is marked abandoned by the follow-up: the run was killed (Crashed by the sweep) or its row refused

@@ -57,6 +57,7 @@ def hooked_here(plan: hunt49_child.Plan) -> Iterator[None]:
 def _hook(plan: hunt49_child.Plan, monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.cli
     import flows.ingest
+    import flows.leaving
 
     from flows import zombies
 
@@ -77,7 +78,7 @@ def _hook(plan: hunt49_child.Plan, monkeypatch: pytest.MonkeyPatch) -> None:
     def end_now(code: int) -> None:
         raise Ended(code)
 
-    monkeypatch.setattr(flows.cli, "end_now", end_now)
+    monkeypatch.setattr(flows.leaving, "end_now", end_now)
     hunt49_child.noting_stops(plan)
     hunt49_child.hooked(plan)
     hunt49_child.hooked_at_running(plan)
