@@ -51,7 +51,7 @@ def leave_without_prefect(api: PrefectApi, exc: Exception, *, end_own_runs: bool
         what_happened = f"answered {status} to a call"
         what_to_do = f"its server's log{server_log} says why; the next run calls it again"
     fail(f"the Prefect API at {api.url} {what_happened} during the run ({type(exc).__name__}: {exc}); what "
-          f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
+         f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
     if end_own_runs:
         end_what_exit_4_leaves(api.url)
     end_now(EXIT_PREFECT)
@@ -79,8 +79,8 @@ def leave_a_stopped_service(api: PrefectApi, error: Exception) -> NoReturn:
     status = answered_status(error.__cause__)
     what_happened = "stopped answering" if status is None else f"answered {status} to a call"
     fail(f"the Prefect API at {api.url} {what_happened} while the service stopped ({type(error).__name__}: "
-          f"{error}); stopped without it: the run in flight ends with the service, and what it had stored is kept; "
-          "its flow run and the schedule are marked by the next `newsflow run` or `newsflow serve`", EXIT_PREFECT)
+         f"{error}); stopped without it: the run in flight ends with the service, and what it had stored is kept; "
+         "its flow run and the schedule are marked by the next `newsflow run` or `newsflow serve`", EXIT_PREFECT)
     end_now(EXIT_PREFECT)
 
 
@@ -91,7 +91,7 @@ def leave_serving(api: PrefectApi, what_happened: str) -> NoReturn:
     what_to_do = ("restart `newsflow serve` (a supervisor's restart does): it starts a new local server"
                   if api.local else "start that server again, then restart `newsflow serve`")
     fail(f"the Prefect API at {api.url} {what_happened}, so no scheduled run can start; stopping; {what_to_do}",
-          EXIT_PREFECT)
+         EXIT_PREFECT)
     end_now(EXIT_PREFECT)
 
 
