@@ -23,6 +23,7 @@ import json
 import os
 import signal
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -35,6 +36,18 @@ QUERY_TIMEOUT_S = 10.0
 STOPPED_QUERY_TIMEOUT_S = 2.0  # each of a stopped run's last calls, whole: the stop's line is said, the exit waits
 LEFT_PENDING = ("newsflow run was stopped as Prefect created this flow run, before the run started; marked by the "
                 "stopped process itself")
+LEFT_UNENDED = ("newsflow run was stopped; its Prefect API failed the engine's own Cancelled write, so the stopped "
+                "process marked it itself")
+# Exit 4's look for this process's own unfinished runs, whole (then end_now's wait on children), as a stopped run's
+# (STOPPED_QUERY_TIMEOUT_S): a 500 that heals at once (seed 5643:5) is answered at the second ask, 0.5 s in; 4 s
+# cost every exit 4 behind an API that stays down 4 s (Prefect 58's review, F4); a 13 s restart outlasts either.
+EXIT_4_SWEEP_S = 2.0
+EXIT_4_ASK_AGAIN_S = 0.5
+_EXIT_4 = "newsflow run ended (exit 4) on a call its Prefect API failed, {when}; marked by the exiting process itself"
+EXIT_4_ENDS = {
+    "PENDING": ("CANCELLED", "Cancelled", _EXIT_4.format(when="before the run started")),
+    "RUNNING": ("CRASHED", "Crashed", _EXIT_4.format(when="before the run finished (what it stored is kept)")),
+}
 
 
 def _post(api_url: str, path: str, body: dict[str, object], timeout_s: float = QUERY_TIMEOUT_S) -> object:
@@ -67,28 +80,72 @@ def mark_cancelled(api_url: str, run_id: str) -> None:
         _post(api_url, f"/flow_runs/{run_id}/set_state", {"state": state, "force": True})
 
 
-def cancel_what_the_stop_left_pending(api_url: str, timeout_s: float = STOPPED_QUERY_TIMEOUT_S) -> bool:
+def cancel_what_the_stop_left_pending(api_url: str, timeout_s: float = STOPPED_QUERY_TIMEOUT_S, *,
+                                      running_too: bool = False) -> bool:
     """A stop before the engine's `capture_sigterm` (as Prefect created the flow run, or just after) is newsflow's:
     it cancels the run's task there, and the engine, which has not started its handling, leaves the flow run Pending
     (until the next run's sweep: Prefect 56). This process's own Pending `ingest` runs (its tag, from their creation)
     are moved to Cancelled now. Whether the API answered these database questions: False when it is gone, silent
     past `timeout_s` a call, or answering 5xx (its `/health` may answer beside a locked database: Prefect 56's F4),
-    and then the caller does not wait on Prefect any more. A 4xx is an answer (a key wanted: nothing is marked)."""
+    and then the caller does not wait on Prefect any more. A 4xx is an answer (a key wanted: nothing is marked).
+    With `running_too` (the run was stopped, its row not completed), its Running and Cancelling runs too: the engine's
+    own Cancelling or Cancelled write met a 500 or a cut and the run ended without it (Prefect 58)."""
+    ends = {"PENDING": ("CANCELLED", "Cancelled", LEFT_PENDING)}
+    if running_too:
+        ends |= {left: ("CANCELLED", "Cancelled", LEFT_UNENDED) for left in ("RUNNING", "CANCELLING")}
     try:
-        runs = _post(api_url, "/flow_runs/filter", {
-            "flows": {"name": {"any_": [FLOW_NAME]}},
-            "flow_runs": {"tags": {"all_": [process_tag()]}, "state": {"type": {"any_": ["PENDING"]}}},
-            "limit": 10,
-        }, timeout_s)
-        for run in runs if isinstance(runs, list) else []:
-            if isinstance(run, dict) and process_tag() in (run.get("tags") or []):  # whatever the filter did
-                state = {"type": "CANCELLED", "name": "Cancelled", "message": LEFT_PENDING}
-                _post(api_url, f"/flow_runs/{run.get('id')}/set_state", {"state": state, "force": True}, timeout_s)
+        _end_own_runs(api_url, ends, timeout_s)
     except urllib.error.HTTPError as error:
         return error.code < 500
     except (OSError, ValueError, http.client.HTTPException):
         return False
     return True
+
+
+def end_what_exit_4_leaves(api_url: str, within_s: float | None = None) -> bool:
+    """`newsflow run` ends, exit 4, on a call its API failed (one 500 to the engine's Running write: Prefect 56's
+    seed 5601:6): its flow run was left Pending (or Running) for the next run's sweep, for good if none came. Here
+    the exiting process ends its own (its tag): Pending -> Cancelled (it never ran), Running -> Crashed, asking
+    again every `EXIT_4_ASK_AGAIN_S` while the API answers with a failure (a 5xx, a cut, a call held past its time),
+    `within_s` in all, each call bounded whole (`answer_within`): an API that holds its calls costs the exit `within_s`,
+    never a hang. A refused connection (nothing listens: the server is gone) is asked once: asked again, it cost every
+    such exit 4 its whole 4 s (Prefect 58's review, F4). Whether it answered."""
+    deadline = time.monotonic() + (EXIT_4_SWEEP_S if within_s is None else within_s)  # read now: a test sets it
+    while (left_s := deadline - time.monotonic()) > 0:
+        try:
+            _end_own_runs(api_url, EXIT_4_ENDS, left_s)
+            return True
+        except urllib.error.HTTPError as error:
+            if error.code < 500:  # a key wanted: nothing to mark with this process's means
+                return True
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            if nobody_listens(error):
+                return False
+        time.sleep(max(0.0, min(EXIT_4_ASK_AGAIN_S, deadline - time.monotonic())))  # the API's pause, not a test's
+    return False
+
+
+def nobody_listens(error: BaseException) -> bool:
+    """A connection refused (urllib's URLError carries it as its reason): no server there to ask again."""
+    return isinstance(error.reason if isinstance(error, urllib.error.URLError) else error, ConnectionRefusedError)
+
+
+def _end_own_runs(api_url: str, ends: dict[str, tuple[str, str, str]], timeout_s: float) -> None:
+    """This process's `ingest` runs (its tag) in a state of `ends`, moved to the state it names."""
+    deadline = time.monotonic() + timeout_s
+    runs = _post(api_url, "/flow_runs/filter", {
+        "flows": {"name": {"any_": [FLOW_NAME]}},
+        "flow_runs": {"tags": {"all_": [process_tag()]}, "state": {"type": {"any_": list(ends)}}},
+        "limit": 10,
+    }, timeout_s)
+    for run in runs if isinstance(runs, list) else []:
+        if not isinstance(run, dict) or process_tag() not in (run.get("tags") or []):  # whatever the filter did
+            continue
+        if (end := ends.get(str(run.get("state_type")))) is None:
+            continue
+        state = {"type": end[0], "name": end[1], "message": end[2]}
+        _post(api_url, f"/flow_runs/{run.get('id')}/set_state", {"state": state, "force": True},
+              max(0.1, min(timeout_s, deadline - time.monotonic())))
 
 
 class CancelWatch:

@@ -12,19 +12,18 @@ Exit codes, besides newsflow's (0 done, 1 crashed, 2 bad config or usage, 3 ware
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import logging
 import os
 import sys
-import urllib.error
 import warnings
-from typing import Any, NoReturn
+from typing import Any
 
 from flows import (
     configure_prefect_environment,
     ctrl_c_noted,
     give_back_ctrl_c,
+    leaving,
     run_stoppably,
     sigterm_interrupts,
 )
@@ -33,13 +32,13 @@ from flows.apiwatch import (
     is_deleted_flow_run,
     is_lost_connection,
     start_own_line,
-    stop_children,
     watch_stderr_line_ends,
 )
 from flows.cancelwatch import CancelWatch, cancel_what_the_stop_left_pending, mark_cancelled
-from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api, prefect_home, read_state
+from flows.leaving import EXIT_PREFECT, fail
+from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api
 from flows.prefectsettings import check_prefect_settings
-from flows.stoppedend import StoppedRunWatch
+from flows.stoppedend import SERVICE_STOP_GRACE_S, StoppedRunWatch
 from newsflow.cli_run import (
     checked_run_config,
     output_mode,
@@ -61,7 +60,7 @@ from newsflow.errors import NewsflowError
 from newsflow.launch import signals_interrupt_while_loading
 from newsflow.runlock import service_lock_path
 
-EXIT_CRASH, EXIT_WAREHOUSE, EXIT_PREFECT, EXIT_INTERRUPTED = 1, 3, 4, 130
+EXIT_CRASH, EXIT_WAREHOUSE, EXIT_INTERRUPTED = 1, 3, 130
 # How long past its budget (and `extract.timeout`) a run waits on a Prefect API that does not answer,
 # and how often it asks again after that; how often `newsflow serve` asks (flows/apiwatch.py).
 HUNG_API_GRACE_S = 30.0
@@ -91,12 +90,13 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         api = connect(quiet=mode == "quiet")
     except PrefectUnavailable as exc:
-        return _fail(str(exc), EXIT_PREFECT)
+        return fail(str(exc), EXIT_PREFECT)
     quiet_prefects_console(mode)
     note_an_unserved_schedule(config, api, mode)
     watchdog = watch_for_a_hung_api(config, api)
     cancel_watch = CancelWatch(api.url).start()  # cancelled from Prefect's UI: stop as SIGTERM stops
-    stopped_end = StoppedRunWatch(api.url, lambda error: leave_without_prefect(api, error))
+    # Its line comes by 54 s, within a stopped run's 60 s: no time for exit 4's look at the runs left (Prefect 58)
+    stopped_end = StoppedRunWatch(api.url, lambda error: leaving.leave_without_prefect(api, error, end_own_runs=False))
     if is_the_command():  # it ends the process: the command's own only
         stopped_end.start()
     result: dict[str, Any] | None = None
@@ -112,18 +112,18 @@ def run_command(args: argparse.Namespace) -> int:
             raise
         return interrupted(result, mode, api, cancel_watch)
     except SkippedRun as exc:  # another run took the warehouse between our check and the flow's start
-        return _fail(str(exc), EXIT_WAREHOUSE)
+        return fail(str(exc), EXIT_WAREHOUSE)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (sigterm_interrupts), or CancelWatch
         return interrupted(result, mode, api, cancel_watch)
     except Exception as exc:  # the run failed; its row in `runs` and its Prefect state say so
         if a_stop_was_asked():  # a KeyboardInterrupt a library turned into its own error (cli_signals)
             return interrupted(result, mode, api, cancel_watch)
         if is_deleted_flow_run(exc) and answers(api.url, timeout_s=2.0):
-            return _fail("the run's flow run was deleted from Prefect (its UI or API) during the run; what "
-                         "the run had stored is kept, and the rest stays pending for the next run", EXIT_CRASH)
+            return fail("the run's flow run was deleted from Prefect (its UI or API) during the run; what "
+                        "the run had stored is kept, and the rest stays pending for the next run", EXIT_CRASH)
         if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):  # its API died, maybe restarted
-            leave_without_prefect(api, exc)
-        return _fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
+            leaving.leave_without_prefect(api, exc)
+        return fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)
     finally:
         watchdog.cancel()
         cancel_watch.stop()
@@ -157,8 +157,11 @@ def interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, cance
     services would retry what they hold at exit for about a minute more, after the line (Prefect 56's property,
     seed 5602:6: not ended 60 s after it; its review's F4: exit 80.6 s, the line at 20.4 s)."""
     code = say_interrupted(result, mode, api, cancel_watch)
-    if not cancel_what_the_stop_left_pending(api.url) and is_the_command():
-        end_now(code)
+    # A stopped run whose engine's Cancelled write failed (a 500, a cut) was left Running: ended here too (Prefect 58)
+    # (not one recorded completed as it was stopped: the engine's own end stands there; Prefect 58's review, F5)
+    running_too = code == EXIT_INTERRUPTED and not the_run_was_recorded()
+    if not cancel_what_the_stop_left_pending(api.url, running_too=running_too) and is_the_command():
+        leaving.end_now(code)
     return code
 
 
@@ -172,14 +175,14 @@ def say_interrupted(result: dict[str, Any] | None, mode: str, api: PrefectApi, c
         print_summary(result, mode)
         return 0
     if the_run_was_recorded():  # a stop asked again HOLD_AT_MOST_S after a dropped one, as the command ended
-        return _fail("interrupted as the run ended; the run is recorded completed, and what it stored is kept",
-                     EXIT_INTERRUPTED)
+        return fail("interrupted as the run ended; the run is recorded completed, and what it stored is kept",
+                    EXIT_INTERRUPTED)
     recorded = how_the_stopped_run_is_recorded()  # its row, or why the next run marks it abandoned (hunt 49)
     if cancel_watch.cancelled_run is not None:
         mark_cancelled(api.url, cancel_watch.cancelled_run)
-        return _fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); {recorded}, and what it had "
-                     "not stored stays pending", EXIT_INTERRUPTED)
-    return _fail(f"interrupted; {recorded}, and what it had not stored stays pending", EXIT_INTERRUPTED)
+        return fail(f"cancelled from Prefect (flow run {cancel_watch.cancelled_run}); {recorded}, and what it had "
+                    "not stored stays pending", EXIT_INTERRUPTED)
+    return fail(f"interrupted; {recorded}, and what it had not stored stays pending", EXIT_INTERRUPTED)
 
 
 def watch_for_a_hung_api(config: Config, api: PrefectApi) -> ApiWatch:
@@ -192,8 +195,8 @@ def watch_for_a_hung_api(config: Config, api: PrefectApi) -> ApiWatch:
     deadline = config.run_budget + config.extract.timeout + HUNG_API_GRACE_S
 
     def leave(silent_for: float) -> None:
-        leave_without_prefect(api, TimeoutError(f"no answer {deadline + silent_for:.0f} s into a run whose "
-                                                f"budget is {config.run_budget:.0f} s"))
+        leaving.leave_without_prefect(api, TimeoutError(f"no answer {deadline + silent_for:.0f} s into a run whose "
+                                                        f"budget is {config.run_budget:.0f} s"))
 
     return ApiWatch(api.url, first_after=deadline, every=HUNG_API_CHECK_S, patience=0, on_silent=leave).start()
 
@@ -207,52 +210,11 @@ def watch_the_api_while_serving(config: Config, api: PrefectApi) -> ApiWatch | N
         return None
 
     def leave(silent_for: float) -> None:
-        leave_serving(api, f"has answered nothing for {silent_for:.0f} s (execution.api_patience_seconds = "
-                           f"{patience:g})")
+        leaving.leave_serving(api, f"has answered nothing for {silent_for:.0f} s (execution.api_patience_seconds = "
+                                   f"{patience:g})")
 
     every = min(SERVE_API_CHECK_S, patience)
     return ApiWatch(api.url, first_after=every, every=every, patience=patience, on_silent=leave).start()
-
-
-def leave_without_prefect(api: PrefectApi, exc: Exception) -> NoReturn:
-    """The Prefect API went away during the run (its server was killed, or stopped): one line, exit 4.
-
-    What the run committed stays (polls and batches commit as they go); the rest stays pending.
-    Prefect's client retries each call for about a minute before the run fails (its design, to
-    ride out a server restart); after that, its log and event services would retry every queued
-    item for as long again at exit: 73 s measured, printing `--- Error logging to API ---` between
-    them. There is nothing left for them to reach, so the process ends now, without them.
-    """
-    from flows.apiwatch import http_status
-    from flows.localserver import LOG_FILE
-
-    what_happened, what_to_do = "stopped answering", (
-        "the next `newsflow run` starts a new local server" if api.local
-        else "start that server again, or unset PREFECT_API_URL to let newsflow start a local one")
-    # It answers, with an error (5xx, or 4xx: a key refused, say): restarting nothing helps (red team 20). The
-    # stopped-run watch's line carries its question's 5xx as its cause (Prefect 57's review, F5).
-    if (status := http_status(exc) or answered_status(exc.__cause__)) is not None:
-        server_log = f" ({prefect_home() / LOG_FILE})" if api.local else ""
-        what_happened = f"answered {status} to a call"
-        what_to_do = f"its server's log{server_log} says why; the next run calls it again"
-    _fail(f"the Prefect API at {api.url} {what_happened} during the run ({type(exc).__name__}: {exc}); what "
-          f"the run had stored is kept and the rest stays pending for the next run; {what_to_do}", EXIT_PREFECT)
-    end_now(EXIT_PREFECT)
-
-
-def answered_status(error: BaseException | None) -> int | None:
-    """The status urllib's HTTPError carries: the stopped-run watch's question answered 5xx (its line's cause)."""
-    return error.code if isinstance(error, urllib.error.HTTPError) else None
-
-
-def end_now(code: int) -> NoReturn:
-    """Flush the output and end the process, its child processes (a served run) first."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    server = read_state(prefect_home()).get("pid")
-    stop_children(spare=[server] if isinstance(server, int) else [])
-    os._exit(code)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -273,7 +235,7 @@ def serve_config(config: Config) -> int:
     try:
         api = connect(quiet=False)
     except PrefectUnavailable as exc:
-        return _fail(str(exc), EXIT_PREFECT)
+        return fail(str(exc), EXIT_PREFECT)
     configure_prefect_environment()
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -282,35 +244,27 @@ def serve_config(config: Config) -> int:
 
     schedule_for(config.schedule)  # a schedule that cannot be served is a config error, before serving
     watch = watch_the_api_while_serving(config, api)
+    stopped = StoppedRunWatch(api.url, lambda error: leaving.leave_a_stopped_service(api, error),
+                              grace_s=SERVICE_STOP_GRACE_S).start(on_noted_stops=False)
     try:
         with temporary_settings({PREFECT_API_URL: api.url}):
-            serve_ingest(config, api.url)
+            serve_ingest(config, api.url, on_stop=stopped.stop_asked)
     except DeploymentGone as exc:  # before, it polled for ever, starting nothing, saying nothing
-        _fail(f"{exc}, so no scheduled run can start; stopping; restart `newsflow serve` (a supervisor's restart "
-              "does): it creates the deployment again", EXIT_PREFECT)
-        end_now(EXIT_PREFECT)
+        fail(f"{exc}, so no scheduled run can start; stopping; restart `newsflow serve` (a supervisor's restart "
+             "does): it creates the deployment again", EXIT_PREFECT)
+        leaving.end_now(EXIT_PREFECT)
     except Exception as exc:  # the API went away (killed, its machine gone): Prefect's client raised
         if (failing := failing_api(exc)) is not None:
-            leave_serving(api, str(failing))
+            leaving.leave_serving(api, str(failing))
         if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):
-            leave_serving(api, f"stopped answering ({type(exc).__name__}: {exc})")
+            leaving.leave_serving(api, f"stopped answering ({type(exc).__name__}: {exc})")
         raise
     finally:
+        stopped.end()
         if watch is not None:
             watch.cancel()
     print("newsflow serve: stopped")
     return 0
-
-
-def leave_serving(api: PrefectApi, what_happened: str) -> NoReturn:
-    """`newsflow serve` gives up on its Prefect API: one line saying what to do, exit 4, for its
-    supervisor to restart it. Before, an API killed as the service started (or while it served)
-    ended it with an httpx.ConnectError traceback, exit 1."""
-    what_to_do = ("restart `newsflow serve` (a supervisor's restart does): it starts a new local server"
-                  if api.local else "start that server again, then restart `newsflow serve`")
-    _fail(f"the Prefect API at {api.url} {what_happened}, so no scheduled run can start; stopping; {what_to_do}",
-          EXIT_PREFECT)
-    end_now(EXIT_PREFECT)
 
 
 def connect(*, quiet: bool) -> PrefectApi:
@@ -374,9 +328,3 @@ def spare_the_collector() -> None:
     for good whatever was alive at each call; `newsflow run` ends right after it.
     """
     gc.freeze()
-
-
-def _fail(message: str, code: int) -> int:
-    # one line, whatever the message holds, and on its own: Prefect's log worker can leave one open
-    print(f"{start_own_line()}newsflow: {' '.join(message.split())}", file=sys.stderr)
-    return code

@@ -39,6 +39,7 @@ from typing import Any
 from prefect.context import FlowRunContext
 from prefect.exceptions import TerminationSignal
 
+from flows.apiwatch import http_status, is_lost_connection
 from flows.runcancel import a_cancel_is_under_way
 from newsflow.cli_signals import a_stop_was_asked, how_the_stopped_run_is_recorded
 
@@ -110,7 +111,7 @@ def say_stops_on_one_line() -> None:
         return
 
     def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        if isinstance(context.get("exception"), TerminationSignal):  # the run's line was said as it stopped
+        if _the_stop_or_its_refused_write(context.get("exception")):  # the run's line was said as it stopped
             logger.debug("%s", context.get("message"), exc_info=context["exception"])
         elif previous is not None:
             previous(loop, context)
@@ -119,6 +120,22 @@ def say_stops_on_one_line() -> None:
 
     handler.keeps_stops_on_one_line = True  # type: ignore[attr-defined]
     loop.set_exception_handler(handler)
+
+
+def _the_stop_or_its_refused_write(error: BaseException | None) -> bool:
+    """The stop's `TerminationSignal`, or the API's failure the engine met writing the stop's state (raised while
+    handling it): a served run ended by its service's exit 4 behind an API answering 500 printed "unhandled
+    exception during asyncio.run() shutdown" with the engine's traceback after the service's one line (Prefect 58)."""
+    if isinstance(error, TerminationSignal):
+        return True
+    if error is None or not (is_lost_connection(error) or http_status(error) is not None):
+        return False
+    cause = error.__context__
+    for _ in range(10):  # a chain of contexts; never a cycle
+        if cause is None or isinstance(cause, TerminationSignal):
+            return cause is not None
+        cause = cause.__context__
+    return False
 
 
 def stopped_line() -> str | None:

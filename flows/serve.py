@@ -274,12 +274,13 @@ def deployment_gone(error: BaseException | None) -> DeploymentGone | None:
     return None
 
 
-def serve_ingest(config: Config, api_url: str) -> None:
+def serve_ingest(config: Config, api_url: str, on_stop: Callable[[], bool] | None = None) -> None:
     """Serve the schedule until SIGTERM or SIGINT; returns once the runner has stopped.
 
     The Prefect API must be a server (flows/cli.py finds or starts one): its scheduler creates the runs.
     This is what `ingest.serve` does, but for the schedule, active only while the runner polls: the runner
-    pauses it as it stops (`pause_on_shutdown`), and a stop before it polls leaves it paused.
+    pauses it as it stops (`pause_on_shutdown`), and a stop before it polls leaves it paused. `on_stop` is told of
+    each stop signal the runner takes (`ServiceRunner.on_stop`).
     """
     tidy_up_before_serving(config)
     name_this_process_the_service()  # its runs end with it, killed outright too (newsflow/servicewatch.py)
@@ -294,6 +295,7 @@ def serve_ingest(config: Config, api_url: str) -> None:
     observer_polling_on_one_line()  # the observers' polling loop too, behind a dead API (hunt 48)
     try:
         runner = ServiceRunner(name=deployment_name(config.path), pause_on_shutdown=True)
+        runner.on_stop = on_stop
         deployment_id = cast(UUID, runner.add_flow(ingest, **serve_options(config)))  # called outside a loop: a UUID
         # 5xx: as patient as with silence; the schedule is resumed by the loop, under the same patience
         ride_out_failing_calls(api_url, config.execution.api_patience_seconds, first=resume(deployment_id),

@@ -48,6 +48,8 @@ class ServiceRunner(Runner):
 
     _entered = False  # its __aenter__ has completed: from then on a stop is the runner's own, under way or not
     _said_stopping = False
+    # Told of each stop signal (the stopped service's watch: Prefect 58); False: the stop is no longer the runner's
+    on_stop: Callable[[], bool] | None = None
 
     def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
         """A stop signal once the stop is under way (a second Ctrl-C, a supervisor's SIGTERM after one) lets the
@@ -57,6 +59,10 @@ class ServiceRunner(Runner):
         team 31; tests/flows/test_serve_end.py). The stop is bounded by Prefect's cancel (SIGTERM to the run, then
         SIGKILL after 30 s) while the API answers, and by the API watch (`execution.api_patience_seconds`, exit 4)
         when it does not; SIGKILL is the way to end the service at once."""
+        # It sets an event: nothing here can block a second signal's handler. Once the stopped service's watch has
+        # given up, its line is the service's last: the process ends in there (Prefect 58's review, F2)
+        if self.on_stop is not None and not self.on_stop():
+            return
         # Counted before anything else: a second signal can run inside this handler (between two bytecodes of
         # the main thread) and must see the first one's stop as under way before Prefect's handler marks it so;
         # `next` on a count is one C call, which no handler interrupts (review: a second signal inside the first
@@ -72,6 +78,7 @@ class ServiceRunner(Runner):
         super().handle_sigterm(*args, **kwargs)
 
     async def __aenter__(self) -> ServiceRunner:
+        asyncio.get_running_loop().set_exception_handler(_shutdowns_own_cancels_unsaid)
         await super().__aenter__()
         try:
             self._check_prefects_internals()
@@ -178,6 +185,16 @@ class ServiceRunner(Runner):
                 return
             await self._cancellation_manager.cancel(flow_run, state_msg=STOPPING)
         return add_and_cancel_if_stopping
+
+
+def _shutdowns_own_cancels_unsaid(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """A stop whose schedule pause failed (its API answering 500) ended the runner's loop while a served run's
+    process was still connected to its control channel: asyncio cancelled the connection's task, and the stream's
+    callback (Python 3.11 `StreamReaderProtocol.connection_made`) read its exception, a CancelledError: "Exception in
+    callback" with two tracebacks at ERROR before the service's one line (Prefect 58, measured). A cancel is the
+    shutdown's own doing; anything else goes to asyncio's own handler."""
+    if not isinstance(context.get("exception"), asyncio.CancelledError):
+        loop.default_exception_handler(context)
 
 
 def kill_seeing_the_end(processes: ProcessManager) -> Callable[..., Coroutine[Any, Any, None]]:

@@ -30,6 +30,10 @@ STOP_GRACE_S = 30.0  # how long a stopped run's end may wait on its API before t
 ASK_AGAIN_S = 8.0  # after a question that failed, the next one (an API restarting answers again within it)
 QUERY_TIMEOUT_S = 8.0  # a question's whole call (an API 3.5 s slow a call answers)
 FAILURES = 2  # questions failed in a row before the run's end is given up on
+# A stopped `newsflow serve`: its `end_now` waits up to 5 s on its served run (SIGTERM, then SIGKILL), which a held
+# API holds the whole 5 s: 30 s ended the service at 59.3 s (Prefect 58); 25 + 8 + 8 + 8 + 5 = 54 s. Still past the
+# 21.6 s a slow API took and the 13 s restart (review F1): the first question comes after both.
+SERVICE_STOP_GRACE_S = 25.0
 
 
 def query_failure(api_url: str, timeout_s: float = QUERY_TIMEOUT_S) -> Exception | None:
@@ -59,13 +63,26 @@ class StoppedRunWatch:
         self.gave_up = False  # the watch says the line (and ends the process)
         self._over = threading.Event()
         self._woken = threading.Event()  # a stop noted (cli_signals sets it) or the run over
+        self._asked = threading.Event()  # a stop told by `stop_asked`
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._watch, name="newsflow-stopped-run-watch", daemon=True)
 
-    def start(self) -> StoppedRunWatch:
-        tell_of_stops(self._woken)
+    def start(self, on_noted_stops: bool = True) -> StoppedRunWatch:
+        """Watch from the first stop `cli_signals` notes (`newsflow run`), or, without `on_noted_stops`, from the
+        first `stop_asked()` (`newsflow serve`, whose runner takes its stop signals itself: Prefect 58)."""
+        if on_noted_stops:
+            tell_of_stops(self._woken)
         self._thread.start()
         return self
+
+    def stop_asked(self) -> bool:
+        """A stop, told directly (safe in a signal handler: it sets an event, nothing else). Whether the stop is still
+        the teller's own: False once the watch has given up (it says the line and ends the process), and then the
+        teller says nothing more: a service's runner said "stopping already" after the watch's exit-4 line (Prefect
+        58's review, F2)."""
+        self._asked.set()
+        self._woken.set()
+        return not self.gave_up
 
     def end(self) -> None:
         """The run is over. Once the watch has begun its line, this waits for it (it ends the process), a stop
@@ -83,7 +100,7 @@ class StoppedRunWatch:
                 self._thread.join()
 
     def _watch(self) -> None:
-        if not a_stop_was_asked():
+        if not (a_stop_was_asked() or self._asked.is_set()):
             self._woken.wait()
         failed: list[Exception] = []
         wait_s = self.grace_s

@@ -20,6 +20,7 @@ from typing import Any
 
 import flows.cli
 import flows.ingest
+import flows.leaving
 import pytest
 from flows.ingest import ingest
 from flows.localserver import PrefectUnavailable, ensure_prefect_api
@@ -117,7 +118,7 @@ def _refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     config_path = write_run_config(tmp_path, {"a": "http://127.0.0.1:9/feed.xml"})
     monkeypatch.setenv("PREFECT_API_URL", api_url)  # as the environment or a profile sets it
     # The code before the fix gave up on the API with os._exit, which would end this test's worker
-    monkeypatch.setattr(flows.cli, "end_now", lambda code: pytest.fail(f"the command ended the process ({code})"))
+    monkeypatch.setattr(flows.leaving, "end_now", lambda code: pytest.fail(f"the command ended the process ({code})"))
     assert cli.main([command, "--config", str(config_path)]) == 4
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err[-3000:]

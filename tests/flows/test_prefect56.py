@@ -190,6 +190,7 @@ def test_a_stopped_run_whose_api_went_away_ends_as_its_line_is_said(
     command's own process now ends as the line is said when its API does not answer (a real refused port here;
     `end_now`, which ends the process, recorded instead); one that answers (the real Prefect API) returns as before."""
     import flows.cli
+    import flows.leaving
     from flows.cancelwatch import CancelWatch
     from flows.localserver import PrefectApi
 
@@ -200,7 +201,7 @@ def test_a_stopped_run_whose_api_went_away_ends_as_its_line_is_said(
     def end_now(code: int) -> None:
         ended.append(code)
 
-    monkeypatch.setattr(flows.cli, "end_now", end_now)
+    monkeypatch.setattr(flows.leaving, "end_now", end_now)
     monkeypatch.setattr(flows.cli, "drop_further_interrupts", lambda: None)  # the test process's handlers stay
     url = "http://127.0.0.1:9/api" if gone else prefect_api
     cli_signals.mark_as_the_command()

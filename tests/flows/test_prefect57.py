@@ -68,6 +68,7 @@ def test_a_stopped_run_whose_api_answers_health_but_fails_its_calls_ends_as_its_
     from urllib.parse import urlsplit
 
     import flows.cli
+    import flows.leaving
     from flows.cancelwatch import CancelWatch
     from flows.localserver import PrefectApi
 
@@ -75,7 +76,7 @@ def test_a_stopped_run_whose_api_answers_health_but_fails_its_calls_ends_as_its_
     from tests.hostile.apiproxy import ApiProxy
 
     ended: list[int] = []
-    monkeypatch.setattr(flows.cli, "end_now", ended.append)  # it ends the process: recorded instead
+    monkeypatch.setattr(flows.leaving, "end_now", ended.append)  # it ends the process: recorded instead
     monkeypatch.setattr(flows.cli, "drop_further_interrupts", lambda: None)  # the test process's handlers stay
     proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
     if api != "answers":
@@ -165,6 +166,7 @@ def test_a_stopped_run_whose_api_fails_a_question_then_answers_ends_130_cancelle
     from urllib.parse import urlsplit
 
     import flows.cli
+    import flows.leaving
     from prefect._internal.concurrency.services import _QueueServiceBase
 
     from flows import stoppedend
@@ -177,8 +179,8 @@ def test_a_stopped_run_whose_api_fails_a_question_then_answers_ends_130_cancelle
     monkeypatch.setattr(stoppedend, "ASK_AGAIN_S", 0.3)
     monkeypatch.setattr(flows.cli, "is_the_command", lambda: True)  # the watch is the command's only
     left: list[Exception] = []
-    monkeypatch.setattr(flows.cli, "leave_without_prefect", lambda api, error: left.append(error))
-    monkeypatch.setattr(flows.cli, "end_now", lambda code: left.append(RuntimeError(f"end_now({code})")))
+    monkeypatch.setattr(flows.leaving, "leave_without_prefect", lambda api, error, **_: left.append(error))
+    monkeypatch.setattr(flows.leaving, "end_now", lambda code: left.append(RuntimeError(f"end_now({code})")))
     sent, stop_as_the_api_goes_down = stopping_as_fetched(signal.SIGTERM, before_stop=lambda: proxy.fail(
         rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)", None, heal_on=rb"^POST /api/flow_runs/count "))
 
@@ -210,6 +212,7 @@ def test_a_stopped_runs_watch_behind_an_api_answering_503_gives_red_team_20s_adv
     from urllib.parse import urlsplit
 
     import flows.cli
+    import flows.leaving
     from flows.localserver import PrefectApi
     from flows.stoppedend import StoppedRunWatch
 
@@ -217,14 +220,14 @@ def test_a_stopped_runs_watch_behind_an_api_answering_503_gives_red_team_20s_adv
     from tests.hostile.apiproxy import ApiProxy
 
     ended: list[int] = []
-    monkeypatch.setattr(flows.cli, "end_now", ended.append)  # it ends the process: recorded instead
+    monkeypatch.setattr(flows.leaving, "end_now", ended.append)  # it ends the process: recorded instead
     proxy = ApiProxy(int(urlsplit(prefect_api).port or 0))
     proxy.fail(rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)", 503)
     url = f"http://127.0.0.1:{proxy.port}/api"
     said = threading.Event()
 
     def on_failing(error: Exception) -> None:
-        flows.cli.leave_without_prefect(PrefectApi(url, local=False, started=False), error)
+        flows.leaving.leave_without_prefect(PrefectApi(url, local=False, started=False), error)
         said.set()
 
     watch = StoppedRunWatch(url, on_failing, grace_s=0.0, again_s=0.0).start()

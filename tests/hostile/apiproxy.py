@@ -7,7 +7,8 @@ connection is accepted and held, and nothing more is forwarded: a server that st
 (SIGSTOP, a frozen VM, a database lock) without going away. After `fail(pattern, status)`, a
 request whose first line matches `pattern` gets `status` (an empty 500, say) from the proxy instead of
 the server's answer, or, with status None, its connection cut: a server that fails some calls only
-(red team 20). Prefect's client speaks HTTP/1.1 without pipelining, so a request starts a chunk.
+(red team 20); with status `HOLD`, taken and never answered (a locked database: Prefect 58). Prefect's client
+speaks HTTP/1.1 without pipelining, so a request starts a chunk.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+
+HOLD = 0  # `fail`'s status for a request taken and never answered (no real status is 0)
 
 
 @dataclass
@@ -130,6 +133,8 @@ def _pump(source: socket.socket, target: socket.socket, frozen: threading.Event,
     with contextlib.suppress(OSError):
         while chunk := source.recv(65_536):
             if faults is not None and faults.failing(chunk):
+                if faults.status == HOLD:
+                    return  # both ends stay open (the proxy keeps them): the client waits on its own timeout
                 _fail_request(source, target, faults.status)
                 return
             if faults is not None and faults.delay_s:

@@ -36,7 +36,7 @@ API_CALLS = re.compile(rb"^(GET|POST|PATCH|PUT|DELETE) /api/(?!health)")  # ever
 FLOW_RUN_IN = re.compile(rb"/api/flow_runs/([0-9a-f-]{36})/")
 FINAL = {"COMPLETED", "CANCELLED", "CRASHED", "FAILED"}
 # What a run whose API went away may take on top of hunt 49's bound: Prefect's client retries each call for about a
-# minute before the run ends, exit 4 (flows/cli.py `leave_without_prefect`; red team 7, Prefect 54).
+# minute before the run ends, exit 4 (flows/leaving.py `leave_without_prefect`; red team 7, Prefect 54).
 API_GONE_S = 90.0
 # The flow run's final state each `runs` row may stand beside once the follow-up swept (None: no row). A row left
 # `running` is marked abandoned by the follow-up: the run was killed (Crashed by the sweep) or its row refused
@@ -130,6 +130,21 @@ def states_beside_row(states: list[str], row: str | None, code: int | None) -> l
     if "CRASHED" in states and code == 130:
         return [f"a stop that said its one line ended Crashed in Prefect: {states}"]
     return []
+
+
+def left_by_its_exit(api_url: str, flow_run: str | None, example: Example, outcome: hunt49world.Outcome) -> list[str]:
+    """Before the follow-up (Prefect 58): a run that said its line (exit 4 or 130) behind a fault the API healed at
+    once (one 500, one cut) left no flow run of its own Pending or Running: its process ended it (exit 4's look,
+    the stop's), since its API answered again in time. Not for an API gone: nothing could be written then."""
+    if flow_run is None or example.fault not in ("500", "cut") or outcome.code not in (4, 130):
+        return []
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
+        state = client.read_flow_run(UUID(flow_run)).state
+    kind = state.type.value if state is not None else None
+    return [f"exit {outcome.code} left its flow run {flow_run} {kind}"] if kind in ("PENDING", "RUNNING") else []
 
 
 def one_line_said(outcome: hunt49world.Outcome) -> list[str]:

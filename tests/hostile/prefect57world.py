@@ -57,6 +57,7 @@ def hooked_here(plan: hunt49_child.Plan) -> Iterator[None]:
 def _hook(plan: hunt49_child.Plan, monkeypatch: pytest.MonkeyPatch) -> None:
     import flows.cli
     import flows.ingest
+    import flows.leaving
 
     from flows import zombies
 
@@ -77,7 +78,7 @@ def _hook(plan: hunt49_child.Plan, monkeypatch: pytest.MonkeyPatch) -> None:
     def end_now(code: int) -> None:
         raise Ended(code)
 
-    monkeypatch.setattr(flows.cli, "end_now", end_now)
+    monkeypatch.setattr(flows.leaving, "end_now", end_now)
     hunt49_child.noting_stops(plan)
     hunt49_child.hooked(plan)
     hunt49_child.hooked_at_running(plan)
@@ -129,6 +130,7 @@ def run_example(tmp_path: Path, example: prefect56world.Example, api_url: str, m
         if example.fault != "none" and code == 4:
             found = [said for said in found if said != "exit 4"]  # documented: the API failed (one line, checked)
         found += prefect56world.one_line_said(outcome)
+        found += prefect56world.left_by_its_exit(api_url, prefect56world.flow_run_of(proxy, outcome), example, outcome)
         before = tmp_path / "before_follow_up.duckdb"
         if path.exists():
             before.write_bytes(path.read_bytes())

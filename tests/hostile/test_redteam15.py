@@ -201,7 +201,7 @@ def test_migration_0063_keeps_a_url_carried_in_a_urls_query(tmp_path: Path) -> N
 _LOG_WORKER_THEN_EXIT_LINE = """
 import sys
 from flows.apiwatch import watch_stderr_line_ends
-from flows.cli import _fail
+from flows.leaving import fail as _fail
 if sys.argv[1] == "watched":
     watch_stderr_line_ends()  # what `newsflow run` and `newsflow serve` do as they start
 from prefect.logging.handlers import APILogWorker

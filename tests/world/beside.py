@@ -51,7 +51,7 @@ HELD_BY_RUN = "another newsflow "  # a run refused beside a run or a writing com
 # UI of a `newsflow run`'s flow run is (flows/cli.py: every run and serve says it first, in one line)
 NOTICES = ("waiting up to ", "newsflow: Prefect UI at ")
 EXIT_HELD = 3  # README, exit codes: the warehouse cannot be opened or written (another run holds it)
-EXIT_PREFECT = 4  # README, exit codes: the Prefect API cannot be reached (flows/cli.py `leave_without_prefect`)
+EXIT_PREFECT = 4  # README, exit codes: the Prefect API cannot be reached (flows/leaving.py `leave_without_prefect`)
 
 
 @dataclass(frozen=True)
