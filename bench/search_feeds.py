@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bench.search_plans import _cpu
+from bench.search_plans import _cpu, statements
 from bench.search_scripts import compare
 
 QUERIES = ("w3000", "w20")
@@ -63,10 +63,7 @@ def build(articles: int, folder: Path) -> dict[str, Any]:
             for query in QUERIES:
                 params = search_index.search_params(search.ranked_inputs(con, parse_query(query)),
                                                     **vars(SearchFilters(**filters)))
-                statements = {"stories": lambda p=params: search_index.ranked_stories(con, p, 20),
-                              "articles": lambda p=params: search_index.matching_articles(con, p, 100),
-                              "by day": lambda p=params: search_index.attention(con, p, "day")}
-                for name, statement in statements.items():
+                for name, statement in statements(con, params).items():
                     figures[f"{label}, {query}, {name}: ms"] = _cpu(statement) * 1000
     return figures
 

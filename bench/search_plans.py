@@ -42,14 +42,20 @@ def build(articles: int, folder: Path) -> dict[str, Any]:
             for query in queries:
                 params = search_index.search_params(search.ranked_inputs(con, parse_query(query)),
                                                     **vars(SearchFilters()))
-                statements = {"stories": lambda p=params: search_index.ranked_stories(con, p, 20),
-                              "articles": lambda p=params: search_index.matching_articles(con, p, 100),
-                              "by day": lambda p=params: search_index.attention(con, p, "day")}
-                for name, statement in statements.items():
+                for name, statement in statements(con, params).items():
                     runs[name].append(_cpu(statement))
             for name, times in runs.items():
                 figures[f"{kind}, {name}: ms"] = statistics.median(times) * 1000
     return figures
+
+
+def statements(con: Any, params: Any) -> dict[str, Any]:
+    """The three statements a search runs (stories, articles, attention by day), each ready to time."""
+    from newsflow.warehouse import search_index
+
+    return {"stories": lambda: search_index.ranked_stories(con, params, 20),
+            "articles": lambda: search_index.matching_articles(con, params, 100),
+            "by day": lambda: search_index.attention(con, params, "day")}
 
 
 def _cpu(action: Any) -> float:

@@ -14,6 +14,7 @@ import pytest
 
 from newsflow import cli
 from tests.conftest import write_config
+from tests.hostile.fulldisk import tmpfs
 from tests.samplewarehouse import build_sample_warehouse
 
 
@@ -62,16 +63,8 @@ def test_a_warehouse_folder_under_a_file_exits_3_in_one_line(
 @pytest.fixture
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
     """A read-only tmpfs: writes fail with EROFS even for root, which ignores file modes."""
-    folder = tmp_path / "readonly"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a read-only tmpfs needs root: {mounted.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "readonly", "ro,size=64k", "mounting a read-only tmpfs needs root") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 def test_a_warehouse_folder_that_is_not_writable_exits_3_in_one_line(

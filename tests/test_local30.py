@@ -26,7 +26,7 @@ from newsflow.errors import WarehouseError
 from newsflow.models import HostPause
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, access, sql_root
-from tests.hostile.fulldisk import fill
+from tests.hostile.fulldisk import fill, tmpfs
 
 START = "newsflow.readersafe:record_run_start"
 PAUSES = "newsflow.readersafe:store_host_pauses"
@@ -72,6 +72,11 @@ def _lines(caplog: pytest.LogCaptureFixture) -> list[str]:
 @pytest.fixture(autouse=True)
 def _a_new_process() -> None:
     """Each line is said once a process: each test is a process of its own."""
+    as_a_new_process()
+
+
+def as_a_new_process() -> None:
+    """Forget what this process has said and remembered of spooled loads' owners, as a new process would."""
     spool._FOREIGN.clear()
     spoolowners._SAID.clear()
     spoolowners._IDS.clear()
@@ -233,13 +238,7 @@ def test_a_full_disk_at_a_runs_start_is_one_line_exit_3_before_prefect(tmp_path:
     """A disk with no block left, the run lock already written by an earlier run (so rewritten in place): the
     run opened the warehouse, started Prefect (a local server), then failed its first commit (the log could not
     grow). Now its check says so before Prefect, nothing done, the spooled load kept for the next run."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,nr_inodes=64", "tmpfs", str(disk)],
-                             capture_output=True, text=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root: {mounted.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "disk", "size=4m,nr_inodes=64") as disk:
         store = _made(disk / "news.duckdb")
         with store.run_lock():
             pass  # an earlier run's lock, its holder line written
@@ -257,8 +256,6 @@ def test_a_full_disk_at_a_runs_start_is_one_line_exit_3_before_prefect(tmp_path:
             access.refuse_a_full_disk(store.path)
         shutil.rmtree(made)
         assert spool.replay(store) and _runs_in(store) == ["r-1"]
-    finally:
-        subprocess.run(["umount", str(disk)], check=True)
 
 
 def _without_privileges() -> None:

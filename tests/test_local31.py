@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsflow import cli, pausejournal, spool, spoolfolders, spoolowners
+from newsflow import cli, pausejournal, spool, spoolowners
 from newsflow.cli_run import served_config
 from newsflow.config import _COUNT_KEYS, MAX_BODY_BYTES, MAX_COUNT, load_config
 from newsflow.configlines import key_line
@@ -32,19 +32,15 @@ from newsflow.runhistory import run_history_lines
 from newsflow.runlock import serving_pid
 from newsflow.spool import spool_dir_for
 from newsflow.warehouse import Warehouse, read_host_pauses
-from tests.test_local30 import _made, _own_id, _runs_in, _start, _without_privileges
+from tests.hostile.fulldisk import tmpfs
+from tests.test_local30 import _made, _own_id, _runs_in, _start, _without_privileges, as_a_new_process
 
 FEED = '[[feeds]]\nname = "planet"\nurl = "http://127.0.0.1:9/feed.xml"\n'
 
 
 @pytest.fixture(autouse=True)
 def _a_new_process() -> None:
-    spool._FOREIGN.clear()
-    spoolowners._SAID.clear()
-    spoolowners._IDS.clear()
-    spoolowners._REMEMBERED.clear()
-    spoolowners._STAMPED.clear()
-    spoolfolders._SEEN.clear()
+    as_a_new_process()
 
 
 def _refused(tmp_path: Path, text: str) -> str:
@@ -273,16 +269,8 @@ def test_a_warehouse_path_through_a_file_names_that_file(tmp_path: Path) -> None
 
 @pytest.fixture
 def mount(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)],
-                             capture_output=True, text=True, check=False)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root: {mounted.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "disk", "size=8m") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 def test_a_warehouse_on_a_read_only_mount_is_read_and_a_writer_says_to_remount(

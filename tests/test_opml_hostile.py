@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from newsflow import cli
 from newsflow.config import load_config
 from newsflow.opml import MAX_FOLDER_TAGS, MAX_OPML_BYTES, OpmlError, import_opml, parse_opml
+from tests.hostile.fulldisk import tmpfs
 
 CONFIG = """# hand-written: comments must survive
 [fetch]
@@ -138,16 +139,9 @@ def many_feeds_opml(count: int) -> bytes:
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KB tmpfs, filled until one 4 KB page is left: writes past it fail with ENOSPC."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root (the RLIMIT_FSIZE test covers the rest): {mounted.stderr.strip()}")
-    try:
+    needs = "mounting a tmpfs needs root (the RLIMIT_FSIZE test covers the rest)"
+    with tmpfs(tmp_path / "disk", "size=64k", needs) as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 def test_a_full_disk_leaves_the_config_byte_identical(tiny_disk: Path, capsys: pytest.CaptureFixture[str]) -> None:

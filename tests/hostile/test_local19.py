@@ -12,7 +12,6 @@ import hashlib
 import io
 import resource
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from newsflow.errors import WarehouseError
 from newsflow.runlock import holding_the_service_lock
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse, compat, sql_root
-from tests.hostile.fulldisk import fill
+from tests.hostile.fulldisk import fill, tmpfs
 
 CONFIG = '[warehouse]\npath = "news.duckdb"\n\n[[feeds]]\nname = "planet"\nurl = "https://planet.example/rss.xml"\n'
 
@@ -159,19 +158,11 @@ def new_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def full_disk(tmp_path: Path, new_warehouse: Path) -> Iterator[Path]:
     """A 4 MiB tmpfs holding a warehouse and a config, then filled to its last byte: a config for it."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"mounting a tmpfs needs root: {mounted.stderr.strip()}")
-    try:
+    with tmpfs(tmp_path / "disk", "size=4m") as folder:
         shutil.copy(new_warehouse, folder / "news.duckdb")
         (folder / "newsflow.toml").write_text(CONFIG, encoding="utf-8")
         fill(folder / "filler")
         yield folder / "newsflow.toml"
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 @pytest.mark.parametrize("command", [["reextract"], ["search", "x", "--reindex"], ["spool-convert"]])
