@@ -29,6 +29,7 @@ from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError, NewsflowError, QueryError, WarehouseError
+from newsflow.launch import INTERRUPTED_WHILE_STARTING, StoppedWhileStarting
 from newsflow.opml import OpmlError
 from newsflow.search_dates import time_zone, unknown_time_zone
 from newsflow.warehouse import QueryResult, Warehouse, run_read_query, sql_root
@@ -160,6 +161,8 @@ def dispatch(args: argparse.Namespace) -> int:
     except OSError as exc:  # the last net: a file that cannot be read or written, named in one line
         where = f"{exc.filename}: " if exc.filename else ""
         return fail(f"{where}{exc.strerror or exc}", EXIT_CRASH)
+    except StoppedWhileStarting:  # in its config's checks or Prefect's import: nothing done yet
+        return fail(INTERRUPTED_WHILE_STARTING, EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
     except RuntimeError as exc:  # Ctrl-C while DuckDB runs a statement: it stops and says so

@@ -26,7 +26,7 @@ from newsflow.cli_output import FULL_OUTPUT_ERRORS
 from newsflow.config import Config, load_config
 from newsflow.credentials import redact_credentials_in_logs
 from newsflow.errors import NewsflowError, WarehouseHeldError
-from newsflow.launch import signals_interrupt_while_loading
+from newsflow.launch import said_as_starting, signals_interrupt_while_loading
 from newsflow.runlock import holding_the_service_lock
 from newsflow.warehouse import Warehouse, access, pathkinds
 
@@ -46,9 +46,10 @@ def checked_run_config(args: argparse.Namespace) -> Config:
     config, an unknown --feed, or a warehouse it cannot open or another run holds paid for nothing).
     The errors are raised, not printed: `cli.dispatch` prints each one's line and exit code, as it did
     when flows/cli.py raised them after the import. That command takes `args.checked_config` as it is."""
-    config = load_config(args.config)
-    config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
-    openfiles.refuse_too_few_for_a_run(config.fetch.concurrency, config.extract.worker_count)
+    with said_as_starting():  # not the warehouse's check below: a first run makes the warehouse there
+        config = load_config(args.config)
+        config.select_feeds(args.feed)  # an unknown --feed is a config error, before any I/O
+        openfiles.refuse_too_few_for_a_run(config.fetch.concurrency, config.extract.worker_count)
     check_warehouse_writable(config)
     return config
 
@@ -66,10 +67,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def served_config(args: argparse.Namespace) -> Iterator[Config]:
     """`newsflow serve`'s config, its warnings said, while this process holds the warehouse's service lock
     (one service per warehouse, newsflow/runlock.py): a second service, or a bad config, fails here."""
-    config = load_config(args.config)
-    print_config_warnings(config, "plain")
-    openfiles.refuse_too_few_for_a_run(config.fetch.concurrency, config.extract.worker_count)
-    pathkinds.refuse_what_is_no_file(config.warehouse_path)  # a folder (`/`): no lock made beside it (review, F2)
+    with said_as_starting():
+        config = load_config(args.config)
+        print_config_warnings(config, "plain")
+        openfiles.refuse_too_few_for_a_run(config.fetch.concurrency, config.extract.worker_count)
+        pathkinds.refuse_what_is_no_file(config.warehouse_path)  # a folder (`/`): no lock made beside it (review, F2)
     with holding_the_service_lock(config.warehouse_path):
         yield config
 
@@ -77,7 +79,7 @@ def served_config(args: argparse.Namespace) -> Iterator[Config]:
 def cmd_status(args: argparse.Namespace) -> int:
     # The config before Prefect's import, as for `run` and `serve`: a bad one is its line and exit 2 for
     # 0.3 cpu-s, not 2; the command (flows/status.py) takes `args.checked_config` as it is
-    with signals_interrupt_while_loading():  # SIGTERM reading the config is a Ctrl-C, as in Prefect's import
+    with signals_interrupt_while_loading(), said_as_starting():  # SIGTERM reading it: a Ctrl-C, as in Prefect's import
         args.checked_config = load_config(args.config)
         command = flow_command("status")
     return command(args)
@@ -143,7 +145,7 @@ def flow_command(name: str) -> Callable[[argparse.Namespace], int]:
         raise NewsflowError(f"`newsflow {name}` is provided by newsflow's `flows` package, which is not installed "
                             "with this one; reinstall newsflow (uv sync)")
     # Prefect's import, 1-2 s: SIGTERM there is a Ctrl-C, not a silent death
-    with signals_interrupt_while_loading(), prefect_settings_complaint_held_back():
+    with signals_interrupt_while_loading(), prefect_settings_complaint_held_back(), said_as_starting():
         command: Callable[[argparse.Namespace], int] = next(iter(found)).load()
     return command
 

@@ -17,7 +17,7 @@ from newsflow.cli_days import day_argument, zone_and_days
 from newsflow.cli_days import days_in_zone as days_in_zone  # tests of "Analyst 50" import it here
 from newsflow.cli_output import FORMATS
 from newsflow.config import load_config
-from newsflow.launch import signals_interrupt_while_loading
+from newsflow.launch import said_as_starting, signals_interrupt_while_loading
 from newsflow.search_by import ATTENTION_BY
 from newsflow.urls import host_of, outlet_of_host
 from newsflow.warehouse import QueryResult, Warehouse
@@ -128,7 +128,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from newsflow.cli import EXIT_USAGE
     from newsflow.cli_output import fail, format_result
 
-    with signals_interrupt_while_loading():  # numpy and the analysers, for this command only (session 37)
+    with signals_interrupt_while_loading(), said_as_starting():  # numpy and the analysers: search's only (session 37)
         from newsflow import search
         from newsflow.search_query import QuerySyntaxError, leading_operator
         from newsflow.search_sites import site_hints

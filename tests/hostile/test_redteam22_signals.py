@@ -66,8 +66,9 @@ def test_a_signal_while_newsflow_run_starts_is_one_line_and_exit_130(module: str
     assert marker.exists(), f"{module} was never imported, so no signal was sent: {child.stderr!r}"
     assert child.returncode != -getattr(signal, signame), f"ended by {signame}, silently: {child.stderr!r}"
     assert child.returncode == 130, child.stderr
-    lines = child.stderr.strip().splitlines()
-    assert len(lines) == 1 and "interrupted" in lines[0] and "Traceback" not in child.stderr, child.stderr
+    # Nothing was done yet, and the line says so wherever in the start the stop lands (hunt 56: in Prefect's
+    # import, the config's checks and search's imports it said only `newsflow: interrupted`)
+    assert child.stderr == "newsflow: interrupted while starting; nothing was done\n", child.stderr
 
 
 def test_sighup_ignored_under_nohup_is_still_ignored_while_starting(tmp_path: Path) -> None:
