@@ -106,6 +106,7 @@ def network_dropped(results: Sequence[FetchResult], answered_sites: AbstractSet[
 
 def unreachable_left_pending(
     batch: Sequence[PendingArticle], results: Sequence[FetchResult], extractions: Sequence[Extracted],
+    told_already: bool = False,
 ) -> tuple[list[PendingArticle], list[FetchResult], list[Extracted]]:
     """In a run in which no host has answered anything yet, the articles whose names did not resolve (or
     resolved to an address refused as a captive portal's DNS answers), whose connections were refused or that got
@@ -117,11 +118,14 @@ def unreachable_left_pending(
     counted: after `execution.max_article_attempts` such runs every article was parked, never stored once the
     network came back (red team 29). A site of its own down is still counted and parked, in the runs in which
     anything else answers; a name the DNS answered does not exist (NXDOMAIN: a lapsed domain) in any run, as
-    that answer is the network's (review: sites all gone were retried every run for good, never parked)."""
+    that answer is the network's (review: sites all gone were retried every run for good, never parked).
+
+    Said once a run (`told_already`: at debug after): a run of 1,000 pending articles offline said it in 100
+    warnings, one a batch (hunt 56); the run's row counts them all (`runs.articles_deferred`)."""
     kept = [(p, r, e) for p, r, e in zip(batch, results, extractions, strict=True)
             if r.name_unknown or not (r.outcome in polling.UNREACHABLE_OUTCOMES or r.unanswered or r.answer_refused)]
     if len(kept) < len(results):
-        log.warning("no host has answered (this run, or since its polls), and %d articles could not be reached: "
-                    "the network is down, not "
-                    "their sites; they are left pending, no attempt counted", len(results) - len(kept))
+        log.log(logging.DEBUG if told_already else logging.WARNING,
+                "no host has answered (this run, or since its polls), and %d articles could not be reached: the "
+                "network is down, not their sites; they are left pending, no attempt counted", len(results) - len(kept))
     return [p for p, _, _ in kept], [r for _, r, _ in kept], [e for _, _, e in kept]

@@ -110,7 +110,8 @@ async def load_fetched(
     ctx.network_answered = ctx.network_answered or bool(ctx.answered_sites) or answered_any(results)
     reached = len(batch)
     if not ctx.network_answered or network_dropped(results, ctx.answered_sites):
-        batch, results, extractions = unreachable_left_pending(batch, results, extractions)
+        batch, results, extractions = unreachable_left_pending(batch, results, extractions, ctx.network_down_told)
+        ctx.network_down_told = ctx.network_down_told or len(batch) < reached
 
     def load() -> RunCounts:
         with ctx.write_lock:  # reader hook: the load, or its inputs spooled while a reader holds the warehouse

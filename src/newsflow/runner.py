@@ -77,6 +77,7 @@ class RunContext:
     catch_all_verdicts: dict[str, bool] = field(default_factory=dict)  # pages probed this run (catchall)
     articles_held: set[str] = field(default_factory=set)  # run_id once its polls' outage holds articles back
     network_answered: bool = False  # some host answered a fetch of this run: the machine is online (load_fetched)
+    network_down_told: bool = False  # the run said its "the network is down" warning (once a run, hunt 56)
     writes: WritesInThreads = field(default_factory=WritesInThreads)  # batch loads, counted when stopped (runs53)
 
     @property

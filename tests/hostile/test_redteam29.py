@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -90,15 +91,19 @@ def run(config: Config, run_id: str, stages: Stages | None = None) -> RunSummary
 
 
 def test_articles_tried_while_the_machine_is_offline_are_not_parked(
-        world: tuple[LoopbackServer, WorldResolver], tmp_path: Path) -> None:
+        world: tuple[LoopbackServer, WorldResolver], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """The network drops in the middle of a run (after its polls), and stays down for the next runs, in which
     no feed is due (`min_interval`): each run tries the pending articles, each gets a DNS error, and each
     error counted an attempt: after `max_article_attempts` runs every article was parked, never stored once
     the network came back. An outage is told only from a run's polls, and those runs polled nothing."""
     server, resolver = world
     config = serve_sites(server, tmp_path, min_interval=3600)
-    first = run(config, "drops-mid-run", NetworkDropsAfterThePolls(resolver))
+    with caplog.at_level(logging.DEBUG, logger="newsflow.pipeline"):
+        first = run(config, "drops-mid-run", NetworkDropsAfterThePolls(resolver))
     assert first.counts.entries_new == len(SITES) * STORIES_PER_SITE and first.counts.articles_stored == 0
+    told = [r.levelno for r in caplog.records if "the network is down" in r.getMessage()]
+    assert told[0] == logging.WARNING and told[1:] == [logging.DEBUG] * (len(told) - 1) and len(told) > 1, (
+        "the outage said once a run, not once a batch (hunt 56)", told)
     for n in range(ATTEMPTS - 1):  # with the drop's own run, ATTEMPTS tries: all parked before the fix
         offline_run = run(config, f"offline-{n}")
         assert offline_run.feeds_due == 0, "a feed was due: the outage would be told from its poll"
