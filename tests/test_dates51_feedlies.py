@@ -25,7 +25,8 @@ STORY = "".join(f"<p>{text} ({n})</p>" for n in range(5) for text in [
     "Der Frühling kommt, und mit ihm die Zeit, in der man die Dinge neu ordnet und den Garten wieder bestellt."])
 LABELS = {  # (lang, the label's block above the headline): the link's text is the day only
     "de words": ("de", f'<div class="entry-date">Veröffentlicht am <a href="{URL}">5. April 2017</a></div>'),
-    "de weekday": ("de", f'<div class="entry-date">Veröffentlicht am <a href="{URL}">Mittwoch, 5. April 2017</a></div>'),
+    "de weekday": ("de", f'<div class="entry-date">Veröffentlicht am <a href="{URL}">Mittwoch, 5. April 2017</a>'
+                         "</div>"),
     "en words": ("en", f'<div class="entry-meta">Published on <a href="{URL}" rel="bookmark">April 5, 2017</a></div>'),
     "fr words": ("fr", f'<div class="entry-meta">Publié le <a href="{URL}" rel="bookmark">5 avril 2017</a></div>'),
 }
