@@ -84,7 +84,7 @@ from newsflow.headline_date import (
 )
 from newsflow.headlinechecks import headline_checked
 from newsflow.jsonld import json_ld_strings, json_ld_typed_strings
-from newsflow.labelleddates import labelled_over
+from newsflow.labelleddates import labelled_day, labelled_over
 from newsflow.lastresortdates import (
     above_story_checked,
     as_datetime,
@@ -226,7 +226,9 @@ def dated_by_update_only(published: datetime | None, tree: Any, url: str | None 
     """Whether `published` is only the page's modification: its day is that of a modified time the page
     declares (JSON-LD `dateModified`, a modified meta, `og:updated_time`) or of an update stamp under
     the headline ("Updated 12 March 2026"), and the page states no publication (no JSON-LD
-    `datePublished`, published meta, byline date or URL day). The story was published on that day or
+    `datePublished`, published meta, byline date or URL day), nor prints it under a publication's label
+    (`labelleddates.labelled_day`, fiftieth pass: "Veröffentlicht am 5. April 2017" beside `og:updated_time` of
+    that day, a run's feed date a day off beat it). The story was published on that day or
     before: kept for a page without another date (most stories are updated the day they appear), it
     gives way to the feed's date (`articledates.article_dates`; seventeenth pass)."""
     if published is None or json_ld_published_strings(tree) or published_metas(tree):
@@ -236,7 +238,7 @@ def dated_by_update_only(published: datetime | None, tree: Any, url: str | None 
     if published.date() not in modified and published.date() != update_bound(tree):
         return False
     zone = publisher_zone(url, tree, printed_zone_abbreviation(tree))
-    return not _source_dates(tree, zone, url)
+    return not _source_dates(tree, zone, url) and labelled_day(tree) != published.date()
 
 
 def update_printed(published: datetime | None, tree: Any) -> bool:

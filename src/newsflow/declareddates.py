@@ -29,6 +29,7 @@ from newsflow.datechecks import URL_MONTH, article_first
 from newsflow.jsonld import json_ld_typed_strings
 from newsflow.pageblocks import INLINE_TAGS, bounded_text, is_prose
 from newsflow.pagememo import per_page
+from newsflow.printeddates import first_date
 
 # article:published_time, og:article:published_time, pubdate, itemprop datePublished, publish-date,
 # parsely-pub-date, vr:published-time, cxenseparse:recs:publishtime …
@@ -152,12 +153,25 @@ def _label_before(element: Any) -> str:
 
 def holds_teaser_link(block: Any, titles: Sequence[str] = ()) -> bool:
     """Whether a block holds a link with a headline's words (three or more): a teaser's, not the story's; not one
-    of `titles` (the page's own, lower-cased, spaces normalised: `labelleddates`)."""
+    of `titles` (the page's own, lower-cased, spaces normalised: `labelleddates`), nor a link that is only a day
+    (fiftieth pass: WordPress's "Veröffentlicht am <a href=permalink>5. April 2017</a>" links the story's own day)."""
     for link in block.iterfind(".//a[@href]"):
         words = " ".join("".join(link.itertext()).split()).lower()
-        if len(words.split()) >= 3 and not any(words in title for title in titles):
+        if len(words.split()) >= 3 and not any(words in title for title in titles) and not _only_a_day(words):
             return True
     return False
+
+
+_DAY_LINK_WORDS = 5
+"""The most words a link that is only a day has: "mittwoch, 5. april 2017", "april 5, 2017 at 9:15"."""
+
+
+def _only_a_day(words: str) -> bool:
+    """Whether a link's text is a day and little else (a weekday before it, a time after it): no headline's."""
+    if len(words.split()) > _DAY_LINK_WORDS:
+        return False
+    found = first_date(words, named=True)
+    return found is not None and len(words[:found[0]].split()) <= 1
 
 
 def _in_a_sentence(element: Any) -> bool:

@@ -14,7 +14,8 @@ day must follow the label at once. Not read: a label in another story's block (a
 sidebar: `headline_date.in_other_block`, and names that say comment, discussion, event, related, teaser, update or
 video within three levels, or further up while the blocks are short: forty-first pass), in a list item or a table
 cell (a listed document's or post's), in a short block with a link of three words or more that is not the page's
-own title (a teaser or a download), or in a book's, an album's or a product's data (ISBN, pages, a publisher, a
+own title nor only a day (a teaser or a download; fiftieth pass: "Veröffentlicht am <a href=permalink>5. April
+2017</a>" is the story's), or in a book's, an album's or a product's data (ISBN, pages, a publisher, a
 price). Two different labelled days are a list's: none is the story's.
 Review: the label must open a short line of a short block (not a tail after a link or an emphasis in a sentence, not a
 quotation's sentence; no time before the day), with no print edition's or original's note near it, and not in an
