@@ -106,19 +106,22 @@ def _text(page: CorpusPage) -> str:
 
 
 def contributions(page: CorpusPage) -> dict[str, float]:
-    """The page's score with every rule ("all"), and without each rule in turn."""
+    """The page's score with every rule ("all"), and without each rule in turn; "<rule> changed" is 1.0 where the
+    text without the rule differs from the text with every rule (a rule can change a text and no score)."""
     _cache.clear()
     _disabled.clear()
     try:
-        scores = {"all": text_score(page, _text(page))}
+        full = _text(page)
+        scores = {"all": text_score(page, full)}
         for rule in RULES:
             _disabled.clear()
             _disabled.add(rule)
-            scores[rule] = text_score(page, _text(page))
+            text = _text(page)
+            scores[rule], scores[f"{rule} changed"] = text_score(page, text), float(text != full)
         _disabled.clear()
         scores["again"] = text_score(page, _text(page))  # a copy per run: equal to "all" unless a rule leaks state
     except Exception:  # the pipeline stores nothing for a page whose extraction raises
-        scores = dict.fromkeys(("all", *RULES, "again"), 0.0)
+        scores = dict.fromkeys(("all", *RULES, "again", *(f"{rule} changed" for rule in RULES)), 0.0)
     _disabled.clear()
     return scores
 

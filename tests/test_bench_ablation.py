@@ -54,3 +54,5 @@ def test_each_run_reads_a_copy_of_the_page_so_a_rule_that_marks_it_leaks_nothing
     scores = ablation.contributions(page)
     assert scores["all"] == pytest.approx(1.0, abs=0.05)
     assert scores["again"] == scores["all"]
+    assert scores["drop_title_line changed"] == 1.0  # the headline line stays without the rule
+    assert scores["drop_video_chrome changed"] == 0.0
