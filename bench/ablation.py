@@ -17,6 +17,7 @@ and on the hold-out pages generalises; one that helps only where it was chosen d
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import statistics
 import sys
@@ -32,11 +33,15 @@ from bench.holdout import NEWS_SUBSET, article_like
 from newsflow.charset import decode_html
 
 RULES = (
-    "choose_extraction", "complete_story", "drop_furniture_lines", "article_body_rescue", "drop_marked_lines",
-    "drop_related_tail", "drop_title_line", "restore_lead", "drop_unconfirmed_lines", "drop_story_tail",
-    "drop_caption_lines", "restore_dropped_paragraphs", "append_continuation", "restore_standfirst",
-    "drop_reader_call", "drop_author_box",
+    "choose_extraction", "complete_story", "join_inline_splits", "drop_furniture_lines", "drop_start_furniture",
+    "article_body_rescue", "drop_marked_lines", "drop_arrow_teasers", "drop_related_tail", "drop_title_line",
+    "restore_lead", "drop_unconfirmed_lines", "drop_story_tail", "drop_caption_lines", "drop_alt_captions",
+    "restore_dropped_paragraphs", "restore_lost_subheads", "restore_lost_lists", "restore_own_headlines",
+    "append_continuation", "drop_summary_box", "restore_standfirst", "drop_reader_call", "drop_offer_box",
+    "drop_author_box", "drop_excerpt_teasers", "drop_link_hints", "drop_embed_chrome", "drop_video_chrome",
+    "drop_link_box_headings",
 )
+"""Every rule `story_text` (and `refined_text`) applies, by the name it is looked up under in `newsflow.storytext`."""
 _disabled: set[str] = set()
 _cache: dict[str, tuple[Any, Any, Any, Any]] = {}
 
@@ -52,45 +57,71 @@ def _install() -> None:
     for name in RULES:  # the rules are looked up in `newsflow.storytext`, where `story_text` applies them
         setattr(story, name, _switchable(name, getattr(story, name)))
     page_tree, document_of = extraction.page_tree, extraction._trafilatura_document
+    parsed: dict[int, Any] = {}  # this page's tree, by identity, while trafilatura has not run on it
 
     def cached_tree(html: str) -> Any:
         key = str(hash(html))
-        if key not in _cache:
-            tree = page_tree(html)
-            _cache[key] = (tree, None, None, None)
-        return _cache[key][0]
+        if key in _cache:  # a copy: the rules change the tree and trafilatura's body as they read them
+            tree, document, summary, own = copy.deepcopy(_cache[key])
+            parsed[id(tree)] = (key, document, summary, own)
+            return tree
+        tree = page_tree(html)
+        parsed[id(tree)] = (key, None, None, None)
+        return tree
 
     def cached_document(tree: Any, url: str) -> Any:
-        key = next(k for k, value in _cache.items() if value[0] is tree)
-        _, document, summary, own = _cache[key]
+        key, document, summary, own = parsed.pop(id(tree))
         if document is None:
             document = document_of(tree, url)
             summary, own = extraction._readability_seen.summary, extraction._readability_seen.own
-            _cache[key] = (tree, document, summary, own)
+            _cache[key] = copy.deepcopy((tree, document, summary, own))
         extraction._readability_seen.summary, extraction._readability_seen.own = summary, own
         return document
 
-    extraction.page_tree = cached_tree  # type: ignore[assignment]
-    extraction._trafilatura_document = cached_document  # type: ignore[assignment]
+    vars(extraction)["is_article_text"] = _stop_at_text(story.is_article_text)
+    extraction.page_tree = cached_tree
+    extraction._trafilatura_document = cached_document
+
+
+class _TextMade(Exception):
+    """Raised where `extract_article` has its text: the metadata after it (dates, language, title) is no rule's."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+def _stop_at_text(is_article: Callable[[str], bool]) -> Callable[[str], bool]:
+    def stopped(text: str) -> bool:
+        raise _TextMade(text if is_article(text) else "")
+    return stopped
 
 
 def _text(page: CorpusPage) -> str:
-    article = extraction.extract_article(page.html, page.url)
+    try:
+        article = extraction.extract_article(page.html, page.url)
+    except _TextMade as made:
+        return made.text
     return article.text if article else ""
 
 
 def contributions(page: CorpusPage) -> dict[str, float]:
-    """The page's score with every rule ("all"), and without each rule in turn."""
+    """The page's score with every rule ("all"), and without each rule in turn; "<rule> changed" is 1.0 where the
+    text without the rule differs from the text with every rule (a rule can change a text and no score)."""
     _cache.clear()
     _disabled.clear()
     try:
-        scores = {"all": text_score(page, _text(page))}
+        full = _text(page)
+        scores = {"all": text_score(page, full)}
         for rule in RULES:
             _disabled.clear()
             _disabled.add(rule)
-            scores[rule] = text_score(page, _text(page))
+            text = _text(page)
+            scores[rule], scores[f"{rule} changed"] = text_score(page, text), float(text != full)
+        _disabled.clear()
+        scores["again"] = text_score(page, _text(page))  # a copy per run: equal to "all" unless a rule leaks state
     except Exception:  # the pipeline stores nothing for a page whose extraction raises
-        scores = dict.fromkeys(("all", *RULES), 0.0)
+        scores = dict.fromkeys(("all", *RULES, "again", *(f"{rule} changed" for rule in RULES)), 0.0)
     _disabled.clear()
     return scores
 
@@ -131,12 +162,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--holdout", nargs=2, type=Path, metavar=("EVALDATA", "HTML_DIR"))
     parser.add_argument("--no-corpora", action="store_true", help="the hold-out pages only")
     parser.add_argument("--article-like", action="store_true", help="the hold-out's article-like pages only")
+    parser.add_argument("--half", choices=("tune", "report"), help="one half of every set only (choose on tune)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, help="per-page scores as JSON")
     args = parser.parse_args(argv)
     pages = [] if args.no_corpora else all_pages()
     if args.holdout:
         pages += [page for page in holdout_pages(*args.holdout) if article_like(page.html) or not args.article_like]
+    pages = [page for page in pages if args.half in (None, page.half)]
     with get_context("forkserver").Pool(args.workers, initializer=_initialise) as pool:
         results = list(pool.imap(_job, pages, chunksize=2))
     print("\n".join(table(results)))
