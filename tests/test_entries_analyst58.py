@@ -1,0 +1,105 @@
+"""Analyst 58: an entry seen again, and a parked entry another feed's URL stores (docs/search.md, "Analyst 58").
+
+A real DuckDB file, written by the functions a run calls: a poll's `insert_entries`, a load's `load_articles` (its
+`record_attempts`), the next run's `link_stored_entries` and `pending_entries`. The same was measured over two real
+runs against a loopback outlet (`python -m bench.page_updates`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from newsflow import warehouse
+from newsflow.models import EntryAttempt, FeedEntry
+from newsflow.warehouse import Warehouse
+from tests.searchsample import Doc, empty_warehouse
+
+DOC = Doc("storm", "Storm damage", "The harbour reopened after the storm.", feed="a")
+URL = DOC.article().url  # https://planet.example/storm
+PUBLISHED = datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+def _entry(feed: str, *, guid: str = "urn:storm", title: str = "Storm damage", summary: str = "The storm",
+           url: str = URL) -> FeedEntry:
+    return FeedEntry(feed, guid, url, url, title, summary, PUBLISHED)
+
+
+def _poll(con: duckdb.DuckDBPyConnection, *entries: FeedEntry) -> dict[str, int]:
+    return warehouse.insert_entries(con, "poll", list(entries))
+
+
+def _rows(con: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    return con.execute("SELECT feed_id, guid, title, article_id, parked_at IS NOT NULL, fetch_attempts FROM entries "
+                       "ORDER BY feed_id, guid").fetchall()
+
+
+def _parked_in_b(store: Warehouse) -> None:
+    """Feed b lists the URL first; its page answers a PDF, parked at once (`not_html` is terminal)."""
+    with store.writing() as con, warehouse.transaction(con):
+        _poll(con, _entry("b"))
+        warehouse.load_articles(con, [], [EntryAttempt(URL, "not_html", None, "a PDF")], [],
+                                terminal_outcomes=["not_html"])
+        assert _rows(con) == [("b", "urn:storm", "Storm damage", None, True, 1)]
+
+
+def test_a_parked_entry_leads_to_the_article_another_feed_stores_at_its_url(tmp_path: Path) -> None:
+    """Before: feed b's parked entry kept `article_id` NULL for good, so `--feed b` missed the article (Analyst 57,
+    Left 4). Now the load that stores the page links it, keeping its park and attempt as its own history."""
+    store = empty_warehouse(tmp_path / "news.duckdb")
+    _parked_in_b(store)
+    with store.writing() as con, warehouse.transaction(con):
+        _poll(con, _entry("a"))
+        assert [p.canonical_url for p in warehouse.pending_entries(con, ["a", "b"])[0]] == [URL]
+        warehouse.load_articles(con, [DOC.article()], [EntryAttempt(URL, "stored", "storm")], [])
+        assert _rows(con) == [("a", "urn:storm", "Storm damage", "storm", False, 0),
+                              ("b", "urn:storm", "Storm damage", "storm", True, 1)]
+        assert con.execute("SELECT count(*) FROM entries WHERE parked_at IS NOT NULL AND article_id IS NULL"
+                           ).fetchall() == [(0,)], "no longer listed by `newsflow query parked`"
+
+
+def test_a_parked_entry_left_unlinked_by_an_earlier_version_is_linked_by_the_next_run(tmp_path: Path) -> None:
+    """A warehouse the code before "Analyst 58" wrote: the article stored, b's parked entry unlinked. The next run's
+    `link_stored_entries` links it, by the article's URL or, when the page was stored under the canonical it
+    declared, by the entry of its URL that leads to it; a parked entry whose URL nothing stored stays parked."""
+    store = empty_warehouse(tmp_path / "news.duckdb")
+    _parked_in_b(store)
+    moved = Doc("moved", "Moved", "Stored under the canonical its page declared.", feed="a")
+    declared = moved.article()  # the page at /moved-amp declared /moved its canonical: the article's URL
+    listed = "https://planet.example/moved-amp"
+    gone = "https://planet.example/gone"
+    with store.writing() as con, warehouse.transaction(con):
+        _poll(con, _entry("b", guid="urn:moved", url=listed), _entry("b", guid="urn:gone", url=gone))
+        failed = [EntryAttempt(listed, "not_html", None), EntryAttempt(gone, "not_html", None)]
+        warehouse.load_articles(con, [], failed, [], terminal_outcomes=["not_html"])
+        _poll(con, _entry("a"), _entry("a", guid="urn:moved", url=listed))
+        warehouse.load_articles(con, [DOC.article(), declared], [], [])
+        con.execute("UPDATE entries SET article_id = $id WHERE feed_id = 'a' AND canonical_url = $url",
+                    {"id": "moved", "url": listed})  # a's entry stored through its page, as a load links it
+        con.execute("UPDATE entries SET article_id = NULL WHERE feed_id = 'b'")  # as that version left them
+        assert warehouse.link_stored_entries(con) == 3  # a's new entry, b's two parked ones
+        assert _rows(con) == [("a", "urn:moved", "Storm damage", "moved", False, 0),
+                              ("a", "urn:storm", "Storm damage", "storm", False, 0),
+                              ("b", "urn:gone", "Storm damage", None, True, 1),
+                              ("b", "urn:moved", "Storm damage", "moved", True, 1),
+                              ("b", "urn:storm", "Storm damage", "storm", True, 1)]
+        assert warehouse.link_stored_entries(con) == 0
+
+
+def test_an_entry_whose_title_summary_or_date_changed_leads_to_its_first_text(tmp_path: Path) -> None:
+    """What a page updated under its URL gets (documented, not changed: "Analyst 58"): the entry seen again under
+    its id is not stored again (its first title stays), one reissued under a new id is a new row linked to the
+    stored article; neither is fetched again."""
+    store = empty_warehouse(tmp_path / "news.duckdb")
+    with store.writing() as con, warehouse.transaction(con):
+        _poll(con, _entry("a"))
+        warehouse.load_articles(con, [DOC.article()], [EntryAttempt(URL, "stored", "storm")], [])
+        seen_again = [_entry("a", title="Storm damage (corrected)"), _entry("a", summary="The storm, corrected")]
+        assert _poll(con, *seen_again) == {}
+        assert _poll(con, _entry("a", guid="urn:storm:v2", title="Storm damage (corrected)")) == {"a": 1}
+        assert warehouse.link_stored_entries(con) == 1
+        assert warehouse.pending_entries(con, ["a"]) == ([], 0)
+        assert _rows(con) == [("a", "urn:storm", "Storm damage", "storm", False, 0),
+                              ("a", "urn:storm:v2", "Storm damage (corrected)", "storm", False, 0)]
+        assert con.execute("SELECT title, text FROM articles").fetchall() == [("Storm damage", DOC.text)]
