@@ -1,11 +1,11 @@
-"""`python -m bench.page_updates`: what two real runs do with a page changed under its URL (docs/search.md, "Analyst 58").
+"""`python -m bench.page_updates`: two real runs and a page changed under its URL (docs/search.md, "Analyst 58").
 
 One loopback outlet, an Atom feed of five stories and a second feed; `run_ingest` in process, twice. Between the
 runs every story's page gets a new paragraph, and its feed entry changes one thing: its `updated` date moved a day
-on, its title, its summary, its id with its title (a CMS that reissues the entry), or nothing. A sixth page is listed
-by feed B first while it answers a PDF (`not_html`: parked at once), then by feed A once it answers. Printed: per story, the
-requests its page got in run 2, the entries rows, and whether the stored text has the new paragraph; and whether
-feed B's parked entry leads to the article feed A stored.
+on, its title, its summary, its id with its title (a CMS that reissues the entry), or nothing. A sixth page is
+listed by feed B first while it answers a PDF (`not_html`: parked at once), then by feed A once it answers. Printed:
+per story, the requests its page got in run 2, the entries rows, and whether the stored text has the new paragraph;
+and whether feed B's parked entry leads to the article feed A stored.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from newsflow.config import load_config
-from newsflow.runner import run_ingest
-from newsflow.warehouse import Warehouse, run_read_query
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.sitefactory import Site, Story
+
+from newsflow.config import load_config
+from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, run_read_query
 
 T0 = datetime(2026, 12, 1, 9, tzinfo=UTC)
 CHANGES = ("updated", "title", "summary", "id_and_title", "nothing")
@@ -60,7 +61,8 @@ def publish(server: LocalServer, day: int) -> None:
                                    + ([entry_xml("parked", None)] if day == 2 else [])), "application/atom+xml"))
     server.add("/b.xml", Page(atom([entry_xml("parked", None)]), "application/atom+xml"))
     parked = Story("parked", "Storm damage in parked", paragraphs("parked"), T0, "A Reporter")
-    server.add("/news/parked", Page(site.article_page(parked)) if day == 2 else Page(b"%PDF-1.4 not yet", "application/pdf"))
+    pdf = Page(b"%PDF-1.4 not yet", "application/pdf")
+    server.add("/news/parked", Page(site.article_page(parked)) if day == 2 else pdf)
 
 
 def main() -> None:
@@ -74,7 +76,7 @@ def main() -> None:
                 asyncio.run(run_ingest(config, f"run-{day}"))
             second = server.requests[before:]
             store = Warehouse(config.warehouse_path)
-            print("| entry change | requests for its page in run 2 | entries rows | stored text has the new paragraph |")
+            print("| entry change | requests for its page in run 2 | entries rows | stored text has the new one |")
             print("|---|---|---|---|")
             for slug in CHANGES:
                 rows = run_read_query(store, "SELECT count(*) FROM entries WHERE url LIKE '%/news/' || $s",

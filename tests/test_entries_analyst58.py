@@ -14,6 +14,7 @@ import duckdb
 from newsflow import warehouse
 from newsflow.models import EntryAttempt, FeedEntry
 from newsflow.warehouse import Warehouse
+from newsflow.warehouse.schema import migrate
 from tests.searchsample import Doc, empty_warehouse
 
 DOC = Doc("storm", "Storm damage", "The harbour reopened after the storm.", feed="a")
@@ -59,10 +60,11 @@ def test_a_parked_entry_leads_to_the_article_another_feed_stores_at_its_url(tmp_
                            ).fetchall() == [(0,)], "no longer listed by `newsflow query parked`"
 
 
-def test_a_parked_entry_left_unlinked_by_an_earlier_version_is_linked_by_the_next_run(tmp_path: Path) -> None:
-    """A warehouse the code before "Analyst 58" wrote: the article stored, b's parked entry unlinked. The next run's
-    `link_stored_entries` links it, by the article's URL or, when the page was stored under the canonical it
-    declared, by the entry of its URL that leads to it; a parked entry whose URL nothing stored stays parked."""
+def test_a_parked_entry_left_unlinked_by_an_earlier_version_is_linked_by_migration_0110(tmp_path: Path) -> None:
+    """A warehouse the code before "Analyst 58" wrote: the article stored, b's parked entries unlinked. The upgrade
+    (0110) links them, by the article's URL or, when the page was stored under the canonical it declared, by the
+    entry of its URL that leads to it; a parked entry whose URL nothing stored stays parked, and a new entry is left
+    to the run's `link_stored_entries`."""
     store = empty_warehouse(tmp_path / "news.duckdb")
     _parked_in_b(store)
     moved = Doc("moved", "Moved", "Stored under the canonical its page declared.", feed="a")
@@ -78,13 +80,17 @@ def test_a_parked_entry_left_unlinked_by_an_earlier_version_is_linked_by_the_nex
         con.execute("UPDATE entries SET article_id = $id WHERE feed_id = 'a' AND canonical_url = $url",
                     {"id": "moved", "url": listed})  # a's entry stored through its page, as a load links it
         con.execute("UPDATE entries SET article_id = NULL WHERE feed_id = 'b'")  # as that version left them
-        assert warehouse.link_stored_entries(con) == 3  # a's new entry, b's two parked ones
+        con.execute("DELETE FROM schema_migrations WHERE version = 110")  # a warehouse at level 0109
+    with store.writing() as con:
+        assert migrate(con) == ["0110_link_parked_entries"]  # what a writer's first open does (once a process)
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(110,)]
+        assert con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL").fetchall() == [(2,)]
+        assert warehouse.link_stored_entries(con) == 1  # a's new entry
         assert _rows(con) == [("a", "urn:moved", "Storm damage", "moved", False, 0),
                               ("a", "urn:storm", "Storm damage", "storm", False, 0),
                               ("b", "urn:gone", "Storm damage", None, True, 1),
                               ("b", "urn:moved", "Storm damage", "moved", True, 1),
                               ("b", "urn:storm", "Storm damage", "storm", True, 1)]
-        assert warehouse.link_stored_entries(con) == 0
 
 
 def test_an_entry_whose_title_summary_or_date_changed_leads_to_its_first_text(tmp_path: Path) -> None:

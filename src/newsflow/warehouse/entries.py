@@ -82,35 +82,20 @@ def insert_entries(
 
 
 def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
-    """Point new entries (never fetched), and parked ones, at an article already stored under their canonical URL.
+    """Point new entries (never fetched) at an article already stored under their canonical URL.
 
     Entries that were fetched are linked by `load_articles`, which marks every entry of a URL, parked ones too
-    (`record_attempts`). A parked entry is linked here as well: one another feed's entry led to an article before
-    "Analyst 58" was left unlinked for good (its feed's `--feed` missed the article). It is linked to the article
-    of its canonical URL, or to the article a stored entry of that URL leads to (a page stored under the canonical
-    it declared); it keeps `parked_at` and its attempts, the history of its own fetches.
+    (`record_attempts`); migration 0110 linked the parked ones earlier versions left unlinked.
     """
-    new = con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL "
-                      "AND (fetch_attempts = 0 OR parked_at IS NOT NULL)").fetchall()
+    new = con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts = 0").fetchall()
     if new == [(0,)]:
         return 0
     rows = con.execute(
         """
-        WITH unlinked AS (
-            SELECT DISTINCT canonical_url, parked_at IS NOT NULL AS parked FROM entries
-            WHERE article_id IS NULL AND (fetch_attempts = 0 OR parked_at IS NOT NULL)
-        ), stored AS (
-            SELECT canonical_url, article_id FROM articles
-            WHERE canonical_url IN (SELECT canonical_url FROM unlinked)
-            UNION ALL  -- a parked entry's URL a sibling entry leads to, whatever the article's own canonical
-            SELECT canonical_url, min(article_id) FROM entries
-            WHERE article_id IS NOT NULL AND canonical_url IN (SELECT canonical_url FROM unlinked WHERE parked)
-            GROUP BY canonical_url
-        ), chosen AS (SELECT canonical_url, min(article_id) AS article_id FROM stored GROUP BY canonical_url)
-        UPDATE entries SET article_id = c.article_id
-        FROM chosen AS c
-        WHERE entries.article_id IS NULL AND (entries.fetch_attempts = 0 OR entries.parked_at IS NOT NULL)
-          AND c.canonical_url = entries.canonical_url
+        UPDATE entries SET article_id = a.article_id
+        FROM (SELECT article_id, canonical_url FROM articles WHERE canonical_url IN (
+                SELECT canonical_url FROM entries WHERE article_id IS NULL AND fetch_attempts = 0)) AS a
+        WHERE entries.article_id IS NULL AND entries.fetch_attempts = 0 AND a.canonical_url = entries.canonical_url
         RETURNING 1
         """
     ).fetchall()
