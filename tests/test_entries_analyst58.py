@@ -47,15 +47,27 @@ def _parked_in_b(store: Warehouse) -> None:
 
 def test_a_parked_entry_leads_to_the_article_another_feed_stores_at_its_url(tmp_path: Path) -> None:
     """Before: feed b's parked entry kept `article_id` NULL for good, so `--feed b` missed the article (Analyst 57,
-    Left 4). Now the load that stores the page links it, keeping its park and attempt as its own history."""
+    Left 4). Now the load that stores the page links it, keeping its park, attempt and outcome as its own history
+    (the shape 0110 leaves); also when a lists another URL whose page declares b's URL its canonical (the article's
+    URL: the review's case, which migration 0110 links too)."""
     store = empty_warehouse(tmp_path / "news.duckdb")
     _parked_in_b(store)
+    moved = Doc("moved", "Moved", "Stored under the canonical its page declared.", feed="a").article()
+    amp = "https://planet.example/moved-amp"  # its page declares the article's URL, /moved, its canonical
     with store.writing() as con, warehouse.transaction(con):
-        _poll(con, _entry("a"))
-        assert [p.canonical_url for p in warehouse.pending_entries(con, ["a", "b"])[0]] == [URL]
-        warehouse.load_articles(con, [DOC.article()], [EntryAttempt(URL, "stored", "storm")], [])
-        assert _rows(con) == [("a", "urn:storm", "Storm damage", "storm", False, 0),
+        _poll(con, _entry("b", guid="urn:moved", url=moved.url))
+        warehouse.load_articles(con, [], [EntryAttempt(moved.url, "not_html", None, "a PDF")], [],
+                                terminal_outcomes=["not_html"])
+        _poll(con, _entry("a"), _entry("a", guid="urn:moved", url=amp))
+        assert [p.canonical_url for p in warehouse.pending_entries(con, ["a", "b"])[0]] == [amp, URL]
+        warehouse.load_articles(con, [DOC.article(), moved],
+                                [EntryAttempt(URL, "stored", "storm"), EntryAttempt(amp, "stored", "moved")], [])
+        assert _rows(con) == [("a", "urn:moved", "Storm damage", "moved", False, 0),
+                              ("a", "urn:storm", "Storm damage", "storm", False, 0),
+                              ("b", "urn:moved", "Storm damage", "moved", True, 1),
                               ("b", "urn:storm", "Storm damage", "storm", True, 1)]
+        assert con.execute("SELECT DISTINCT last_outcome, last_error FROM entries WHERE feed_id = 'b'"
+                           ).fetchall() == [("not_html", "a PDF")]
         assert con.execute("SELECT count(*) FROM entries WHERE parked_at IS NOT NULL AND article_id IS NULL"
                            ).fetchall() == [(0,)], "no longer listed by `newsflow query parked`"
 

@@ -130,6 +130,7 @@ def load_articles(
     """
     stored = _insert_articles(con, articles)
     record_attempts(con, attempts, max_attempts, terminal_outcomes)
+    link_parked_entries(con, attempts, [a.article_id for a in articles])
     _fill_first_seen(con, [a.article_id for a in articles])
     insert_fetch_events(con, events)
     return stored
@@ -239,6 +240,7 @@ def existing_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str
 from newsflow.warehouse.entries import (  # noqa: E402
     count_parked,
     insert_entries,
+    link_parked_entries,
     link_stored_entries,
     pending_entries,
     record_attempts,
@@ -269,6 +271,7 @@ __all__ = [
     "insert_fetch_events",
     "insert_pages",
     "insert_polls",
+    "link_parked_entries",
     "link_stored_entries",
     "load_articles",
     "load_memory_limit_mb",
