@@ -137,7 +137,8 @@ def load_articles(
 
 
 def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
-    """Set first_seen_at and ingest_latency of the articles just inserted (migration 0003).
+    """Set first_seen_at and ingest_latency of the articles just inserted (migration 0003), or lower them for a
+    stored one that a parked entry seen earlier now leads to ("Analyst 58": the earliest sighting, as 0110 does).
 
     Runs after the entries are linked, so every entry with the article's canonical URL, or
     that led to it through the page's canonical link, carries its article_id.
@@ -148,7 +149,7 @@ def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str])
         FROM (SELECT e.article_id, min(e.first_seen_at) AS first_seen_at FROM entries e
               WHERE e.article_id IN (SELECT unnest($ids))
               GROUP BY e.article_id) AS s
-        WHERE articles.article_id = s.article_id AND articles.first_seen_at IS NULL
+        WHERE articles.article_id = s.article_id AND (s.first_seen_at < articles.first_seen_at OR articles.first_seen_at IS NULL)
         """,
         {"ids": list(article_ids)},
     )
