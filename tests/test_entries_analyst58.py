@@ -51,7 +51,8 @@ def _atom(updated: str) -> bytes:
     """Feed a's Atom: the storm entry with `published` and `updated`, a live one with `updated` alone."""
     entries = (f'<entry><title>Storm damage</title><link href="{URL}"/><id>urn:storm</id><summary>The storm</summary>'
                f'<published>{PUBLISHED.isoformat()}</published><updated>{updated}</updated></entry>'
-               f'<entry><title>Live</title><link href="{LIVE.url}"/><id>urn:live</id><updated>{updated}</updated></entry>')
+               f'<entry><title>Live</title><link href="{LIVE.url}"/><id>urn:live</id>'
+               f'<updated>{updated}</updated></entry>')
     return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>a</title>'
             f'<id>urn:a</id><updated>{updated}</updated>{entries}</feed>').encode()
 

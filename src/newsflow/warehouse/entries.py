@@ -236,7 +236,8 @@ def link_parked_entries(
                   UNION ALL
                   SELECT unnest($listed_url) AS canonical_url, unnest($listed_id) AS article_id, 1 AS rank)
               GROUP BY canonical_url) AS stored
-        WHERE entries.article_id IS NULL AND entries.parked_at IS NOT NULL AND entries.canonical_url = stored.canonical_url
+        WHERE entries.article_id IS NULL AND entries.parked_at IS NOT NULL
+          AND entries.canonical_url = stored.canonical_url
         """,
         {"ids": list(article_ids), "listed_url": [url for url, _ in listed], "listed_id": [i for _, i in listed]},
     )

@@ -149,7 +149,8 @@ def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str])
         FROM (SELECT e.article_id, min(e.first_seen_at) AS first_seen_at FROM entries e
               WHERE e.article_id IN (SELECT unnest($ids))
               GROUP BY e.article_id) AS s
-        WHERE articles.article_id = s.article_id AND (s.first_seen_at < articles.first_seen_at OR articles.first_seen_at IS NULL)
+        WHERE articles.article_id = s.article_id
+          AND (s.first_seen_at < articles.first_seen_at OR articles.first_seen_at IS NULL)
         """,
         {"ids": list(article_ids)},
     )
