@@ -218,28 +218,27 @@ def record_attempts(
 
 
 def link_parked_entries(
-    con: duckdb.DuckDBPyConnection, attempts: Sequence[EntryAttempt], article_ids: Sequence[str]
+    con: duckdb.DuckDBPyConnection, attempts: Sequence[EntryAttempt], articles: Sequence[tuple[str, str]]
 ) -> None:
     """Point the parked, unlinked entries of a load's stored pages at their article ("Analyst 58": another feed's
-    entry, parked before this load stored its URL). Migration 0110's two joins, limited to the batch: an entry of the
-    article's canonical URL (also when the page stored was another URL declaring it), else of the URL the storing
-    entry listed. Only `article_id` is set: the entry keeps `parked_at`, attempts, last outcome and error, the history
-    of its own fetches, the same shape 0110 left."""
+    entry, parked before this load stored its URL). Migration 0110's two joins, limited to the batch: an entry of an
+    article's canonical URL (`articles`: the batch's (canonical_url, article_id); also when the page stored was another
+    URL declaring it), else of the URL the storing entry listed. Only `article_id` is set: the entry keeps
+    `parked_at`, attempts, last outcome and error, the history of its own fetches, the same shape 0110 left."""
     listed = [(a.entry_canonical_url, a.article_id) for a in attempts if a.article_id is not None]
-    if not listed and not article_ids:
+    if not listed and not articles:
         return
     con.execute(
         """
         UPDATE entries SET article_id = stored.article_id
         FROM (SELECT canonical_url, arg_min(article_id, (rank, article_id)) AS article_id FROM (
-                  SELECT canonical_url, article_id, 0 AS rank FROM articles WHERE article_id IN (SELECT unnest($ids))
-                  UNION ALL
-                  SELECT unnest($listed_url) AS canonical_url, unnest($listed_id) AS article_id, 1 AS rank)
+                  SELECT unnest($url) AS canonical_url, unnest($id) AS article_id, unnest($rank) AS rank)
               GROUP BY canonical_url) AS stored
         WHERE entries.article_id IS NULL AND entries.parked_at IS NOT NULL
           AND entries.canonical_url = stored.canonical_url
         """,
-        {"ids": list(article_ids), "listed_url": [url for url, _ in listed], "listed_id": [i for _, i in listed]},
+        {"url": [url for url, _ in [*articles, *listed]], "id": [i for _, i in [*articles, *listed]],
+         "rank": [0] * len(articles) + [1] * len(listed)},
     )
 
 

@@ -130,7 +130,7 @@ def load_articles(
     """
     stored = _insert_articles(con, articles)
     record_attempts(con, attempts, max_attempts, terminal_outcomes)
-    link_parked_entries(con, attempts, [a.article_id for a in articles])
+    link_parked_entries(con, attempts, [(a.canonical_url, a.article_id) for a in articles])
     _fill_first_seen(con, [a.article_id for a in articles])
     insert_fetch_events(con, events)
     return stored
