@@ -67,7 +67,8 @@ def main(rounds: int = 7) -> None:
             for link in (False, True, True, False):
                 times[link].append(cpu_ms(con, link, attempts, ids))
         before, after = statistics.median(times[False]), statistics.median(times[True])
-        print(f"entries {ENTRIES:,}, parked {ENTRIES - PARKED_FROM:,}, attempts {len(attempts)}, rounds {rounds} (ABBA)")
+        print(f"entries {ENTRIES:,}, parked {ENTRIES - PARKED_FROM:,}, attempts {len(attempts)}, "
+              f"rounds {rounds} (ABBA)")
         print(f"record_attempts alone: {before:.1f} ms cpu; with link_parked_entries: {after:.1f} ms; "
               f"ratio {after / before:.2f}")
 
