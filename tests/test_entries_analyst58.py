@@ -102,6 +102,14 @@ def test_a_parked_entry_leads_to_the_article_another_feed_stores_at_its_url(tmp_
                            ).fetchall() == [("not_html", "a PDF")]
         assert con.execute("SELECT count(*) FROM entries WHERE parked_at IS NOT NULL AND article_id IS NULL"
                            ).fetchall() == [(0,)], "no longer listed by `newsflow query parked`"
+        # b's entry seen a day before a's and left unlinked: a load of the stored article links it and moves the
+        # article's first sighting to b's (the earliest, warehouse/README.md), as 0110 does
+        con.execute("UPDATE entries SET first_seen_at = first_seen_at - INTERVAL 1 DAY, article_id = NULL "
+                    "WHERE feed_id = 'b' AND guid = 'urn:moved'")
+        warehouse.load_articles(con, [moved], [EntryAttempt(amp, "stored", "moved")], [])
+        assert con.execute("SELECT a.first_seen_at = e.first_seen_at, a.ingest_latency IS NOT DISTINCT FROM "
+                           "a.first_seen_at - a.published_at FROM articles a JOIN entries e USING (article_id) "
+                           "WHERE e.feed_id = 'b' AND e.guid = 'urn:moved'").fetchall() == [(True, True)]
 
 
 def test_a_parked_entry_left_unlinked_by_an_earlier_version_is_linked_by_migration_0110(tmp_path: Path) -> None:
