@@ -84,7 +84,8 @@ def insert_entries(
 def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
     """Point new entries (never fetched) at an article already stored under their canonical URL.
 
-    Entries that were fetched are linked by `load_articles`, which marks every entry of a URL.
+    Entries that were fetched are linked by `load_articles`, which marks every entry of a URL, parked ones too
+    (`link_parked_entries`); migration 0110 linked the parked ones earlier versions left unlinked.
     """
     new = con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts = 0").fetchall()
     if new == [(0,)]:
@@ -183,7 +184,8 @@ def record_attempts(
     terminal_outcomes: Sequence[str] = (),
 ) -> None:
     """Mark each attempt on every unstored entry of its canonical URL, and park the entries that
-    failed `max_attempts` times, or with an outcome another try would not change."""
+    failed `max_attempts` times, or with an outcome another try would not change. A parked entry is not marked:
+    a stored page links it through `link_parked_entries`."""
     if not attempts:
         return
     con.execute(
@@ -212,6 +214,31 @@ def record_attempts(
             "terminal": list(terminal_outcomes),
             "max_attempts": max_attempts,
         },
+    )
+
+
+def link_parked_entries(
+    con: duckdb.DuckDBPyConnection, attempts: Sequence[EntryAttempt], articles: Sequence[tuple[str, str]]
+) -> None:
+    """Point the parked, unlinked entries of a load's stored pages at their article ("Analyst 58": another feed's
+    entry, parked before this load stored its URL). Migration 0110's two joins, limited to the batch: an entry of an
+    article's canonical URL (`articles`: the batch's (canonical_url, article_id); also when the page stored was another
+    URL declaring it), else of the URL the storing entry listed. Only `article_id` is set: the entry keeps
+    `parked_at`, attempts, last outcome and error, the history of its own fetches, the same shape 0110 left."""
+    listed = [(a.entry_canonical_url, a.article_id) for a in attempts if a.article_id is not None]
+    if not listed and not articles:
+        return
+    con.execute(
+        """
+        UPDATE entries SET article_id = stored.article_id
+        FROM (SELECT canonical_url, arg_min(article_id, (rank, article_id)) AS article_id FROM (
+                  SELECT unnest($url) AS canonical_url, unnest($id) AS article_id, unnest($rank) AS rank)
+              GROUP BY canonical_url) AS stored
+        WHERE entries.article_id IS NULL AND entries.parked_at IS NOT NULL
+          AND entries.canonical_url = stored.canonical_url
+        """,
+        {"url": [url for url, _ in [*articles, *listed]], "id": [i for _, i in [*articles, *listed]],
+         "rank": [0] * len(articles) + [1] * len(listed)},
     )
 
 
