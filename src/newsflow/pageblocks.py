@@ -171,25 +171,26 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     tagged = chrome = header = hero = meta = False
     levels = 0
     while element is not None and element not in headline_ancestors:
-        other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
-        if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
-            return True
-        if other and not _holds_story(element) and not _part_of_headlines_block(element, headline_ancestors, article):
+        # perf52: an element with no class and no id names nothing (`_names_say`, a caption's, a meta block's, an
+        # embedded post's and a hero's names all read "" as none): its tag alone is read
+        named = bool(element.get("class") or element.get("id"))
+        other, named_chrome = _named_block(element, headline_ancestors, article, captions) if named else (False, False)
+        if other:
             return True
         chrome = chrome or named_chrome
-        if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
+        if captions and element.tag == "figcaption":
             return True
-        meta = meta or names_story_meta(element)  # twenty-eighth pass: the story's meta column in an `<aside>`
+        meta = meta or (named and names_story_meta(element))  # twenty-eighth pass: the story's meta column in `<aside>`
         aside = element.tag == "aside" and not (meta and storys_meta_column(element)) and not (
             headline_ancestors.get(element.getparent()) == article and labelled_date_box(element)) and not (
             meta_row_between(element, is_prose))  # thirty-sixth pass: the story's meta row under its standfirst
-        if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
+        if aside or element.tag == "nav" or (named and _embedded_post(str(element.get("class") or ""))):
             return True
         if element.tag in TEASER_TAGS and levels < TEASER_LEVELS and teaser_list_item(element):
             return True
         levels += 1
         tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
-        hero = hero or _storys_hero(element)
+        hero = hero or (named and _storys_hero(element))
         element = element.getparent()
     chrome, tagged = chrome and not hero, tagged or (header and not hero)  # twenty-fourth pass
     no_article = article >= len(headline_ancestors)
@@ -200,6 +201,18 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     # seventeenth pass: without `<article>`, a bar sharing with the headline a wrapper without the site header
     in_chrome = in_chrome and not (no_article and story_wrapper(element, headline_ancestors))
     return in_chrome or (tagged and (element is None or no_article or common > article))
+
+
+def _named_block(element: Any, headline_ancestors: dict[Any, int], article: int, captions: bool) -> tuple[bool, bool]:
+    """What an element's names say in `other_stories_block`: whether they make it a block of other stories whatever
+    lies above it (a cookie notice's or a list's names on a block not holding the story, or with `captions` a
+    caption's class), and whether they name the site's top bar or masthead (`_names_say`)."""
+    other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
+    if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
+        return True, named_chrome
+    if other and not _holds_story(element) and not _part_of_headlines_block(element, headline_ancestors, article):
+        return True, named_chrome
+    return captions and _CAPTION.search(str(element.get("class") or "")) is not None, named_chrome
 
 
 def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
@@ -273,7 +286,7 @@ def first_descendant(element: Any, step: str) -> Any:
 
 
 def _names_the_page(heading: Any) -> bool:
-    titles = page_titles(heading.getroottree().getroot())  # the page's root, as the rules pass it: one memo entry (perf52)
+    titles = page_titles(heading.getroottree().getroot())  # the root, as the rules pass it: one memo entry (perf52)
     # the whole heading, or its opening text alone: a hero's `<h1>` may hold the byline after the title
     opening = heading.text if (heading.text or "").strip() or not len(heading) else "".join(heading[0].itertext())
     texts = [" ".join(text.split()) for text in ("".join(heading.itertext()), opening or "")]
