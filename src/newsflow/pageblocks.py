@@ -171,26 +171,25 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     tagged = chrome = header = hero = meta = False
     levels = 0
     while element is not None and element not in headline_ancestors:
-        # perf52: an element with no class and no id names nothing (`_names_say`, a caption's, a meta block's, an
-        # embedded post's and a hero's names all read "" as none): its tag alone is read
-        named = bool(element.get("class") or element.get("id"))
-        other, named_chrome = _named_block(element, headline_ancestors, article, captions) if named else (False, False)
-        if other:
+        other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
+        if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
+            return True
+        if other and not _holds_story(element) and not _part_of_headlines_block(element, headline_ancestors, article):
             return True
         chrome = chrome or named_chrome
-        if captions and element.tag == "figcaption":
+        if captions and (element.tag == "figcaption" or _CAPTION.search(str(element.get("class") or ""))):
             return True
-        meta = meta or (named and names_story_meta(element))  # twenty-eighth pass: the story's meta column in `<aside>`
+        meta = meta or names_story_meta(element)  # twenty-eighth pass: the story's meta column in an `<aside>`
         aside = element.tag == "aside" and not (meta and storys_meta_column(element)) and not (
             headline_ancestors.get(element.getparent()) == article and labelled_date_box(element)) and not (
             meta_row_between(element, is_prose))  # thirty-sixth pass: the story's meta row under its standfirst
-        if aside or element.tag == "nav" or (named and _embedded_post(str(element.get("class") or ""))):
+        if aside or element.tag == "nav" or _embedded_post(str(element.get("class") or "")):
             return True
         if element.tag in TEASER_TAGS and levels < TEASER_LEVELS and teaser_list_item(element):
             return True
         levels += 1
         tagged, header = tagged or element.tag == "footer", header or is_site_header(element)
-        hero = hero or (named and _storys_hero(element))
+        hero = hero or _storys_hero(element)
         element = element.getparent()
     chrome, tagged = chrome and not hero, tagged or (header and not hero)  # twenty-fourth pass
     no_article = article >= len(headline_ancestors)
@@ -203,25 +202,13 @@ def other_stories_block(element: Any, headline_ancestors: dict[Any, int], articl
     return in_chrome or (tagged and (element is None or no_article or common > article))
 
 
-def _named_block(element: Any, headline_ancestors: dict[Any, int], article: int, captions: bool) -> tuple[bool, bool]:
-    """What an element's names say in `other_stories_block`: whether they make it a block of other stories whatever
-    lies above it (a cookie notice's or a list's names on a block not holding the story, or with `captions` a
-    caption's class), and whether they name the site's top bar or masthead (`_names_say`)."""
-    other, named_chrome, named_notice = _names_say(f"{element.get('class') or ''} {element.get('id') or ''}")
-    if named_notice and not _holds_story(element, NOTICE_STORY_PARAGRAPHS):
-        return True, named_chrome
-    if other and not _holds_story(element) and not _part_of_headlines_block(element, headline_ancestors, article):
-        return True, named_chrome
-    return captions and _CAPTION.search(str(element.get("class") or "")) is not None, named_chrome
-
-
 def _part_of_headlines_block(element: Any, headline_ancestors: dict[Any, int], article: int) -> bool:
     """Whether an element's names say other stories only in the name of a block holding the headline, of which they
     name a part (BEM: "ArticleHeaderComment_publishDate" in `<article class="ArticleHeaderComment">`, an opinion
     column's header; twenty-fifth pass): the part's own name says what it is ("post__comments" in `<article
     class="post">`: readers' comments), and a part that links elsewhere is a teaser's ("ArticleComment_teaser").
     Only blocks in the headline's `<article>` (without one, `CHROME_DEPTH` levels up), not a `<body>`'s layout."""
-    if first_descendant(element, "a[@href]") is not None:
+    if element.find(".//a[@href]") is not None:
         return False
     reach = article if article < len(headline_ancestors) else CHROME_DEPTH
     blocks = {word for ancestor, distance in headline_ancestors.items() if distance <= reach
@@ -248,7 +235,7 @@ def _storys_hero(element: Any) -> bool:
     if not _STORY_HERO.search(str(element.get("class") or "")):
         return False
     parent = element.getparent()
-    heading = element if element.tag == "h1" else first_descendant(element, "h1")
+    heading = element if element.tag == "h1" else element.find(".//h1")
     heading = heading if heading is not None or parent is None else parent.find("h1")
     return heading is not None and _names_the_page(heading)
 
@@ -263,30 +250,16 @@ named "entry-meta" in the header is not the story's)."""
 @per_page
 def page_titles(tree: Any) -> list[str]:
     """The page's `<title>` and its `og:title` and `twitter:title` metas, those not empty."""
-    titles = [first_text(tree, "title")]
+    titles = [tree.findtext(".//title") or ""]
     titles += [str(meta.get("content") or "") for meta in tree.iterfind(".//meta")
                if (meta.get("property") or meta.get("name") or "").lower() in ("og:title", "twitter:title")]
     return [title for title in titles if title]
 
 
-def first_text(tree: Any, tag: str) -> str:
-    """`tree.findtext(".//" + tag) or ""` without its cost: lxml's iterators fetch the next match before they return
-    one, so `find` and `findtext` walk the whole page past the first `<title>` for a second (140 µs a page); XPath's
-    `descendant::title[1]` stops at the first (perf52). An `ElementTree` is read from its root element, as `findtext`
-    reads it."""
-    found = first_descendant(tree.getroot() if hasattr(tree, "getroot") else tree, tag)
-    return str(found.text or "") if found is not None else ""
-
-
-def first_descendant(element: Any, step: str) -> Any:
-    """`element.find(".//" + step)` (a tag and its predicates: `a[@href]`) at the cost of the walk to the first match
-    only (`first_text`); None without one."""
-    found = element.xpath(f"descendant::{step}[1]")
-    return found[0] if found else None
-
-
 def _names_the_page(heading: Any) -> bool:
-    titles = page_titles(heading.getroottree().getroot())  # the root, as the rules pass it: one memo entry (perf52)
+    # the page's root element, as the rules pass it: one memo entry a page, where each `getroottree()` is a new
+    # wrapper and a new key (244 more computations of the titles a pass over the bench's 401 pages, perf52)
+    titles = page_titles(heading.getroottree().getroot())
     # the whole heading, or its opening text alone: a hero's `<h1>` may hold the byline after the title
     opening = heading.text if (heading.text or "").strip() or not len(heading) else "".join(heading[0].itertext())
     texts = [" ".join(text.split()) for text in ("".join(heading.itertext()), opening or "")]
