@@ -45,7 +45,7 @@ from flows import runcancel
 from flows.apiwatch import keep_lost_connections_on_one_line
 from flows.observerpolling import observer_polling_on_one_line
 from flows.runcancel import a_cancel_is_under_way, ended_cancelled, raise_a_cancel, stopped_as_a_cancel
-from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
+from flows.runstop import end_a_raw_stop_quietly, quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import hostholds, warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
@@ -352,6 +352,7 @@ async def ingest(
     runcancel.own_the_stops_from_here()  # `newsflow run`: SIGTERM its own again, the early cancel taken back
     end_with_the_service()  # a served run ends when `newsflow serve` does, SIGKILLed too (red team 36)
     say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
+    end_a_raw_stop_quietly()  # ... nor multiprocessing's, when Prefect lets a stop it cannot record leave the process
     quiet_engine_stop_lines()  # ... nor the engine's ERROR lines restating the stop
     stops_told_by(a_cancel_is_under_way)  # a stop DuckDB turned into its own error is the stop (Prefect 55)
     send_newsflow_logs_to_run()

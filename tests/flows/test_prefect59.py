@@ -1,0 +1,66 @@
+"""Prefect 59 (docs/scheduling.md, "Prefect 59"): what a Prefect user meets, mended where it was worst."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from flows import runstop
+
+
+def _stopped_as_a_served_runs_process_is(stderr: str, armed: bool, said: bool) -> None:
+    """A multiprocessing child, as Prefect's runner starts a served run, with Prefect's own SIGTERM handler in place:
+    a SIGTERM raises the stop's `TerminationSignal` out of the process's target, as `handle_engine_signals` lets a
+    stop it could not record go (Prefect 58's Left)."""
+    from prefect.utilities.engine import _prefect_sigterm_handler
+
+    with open(stderr, "w", encoding="utf-8") as written:
+        os.dup2(written.fileno(), 2)
+    sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115  (the process's stderr to its end)
+    runstop._raw_stop_exit_armed = False  # this process's own, whatever the test process did
+    (runstop._stop_said.set if said else runstop._stop_said.clear)()
+    if armed:
+        runstop.end_a_raw_stop_quietly()
+    signal.signal(signal.SIGTERM, _prefect_sigterm_handler)
+    os.kill(os.getpid(), signal.SIGTERM)  # raised here, in this thread, as the handler returns
+
+
+def _ended(tmp_path: Path, armed: bool, said: bool) -> tuple[int | None, str]:
+    stderr = tmp_path / f"stderr-{armed}-{said}.txt"
+    # fork, not spawn: the same `_bootstrap` and exit finalizers as the runner's SpawnProcess, without importing
+    # Prefect again in a new interpreter (~1.1 cpu-s)
+    child = multiprocessing.get_context("fork").Process(target=_stopped_as_a_served_runs_process_is,
+                                                         args=(str(stderr), armed, said))
+    child.start()
+    child.join(30)
+    if child.exitcode is None:
+        child.kill()
+    return child.exitcode, stderr.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("said", [True, False], ids=["its stopped line said", "before the flow said it"])
+def test_a_served_runs_stop_prefect_lets_leave_its_process_is_no_traceback(tmp_path: Path, said: bool) -> None:
+    code, output = _ended(tmp_path, armed=True, said=said)
+    assert code == runstop.RAW_STOP_EXIT_CODE == 1  # multiprocessing's own code for it: the runner reads the same
+    assert "Traceback" not in output and "SpawnProcess" not in output and "Process " not in output
+    lines = output.splitlines()
+    assert lines == ([] if said else [runstop.RAW_STOP_LINE.format(run_id="(unknown)")])
+
+
+def test_unarmed_the_same_stop_prints_multiprocessings_traceback(tmp_path: Path) -> None:
+    """What the fix removes, in the same process shape (and what `newsflow run`'s process, never armed, keeps)."""
+    code, output = _ended(tmp_path, armed=False, said=True)
+    assert code == 1
+    assert output.startswith("Process ") and "Traceback" in output and "TerminationSignal" in output
+
+
+def test_arming_is_for_a_multiprocessing_child_only() -> None:
+    """`newsflow run`'s own process is no multiprocessing child: nothing is registered there."""
+    assert multiprocessing.parent_process() is None
+    runstop.end_a_raw_stop_quietly()
+    assert runstop._raw_stop_exit_armed is False
