@@ -231,22 +231,32 @@ def keep_lost_connections_on_one_line() -> None:
     logging.setLogRecordFactory(one_line_record)
 
 
+API_LOG_ERROR_HEADER = "--- Error logging to API ---\n"  # prefect/logging/handlers.py, `_handle_batch`
+
+
 class LineEndWatch:
     """sys.stderr, noting whether the last text written to it ended its line.
 
     Prefect's API log worker, when the API dies, writes `--- Error logging to API ---` and then the
     error's text without a newline (prefect/logging/handlers.py), so newsflow's exit line, printed
     next, was glued to `All connection attempts failed`. `start_own_line` tells `_fail` to begin one.
+    That text is now ended where it is written (Prefect 59): a served run's process shares its service's
+    stderr, and behind 500s its worker's `… Status/500` had the service's exit line, or the run's own
+    stopped line, glued to it, where no `start_own_line` of the service's could see it.
     Every other attribute is the stream's own, so isatty, fileno and encoding are unchanged."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self.at_line_start = True
+        self._after_api_log_error = False
 
     def write(self, text: str) -> int:
+        if self._after_api_log_error and text and not text.endswith("\n"):
+            text += "\n"  # the log worker's error text: ended here, so the next line is no longer glued to it
         written: int = self._stream.write(text)
         if text:
             self.at_line_start = text.endswith("\n")
+            self._after_api_log_error = text == API_LOG_ERROR_HEADER
         return written
 
     def __getattr__(self, name: str) -> Any:

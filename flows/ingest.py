@@ -42,10 +42,10 @@ from prefect.states import Cancelled, Failed
 from prefect.task_runners import TaskRunner
 
 from flows import runcancel
-from flows.apiwatch import keep_lost_connections_on_one_line
+from flows.apiwatch import keep_lost_connections_on_one_line, watch_stderr_line_ends
 from flows.observerpolling import observer_polling_on_one_line
 from flows.runcancel import a_cancel_is_under_way, ended_cancelled, raise_a_cancel, stopped_as_a_cancel
-from flows.runstop import end_a_raw_stop_quietly, quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
+from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import hostholds, warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
@@ -351,13 +351,13 @@ async def ingest(
     """
     runcancel.own_the_stops_from_here()  # `newsflow run`: SIGTERM its own again, the early cancel taken back
     end_with_the_service()  # a served run ends when `newsflow serve` does, SIGKILLed too (red team 36)
-    say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
-    end_a_raw_stop_quietly()  # ... nor multiprocessing's, when Prefect lets a stop it cannot record leave the process
+    say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's nor a process's traceback
     quiet_engine_stop_lines()  # ... nor the engine's ERROR lines restating the stop
     stops_told_by(a_cancel_is_under_way)  # a stop DuckDB turned into its own error is the stop (Prefect 55)
     send_newsflow_logs_to_run()
     # A served run is its own process: Prefect's observers there log a lost API with a traceback too
     keep_lost_connections_on_one_line()
+    watch_stderr_line_ends()  # ... and its API log worker's errors end their lines (Prefect 59)
     observer_polling_on_one_line()  # the observers' polling loop too, behind a dead API (hunt 48)
     redact_credentials_in_logs()  # a URL's user:password@ never reaches the run's logs
     try:

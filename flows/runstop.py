@@ -113,7 +113,9 @@ def quiet_engine_stop_lines() -> None:
 
 
 def say_stops_on_one_line() -> None:
-    """From now on the running loop keeps a task's `TerminationSignal` out of the output (at debug level)."""
+    """From now on the running loop keeps a task's `TerminationSignal` out of the output (at debug level), and so
+    does the process's exit in a served run (`end_a_raw_stop_quietly`)."""
+    end_a_raw_stop_quietly()
     loop = asyncio.get_running_loop()
     previous: ExceptionHandler = loop.get_exception_handler()
     if getattr(previous, "keeps_stops_on_one_line", False):

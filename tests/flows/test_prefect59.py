@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import signal
@@ -64,3 +65,18 @@ def test_arming_is_for_a_multiprocessing_child_only() -> None:
     assert multiprocessing.parent_process() is None
     runstop.end_a_raw_stop_quietly()
     assert runstop._raw_stop_exit_armed is False
+
+
+def test_prefects_api_log_error_ends_its_line_so_the_next_is_not_glued_to_it() -> None:
+    """Prefect's log worker writes its header, then the error's text with no newline (prefect/logging/handlers.py):
+    the next line written to the stream (the run's own, or its service's exit line) was glued to it."""
+    from flows.apiwatch import API_LOG_ERROR_HEADER, LineEndWatch
+
+    stream = io.StringIO()
+    watched = LineEndWatch(stream)
+    error = "Server error '500 Internal Server Error' for url 'http://127.0.0.1:1/api/logs/'"
+    for text in (API_LOG_ERROR_HEADER, error, "02:52:46.571 | WARNING | Flow run 'x' - run stopped\n", "half", "ed\n"):
+        watched.write(text)
+    assert stream.getvalue().splitlines() == [API_LOG_ERROR_HEADER.strip(), error,
+                                              "02:52:46.571 | WARNING | Flow run 'x' - run stopped", "halfed"]
+    assert watched.at_line_start
