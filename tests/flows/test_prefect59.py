@@ -8,10 +8,13 @@ import os
 import signal
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from flows import runstop
+from flows import deployments, runstop
+from newsflow.config import load_config
+from newsflow.errors import ConfigError
 
 
 def _stopped_as_a_served_runs_process_is(stderr: str, armed: bool, said: bool) -> None:
@@ -80,3 +83,38 @@ def test_prefects_api_log_error_ends_its_line_so_the_next_is_not_glued_to_it() -
     assert stream.getvalue().splitlines() == [API_LOG_ERROR_HEADER.strip(), error,
                                               "02:52:46.571 | WARNING | Flow run 'x' - run stopped", "halfed"]
     assert watched.at_line_start
+
+
+def _missing_config(tmp_path: Path) -> ConfigError:
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path / "none.toml")
+    return raised.value
+
+
+def _run_context(deployment_id: str | None) -> SimpleNamespace:
+    return SimpleNamespace(flow_run=SimpleNamespace(deployment_id=deployment_id))
+
+
+def test_a_workers_run_given_a_missing_config_path_is_told_of_its_parameter(tmp_path: Path) -> None:
+    said, message = deployments.config_error_of_the_run(_missing_config(tmp_path), served=False, context=_run_context("d"))
+    assert said == f"{message}; this run did nothing"
+    assert message.startswith(f"config error at config_path: {tmp_path / 'none.toml'} does not exist; set the "
+                              "run's config_path parameter to a config file's path (a relative path is read from "
+                              f"the worker's working folder, {Path.cwd()})")
+    assert "--config" not in said and "fix the file" not in said
+
+
+@pytest.mark.parametrize(("served", "deployment_id"), [(True, "d"), (False, None)], ids=["served", "no deployment"])
+def test_a_served_runs_config_error_keeps_its_words(tmp_path: Path, served: bool, deployment_id: str | None) -> None:
+    error = _missing_config(tmp_path)
+    said, message = deployments.config_error_of_the_run(error, served=served, context=_run_context(deployment_id))
+    assert (said, message) == (f"{error}; this run did nothing: fix the file, the next run reads it again", str(error))
+
+
+def test_a_workers_run_with_a_broken_config_file_is_told_to_fix_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "newsflow.toml"
+    broken.write_text("[fetch\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(broken)
+    said, _ = deployments.config_error_of_the_run(raised.value, served=False, context=_run_context("d"))
+    assert said.endswith("this run did nothing: fix the file, the next run reads it again")
