@@ -96,7 +96,7 @@ def _run_context(deployment_id: str | None) -> SimpleNamespace:
 
 
 def test_a_workers_run_given_a_missing_config_path_is_told_of_its_parameter(tmp_path: Path) -> None:
-    said, message = deployments.config_error_of_the_run(_missing_config(tmp_path), served=False, context=_run_context("d"))
+    said, message = deployments.config_error_of_the_run(_missing_config(tmp_path), False, _run_context("d"))
     assert said == f"{message}; this run did nothing"
     assert message.startswith(f"config error at config_path: {tmp_path / 'none.toml'} does not exist; set the "
                               "run's config_path parameter to a config file's path (a relative path is read from "
