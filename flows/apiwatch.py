@@ -248,16 +248,21 @@ class LineEndWatch:
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self.at_line_start = True
-        self._after_api_log_error = False
+        self._api_log_error_thread: int | None = None  # the thread whose next write is the log worker's error text
 
     def write(self, text: str) -> int:
-        if self._after_api_log_error and text and not text.endswith("\n"):
-            text += "\n"  # the log worker's error text: ended here, so the next line is no longer glued to it
-        written: int = self._stream.write(text)
+        thread = threading.get_ident()
+        ends_the_error_text = thread == self._api_log_error_thread and text != "" and not text.endswith("\n")
+        # the log worker's error text (only that thread's next write: another's print is not it), ended here so the
+        # next line is not glued to it; an empty text (an error with no words, an httpx timeout's) ends nothing
+        written: int = self._stream.write(f"{text}\n" if ends_the_error_text else text)
+        if thread == self._api_log_error_thread:
+            self._api_log_error_thread = None
         if text:
-            self.at_line_start = text.endswith("\n")
-            self._after_api_log_error = text == API_LOG_ERROR_HEADER
-        return written
+            self.at_line_start = text.endswith("\n") or ends_the_error_text
+        if text == API_LOG_ERROR_HEADER:
+            self._api_log_error_thread = thread
+        return len(text) if ends_the_error_text else written  # the caller's length, as TextIO's is
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

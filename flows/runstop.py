@@ -63,8 +63,9 @@ SKIP_RESTATED = tuple(f"Finished in state Cancelled({quote}skipped: " for quote 
 _stop_received = threading.Event()
 _stop_said = threading.Event()  # this process's flow run said its stopped line (`stopped_line`)
 _raw_stop_exit_armed = False
-# Last of the process's exit finalizers (multiprocessing runs those of priority >= 0 first, then the rest by priority).
-RAW_STOP_EXIT_PRIORITY = -100
+# Below every exit finalizer of the stdlib's (the lowest, its temp dir's removal, is -100; equal priorities run newest
+# first): ours runs after them all, so its SystemExit, which ends the finalizers' loop, leaves nothing behind.
+RAW_STOP_EXIT_PRIORITY = -(2**31)
 RAW_STOP_EXIT_CODE = 1  # what multiprocessing gives a process whose target raised: the code stays, not the output
 RAW_STOP_LINE = ("newsflow: flow run {run_id}: its process was ended by a SIGTERM its runner did not send as a cancel, "
                  "and Prefect could not record the stop; the next run's sweep marks its flow run")
@@ -167,9 +168,10 @@ def end_a_raw_stop_quietly() -> None:
     re-raises it on purpose (prefect/engine.py, `handle_engine_signals`: "A raw external termination with neither
     form of evidence must propagate"), from the process's target, where no code of newsflow's runs; but
     multiprocessing calls its exit finalizers (`util._exit_function`) in a `finally` around that target, before the
-    `except` that prints. The last of them ends the process with the same code, 1, and no traceback: after the
-    run's own stopped line, or one line here if the stop came before the flow could say it. Idempotent; nothing in a
-    process that is not a multiprocessing child (`newsflow run`)."""
+    `except` that prints. Ours, below the stdlib's own (its temp dir's removal), runs last and ends the process with
+    the same code, 1, and no traceback: after the run's own stopped line, or one line here if the stop came before
+    the flow could say it. A stop chained to another exception (a bug's) keeps the traceback. Idempotent; nothing in
+    a process that is not a multiprocessing child (`newsflow run`)."""
     global _raw_stop_exit_armed
     if _raw_stop_exit_armed or multiprocessing.parent_process() is None:
         return
@@ -181,9 +183,24 @@ def end_a_raw_stop_quietly() -> None:
 
 def _end_a_raw_stop(run_id: str) -> None:
     """The process's last exit finalizer: its target is leaving with the stop's `TerminationSignal` (it is the
-    exception being handled: the finalizers run in a `finally` around the target) -> exit 1, no traceback."""
-    if not isinstance(sys.exc_info()[1], TerminationSignal):
+    exception being handled: the finalizers run in a `finally` around the target) -> exit 1, no traceback. Only a
+    bare stop: one that landed while another exception was handled (a bug's) leaves multiprocessing's traceback."""
+    if not _a_bare_stop(sys.exc_info()[1]):
         return
     if not _stop_said.is_set():
         print(RAW_STOP_LINE.format(run_id=run_id), file=sys.stderr, flush=True)
     raise SystemExit(RAW_STOP_EXIT_CODE)
+
+
+def _a_bare_stop(error: BaseException | None) -> bool:
+    """A `TerminationSignal` with no other exception chained to it (the chain is short; never a cycle past 10)."""
+    if not isinstance(error, TerminationSignal):
+        return False
+    chained = error.__cause__ or error.__context__
+    for _ in range(10):
+        if chained is None:
+            return True
+        if not isinstance(chained, TerminationSignal):
+            return False
+        chained = chained.__cause__ or chained.__context__
+    return False
