@@ -231,23 +231,38 @@ def keep_lost_connections_on_one_line() -> None:
     logging.setLogRecordFactory(one_line_record)
 
 
+API_LOG_ERROR_HEADER = "--- Error logging to API ---\n"  # prefect/logging/handlers.py, `_handle_batch`
+
+
 class LineEndWatch:
     """sys.stderr, noting whether the last text written to it ended its line.
 
     Prefect's API log worker, when the API dies, writes `--- Error logging to API ---` and then the
     error's text without a newline (prefect/logging/handlers.py), so newsflow's exit line, printed
     next, was glued to `All connection attempts failed`. `start_own_line` tells `_fail` to begin one.
+    That text is now ended where it is written (Prefect 59): a served run's process shares its service's
+    stderr, and behind 500s its worker's `… Status/500` had the service's exit line, or the run's own
+    stopped line, glued to it, where no `start_own_line` of the service's could see it.
     Every other attribute is the stream's own, so isatty, fileno and encoding are unchanged."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self.at_line_start = True
+        self._api_log_error_thread: int | None = None  # the thread whose next write is the log worker's error text
 
     def write(self, text: str) -> int:
-        written: int = self._stream.write(text)
+        thread = threading.get_ident()
+        ends_the_error_text = thread == self._api_log_error_thread and text != "" and not text.endswith("\n")
+        # the log worker's error text (only that thread's next write: another's print is not it), ended here so the
+        # next line is not glued to it; an empty text (an error with no words, an httpx timeout's) ends nothing
+        written: int = self._stream.write(f"{text}\n" if ends_the_error_text else text)
+        if thread == self._api_log_error_thread:
+            self._api_log_error_thread = None
         if text:
-            self.at_line_start = text.endswith("\n")
-        return written
+            self.at_line_start = text.endswith("\n") or ends_the_error_text
+        if text == API_LOG_ERROR_HEADER:
+            self._api_log_error_thread = thread
+        return len(text) if ends_the_error_text else written  # the caller's length, as TextIO's is
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flows.loopback import open_url
+from newsflow.errors import ConfigError
 
 SERVED_FROM = "newsflow-served-from:"  # a tag of the served deployment: the machine its service runs on
 READ_BYTES = 1 << 20  # a deployment's JSON is a few KB; a server sending more is not read whole
@@ -109,3 +110,33 @@ def _read_within(response: http.client.HTTPResponse, deadline: float) -> bytes:
         if len(body) >= READ_BYTES:
             break
     return body
+
+
+# `newsflow run`'s advice in a config error, and a worker's run's (the longest first: each is in the next)
+CONFIG_PATH_WORDS = (("pass --config PATH of", "set the run's config_path parameter to the path of"),
+                     ("pass --config PATH to", "set the run's config_path parameter to the path of"),
+                     ("pass --config PATH", "set the run's config_path parameter to a config file's path"))
+
+
+def config_error_of_the_run(error: ConfigError, served: bool, context: object) -> tuple[str, str]:
+    """A run's config error (`context`: the run's FlowRunContext): its line for the run's logs, and its Failed
+    state's message.
+
+    A run a worker started (`prefect deployment run 'ingest/manual' -p config_path=…`) was told of a missing file
+    in `newsflow run`'s words: "config error at --config: … does not exist; pass --config PATH; this run did nothing:
+    fix the file, the next run reads it again" (Prefect 59): a flag it never passed, and a file to fix that is not
+    there. Its path is the run's `config_path` parameter, read from the worker's working folder (the pull step's
+    `set_working_directory`). A served run (`served`, its service watched; or its deployment tagged `SERVED_FROM`, as
+    where no pidfd lets it be watched), or any other error, keeps its words: the next run reads the file again.
+    """
+    run = getattr(context, "flow_run", None)
+    served = served or any(tag.startswith(SERVED_FROM) for tag in getattr(run, "tags", None) or ())
+    by_a_worker = not served and getattr(run, "deployment_id", None) is not None
+    if not (by_a_worker and error.key == "--config"):
+        return f"{error}; this run did nothing: fix the file, the next run reads it again", str(error)
+    message = error.message
+    for said_to_newsflow_run, said_to_a_worker in CONFIG_PATH_WORDS:
+        message = message.replace(said_to_newsflow_run, said_to_a_worker)
+    said = ConfigError("config_path", f"{message} (a relative path is read from the worker's working folder, "
+                                      f"{Path.cwd()})")
+    return f"{said}; this run did nothing", str(said)

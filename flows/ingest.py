@@ -42,7 +42,8 @@ from prefect.states import Cancelled, Failed
 from prefect.task_runners import TaskRunner
 
 from flows import runcancel
-from flows.apiwatch import keep_lost_connections_on_one_line
+from flows.apiwatch import keep_lost_connections_on_one_line, watch_stderr_line_ends
+from flows.deployments import config_error_of_the_run
 from flows.observerpolling import observer_polling_on_one_line
 from flows.runcancel import a_cancel_is_under_way, ended_cancelled, raise_a_cancel, stopped_as_a_cancel
 from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
@@ -347,23 +348,23 @@ async def ingest(
 ) -> dict[str, Any]:
     """Poll the due feeds (or the named ones, or all) and load new articles into the warehouse.
 
-    A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised.
-    """
+    A run that finds the warehouse held ends Cancelled: a caller then gets `CancelledRun` raised."""
     runcancel.own_the_stops_from_here()  # `newsflow run`: SIGTERM its own again, the early cancel taken back
-    end_with_the_service()  # a served run ends when `newsflow serve` does, SIGKILLed too (red team 36)
-    say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's traceback
+    served = end_with_the_service()  # a served run ends when `newsflow serve` does, SIGKILLed too (red team 36)
+    say_stops_on_one_line()  # a served run stopped mid-work: its line below, not the engine's nor a process's traceback
     quiet_engine_stop_lines()  # ... nor the engine's ERROR lines restating the stop
     stops_told_by(a_cancel_is_under_way)  # a stop DuckDB turned into its own error is the stop (Prefect 55)
     send_newsflow_logs_to_run()
-    # A served run is its own process: Prefect's observers there log a lost API with a traceback too
-    keep_lost_connections_on_one_line()
+    keep_lost_connections_on_one_line()  # a served run's own process: Prefect's observers' lost API, one line
+    watch_stderr_line_ends()  # ... and its API log worker's errors end their lines (Prefect 59)
     observer_polling_on_one_line()  # the observers' polling loop too, behind a dead API (hunt 48)
     redact_credentials_in_logs()  # a URL's user:password@ never reaches the run's logs
     try:
         config = load_config(config_path)
-    except ConfigError as exc:  # the file was edited under `newsflow serve`: one line, not a traceback per run
-        get_run_logger().error("%s; this run did nothing: fix the file, the next run reads it again", exc)
-        return Failed(message=str(exc))  # type: ignore[return-value]
+    except ConfigError as exc:  # edited under `newsflow serve`, or a worker's run given a wrong path: one line
+        said, message = config_error_of_the_run(exc, served, FlowRunContext.get())
+        get_run_logger().error("%s", said)
+        return Failed(message=message)  # type: ignore[return-value]
     try:
         config.select_feeds(feeds)
     except ConfigError as exc:  # a deployment run's `feeds` naming no feed: was Prefect's traceback in the logs

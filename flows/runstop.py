@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import multiprocessing.util
 import sys
 import threading
 from typing import Any
@@ -59,6 +61,14 @@ STOP_RESTATED = ("Crash detected! Execution was cancelled by the runtime environ
 # meets a run by hand was an ERROR line in the service's output (hunt 48). Kept at debug, whatever the stop.
 SKIP_RESTATED = tuple(f"Finished in state Cancelled({quote}skipped: " for quote in "'\"")
 _stop_received = threading.Event()
+_stop_said = threading.Event()  # this process's flow run said its stopped line (`stopped_line`)
+_raw_stop_exit_armed = False
+# Below every exit finalizer of the stdlib's (the lowest, its temp dir's removal, is -100; equal priorities run newest
+# first): ours runs after them all, so its SystemExit, which ends the finalizers' loop, leaves nothing behind.
+RAW_STOP_EXIT_PRIORITY = -(2**31)
+RAW_STOP_EXIT_CODE = 1  # what multiprocessing gives a process whose target raised: the code stays, not the output
+RAW_STOP_LINE = ("newsflow: flow run {run_id}: its process was ended by a SIGTERM its runner did not send as a cancel, "
+                 "and Prefect could not record the stop; the next run's sweep marks its flow run")
 
 
 class EngineStopLinesAtDebug(logging.Filter):
@@ -104,7 +114,9 @@ def quiet_engine_stop_lines() -> None:
 
 
 def say_stops_on_one_line() -> None:
-    """From now on the running loop keeps a task's `TerminationSignal` out of the output (at debug level)."""
+    """From now on the running loop keeps a task's `TerminationSignal` out of the output (at debug level), and so
+    does the process's exit in a served run (`end_a_raw_stop_quietly`)."""
+    end_a_raw_stop_quietly()
     loop = asyncio.get_running_loop()
     previous: ExceptionHandler = loop.get_exception_handler()
     if getattr(previous, "keeps_stops_on_one_line", False):
@@ -144,4 +156,51 @@ def stopped_line() -> str | None:
     this_run = context.flow_run if context else None
     if this_run is None or this_run.deployment_id is None:
         return None
+    _stop_said.set()
     return STOPPED.format(run_id=this_run.id, name=this_run.name, row=how_the_stopped_run_is_recorded())
+
+
+def end_a_raw_stop_quietly() -> None:
+    """In a served run's process (Prefect's runner starts it as a multiprocessing SpawnProcess): a SIGTERM its runner
+    did not announce as a cancel, when the engine's Crashed write then fails too, leaves the process as the stop's
+    `TerminationSignal`, and multiprocessing prints "Process SpawnProcess-1:" and its traceback (Prefect 58's Left:
+    `newsflow serve`'s exit 4 behind 500s SIGTERMs its served run after the runner's cancel met a 500). Prefect
+    re-raises it on purpose (prefect/engine.py, `handle_engine_signals`: "A raw external termination with neither
+    form of evidence must propagate"), from the process's target, where no code of newsflow's runs; but
+    multiprocessing calls its exit finalizers (`util._exit_function`) in a `finally` around that target, before the
+    `except` that prints. Ours, below the stdlib's own (its temp dir's removal), runs last and ends the process with
+    the same code, 1, and no traceback: after the run's own stopped line, or one line here if the stop came before
+    the flow could say it. A stop chained to another exception (a bug's) keeps the traceback. Idempotent; nothing in
+    a process that is not a multiprocessing child (`newsflow run`)."""
+    global _raw_stop_exit_armed
+    if _raw_stop_exit_armed or multiprocessing.parent_process() is None:
+        return
+    _raw_stop_exit_armed = True
+    context = FlowRunContext.get()
+    run_id = str(context.flow_run.id) if context and context.flow_run else "(unknown)"
+    multiprocessing.util.Finalize(None, _end_a_raw_stop, args=(run_id,), exitpriority=RAW_STOP_EXIT_PRIORITY)
+
+
+def _end_a_raw_stop(run_id: str) -> None:
+    """The process's last exit finalizer: its target is leaving with the stop's `TerminationSignal` (it is the
+    exception being handled: the finalizers run in a `finally` around the target) -> exit 1, no traceback. Only a
+    bare stop: one that landed while another exception was handled (a bug's) leaves multiprocessing's traceback."""
+    if not _a_bare_stop(sys.exc_info()[1]):
+        return
+    if not _stop_said.is_set():
+        print(RAW_STOP_LINE.format(run_id=run_id), file=sys.stderr, flush=True)
+    raise SystemExit(RAW_STOP_EXIT_CODE)
+
+
+def _a_bare_stop(error: BaseException | None) -> bool:
+    """A `TerminationSignal` with no other exception chained to it (the chain is short; never a cycle past 10)."""
+    if not isinstance(error, TerminationSignal):
+        return False
+    chained = error.__cause__ or error.__context__
+    for _ in range(10):
+        if chained is None:
+            return True
+        if not isinstance(chained, TerminationSignal):
+            return False
+        chained = chained.__cause__ or chained.__context__
+    return False
