@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from newsflow import machinelimits, openfiles, runner
+from newsflow.extractpool import ExtractorPool, PageToExtract
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError
 from newsflow.machinelimits import MachineLimitError
@@ -28,6 +29,7 @@ from newsflow.pipeline import RunCounts
 from newsflow.runlock import room_question
 from newsflow.warehouse import writefailures
 from tests.hostile.fulldisk import fill, tmpfs
+from tests.hostile.killed_at_start import KilledAtItsStart
 
 
 @contextmanager
@@ -122,6 +124,16 @@ def test_running_out_of_memory_is_one_line_naming_the_limit() -> None:
         assert line is not None and "\n" not in line, line
         assert line.startswith(f"the run ran out of memory ({said}"), line
         assert "lower extract.batch_size, extract.workers or fetch.max_bytes, and run it again" in line
+
+
+def test_a_worker_sigkilled_as_it_starts_is_said_so_not_as_slow() -> None:
+    """Probed: a worker of the feed parsers' pool SIGKILLed as it started (the OOM killer's way) was `extraction
+    worker did not start within 60 s`, 15 s into the run, logged with the poll stage's traceback, then `0 polled`,
+    exit 0. A real worker, killed as it unpickles its extractor: the machine's line, which ends the run."""
+    with ExtractorPool(1, 5.0, extractor=KilledAtItsStart()) as pool, pytest.raises(MachineLimitError) as killed:
+        pool.extract_many([PageToExtract(key="0", html="<p>text</p>", url="http://a.example/")])
+    assert str(killed.value).startswith("the run's extraction worker process was killed as it started (SIGKILL: the "
+                                        "kernel's OOM killer does this when the machine runs out of memory"), killed
 
 
 def test_other_errors_are_not_the_machines_limits() -> None:

@@ -98,6 +98,13 @@ def processes_line() -> str:
             "extract.workers, and run it again")
 
 
+def killed_at_its_start(what: str) -> str:
+    """A worker SIGKILLed before it said it was ready: the kernel's OOM killer's way (or a `kill -9`)."""
+    return (f"the run's {what} process was killed as it started (SIGKILL: the kernel's OOM killer does this when the "
+            f"machine runs out of memory; `dmesg` says so); {_KEPT}: free memory on the machine, or lower "
+            "extract.workers, and run it again")
+
+
 def _limit(which: int) -> str:
     soft = resource.getrlimit(which)[0]
     return "unlimited" if soft == resource.RLIM_INFINITY else str(soft)
