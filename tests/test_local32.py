@@ -20,9 +20,9 @@ import duckdb
 import pytest
 
 from newsflow import machinelimits, openfiles, runner
-from newsflow.extractpool import ExtractorPool, PageToExtract
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError
+from newsflow.extractpool import ExtractorPool, PageToExtract
 from newsflow.machinelimits import MachineLimitError
 from newsflow.models import FeedConfig
 from newsflow.pipeline import RunCounts

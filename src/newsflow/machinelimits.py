@@ -23,7 +23,7 @@ from newsflow.errors import NewsflowError
 _KEPT = "what the run stored is kept and the rest stays pending for the next run"
 _NO_MEMORY = ("Out of Memory Error", "std::bad_alloc", "Cannot allocate memory")
 _NO_FILES = ("Too many open files",)
-_NO_PROCESSES = ("can't start new thread", "Resource temporarily unavailable")
+_NO_THREAD = "can't start new thread"  # threading's words for EAGAIN from pthread_create
 
 
 class MachineLimitError(NewsflowError):
@@ -65,7 +65,7 @@ def _one_said_of(error: BaseException) -> str | None:
     if isinstance(error, MemoryError) or code == errno.ENOMEM or any(w in text for w in _NO_MEMORY):
         return memory_line(type(error).__name__ if isinstance(error, MemoryError) else text.split("\n", 1)[0])
     if (code == errno.EAGAIN and isinstance(error, BlockingIOError) and not error.filename) or (
-            isinstance(error, RuntimeError) and _NO_PROCESSES[0] in text):
+            isinstance(error, RuntimeError) and _NO_THREAD in text):
         return processes_line()
     return None
 
