@@ -28,8 +28,11 @@ from newsflow.models import FeedConfig
 from newsflow.pipeline import RunCounts
 from newsflow.runlock import room_question
 from newsflow.warehouse import writefailures
+from tests.conftest import write_config
 from tests.hostile.fulldisk import fill, tmpfs
 from tests.hostile.killed_at_start import KilledAtItsStart
+from tests.localserver import LocalServer
+from tests.test_pipeline import StopOnSecondBatch, query, serve_feed
 
 
 @contextmanager
@@ -104,6 +107,23 @@ def test_an_emfile_in_the_poll_stage_ends_the_run_with_the_open_files_line() -> 
                                                 f"may open {soft}, `ulimit -n`, and "), line
     assert "what the run stored is kept and the rest stays pending for the next run: raise the limit" in line
     assert errors == []
+
+
+def test_a_batch_that_ran_out_of_open_files_ends_the_run_and_costs_no_article_an_attempt(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A batch that raised was recorded failed, each article one attempt toward being parked (Local 28 saw it at
+    `ulimit -n` 64: three such runs park them for good). The machine's limit is no fault of the articles: the run
+    ends with its line, recorded failed, the batch left pending with no attempt, and the next run stores it once."""
+    config_path = write_config(tmp_path, server.base_url, serve_feed(server, 4))
+    config_path.write_text(config_path.read_text().replace("timeout = 10.0", "timeout = 10.0\nbatch_size = 2"))
+    config = load_config(config_path)
+    with pytest.raises(MachineLimitError, match=r"^the run ran out of open files"):
+        asyncio.run(runner.run_ingest(config, "limited", stages=StopOnSecondBatch(_real_emfile())))
+    assert query(config_path, "SELECT status FROM runs") == [("failed",)]
+    assert query(config_path, "SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts = 0") == [(2,)]
+    asyncio.run(runner.run_ingest(config, "after"))
+    assert query(config_path, "SELECT count(*), count(DISTINCT canonical_url) FROM articles") == [(4, 4)]
 
 
 def test_running_out_of_memory_is_one_line_naming_the_limit() -> None:

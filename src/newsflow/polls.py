@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from newsflow import boottime, feedmoves, outages, warehouse
+from newsflow import boottime, feedmoves, machinelimits, outages, warehouse
 from newsflow import polling as polling_policy
 from newsflow.boottime import BootReading
 from newsflow.config import PollingSettings
@@ -261,6 +261,7 @@ async def fetch_and_parse(
     except TimeoutError:  # no parser was free before the deadline: the feed stays due, as if not polled
         return None
     except Exception as exc:
+        machinelimits.reraised(exc)  # no parser could start (Local 32): the machine's, not the feed's failure
         log.exception("parsing %s failed", feed.name)
         return failed_poll(feed, result, exc)
 

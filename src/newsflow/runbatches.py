@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from newsflow import readersafe
+from newsflow import machinelimits, readersafe
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult
 from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending
@@ -154,6 +154,7 @@ async def process_batches(
             except WarehouseError:
                 raise
             except Exception as exc:
+                machinelimits.reraised(exc)  # the machine's limit is no fault of these articles: none costs an attempt
                 log.exception("a batch of %d articles failed; each is recorded failed", len(batch))
                 errors.append(f"batch: {describe_error(exc)}")
                 counts.add(await ctx.writes.run(functools.partial(record_failed_batch, ctx, batch, exc)))
