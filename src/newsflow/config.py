@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsflow import DEFAULT_USER_AGENT
-from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, refuse_a_bad_address, shown, type_name
+from newsflow.configfeeds import CONTROL, no_feeds_warning, read_feeds, shown, type_name
 from newsflow.configfile import (
     read_config_text,
     resolve_config_path,
@@ -382,7 +382,6 @@ def _check_schedule(polling: PollingSettings, schedule: ScheduleSettings, execut
         raise ConfigError("schedule.timezone", f"unknown time zone {shown(schedule.timezone)}") from exc
     if execution.task_runner not in ("local", "dask"):
         raise ConfigError("execution.task_runner", f"must be \"local\" or \"dask\", got {shown(execution.task_runner)}")
-    refuse_a_bad_address(execution.address)
 
 
 def _read_networks(items: list[Any]) -> tuple[str, ...]:

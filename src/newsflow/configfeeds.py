@@ -153,22 +153,3 @@ def loosely(key: str) -> str:
     two feeds with one loose key are nearly always one feed spelt twice."""
     parts = urlsplit(key)
     return urlunsplit(parts._replace(path=parts.path.rstrip("/").lower()))
-
-
-# A Dask scheduler's address (`tcp://scheduler:8786`, `scheduler:8786`): a host name and a port, a URL's length
-_MAX_ADDRESS_CHARS = 1000
-_ADDRESS = re.compile(r"(?:(?:tcp|tls|ucx|ws|wss)://)?[^\s/:]+(?::\d{1,5})?/?|(?:tcp|tls)://\[[0-9A-Fa-f:.]+\]"
-                      r"(?::\d{1,5})?/?")
-
-
-def refuse_a_bad_address(address: str) -> None:
-    """`execution.address`, read only with `task_runner = "dask"`: a blank, a 10 kB or a malformed address was
-    taken, and met as Dask's own error at a run's start (Local 31's Left). Empty is the local cluster."""
-    if not address:
-        return
-    if len(address) > _MAX_ADDRESS_CHARS:
-        raise ConfigError("execution.address", f"is {len(address):,} characters; a Dask scheduler's address is "
-                          "`tcp://host:port`: set that, or \"\" for a local cluster")
-    if not _ADDRESS.fullmatch(address):
-        raise ConfigError("execution.address", f"{shown(address)} is not a Dask scheduler's address like "
-                          "\"tcp://scheduler:8786\": set that, or \"\" for a local cluster")
