@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import resource
+import tracemalloc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ import duckdb
 import pytest
 from flows.ingest import dask_task_runner
 
-from newsflow import daskaddress, machinelimits, openfiles, runner, warehouse
+from newsflow import daskaddress, files, machinelimits, openfiles, runner, warehouse
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError
 from newsflow.extractpool import ExtractorPool, PageToExtract
@@ -267,3 +268,20 @@ def test_a_key_given_twice_quoted_and_bare_is_named(tmp_path: Path, text: str, k
     line: Any = str(refused.value)
     assert "\n" not in line and line.endswith(f"; {key} is given twice (here, and above this line: quoted or not, "
                                               "it is one key): keep one of the two"), line
+
+
+def test_a_small_file_read_under_a_large_cap_does_not_allocate_the_cap(tmp_path: Path) -> None:
+    """Review of Local 32, F4: `read_capped` asked for the cap and one byte (`read(cap + 1)`), so the feed states'
+    copy (9 bytes) read under a 256 MiB cap allocated 256 MiB, which `ulimit -v` refused: every run failed after
+    its row. It asks for the file's size and one byte now; a file that grew since is still read to the cap."""
+    small = tmp_path / "states.json"
+    small.write_bytes(b'{"a": 1}\n')
+    tracemalloc.start()
+    try:
+        assert files.read_capped(small, 256 << 20) == b'{"a": 1}\n'
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20, f"{peak:,} bytes allocated to read 9"
+    with pytest.raises(OSError, match="over the cap of 4"):
+        files.read_capped(small, 4)
