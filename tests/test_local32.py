@@ -285,3 +285,19 @@ def test_a_small_file_read_under_a_large_cap_does_not_allocate_the_cap(tmp_path:
     assert peak < 1 << 20, f"{peak:,} bytes allocated to read 9"
     with pytest.raises(OSError, match="over the cap of 4"):
         files.read_capped(small, 4)
+
+
+def test_duckdb_errors_quoting_the_limits_words_in_data_are_not_the_limits() -> None:
+    """Review of Local 32, F5: the words were read in any error's text, and DuckDB quotes data: a URL holding
+    `Cannot allocate memory` in a duplicate-key error was said as the run out of memory."""
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE t (u VARCHAR PRIMARY KEY)")
+        con.execute("INSERT INTO t VALUES ('http://x.example/Cannot allocate memory')")
+        for sql in ("INSERT INTO t VALUES ('http://x.example/Cannot allocate memory')",
+                    "SELECT 'Too many open files'::INT"):
+            with pytest.raises(duckdb.Error) as quoted:
+                con.execute(sql)
+            assert machinelimits.said_of(quoted.value) is None, quoted.value
+    finally:
+        con.close()

@@ -57,15 +57,21 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return chain
 
 
+# The errors whose words are read: DuckDB's quote data (a URL, a value that would not convert), so a
+# ConstraintException naming `…/Cannot allocate memory` is no limit (review of Local 32, F5). By name: DuckDB's
+# exceptions are the warehouse's to import.
+_WORDS_READ_IN = ("OutOfMemoryException", "IOException")
+
+
 def _one_said_of(error: BaseException) -> str | None:
     code = error.errno if isinstance(error, OSError) else None
-    text = str(error)
+    text = str(error) if isinstance(error, OSError) or type(error).__name__ in _WORDS_READ_IN else ""
     if code in (errno.EMFILE, errno.ENFILE) or (code is None and any(w in text for w in _NO_FILES)):
         return open_files_line(machine_wide=code == errno.ENFILE)
     if isinstance(error, MemoryError) or code == errno.ENOMEM or any(w in text for w in _NO_MEMORY):
         return memory_line(type(error).__name__ if isinstance(error, MemoryError) else text.split("\n", 1)[0])
     if (code == errno.EAGAIN and isinstance(error, BlockingIOError) and not error.filename) or (
-            isinstance(error, RuntimeError) and _NO_THREAD in text):
+            isinstance(error, RuntimeError) and _NO_THREAD in str(error)):
         return processes_line()
     return None
 
