@@ -257,7 +257,8 @@ def test_every_address_dask_takes_is_taken(address: str) -> None:
 @pytest.mark.parametrize(("text", "key"), [
     ('[fetch]\ntimeout = 5\n"timeout" = 6\n', "fetch.timeout"),
     ('[[feeds]]\nname = "a"\nurl = "http://a.example/f"\n[[feeds]]\nname = "b"\n\'name\' = "c"\n', "feeds[1].name"),
-], ids=["quoted then bare", "in the second feed"])
+    ('[fetch]\ntimeout = 5\ntimeout.x = 6\n', "fetch.timeout"),
+], ids=["quoted then bare", "in the second feed", "a value then a table under it"])
 def test_a_key_given_twice_quoted_and_bare_is_named(tmp_path: Path, text: str, key: str) -> None:
     """Local 31's Left: tomllib says `Cannot overwrite a value (at line 3, column 14)`, naming no key; a key
     written once bare and once quoted is one key, which the user does not see as given twice."""

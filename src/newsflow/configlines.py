@@ -155,6 +155,7 @@ def _key_on_line(text: str, at: re.Match[str] | None) -> str | None:
         return None
     arrays: dict[str, int] = {}
     table = ""
+    assigned: set[tuple[str, str]] = set()  # (table, key) of each value set above
     for line in lines[:-1]:  # the table the line is in (a multi-line string holding a header is not told apart)
         if header := _ARRAY_HEADER.match(line.strip()):
             name = _named(header["name"])
@@ -162,7 +163,19 @@ def _key_on_line(text: str, at: re.Match[str] | None) -> str | None:
             table = f"{name}[{arrays[name]}]"
         elif header := _HEADER.match(line.strip()):
             table = _in_array(_named(header["name"]), arrays)
-    return ".".join(filter(None, (table, _named(found["name"]))))
+        elif value := _ASSIGNED.match(line.strip()):
+            assigned.add((table, _named(value["name"])))
+    return ".".join(filter(None, (table, _given_twice(found["name"], table, assigned))))
+
+
+def _given_twice(written: str, table: str, assigned: set[tuple[str, str]]) -> str:
+    """Of `timeout.x` after `timeout = 5`, the key given twice: `timeout`, the part a value was set to above
+    (review of Local 32, F8: the hint named `timeout.x`); the whole key when no shorter one was."""
+    parts = [key_shown(_unquoted(part)) for part in _PARTS.findall(written)]
+    for length in range(1, len(parts)):
+        if (table, ".".join(parts[:length])) in assigned:
+            return ".".join(parts[:length])
+    return _named(written)
 
 
 def unreadable(path: Path, exc: OSError) -> str:
