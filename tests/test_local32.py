@@ -22,7 +22,7 @@ import duckdb
 import pytest
 from flows.ingest import dask_task_runner
 
-from newsflow import daskaddress, files, machinelimits, openfiles, runner, warehouse
+from newsflow import daskaddress, files, machinelimits, openfiles, polls, runner, runstops, warehouse
 from newsflow.config import load_config
 from newsflow.errors import ConfigError, InputError
 from newsflow.extractpool import ExtractorPool, PageToExtract
@@ -302,3 +302,28 @@ def test_duckdb_errors_quoting_the_limits_words_in_data_are_not_the_limits() -> 
             assert machinelimits.said_of(quoted.value) is None, quoted.value
     finally:
         con.close()
+
+
+def test_a_poll_that_ends_the_run_cancels_the_others_first() -> None:
+    """Review of Local 32, F7: the poll stage's `gather` raised the first poll's limit and left the others running,
+    orphaned (`coroutine … was never awaited` at the loop's close). Each is cancelled and ended first now."""
+    ended: list[str] = []
+
+    async def waits(name: str, forever: asyncio.Event) -> None:
+        try:
+            await forever.wait()
+        finally:
+            ended.append(name)
+
+    async def ends_the_run() -> None:
+        await asyncio.sleep(0)  # the others have started
+        raise MachineLimitError("the run ran out of open files")
+
+    async def stage() -> list[str]:
+        forever = asyncio.Event()
+        with pytest.raises(MachineLimitError):
+            await runstops.all_or_none_left([waits("a", forever), ends_the_run(), waits("b", forever)])
+        return sorted(ended)  # as the error reaches the stage, not at the loop's close
+
+    assert asyncio.run(stage()) == ["a", "b"]
+    assert "runstops.all_or_none_left(poll_one(feed)" in Path(polls.__file__).read_text()
