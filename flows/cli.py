@@ -39,6 +39,7 @@ from flows.leaving import EXIT_PREFECT, fail
 from flows.localserver import PrefectApi, PrefectUnavailable, answers, ensure_prefect_api
 from flows.prefectsettings import check_prefect_settings
 from flows.stoppedend import SERVICE_STOP_GRACE_S, StoppedRunWatch
+from newsflow import machinelimits
 from newsflow.cli_run import (
     checked_run_config,
     output_mode,
@@ -121,6 +122,8 @@ def run_command(args: argparse.Namespace) -> int:
         if is_deleted_flow_run(exc) and answers(api.url, timeout_s=2.0):
             return fail("the run's flow run was deleted from Prefect (its UI or API) during the run; what "
                         "the run had stored is kept, and the rest stays pending for the next run", EXIT_CRASH)
+        if (line := machinelimits.said_of(exc)) is not None:  # out of open files, memory, processes (Local 32)
+            return fail(line, EXIT_CRASH)
         if is_lost_connection(exc) or not answers(api.url, timeout_s=2.0):  # its API died, maybe restarted
             leaving.leave_without_prefect(api, exc)
         return fail(f"run crashed: {type(exc).__name__}: {exc}", EXIT_CRASH)

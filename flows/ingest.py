@@ -51,6 +51,7 @@ from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import hostholds, warehouse
 from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
+from newsflow.daskaddress import refuse_a_bad_address
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
 from newsflow.leftbatches import isolating_lost, record_left_by_cluster, sent_alone
 from newsflow.models import FeedConfig, PendingArticle
@@ -256,6 +257,7 @@ def alone_for(config: Config) -> float:
 
 def dask_task_runner(execution: ExecutionSettings, workers: int) -> TaskRunner[Any]:
     """Connect to `execution.address`, or start a LocalCluster of `workers` single-threaded processes."""
+    refuse_a_bad_address(execution.address)  # checked only here, where it is read (review of Local 32, F2)
     from prefect_dask.task_runners import DaskTaskRunner  # the optional `dask` extra: imported only when asked for
 
     if execution.address:

@@ -23,6 +23,7 @@ from newsflow.leftpages import fetch_or_take_left
 from newsflow.models import FetchKind, FetchResult, Outcome, PendingArticle
 from newsflow.pages import page_file
 from newsflow.pipeline import EMPTY_PAGE, describe_error
+from newsflow.runlock import room_question
 
 # The logger these stages have always logged under (they were part of newsflow.pipeline): filters and
 # tests that follow its name keep working.
@@ -81,9 +82,13 @@ def extract_batch(
     not_kept = [e.error for e in by_key.values() if e.outcome is Outcome.OK and e.error
                 and e.error.startswith(PAGE_NOT_KEPT)]
     if not_kept:
+        # Local 32: ENOSPC on a disk with bytes free and no inode is said as such, not as a full disk
+        room = room_question(not_kept[0], pages_dir) if pages_dir else ""
+        no_inode = room.startswith("Its disk has")
+        to_do = f"{room[0].lower()}{room[1:-1]}: delete files there" if no_inode else "free space or fix the folder"
         log.warning("the HTML of %d pages could not be kept (%s); their articles are stored without it, so "
-                    "`newsflow reextract` cannot redo them: free space or fix the folder, or set extract.keep_html "
-                    "= false", len(not_kept), not_kept[0])
+                    "`newsflow reextract` cannot redo them: %s, or set extract.keep_html = false", len(not_kept),
+                    not_kept[0], to_do)
     by_key.update({str(i): ExtractionResult(str(i), Outcome.EXTRACT_EMPTY, None, EMPTY_PAGE, 0)
                    for i, r in enumerate(results) if r.ok and not r.html.strip()})
     return [by_key.get(str(i)) for i in range(len(results))]

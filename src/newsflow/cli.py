@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from newsflow import __version__, cli_search, queries
+from newsflow import __version__, cli_search, machinelimits, queries
 from newsflow.cli_days import day_argument, days_in_zone, times_in_zone, zone_and_days
 from newsflow.cli_feeds import cmd_feeds
 from newsflow.cli_output import FORMATS, export_format, fail, format_result
@@ -159,16 +159,20 @@ def dispatch(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         raise
     except OSError as exc:  # the last net: a file that cannot be read or written, named in one line
+        if (line := machinelimits.said_of(exc)) is not None:  # out of open files: the limit, not the file (Local 32)
+            return fail(line, EXIT_CRASH)
         where = f"{exc.filename}: " if exc.filename else ""
         return fail(f"{where}{exc.strerror or exc}", EXIT_CRASH)
     except StoppedWhileStarting:  # in its config's checks or Prefect's import: nothing done yet
         return fail(INTERRUPTED_WHILE_STARTING, EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
-    except RuntimeError as exc:  # Ctrl-C while DuckDB runs a statement: it stops and says so
-        if str(exc) != "Query interrupted":
-            raise
-        return fail("interrupted", EXIT_INTERRUPTED)
+    except Exception as exc:  # Ctrl-C while DuckDB runs a statement: it stops and says so
+        if str(exc) == "Query interrupted" and isinstance(exc, RuntimeError):
+            return fail("interrupted", EXIT_INTERRUPTED)
+        if (line := machinelimits.said_of(exc)) is not None:  # out of memory or processes (Local 32)
+            return fail(line, EXIT_CRASH)
+        raise
 
 
 def open_closed_standard_streams() -> None:

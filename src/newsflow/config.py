@@ -232,7 +232,7 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(config_path), f"not valid TOML: {exc}{toml_hint(str(exc))}") from exc
+        raise ConfigError(str(config_path), f"not valid TOML: {exc}{toml_hint(str(exc), text)}") from exc
     except RecursionError as exc:  # `x = [[[[...]]]]` thousands deep: tomllib recurses per level
         raise ConfigError(str(config_path), "not a config: its arrays or tables nest thousands deep") from exc
     try:

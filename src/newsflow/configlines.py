@@ -36,6 +36,7 @@ _SHOWN_KEY_CHARS = 100
 _INDEX = re.compile(r"\[\d+\]$")
 # tomllib's words for a key or table given twice: said with what to do
 _TWICE = ("Cannot overwrite a value", "Cannot declare")
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -135,11 +136,46 @@ def _starts(name: str, wanted: _Wanted) -> bool:
     return name in wanted.keys or name.startswith(wanted.inside)
 
 
-def toml_hint(message: str) -> str:
-    """What to do, for tomllib's errors that say only where: a key or table given twice."""
-    if message.startswith(_TWICE):
-        return "; a key or a table is given twice: keep one of the two (the first is above this line)"
-    return ""
+def toml_hint(message: str, text: str = "") -> str:
+    """What to do, for tomllib's errors that say only where: a key or table given twice, the key named as its line
+    writes it (Local 32: `timeout` then `"timeout"` are one key, and tomllib names neither)."""
+    if not message.startswith(_TWICE):
+        return ""
+    if (key := _key_on_line(text, _AT_LINE.search(message))) is not None:
+        return f"; {key} is given twice (here, and above this line: quoted or not, it is one key): keep one of the two"
+    return "; a key or a table is given twice: keep one of the two (the first is above this line)"
+
+
+def _key_on_line(text: str, at: re.Match[str] | None) -> str | None:
+    """The dotted key assigned on the line `at` names (`fetch.timeout`, as errors name keys), in its table."""
+    if at is None:
+        return None
+    lines = text.splitlines()[:int(at[1])]
+    if not lines or not (found := _ASSIGNED.match(lines[-1].strip())):
+        return None
+    arrays: dict[str, int] = {}
+    table = ""
+    assigned: set[tuple[str, str]] = set()  # (table, key) of each value set above
+    for line in lines[:-1]:  # the table the line is in (a multi-line string holding a header is not told apart)
+        if header := _ARRAY_HEADER.match(line.strip()):
+            name = _named(header["name"])
+            arrays[name] = arrays.get(name, -1) + 1
+            table = f"{name}[{arrays[name]}]"
+        elif header := _HEADER.match(line.strip()):
+            table = _in_array(_named(header["name"]), arrays)
+        elif value := _ASSIGNED.match(line.strip()):
+            assigned.add((table, _named(value["name"])))
+    return ".".join(filter(None, (table, _given_twice(found["name"], table, assigned))))
+
+
+def _given_twice(written: str, table: str, assigned: set[tuple[str, str]]) -> str:
+    """Of `timeout.x` after `timeout = 5`, the key given twice: `timeout`, the part a value was set to above
+    (review of Local 32, F8: the hint named `timeout.x`); the whole key when no shorter one was."""
+    parts = [key_shown(_unquoted(part)) for part in _PARTS.findall(written)]
+    for length in range(1, len(parts)):
+        if (table, ".".join(parts[:length])) in assigned:
+            return ".".join(parts[:length])
+    return _named(written)
 
 
 def unreadable(path: Path, exc: OSError) -> str:

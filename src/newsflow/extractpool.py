@@ -26,6 +26,7 @@ import math
 import multiprocessing
 import multiprocessing.util
 import os
+import signal
 import sys
 import threading
 import time
@@ -45,6 +46,7 @@ from newsflow.extractworker import ExtractionResult as ExtractionResult
 from newsflow.extractworker import PageToExtract as PageToExtract
 from newsflow.extractworker import extract_with_deadline as extract_with_deadline
 from newsflow.extractworker import quiet_lost_deadlines as quiet_lost_deadlines
+from newsflow.machinelimits import MachineLimitError, killed_at_its_start
 from newsflow.models import Outcome
 
 logger = logging.getLogger(__name__)
@@ -196,7 +198,11 @@ class ExtractorPool:
         # A page's time limit must not include the worker's start-up (unpickling the extractor
         # may import modules), so a worker gets pages only once it says it is ready.
         if not _answered_ready(results_in):
+            process.join(timeout=1.0)  # dead (its pipe closed), or slow: killed below
+            killed = process.exitcode == -signal.SIGKILL  # died, not slow (Local 32): said as "within 60 s" before
             self._stop(worker, kill=True)
+            if killed:
+                raise MachineLimitError(killed_at_its_start("extraction worker"))
             raise RuntimeError(f"extraction worker did not start within {WORKER_START_TIMEOUT_SECONDS:g} s")
         return worker
 

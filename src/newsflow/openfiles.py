@@ -14,6 +14,7 @@ before it starts, one line, exit 2, naming the number it needs.
 
 from __future__ import annotations
 
+import os
 import resource
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -27,6 +28,8 @@ RAISED_TO = 8192
 PER_REQUEST = 2
 PER_WORKER = 4  # a worker's pipes and its forkserver's
 BESIDES = 32
+# Open in a newsflow process at its run's check, counted in /proc: its standard streams and 0-3 more (uv's)
+OWN_AT_THE_CHECK = 8
 
 
 # True while a command holds `raised_to_the_hard_limit`: only then may the run's check raise the limit further (the
@@ -66,20 +69,35 @@ def files_a_run_needs(concurrency: int, workers: int) -> int:
 
 def refuse_too_few_for_a_run(concurrency: int, workers: int) -> None:
     """One line, before the run starts, when this process may not open as many files as the run would. Within a
-    command's `raised_to_the_hard_limit`, the soft limit is first raised to what the run needs (up to the hard)."""
-    needed = files_a_run_needs(concurrency, workers)
+    command's `raised_to_the_hard_limit`, the soft limit is first raised to what the run needs (up to the hard).
+    Descriptors its parent left open to it (a supervisor or script that does not close them) take room too: a
+    limit of 64 with 48 of them left 16, and the run failed mid-poll (Local 32)."""
+    inherited = inherited_files()
+    needed = files_a_run_needs(concurrency, workers) + inherited
     if _RAISING.get():
         _raise_to(max(RAISED_TO, needed))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY or soft >= needed:
         return
     hard_said = "its hard limit too" if hard == soft else f"its hard limit {hard}"
+    left_open = (f", besides the {inherited} its parent process left open to it (close them there, or raise the "
+                 "limit)") if inherited else ""
     raise InputError(
         f"this process may open at most {soft} files (`ulimit -n`, {hard_said}), and a run with fetch.concurrency = "
-        f"{concurrency} and {workers} extraction workers keeps up to about {needed} open: raise the limit to "
-        f"{needed} at least (`ulimit -n {needed}` in the shell that starts newsflow, LimitNOFILE={needed} in its "
-        f"systemd unit, nofile in /etc/security/limits.conf){_what_fits(soft, concurrency, workers)}; nothing was "
-        "done")
+        f"{concurrency} and {workers} extraction workers keeps up to about {needed - inherited} open{left_open}: "
+        f"raise the limit to {needed} at least (`ulimit -n {needed}` in the shell that starts newsflow, "
+        f"LimitNOFILE={needed} in its systemd unit, nofile in /etc/security/limits.conf)"
+        f"{_what_fits(soft - inherited, concurrency, workers)}; nothing was done")
+
+
+def inherited_files() -> int:
+    """Descriptors open now past what a newsflow process holds at its run's check (its standard streams and a
+    few of the interpreter's: 3-6 counted), so those its parent left open; 0 where /proc cannot say."""
+    try:
+        open_now = len(os.listdir("/proc/self/fd")) - 1  # the listing's own
+    except OSError:
+        return 0
+    return max(0, open_now - OWN_AT_THE_CHECK)
 
 
 def _what_fits(limit: int, concurrency: int, workers: int) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from newsflow import boottime, feedmoves, outages, warehouse
+from newsflow import boottime, feedmoves, machinelimits, outages, runstops, warehouse
 from newsflow import polling as polling_policy
 from newsflow.boottime import BootReading
 from newsflow.config import PollingSettings
@@ -137,7 +137,7 @@ async def poll_feeds(job: PollJob, feeds: Sequence[FeedConfig]) -> RunCounts:
             committer.add(poll)
 
     try:
-        await asyncio.gather(*(poll_one(feed) for feed in feeds))
+        await runstops.all_or_none_left(poll_one(feed) for feed in feeds)
         unpolled = {p.moved_onto: p.result.redirects[-1][1] for p in redirected
                     if p.moved_onto is not None and p.moved_onto not in {feed.name for feed in feeds}}
         moves = await unpolled_moves(job.fetcher, unpolled, lambda name, url: other_feed(job, name, url), job.deadline)
@@ -261,6 +261,7 @@ async def fetch_and_parse(
     except TimeoutError:  # no parser was free before the deadline: the feed stays due, as if not polled
         return None
     except Exception as exc:
+        machinelimits.reraised(exc)  # no parser could start (Local 32): the machine's, not the feed's failure
         log.exception("parsing %s failed", feed.name)
         return failed_poll(feed, result, exc)
 

@@ -1,7 +1,11 @@
 """The article half of a run: its batches in flight, each loaded one writer at a time (newsflow.runner).
 
 A batch that raises costs its articles one failed attempt each, with the error, and the other
-batches go on; a warehouse error, or the run's cancellation, stops them all. No batch starts once
+batches go on; a warehouse error, or the run's cancellation, stops them all. A batch that met the machine's
+limit (out of memory, open files, processes) is such a batch too, its line said once as a warning: it cannot
+tell a page that needs more memory than the machine gives from the machine's own shortage, and ending the run
+there ended every later run at the same batch (review of Local 32, F1); counted, the page is parked after
+`execution.max_article_attempts`, and the other feeds' articles go on being stored. No batch starts once
 the run's budget has run out: its articles stay pending.
 """
 
@@ -15,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from newsflow import readersafe
+from newsflow import machinelimits, readersafe
 from newsflow.errors import WarehouseError, WarehouseLockedError
 from newsflow.extractpool import ExtractionResult
 from newsflow.intercepts import answered_any, network_dropped, unreachable_left_pending
@@ -133,6 +137,16 @@ def record_failed_batch(ctx: RunContext, batch: Sequence[PendingArticle], exc: B
         return RunCounts(articles_failed=len(batch))
 
 
+def _say_failed_batch(size: int, exc: BaseException, limits_said: set[str]) -> None:
+    """A bug's traceback; the machine's limit as its one line, once a run (its articles are counted all the same)."""
+    line = machinelimits.said_of(exc)
+    if line is None:
+        log.exception("a batch of %d articles failed; each is recorded failed", size)
+    elif (limit := line.split(" (", 1)[0]) not in limits_said:  # its figures (files open now) vary
+        limits_said.add(limit)
+        log.warning("a batch of %d articles failed, each recorded failed: %s", size, line)
+
+
 async def process_batches(
     ctx: RunContext, pending: Sequence[PendingArticle], stages: Stages, counts: RunCounts, errors: list[str]
 ) -> None:
@@ -143,6 +157,7 @@ async def process_batches(
     """
     in_flight = asyncio.Semaphore(stages.batches_in_flight)
     done = 0
+    limits_said: set[str] = set()  # each machine-limit line once a run, not once a batch
 
     async def one_batch(batch: Sequence[PendingArticle]) -> None:
         nonlocal done
@@ -155,7 +170,7 @@ async def process_batches(
             except WarehouseError:
                 raise
             except Exception as exc:
-                log.exception("a batch of %d articles failed; each is recorded failed", len(batch))
+                _say_failed_batch(len(batch), exc, limits_said)
                 errors.append(f"batch: {describe_error(exc)}")
                 counts.add(await ctx.writes.run(functools.partial(record_failed_batch, ctx, batch, exc)))
             done += len(batch)

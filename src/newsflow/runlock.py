@@ -163,30 +163,55 @@ def serving_pid(warehouse_path: Path) -> str | None:
 DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
-def room_question(said: str) -> str:
+def room_question(said: str, where: Path | None = None) -> str:
     """Why a write found no room, asked from the error's words: a file size limit (EFBIG: this process's
-    `ulimit -f`, RLIMIT_FSIZE, or the largest file the filesystem takes) is not a full disk, nor is a quota."""
+    `ulimit -f`, RLIMIT_FSIZE, or the largest file the filesystem takes) is not a full disk, nor is a quota. Nor is
+    a disk with bytes free and no inode (Local 32: ENOSPC all the same, a new file refused): `where`'s disk is asked."""
     if "File too large" in said:
         return ("Is a file size limit set for this process (`ulimit -f`), or is the file as large as its "
                 "filesystem allows?")
     if "quota" in said:
         return "Is this user's disk quota used up?"
+    if (blocks := _free_bytes_without_an_inode(said, where)) is not None:
+        return (f"Its disk has {blocks} free but no inode (no new file can be made there: too many files on it, "
+                "as many small kept pages or spool files make).")
     return "Is the disk full?"
 
 
-def room_remedy(said: str) -> str:
+def room_remedy(said: str, where: Path | None = None) -> str:
     """What frees the room `room_question` asks about."""
     if "File too large" in said:
         return "raise the limit or move the warehouse to a filesystem that takes larger files"
     if "quota" in said:
         return "free space there or raise the quota"
+    if _free_bytes_without_an_inode(said, where) is not None:
+        return ("delete files on that disk (or mount it with more inodes: tmpfs's nr_inodes, mkfs's -N), or move the "
+                "warehouse to another disk")
     return "free space there"
 
 
-def full_hint(said: str) -> str:
+def _free_bytes_without_an_inode(said: str, where: Path | None) -> str | None:
+    """The free space of `where`'s disk (`12.3 MiB`) when an ENOSPC found it with no inode free for this user and
+    a block free, else None."""
+    if where is None or "No space left" not in said:
+        return None
+    for place in (where, *where.parents):
+        try:
+            disk = os.statvfs(place)
+        except OSError:
+            continue
+        inodes = disk.f_ffree if os.geteuid() == 0 else disk.f_favail
+        free = (disk.f_bfree if os.geteuid() == 0 else disk.f_bavail) * disk.f_frsize
+        if inodes == 0 and disk.f_files > 0 and free > 0:
+            return f"{free / 2**20:.1f} MiB"
+        return None
+    return None
+
+
+def full_hint(said: str, where: Path | None = None) -> str:
     """The end of a line saying a command that wrote nothing yet found no room: what to ask and do."""
-    question = room_question(said)
-    return f"{question[0].lower()}{question[1:]} Nothing was done: {room_remedy(said)} and run it again"
+    question = room_question(said, where)
+    return f"{question[0].lower()}{question[1:]} Nothing was done: {room_remedy(said, where)} and run it again"
 
 
 def write_holder(handle: Any, holder: str, lock_path: Path) -> None:

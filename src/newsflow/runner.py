@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import cli_signals, hostholds, readersafe, robotholds
+from newsflow import cli_signals, hostholds, machinelimits, readersafe, robotholds
 from newsflow.batchfetch import extract_batch, extracted_in_time, fetch_within, without_html
 from newsflow.catchall import judged_within
 from newsflow.config import Config
@@ -331,6 +331,7 @@ async def poll_safely(ctx: RunContext, feeds: Sequence[FeedConfig], stages: Stag
     except WarehouseError:
         raise
     except Exception as exc:
+        machinelimits.reraised(exc)  # out of open files or memory: the run ends with its line (Local 32)
         log.exception("the poll stage failed; feeds it had not committed stay due")
         errors.append(f"poll stage: {describe_error(exc)}")
         # What its polls committed before the bug, kept for the row (`keep_for_the_row`): counted in a run that

@@ -1,13 +1,15 @@
 """How a run takes a stop signal: which failure is a stop (`cancelled`, not `failed`), and the hold on
-Ctrl-C, SIGTERM and SIGHUP while the run records how it ended (`newsflow.runner`)."""
+Ctrl-C, SIGTERM and SIGHUP while the run records how it ended (`newsflow.runner`), and a stage's tasks ended
+together when one of them ends the run."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from typing import Any
 
 from newsflow import cli_signals
@@ -76,3 +78,16 @@ def interrupts_held() -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+async def all_or_none_left(steps: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Await every step; one that raises (the machine's limit ending the run, Local 32) cancels the others first:
+    `gather` left them running, orphaned, and the loop's close said `coroutine … was never awaited` (review F7)."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise

@@ -251,7 +251,7 @@ def spool_load(store: Warehouse, run_id: str, kind: str, args: tuple[Any, ...], 
 def _why_not_written(exc: OSError) -> str:
     """The question a spool write the OS refused asks: no room (a full disk, a file size limit), else the folder."""
     if exc.errno in DISK_FULL:
-        return room_question(exc.strerror or "")
+        return room_question(exc.strerror or "", Path(exc.filename) if isinstance(exc.filename, str) else None)
     return "Can this user write that folder?"
 
 

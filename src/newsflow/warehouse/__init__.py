@@ -88,7 +88,7 @@ class Warehouse:
             if self.run_lock_path.exists() and not self.run_lock_path.is_file():
                 raise WarehouseError(f"the run lock {self.run_lock_path} is not a regular file (a FIFO, a folder or "
                                      "a device): move it aside, and the next run makes a new one") from exc
-            hint = full_hint(exc.strerror or "") if exc.errno in DISK_FULL else "check warehouse.path"
+            hint = full_hint(exc.strerror or "", self.path) if exc.errno in DISK_FULL else "check warehouse.path"
             raise WarehouseError(pathkinds.why_its_folder_cannot_be_written(self.path, exc) or  # Local 31
                                  f"cannot write to the warehouse folder {self.path.parent}: {exc.strerror or exc}; "
                                  f"{hint}") from exc

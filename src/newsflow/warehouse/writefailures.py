@@ -42,7 +42,7 @@ def write_failure(path: Path, exc: duckdb.Error, migrating: bool = False) -> War
     if damaged_file_message(text):  # a read failed, not a write: no disk is full
         return WarehouseError(f"cannot open {path}: {first}{open_hint(text, read_only=False)}")
     if migrating:
-        return WarehouseError(f"cannot write {path}: {first}. {room_question(text)} Its migration to "
+        return WarehouseError(f"cannot write {path}: {first}. {room_question(text, path)} Its migration to "
                               "this newsflow's schema stopped (each migration is stored whole or not at all) and "
-                              f"nothing else was written: {room_remedy(text)}, and the next run finishes it")
-    return WarehouseError(f"cannot write {path}: {first}. {room_question(text)} {NOTHING_OF_THE_LOAD}")
+                              f"nothing else was written: {room_remedy(text, path)}, and the next run finishes it")
+    return WarehouseError(f"cannot write {path}: {first}. {room_question(text, path)} {NOTHING_OF_THE_LOAD}")
