@@ -99,11 +99,16 @@ def _row(run: str, at: datetime, url: str, status: int | None) -> FetchEvent:
 
 def _run_rows(run: str, at: datetime, page: str, shape: str) -> list[FetchEvent]:
     """One run's rows for the page: "refused" (asked first on its host, 429), "after_served" (its sibling on the
-    same host served first, then the page 429: a site rate-limiting us), "after_refusal" (the page 429 first, its
+    same host served first, then the page 429: a site rate-limiting us; "_www" the sibling at `www.`, the same
+    server; "_elsewhere" at another host of the site), "after_refusal" (the page 429 first, its
     sibling served after the pause), "served" (200), "unsent" (its host paused: never sent)."""
     sibling, second = page.replace("/sport/", "/main/"), at + timedelta(seconds=1)
+    www, elsewhere = sibling.replace("http://", "http://www."), sibling.replace("http://", "http://shop.")
     return {"refused": [_row(run, at, page, 429)],
             "after_served": [_row(run, at, sibling, 200), _row(run, second, page, 429)],
+            # red team 55: the sibling served under the host's `www.` spelling (one server), or on another host
+            "after_served_www": [_row(run, at, www, 200), _row(run, second, page, 429)],
+            "after_served_elsewhere": [_row(run, at, elsewhere, 200), _row(run, second, page, 429)],
             "after_refusal": [_row(run, at, page, 429), _row(run, second, sibling, 200)],
             "served": [_row(run, at, page, 200)],
             "unsent": [_row(run, at, page, None)]}[shape]
