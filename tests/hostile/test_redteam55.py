@@ -1,11 +1,16 @@
-"""Red team 55 (docs/security.md, "Red team 55"): one server reached under two spellings, `www.` and the bare name.
+"""Red team 55 (docs/security.md, "Red team 55"): one server under two spellings; a body short of its length.
 
+1. One server reached under two spellings, `www.` and the bare name.
 Before, the host gate keyed `www.site.test` and `site.test` apart: a 429 asking 30 s from one paused only it, and
 the other spelling's pages were asked at once (three of them, the first at the moment of the 429); each spelling
 had its own spacing and its own `per_host_concurrency`. And a page refused at one spelling after the other had
 served us counted as a refusal (red team 54's parking rule), though the server was only rate-limiting us. Now
 `urls.host_key` drops a leading `www.`: one key, one pause, one spacing; `refusedpages.server_key` counts a
 refusal by that key.
+
+2. A `Content-Length` longer than the body, then the close: `protocol_error` at once whatever came, though the
+document had ended (a length counted before a filter shrank the page). Now a body that closed its document (and its
+gzip stream) is whole; one that did not is still cut, its error naming both lengths.
 
 A real server on loopback, reached under both names by a resolver that answers 127.0.0.1 (no local DNS can be
 made to); the rule's cases on real `fetch_events` rows (`test_redteam54._parks`).
@@ -14,6 +19,7 @@ made to); the rule's cases on real `fetch_events` rows (`test_redteam54._parks`)
 from __future__ import annotations
 
 import asyncio
+import gzip
 import threading
 
 import duckdb
@@ -24,8 +30,8 @@ from newsflow.models import FetchResult, HostPause, Outcome
 from newsflow.refusedpages import server_key
 from newsflow.urls import host_key
 from tests.hostile.rawserver import RawServer
-from tests.hostile.servers import settings, static_resolver
-from tests.hostile.test_redteam53 import PAGE, ROBOTS_404
+from tests.hostile.servers import fetch_article, fetch_feed, settings, static_resolver
+from tests.hostile.test_redteam53 import ARTICLE, PAGE, ROBOTS_404
 from tests.hostile.test_redteam54 import _parks, refusals_store  # noqa: F401 (the fixture, used by name)
 
 LIMITED = b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n"
@@ -101,3 +107,53 @@ def test_a_refusal_after_the_other_spelling_served_counts_nothing(
 ) -> None:
     runs = [(4.0, shape.removesuffix("_batch_before")), (2.0, shape.removesuffix("_batch_before")), (0.0, shape)]
     assert (_parks(refusals_store, runs) is not None) is parked
+
+
+# --- a Content-Length longer than the body, then the close -------------------------------------------------------
+
+FEED = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>http://x.test/</link>'
+        b"<item><title>one</title><link>http://x.test/1</link><guid>1</guid></item></channel></rss>")
+
+
+def _declared(body: bytes, length: int, kind: str, packed: bool = False) -> bytes:
+    """`body` under a `Content-Length` of `length`, then the close (RawServer closes after each answer)."""
+    content_type = b"application/rss+xml" if kind == "feed" else b"text/html"
+    sent = gzip.compress(body, mtime=0) if packed else body
+    coding = b"Content-Encoding: gzip\r\n" if packed else b""
+    return (b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type + b"\r\n" + coding
+            + b"Content-Length: %d\r\n\r\n" % length + sent)
+
+
+def _fetched(kind: str, answer: bytes) -> FetchResult:
+    server = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else answer)
+    try:
+        fetch = fetch_feed if kind == "feed" else fetch_article
+        return fetch(settings(timeout=2.0), server.url(f"/{kind}"))
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("kind", ["feed", "article"])
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip-under-its-unpacked-length"])
+def test_a_whole_document_under_a_longer_content_length_then_the_close_is_whole(kind: str, packed: bool) -> None:
+    """Before: `protocol_error` at once, "RemoteProtocolError: peer closed connection without sending complete
+    message body", counted: such a page parked after three runs, such a feed backing off for good. Now the body
+    that closed its document (and its gzip stream, checked by its CRC) is whole."""
+    body = FEED if kind == "feed" else ARTICLE
+    result = _fetched(kind, _declared(body, len(body) + (0 if packed else 500), kind, packed))
+    assert result.outcome is Outcome.OK, result.error
+    assert (result.body if kind == "feed" else result.html) == body
+
+
+@pytest.mark.parametrize(("kind", "cut"), [("feed", "mid-document"), ("article", "mid-document"),
+                                           ("article", "text-after-the-root")])
+def test_a_body_cut_before_its_content_length_and_its_documents_end_is_still_cut(kind: str, cut: str) -> None:
+    """Controls (held on main, now in our words): the document did not end, or more came after its end: not
+    stored, one line naming the URL and both lengths, tried again later."""
+    body = FEED if kind == "feed" else ARTICLE
+    sent = body[: len(body) // 2] if cut == "mid-document" else body + b"<p>more"
+    result = _fetched(kind, _declared(sent, len(body) + 500, kind))
+    assert result.outcome is Outcome.PROTOCOL_ERROR and result.body == result.html == b""
+    assert f"the connection closed after {len(sent)} bytes of its Content-Length of {len(body) + 500} bytes" in (
+        result.error or ""), result.error
+    assert result.url in (result.error or "") and "\n" not in (result.error or "")
