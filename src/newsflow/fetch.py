@@ -9,7 +9,7 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`); a body's bytes read past a short `Content-Length` are the
-  body's (`fetchbody.with_overrun`, red team 46; feeds and robots.txt, and a packed body's, red team 47);
+  body's (`fetchlength.with_overrun`, red team 46; feeds and robots.txt, and a packed body's, red team 47);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);
@@ -33,15 +33,16 @@ import asyncio
 import logging
 import ssl
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 
 import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
-from newsflow.fetchbody import BodyCutShort, check_closed_short, read_body, with_overrun
+from newsflow.fetchbody import BodyCutShort, read_body
 from newsflow.fetchdeadline import timed, waiting_uncounted
+from newsflow.fetchlength import ClosedBeforeLength, check_closed_short, with_overrun
 from newsflow.fetchrecord import ACCEPT_ENCODING, ARTICLE_ACCEPT, ConnectionTrace, Trail, feed_headers
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
@@ -380,7 +381,7 @@ class Fetcher(FetchWalk):
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
         assert isinstance(stream, httpx.AsyncByteStream)
         connection = trail.connection.http_connection if trail.connection is not None else None
-        closed = _ClosedBeforeLength()
+        closed = ClosedBeforeLength(httpx.RemoteProtocolError, _CLOSED_BEFORE_LENGTH)
         body = await read_body(closed.ends(stream), headers, trail, max_bytes, sniff,
                                lambda: netguard.bytes_past_body(connection))
         if closed.at is not None:
@@ -394,19 +395,3 @@ class Fetcher(FetchWalk):
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
 
-
-class _ClosedBeforeLength:
-    """A body the server closed before its `Content-Length`, read as a body that ended there (`at`: h11's words),
-    for `fetchbody.check_closed_short` to judge: whole when its document ended (red team 55)."""
-
-    def __init__(self) -> None:
-        self.at: str | None = None
-
-    async def ends(self, stream: httpx.AsyncByteStream) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in stream:
-                yield chunk
-        except httpx.RemoteProtocolError as exc:
-            if not str(exc).startswith(_CLOSED_BEFORE_LENGTH):
-                raise
-            self.at = str(exc).removeprefix(_CLOSED_BEFORE_LENGTH).strip(" ()")

@@ -175,21 +175,6 @@ async def read_body(
     return body
 
 
-def check_closed_short(body: bytes, trail: Trail, came: str) -> None:
-    """A body its server closed before its `Content-Length` (`came`: h11's "N bytes, expected M") is whole only
-    when it closed its document, nothing after it (`ends_its_document`; a packed one's stream ended too, or
-    `read_body` refused it): a length counted before a filter shrank the page (an output handler converting it to
-    Latin-1, a minifier, compression after the length was set) had such pages `protocol_error` every run, parked
-    after `max_article_attempts` (red team 55); Firefox shows them. Else `BodyCutShort`, naming both numbers."""
-    if ends_its_document(body, trail.kind):
-        logger.info("GET %s: the server closed before its Content-Length (%s) after the document's end: taken "
-                    "as whole", trail.url[:200], came)
-        return
-    came = came.replace(", expected", " of its Content-Length of")
-    raise BodyCutShort(f"body cut short: the connection closed after {came} bytes, before the {_WHAT[trail.kind]}'s "
-                       "end; not stored, tried again later")
-
-
 def _ended_by_silence(body: bytes, decoder: charset.BoundedDecoder, trail: Trail, silence: float,
                       max_bytes: int) -> bool:
     """After a silence of `silence` s or more (`heldopen`): whether the body read is whole: its document, unpacked,
@@ -236,32 +221,6 @@ def _finished_from(decoder: charset.BoundedDecoder, rest: bytes, trail: Trail) -
             return unpacked_rest
     raise BodyCutShort(f"the {decoder.encoding} stream ends before its end ({came} bytes came"
                        f"{f', and {len(rest)} past its Content-Length do not end it' if rest else ''})")
-
-
-def with_overrun(body: bytes, headers: Mapping[str, str], trail: Trail, max_bytes: int,
-                 overrun: Callable[[], bytes]) -> bytes:
-    """The body with the bytes read with it past its `Content-Length` that are text and no answer of their own
-    (`overrun`: `netguard.body_overrun`), unless the body closed its document before them (`ends_its_document`).
-    A server counting its page short (in characters, not bytes, or before a template's end) had the page stored
-    cut there, as a whole one (red team 46); a feed so counted lost its last entries, a robots.txt its last rules,
-    its disallowed pages fetched (red team 47). Past the cap a page or feed is `BodyCutShort`, not stored cut; a
-    robots.txt is read to its limit (`first_lines`)."""
-    framed = "transfer-encoding" not in headers and "content-encoding" not in headers
-    if not framed or ends_its_document(body, trail.kind) or not (rest := overrun()):
-        return body
-    declared, what = headers.get("content-length", "")[:20], _WHAT[trail.kind]
-    if trail.kind is FetchKind.ROBOTS and len(body) + len(rest) > max_bytes:
-        return body if trail.bytes_read >= max_bytes else first_lines((body + rest)[:max_bytes])
-    if len(body) + len(rest) > max_bytes:
-        raise BodyCutShort(f"the {what} ran past its Content-Length of {declared} bytes and its rest passes "
-                           f"fetch.max_bytes ({max_bytes:,}); the {what} read is cut short, not stored")
-    logger.info("GET %s: %d bytes past its Content-Length of %s, taken as the %s's", trail.url[:200], len(rest),
-                declared, what)
-    trail.bytes_read += len(rest)  # the row's `bytes` is the body's, as stored
-    return body + rest
-
-
-_WHAT = {FetchKind.ARTICLE: "page", FetchKind.FEED: "feed", FetchKind.ROBOTS: "robots.txt"}
 
 
 def ends_its_document(body: bytes, kind: FetchKind) -> bool:
