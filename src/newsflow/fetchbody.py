@@ -6,7 +6,8 @@ and the response's headers as a lower-cased mapping.
 A body cut short must never be stored as if whole: its feed's last item would carry a cut link or
 GUID for good, its article a cut text. What tells a cut body from a whole one, and only that:
 
-- a declared `Content-Length` not reached, or a chunked body without its last chunk: h11 raises,
+- a declared `Content-Length` not reached before the close, unless the body closed its document
+  (`fetchlength.check_closed_short`, red team 55), or a chunked body without its last chunk: h11 raises,
   and `fetch.py` records `protocol_error`;
 - a gzip or deflate stream that does not reach its end (`charset.BoundedDecoder.complete`);
 - a body of no declared length, ended by the server closing the connection (HTTP/1.0 style), whose

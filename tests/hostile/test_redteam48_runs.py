@@ -381,7 +381,8 @@ class RepeatedWorld(ServedWorld):
             self._pause_host(chain[hop + 1].host, chain[hop].pauses_next)
         last = hop + 1 == len(chain)
         body = self.page(article) if last else b"moved"
-        head = b"HTTP/1.1 200\r\n" if last else b"HTTP/1.1 302\r\nLocation: %s\r\n" % self.url(article, hop + 1).encode()
+        head = (b"HTTP/1.1 200\r\n" if last
+                else b"HTTP/1.1 302\r\nLocation: %s\r\n" % self.url(article, hop + 1).encode())
         half = len(body) // 2
         chunks = (b"%x;rt=55;q=\"a b\"\r\n%s\r\n%x\r\n%s\r\n" % (half, body[:half], len(body) - half, body[half:])
                   + b"0\r\nX-Checksum: 55\r\n\r\n")
