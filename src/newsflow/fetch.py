@@ -129,11 +129,11 @@ async def _close_idle(url: str, transport: httpx.AsyncBaseTransport) -> None:
         pass
 
 
-# h11's words for an answer that does not begin as one: on a reused connection, the bytes a server wrote past
-# its last body's `Content-Length` (a length counted in characters, not bytes), not this request's answer.
 # h11's words for a close before a `Content-Length` was reached ("… (received N bytes, expected M)"); a chunked
 # body cut so says "(incomplete chunked read)" and stays h11's error (its last chunk is its only end)
 _CLOSED_BEFORE_LENGTH = "peer closed connection without sending complete message body (received"
+# h11's words for an answer that does not begin as one: on a reused connection, the bytes a server wrote past
+# its last body's `Content-Length` (a length counted in characters, not bytes), not this request's answer.
 _NOT_AN_ANSWER = ("without sending a response", "illegal status line", "no response line received")
 
 
@@ -394,4 +394,3 @@ class Fetcher(FetchWalk):
                 return refresh
             return trail.result(Outcome.OK, url, status_code=status, headers=headers, html=html)
         return trail.result(Outcome.OK, url, status_code=status, headers=headers, body=body)
-
