@@ -385,7 +385,7 @@ class Fetcher(FetchWalk):
         body = await read_body(closed.ends(stream), headers, trail, max_bytes, sniff,
                                lambda: netguard.bytes_past_body(connection))
         if closed.at is not None:
-            check_closed_short(body, trail, closed.at)
+            check_closed_short(body, headers, trail, closed.at)
         body = with_overrun(body, headers, trail, max_bytes, lambda: netguard.body_overrun(connection))
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.html_as_utf8(body, content_type)

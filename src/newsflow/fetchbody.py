@@ -6,8 +6,9 @@ and the response's headers as a lower-cased mapping.
 A body cut short must never be stored as if whole: its feed's last item would carry a cut link or
 GUID for good, its article a cut text. What tells a cut body from a whole one, and only that:
 
-- a declared `Content-Length` not reached before the close, unless the body closed its document
-  (`fetchlength.check_closed_short`, red team 55), or a chunked body without its last chunk: h11 raises,
+- a declared `Content-Length` not reached before the close, unless the body is one gzip stream that
+  ended, its CRC and length checked (`fetchlength.check_closed_short`, red team 55), or a chunked body
+  without its last chunk: h11 raises,
   and `fetch.py` records `protocol_error`;
 - a gzip or deflate stream that does not reach its end (`charset.BoundedDecoder.complete`);
 - a body of no declared length, ended by the server closing the connection (HTTP/1.0 style), whose
@@ -166,6 +167,7 @@ async def read_body(
                     sniffing, sniff = False, None
     if not decoder.complete:
         parts.append(_finished_from(decoder, rest(), trail))
+    trail.gzip_whole = decoder.provably_whole
     body = unpacked(b"".join(parts), 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)
     if sniff is not None:
         sniff(body)

@@ -1,7 +1,8 @@
 """A body against its `Content-Length`: bytes past it (`with_overrun`), a close short of it (`check_closed_short`).
 
-Both judge by the document: a body that closed its document (`fetchbody.ends_its_document`) is whole, whatever
-its length said; bytes after that end are not its. No httpx here: `fetch.py` hands the stream to
+Bytes past it are judged by the document: a body that closed its document (`fetchbody.ends_its_document`) before
+them is whole, and they are not its. A close short of it is judged by the gzip stream alone: a body is whole only
+when its stream ended, its CRC and length checked. No httpx here: `fetch.py` hands the stream to
 `ClosedBeforeLength` with httpx's error and h11's words for such a close.
 """
 
@@ -62,15 +63,17 @@ class ClosedBeforeLength:
             self.at = str(exc).removeprefix(self._words).strip(" ()")
 
 
-def check_closed_short(body: bytes, trail: Trail, came: str) -> None:
+def check_closed_short(body: bytes, headers: Mapping[str, str], trail: Trail, came: str) -> None:
     """A body its server closed before its `Content-Length` (`came`: h11's "N bytes, expected M") is whole only
-    when it closed its document, nothing after it (`ends_its_document`; a packed one's stream ended too, or
-    `read_body` refused it): a length counted before a filter shrank the page (an output handler converting it to
-    Latin-1, a minifier, compression after the length was set) had such pages `protocol_error` every run, parked
-    after `max_article_attempts` (red team 55); Firefox shows them. Else `BodyCutShort`, naming both numbers."""
-    if ends_its_document(body, trail.kind):
-        logger.info("GET %s: the server closed before its Content-Length (%s) after the document's end: taken "
-                    "as whole", trail.url[:200], came)
+    when it is one gzip stream that ended, its CRC-32 and size checked (`trail.gzip_whole`, set by `read_body`),
+    and it unpacked to that length: a length set before compression had such bodies `protocol_error` every run,
+    pages parked after `max_article_attempts`, feeds backing off for good (red team 55). Whatever it holds (a
+    page, a JSON feed, a robots.txt), the stream proves it whole; a first gzip member cut from the next seldom
+    unpacks to the length. Anything else is `BodyCutShort`, naming both numbers: a plain body that seems to close
+    its document may be cut after a `</html>` in a script's string (review of red team 55), so it stays cut."""
+    if trail.gzip_whole and headers.get("content-length", "").strip() == str(len(body)):
+        logger.info("GET %s: the server closed before its Content-Length (%s) after its gzip stream's end, its "
+                    "CRC and size checked, unpacked to that length: taken as whole", trail.url[:200], came)
         return
     came = came.replace(", expected", " of its Content-Length of")
     raise BodyCutShort(f"body cut short: the connection closed after {came} bytes, before the {_WHAT[trail.kind]}'s "

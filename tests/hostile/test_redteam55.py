@@ -8,9 +8,10 @@ served us counted as a refusal (red team 54's parking rule), though the server w
 `urls.host_key` drops a leading `www.`: one key, one pause, one spacing; `refusedpages.server_key` counts a
 refusal by that key.
 
-2. A `Content-Length` longer than the body, then the close: `protocol_error` at once whatever came, though the
-document had ended (a length counted before a filter shrank the page). Now a body that closed its document (and its
-gzip stream) is whole; one that did not is still cut, its error naming both lengths.
+2. A `Content-Length` longer than the body, then the close: `protocol_error` at once whatever came, though a gzip
+stream had ended, its CRC and size checked (a length set before compression). Now such a stream unpacked to the
+length is whole, whatever it holds; a plain body stays cut even when it seems to close its document (review: cut
+after a `</html>` in a script's string), its error naming both lengths.
 
 A real server on loopback, reached under both names by a resolver that answers 127.0.0.1 (no local DNS can be
 made to); the rule's cases on real `fetch_events` rows (`test_redteam54._parks`).
@@ -133,25 +134,48 @@ def _fetched(kind: str, answer: bytes) -> FetchResult:
         server.close()
 
 
-@pytest.mark.parametrize("kind", ["feed", "article"])
-@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip-under-its-unpacked-length"])
-def test_a_whole_document_under_a_longer_content_length_then_the_close_is_whole(kind: str, packed: bool) -> None:
-    """Before: `protocol_error` at once, "RemoteProtocolError: peer closed connection without sending complete
-    message body", counted: such a page parked after three runs, such a feed backing off for good. Now the body
-    that closed its document (and its gzip stream, checked by its CRC) is whole."""
-    body = FEED if kind == "feed" else ARTICLE
-    result = _fetched(kind, _declared(body, len(body) + (0 if packed else 500), kind, packed))
+JSON_FEED = b'{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": [{"id": "1", "url": "http://x.test/1"}]}'
+# A print helper's string holds `</body></html>`: a plain body cut right after it seems to close its document
+# (review of red team 55: stored cut, the story's last paragraphs lost, never fetched again)
+SCRIPTED = ARTICLE.replace(b"</body>", b"<script>w.document.write('<html><body>'+s+'</body></html>');</script>"
+                           b"<p>The mayor said the vote was final.</p></body>")
+
+
+@pytest.mark.parametrize(("kind", "body"), [("feed", FEED), ("feed", JSON_FEED), ("article", ARTICLE)],
+                         ids=["rss", "json", "page"])
+def test_a_gzip_stream_ended_under_its_unpacked_length_then_the_close_is_whole(kind: str, body: bytes) -> None:
+    """A `Content-Length` set before compression (the unpacked size), then the close. Before: `protocol_error` at
+    once ("RemoteProtocolError: peer closed connection without sending complete message body"), counted: such a
+    page parked after three runs, such a feed backing off for good. Now a gzip stream that ended, its CRC and
+    length checked, is whole whatever it holds."""
+    result = _fetched(kind, _declared(body, len(body), kind, packed=True))
     assert result.outcome is Outcome.OK, result.error
     assert (result.body if kind == "feed" else result.html) == body
 
 
+@pytest.mark.parametrize("declared", ["packed", "unpacked"])
+def test_two_gzip_members_cut_between_them_are_still_cut(declared: str) -> None:
+    """The first member's end is no proof: a server packing its page in parts (red team 51) cut after the first,
+    its length the packed one's or the whole page's unpacked."""
+    head, rest = SCRIPTED[:200], SCRIPTED[200:]
+    sent = gzip.compress(head, mtime=0)
+    answer = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
+              % (len(sent) + len(gzip.compress(rest, mtime=0)) if declared == "packed" else len(SCRIPTED))) + sent
+    result = _fetched("article", answer)
+    assert result.outcome is Outcome.PROTOCOL_ERROR and result.html == b"", result.error
+
+
 @pytest.mark.parametrize(("kind", "cut"), [("feed", "mid-document"), ("article", "mid-document"),
-                                           ("article", "text-after-the-root")])
-def test_a_body_cut_before_its_content_length_and_its_documents_end_is_still_cut(kind: str, cut: str) -> None:
-    """Controls (held on main, now in our words): the document did not end, or more came after its end: not
-    stored, one line naming the URL and both lengths, tried again later."""
-    body = FEED if kind == "feed" else ARTICLE
-    sent = body[: len(body) // 2] if cut == "mid-document" else body + b"<p>more"
+                                           ("article", "text-after-the-root"), ("feed", "whole-document"),
+                                           ("article", "whole-document"), ("article", "after-a-script-string")])
+def test_a_plain_body_closed_before_its_content_length_is_still_cut(kind: str, cut: str) -> None:
+    """As on main, in our words: a plain body closed short of its length is cut, even when it seems to close its
+    document (a page cut after a `</html>` in a script's string lost its end, stored as whole, when the close of
+    the document was taken as proof): not stored, one line naming the URL and both lengths, tried again later."""
+    body = FEED if kind == "feed" else SCRIPTED if cut == "after-a-script-string" else ARTICLE
+    end = body.find(b"</body></html>'") + len(b"</body></html>")  # (in SCRIPTED only)
+    sent = {"mid-document": body[: len(body) // 2], "text-after-the-root": body + b"<p>more", "whole-document": body,
+            "after-a-script-string": body[:end]}[cut]
     result = _fetched(kind, _declared(sent, len(body) + 500, kind))
     assert result.outcome is Outcome.PROTOCOL_ERROR and result.body == result.html == b""
     assert f"the connection closed after {len(sent)} bytes of its Content-Length of {len(body) + 500} bytes" in (
