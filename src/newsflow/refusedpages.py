@@ -50,15 +50,20 @@ def authority(url: str) -> str:
 
 
 def server_key(netloc: str) -> str:
-    """An `authority`'s host as the host gate keys it (`urls.host_key`: `www.` and the bare name are one server),
-    with its port as written: a page refused at `www.example.com` after `example.com` served one this run is the
-    same server rate-limiting us, not refusing us (red team 55)."""
+    """An `authority`'s host in one spelling (`urls.host_key`) without a leading `www.` before a name that keeps a
+    dot, with its port as written: what this rule alone counts a refusal by. A page refused at `www.example.com`
+    after `example.com` served one this run is taken as one server rate-limiting us, not refusing us (red team 55):
+    the page is parked less, never more. The host gate keeps the two spellings apart (two servers may answer)."""
     host = host_of(f"http://{netloc}/")
     if not host:
         return netloc.lower()
     after_host = netloc.rpartition("@")[2].rpartition("]")[2]
     port = after_host.rpartition(":")[2] if ":" in after_host else ""
-    return f"{host_key(host)}:{port}" if port else host_key(host)
+    key = host_key(host)
+    bare = key.removeprefix("www.")
+    if bare != key and "." in bare and not bare.replace(".", "").isdigit():
+        key = bare
+    return f"{key}:{port}" if port else key
 
 
 def refused_row(asks: Sequence[Ask], max_attempts: int) -> tuple[int, datetime] | None:

@@ -242,15 +242,9 @@ def loop_key(url: str) -> str:
 
 
 def host_key(host: str) -> str:
-    """One spelling per host name: punycode, lower-case, no trailing dot, a dotted quad for an IPv4 address, no
-    leading `www.` before a name that still has a dot; `host` itself when it is no valid name. What the host gate
-    keys its turns and pauses by: `www.example.com` and `example.com` are one server's two spellings, so a 429
-    from one pauses the other and both share one spacing (red team 55: the bare spelling was asked at once)."""
-    if not host:
-        return host
-    key = (canonical_host(host) or host).strip("[]")
-    bare = key.removeprefix("www.")
-    return bare if bare != key and "." in bare and not bare.replace(".", "").isdigit() else key
+    """One spelling per host name: punycode, lower-case, no trailing dot, a dotted quad for an IPv4 address;
+    `host` itself when it is no valid name. What the host gate keys its turns and pauses by."""
+    return (canonical_host(host) or host).strip("[]") if host else host
 
 
 def prefer_page_canonical(entry_canonical: str, page_canonical: str | None) -> str:

@@ -1,12 +1,11 @@
 """Red team 55 (docs/security.md, "Red team 55"): one server under two spellings; a body short of its length.
 
-1. One server reached under two spellings, `www.` and the bare name.
-Before, the host gate keyed `www.site.test` and `site.test` apart: a 429 asking 30 s from one paused only it, and
-the other spelling's pages were asked at once (three of them, the first at the moment of the 429); each spelling
-had its own spacing and its own `per_host_concurrency`. And a page refused at one spelling after the other had
-served us counted as a refusal (red team 54's parking rule), though the server was only rate-limiting us. Now
-`urls.host_key` drops a leading `www.`: one key, one pause, one spacing; `refusedpages.server_key` counts a
-refusal by that key.
+1. One site reached under two spellings, `www.` and the bare name. A page refused at one spelling after the other
+had served us counted as a refusal (red team 54's parking rule), though the server was only rate-limiting us: now
+`refusedpages.server_key` (no leading `www.`) counts it by one key, so the page is parked less, never more. The
+host gate still keys each spelling apart (`urls.host_key`), as on main: a different server may answer the bare
+name (a parked apex answering 503 for an hour), and merging them held the real site's pages (review of red
+team 55).
 
 2. A `Content-Length` longer than the body, then the close: `protocol_error` at once whatever came, though a gzip
 stream had ended, its CRC and size checked (a length set before compression). Now such a stream unpacked to the
@@ -21,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import threading
 
 import duckdb
 import pytest
@@ -31,51 +29,40 @@ from newsflow.models import FetchResult, HostPause, Outcome
 from newsflow.refusedpages import server_key
 from newsflow.urls import host_key
 from tests.hostile.rawserver import RawServer
-from tests.hostile.servers import fetch_article, fetch_feed, settings, static_resolver
+from tests.hostile.servers import fetch_article, fetch_feed, settings
 from tests.hostile.test_redteam53 import ARTICLE, PAGE, ROBOTS_404
 from tests.hostile.test_redteam54 import _parks, refusals_store  # noqa: F401 (the fixture, used by name)
 
-LIMITED = b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n"
+HELD = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 3600\r\nContent-Length: 0\r\n\r\n"
 
 
-def _first_limited() -> tuple[RawServer, list[str]]:
-    """A server answering its first page request 429 (`Retry-After: 30`), every later one the page."""
-    asked: list[str] = []
-    lock = threading.Lock()
+def test_a_pause_at_the_bare_name_does_not_hold_www_another_server() -> None:
+    """`news.test` on a parked host answering 503 `Retry-After: 3600` to everything, `www.news.test` the real site
+    on another address (review of red team 55: merging the two spellings' pauses held the real site's three pages
+    unsent, its line blaming `www.`). The host gate keys each spelling apart, as on main: the pages are stored."""
+    apex = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else HELD, host="127.0.0.2")
+    www = RawServer(lambda path: ROBOTS_404 if path == "/robots.txt" else PAGE)
+    fetch_settings = settings(timeout=2.0, per_host_delay=0.05, max_retry_after=1.0)
 
-    def answer(path: str) -> bytes:
-        if path == "/robots.txt":
-            return ROBOTS_404
-        with lock:
-            asked.append(path)
-            return LIMITED if len(asked) == 1 else PAGE
-    return RawServer(answer), asked
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["127.0.0.2" if host == "news.test" else "127.0.0.1"]
 
-
-def test_a_429_at_one_spelling_pauses_the_other_and_the_pause_is_kept_once() -> None:
-    """Three pages at `www.site.test`, three at `site.test`, one server. Before: after the 429 the bare name's
-    three pages were asked at once (4 requests, all `ok` but the 429's). Now the first answer pauses both: one
-    request, the other five `rate_limited` unsent, the pause kept for the next run under one key."""
-    server, asked = _first_limited()
-    fetch_settings = settings(timeout=2.0, per_host_concurrency=1, per_host_delay=0.05, max_retry_after=1.0)
-    urls = [f"http://{name}:{server.port}/{name[0]}{n}" for name in ("www.site.test", "site.test") for n in range(3)]
-
-    async def every() -> tuple[list[FetchResult], dict[str, HostPause]]:
-        transport = guarded_transport(fetch_settings, resolver=static_resolver("127.0.0.1"))
-        async with Fetcher(fetch_settings, transport=transport) as fetcher:
-            results = await asyncio.gather(*(fetcher.fetch_article(url) for url in urls))
-            return list(results), dict(fetcher.gate.asked)
+    async def every() -> tuple[FetchResult, list[FetchResult], dict[str, HostPause]]:
+        async with Fetcher(fetch_settings, transport=guarded_transport(fetch_settings, resolver=resolve)) as fetcher:
+            first = await fetcher.fetch_article(f"http://news.test:{apex.port}/old-link")
+            rest = await asyncio.gather(*(fetcher.fetch_article(f"http://www.news.test:{www.port}/story{n}")
+                                          for n in range(3)))
+            return first, list(rest), dict(fetcher.gate.asked)
 
     try:
-        results, kept = asyncio.run(every())
+        first, rest, kept = asyncio.run(every())
     finally:
-        server.close()
-    assert len(asked) == 1, asked
-    assert len(results) == len(urls)  # one result a page: nothing lost, nothing doubled
-    assert [r.outcome for r in results] == [Outcome.RATE_LIMITED] * len(urls)
-    assert [r.status_code for r in results].count(429) == 1
-    assert all("\n" not in (r.error or "") for r in results)
-    assert list(kept) == ["site.test"] and kept["site.test"].status == 429
+        apex.close()
+        www.close()
+    assert first.outcome is Outcome.RATE_LIMITED and first.status_code == 503
+    assert [r.outcome for r in rest] == [Outcome.OK] * 3, [r.error for r in rest]
+    assert sorted(r.path for r in www.requests if r.path != "/robots.txt") == ["/story0", "/story1", "/story2"]
+    assert list(kept) == ["news.test"]
 
 
 @pytest.mark.parametrize(("written", "key"), [
@@ -84,20 +71,24 @@ def test_a_429_at_one_spelling_pauses_the_other_and_the_pause_is_kept_once() -> 
     # kept as they are: a name with no dot left, a dotted quad left (a DNS name, not the address), other labels
     ("www.test", "www.test"), ("www", "www"), ("www.127.0.0.1", "www.127.0.0.1"), ("wwwsite.test", "wwwsite.test"),
     ("www2.site.test", "www2.site.test"), ("news.www.site.test", "news.www.site.test"), ("127.0.0.1", "127.0.0.1")])
-def test_which_spellings_are_one_server(written: str, key: str) -> None:
-    assert host_key(written) == key
+def test_which_spellings_the_refusal_rule_counts_as_one_server(written: str, key: str) -> None:
+    assert server_key(written) == key
 
 
-def test_a_refusal_is_counted_by_server_with_its_port() -> None:
+def test_a_refusal_is_counted_by_server_with_its_port_and_only_the_rule_merges_www() -> None:
     assert server_key("www.site.test:8080") == server_key("site.test:8080") == "site.test:8080"
     assert server_key("site.test:8080") != server_key("site.test:8081")
     assert server_key("WWW.Site.Test") == "site.test"
     assert server_key("user@www.site.test:81") == "site.test:81"
+    assert host_key("WWW.Site.Test.") == "www.site.test"  # the host gate's key: each spelling its own
 
 
 @pytest.mark.parametrize(("shape", "parked"), [
     # its sibling served at the `www.` spelling first in each run: the same server rate-limiting us, kept
     ("after_served_www", False),
+    # the page at `www.`, its sibling served at the bare name (review of red team 55, F3)
+    ("after_served_bare", False),
+    ("after_served_bare_batch_before", False),
     # the same when the sibling was loaded by an earlier batch of this run
     ("after_served_www_batch_before", False),
     # served at another host of the site (`shop.`): another server, and the page's refusals count, parked
@@ -107,7 +98,8 @@ def test_a_refusal_after_the_other_spelling_served_counts_nothing(
     refusals_store: duckdb.DuckDBPyConnection, shape: str, parked: bool,  # noqa: F811 (the fixture)
 ) -> None:
     runs = [(4.0, shape.removesuffix("_batch_before")), (2.0, shape.removesuffix("_batch_before")), (0.0, shape)]
-    assert (_parks(refusals_store, runs) is not None) is parked
+    www = "www." if "_bare" in shape else ""
+    assert (_parks(refusals_store, runs, www=www) is not None) is parked
 
 
 # --- a Content-Length longer than the body, then the close -------------------------------------------------------
@@ -181,3 +173,14 @@ def test_a_plain_body_closed_before_its_content_length_is_still_cut(kind: str, c
     assert f"the connection closed after {len(sent)} bytes of its Content-Length of {len(body) + 500} bytes" in (
         result.error or ""), result.error
     assert result.url in (result.error or "") and "\n" not in (result.error or "")
+
+
+@pytest.mark.parametrize(("last", "parked"), [("after_served_bare", False), ("after_served_bare_batch_before", False),
+                                              ("refused", True)])  # the control: a third refusal parks
+def test_this_runs_refusal_at_www_after_the_bare_name_served_is_not_the_third(
+    refusals_store: duckdb.DuckDBPyConnection, last: str, parked: bool,  # noqa: F811 (the fixture)
+) -> None:
+    """Two refusals counted in earlier runs; this run's, the page at `www.` after its sibling at the bare name
+    served, does not count (`refusedpages.counted_now` by `server_key`): not parked (review of red team 55, F3)."""
+    runs = [(4.0, "refused"), (2.0, "refused"), (0.0, last)]
+    assert (_parks(refusals_store, runs, www="www.") is not None) is parked
