@@ -41,6 +41,7 @@ class _ZlibStage:
         self._inflater = self._new_inflater()
         self._carried = b""  # the start of the next gzip member, read with the end of the last
         self.started = False
+        self.members = 1  # gzip members begun
         self._raw = False  # deflate read raw, once the zlib header failed
 
     def _new_inflater(self) -> zlib._Decompress:
@@ -56,7 +57,7 @@ class _ZlibStage:
         rest = self._inflater.unused_data
         if self.encoding != "gzip" or not self._inflater.eof or not rest.startswith(GZIP_MAGIC):
             return False
-        self._inflater, self._carried = self._new_inflater(), rest
+        self._inflater, self._carried, self.members = self._new_inflater(), rest, self.members + 1
         return True
 
     def _inflate(self, data: bytes, limit: int) -> bytes:
@@ -78,6 +79,12 @@ class _ZlibStage:
     def ended(self) -> bool:
         """The compressed stream reached its end (a gzip trailer, a deflate final block)."""
         return self._inflater.eof
+
+    @property
+    def one_whole_member(self) -> bool:
+        """One gzip member read to its trailer (zlib checked its CRC-32 and length), nothing after it."""
+        return (self.encoding == "gzip" and self.started and self.members == 1 and self._inflater.eof
+                and not self._inflater.unused_data)
 
 
 _ENCODING_ALIASES = {"gzip": "gzip", "x-gzip": "gzip", "deflate": "deflate"}
@@ -105,6 +112,13 @@ class BoundedDecoder:
         """Every compressed layer reached its end; a stream that stops before it was cut short.
         No byte at all is not a cut stream (an empty body is judged where a body is needed)."""
         return all(stage.ended or not stage.started for stage in self._stages)
+
+    @property
+    def provably_whole(self) -> bool:
+        """The body is one gzip stream (one member) that ended, its CRC-32 and length checked: whole, whatever
+        the connection did after (red team 55). No other coding proves it: deflate checks no length, and a
+        gzip member's end may be only the first of several (red team 51)."""
+        return len(self._stages) == 1 and self._stages[0].one_whole_member
 
     def feed(self, chunk: bytes) -> bytes:
         data = chunk

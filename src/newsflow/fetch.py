@@ -9,7 +9,7 @@ whose `outcome` says what happened (see `models.Outcome` and docs/security.md):
 - a whole-request deadline of `timeout` s over connect, headers and body of every hop (httpx's are per read);
 - the decoded body is capped at `max_bytes` while streaming, and a body cut short is an error,
   never stored as whole (`fetchbody.read_body`); a body's bytes read past a short `Content-Length` are the
-  body's (`fetchbody.with_overrun`, red team 46; feeds and robots.txt, and a packed body's, red team 47);
+  body's (`fetchlength.with_overrun`, red team 46; feeds and robots.txt, and a packed body's, red team 47);
 - redirects are followed by hand: at most `max_redirects`, loops detected, every hop re-checked
   by the SSRF guard in `netguard` (which sits where sockets are opened) and by robots.txt; an
   article page's immediate `Refresh` header or `<meta http-equiv="refresh">` is one too (`refresh_target`);
@@ -40,8 +40,9 @@ import httpx
 
 from newsflow import charset, netguard
 from newsflow.config import FetchSettings
-from newsflow.fetchbody import BodyCutShort, read_body, with_overrun
+from newsflow.fetchbody import BodyCutShort, read_body
 from newsflow.fetchdeadline import timed, waiting_uncounted
+from newsflow.fetchlength import ClosedBeforeLength, check_closed_short, with_overrun
 from newsflow.fetchrecord import ACCEPT_ENCODING, ARTICLE_ACCEPT, ConnectionTrace, Trail, feed_headers
 from newsflow.fetchrules import (
     REDIRECT_STATUSES,
@@ -128,6 +129,9 @@ async def _close_idle(url: str, transport: httpx.AsyncBaseTransport) -> None:
         pass
 
 
+# h11's words for a close before a `Content-Length` was reached ("… (received N bytes, expected M)"); a chunked
+# body cut so says "(incomplete chunked read)" and stays h11's error (its last chunk is its only end)
+_CLOSED_BEFORE_LENGTH = "peer closed connection without sending complete message body (received"
 # h11's words for an answer that does not begin as one: on a reused connection, the bytes a server wrote past
 # its last body's `Content-Length` (a length counted in characters, not bytes), not this request's answer.
 _NOT_AN_ANSWER = ("without sending a response", "illegal status line", "no response line received")
@@ -377,7 +381,11 @@ class Fetcher(FetchWalk):
         stream = response.stream  # raw bytes: Content-Encoding is undone by the bounded decoder
         assert isinstance(stream, httpx.AsyncByteStream)
         connection = trail.connection.http_connection if trail.connection is not None else None
-        body = await read_body(stream, headers, trail, max_bytes, sniff, lambda: netguard.bytes_past_body(connection))
+        closed = ClosedBeforeLength(httpx.RemoteProtocolError, _CLOSED_BEFORE_LENGTH)
+        body = await read_body(closed.ends(stream), headers, trail, max_bytes, sniff,
+                               lambda: netguard.bytes_past_body(connection))
+        if closed.at is not None:
+            check_closed_short(body, headers, trail, closed.at)
         body = with_overrun(body, headers, trail, max_bytes, lambda: netguard.body_overrun(connection))
         if trail.kind is FetchKind.ARTICLE:  # keep only the decoded page, as UTF-8 (see FetchResult)
             html = charset.html_as_utf8(body, content_type)

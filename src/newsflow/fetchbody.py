@@ -6,7 +6,9 @@ and the response's headers as a lower-cased mapping.
 A body cut short must never be stored as if whole: its feed's last item would carry a cut link or
 GUID for good, its article a cut text. What tells a cut body from a whole one, and only that:
 
-- a declared `Content-Length` not reached, or a chunked body without its last chunk: h11 raises,
+- a declared `Content-Length` not reached before the close, unless the body is one gzip stream that
+  ended, its CRC and length checked (`fetchlength.check_closed_short`, red team 55), or a chunked body
+  without its last chunk: h11 raises,
   and `fetch.py` records `protocol_error`;
 - a gzip or deflate stream that does not reach its end (`charset.BoundedDecoder.complete`);
 - a body of no declared length, ended by the server closing the connection (HTTP/1.0 style), whose
@@ -165,6 +167,7 @@ async def read_body(
                     sniffing, sniff = False, None
     if not decoder.complete:
         parts.append(_finished_from(decoder, rest(), trail))
+    trail.gzip_whole = decoder.provably_whole
     body = unpacked(b"".join(parts), 0 if decoder.identity else decoder.encoding.count(",") + 1, max_bytes)
     if sniff is not None:
         sniff(body)
@@ -221,32 +224,6 @@ def _finished_from(decoder: charset.BoundedDecoder, rest: bytes, trail: Trail) -
             return unpacked_rest
     raise BodyCutShort(f"the {decoder.encoding} stream ends before its end ({came} bytes came"
                        f"{f', and {len(rest)} past its Content-Length do not end it' if rest else ''})")
-
-
-def with_overrun(body: bytes, headers: Mapping[str, str], trail: Trail, max_bytes: int,
-                 overrun: Callable[[], bytes]) -> bytes:
-    """The body with the bytes read with it past its `Content-Length` that are text and no answer of their own
-    (`overrun`: `netguard.body_overrun`), unless the body closed its document before them (`ends_its_document`).
-    A server counting its page short (in characters, not bytes, or before a template's end) had the page stored
-    cut there, as a whole one (red team 46); a feed so counted lost its last entries, a robots.txt its last rules,
-    its disallowed pages fetched (red team 47). Past the cap a page or feed is `BodyCutShort`, not stored cut; a
-    robots.txt is read to its limit (`first_lines`)."""
-    framed = "transfer-encoding" not in headers and "content-encoding" not in headers
-    if not framed or ends_its_document(body, trail.kind) or not (rest := overrun()):
-        return body
-    declared, what = headers.get("content-length", "")[:20], _WHAT[trail.kind]
-    if trail.kind is FetchKind.ROBOTS and len(body) + len(rest) > max_bytes:
-        return body if trail.bytes_read >= max_bytes else first_lines((body + rest)[:max_bytes])
-    if len(body) + len(rest) > max_bytes:
-        raise BodyCutShort(f"the {what} ran past its Content-Length of {declared} bytes and its rest passes "
-                           f"fetch.max_bytes ({max_bytes:,}); the {what} read is cut short, not stored")
-    logger.info("GET %s: %d bytes past its Content-Length of %s, taken as the %s's", trail.url[:200], len(rest),
-                declared, what)
-    trail.bytes_read += len(rest)  # the row's `bytes` is the body's, as stored
-    return body + rest
-
-
-_WHAT = {FetchKind.ARTICLE: "page", FetchKind.FEED: "feed", FetchKind.ROBOTS: "robots.txt"}
 
 
 def ends_its_document(body: bytes, kind: FetchKind) -> bool:

@@ -60,6 +60,7 @@ class Trail:
     # A redirect target not to follow, answered as "nothing of its own" instead: a feed redirecting
     # onto another configured feed, whose own poll fetches that URL (newsflow.polls).
     stop_at: Callable[[str], bool] | None = None
+    gzip_whole: bool = False  # the last body read was one gzip stream that ended (`BoundedDecoder.provably_whole`)
 
     @property
     def on_stale_connection(self) -> bool:

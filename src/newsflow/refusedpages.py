@@ -22,6 +22,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsflow.models import EntryAttempt, FetchEvent, FetchKind, Outcome
+from newsflow.urls import host_key, host_of
 
 # Three days: a server overloaded by a news spike or down for a weekend's maintenance has answered again by
 # then, so no page of a site that recovers is parked for its busy spell; one that still refuses is refusing us.
@@ -48,6 +49,23 @@ def authority(url: str) -> str:
     return parts[2] if len(parts) > 2 else ""
 
 
+def server_key(netloc: str) -> str:
+    """An `authority`'s host in one spelling (`urls.host_key`) without a leading `www.` before a name that keeps a
+    dot, with its port as written: what this rule alone counts a refusal by. A page refused at `www.example.com`
+    after `example.com` served one this run is taken as one server rate-limiting us, not refusing us (red team 55):
+    the page is parked less, never more. The host gate keeps the two spellings apart (two servers may answer)."""
+    host = host_of(f"http://{netloc}/")
+    if not host:
+        return netloc.lower()
+    after_host = netloc.rpartition("@")[2].rpartition("]")[2]
+    port = after_host.rpartition(":")[2] if ":" in after_host else ""
+    key = host_key(host)
+    bare = key.removeprefix("www.")
+    if bare != key and "." in bare and not bare.replace(".", "").isdigit():
+        key = bare
+    return f"{key}:{port}" if port else key
+
+
 def refused_row(asks: Sequence[Ask], max_attempts: int) -> tuple[int, datetime] | None:
     """The row of counted refusals that parks the page at its last ask (how many, the first's time), or None.
 
@@ -64,8 +82,9 @@ def refused_row(asks: Sequence[Ask], max_attempts: int) -> tuple[int, datetime] 
 
 
 def counted_now(event: FetchEvent, served_first: Mapping[str, datetime]) -> bool:
-    """This run's refusal counts: its host served no article earlier in this run (`served_first`: host's first)."""
-    first = served_first.get(authority(event.url))
+    """This run's refusal counts: its host served no article earlier in this run (`served_first`: each
+    `server_key`'s first)."""
+    first = served_first.get(server_key(authority(event.url)))
     return answered_rate_limited(event) and (first is None or first >= event.at)
 
 
@@ -84,7 +103,7 @@ def park_refused(
                                         [attempts[n].entry_canonical_url for n in refused])
     served_first = dict(served_before)
     for event in events:
-        host = authority(event.url)
+        host = server_key(authority(event.url))
         if served(event) and (host not in served_first or event.at < served_first[host]):
             served_first[host] = event.at
     parked = list(attempts)

@@ -41,7 +41,9 @@ Red team 52 added hops that answer 429 with a `Retry-After` nobody can read to a
 and hops that send `103 Early Hints` and `100 Continue` before their answer (`hinted`: as `fast`). Red team 53's
 hops answer 429 with no `Retry-After` at all (`bare_once`: paused the same default, the same invariants). Red team
 54's hops pack their page twice under `Content-Encoding: gzip, gzip` and redirect by a protocol-relative `Location`
-(`stacked`: as `fast`; `KEPT[9]`'s second chain ends on one).
+(`stacked`: as `fast`; `KEPT[9]`'s second chain ends on one). Red team 55's hops frame their answer as servers
+may and h11 reads (`framed`: chunk extensions, a trailer, an obs-folded header, no reason phrase; as `fast`, the
+connection kept; `KEPT[6]`'s chain is two).
 
 CI runs the kept worlds (`KEPT`); `NEWSFLOW_WORLD_EXAMPLES=<n>` hunts more (`NEWSFLOW_WORLD_SHRINK=1` shrinks).
 """
@@ -78,11 +80,13 @@ HOSTS = 4  # the kept worlds' (generated ones draw up to 3)
 pytestmark = pytest.mark.timeout(3600 if EXAMPLES else 300)
 
 ANSWERS = ("fast", "slow", "limited_once", "limited_once", "busy_once", "flaky", "lying", "held_open", "held_close",
-           "shed", "garbled_once", "bare_once", "hinted", "stacked")
+           "shed", "garbled_once", "bare_once", "hinted", "stacked", "framed")
 HELD = ("held_open", "held_close")
 # `hinted` (red team 52): a `103 Early Hints` and a `100 Continue` before the hop's answer
 # `stacked` (red team 54): the page packed twice under `Content-Encoding: gzip, gzip`, a redirect's `Location`
 # protocol-relative (`//host:port/path`): as `fast`
+# `framed` (red team 55): chunked in two chunks, the first with extensions, a trailer after the last, an obs-folded
+# header, a status line with no reason phrase: as `fast`, its connection kept for the host's next request
 HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"
 # `lying` (red team 49): the hop says `Content-Encoding: gzip` on every run, over plain bytes on every second run
 LIE = b"<html><body><p>plain bytes under a gzip label</p></body></html>"
@@ -242,8 +246,9 @@ KEPT = [
                per_host=4, robots=True), gaps=(1.0,), robots_txt="allow-longer"),
     # Review of red team 49: "allow everyone, block one bot" (`User-agent: *`, an empty `Disallow:`, then a bot's
     # `Disallow: /`). Read with the empty `Disallow:` as no rule, the bot's agent joined the `*` group: every page
-    # `robots_disallowed`, parked at once, for good.
-    Runs(World(chains=((Hop(0, "fast", 0.0), Hop(1, "fast", 0.0)),), kept=(0.0, 0.0), timeout=2.0, per_host=4,
+    # `robots_disallowed`, parked at once, for good. Red team 55: the redirect and the page `framed` (chunked with
+    # extensions and a trailer, an obs-folded header, no reason phrase), each after its host's robots.txt.
+    Runs(World(chains=((Hop(0, "framed", 0.0), Hop(1, "framed", 0.0)),), kept=(0.0, 0.0), timeout=2.0, per_host=4,
                robots=True), gaps=(0.0,), robots_txt="allow-all-but-one-bot"),
     # Red team 50's new class: a redirect and its page each answered HTTP/1.0 with no length and `Connection:
     # keep-alive`, the connection held open after the body. Before: the page read until the deadline, `timeout`
@@ -301,6 +306,9 @@ class RepeatedWorld(ServedWorld):
             if drawn.answer == "stacked":
                 self._stacked(handler, article, hop)
                 return
+            if drawn.answer == "framed":
+                self._framed(handler, article, hop)
+                return
             if drawn.answer == "hinted":
                 handler.wfile.write(HINTS)
             handle(handler)
@@ -335,7 +343,7 @@ class RepeatedWorld(ServedWorld):
         """A chain of only fast and held-open hops, no pause on its way, whose held-open page ended `timeout`: its
         document came whole, and nothing else in the world could time it out (red team 50's class)."""
         chain = self.world.chains[article]
-        calm = all(hop.answer in ("fast", "shed", "hinted", "stacked", *HELD) and not hop.pauses_next
+        calm = all(hop.answer in ("fast", "shed", "hinted", "stacked", "framed", *HELD) and not hop.pauses_next
                    and not self.world.kept[hop.host] for hop in chain)
         return calm and chain[-1].answer in HELD and outcome is Outcome.TIMEOUT
 
@@ -363,6 +371,24 @@ class RepeatedWorld(ServedWorld):
         if not last:
             headers["Location"] = self.url(article, hop + 1).removeprefix("http:")
         send_bytes(handler, status, gzip.compress(gzip.compress(body)), "text/html", headers)
+
+    def _framed(self, handler: BaseHTTPRequestHandler, article: int, hop: int) -> None:
+        """The page (or a redirect) chunked in two, the first chunk with extensions, a trailer after the last, an
+        obs-folded header and no reason phrase (red team 55: all read whole on main, the connection kept; drawn so
+        that they stay so)."""
+        chain = self.world.chains[article]
+        if chain[hop].pauses_next and hop + 1 < len(chain):
+            self._pause_host(chain[hop + 1].host, chain[hop].pauses_next)
+        last = hop + 1 == len(chain)
+        body = self.page(article) if last else b"moved"
+        head = (b"HTTP/1.1 200\r\n" if last
+                else b"HTTP/1.1 302\r\nLocation: %s\r\n" % self.url(article, hop + 1).encode())
+        half = len(body) // 2
+        chunks = (b"%x;rt=55;q=\"a b\"\r\n%s\r\n%x\r\n%s\r\n" % (half, body[:half], len(body) - half, body[half:])
+                  + b"0\r\nX-Checksum: 55\r\n\r\n")
+        handler.wfile.write(head + b"Content-Type: text/html\r\nX-Folded: one\r\n two\r\nTransfer-Encoding: chunked\r\n"
+                            b"Connection: keep-alive\r\n\r\n" + chunks)
+        handler.wfile.flush()
 
     def failed_by_the_world(self, article: int, run: int, outcome: Outcome) -> bool:
         """The run's counted failure that the world drew: a flaky hop's 500, or a lying last hop's plain bytes, on

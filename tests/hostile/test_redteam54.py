@@ -99,11 +99,19 @@ def _row(run: str, at: datetime, url: str, status: int | None) -> FetchEvent:
 
 def _run_rows(run: str, at: datetime, page: str, shape: str) -> list[FetchEvent]:
     """One run's rows for the page: "refused" (asked first on its host, 429), "after_served" (its sibling on the
-    same host served first, then the page 429: a site rate-limiting us), "after_refusal" (the page 429 first, its
+    same host served first, then the page 429: a site rate-limiting us; "_www" the sibling at `www.`, the same
+    server; "_bare" at the bare name, the page at `www.`; "_elsewhere" at another host of the site),
+    "after_refusal" (the page 429 first, its
     sibling served after the pause), "served" (200), "unsent" (its host paused: never sent)."""
     sibling, second = page.replace("/sport/", "/main/"), at + timedelta(seconds=1)
+    www, elsewhere = sibling.replace("http://", "http://www."), sibling.replace("http://", "http://shop.")
+    bare = sibling.replace("http://www.", "http://")
     return {"refused": [_row(run, at, page, 429)],
             "after_served": [_row(run, at, sibling, 200), _row(run, second, page, 429)],
+            # red team 55: the sibling served under the host's `www.` spelling (one server), or on another host
+            "after_served_www": [_row(run, at, www, 200), _row(run, second, page, 429)],
+            "after_served_elsewhere": [_row(run, at, elsewhere, 200), _row(run, second, page, 429)],
+            "after_served_bare": [_row(run, at, bare, 200), _row(run, second, page, 429)],
             "after_refusal": [_row(run, at, page, 429), _row(run, second, sibling, 200)],
             "served": [_row(run, at, page, 200)],
             "unsent": [_row(run, at, page, None)]}[shape]
@@ -117,10 +125,11 @@ def refusals_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.
 
 
 def _parks(con: duckdb.DuckDBPyConnection, runs: list[tuple[float, str]], max_attempts: int = 3,
-           zone: str = "UTC") -> str | None:
+           zone: str = "UTC", www: str = "") -> str | None:
     """`runs` (days ago, shape), the last this run: the rows before it stored in a real warehouse, the last run's
-    loaded by `park_refused` over `refusal_history`, as `pipeline._load_built` does. The error if parked."""
-    now, page = datetime.now(UTC).replace(microsecond=0), f"http://news{next(_HOSTS)}.example/sport/1"
+    loaded by `park_refused` over `refusal_history`, as `pipeline._load_built` does. The error if parked. `www`:
+    "www." puts the page at its host's `www.` spelling (red team 55)."""
+    now, page = datetime.now(UTC).replace(microsecond=0), f"http://{www}news{next(_HOSTS)}.example/sport/1"
     con.execute(f"SET TimeZone = '{zone}'")
     try:
         insert_entries(con, "r0", [FeedEntry("f", page, page, page, "t", None, None)], [now - timedelta(days=200)])

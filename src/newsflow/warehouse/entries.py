@@ -6,16 +6,19 @@ writes: column lists unnested into one statement, anti-joins instead of unique i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import duckdb
 
 from newsflow.credentials import optional_without_credentials, url_without_credentials
 from newsflow.models import EntryAttempt, FeedEntry, PendingArticle
-from newsflow.refusedpages import authority
+from newsflow.refusedpages import authority, server_key
 from newsflow.urls import host_key, host_of
 from newsflow.warehouse.loads import unnested
+
+K = TypeVar("K", bound=Hashable)
 
 FIRST_WINDOW = timedelta(days=4)  # a page's refusals read back in windows of 4 days, 16 days, ...
 MAX_WINDOW = timedelta(days=64)  # past it, the rest of its life at once
@@ -278,7 +281,7 @@ def refusal_history(
     for url, ones in asks.items():  # the ask before the row, if any, breaks it: kept as an ask that did not count
         if url in clean and len(counted[url]) < len(ones):
             history[clean[url]].insert(0, (ones[len(ones) - len(counted[url]) - 1][1], False))
-    return history, _served_first_in(con, run_id, {authority(url) for url in clean})
+    return history, _served_first_in(con, run_id, {server_key(authority(url)) for url in clean})
 
 
 def _trailing_refusals(asks: Sequence[tuple[str, datetime, bool]]) -> list[tuple[str, datetime]]:
@@ -307,7 +310,7 @@ def _counted_back(
         for url in list(left):
             while left[url] and left[url][0][1] >= start:
                 run, at = left[url].pop(0)
-                if first.get((run, authority(url)), at) < at:  # its host served one before it: not counted
+                if first.get((run, server_key(authority(url))), at) < at:  # its host served one before it: not counted
                     left[url] = []
                     break
                 counted[url].append((run, at))
@@ -320,14 +323,14 @@ def _counted_back(
 def _served_first_in_runs(
     con: duckdb.DuckDBPyConnection, runs: list[str], since: datetime, until: datetime,
 ) -> dict[tuple[str, str], datetime]:
-    """Each (run, host)'s first served article's time among `runs`, read between `since` and `until`."""
+    """Each (run, server)'s first served article's time among `runs`, read between `since` and `until`."""
     rows = con.execute(
         "SELECT run_id, split_part(url, '/', 3), min(\"at\") FROM fetch_events WHERE \"at\" >= $since "
         "AND \"at\" <= $until AND kind = 'article' AND status_code BETWEEN 200 AND 299 "
         "AND run_id IN (SELECT unnest($runs)) GROUP BY ALL",
         {"since": since, "until": until, "runs": runs},
     ).fetchall()
-    return {(str(run), str(host)): at for run, host, at in rows}
+    return _earliest(((str(run), server_key(str(netloc))), at) for run, netloc, at in rows)
 
 
 def _served_first_in(con: duckdb.DuckDBPyConnection, run_id: str, hosts: set[str]) -> dict[str, datetime]:
@@ -336,8 +339,17 @@ def _served_first_in(con: duckdb.DuckDBPyConnection, run_id: str, hosts: set[str
     since = min(t for t in (started, datetime.now(UTC)) if t is not None) - RUN_CLOCK_SLACK
     served_now = con.execute(
         "SELECT split_part(url, '/', 3), min(\"at\") FROM fetch_events WHERE run_id = $run AND kind = 'article' "
-        "AND status_code BETWEEN 200 AND 299 AND \"at\" >= $since "
-        "AND split_part(url, '/', 3) IN (SELECT unnest($hosts)) GROUP BY 1",
-        {"run": run_id, "since": since, "hosts": sorted(hosts)},
+        "AND status_code BETWEEN 200 AND 299 AND \"at\" >= $since GROUP BY 1",  # this run's hosts: a few rows
+        {"run": run_id, "since": since},
     ).fetchall()
-    return {str(host): at for host, at in served_now}
+    firsts = _earliest((server_key(str(netloc)), at) for netloc, at in served_now)
+    return {host: at for host, at in firsts.items() if host in hosts}
+
+
+def _earliest(timed: Iterable[tuple[K, datetime]]) -> dict[K, datetime]:
+    """Each key's earliest time: a server's two spellings (`refusedpages.server_key`) are one key."""
+    first: dict[K, datetime] = {}
+    for key, at in timed:
+        if key not in first or at < first[key]:
+            first[key] = at
+    return first
