@@ -112,7 +112,8 @@ def _read_within(response: http.client.HTTPResponse, deadline: float) -> bytes:
     return body
 
 
-# `newsflow run`'s advice in a config error, and a worker's run's (the longest first: each is in the next)
+# `newsflow run`'s advice in a config error, and a worker's run's (the longest first: the shorter are inside it, so
+# replacing them first would leave its "of" or "to" after the worker's words)
 CONFIG_PATH_WORDS = (("pass --config PATH of", "set the run's config_path parameter to the path of"),
                      ("pass --config PATH to", "set the run's config_path parameter to the path of"),
                      ("pass --config PATH", "set the run's config_path parameter to a config file's path"))

@@ -43,15 +43,15 @@ from prefect.task_runners import TaskRunner
 
 from flows import runcancel
 from flows.apiwatch import keep_lost_connections_on_one_line, watch_stderr_line_ends
+from flows.daskrunner import dask_task_runner
 from flows.deployments import config_error_of_the_run
 from flows.observerpolling import observer_polling_on_one_line
 from flows.runcancel import a_cancel_is_under_way, ended_cancelled, raise_a_cancel, stopped_as_a_cancel
 from flows.runstop import quiet_engine_stop_lines, say_stops_on_one_line, stopped_line
 from flows.zombies import mark_crashed_zombies, record_process, started_here
 from newsflow import hostholds, warehouse
-from newsflow.config import Config, ExecutionSettings, FetchSettings, load_config
+from newsflow.config import Config, FetchSettings, load_config
 from newsflow.credentials import redact_credentials_in_logs
-from newsflow.daskaddress import refuse_a_bad_address
 from newsflow.errors import ConfigError, WarehouseError, WarehouseLockedError
 from newsflow.leftbatches import isolating_lost, record_left_by_cluster, sent_alone
 from newsflow.models import FeedConfig, PendingArticle
@@ -253,27 +253,6 @@ def record_left_batch(ctx: RunContext, batch: Sequence[PendingArticle], why: str
 def alone_for(config: Config) -> float:
     """What an honest page sent alone takes at most: robots.txt and its fetch, a host's delay, its extraction."""
     return 2 * config.fetch.timeout + config.fetch.per_host_delay + config.extract.timeout + DASK_RESULT_GRACE
-
-
-def dask_task_runner(execution: ExecutionSettings, workers: int) -> TaskRunner[Any]:
-    """Connect to `execution.address`, or start a LocalCluster of `workers` single-threaded processes."""
-    refuse_a_bad_address(execution.address)  # checked only here, where it is read (review of Local 32, F2)
-    from prefect_dask.task_runners import DaskTaskRunner  # the optional `dask` extra: imported only when asked for
-
-    if execution.address:
-        return DaskTaskRunner(address=execution.address)
-    # dashboard_address ":0": a free port (logged by prefect-dask), never a clash on 8787.
-    cluster_kwargs = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": ":0"}
-    return DaskTaskRunner(cluster_class=local_cluster, cluster_kwargs=cluster_kwargs)
-
-
-def local_cluster(**kwargs: Any) -> Any:
-    """A LocalCluster whose workers may start the extraction process (see NOT_DAEMON_HINT)."""
-    import dask
-    from distributed import LocalCluster
-
-    with dask.config.set({"distributed.worker.daemon": False}):
-        return LocalCluster(**kwargs)  # type: ignore[no-untyped-call]
 
 
 async def run_on_configured_runner(

@@ -20,7 +20,7 @@ from typing import Any, cast
 
 import duckdb
 import pytest
-from flows.ingest import dask_task_runner
+from flows.daskrunner import dask_task_runner
 
 from newsflow import daskaddress, files, machinelimits, openfiles, polls, runner, runstops, warehouse
 from newsflow.config import load_config

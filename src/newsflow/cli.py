@@ -10,10 +10,8 @@ which it records); 1 the command failed on the way (a crash, a file that cannot 
 from __future__ import annotations
 
 import argparse
-import codecs
 import contextlib
 import errno
-import io
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -24,7 +22,7 @@ from typing import Any, TextIO, cast
 from newsflow import __version__, cli_search, machinelimits, queries
 from newsflow.cli_days import day_argument, days_in_zone, times_in_zone, zone_and_days
 from newsflow.cli_feeds import cmd_feeds
-from newsflow.cli_output import FORMATS, export_format, fail, format_result
+from newsflow.cli_output import FORMATS, escape_what_the_output_cannot_encode, export_format, fail, format_result
 from newsflow.cli_run import OutputThatMayFill, cmd_run, cmd_serve, cmd_status
 from newsflow.cli_signals import end_at_once_on_a_signal, mark_as_the_command
 from newsflow.config import load_config
@@ -167,8 +165,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return fail(INTERRUPTED_WHILE_STARTING, EXIT_INTERRUPTED)
     except KeyboardInterrupt:
         return fail("interrupted", EXIT_INTERRUPTED)
-    except Exception as exc:  # Ctrl-C while DuckDB runs a statement: it stops and says so
-        if str(exc) == "Query interrupted" and isinstance(exc, RuntimeError):
+    except Exception as exc:
+        if str(exc) == "Query interrupted" and isinstance(exc, RuntimeError):  # Ctrl-C while DuckDB ran a statement
             return fail("interrupted", EXIT_INTERRUPTED)
         if (line := machinelimits.said_of(exc)) is not None:  # out of memory or processes (Local 32)
             return fail(line, EXIT_CRASH)
@@ -210,31 +208,6 @@ def arguments_as_text(arguments: Sequence[str]) -> list[str]:
                                  "write it in UTF-8") from exc
         texts.append(argument)
     return texts
-
-
-def escape_what_the_output_cannot_encode() -> None:
-    """A locale that is not UTF-8 (`LC_ALL=C` with `PYTHONCOERCECLOCALE=0`, `PYTHONIOENCODING=ascii`, a
-    Latin-1 server): stdout and stderr write a character they cannot encode as `\\uXXXX`, which JSON
-    reads back as the character, rather than stop the command with a UnicodeEncodeError traceback
-    (exit 1) at the first stored title in Chinese. UTF-8 output is left as it is."""
-    codecs.register_error(_JSON_ESCAPES, _as_json_escapes)
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding not in ("utf8", "utf8sig") and isinstance(stream, io.TextIOWrapper):
-            with contextlib.suppress(ValueError, OSError):  # a stream closed already
-                stream.reconfigure(errors=_JSON_ESCAPES)
-
-
-_JSON_ESCAPES = "newsflow-json-escapes"
-
-
-def _as_json_escapes(error: UnicodeError) -> tuple[str, int]:
-    """`\\uXXXX` for each UTF-16 unit of what could not be encoded (Python's `backslashreplace` writes
-    `\\xe9`, which JSON does not read)."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    units = error.object[error.start:error.end].encode("utf-16-be")
-    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)), error.end
 
 
 class OutputFullError(NewsflowError):

@@ -1,4 +1,5 @@
-"""How the CLI prints a query result: an aligned table for a terminal, CSV or JSON for scripts."""
+"""How the CLI prints a query result: an aligned table for a terminal, CSV or JSON for scripts, in any locale
+(`escape_what_the_output_cannot_encode`)."""
 
 from __future__ import annotations
 
@@ -202,3 +203,28 @@ def _to_table(result: QueryResult, width: int = 60) -> str:
     lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(lines)
+
+
+def escape_what_the_output_cannot_encode() -> None:
+    """A locale that is not UTF-8 (`LC_ALL=C` with `PYTHONCOERCECLOCALE=0`, `PYTHONIOENCODING=ascii`, a
+    Latin-1 server): stdout and stderr write a character they cannot encode as `\\uXXXX`, which JSON
+    reads back as the character, rather than stop the command with a UnicodeEncodeError traceback
+    (exit 1) at the first stored title in Chinese. UTF-8 output is left as it is."""
+    codecs.register_error(_JSON_ESCAPES, _as_json_escapes)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and isinstance(stream, io.TextIOWrapper):
+            with contextlib.suppress(ValueError, OSError):  # a stream closed already
+                stream.reconfigure(errors=_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = "newsflow-json-escapes"
+
+
+def _as_json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """`\\uXXXX` for each UTF-16 unit of what could not be encoded (Python's `backslashreplace` writes
+    `\\xe9`, which JSON does not read)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start:error.end].encode("utf-16-be")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)), error.end

@@ -1,4 +1,4 @@
-"""`execution.address`, checked where it is read: as a Dask run connects to it (flows.ingest.dask_task_runner).
+"""`execution.address`, checked where it is read: as a Dask run connects to it (flows.daskrunner.dask_task_runner).
 
 Local 31's Left: a blank or a 10 kB address was taken, and met as Dask's own error at a run's start. Local 32
 checked it as the config was read, against a pattern narrower than Dask's: `[::1]:8786`, `ws://[::1]:8786` and

@@ -15,10 +15,10 @@ stored is kept, and the rest stays pending for the next run.
 from __future__ import annotations
 
 import errno
-import os
 import resource
 
 from newsflow.errors import NewsflowError
+from newsflow.openfiles import files_open_now
 
 _KEPT = "what the run stored is kept and the rest stays pending for the next run"
 _NO_MEMORY = ("Out of Memory Error", "std::bad_alloc", "Cannot allocate memory")
@@ -123,7 +123,5 @@ def _mib(limit: str) -> str:
 def _open_now(soft: str) -> str:
     """Descriptors this process holds now (an error's own are closed by then); all of them, when even the
     listing cannot open one."""
-    try:
-        return str(len(os.listdir("/proc/self/fd")) - 1)  # the listing's own
-    except OSError:
-        return soft
+    open_now = files_open_now()
+    return soft if open_now is None else str(open_now)

@@ -93,11 +93,17 @@ def refuse_too_few_for_a_run(concurrency: int, workers: int) -> None:
 def inherited_files() -> int:
     """Descriptors open now past what a newsflow process holds at its run's check (its standard streams and a
     few of the interpreter's: 3-6 counted), so those its parent left open; 0 where /proc cannot say."""
+    open_now = files_open_now()
+    return 0 if open_now is None else max(0, open_now - OWN_AT_THE_CHECK)
+
+
+def files_open_now() -> int | None:
+    """Descriptors this process holds, from /proc (Linux); None where it cannot be listed: no /proc, or no
+    descriptor left to list it with."""
     try:
-        open_now = len(os.listdir("/proc/self/fd")) - 1  # the listing's own
+        return len(os.listdir("/proc/self/fd")) - 1  # the listing's own
     except OSError:
-        return 0
-    return max(0, open_now - OWN_AT_THE_CHECK)
+        return None
 
 
 def _what_fits(limit: int, concurrency: int, workers: int) -> str:
