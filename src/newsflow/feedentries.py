@@ -74,6 +74,7 @@ def make_entry(
     summary_html: Any,
     published_at: datetime | None,
     zone_read: bool = True,
+    updated_at: datetime | None = None,
 ) -> FeedEntry:
     """An entry; `zone_read` False where the feed's text names a zone that was read as UTC though it says none
     (`feeddates.says_utc`: its mark is then 'unread', not 'utc')."""
@@ -95,6 +96,7 @@ def make_entry(
         published_at=published.astimezone(UTC) if published is not None else None,
         published_date=_feed_day(published),
         published_zone_given=zone_given if published is not None else None,
+        updated_at=updated_at if updated_at is not None and plausible(updated_at, context.now) else None,
     )
 
 

@@ -285,9 +285,18 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
         url=url,
         title=raw.get("title"),
         summary_html=summary_html,
-        published_at=(dated := _entry_date(raw, feed_place(url, context.feed_url, context.language)))[0],
+        published_at=(dated := _entry_date(raw, place := feed_place(url, context.feed_url, context.language)))[0],
         zone_read=dated[1],
+        updated_at=_updated_date(raw, place),
     )
+
+
+def _updated_date(raw: Any, place: str | None) -> datetime | None:
+    """The entry's `updated` (`<updated>`, `<atom:updated>`, `dcterms:modified`) as an instant, when the feed's text
+    gives one with its zone: the date a refetch compares between polls (docs/search.md, "Updates 58"). A wall clock
+    with no zone is left out: which instant it is, is a guess, and a guess that moved would refetch."""
+    moment = _feed_date(_struct_time_utc(raw.get("updated_parsed")), raw.get("updated"), place)
+    return moment.astimezone(UTC) if moment is not None and moment.tzinfo is not None else None
 
 
 def _entry_date(raw: Any, place: str | None) -> tuple[datetime | None, bool]:

@@ -300,6 +300,7 @@ from newsflow.warehouse.reads import (  # noqa: E402
     run_read_query,
 )
 from newsflow.warehouse.reextracts import end_pass, mark_reextracted, start_or_resume_pass  # noqa: E402
+from newsflow.warehouse.refetches import record_refetches, refetch_targets  # noqa: E402
 from newsflow.warehouse.replays import (  # noqa: E402
     read_all_feed_states,
     record_spool_replay,
@@ -316,6 +317,8 @@ from newsflow.warehouse.story_index import (  # noqa: E402
 )
 
 __all__ = [
+    "record_refetches",
+    "refetch_targets",
     "ArticleToReextract",
     "BorrowedWarehouse",
     "QueryResult",

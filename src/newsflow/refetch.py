@@ -1,0 +1,165 @@
+"""The run's last stage: stored articles whose feed entry says they changed, fetched again ("Updates 58").
+
+    targets (warehouse.refetch_targets) -> conditional GET -> extract (the run's pool) -> one write
+
+After every pending page (new text first), at most `execution.max_refetches_per_run` articles, none within
+`execution.refetch_interval_seconds` of its last fetch or try, each asked with the validators its last answered
+refetch got (a 304 is `not_modified`: no body, nothing extracted). A page whose text differs becomes the article's
+current text and a new version (`warehouse.record_refetches`); its kept HTML replaces the old one only once that is
+committed, so `newsflow reextract` reads the text the row holds. A refetch that fails, or whose write cannot be made
+(a reader holds the warehouse), parks nothing and changes nothing but its try's row: the entry stays changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsflow import warehouse
+from newsflow.batchfetch import extract_batch, fetch_article_safely
+from newsflow.errors import WarehouseLockedError
+from newsflow.extractpool import ExtractionResult
+from newsflow.fetchrecord import usable_validator
+from newsflow.models import FetchEvent, FetchResult, Outcome, PendingArticle
+from newsflow.pages import StoredPage, page_file, remove_pages
+from newsflow.pipeline import build_article
+from newsflow.warehouse.refetches import (
+    ANSWERED,
+    Refetched,
+    RefetchTarget,
+    record_refetches,
+    refetch_targets,
+    replace_pages,
+)
+
+if TYPE_CHECKING:  # the runner imports this module: its types only, at type-checking time
+    from newsflow.runner import RunContext
+
+log = logging.getLogger(__name__)
+
+STAGING = "refetched"  # the pages folder's subfolder a refetch's HTML waits in until its write is committed
+
+
+@dataclass
+class RefetchCounts:
+    tried: int = 0
+    versions: int = 0
+    not_modified: int = 0
+    failed: int = 0
+
+
+def read_targets(ctx: RunContext, feed_ids: Sequence[str]) -> list[RefetchTarget]:
+    """The articles this run refetches; none when the run's budget is spent or a reader holds the warehouse."""
+    execution = ctx.config.execution
+    if execution.max_refetches_per_run == 0 or ctx.out_of_time():
+        return []
+    try:
+        with ctx.write_lock, ctx.store.writing() as con:
+            return refetch_targets(con, feed_ids, execution.max_refetches_per_run,
+                                   timedelta(seconds=execution.refetch_interval_seconds), datetime.now(UTC))
+    except WarehouseLockedError as exc:
+        log.warning("no stored article is refetched this run: %s", exc)
+        return []
+
+
+async def refetch(ctx: RunContext, targets: Sequence[RefetchTarget]) -> RefetchCounts:
+    """Fetch `targets` again until the run's deadline, extract the answered pages, and write it all at once."""
+    assert ctx.pool is not None, "refetches extract in the run's pool"
+    fetched = await _fetch_within(ctx, targets)
+    if not fetched:
+        return RefetchCounts()
+    results = [result for _, result in fetched]
+    staging = ctx.kept_pages_dir / STAGING if ctx.kept_pages_dir else None
+    extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, staging,
+                                          ctx.deadline + ctx.config.extract.timeout)
+    done = [_answer(ctx.run_id, target, result, extraction)
+            for (target, result), extraction in zip(fetched, extractions, strict=True)]
+    pages = [_page(target, result, extraction) for (target, result), extraction in zip(fetched, extractions,
+                                                                                       strict=True)]
+    events = [FetchEvent.from_result(result, ctx.run_id, target.feed_id) for target, result in fetched]
+    counts = RefetchCounts(tried=len(done), not_modified=sum(r.outcome == str(Outcome.NOT_MODIFIED) for r in done),
+                           failed=sum(r.outcome not in ANSWERED for r in done))
+    try:
+        counts.versions = await asyncio.to_thread(_write, ctx, done, events, [p for p in pages if p])
+    except WarehouseLockedError as exc:
+        log.warning("the %d refetches of this run could not be written (%s): their entries stay changed", len(done),
+                    exc)
+        if staging:
+            shutil.rmtree(staging, ignore_errors=True)
+        return RefetchCounts(tried=len(done), failed=len(done))
+    log.info("refetched %d stored articles whose feed entry changed: %d new versions, %d not modified, %d failed",
+             counts.tried, counts.versions, counts.not_modified, counts.failed)
+    return counts
+
+
+async def _fetch_within(ctx: RunContext, targets: Sequence[RefetchTarget]) -> list[tuple[RefetchTarget, FetchResult]]:
+    """Each target's answer, asked with its validators; what is not answered by the run's deadline is not tried."""
+    remaining = ctx.deadline - time.monotonic()
+    if remaining <= 0:
+        return []
+    fetches = [asyncio.ensure_future(_fetch_one(ctx, t)) for t in targets]
+    try:
+        done, _ = await asyncio.wait(fetches, timeout=remaining)
+    finally:  # a stopped run must not leave its fetches running orphaned
+        for fetch in fetches:
+            fetch.cancel()
+        await asyncio.gather(*fetches, return_exceptions=True)
+    return [(t, f.result()) for t, f in zip(targets, fetches, strict=True) if f in done]
+
+
+async def _fetch_one(ctx: RunContext, target: RefetchTarget) -> FetchResult:
+    asked = {name: value for name, value in (("If-None-Match", usable_validator(target.etag)),
+                                             ("If-Modified-Since", usable_validator(target.last_modified))) if value}
+    if not asked:
+        return await fetch_article_safely(ctx.fetcher, target.url)
+    try:
+        return await ctx.fetcher.fetch_article(target.url, conditional=asked)
+    except Exception:  # the fetcher should never raise: if it does, it costs this refetch only
+        return await fetch_article_safely(ctx.fetcher, target.url)
+
+
+def _answer(run_id: str, target: RefetchTarget, result: FetchResult, extraction: ExtractionResult | None) -> Refetched:
+    """The refetch as written: the page's article when it was extracted (its dates are the stored ones: an update
+    does not move the article's day), and the validators of a page answered."""
+    as_pending = PendingArticle(target.canonical_url, target.url, target.feed_id, target.title, target.published_at,
+                                target.published_date)
+    article = build_article(as_pending, result, extraction, run_id, result.at)
+    outcome = extraction.outcome if extraction is not None and result.ok else result.outcome
+    return Refetched(target, result.at, str(outcome), result.status_code, result.headers.get("etag"),
+                     result.headers.get("last-modified"), article)
+
+
+def _page(target: RefetchTarget, result: FetchResult, extraction: ExtractionResult | None) -> StoredPage | None:
+    if extraction is None or extraction.article is None or not extraction.compressed_bytes:
+        return None
+    return StoredPage(target.article_id, result.at, page_file(result.final_url), extraction.html_bytes,
+                      extraction.compressed_bytes)
+
+
+def _write(ctx: RunContext, done: Sequence[Refetched], events: Sequence[FetchEvent],
+           pages: Sequence[StoredPage]) -> int:
+    """One transaction; then the kept pages move from the staging folder into place (and replaced ones go)."""
+    with ctx.write_lock, ctx.store.writing() as con, warehouse.transaction(con):
+        versions = record_refetches(con, ctx.run_id, done)
+        warehouse.insert_fetch_events(con, events)
+        replaced = replace_pages(con, pages)
+    if ctx.kept_pages_dir:
+        _move_into_place(ctx.kept_pages_dir, [p.file for p in pages])
+        remove_pages(ctx.kept_pages_dir, [f for f in replaced if f not in {p.file for p in pages}])
+    return versions
+
+
+def _move_into_place(pages_dir: Path, files: Sequence[str]) -> None:
+    for name in files:
+        target = pages_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(pages_dir / STAGING / name, target)
+    shutil.rmtree(pages_dir / STAGING, ignore_errors=True)

@@ -1,0 +1,111 @@
+"""Updates 58: a stored page updated under its URL is fetched again, its versions kept (docs/search.md, "Updates 58").
+
+Real parts: a loopback outlet (tests.localserver, which sends ETag and Last-Modified and answers 304 to them), real
+`run_ingest`s over a DuckDB file in tmp_path, the search index's SQL macro. The pages change between the runs, and
+their Atom entries say so (a later `updated`, or a new title)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+from newsflow.config import Config, load_config
+from newsflow.runner import run_ingest
+from newsflow.warehouse import Warehouse, refetch_targets, run_read_query
+from tests.conftest import write_config
+from tests.localserver import LocalServer, Page
+from tests.sitefactory import Site, Story
+
+SLUGS = ("upd", "ttl", "same")  # changes by its `updated`, by its title; the third's page never changes
+NEW = "Correction appended: the kelpfarm figures were revised by the harbour authority late on Tuesday evening."
+
+
+def _paragraphs(slug: str) -> tuple[str, ...]:
+    return tuple(f"{slug.title()} paragraph {n}: officials in the harbour town described the storm damage, the "
+                 f"closed roads and the repairs planned for the coming weeks in some detail ({slug} {n})."
+                 for n in range(4))
+
+
+def _publish(server: LocalServer, start: datetime, changed: dict[str, timedelta], retitled: bool,
+             new_text: set[str]) -> None:
+    """Each page (with NEW when in `new_text`) and the feed: an entry's `updated` is `start` plus its `changed`."""
+    site, entries = Site("Harbour News"), []
+    for slug in SLUGS:
+        extra = (NEW,) if slug in new_text else ()
+        server.add(f"/news/{slug}", Page(site.article_page(Story(slug, f"Storm in {slug}", _paragraphs(slug) + extra,
+                                                                 start, "A Reporter"))))
+        title = f"Storm in {slug}" + (" (corrected)" if retitled and slug == "ttl" else "")
+        updated = start + changed.get(slug, timedelta(0))
+        entries.append(f"<entry><title>{escape(title)}</title><link href=\"/news/{slug}\"/><id>urn:{slug}</id>"
+                       f"<published>{start.isoformat()}</published><updated>{updated.isoformat()}</updated></entry>")
+    server.add("/a.xml", Page(('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+                               f"<title>t</title><id>urn:t</id><updated>{start.isoformat()}</updated>"
+                               f"{''.join(entries)}</feed>").encode(), "application/atom+xml"))
+
+
+def _config(tmp_path: Path, server: LocalServer, max_refetches: int) -> Config:
+    path = write_config(tmp_path, server.url(""), {"a": "/a.xml"}, {"workers": 1})
+    with path.open("a", encoding="utf-8") as config:  # interval 0: the runs follow each other within seconds
+        config.write(f"\n[execution]\nmax_refetches_per_run = {max_refetches}\nrefetch_interval_seconds = 0\n")
+    return load_config(path)
+
+
+def _run(config: Config, server: LocalServer, run_id: str) -> list[tuple[str, str | None]]:
+    """One run; the article pages it asked for, each with the If-None-Match it sent."""
+    before = len(server.requests)
+    asyncio.run(run_ingest(config, run_id))
+    return sorted((r.path, r.headers.get("if-none-match")) for r in server.requests[before:]
+                  if r.path.startswith("/news/"))
+
+
+def _rows(store: Warehouse, sql: str) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in run_read_query(store, sql).rows]
+
+
+def test_a_changed_page_is_fetched_again_its_versions_kept_and_the_bound_and_validators_hold(tmp_path: Path) -> None:
+    server = LocalServer()
+    try:
+        start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+        _publish(server, start, {}, retitled=False, new_text=set())
+        config = _config(tmp_path, server, max_refetches=100)
+        assert _run(config, server, "run-1") == [(f"/news/{s}", None) for s in sorted(SLUGS)]
+        store = Warehouse(config.warehouse_path)
+        stories = _rows(store, "SELECT url, story_id FROM articles ORDER BY url")
+
+        # Run 2: upd's and same's `updated` move past their fetch, ttl is retitled; upd's and ttl's pages changed.
+        later = datetime.now(UTC) - start + timedelta(minutes=5)
+        _publish(server, start, {"upd": later, "same": later}, retitled=True, new_text={"upd", "ttl"})
+        assert _run(config, server, "run-2") == [(f"/news/{s}", None) for s in sorted(SLUGS)]  # no validator kept yet
+        assert _rows(store, "SELECT url, story_id FROM articles ORDER BY url") == stories  # one row per URL, same story
+        assert _rows(store, "SELECT count(*), count(DISTINCT guid) FROM entries") == [(3, 3)]
+        versions = _rows(store, "SELECT split_part(a.url, '/', -1), v.version, v.text LIKE '%kelpfarm%', v.run_id "
+                                "FROM article_versions v JOIN articles a USING (article_id) ORDER BY 1, 2")
+        assert versions == [("ttl", 1, False, "run-1"), ("ttl", 2, True, "run-2"),
+                            ("upd", 1, False, "run-1"), ("upd", 2, True, "run-2")]  # same's text did not change
+        assert _rows(store, "SELECT split_part(url, '/', -1) FROM articles WHERE text LIKE '%kelpfarm%' ORDER BY 1"
+                     ) == [("ttl",), ("upd",)]
+        assert _rows(store, "SELECT split_part(a.url, '/', -1) FROM search_articles('kelpfarm') s "
+                            "JOIN articles a USING (article_id) ORDER BY 1") == [("ttl",), ("upd",)]
+        assert _rows(store, "SELECT outcome, count(*), count(version), count(etag) FROM article_refetches "
+                            "GROUP BY 1") == [("ok", 3, 2, 3)]
+
+        # Run 3: upd's and same's entries change again; at most one refetch, asked with the validators run 2 got, and
+        # its page (unchanged since run 2) answers 304: no version, nothing fetched whole. The other waits its turn.
+        _publish(server, start, {"upd": later + timedelta(minutes=1), "same": later + timedelta(minutes=2)},
+                 retitled=True, new_text={"upd", "ttl"})
+        asked = _run(_config(tmp_path, server, max_refetches=1), server, "run-3")
+        assert [(path in ("/news/upd", "/news/same"), etag is not None) for path, etag in asked] == [(True, True)]
+        assert _rows(store, "SELECT outcome, version FROM article_refetches WHERE run_id = 'run-3'"
+                     ) == [("not_modified", None)]
+        assert _rows(store, "SELECT count(*) FROM article_versions") == [(4,)]
+        waiting = {"/news/upd", "/news/same"} - {asked[0][0]}
+        with store.writing() as con:  # the other is still owed its refetch, but not within an interval of its fetch
+            now = datetime.now(UTC)
+            assert {urlsplit(t.url).path for t in refetch_targets(con, ["a"], 10, timedelta(0), now)} == waiting
+            assert refetch_targets(con, ["a"], 10, timedelta(hours=1), now) == []
+            assert refetch_targets(con, ["a"], 0, timedelta(0), now) == []
+    finally:
+        server.close()
