@@ -12,11 +12,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from newsflow import warehouse
 from newsflow.config import Config, load_config
+from newsflow.models import EntryAttempt, FeedEntry
 from newsflow.runner import run_ingest
-from newsflow.warehouse import Warehouse, refetch_targets, run_read_query
+from newsflow.warehouse import Warehouse, record_refetches, refetch_targets, run_read_query, transaction
+from newsflow.warehouse.refetches import Refetched, RefetchTarget
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
+from tests.searchsample import Doc, empty_warehouse
 from tests.sitefactory import Site, Story
 
 SLUGS = ("upd", "ttl", "same")  # changes by its `updated`, by its title; the third's page never changes
@@ -109,3 +113,70 @@ def test_a_changed_page_is_fetched_again_its_versions_kept_and_the_bound_and_val
             assert refetch_targets(con, ["a"], 0, timedelta(0), now) == []
     finally:
         server.close()
+
+
+DOC = Doc("storm", "Storm damage", "The harbour reopened after the storm.", feed="a")
+URL = DOC.article().url
+FETCHED = DOC.article().fetched_at  # a day ago
+
+
+def _entry(title: str = "Storm damage", updated: datetime | None = None) -> FeedEntry:
+    return FeedEntry("a", "urn:storm", URL, URL, title, "s", None, updated_at=updated)
+
+
+def _changed_at(store: Warehouse, *entries: FeedEntry) -> object:
+    with store.writing() as con, transaction(con):
+        warehouse.insert_entries(con, "poll", list(entries))
+        return con.execute("SELECT changed_at FROM entries").fetchall()[0][0]
+
+
+def _stored(tmp_path: Path, updated: datetime | None) -> Warehouse:
+    store = empty_warehouse(tmp_path / "news.duckdb")
+    with store.writing() as con, transaction(con):
+        warehouse.insert_entries(con, "poll", [_entry(updated=updated)])
+        warehouse.load_articles(con, [DOC.article()], [EntryAttempt(URL, "stored", "storm")], [])
+    return store
+
+
+def _targets(store: Warehouse, interval: timedelta = timedelta(0)) -> list[str]:
+    with store.writing() as con:
+        return [t.article_id for t in refetch_targets(con, ["a"], 10, interval, datetime.now(UTC))]
+
+
+def test_an_entry_seen_again_is_changed_when_its_updated_moves_forward_or_its_title_changes(tmp_path: Path) -> None:
+    """Only a move between polls counts, never `updated` alone; a date ahead of the poll is the poll's time; an
+    `updated` first seen on a row (stored before 0112) is kept to compare with; a change before the article's fetch
+    leads to no refetch."""
+    store = _stored(tmp_path, FETCHED - timedelta(hours=5))
+    assert _changed_at(store, _entry(updated=FETCHED - timedelta(hours=5))) is None  # seen again as it was
+    assert _changed_at(store, _entry(updated=FETCHED - timedelta(hours=1))) == FETCHED - timedelta(hours=1)
+    assert _targets(store) == [], "it changed before the article was fetched"
+    assert _changed_at(store, _entry(updated=FETCHED + timedelta(hours=1))) == FETCHED + timedelta(hours=1)
+    assert _targets(store) == ["storm"] and _targets(store, timedelta(days=2)) == []  # within the interval of a fetch
+    before = datetime.now(UTC)
+    ahead = _changed_at(store, _entry(updated=before + timedelta(hours=20)))
+    assert isinstance(ahead, datetime) and before <= ahead <= datetime.now(UTC)
+    store = _stored(tmp_path / "old", None)  # no `updated` kept: the first one seen is the baseline
+    assert _changed_at(store, _entry(updated=FETCHED + timedelta(hours=1))) is None
+    retitled = _changed_at(store, _entry("Storm damage (corrected)", FETCHED + timedelta(hours=1)))
+    assert isinstance(retitled, datetime) and retitled >= before
+    with store.writing() as con:
+        assert con.execute("SELECT count(*), any_value(title) FROM entries").fetchall() == [
+            (1, "Storm damage (corrected)")]  # no row added; the title last seen kept
+
+
+def test_a_failed_refetch_parks_nothing_changes_nothing_and_is_tried_again_after_the_interval(tmp_path: Path) -> None:
+    store = _stored(tmp_path, FETCHED - timedelta(hours=5))
+    _changed_at(store, _entry(updated=FETCHED + timedelta(hours=1)))
+    target = RefetchTarget("storm", URL, URL, "a", "Storm damage", None, None, DOC.article().content_hash)
+    with store.writing() as con, transaction(con):
+        assert record_refetches(con, "run-2", [Refetched(target, datetime.now(UTC), "http_error", 500, None, None,
+                                                         None)]) == 0
+    with store.writing() as con:
+        assert con.execute("SELECT text, content_hash FROM articles").fetchall() == [
+            (DOC.text, DOC.article().content_hash)]
+        assert con.execute("SELECT count(*) FROM article_versions").fetchall() == [(0,)]
+        assert con.execute("SELECT parked_at, article_id, fetch_attempts FROM entries").fetchall() == [
+            (None, "storm", 0)]
+    assert _targets(store) == ["storm"], "still owed its refetch"
+    assert _targets(store, timedelta(hours=1)) == [], "but not within the interval of its try"

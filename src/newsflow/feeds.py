@@ -27,6 +27,8 @@ Entries:
   A JSON Feed's items are cut to that many before any entry is built.
 - `url` is the link made absolute against `xml:base` and the feed URL; `canonical_url` is
   `urls.canonicalize_url(url)`.
+- `updated_at` is the updated date alone (Atom/RSS XML feeds), in UTC, when it names its zone: an entry seen again
+  whose `updated_at` moved forward leads to a refetch of its stored article (docs/search.md, "Updates 58").
 - `published_at` is the published date, else the updated date, in UTC. A date before
   1990 or more than a day in the future is a publisher's bug, not a fact: it becomes None,
   so it cannot pin an entry to the top or the bottom of a time-ordered listing. A date written

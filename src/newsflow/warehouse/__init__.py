@@ -317,8 +317,6 @@ from newsflow.warehouse.story_index import (  # noqa: E402
 )
 
 __all__ = [
-    "record_refetches",
-    "refetch_targets",
     "ArticleToReextract",
     "BorrowedWarehouse",
     "QueryResult",
@@ -357,8 +355,10 @@ __all__ = [
     "read_host_pauses",
     "read_pages",
     "read_with",
+    "record_refetches",
     "record_skipped_run",
     "record_spool_replay",
+    "refetch_targets",
     "removed_feeds",
     "replayed_counts",
     "run_read_query",

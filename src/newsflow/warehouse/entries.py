@@ -91,22 +91,35 @@ def note_changes(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) 
     keeps the title and `updated` last seen; an `updated` first seen on a row (stored before 0112, or without one)
     is kept as the one to compare with, and is no change."""
     names = ["feed_id", "guid", "canonical_url", "title", "updated_at"]
-    con.execute(
+    found = con.execute(  # a read first: most polls change nothing, and an UPDATE's join writes nothing for them
         f"""
-        UPDATE entries SET
-            changed_at = CASE WHEN n.title IS NOT NULL AND n.title IS DISTINCT FROM entries.title THEN now()
-                              WHEN n.updated_at > entries.updated_at THEN least(n.updated_at, now())  -- seen now
-                              ELSE entries.changed_at END,
-            title = coalesce(n.title, entries.title),
-            updated_at = greatest(n.updated_at, entries.updated_at)
-        FROM (SELECT DISTINCT ON (feed_id, guid, canonical_url) feed_id, guid, canonical_url, title::VARCHAR AS title,
-                     updated_at::TIMESTAMPTZ AS updated_at FROM ({unnested(names)})) AS n  -- all NULL: no type
-        WHERE entries.feed_id = n.feed_id AND entries.guid = n.guid AND entries.canonical_url = n.canonical_url
-          AND entries.article_id IS NOT NULL
-          AND ((n.title IS NOT NULL AND n.title IS DISTINCT FROM entries.title)
-               OR n.updated_at > coalesce(entries.updated_at, n.updated_at - INTERVAL 1 SECOND))
+        SELECT e.rowid, n.title, n.updated_at, CASE
+                   WHEN n.title IS NOT NULL AND n.title IS DISTINCT FROM e.title THEN now()
+                   WHEN n.updated_at > e.updated_at THEN least(n.updated_at, now())  -- an `updated` ahead: seen now
+                   ELSE e.changed_at END
+        FROM entries e JOIN (
+            SELECT DISTINCT ON (feed_id, guid, canonical_url) feed_id, guid, canonical_url, title::VARCHAR AS title,
+                   updated_at::TIMESTAMPTZ AS updated_at FROM ({unnested(names)})) AS n  -- all NULL: no type
+          ON e.feed_id = n.feed_id AND e.guid = n.guid AND e.canonical_url = n.canonical_url
+        WHERE list_contains($feeds, e.feed_id) AND e.article_id IS NOT NULL  -- a poll's one feed: filtered in the scan
+          AND ((n.title IS NOT NULL AND n.title IS DISTINCT FROM e.title)
+               OR n.updated_at > coalesce(e.updated_at, n.updated_at - INTERVAL 1 SECOND))
         """,
-        {name: columns[name] for name in names},
+        {**{name: columns[name] for name in names}, "feeds": sorted(set(columns["feed_id"]))},
+    ).fetchall()
+    if not found:
+        return
+    con.execute(
+        """
+        UPDATE entries SET changed_at = n.changed_at, title = coalesce(n.title, entries.title),
+                           updated_at = greatest(n.updated_at, entries.updated_at)
+        FROM (SELECT unnest($rowid) AS row_number, unnest($title)::VARCHAR AS title,
+                     unnest($updated_at)::TIMESTAMPTZ AS updated_at,
+                     unnest($changed_at)::TIMESTAMPTZ AS changed_at) AS n
+        WHERE entries.rowid = n.row_number
+        """,
+        {"rowid": [r[0] for r in found], "title": [r[1] for r in found], "updated_at": [r[2] for r in found],
+         "changed_at": [r[3] for r in found]},
     )
 
 
