@@ -32,7 +32,8 @@ def build(store: Warehouse, size: int) -> None:
         con.execute(
             "INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, first_seen_at, "
             "run_id, article_id, updated_at) SELECT 'f' || (i % 100), 'urn:' || i, "
-            "'https://s' || (i % 500) || '.example/a/' || i, 'https://s' || (i % 500) || '.example/a/' || i, 'Title ' || i, 'sum', $t0, $t0, 'r', "
+            "'https://s' || (i % 500) || '.example/a/' || i, 'https://s' || (i % 500) || '.example/a/' || i, "
+            "'Title ' || i, 'sum', $t0, $t0, 'r', "
             "printf('%016x', i), $t0 FROM range($n) t(i)", {"n": size, "t0": T0})
 
 
