@@ -12,9 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+import duckdb
+
 from newsflow import warehouse
 from newsflow.config import Config, load_config
 from newsflow.models import EntryAttempt, FeedEntry
+from newsflow.pages import pages_dir_for, read_page
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, record_refetches, refetch_targets, run_read_query, transaction
 from newsflow.warehouse.refetches import Refetched, RefetchTarget
@@ -95,6 +98,8 @@ def test_a_changed_page_is_fetched_again_its_versions_kept_and_the_bound_and_val
                             "JOIN articles a USING (article_id) ORDER BY 1") == [("ttl",), ("upd",)]
         assert _rows(store, "SELECT outcome, count(*), count(version), count(etag) FROM article_refetches "
                             "GROUP BY 1") == [("ok", 3, 2, 3)]
+        kept = _rows(store, "SELECT p.file FROM pages p JOIN articles a USING (article_id) WHERE a.url LIKE '%/upd'")
+        assert NEW in read_page(pages_dir_for(config.warehouse_path) / str(kept[0][0]))  # reextract's input
 
         # Run 3: upd's and same's entries change again; at most one refetch, asked with the validators run 2 got, and
         # its page (unchanged since run 2) answers 304: no version, nothing fetched whole. The other waits its turn.
@@ -124,10 +129,9 @@ def _entry(title: str = "Storm damage", updated: datetime | None = None) -> Feed
     return FeedEntry("a", "urn:storm", URL, URL, title, "s", None, updated_at=updated)
 
 
-def _changed_at(store: Warehouse, *entries: FeedEntry) -> object:
-    with store.writing() as con, transaction(con):
-        warehouse.insert_entries(con, "poll", list(entries))
-        return con.execute("SELECT changed_at FROM entries").fetchall()[0][0]
+def _changed_at(con: duckdb.DuckDBPyConnection, *entries: FeedEntry) -> object:
+    warehouse.insert_entries(con, "poll", list(entries))
+    return con.execute("SELECT changed_at FROM entries").fetchall()[0][0]
 
 
 def _stored(tmp_path: Path, updated: datetime | None) -> Warehouse:
@@ -138,45 +142,42 @@ def _stored(tmp_path: Path, updated: datetime | None) -> Warehouse:
     return store
 
 
-def _targets(store: Warehouse, interval: timedelta = timedelta(0)) -> list[str]:
-    with store.writing() as con:
-        return [t.article_id for t in refetch_targets(con, ["a"], 10, interval, datetime.now(UTC))]
+def _targets(con: duckdb.DuckDBPyConnection, interval: timedelta = timedelta(0)) -> list[str]:
+    return [t.article_id for t in refetch_targets(con, ["a"], 10, interval, datetime.now(UTC))]
 
 
 def test_an_entry_seen_again_is_changed_when_its_updated_moves_forward_or_its_title_changes(tmp_path: Path) -> None:
     """Only a move between polls counts, never `updated` alone; a date ahead of the poll is the poll's time; an
     `updated` first seen on a row (stored before 0112) is kept to compare with; a change before the article's fetch
     leads to no refetch."""
-    store = _stored(tmp_path, FETCHED - timedelta(hours=5))
-    assert _changed_at(store, _entry(updated=FETCHED - timedelta(hours=5))) is None  # seen again as it was
-    assert _changed_at(store, _entry(updated=FETCHED - timedelta(hours=1))) == FETCHED - timedelta(hours=1)
-    assert _targets(store) == [], "it changed before the article was fetched"
-    assert _changed_at(store, _entry(updated=FETCHED + timedelta(hours=1))) == FETCHED + timedelta(hours=1)
-    assert _targets(store) == ["storm"] and _targets(store, timedelta(days=2)) == []  # within the interval of a fetch
-    before = datetime.now(UTC)
-    ahead = _changed_at(store, _entry(updated=before + timedelta(hours=20)))
-    assert isinstance(ahead, datetime) and before <= ahead <= datetime.now(UTC)
-    store = _stored(tmp_path / "old", None)  # no `updated` kept: the first one seen is the baseline
-    assert _changed_at(store, _entry(updated=FETCHED + timedelta(hours=1))) is None
-    retitled = _changed_at(store, _entry("Storm damage (corrected)", FETCHED + timedelta(hours=1)))
-    assert isinstance(retitled, datetime) and retitled >= before
-    with store.writing() as con:
+    with _stored(tmp_path, FETCHED - timedelta(hours=5)).writing() as con:
+        assert _changed_at(con, _entry(updated=FETCHED - timedelta(hours=5))) is None  # seen again as it was
+        assert _changed_at(con, _entry(updated=FETCHED - timedelta(hours=1))) == FETCHED - timedelta(hours=1)
+        assert _targets(con) == [], "it changed before the article was fetched"
+        assert _changed_at(con, _entry(updated=FETCHED + timedelta(hours=1))) == FETCHED + timedelta(hours=1)
+        assert _targets(con) == ["storm"] and _targets(con, timedelta(days=2)) == []  # within an interval of a fetch
+        before = datetime.now(UTC)
+        ahead = _changed_at(con, _entry(updated=before + timedelta(hours=20)))
+        assert isinstance(ahead, datetime) and before <= ahead <= datetime.now(UTC)
+        con.execute("UPDATE entries SET updated_at = NULL, changed_at = NULL")  # as stored before migration 0112
+        assert _changed_at(con, _entry(updated=FETCHED + timedelta(hours=1))) is None  # the baseline
+        retitled = _changed_at(con, _entry("Storm damage (corrected)", FETCHED + timedelta(hours=1)))
+        assert isinstance(retitled, datetime) and retitled >= before
         assert con.execute("SELECT count(*), any_value(title) FROM entries").fetchall() == [
             (1, "Storm damage (corrected)")]  # no row added; the title last seen kept
 
 
 def test_a_failed_refetch_parks_nothing_changes_nothing_and_is_tried_again_after_the_interval(tmp_path: Path) -> None:
-    store = _stored(tmp_path, FETCHED - timedelta(hours=5))
-    _changed_at(store, _entry(updated=FETCHED + timedelta(hours=1)))
     target = RefetchTarget("storm", URL, URL, "a", "Storm damage", None, None, DOC.article().content_hash)
-    with store.writing() as con, transaction(con):
-        assert record_refetches(con, "run-2", [Refetched(target, datetime.now(UTC), "http_error", 500, None, None,
-                                                         None)]) == 0
-    with store.writing() as con:
+    with _stored(tmp_path, FETCHED - timedelta(hours=5)).writing() as con:
+        _changed_at(con, _entry(updated=FETCHED + timedelta(hours=1)))
+        with transaction(con):
+            failed = Refetched(target, datetime.now(UTC), "http_error", 500, None, None, None)
+            assert record_refetches(con, "run-2", [failed]) == 0
         assert con.execute("SELECT text, content_hash FROM articles").fetchall() == [
             (DOC.text, DOC.article().content_hash)]
         assert con.execute("SELECT count(*) FROM article_versions").fetchall() == [(0,)]
         assert con.execute("SELECT parked_at, article_id, fetch_attempts FROM entries").fetchall() == [
             (None, "storm", 0)]
-    assert _targets(store) == ["storm"], "still owed its refetch"
-    assert _targets(store, timedelta(hours=1)) == [], "but not within the interval of its try"
+        assert _targets(con) == ["storm"], "still owed its refetch"
+        assert _targets(con, timedelta(hours=1)) == [], "but not within the interval of its try"
