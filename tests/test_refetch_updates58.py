@@ -17,10 +17,10 @@ import duckdb
 from newsflow import warehouse
 from newsflow.config import Config, load_config
 from newsflow.models import EntryAttempt, FeedEntry
-from newsflow.pages import pages_dir_for, read_page
+from newsflow.pages import StoredPage, pages_dir_for, read_page
 from newsflow.runner import run_ingest
 from newsflow.warehouse import Warehouse, record_refetches, refetch_targets, run_read_query, transaction
-from newsflow.warehouse.refetches import Refetched, RefetchTarget
+from newsflow.warehouse.refetches import Refetched, RefetchTarget, replace_pages
 from tests.conftest import write_config
 from tests.localserver import LocalServer, Page
 from tests.searchsample import Doc, empty_warehouse
@@ -173,7 +173,7 @@ def test_a_failed_refetch_parks_nothing_changes_nothing_and_is_tried_again_after
         _changed_at(con, _entry(updated=FETCHED + timedelta(hours=1)))
         with transaction(con):
             failed = Refetched(target, datetime.now(UTC), "http_error", 500, None, None, None)
-            assert record_refetches(con, "run-2", [failed]) == 0
+            assert record_refetches(con, "run-2", [failed]) == {}
         assert con.execute("SELECT text, content_hash FROM articles").fetchall() == [
             (DOC.text, DOC.article().content_hash)]
         assert con.execute("SELECT count(*) FROM article_versions").fetchall() == [(0,)]
@@ -181,3 +181,7 @@ def test_a_failed_refetch_parks_nothing_changes_nothing_and_is_tried_again_after
             (None, "storm", 0)]
         assert _targets(con) == ["storm"], "still owed its refetch"
         assert _targets(con, timedelta(hours=1)) == [], "but not within the interval of its try"
+        # A new text whose page was not kept (keep_html off) forgets the old page: reextract cannot bring it back.
+        warehouse.insert_pages(con, [StoredPage("storm", FETCHED, "ab/old.html.gz", 10, 5)])
+        assert replace_pages(con, [], ["storm"]) == ["ab/old.html.gz"]
+        assert con.execute("SELECT count(*) FROM pages").fetchall() == [(0,)]

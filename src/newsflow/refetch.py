@@ -29,7 +29,7 @@ from newsflow.errors import WarehouseLockedError
 from newsflow.extractpool import ExtractionResult
 from newsflow.fetchrecord import usable_validator
 from newsflow.models import FetchEvent, FetchResult, Outcome, PendingArticle
-from newsflow.pages import StoredPage, page_file, remove_pages
+from newsflow.pages import StoredPage, page_file, pages_dir_for, remove_pages
 from newsflow.pipeline import build_article
 from newsflow.warehouse.refetches import (
     ANSWERED,
@@ -150,11 +150,12 @@ def _write(ctx: RunContext, done: Sequence[Refetched], events: Sequence[FetchEve
     with ctx.write_lock, ctx.store.writing() as con, warehouse.transaction(con):
         versions = record_refetches(con, ctx.run_id, done)
         warehouse.insert_fetch_events(con, events)
-        replaced = replace_pages(con, pages)
+        kept = {p.article_id for p in pages}
+        replaced = replace_pages(con, pages, [article_id for article_id in versions if article_id not in kept])
     if ctx.kept_pages_dir:
         _move_into_place(ctx.kept_pages_dir, [p.file for p in pages])
-        remove_pages(ctx.kept_pages_dir, [f for f in replaced if f not in {p.file for p in pages}])
-    return versions
+    remove_pages(pages_dir_for(ctx.config.warehouse_path), [f for f in replaced if f not in {p.file for p in pages}])
+    return len(versions)
 
 
 def _move_into_place(pages_dir: Path, files: Sequence[str]) -> None:

@@ -100,12 +100,12 @@ def refetch_targets(
     return [RefetchTarget(*row) for row in rows]
 
 
-def record_refetches(con: duckdb.DuckDBPyConnection, run_id: str, refetched: Sequence[Refetched]) -> int:
+def record_refetches(con: duckdb.DuckDBPyConnection, run_id: str, refetched: Sequence[Refetched]) -> dict[str, int]:
     """Write a run's refetches in the caller's transaction: each try's row, and for each page whose text is not the
     article's, its first version (copied from `articles` if not kept yet), the new one, and the article's row made
-    the new text. Returns how many versions were added."""
+    the new text. Returns the version each article got (none for those whose text did not change)."""
     if not refetched:
-        return 0
+        return {}
     new = _new_texts(con, refetched)
     versions = _add_versions(con, run_id, new)
     con.execute(
@@ -117,7 +117,7 @@ def record_refetches(con: duckdb.DuckDBPyConnection, run_id: str, refetched: Seq
          "version": [versions.get(r.target.article_id) for r in refetched],
          "etag": [r.etag for r in refetched], "last_modified": [r.last_modified for r in refetched]},
     )
-    return len(versions)
+    return versions
 
 
 def _new_texts(con: duckdb.DuckDBPyConnection, refetched: Sequence[Refetched]) -> list[Refetched]:
@@ -173,12 +173,13 @@ def run_refetched_to_index(con: duckdb.DuckDBPyConnection, run_id: str) -> list[
     return [r[0] for r in rows]
 
 
-def replace_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[StoredPage]) -> list[str]:
-    """Make `pages` the kept HTML of their articles (a refetch's page replaces the one first kept); returns the files
-    the rows named before."""
-    if not pages:
+def replace_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[StoredPage], stale: Sequence[str] = ()) -> list[str]:
+    """Make `pages` the kept HTML of their articles (a refetch's page replaces the one first kept), and forget the kept
+    HTML of the `stale` articles (a new text whose page was not kept: `extract.keep_html` off, or the disk full), so
+    that `newsflow reextract` never brings an old text back; returns the files the rows named before."""
+    ids = [p.article_id for p in pages] + list(stale)
+    if not ids:
         return []
-    ids = [p.article_id for p in pages]
     old = con.execute("DELETE FROM pages WHERE article_id IN (SELECT unnest($ids)) RETURNING file", {"ids": ids})
     files = [str(row[0]) for row in old.fetchall()]
     insert_pages(con, pages)
