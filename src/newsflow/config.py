@@ -369,12 +369,10 @@ def _check_run_limits(values: dict[str, Any]) -> None:
     for key in ["polling.max_entries_per_feed", "execution.max_articles_per_run", "execution.max_article_attempts"]:
         if values[key] <= 0:
             raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
-    if values["execution.max_refetches_per_run"] < 0:  # 0 is allowed: no refetch
-        raise ConfigError("execution.max_refetches_per_run",
-                          f"must be 0 (never) or more, got {values['execution.max_refetches_per_run']!r}")
-    if values["execution.refetch_interval_seconds"] < 0:
-        raise ConfigError("execution.refetch_interval_seconds",
-                          f"must be 0 or more seconds, got {values['execution.refetch_interval_seconds']!r}")
+    for key, allowed in (("execution.max_refetches_per_run", "0 (never) or more"),  # "Updates 58"
+                         ("execution.refetch_interval_seconds", "0 or more seconds")):
+        if values[key] < 0:
+            raise ConfigError(key, f"must be {allowed}, got {values[key]!r}")
     budget = values["execution.run_budget_seconds"]
     if not math.isfinite(budget) or budget < 0:
         raise ConfigError("execution.run_budget_seconds", f"must be 0 (automatic) or seconds, got {budget!r}")
