@@ -127,7 +127,7 @@ def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:
     """Point new entries (never fetched) at an article already stored under their canonical URL.
 
     Entries that were fetched are linked by `load_articles`, which marks every entry of a URL, parked ones too
-    (`record_attempts`); migration 0110 linked the parked ones earlier versions left unlinked.
+    (`link_parked_entries`); migration 0110 linked the parked ones earlier versions left unlinked.
     """
     new = con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL AND fetch_attempts = 0").fetchall()
     if new == [(0,)]:
@@ -226,9 +226,8 @@ def record_attempts(
     terminal_outcomes: Sequence[str] = (),
 ) -> None:
     """Mark each attempt on every unstored entry of its canonical URL, and park the entries that
-    failed `max_attempts` times, or with an outcome another try would not change. A stored article links the
-    parked entries of its URL too (another feed's, parked before this one stored it: "Analyst 58"); they keep
-    `parked_at`, their attempts and their last error."""
+    failed `max_attempts` times, or with an outcome another try would not change. A parked entry is not marked:
+    a stored page links it through `link_parked_entries`."""
     if not attempts:
         return
     con.execute(
@@ -244,8 +243,7 @@ def record_attempts(
         FROM (SELECT unnest($canonical_url) AS canonical_url, unnest($article_id) AS article_id,
                      unnest($outcome) AS outcome, unnest($error) AS error, unnest($counts) AS counts,
                      unnest($at) AS at, unnest($is_terminal) AS terminal) AS a
-        WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL
-          AND (entries.parked_at IS NULL OR a.article_id IS NOT NULL)
+        WHERE entries.canonical_url = a.canonical_url AND entries.article_id IS NULL AND entries.parked_at IS NULL
         """,
         {
             "canonical_url": [a.entry_canonical_url for a in attempts],
@@ -258,6 +256,31 @@ def record_attempts(
             "terminal": list(terminal_outcomes),
             "max_attempts": max_attempts,
         },
+    )
+
+
+def link_parked_entries(
+    con: duckdb.DuckDBPyConnection, attempts: Sequence[EntryAttempt], articles: Sequence[tuple[str, str]]
+) -> None:
+    """Point the parked, unlinked entries of a load's stored pages at their article ("Analyst 58": another feed's
+    entry, parked before this load stored its URL). Migration 0110's two joins, limited to the batch: an entry of an
+    article's canonical URL (`articles`: the batch's (canonical_url, article_id); also when the page stored was another
+    URL declaring it), else of the URL the storing entry listed. Only `article_id` is set: the entry keeps
+    `parked_at`, attempts, last outcome and error, the history of its own fetches, the same shape 0110 left."""
+    listed = [(a.entry_canonical_url, a.article_id) for a in attempts if a.article_id is not None]
+    if not listed and not articles:
+        return
+    con.execute(
+        """
+        UPDATE entries SET article_id = stored.article_id
+        FROM (SELECT canonical_url, arg_min(article_id, (rank, article_id)) AS article_id FROM (
+                  SELECT unnest($url) AS canonical_url, unnest($id) AS article_id, unnest($rank) AS rank)
+              GROUP BY canonical_url) AS stored
+        WHERE entries.article_id IS NULL AND entries.parked_at IS NOT NULL
+          AND entries.canonical_url = stored.canonical_url
+        """,
+        {"url": [url for url, _ in [*articles, *listed]], "id": [i for _, i in [*articles, *listed]],
+         "rank": [0] * len(articles) + [1] * len(listed)},
     )
 
 

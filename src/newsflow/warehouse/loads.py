@@ -130,13 +130,15 @@ def load_articles(
     """
     stored = _insert_articles(con, articles)
     record_attempts(con, attempts, max_attempts, terminal_outcomes)
+    link_parked_entries(con, attempts, [(a.canonical_url, a.article_id) for a in articles])
     _fill_first_seen(con, [a.article_id for a in articles])
     insert_fetch_events(con, events)
     return stored
 
 
 def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
-    """Set first_seen_at and ingest_latency of the articles just inserted (migration 0003).
+    """Set first_seen_at and ingest_latency of the articles just inserted (migration 0003), or lower them for a
+    stored one that a parked entry seen earlier now leads to ("Analyst 58": the earliest sighting, as 0110 does).
 
     Runs after the entries are linked, so every entry with the article's canonical URL, or
     that led to it through the page's canonical link, carries its article_id.
@@ -147,7 +149,8 @@ def _fill_first_seen(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str])
         FROM (SELECT e.article_id, min(e.first_seen_at) AS first_seen_at FROM entries e
               WHERE e.article_id IN (SELECT unnest($ids))
               GROUP BY e.article_id) AS s
-        WHERE articles.article_id = s.article_id AND articles.first_seen_at IS NULL
+        WHERE articles.article_id = s.article_id
+          AND (s.first_seen_at < articles.first_seen_at OR articles.first_seen_at IS NULL)
         """,
         {"ids": list(article_ids)},
     )
@@ -239,6 +242,7 @@ def existing_content_hashes(con: duckdb.DuckDBPyConnection, hashes: Sequence[str
 from newsflow.warehouse.entries import (  # noqa: E402
     count_parked,
     insert_entries,
+    link_parked_entries,
     link_stored_entries,
     pending_entries,
     record_attempts,
@@ -269,6 +273,7 @@ __all__ = [
     "insert_fetch_events",
     "insert_pages",
     "insert_polls",
+    "link_parked_entries",
     "link_stored_entries",
     "load_articles",
     "load_memory_limit_mb",
