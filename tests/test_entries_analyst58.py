@@ -60,7 +60,8 @@ def _atom(updated: str) -> bytes:
 def test_an_entry_whose_updated_date_moved_is_not_stored_or_fetched_again(tmp_path: Path) -> None:
     """docs/polling.md: an entry listed again with its `updated` date moved (a day on, in the feed's own Atom, parsed
     as a poll parses it) adds no row, keeps the date first seen (`published`, or `updated` when it is the only one)
-    and makes nothing pending: the stored articles keep their first text."""
+    and makes nothing pending: the stored articles keep their first text (a change dated before the articles' fetch
+    leads to no refetch either: "Updates 58")."""
     first, again = (parse_feed(_atom(updated), feed_id="a", feed_url="https://planet.example/feed",
                                now=datetime(2026, 12, 7, tzinfo=UTC)).entries
                     for updated in ("2026-12-01T10:00:00+00:00", "2026-12-02T10:00:00+00:00"))
