@@ -97,7 +97,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("execution", "max_refetches_per_run", int, 100,
             "stored articles fetched again by one run because their feed entry says they changed (its `updated` moved "
             "forward, or its title changed), after every pending page; 0 never refetches"),
-    Setting("execution", "refetch_interval_seconds", int, 3600,
+    Setting("execution", "refetch_interval_seconds", int, 21600,
             "an article is fetched again at most once in this many seconds, however often its entry changes"),
     Setting("execution", "max_article_attempts", int, 3,
             "failed fetches, extractions or loads in a row after which an entry is parked"),
@@ -198,7 +198,7 @@ class ExecutionSettings:
     max_articles_per_run: int = 5000
     max_article_attempts: int = 3
     max_refetches_per_run: int = 100  # stored articles fetched again because their entry changed ("Updates 58")
-    refetch_interval_seconds: int = 3600  # at most once per article in this time
+    refetch_interval_seconds: int = 21600  # at most once per article in this time
     api_patience_seconds: float = 300
 
 

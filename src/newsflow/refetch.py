@@ -25,12 +25,16 @@ from typing import TYPE_CHECKING
 
 from newsflow import warehouse
 from newsflow.batchfetch import extract_batch, fetch_article_safely
+from newsflow.catchall import judged_within
 from newsflow.errors import WarehouseLockedError
 from newsflow.extractpool import ExtractionResult
 from newsflow.fetchrecord import usable_validator
+from newsflow.intercepts import without_intercepted
 from newsflow.models import FetchEvent, FetchResult, Outcome, PendingArticle
 from newsflow.pages import StoredPage, page_file, pages_dir_for, remove_pages
 from newsflow.pipeline import build_article
+from newsflow.refetchgate import REJECTED, rejection
+from newsflow.urls import host_of, site_of
 from newsflow.warehouse.refetches import (
     ANSWERED,
     Refetched,
@@ -41,6 +45,8 @@ from newsflow.warehouse.refetches import (
 )
 
 if TYPE_CHECKING:  # the runner imports this module: its types only, at type-checking time
+    from newsflow.models import FeedConfig
+    from newsflow.pipeline import RunCounts
     from newsflow.runner import RunContext
 
 log = logging.getLogger(__name__)
@@ -53,13 +59,23 @@ class RefetchCounts:
     tried: int = 0
     versions: int = 0
     not_modified: int = 0
+    rejected: int = 0
     failed: int = 0
+
+
+def feeds_through(ctx: RunContext, candidates: Sequence[FeedConfig], counts: RunCounts) -> list[str]:
+    """The feeds whose articles may be refetched this run: none when its polls told an outage or a captive portal
+    (the owed articles wait, and are not overwritten with a portal's page: review of Updates 58, finding 2); else
+    those whose site's feed poll came through in this run (answered 200 or 304)."""
+    if counts.network_outage or ctx.portal_pages or ctx.articles_held:
+        return []
+    return [feed.name for feed in candidates if site_of(host_of(feed.url)) in ctx.answered_sites]
 
 
 def read_targets(ctx: RunContext, feed_ids: Sequence[str]) -> list[RefetchTarget]:
     """The articles this run refetches; none when the run's budget is spent or a reader holds the warehouse."""
     execution = ctx.config.execution
-    if execution.max_refetches_per_run == 0 or ctx.out_of_time():
+    if execution.max_refetches_per_run == 0 or not feed_ids or ctx.out_of_time():
         return []
     try:
         with ctx.write_lock, ctx.store.writing() as con:
@@ -76,17 +92,19 @@ async def refetch(ctx: RunContext, targets: Sequence[RefetchTarget]) -> RefetchC
     fetched = await _fetch_within(ctx, targets)
     if not fetched:
         return RefetchCounts()
+    portal = await _intercepted(ctx, fetched)
     results = [result for _, result in fetched]
     staging = ctx.kept_pages_dir / STAGING if ctx.kept_pages_dir else None
     extractions = await asyncio.to_thread(extract_batch, results, ctx.pool, staging,
                                           ctx.deadline + ctx.config.extract.timeout)
-    done = [_answer(ctx.run_id, target, result, extraction)
+    done = [_answer(ctx.run_id, target, result, extraction, target.article_id in portal)
             for (target, result), extraction in zip(fetched, extractions, strict=True)]
-    pages = [_page(target, result, extraction) for (target, result), extraction in zip(fetched, extractions,
-                                                                                       strict=True)]
+    pages = [_page(target, result, extraction) if answer.article else None
+             for (target, result), extraction, answer in zip(fetched, extractions, done, strict=True)]
     events = [FetchEvent.from_result(result, ctx.run_id, target.feed_id) for target, result in fetched]
-    counts = RefetchCounts(tried=len(done), not_modified=sum(r.outcome == str(Outcome.NOT_MODIFIED) for r in done),
-                           failed=sum(r.outcome not in ANSWERED for r in done))
+    counts = RefetchCounts(tried=len(done), rejected=sum(r.outcome == REJECTED for r in done),
+                           not_modified=sum(r.outcome == str(Outcome.NOT_MODIFIED) for r in done),
+                           failed=sum(r.outcome not in (*ANSWERED, REJECTED) for r in done))
     try:
         counts.versions = await asyncio.to_thread(_write, ctx, done, events, [p for p in pages if p])
     except WarehouseLockedError as exc:
@@ -95,8 +113,9 @@ async def refetch(ctx: RunContext, targets: Sequence[RefetchTarget]) -> RefetchC
         if staging:
             shutil.rmtree(staging, ignore_errors=True)
         return RefetchCounts(tried=len(done), failed=len(done))
-    log.info("refetched %d stored articles whose feed entry changed: %d new versions, %d not modified, %d failed",
-             counts.tried, counts.versions, counts.not_modified, counts.failed)
+    log.info("refetched %d stored articles whose feed entry changed: %d new versions, %d not modified, %d rejected "
+             "(not the same story: article_refetches.reason), %d failed",
+             counts.tried, counts.versions, counts.not_modified, counts.rejected, counts.failed)
     return counts
 
 
@@ -126,14 +145,40 @@ async def _fetch_one(ctx: RunContext, target: RefetchTarget) -> FetchResult:
         return await fetch_article_safely(ctx.fetcher, target.url)
 
 
-def _answer(run_id: str, target: RefetchTarget, result: FetchResult, extraction: ExtractionResult | None) -> Refetched:
-    """The refetch as written: the page's article when it was extracted (its dates are the stored ones: an update
-    does not move the article's day), and the validators of a page answered."""
-    as_pending = PendingArticle(target.canonical_url, target.url, target.feed_id, target.title, target.published_at,
-                                target.published_date)
-    article = build_article(as_pending, result, extraction, run_id, result.at)
-    outcome = extraction.outcome if extraction is not None and result.ok else result.outcome
-    return Refetched(target, result.at, str(outcome), result.status_code, result.headers.get("etag"),
+def _as_pending(target: RefetchTarget) -> PendingArticle:
+    return PendingArticle(target.canonical_url, target.url, target.feed_id, target.title, target.published_at,
+                          target.published_date)
+
+
+async def _intercepted(ctx: RunContext, fetched: Sequence[tuple[RefetchTarget, FetchResult]]) -> set[str]:
+    """The targets whose page the new-article path would not take: one served for several sites' URLs (a captive
+    portal's, a catch-all's; `catchall.judged_within`, `intercepts.without_intercepted`), or not judged in time."""
+    batch = [_as_pending(t) for t, _ in fetched]
+    results = [r for _, r in fetched]
+    kept, judged, shared = await judged_within(batch, results, ctx.fetcher.fetch_article, ctx.catch_all_verdicts,
+                                               ctx.deadline)
+    kept, judged = without_intercepted(kept, judged, ctx.answered_sites, ctx.portal_pages, shared)
+    taken = {p.canonical_url for p, r in zip(kept, judged, strict=True) if r.ok}  # not made a failed attempt
+    return {t.article_id for t, r in fetched if r.ok and t.canonical_url not in taken}
+
+
+def _answer(run_id: str, target: RefetchTarget, result: FetchResult, extraction: ExtractionResult | None,
+            intercepted: bool = False) -> Refetched:
+    """The refetch as written: the page's article when it is the stored one's story updated (`refetchgate`; its
+    dates are the stored ones: an update does not move the article's day), and the validators of a page answered;
+    a page answered but not taken is `rejected`, with the reason."""
+    article = build_article(_as_pending(target), result, extraction, run_id, result.at)
+    outcome = str(extraction.outcome if extraction is not None and result.ok else result.outcome)
+    reason = None
+    if intercepted:
+        reason = "portal: the page was served for other sites' URLs too (a captive portal's or a catch-all's)"
+    elif result.ok and outcome != str(Outcome.NOT_MODIFIED):
+        reason = (f"extraction: {outcome}" if article is None or outcome != str(Outcome.OK) else
+                  rejection(target.canonical_url, target.url, target.text, target.word_count, target.language,
+                            result.final_url, article))
+    if reason is not None:
+        return Refetched(target, result.at, REJECTED, result.status_code, None, None, None, reason)
+    return Refetched(target, result.at, outcome, result.status_code, result.headers.get("etag"),
                      result.headers.get("last-modified"), article)
 
 

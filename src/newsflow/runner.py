@@ -295,7 +295,7 @@ async def ingest(
     counts.articles_deferred += total - len(pending)
     log.info("%d articles to fetch%s", len(pending), f" ({total - len(pending)} left for later runs)"
              if total > len(pending) else "", extra={"progress": ("articles", 0, len(pending))})
-    targets = await asyncio.to_thread(refetch.read_targets, ctx, [f.name for f in candidates])
+    targets = await asyncio.to_thread(refetch.read_targets, ctx, refetch.feeds_through(ctx, candidates, counts))
     if pending or targets:
         with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
             ctx.pool = pool

@@ -39,6 +39,9 @@ class RefetchTarget:
     content_hash: str
     etag: str | None = None
     last_modified: str | None = None
+    text: str = ""  # the stored text, language and words: what a refetch's page is judged against (refetchgate)
+    language: str | None = None
+    word_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Refetched:
     etag: str | None
     last_modified: str | None
     article: Article | None
+    reason: str | None = None  # why a page answered was `rejected` (refetchgate.rejection)
 
 
 def refetch_targets(
@@ -84,10 +88,10 @@ def refetch_targets(
             FROM article_refetches WHERE article_id IN (SELECT unnest($ids)) GROUP BY article_id
         ), stored AS (
             SELECT article_id, url, canonical_url, feed_id, title, published_at, published_date, content_hash,
-                   fetched_at FROM articles WHERE rowid IN (SELECT unnest($rowids))
+                   fetched_at, text, language, word_count FROM articles WHERE rowid IN (SELECT unnest($rowids))
         )
         SELECT a.article_id, a.url, a.canonical_url, a.feed_id, a.title, a.published_at, a.published_date,
-               a.content_hash, t.etag, t.last_modified
+               a.content_hash, t.etag, t.last_modified, coalesce(a.text, ''), a.language, coalesce(a.word_count, 0)
         FROM changed c JOIN stored a USING (article_id) LEFT JOIN tries t USING (article_id)
         WHERE c.changed_at > greatest(a.fetched_at, coalesce(t.answered_at, a.fetched_at))
           AND greatest(a.fetched_at, coalesce(t.tried_at, a.fetched_at)) <= $since
@@ -109,13 +113,14 @@ def record_refetches(con: duckdb.DuckDBPyConnection, run_id: str, refetched: Seq
     new = _new_texts(con, refetched)
     versions = _add_versions(con, run_id, new)
     con.execute(
-        'INSERT INTO article_refetches (article_id, run_id, "at", outcome, status_code, version, etag, last_modified) '
-        "SELECT unnest($ids), $run, unnest($at), unnest($outcome), unnest($status), unnest($version), "
-        "unnest($etag), unnest($last_modified)",
+        'INSERT INTO article_refetches (article_id, run_id, "at", outcome, status_code, version, etag, last_modified, '
+        "reason) SELECT unnest($ids), $run, unnest($at), unnest($outcome), unnest($status), unnest($version), "
+        "unnest($etag), unnest($last_modified), unnest($reason)",
         {"ids": [r.target.article_id for r in refetched], "run": run_id, "at": [r.at for r in refetched],
          "outcome": [r.outcome for r in refetched], "status": [r.status_code for r in refetched],
          "version": [versions.get(r.target.article_id) for r in refetched],
-         "etag": [r.etag for r in refetched], "last_modified": [r.last_modified for r in refetched]},
+         "etag": [r.etag for r in refetched], "last_modified": [r.last_modified for r in refetched],
+         "reason": [r.reason for r in refetched]},
     )
     return versions
 
