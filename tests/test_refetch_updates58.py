@@ -40,14 +40,15 @@ def _publish(server: LocalServer, start: datetime, changed: dict[str, timedelta]
              new_text: set[str]) -> None:
     """Each page (with NEW when in `new_text`) and the feed: an entry's `updated` is `start` plus its `changed`."""
     site, entries = Site("Harbour News"), []
-    for slug in SLUGS:
+    for i, slug in enumerate(SLUGS):  # each its own instant: one shared by all is a build stamp (no change)
+        published = start + timedelta(minutes=i)
         extra = (NEW,) if slug in new_text else ()
         server.add(f"/news/{slug}", Page(site.article_page(Story(slug, f"Storm in {slug}", _paragraphs(slug) + extra,
                                                                  start, "A Reporter"))))
         title = f"Storm in {slug}" + (" (corrected)" if retitled and slug == "ttl" else "")
-        updated = start + changed.get(slug, timedelta(0))
+        updated = published + changed.get(slug, timedelta(0))
         entries.append(f"<entry><title>{escape(title)}</title><link href=\"/news/{slug}\"/><id>urn:{slug}</id>"
-                       f"<published>{start.isoformat()}</published><updated>{updated.isoformat()}</updated></entry>")
+                       f"<published>{published.isoformat()}</published><updated>{updated.isoformat()}</updated></entry>")
     server.add("/a.xml", Page(('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
                                f"<title>t</title><id>urn:t</id><updated>{start.isoformat()}</updated>"
                                f"{''.join(entries)}</feed>").encode(), "application/atom+xml"))
