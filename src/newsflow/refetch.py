@@ -4,7 +4,8 @@
 
 After every pending page (new text first), at most `execution.max_refetches_per_run` articles, none within
 `execution.refetch_interval_seconds` of its last fetch or try, each asked with the validators its last answered
-refetch got (a 304 is `not_modified`: no body, nothing extracted). A page whose text differs becomes the article's
+refetch got (a 304 is `not_modified`: no body, nothing extracted). A page that is not the stored story updated
+(`refetchgate`, a portal's page) is `rejected`, with its reason. A page taken whose text differs becomes the article's
 current text and a new version (`warehouse.record_refetches`); its kept HTML replaces the old one only once that is
 committed, so `newsflow reextract` reads the text the row holds. A refetch that fails, or whose write cannot be made
 (a reader holds the warehouse), parks nothing and changes nothing but its try's row: the entry stays changed.
@@ -73,7 +74,8 @@ def feeds_through(ctx: RunContext, candidates: Sequence[FeedConfig], counts: Run
 
 
 def read_targets(ctx: RunContext, feed_ids: Sequence[str]) -> list[RefetchTarget]:
-    """The articles this run refetches; none when the run's budget is spent or a reader holds the warehouse."""
+    """The articles of `feed_ids` (`feeds_through`) this run refetches; none when the run's budget is spent or a
+    reader holds the warehouse."""
     execution = ctx.config.execution
     if execution.max_refetches_per_run == 0 or not feed_ids or ctx.out_of_time():
         return []
