@@ -19,7 +19,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -103,7 +103,8 @@ async def refetch(ctx: RunContext, targets: Sequence[RefetchTarget]) -> RefetchC
             for (target, result), extraction in zip(fetched, extractions, strict=True)]
     pages = [_page(target, result, extraction) if answer.article else None
              for (target, result), extraction, answer in zip(fetched, extractions, done, strict=True)]
-    events = [FetchEvent.from_result(result, ctx.run_id, target.feed_id) for target, result in fetched]
+    events = [_event(ctx.run_id, target, result, answer)
+              for (target, result), answer in zip(fetched, done, strict=True)]
     counts = RefetchCounts(tried=len(done), rejected=sum(r.outcome == REJECTED for r in done),
                            not_modified=sum(r.outcome == str(Outcome.NOT_MODIFIED) for r in done),
                            failed=sum(r.outcome not in (*ANSWERED, REJECTED) for r in done))
@@ -116,7 +117,7 @@ async def refetch(ctx: RunContext, targets: Sequence[RefetchTarget]) -> RefetchC
             shutil.rmtree(staging, ignore_errors=True)
         return RefetchCounts(tried=len(done), failed=len(done))
     log.info("refetched %d stored articles whose feed entry changed: %d new versions, %d not modified, %d rejected "
-             "(not the same story: article_refetches.reason), %d failed",
+             "(not the same story: their fetch_events' error says why), %d failed",
              counts.tried, counts.versions, counts.not_modified, counts.rejected, counts.failed)
     return counts
 
@@ -182,6 +183,14 @@ def _answer(run_id: str, target: RefetchTarget, result: FetchResult, extraction:
         return Refetched(target, result.at, REJECTED, result.status_code, None, None, None, reason)
     return Refetched(target, result.at, outcome, result.status_code, result.headers.get("etag"),
                      result.headers.get("last-modified"), article)
+
+
+def _event(run_id: str, target: RefetchTarget, result: FetchResult, answer: Refetched) -> FetchEvent:
+    """The try's `fetch_events` row; a rejected page's says why in its `error` (the fetch itself went well)."""
+    event = FetchEvent.from_result(result, run_id, target.feed_id)
+    if answer.reason is None:
+        return event
+    return replace(event, error=f"GET {event.url}: a refetched page rejected, the stored text kept ({answer.reason})")
 
 
 def _page(target: RefetchTarget, result: FetchResult, extraction: ExtractionResult | None) -> StoredPage | None:

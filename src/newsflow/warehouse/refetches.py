@@ -55,7 +55,7 @@ class Refetched:
     etag: str | None
     last_modified: str | None
     article: Article | None
-    reason: str | None = None  # why a page answered was `rejected` (refetchgate.rejection)
+    reason: str | None = None  # why a page answered was `rejected` (refetchgate.rejection): its fetch event's error
 
 
 def refetch_targets(
@@ -113,14 +113,13 @@ def record_refetches(con: duckdb.DuckDBPyConnection, run_id: str, refetched: Seq
     new = _new_texts(con, refetched)
     versions = _add_versions(con, run_id, new)
     con.execute(
-        'INSERT INTO article_refetches (article_id, run_id, "at", outcome, status_code, version, etag, last_modified, '
-        "reason) SELECT unnest($ids), $run, unnest($at), unnest($outcome), unnest($status), unnest($version), "
-        "unnest($etag), unnest($last_modified), unnest($reason)",
+        'INSERT INTO article_refetches (article_id, run_id, "at", outcome, status_code, version, etag, last_modified) '
+        "SELECT unnest($ids), $run, unnest($at), unnest($outcome), unnest($status), unnest($version), "
+        "unnest($etag), unnest($last_modified)",
         {"ids": [r.target.article_id for r in refetched], "run": run_id, "at": [r.at for r in refetched],
          "outcome": [r.outcome for r in refetched], "status": [r.status_code for r in refetched],
          "version": [versions.get(r.target.article_id) for r in refetched],
-         "etag": [r.etag for r in refetched], "last_modified": [r.last_modified for r in refetched],
-         "reason": [r.reason for r in refetched]},
+         "etag": [r.etag for r in refetched], "last_modified": [r.last_modified for r in refetched]},
     )
     return versions
 
