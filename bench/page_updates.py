@@ -1,8 +1,9 @@
 """`python -m bench.page_updates`: two real runs and a page changed under its URL (docs/search.md, "Analyst 58").
 
-One loopback outlet, an Atom feed of five stories and a second feed; `run_ingest` in process, twice. Between the
-runs every story's page gets a new paragraph, and its feed entry changes one thing: its `updated` date moved a day
-on, its title, its summary, its id with its title (a CMS that reissues the entry), or nothing. A sixth page is
+One loopback outlet, an Atom feed of five stories and a second feed; `run_ingest` in process, twice
+(`execution.refetch_interval_seconds = 0`: run 2 follows run 1 at once). Between the runs every story's page gets a
+new paragraph, and its feed entry changes one thing: its `updated` date moved on (to after run 1's fetch), its title,
+its summary, its id with its title (a CMS that reissues the entry), or nothing. A sixth page is
 listed by feed B first while it answers a PDF (`not_html`: parked at once), then by feed A once it answers. Printed:
 per story, the requests its page got in run 2, the entries rows, and whether the stored text has the new paragraph;
 and whether feed B's parked entry leads to the article feed A stored.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -40,7 +41,7 @@ def entry_xml(slug: str, changed: str | None) -> str:
     title = f"Storm damage in {slug}" + (" (corrected)" if changed in ("title", "id_and_title") else "")
     summary = f"{slug} summary" + (" with the correction" if changed == "summary" else "")
     entry_id = f"urn:{slug}" + (":v2" if changed == "id_and_title" else "")
-    updated = T0 + timedelta(days=1 if changed == "updated" else 0)
+    updated = datetime.now(UTC).replace(microsecond=0) if changed == "updated" else T0  # after run 1's fetch
     return (f"<entry><title>{escape(title)}</title><link href=\"/news/{slug}\"/><id>{entry_id}</id>"
             f"<published>{T0.isoformat()}</published><updated>{updated.isoformat()}</updated>"
             f"<summary>{escape(summary)}</summary></entry>")
@@ -69,7 +70,10 @@ def main() -> None:
     server = LocalServer()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            config = load_config(write_config(Path(folder), server.url(""), {"a": "/a.xml", "b": "/b.xml"}))
+            path = write_config(Path(folder), server.url(""), {"a": "/a.xml", "b": "/b.xml"})
+            with path.open("a", encoding="utf-8") as file:  # run 2 follows run 1 at once ("Updates 58")
+                file.write("\n[execution]\nrefetch_interval_seconds = 0\n")
+            config = load_config(path)
             for day in (1, 2):
                 publish(server, day)
                 before = len(server.requests)

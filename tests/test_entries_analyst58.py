@@ -60,7 +60,8 @@ def _atom(updated: str) -> bytes:
 def test_an_entry_whose_updated_date_moved_is_not_stored_or_fetched_again(tmp_path: Path) -> None:
     """docs/polling.md: an entry listed again with its `updated` date moved (a day on, in the feed's own Atom, parsed
     as a poll parses it) adds no row, keeps the date first seen (`published`, or `updated` when it is the only one)
-    and makes nothing pending: the stored articles keep their first text."""
+    and makes nothing pending: the stored articles keep their first text (a change dated before the articles' fetch
+    leads to no refetch either: "Updates 58")."""
     first, again = (parse_feed(_atom(updated), feed_id="a", feed_url="https://planet.example/feed",
                                now=datetime(2026, 12, 7, tzinfo=UTC)).entries
                     for updated in ("2026-12-01T10:00:00+00:00", "2026-12-02T10:00:00+00:00"))
@@ -136,7 +137,7 @@ def test_a_parked_entry_left_unlinked_by_an_earlier_version_is_linked_by_migrati
         con.execute("DELETE FROM schema_migrations WHERE version = 110")  # a warehouse at level 0109
     with store.writing() as con:
         assert migrate(con) == ["0110_link_parked_entries"]  # what a writer's first open does (once a process)
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(110,)]
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(112,)]  # 0112 stays
         assert con.execute("SELECT count(*) FROM entries WHERE article_id IS NULL").fetchall() == [(2,)]
         assert warehouse.link_stored_entries(con) == 1  # a's new entry
         assert _rows(con) == [("a", "urn:moved", "Storm damage", "moved", False, 0),
@@ -152,18 +153,21 @@ def test_a_parked_entry_left_unlinked_by_an_earlier_version_is_linked_by_migrati
 
 
 def test_an_entry_whose_title_summary_or_date_changed_leads_to_its_first_text(tmp_path: Path) -> None:
-    """What a page updated under its URL gets (documented, not changed: "Analyst 58"): the entry seen again under
-    its id is not stored again (its first title stays), one reissued under a new id is a new row linked to the
-    stored article; neither is fetched again."""
+    """What a page updated under its URL gets from the poll's write ("Analyst 58"; "Updates 58" notes the change): the
+    entry seen again under its id adds no row (its title is the one last seen; a new title is noted as a change, a
+    new summary is not), one reissued under a new id is a new row linked to the stored article; nothing is pending,
+    and the article keeps its text until a run refetches it (tests/test_refetch_updates58.py)."""
     store = empty_warehouse(tmp_path / "news.duckdb")
     with store.writing() as con, warehouse.transaction(con):
         _poll(con, _entry("a"))
         warehouse.load_articles(con, [DOC.article()], [EntryAttempt(URL, "stored", "storm")], [])
-        seen_again = [_entry("a", title="Storm damage (corrected)"), _entry("a", summary="The storm, corrected")]
-        assert _poll(con, *seen_again) == {}
         assert _poll(con, _entry("a", guid="urn:storm:v2", title="Storm damage (corrected)")) == {"a": 1}
         assert warehouse.link_stored_entries(con) == 1
+        assert _poll(con, _entry("a", summary="The storm, corrected")) == {}
+        assert con.execute("SELECT count(changed_at) FROM entries").fetchall() == [(0,)]
+        assert _poll(con, _entry("a", title="Storm damage (corrected)")) == {}
         assert warehouse.pending_entries(con, ["a"]) == ([], 0)
-        assert _rows(con) == [("a", "urn:storm", "Storm damage", "storm", False, 0),
+        assert _rows(con) == [("a", "urn:storm", "Storm damage (corrected)", "storm", False, 0),
                               ("a", "urn:storm:v2", "Storm damage (corrected)", "storm", False, 0)]
+        assert con.execute("SELECT guid FROM entries WHERE changed_at IS NOT NULL").fetchall() == [("urn:storm",)]
         assert con.execute("SELECT title, text FROM articles").fetchall() == [("Storm damage", DOC.text)]

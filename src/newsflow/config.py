@@ -94,6 +94,11 @@ SETTINGS: tuple[Setting, ...] = (
             "wall-clock budget of one run; work left stays pending; 0 means 80% of schedule.interval"),
     Setting("execution", "max_articles_per_run", int, 5000,
             "pending articles fetched by one run, oldest first; the rest wait for the next run"),
+    Setting("execution", "max_refetches_per_run", int, 100,
+            "stored articles fetched again by one run because their feed entry says they changed (its `updated` moved "
+            "forward, or its title changed), after every pending page; 0 never refetches"),
+    Setting("execution", "refetch_interval_seconds", int, 21600,
+            "an article is fetched again at most once in this many seconds, however often its entry changes"),
     Setting("execution", "max_article_attempts", int, 3,
             "failed fetches, extractions or loads in a row after which an entry is parked"),
     Setting("execution", "api_patience_seconds", (int, float), 300,
@@ -111,7 +116,8 @@ REMOVED_SETTINGS = {
 _SECONDS_KEYS = ("warehouse.lock_timeout", "fetch.timeout", "fetch.per_host_delay", "fetch.max_retry_after",
                  "extract.timeout", "polling.min_interval", "polling.max_interval", "schedule.interval",
                  "polling.adopt_redirect_after_seconds", "execution.api_patience_seconds",
-                 "warehouse.write_patience", "execution.run_budget_seconds")
+                 "warehouse.write_patience", "execution.run_budget_seconds",
+                 "execution.refetch_interval_seconds")
 MAX_SECONDS = 10 * 366 * 86400
 MAX_WINDOW_DAYS = 36_600
 # extract.workers processes start whatever the batch, ~50 MiB each: a typo (1000 for 10) would start
@@ -126,7 +132,8 @@ MAX_COUNT = 10**9
 MAX_BODY_BYTES = 2**40
 _COUNT_KEYS = ("fetch.concurrency", "fetch.per_host_concurrency", "fetch.max_redirects", "extract.batch_size",
                "polling.max_entries_per_feed", "polling.adopt_redirect_after_polls",
-               "execution.max_articles_per_run", "execution.max_article_attempts")
+               "execution.max_articles_per_run", "execution.max_article_attempts",
+               "execution.max_refetches_per_run")
 
 
 @dataclass(frozen=True)
@@ -190,6 +197,8 @@ class ExecutionSettings:
     run_budget_seconds: float = 0
     max_articles_per_run: int = 5000
     max_article_attempts: int = 3
+    max_refetches_per_run: int = 100  # stored articles fetched again because their entry changed ("Updates 58")
+    refetch_interval_seconds: int = 21600  # at most once per article in this time
     api_patience_seconds: float = 300
 
 
@@ -360,6 +369,10 @@ def _check_run_limits(values: dict[str, Any]) -> None:
     for key in ["polling.max_entries_per_feed", "execution.max_articles_per_run", "execution.max_article_attempts"]:
         if values[key] <= 0:
             raise ConfigError(key, f"must be greater than 0, got {values[key]!r}")
+    for key, allowed in (("execution.max_refetches_per_run", "0 (never) or more"),  # "Updates 58"
+                         ("execution.refetch_interval_seconds", "0 or more seconds")):
+        if values[key] < 0:
+            raise ConfigError(key, f"must be {allowed}, got {values[key]!r}")
     budget = values["execution.run_budget_seconds"]
     if not math.isfinite(budget) or budget < 0:
         raise ConfigError("execution.run_budget_seconds", f"must be 0 (automatic) or seconds, got {budget!r}")

@@ -74,6 +74,7 @@ def make_entry(
     summary_html: Any,
     published_at: datetime | None,
     zone_read: bool = True,
+    updated_at: datetime | None = None,
 ) -> FeedEntry:
     """An entry; `zone_read` False where the feed's text names a zone that was read as UTC though it says none
     (`feeddates.says_utc`: its mark is then 'unread', not 'utc')."""
@@ -95,6 +96,7 @@ def make_entry(
         published_at=published.astimezone(UTC) if published is not None else None,
         published_date=_feed_day(published),
         published_zone_given=zone_given if published is not None else None,
+        updated_at=updated_at if updated_at is not None and plausible(updated_at, context.now) else None,
     )
 
 
@@ -151,16 +153,24 @@ def without_feed_stamps(entries: tuple[FeedEntry, ...], now: datetime) -> tuple[
     offset: many items of one day share it, and it is their day), and they carry one instant, or
     all fall within `POLL_STAMP_WINDOW` of the poll, or (`MIN_SPREAD_ENTRIES` or more) of each
     other. Some feeds stamp each item with the moment they were rendered (or imported); such a
-    date would otherwise date every article that its page does not."""
-    dated = [entry.published_at for entry in entries if entry.published_at is not None]
-    if len(dated) < MIN_STAMPED_ENTRIES or len(dated) < len(entries) or any(map(_round_time, dated)):
-        return entries
-    at_the_poll = all(abs(moment - now) <= POLL_STAMP_WINDOW for moment in dated)
-    together = max(dated) - min(dated) <= (POLL_STAMP_WINDOW if len(dated) >= MIN_SPREAD_ENTRIES else timedelta(0))
-    if not (at_the_poll or together):
+    date would otherwise date every article that its page does not. The same rule drops the
+    entries' `updated` dates: a feed built with every item "updated" at the build time would note
+    every stored entry changed at each poll, and refetch them all (review of Updates 58, finding 3)."""
+    if _stamped([entry.updated_at for entry in entries], now):
+        entries = tuple(replace(entry, updated_at=None) for entry in entries)
+    if not _stamped([entry.published_at for entry in entries], now):
         return entries
     return tuple(replace(entry, published_at=None, published_date=None, published_zone_given=None)
                  for entry in entries)
+
+
+def _stamped(moments: list[datetime | None], now: datetime) -> bool:
+    dated = [moment for moment in moments if moment is not None]
+    if len(dated) < MIN_STAMPED_ENTRIES or len(dated) < len(moments) or any(map(_round_time, dated)):
+        return False
+    at_the_poll = all(abs(moment - now) <= POLL_STAMP_WINDOW for moment in dated)
+    return at_the_poll or max(dated) - min(dated) <= (POLL_STAMP_WINDOW if len(dated) >= MIN_SPREAD_ENTRIES
+                                                      else timedelta(0))
 
 
 def _round_time(moment: datetime) -> bool:

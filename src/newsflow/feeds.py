@@ -27,6 +27,8 @@ Entries:
   A JSON Feed's items are cut to that many before any entry is built.
 - `url` is the link made absolute against `xml:base` and the feed URL; `canonical_url` is
   `urls.canonicalize_url(url)`.
+- `updated_at` is the updated date alone (Atom/RSS XML feeds), in UTC, when it names its zone: an entry seen again
+  whose `updated_at` moved forward leads to a refetch of its stored article (docs/search.md, "Updates 58").
 - `published_at` is the published date, else the updated date, in UTC. A date before
   1990 or more than a day in the future is a publisher's bug, not a fact: it becomes None,
   so it cannot pin an entry to the top or the bottom of a time-ordered listing. A date written
@@ -285,9 +287,18 @@ def _xml_entry(raw: Any, context: EntryContext) -> FeedEntry | None:
         url=url,
         title=raw.get("title"),
         summary_html=summary_html,
-        published_at=(dated := _entry_date(raw, feed_place(url, context.feed_url, context.language)))[0],
+        published_at=(dated := _entry_date(raw, place := feed_place(url, context.feed_url, context.language)))[0],
         zone_read=dated[1],
+        updated_at=_updated_date(raw, place),
     )
+
+
+def _updated_date(raw: Any, place: str | None) -> datetime | None:
+    """The entry's `updated` (`<updated>`, `<atom:updated>`, `dcterms:modified`) as an instant, when the feed's text
+    gives one with its zone: the date a refetch compares between polls (docs/search.md, "Updates 58"). A wall clock
+    with no zone is left out: which instant it is, is a guess, and a guess that moved would refetch."""
+    moment = _feed_date(_struct_time_utc(raw.get("updated_parsed")), raw.get("updated"), place)
+    return moment.astimezone(UTC) if moment is not None and moment.tzinfo is not None else None
 
 
 def _entry_date(raw: Any, place: str | None) -> tuple[datetime | None, bool]:

@@ -181,6 +181,9 @@ class FeedEntry:
     # The canonical URL the rule before Analyst 54 made of the link when it differs (an AMP copy's, an IPv6 host as
     # written): an entry stored by that rule is this one (`warehouse.insert_entries`).
     former_canonical_url: str | None = None
+    # The feed's `updated` date of the entry (UTC; None when it gives none with a zone): an entry seen again whose
+    # `updated` moved forward leads to a refetch of its stored article (`warehouse.insert_entries`, "Updates 58").
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)

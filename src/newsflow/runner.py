@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsflow import cli_signals, hostholds, machinelimits, readersafe, robotholds
+from newsflow import cli_signals, hostholds, machinelimits, readersafe, refetch, robotholds
 from newsflow.batchfetch import extract_batch, extracted_in_time, fetch_within, without_html
 from newsflow.catchall import judged_within
 from newsflow.config import Config
@@ -46,6 +46,7 @@ from newsflow.runbatches import WritesInThreads, load_fetched, process_batches
 from newsflow.runstops import interrupts_held, is_cancellation
 from newsflow.urls import feed_key
 from newsflow.warehouse import Warehouse
+from newsflow.warehouse.refetches import RefetchTarget
 
 log = logging.getLogger(__name__)
 
@@ -295,14 +296,31 @@ async def ingest(
     counts.articles_deferred += total - len(pending)
     log.info("%d articles to fetch%s", len(pending), f" ({total - len(pending)} left for later runs)"
              if total > len(pending) else "", extra={"progress": ("articles", 0, len(pending))})
-    if pending:
+    targets = await asyncio.to_thread(refetch.read_targets, ctx, refetch.feeds_through(ctx, candidates, counts))
+    if pending or targets:
         with ExtractorPool(ctx.config.extract.worker_count, ctx.config.extract.timeout) as pool:
             ctx.pool = pool
-            await process_batches(ctx, pending, stages, counts, errors)
+            if pending:
+                await process_batches(ctx, pending, stages, counts, errors)
+            await refetch_safely(ctx, targets, errors)  # after every pending page: new text first
     record_robots_fetches(ctx)
     if ctx.out_of_time():
         log.warning("the run's budget of %.0f s ran out: %d articles left for the next run",
                     ctx.config.run_budget, counts.articles_deferred)
+
+
+async def refetch_safely(ctx: RunContext, targets: Sequence[RefetchTarget], errors: list[str]) -> None:
+    """The refetches of stored articles whose entry changed; a bug escaping them is logged and recorded, and costs
+    them only (their entries stay changed)."""
+    if not targets or ctx.out_of_time():
+        return
+    try:
+        await refetch.refetch(ctx, targets)
+    except WarehouseError:
+        raise
+    except Exception as exc:
+        log.exception("refetching %d stored articles failed; their entries stay changed", len(targets))
+        errors.append(f"refetch: {describe_error(exc)}")
 
 
 def record_robots_fetches(ctx: RunContext) -> None:

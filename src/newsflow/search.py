@@ -68,6 +68,11 @@ def update_index(con: Any, chunk: int = INDEX_CHUNK, limit: int | None = None, r
             mine = set(pending)  # the run's own first, then the backlog
             pending += [a for a in search_index.articles_to_index(con, changed=False) if a not in mine]
     pending = pending[:limit]
+    if run_id is not None:  # the run's refetched articles whose text changed: indexed again, so search finds it
+        updated = search_index.run_refetched_to_index(con, run_id)
+        index_articles(con, search_index.read_article_texts(con, updated), replacing=True)
+        if updated:
+            log.info("search index: %d refetched articles indexed again", len(updated))
     for start in range(0, len(pending), chunk):
         ids = pending[start:start + chunk]
         of_run = run_id if start + len(ids) <= len(own) else None  # only the run's own: read by its run_id

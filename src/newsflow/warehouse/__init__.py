@@ -300,6 +300,7 @@ from newsflow.warehouse.reads import (  # noqa: E402
     run_read_query,
 )
 from newsflow.warehouse.reextracts import end_pass, mark_reextracted, start_or_resume_pass  # noqa: E402
+from newsflow.warehouse.refetches import record_refetches, refetch_targets  # noqa: E402
 from newsflow.warehouse.replays import (  # noqa: E402
     read_all_feed_states,
     record_spool_replay,
@@ -354,8 +355,10 @@ __all__ = [
     "read_host_pauses",
     "read_pages",
     "read_with",
+    "record_refetches",
     "record_skipped_run",
     "record_spool_replay",
+    "refetch_targets",
     "removed_feeds",
     "replayed_counts",
     "run_read_query",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -43,7 +43,7 @@ def insert_entries(
     """
     if not entries:
         return {}
-    columns = {
+    columns: dict[str, list[Any]] = {
         "feed_id": [e.feed_id for e in entries],
         "guid": [url_without_credentials(e.key) for e in entries],  # a GUID is often the link
         "url": [url_without_credentials(e.url) for e in entries],  # never sent, so not needed to fetch
@@ -54,12 +54,14 @@ def insert_entries(
         "published_at": [e.published_at for e in entries],
         "published_date": [e.published_date for e in entries],
         "published_zone_given": [e.published_zone_given for e in entries],
+        "updated_at": [e.updated_at for e in entries],
         "first_seen_at": list(seen_at) if seen_at is not None else [None] * len(entries),
     }
+    note_changes(con, columns)
     rows = con.execute(
         f"""
         INSERT INTO entries (feed_id, guid, url, canonical_url, title, summary, published_at, published_date,
-                             published_zone_given, first_seen_at, run_id)
+                             published_zone_given, updated_at, first_seen_at, run_id)
         SELECT n.* EXCLUDE (former_canonical_url, first_seen_at), coalesce(n.first_seen_at, now()), $run_id FROM (
             SELECT DISTINCT ON (feed_id, canonical_url, title, summary) * FROM (
                 SELECT DISTINCT ON (feed_id, guid, canonical_url) * FROM ({unnested(columns)}))
@@ -82,6 +84,45 @@ def insert_entries(
     for (feed_id,) in rows:
         counts[feed_id] = counts.get(feed_id, 0) + 1
     return counts
+
+
+def note_changes(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]]) -> None:
+    """Of the entries seen again (same feed, GUID and canonical URL) whose article is stored, note when the feed says
+    each changed ("Updates 58"): its title changed (the poll's time), or its `updated` moved forward (that date).
+    `changed_at` then leads to a refetch when it is later than the article's last fetch (`refetch_targets`). The row
+    keeps the title and `updated` last seen; an `updated` first seen on a row (stored before 0112, or without one)
+    is kept as the one to compare with, and is no change."""
+    names = ["feed_id", "guid", "canonical_url", "title", "updated_at"]
+    found = con.execute(  # a read first: most polls change nothing, and an UPDATE's join writes nothing for them
+        f"""
+        SELECT e.rowid, n.title, n.updated_at, CASE
+                   WHEN n.title IS NOT NULL AND n.title IS DISTINCT FROM e.title THEN now()
+                   WHEN n.updated_at > e.updated_at THEN least(n.updated_at, now())  -- an `updated` ahead: seen now
+                   ELSE e.changed_at END
+        FROM entries e JOIN (
+            SELECT DISTINCT ON (feed_id, guid, canonical_url) feed_id, guid, canonical_url, title::VARCHAR AS title,
+                   updated_at::TIMESTAMPTZ AS updated_at FROM ({unnested(names)})) AS n  -- all NULL: no type
+          ON e.feed_id = n.feed_id AND e.guid = n.guid AND e.canonical_url = n.canonical_url
+        WHERE list_contains($feeds, e.feed_id) AND e.article_id IS NOT NULL  -- a poll's one feed: filtered in the scan
+          AND ((n.title IS NOT NULL AND n.title IS DISTINCT FROM e.title)
+               OR n.updated_at > coalesce(e.updated_at, n.updated_at - INTERVAL 1 SECOND))
+        """,
+        {**{name: columns[name] for name in names}, "feeds": sorted(set(columns["feed_id"]))},
+    ).fetchall()
+    if not found:
+        return
+    con.execute(
+        """
+        UPDATE entries SET changed_at = n.changed_at, title = coalesce(n.title, entries.title),
+                           updated_at = greatest(n.updated_at, entries.updated_at)
+        FROM (SELECT unnest($rowid) AS row_number, unnest($title)::VARCHAR AS title,
+                     unnest($updated_at)::TIMESTAMPTZ AS updated_at,
+                     unnest($changed_at)::TIMESTAMPTZ AS changed_at) AS n
+        WHERE entries.rowid = n.row_number
+        """,
+        {"rowid": [r[0] for r in found], "title": [r[1] for r in found], "updated_at": [r[2] for r in found],
+         "changed_at": [r[3] for r in found]},
+    )
 
 
 def link_stored_entries(con: duckdb.DuckDBPyConnection) -> int:

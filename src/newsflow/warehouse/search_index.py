@@ -18,13 +18,14 @@ import duckdb
 
 from newsflow.errors import InputError, WarehouseError
 from newsflow.urls import OUTLET_PATTERN
-from newsflow.warehouse import search_run, search_topk, search_writes
+from newsflow.warehouse import refetches, search_run, search_topk, search_writes
 from newsflow.warehouse.reads import QueryResult
 
 ArticleText = search_writes.ArticleText
 IndexedDoc = search_writes.IndexedDoc
 articles_to_index = search_writes.articles_to_index
 run_articles_to_index = search_writes.run_articles_to_index
+run_refetched_to_index = refetches.run_refetched_to_index
 read_article_texts = search_writes.read_article_texts
 write_docs = search_writes.write_docs
 lookup_terms = search_writes.lookup_terms
