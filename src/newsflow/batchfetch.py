@@ -12,10 +12,11 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from newsflow.extractpool import PAGE_NOT_KEPT, ExtractionResult, ExtractorPool, PageToExtract
 from newsflow.fetch import Fetcher
@@ -42,18 +43,26 @@ async def fetch_within(
 ) -> tuple[list[PendingArticle], list[FetchResult]]:
     """Fetch the batch until `deadline` (time.monotonic()); what is not fetched by then is left out. A page an
     earlier run's budget left in `left` is asked for with its validators, or taken as kept (`leftpages`)."""
+    answers = await answered_by(deadline, [fetch_article_safely(fetcher, p.url, left) for p in batch])
+    kept = [(pending, answer) for pending, answer in zip(batch, answers, strict=True) if answer is not None]
+    return [pending for pending, _ in kept], [result for _, result in kept]
+
+
+async def answered_by(deadline: float, fetches: Sequence[Coroutine[Any, Any, FetchResult]]) -> list[FetchResult | None]:
+    """Each fetch's answer, or None where it had none by `deadline` (time.monotonic()); none is left running."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        return [], []
-    fetches = [asyncio.ensure_future(fetch_article_safely(fetcher, p.url, left)) for p in batch]
-    try:
-        done, _ = await asyncio.wait(fetches, timeout=remaining)
-    finally:  # a cancelled batch (a failed load, Ctrl-C) must not leave its fetches running orphaned
         for fetch in fetches:
-            fetch.cancel()
-        await asyncio.gather(*fetches, return_exceptions=True)
-    kept = [(pending, fetch.result()) for pending, fetch in zip(batch, fetches, strict=True) if fetch in done]
-    return [pending for pending, _ in kept], [result for _, result in kept]
+            fetch.close()
+        return [None] * len(fetches)
+    futures = [asyncio.ensure_future(fetch) for fetch in fetches]
+    try:
+        done, _ = await asyncio.wait(futures, timeout=remaining)
+    finally:  # a cancelled batch (a failed load, Ctrl-C) must not leave its fetches running orphaned
+        for future in futures:
+            future.cancel()
+        await asyncio.gather(*futures, return_exceptions=True)
+    return [future.result() if future in done else None for future in futures]
 
 
 async def fetch_article_safely(fetcher: Fetcher, url: str, left: Path | None = None) -> FetchResult:

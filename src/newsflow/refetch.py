@@ -17,7 +17,6 @@ import asyncio
 import logging
 import os
 import shutil
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsflow import warehouse
-from newsflow.batchfetch import extract_batch, fetch_article_safely
+from newsflow.batchfetch import answered_by, extract_batch, fetch_article_safely
 from newsflow.catchall import judged_within
 from newsflow.errors import WarehouseLockedError
 from newsflow.extractpool import ExtractionResult
@@ -124,17 +123,8 @@ async def refetch(ctx: RunContext, targets: Sequence[RefetchTarget]) -> RefetchC
 
 async def _fetch_within(ctx: RunContext, targets: Sequence[RefetchTarget]) -> list[tuple[RefetchTarget, FetchResult]]:
     """Each target's answer, asked with its validators; what is not answered by the run's deadline is not tried."""
-    remaining = ctx.deadline - time.monotonic()
-    if remaining <= 0:
-        return []
-    fetches = [asyncio.ensure_future(_fetch_one(ctx, t)) for t in targets]
-    try:
-        done, _ = await asyncio.wait(fetches, timeout=remaining)
-    finally:  # a stopped run must not leave its fetches running orphaned
-        for fetch in fetches:
-            fetch.cancel()
-        await asyncio.gather(*fetches, return_exceptions=True)
-    return [(t, f.result()) for t, f in zip(targets, fetches, strict=True) if f in done]
+    answers = await answered_by(ctx.deadline, [_fetch_one(ctx, t) for t in targets])
+    return [(t, answer) for t, answer in zip(targets, answers, strict=True) if answer is not None]
 
 
 async def _fetch_one(ctx: RunContext, target: RefetchTarget) -> FetchResult:
